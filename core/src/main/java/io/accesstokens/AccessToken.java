@@ -1,0 +1,79 @@
+package io.accesstokens;
+
+import io.accesstokens.internal.Checks;
+import io.accesstokens.internal.Descriptions;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One row of the page's table: Token (masked), Status, Environment, Description and Scope, plus what a
+ * program needs to act on the row.
+ *
+ * <p>The Token column is deliberately the masked form ({@code atk_…} and the last four characters),
+ * not the full value the console's table shows: a list on a screen, in a log or in a support ticket
+ * then never exposes a secret. The full value comes only from {@link TokenService#copy}.
+ *
+ * @param id the non-secret handle for management calls
+ * @param organization the organization the token belongs to
+ * @param environment the environment the token belongs to within the organization
+ * @param maskedValue the Token column: prefix and last four characters
+ * @param status Active or Inactive
+ * @param description the Description column, or {@code null} when none was given
+ * @param scope the Scope column (EDI)
+ * @param createdAt when the token was created (microsecond precision)
+ * @param updatedAt when the row last changed (microsecond precision)
+ * @param version starts at 1 and grows by one with each change, for optimistic concurrency
+ */
+public record AccessToken(
+    TokenId id,
+    OrganizationId organization,
+    EnvironmentId environment,
+    String maskedValue,
+    TokenStatus status,
+    @Nullable String description,
+    Scope scope,
+    Instant createdAt,
+    Instant updatedAt,
+    long version) {
+
+  /** @throws IllegalArgumentException if a field breaks its rule; NullPointerException if one is null */
+  public AccessToken {
+    Checks.notNull(id, "id");
+    Checks.notNull(organization, "organization");
+    Checks.notNull(environment, "environment");
+    Checks.notNull(maskedValue, "masked value");
+    Checks.notNull(status, "status");
+    Checks.notNull(scope, "scope");
+    Checks.notNull(createdAt, "created at");
+    Checks.notNull(updatedAt, "updated at");
+    Descriptions.check(description);
+    Checks.argument(version >= 1, "version must be at least 1, but was " + version);
+    Checks.argument(!updatedAt.isBefore(createdAt), "updated at must not be before created at");
+  }
+
+  /** Whether the token can validate (status Active). */
+  public boolean isActive() {
+    return status == TokenStatus.ACTIVE;
+  }
+
+  /** A copy with another status, time and version. */
+  public AccessToken withStatus(TokenStatus newStatus, Instant at) {
+    return new AccessToken(
+        id, organization, environment, maskedValue, newStatus, description, scope, createdAt, at,
+        version + 1);
+  }
+
+  /** A copy with only the time and version changed (secrets rewritten under new keys). */
+  AccessToken touched(Instant at) {
+    return new AccessToken(
+        id, organization, environment, maskedValue, status, description, scope, createdAt, at,
+        version + 1);
+  }
+
+  /** A copy with another description, time and version. */
+  public AccessToken withDescription(@Nullable String newDescription, Instant at) {
+    return new AccessToken(
+        id, organization, environment, maskedValue, status, newDescription, scope, createdAt, at,
+        version + 1);
+  }
+}

@@ -1,0 +1,30 @@
+package io.accesstokens;
+
+/**
+ * The validator refused a connection. The message is exactly what the EDI for Cloud v2 connector
+ * shows, for example {@code Error opening connection. Exception is: Error code: INVALID_TOKEN}.
+ *
+ * <p>Created without a stack trace: a refusal is an expected answer on a hot path, not a bug, and the
+ * trace would only say "in the validator".
+ */
+public final class ConnectionOpenException extends AccessTokenException {
+  private static final long serialVersionUID = 1L;
+  private static final String PREFIX = "Error opening connection. Exception is: Error code: ";
+
+  private final ErrorCode errorCode;
+
+  public ConnectionOpenException(ErrorCode errorCode) {
+    super(PREFIX + errorCode.name(), false);
+    this.errorCode = errorCode;
+  }
+
+  /** Why the connection was refused. */
+  public ErrorCode errorCode() {
+    return errorCode;
+  }
+
+  /** The exact message the connector shows for {@code code}. */
+  public static String messageFor(ErrorCode code) {
+    return PREFIX + code.name();
+  }
+}

@@ -1,0 +1,17 @@
+package io.accesstokens;
+
+/**
+ * The store could not answer: a connection failed, a timeout passed, the database is down. Nothing is
+ * known about whether a write that failed this way happened; read before retrying a change.
+ */
+public class StoreUnavailableException extends AccessTokenException {
+  private static final long serialVersionUID = 1L;
+
+  public StoreUnavailableException(String message) {
+    super(message);
+  }
+
+  public StoreUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,35 @@
+package io.accesstokens;
+
+import io.accesstokens.internal.Checks;
+import java.time.Instant;
+
+/**
+ * An audit event: what happened to which token, when, and who did it. Never carries the token value
+ * or its digest.
+ *
+ * @param type what happened
+ * @param organization the token's organization
+ * @param environment the token's environment
+ * @param tokenId the token's id
+ * @param actor who did it, as the host named them on the call
+ * @param at when, from the service's clock
+ * @param version the token's version after the change (for {@link TokenEventType#DELETED} and
+ *     {@link TokenEventType#VALUE_COPIED}, the version the token had)
+ */
+public record TokenEvent(
+    TokenEventType type,
+    OrganizationId organization,
+    EnvironmentId environment,
+    TokenId tokenId,
+    Actor actor,
+    Instant at,
+    long version) {
+  public TokenEvent {
+    Checks.notNull(type, "type");
+    Checks.notNull(organization, "organization");
+    Checks.notNull(environment, "environment");
+    Checks.notNull(tokenId, "token id");
+    Checks.notNull(actor, "actor");
+    Checks.notNull(at, "at");
+  }
+}

@@ -1,0 +1,74 @@
+package io.accesstokens.internal;
+
+/** The alphabet {@code 0-9A-Za-z} and the fixed-width encodings the token format uses. */
+public final class Base62 {
+  private Base62() {}
+
+  static final char[] ALPHABET =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+
+  /** Digit value of each ASCII character, or -1 when it is not a base62 digit. */
+  private static final byte[] VALUES = new byte[128];
+
+  static {
+    java.util.Arrays.fill(VALUES, (byte) -1);
+    for (int i = 0; i < ALPHABET.length; i++) {
+      VALUES[ALPHABET[i]] = (byte) i;
+    }
+  }
+
+  /** The digit value of {@code c}, or -1 when {@code c} is not in the alphabet. */
+  public static int value(char c) {
+    return c < 128 ? VALUES[c] : -1;
+  }
+
+  /** The digit for {@code value} in {@code [0, 62)}. */
+  public static char digit(int value) {
+    return ALPHABET[value];
+  }
+
+  /** Writes {@code value}, read as unsigned, as exactly {@code width} digits, most significant first. */
+  public static void writeUnsigned(long value, char[] out, int offset, int width) {
+    long rest = value;
+    for (int i = offset + width - 1; i >= offset; i--) {
+      out[i] = ALPHABET[(int) Long.remainderUnsigned(rest, 62)];
+      rest = Long.divideUnsigned(rest, 62);
+    }
+    if (rest != 0) {
+      throw new IllegalArgumentException("value does not fit in " + width + " base62 digits");
+    }
+  }
+
+  /**
+   * Reads {@code width} digits at {@code offset} as an unsigned 64-bit value. The caller has checked
+   * them with {@link #fitsUnsigned} or {@link TokenFormat#isWellFormed}; other input gives garbage.
+   */
+  public static long readUncheckedUnsigned(CharSequence text, int offset, int width) {
+    long value = 0;
+    for (int i = offset; i < offset + width; i++) {
+      value = value * 62 + VALUES[text.charAt(i)];
+    }
+    return value;
+  }
+
+  /**
+   * Whether {@code width} digits at {@code offset} are all base62 and their value fits in an unsigned
+   * 64-bit number.
+   */
+  public static boolean fitsUnsigned(CharSequence text, int offset, int width) {
+    long value = 0;
+    for (int i = offset; i < offset + width; i++) {
+      int d = value(text.charAt(i));
+      if (d < 0) {
+        return false;
+      }
+      // value * 62 + d must not exceed 2^64 - 1, compared as unsigned.
+      long limit = Long.divideUnsigned(-1L - d, 62);
+      if (Long.compareUnsigned(value, limit) > 0) {
+        return false;
+      }
+      value = value * 62 + d;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,69 @@
+package io.accesstokens.internal;
+
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/** Argument checks whose messages name the field and the rule it broke, never the value of a secret. */
+public final class Checks {
+  private Checks() {}
+
+  /** Returns {@code value}, or throws a {@link NullPointerException} naming {@code field}. */
+  public static <T> T notNull(@Nullable T value, String field) {
+    if (value == null) {
+      throw new NullPointerException(field + " must not be null");
+    }
+    return value;
+  }
+
+  /**
+   * Checks an identifier-like text against {@code pattern}, with a message that quotes the value
+   * (identifiers are not secret) in a printable form.
+   */
+  public static String identifier(@Nullable String value, String field, Pattern pattern, String rule) {
+    notNull(value, field);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be blank");
+    }
+    if (!pattern.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          field + " must be " + rule + ", but was " + printable(value, 80));
+    }
+    return value;
+  }
+
+  /** Throws an {@link IllegalArgumentException} with {@code message} unless {@code condition}. */
+  public static void argument(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** Throws an {@link IllegalStateException} with {@code message} unless {@code condition}. */
+  public static void state(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalStateException(message);
+    }
+  }
+
+  /**
+   * A quoted, length-capped form of a non-secret value for an error message: control characters and
+   * lone surrogates are escaped so a message never carries them into a log.
+   */
+  public static String printable(String value, int maxChars) {
+    StringBuilder out = new StringBuilder(Math.min(value.length(), maxChars) + 8).append('"');
+    int shown = 0;
+    for (int i = 0; i < value.length() && shown < maxChars; i++, shown++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) || (c >= 0x80 && c < 0xa0)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    out.append('"');
+    if (value.length() > maxChars) {
+      out.append("... (").append(value.length()).append(" chars)");
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,69 @@
+package io.accesstokens.internal;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rule for the Description column, the same on every store: at most {@value #MAX_CODE_POINTS}
+ * Unicode code points (not UTF-16 units, not bytes), no control characters, no lone surrogates.
+ */
+public final class Descriptions {
+  private Descriptions() {}
+
+  /** The longest description, counted in Unicode code points. */
+  public static final int MAX_CODE_POINTS = 256;
+
+  /**
+   * The description a caller gave, normalised: {@code null}, empty and blank all mean "no
+   * description" and become {@code null}; anything else is kept exactly.
+   *
+   * @throws IllegalArgumentException naming the rule the text breaks
+   */
+  public static @Nullable String normalize(@Nullable String description) {
+    if (description == null || description.isBlank()) {
+      return null;
+    }
+    check(description);
+    return description;
+  }
+
+  /** Throws an {@link IllegalArgumentException} naming the rule a non-null description breaks. */
+  public static void check(@Nullable String description) {
+    if (description == null) {
+      return;
+    }
+    // Guard the count below against a huge string before walking it.
+    if (description.length() > 2 * MAX_CODE_POINTS) {
+      throw tooLong(description.codePointCount(0, description.length()));
+    }
+    int codePoints = 0;
+    for (int i = 0; i < description.length(); i++) {
+      char c = description.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= description.length() || !Character.isLowSurrogate(description.charAt(i + 1))) {
+          throw new IllegalArgumentException(
+              "description must be valid Unicode, but has a lone surrogate at index " + i);
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        throw new IllegalArgumentException(
+            "description must be valid Unicode, but has a lone surrogate at index " + i);
+      } else if (Character.isISOControl(c)) {
+        throw new IllegalArgumentException(
+            "description must not contain control characters, but has U+"
+                + String.format("%04X", (int) c) + " at index " + i);
+      }
+      codePoints++;
+    }
+    if (codePoints > MAX_CODE_POINTS) {
+      throw tooLong(codePoints);
+    }
+    if (description.isBlank()) {
+      throw new IllegalArgumentException("description must not be blank (use none instead)");
+    }
+  }
+
+  private static IllegalArgumentException tooLong(int codePoints) {
+    return new IllegalArgumentException(
+        "description must be at most " + MAX_CODE_POINTS + " characters, but has " + codePoints);
+  }
+}
