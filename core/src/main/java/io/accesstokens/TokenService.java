@@ -1,0 +1,556 @@
+package io.accesstokens;
+
+import io.accesstokens.internal.Checks;
+import io.accesstokens.internal.Descriptions;
+import io.accesstokens.internal.TokenFormat;
+import io.accesstokens.internal.TokenMint;
+import io.accesstokens.spi.Change;
+import io.accesstokens.spi.Entitlements;
+import io.accesstokens.spi.EnvironmentDirectory;
+import io.accesstokens.spi.LookupDigest;
+import io.accesstokens.spi.SealedValue;
+import io.accesstokens.spi.StoredToken;
+import io.accesstokens.spi.TokenFilter;
+import io.accesstokens.spi.TokenStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Access Tokens page: one method per action, every one scoped to an organization.
+ *
+ * <table>
+ *   <caption>The page's actions</caption>
+ *   <tr><th>Page</th><th>Method</th></tr>
+ *   <tr><td>Add Token (Environment, Description, Submit)</td><td>{@link #create}</td></tr>
+ *   <tr><td>The table (with filters and paging)</td><td>{@link #list}</td></tr>
+ *   <tr><td>Copy</td><td>{@link #copy}</td></tr>
+ *   <tr><td>Edit (the description)</td><td>{@link #editDescription}</td></tr>
+ *   <tr><td>Status toggle</td><td>{@link #setStatus}</td></tr>
+ *   <tr><td>Delete</td><td>{@link #delete}</td></tr>
+ * </table>
+ *
+ * <p>Every call first checks that the organization has access to the EDI application
+ * ({@link NotEntitledException} otherwise, and nothing is read or changed). A token id of another
+ * organization behaves exactly like an unknown id. Every change and every Copy emits a
+ * {@link TokenEvent} to the listeners after it is stored.
+ *
+ * <p>Built with {@link #builder(TokenStore)}; immutable and thread-safe.
+ */
+public final class TokenService {
+  private static final Logger log = LoggerFactory.getLogger(TokenService.class);
+  /** Ids are 64 random bits, so a second collision in a row means something else is wrong. */
+  private static final int MINT_ATTEMPTS = 3;
+  /** Set-to-value changes retry on a concurrent change; each lost race means another change won. */
+  private static final int CHANGE_ATTEMPTS = 64;
+  private static final int SCAN_BATCH = 500;
+  private static final long ANY_VERSION = -1;
+
+  private final TokenStore store;
+  private final Entitlements entitlements;
+  private final EnvironmentDirectory environments;
+  private final DigestPolicy digestPolicy;
+  private final CopyPolicy copyPolicy;
+  private final Clock clock;
+  private final List<TokenEventListener> listeners;
+  private final List<Consumer<TokenId>> invalidationListeners = new CopyOnWriteArrayList<>();
+
+  private TokenService(Builder builder) {
+    this.store = builder.store;
+    this.entitlements = builder.entitlements;
+    this.environments = builder.environments;
+    this.digestPolicy = builder.digestPolicy == null ? DigestPolicy.sha256() : builder.digestPolicy;
+    this.copyPolicy = builder.copyPolicy;
+    this.clock = builder.clock == null ? Clock.systemUTC() : builder.clock;
+    this.listeners = List.copyOf(builder.listeners);
+  }
+
+  /**
+   * Starts a service on {@code store}. The builder needs the host's {@link Entitlements}, its
+   * {@link EnvironmentDirectory} and a {@link CopyPolicy}.
+   */
+  public static Builder builder(TokenStore store) {
+    return new Builder(Checks.notNull(store, "store"));
+  }
+
+  /**
+   * Add Token: creates an Active token of scope EDI in {@code environment}.
+   *
+   * @param description optional; {@code null} or blank means none; at most 256 code points, no
+   *     control characters
+   * @return the new row and its full value, which this call is the only one to show under
+   *     {@link CopyPolicy#digestOnly()}
+   * @throws NotEntitledException if the organization has no EDI access
+   * @throws UnknownEnvironmentException if the environment is not the organization's
+   * @throws IllegalArgumentException if the description breaks its rule
+   */
+  public IssuedToken create(
+      OrganizationId organization, EnvironmentId environment, @Nullable String description, Actor actor) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(environment, "environment");
+    Checks.notNull(actor, "actor");
+    String checkedDescription = Descriptions.normalize(description);
+    requireEntitled(organization);
+    if (!environments.contains(organization, environment)) {
+      throw new UnknownEnvironmentException(organization, environment);
+    }
+    for (int attempt = 1; ; attempt++) {
+      TokenId id = TokenMint.newId();
+      String value = TokenMint.newValue(id);
+      Instant now = now();
+      AccessToken token = new AccessToken(
+          id, organization, environment, TokenFormat.mask(value), TokenStatus.ACTIVE,
+          checkedDescription, Scope.EDI, now, now, 1);
+      StoredToken row = new StoredToken(
+          token, digestPolicy.digest(value), copyPolicy.seal(value, id, organization));
+      try {
+        store.insert(row, new Change(TokenEventType.CREATED, actor, now));
+      } catch (DuplicateTokenException e) {
+        if (attempt >= MINT_ATTEMPTS) {
+          throw e;
+        }
+        log.debug("Minted token id {} collided; minting another", id);
+        continue;
+      }
+      log.debug("Created token {} in organization {} environment {}", id, organization, environment);
+      emit(TokenEventType.CREATED, token, actor, now);
+      return new IssuedToken(token, TokenSecret.trusted(value));
+    }
+  }
+
+  /**
+   * The table: the organization's tokens, filtered and paged, ordered by creation time (oldest
+   * first) and then id. Follow {@link TokenPage#nextPage()} with {@link TokenQuery#after}.
+   *
+   * @throws NotEntitledException if the organization has no EDI access
+   */
+  public TokenPage list(OrganizationId organization, TokenQuery query) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(query, "query");
+    requireEntitled(organization);
+    List<StoredToken> rows = store.list(
+        organization, new TokenFilter(query.environment(), query.status()), query.after(),
+        query.pageSize() + 1);
+    List<AccessToken> tokens = new ArrayList<>(Math.min(rows.size(), query.pageSize()));
+    for (int i = 0; i < rows.size() && i < query.pageSize(); i++) {
+      tokens.add(rows.get(i).token());
+    }
+    PageCursor next = rows.size() > query.pageSize() ? PageCursor.after(tokens.get(tokens.size() - 1)) : null;
+    return new TokenPage(tokens, next);
+  }
+
+  /**
+   * One row by id.
+   *
+   * @throws TokenNotFoundException if the organization has no such token
+   * @throws NotEntitledException if the organization has no EDI access
+   */
+  public AccessToken get(OrganizationId organization, TokenId id) {
+    return find(organization, id).token();
+  }
+
+  /**
+   * Copy: the full value of a token, for the clipboard. Emits {@link TokenEventType#VALUE_COPIED}.
+   *
+   * @throws CopyUnavailableException under {@link CopyPolicy#digestOnly()}, or if the value was sealed
+   *     under a key this service does not have
+   * @throws TokenNotFoundException if the organization has no such token
+   * @throws NotEntitledException if the organization has no EDI access
+   */
+  public TokenSecret copy(OrganizationId organization, TokenId id, Actor actor) {
+    Checks.notNull(actor, "actor");
+    StoredToken row = find(organization, id);
+    SealedValue sealed = row.sealedValue();
+    if (sealed == null) {
+      throw new CopyUnavailableException(
+          copyPolicy.canCopy()
+              ? "copy is unavailable for token " + id + ": it was created under the digest-only"
+                  + " policy, so its value was shown once, when it was created"
+              : "copy is unavailable: this service keeps only digests of token values (digest-only"
+                  + " policy), so a value is shown once, when the token is created");
+    }
+    String value = copyPolicy.open(sealed, id, organization);
+    if (!TokenFormat.isWellFormed(value) || TokenFormat.idBits(value) != id.bits()) {
+      throw new CopyUnavailableException("copy is unavailable for token " + id + ": its sealed value is corrupt");
+    }
+    log.debug("Copied the value of token {} in organization {}", id, organization);
+    emit(TokenEventType.VALUE_COPIED, row.token(), actor, now());
+    return TokenSecret.trusted(value);
+  }
+
+  /**
+   * Edit: sets the description, whatever the token's version. Nothing else changes.
+   *
+   * @param description {@code null} or blank removes it
+   * @throws TokenNotFoundException if the organization has no such token
+   * @throws NotEntitledException if the organization has no EDI access
+   * @throws IllegalArgumentException if the description breaks its rule
+   */
+  public AccessToken editDescription(
+      OrganizationId organization, TokenId id, @Nullable String description, Actor actor) {
+    return editDescription(organization, id, description, ANY_VERSION, actor);
+  }
+
+  /**
+   * Edit, only if the token still has {@code expectedVersion} (the version the user saw).
+   *
+   * @throws TokenConflictException if it has another version; nothing is changed
+   */
+  public AccessToken editDescription(
+      OrganizationId organization, TokenId id, @Nullable String description, long expectedVersion,
+      Actor actor) {
+    String checked = Descriptions.normalize(description);
+    return change(organization, id, expectedVersion, actor, TokenEventType.DESCRIPTION_EDITED,
+        (token, at) -> java.util.Objects.equals(token.description(), checked) ? token : token.withDescription(checked, at));
+  }
+
+  /**
+   * The Status toggle: sets Active or Inactive, whatever the token's version. Inactive takes effect on
+   * this node's validators before this method returns; setting the status it already has changes
+   * nothing.
+   *
+   * @throws TokenNotFoundException if the organization has no such token
+   * @throws NotEntitledException if the organization has no EDI access
+   */
+  public AccessToken setStatus(OrganizationId organization, TokenId id, TokenStatus status, Actor actor) {
+    return setStatus(organization, id, status, ANY_VERSION, actor);
+  }
+
+  /**
+   * The Status toggle, only if the token still has {@code expectedVersion}.
+   *
+   * @throws TokenConflictException if it has another version; nothing is changed
+   */
+  public AccessToken setStatus(
+      OrganizationId organization, TokenId id, TokenStatus status, long expectedVersion, Actor actor) {
+    Checks.notNull(status, "status");
+    return change(organization, id, expectedVersion, actor, TokenEventType.STATUS_CHANGED,
+        (token, at) -> token.status() == status ? token : token.withStatus(status, at));
+  }
+
+  /** Same as {@code setStatus(organization, id, ACTIVE, actor)}. */
+  public AccessToken activate(OrganizationId organization, TokenId id, Actor actor) {
+    return setStatus(organization, id, TokenStatus.ACTIVE, actor);
+  }
+
+  /** Same as {@code setStatus(organization, id, INACTIVE, actor)}. */
+  public AccessToken deactivate(OrganizationId organization, TokenId id, Actor actor) {
+    return setStatus(organization, id, TokenStatus.INACTIVE, actor);
+  }
+
+  /**
+   * Delete: removes the token, whatever its version; it stops validating on this node before this
+   * method returns. The page's confirmation dialog is the caller's.
+   *
+   * @return {@link DeleteOutcome#ALREADY_ABSENT} if the organization had no such token (already
+   *     deleted, never created, or another organization's)
+   * @throws NotEntitledException if the organization has no EDI access
+   */
+  public DeleteOutcome delete(OrganizationId organization, TokenId id, Actor actor) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(id, "token id");
+    Checks.notNull(actor, "actor");
+    requireEntitled(organization);
+    Instant now = now();
+    var removed = store.delete(organization, id, new Change(TokenEventType.DELETED, actor, now));
+    if (removed.isEmpty()) {
+      log.debug("Token {} was already absent from organization {}", id, organization);
+      return DeleteOutcome.ALREADY_ABSENT;
+    }
+    invalidate(id);
+    log.debug("Deleted token {} in organization {}", id, organization);
+    AccessToken gone = removed.get().token();
+    emit(TokenEventType.DELETED, gone, actor, later(now, gone.updatedAt()), gone.version());
+    return DeleteOutcome.DELETED;
+  }
+
+  /**
+   * Tells the service that {@link Entitlements} may now answer differently for the organization:
+   * cached validations of its tokens are dropped, so the next validation asks again.
+   */
+  public void entitlementChanged(OrganizationId organization) {
+    Checks.notNull(organization, "organization");
+    PageCursor after = null;
+    while (true) {
+      List<StoredToken> rows = store.list(organization, TokenFilter.NONE, after, SCAN_BATCH);
+      for (StoredToken row : rows) {
+        invalidate(row.id());
+      }
+      if (rows.size() < SCAN_BATCH) {
+        return;
+      }
+      after = PageCursor.after(rows.get(rows.size() - 1).token());
+    }
+  }
+
+  /**
+   * Rewrites every token whose digest or sealed value is under a key other than the current one (or
+   * whose sealed value must go, under digest-only), across all organizations, so retired keys can be
+   * removed. Safe to run while the service is in use and to run again; a token changed concurrently is
+   * counted as a conflict and left for the next run. Emits no audit events (nothing a user sees
+   * changes).
+   */
+  public ResealReport reseal(Actor actor) {
+    Checks.notNull(actor, "actor");
+    long examined = 0, rewritten = 0, current = 0, withoutValue = 0, unreadable = 0, conflicts = 0;
+    TokenId after = null;
+    while (true) {
+      List<StoredToken> rows = store.scan(after, SCAN_BATCH);
+      for (StoredToken row : rows) {
+        examined++;
+        switch (resealOne(row, actor)) {
+          case REWRITTEN -> rewritten++;
+          case CURRENT -> current++;
+          case WITHOUT_VALUE -> withoutValue++;
+          case UNREADABLE -> unreadable++;
+          case CONFLICT -> conflicts++;
+        }
+      }
+      if (rows.size() < SCAN_BATCH) {
+        break;
+      }
+      after = rows.get(rows.size() - 1).id();
+    }
+    ResealReport report = new ResealReport(examined, rewritten, current, withoutValue, unreadable, conflicts);
+    log.info("Reseal finished: {}", report);
+    return report;
+  }
+
+  private enum ResealResult { REWRITTEN, CURRENT, WITHOUT_VALUE, UNREADABLE, CONFLICT }
+
+  private ResealResult resealOne(StoredToken row, Actor actor) {
+    SealedValue sealed = row.sealedValue();
+    boolean digestStale = !row.digest().keyId().equals(digestPolicy.currentKeyId());
+    boolean sealStale = sealed != null && !sealed.keyId().equals(copyPolicy.currentKeyId());
+    if (!digestStale && !sealStale) {
+      return ResealResult.CURRENT;
+    }
+    if (sealed == null) {
+      return ResealResult.WITHOUT_VALUE;
+    }
+    String value;
+    try {
+      value = copyPolicy.canCopy()
+          ? copyPolicy.open(sealed, row.id(), row.organization())
+          : null;
+    } catch (CopyUnavailableException e) {
+      log.warn("Reseal left token {} unchanged: {}", row.id(), e.getMessage());
+      return ResealResult.UNREADABLE;
+    }
+    LookupDigest digest = row.digest();
+    if (digestStale) {
+      if (value == null) {
+        // Digest-only now, and the old value's key is gone with the policy: the retired digest stays.
+        return ResealResult.WITHOUT_VALUE;
+      }
+      digest = digestPolicy.digest(value);
+    }
+    SealedValue resealed = value == null ? null : copyPolicy.seal(value, row.id(), row.organization());
+    Instant at = later(now(), row.token().updatedAt());
+    AccessToken touched = row.token().touched(at);
+    try {
+      store.update(new StoredToken(touched, digest, resealed), new Change(TokenEventType.SECRETS_RESEALED, actor, at));
+      return ResealResult.REWRITTEN;
+    } catch (TokenConflictException | TokenNotFoundException e) {
+      return ResealResult.CONFLICT;
+    }
+  }
+
+  // ---- shared by the page's actions --------------------------------------------------------------
+
+  private interface Mutation {
+    /** The changed row, or {@code token} itself when nothing changes. */
+    AccessToken apply(AccessToken token, Instant at);
+  }
+
+  private AccessToken change(
+      OrganizationId organization, TokenId id, long expectedVersion, Actor actor, TokenEventType type,
+      Mutation mutation) {
+    Checks.notNull(actor, "actor");
+    Checks.argument(
+        expectedVersion == ANY_VERSION || expectedVersion >= 1,
+        "expected version must be at least 1, but was " + expectedVersion);
+    for (int attempt = 1; ; attempt++) {
+      StoredToken current = find(organization, id);
+      if (expectedVersion != ANY_VERSION && current.version() != expectedVersion) {
+        throw TokenConflictException.versionMismatch(id, expectedVersion, current.version());
+      }
+      Instant at = later(now(), current.token().updatedAt());
+      AccessToken next = mutation.apply(current.token(), at);
+      if (next == current.token()) {
+        return next;
+      }
+      try {
+        store.update(current.withToken(next), new Change(type, actor, at));
+      } catch (TokenConflictException e) {
+        if (expectedVersion != ANY_VERSION || attempt >= CHANGE_ATTEMPTS) {
+          throw e;
+        }
+        continue;
+      }
+      if (type == TokenEventType.STATUS_CHANGED) {
+        invalidate(id);
+      }
+      log.debug("{} token {} in organization {} (version {})", type, id, organization, next.version());
+      emit(type, next, actor, at);
+      return next;
+    }
+  }
+
+  private StoredToken find(OrganizationId organization, TokenId id) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(id, "token id");
+    requireEntitled(organization);
+    return store.find(organization, id).orElseThrow(() -> new TokenNotFoundException(organization, id));
+  }
+
+  private void requireEntitled(OrganizationId organization) {
+    if (!entitlements.isEntitled(organization, Scope.EDI)) {
+      throw new NotEntitledException(organization, Scope.EDI);
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** {@code now}, or {@code floor} if the clock stepped back behind a time already stored. */
+  private static Instant later(Instant now, Instant floor) {
+    return now.isBefore(floor) ? floor : now;
+  }
+
+  private void emit(TokenEventType type, AccessToken token, Actor actor, Instant at) {
+    emit(type, token, actor, at, token.version());
+  }
+
+  private void emit(TokenEventType type, AccessToken token, Actor actor, Instant at, long version) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    TokenEvent event = new TokenEvent(
+        type, token.organization(), token.environment(), token.id(), actor, at, version);
+    for (TokenEventListener listener : listeners) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        log.warn("Audit listener {} failed on {} of token {}; the change stands", listener, type, token.id(), e);
+      }
+    }
+  }
+
+  // ---- what the validator shares -----------------------------------------------------------------
+
+  TokenStore store() {
+    return store;
+  }
+
+  DigestPolicy digestPolicy() {
+    return digestPolicy;
+  }
+
+  Entitlements entitlements() {
+    return entitlements;
+  }
+
+  void addInvalidationListener(Consumer<TokenId> listener) {
+    invalidationListeners.add(listener);
+  }
+
+  void removeInvalidationListener(Consumer<TokenId> listener) {
+    invalidationListeners.remove(listener);
+  }
+
+  private void invalidate(TokenId id) {
+    for (Consumer<TokenId> listener : invalidationListeners) {
+      listener.accept(id);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TokenService[store=" + store + ", " + digestPolicy + ", " + copyPolicy + "]";
+  }
+
+  /**
+   * Configures a {@link TokenService}. Every setting may be set once; a second call throws
+   * {@link IllegalStateException}. Not thread-safe.
+   */
+  public static final class Builder {
+    private final TokenStore store;
+    private @Nullable Entitlements entitlements;
+    private @Nullable EnvironmentDirectory environments;
+    private @Nullable DigestPolicy digestPolicy;
+    private @Nullable CopyPolicy copyPolicy;
+    private @Nullable Clock clock;
+    private final List<TokenEventListener> listeners = new ArrayList<>();
+
+    private Builder(TokenStore store) {
+      this.store = store;
+    }
+
+    /** Required: which organizations have access to the EDI application. */
+    public Builder entitlements(Entitlements entitlements) {
+      Checks.state(this.entitlements == null, "entitlements already set");
+      this.entitlements = Checks.notNull(entitlements, "entitlements");
+      return this;
+    }
+
+    /** Required: which environments each organization has. */
+    public Builder environments(EnvironmentDirectory environments) {
+      Checks.state(this.environments == null, "environment directory already set");
+      this.environments = Checks.notNull(environments, "environment directory");
+      return this;
+    }
+
+    /**
+     * Required: whether Copy can return a value after creation, and under which keys. See
+     * {@link CopyPolicy}.
+     */
+    public Builder copyPolicy(CopyPolicy copyPolicy) {
+      Checks.state(this.copyPolicy == null, "copy policy already set");
+      this.copyPolicy = Checks.notNull(copyPolicy, "copy policy");
+      return this;
+    }
+
+    /** How lookup digests are computed; default {@link DigestPolicy#sha256()}. */
+    public Builder digestPolicy(DigestPolicy digestPolicy) {
+      Checks.state(this.digestPolicy == null, "digest policy already set");
+      this.digestPolicy = Checks.notNull(digestPolicy, "digest policy");
+      return this;
+    }
+
+    /** Where creation and change times come from; default {@link Clock#systemUTC()}. */
+    public Builder clock(Clock clock) {
+      Checks.state(this.clock == null, "clock already set");
+      this.clock = Checks.notNull(clock, "clock");
+      return this;
+    }
+
+    /** Adds an audit listener; listeners are called in the order they were added. */
+    public Builder listener(TokenEventListener listener) {
+      listeners.add(Checks.notNull(listener, "listener"));
+      return this;
+    }
+
+    /** @throws IllegalStateException if a required setting is missing, naming it */
+    public TokenService build() {
+      Checks.state(entitlements != null,
+          "entitlements are required: which organizations have access to the EDI application"
+              + " (Entitlements.all() for tests)");
+      Checks.state(environments != null,
+          "an environment directory is required: which environments each organization has");
+      Checks.state(copyPolicy != null,
+          "a copy policy is required: CopyPolicy.sealed(keys) to copy values later,"
+              + " CopyPolicy.digestOnly() to show them once, or CopyPolicy.ephemeral() for in-memory use");
+      return new TokenService(this);
+    }
+  }
+}

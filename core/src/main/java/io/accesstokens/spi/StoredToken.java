@@ -1,0 +1,40 @@
+package io.accesstokens.spi;
+
+import io.accesstokens.AccessToken;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.TokenId;
+import io.accesstokens.internal.Checks;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a store keeps for one token: the row as the page shows it, the lookup digest, and the
+ * sealed value for Copy (absent under the digest-only policy). Never the clear value.
+ *
+ * @param token the row: id, organization, environment, masked value, status, description, scope,
+ *     times and version
+ * @param digest the lookup digest (unique across the store)
+ * @param sealedValue the value sealed for Copy, or {@code null}
+ */
+public record StoredToken(AccessToken token, LookupDigest digest, @Nullable SealedValue sealedValue) {
+  public StoredToken {
+    Checks.notNull(token, "token");
+    Checks.notNull(digest, "digest");
+  }
+
+  public TokenId id() {
+    return token.id();
+  }
+
+  public OrganizationId organization() {
+    return token.organization();
+  }
+
+  public long version() {
+    return token.version();
+  }
+
+  /** A copy with another row (same digest and sealed value). */
+  public StoredToken withToken(AccessToken next) {
+    return new StoredToken(next, digest, sealedValue);
+  }
+}
