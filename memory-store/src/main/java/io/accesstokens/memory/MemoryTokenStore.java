@@ -1,0 +1,175 @@
+package io.accesstokens.memory;
+
+import io.accesstokens.AccessToken;
+import io.accesstokens.DuplicateTokenException;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.PageCursor;
+import io.accesstokens.TokenConflictException;
+import io.accesstokens.TokenId;
+import io.accesstokens.TokenNotFoundException;
+import io.accesstokens.spi.Change;
+import io.accesstokens.spi.LookupDigest;
+import io.accesstokens.spi.StoredToken;
+import io.accesstokens.spi.TokenFilter;
+import io.accesstokens.spi.TokenStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link TokenStore} in this JVM's heap, for tests and single-node hosts that need no persistence:
+ *
+ * <pre>{@code
+ * TokenStore store = new MemoryTokenStore();
+ * }</pre>
+ *
+ * <p>Reads never block; writes are serialized, which keeps the id, digest and per-organization indexes
+ * in step (a reader may see a row a moment before or after a concurrent write, never half of one).
+ * Like every store it keeps digests and sealed values only, never clear values; pair it with
+ * {@code CopyPolicy.ephemeral()} when Copy should work for the life of the process.
+ */
+public final class MemoryTokenStore implements TokenStore {
+  private static final Comparator<TokenId> BY_UNSIGNED_ID =
+      (a, b) -> Long.compareUnsigned(a.bits(), b.bits());
+  private static final Comparator<PageCursor> BY_CREATION =
+      Comparator.comparing(PageCursor::createdAt).thenComparing(PageCursor::id, BY_UNSIGNED_ID);
+
+  private final Object writeLock = new Object();
+  private final ConcurrentSkipListMap<TokenId, StoredToken> byId = new ConcurrentSkipListMap<>(BY_UNSIGNED_ID);
+  private final ConcurrentHashMap<LookupDigest, TokenId> byDigest = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<OrganizationId, ConcurrentSkipListMap<PageCursor, TokenId>> byOrganization =
+      new ConcurrentHashMap<>();
+
+  /** An empty store. */
+  public MemoryTokenStore() {}
+
+  @Override
+  public void insert(StoredToken token, Change change) {
+    synchronized (writeLock) {
+      if (byId.containsKey(token.id())) {
+        throw new DuplicateTokenException("a token with id " + token.id() + " is already stored");
+      }
+      if (byDigest.containsKey(token.digest())) {
+        throw new DuplicateTokenException("a token with the same digest is already stored");
+      }
+      byId.put(token.id(), token);
+      byDigest.put(token.digest(), token.id());
+      byOrganization
+          .computeIfAbsent(token.organization(), o -> new ConcurrentSkipListMap<>(BY_CREATION))
+          .put(PageCursor.after(token.token()), token.id());
+    }
+  }
+
+  @Override
+  public Optional<StoredToken> find(OrganizationId organization, TokenId id) {
+    StoredToken row = byId.get(id);
+    return row != null && row.organization().equals(organization) ? Optional.of(row) : Optional.empty();
+  }
+
+  @Override
+  public Optional<StoredToken> findByDigest(LookupDigest digest) {
+    TokenId id = byDigest.get(digest);
+    if (id == null) {
+      return Optional.empty();
+    }
+    StoredToken row = byId.get(id);
+    // The row may have been rewritten under another digest between the two reads.
+    return row != null && row.digest().equals(digest) ? Optional.of(row) : Optional.empty();
+  }
+
+  @Override
+  public List<StoredToken> list(
+      OrganizationId organization, TokenFilter filter, @Nullable PageCursor after, int limit) {
+    ConcurrentSkipListMap<PageCursor, TokenId> rows = byOrganization.get(organization);
+    if (rows == null || limit <= 0) {
+      return List.of();
+    }
+    NavigableMap<PageCursor, TokenId> tail = after == null ? rows : rows.tailMap(after, false);
+    List<StoredToken> page = new ArrayList<>(Math.min(limit, 64));
+    for (TokenId id : tail.values()) {
+      StoredToken row = byId.get(id);
+      if (row != null && row.organization().equals(organization) && filter.accepts(row.token())) {
+        page.add(row);
+        if (page.size() == limit) {
+          break;
+        }
+      }
+    }
+    return page;
+  }
+
+  @Override
+  public List<StoredToken> scan(@Nullable TokenId after, int limit) {
+    NavigableMap<TokenId, StoredToken> tail = after == null ? byId : byId.tailMap(after, false);
+    List<StoredToken> page = new ArrayList<>(Math.min(Math.max(limit, 0), 64));
+    for (Map.Entry<TokenId, StoredToken> entry : tail.entrySet()) {
+      if (page.size() >= limit) {
+        break;
+      }
+      page.add(entry.getValue());
+    }
+    return page;
+  }
+
+  @Override
+  public void update(StoredToken next, Change change) {
+    synchronized (writeLock) {
+      StoredToken current = byId.get(next.id());
+      if (current == null || !current.organization().equals(next.organization())) {
+        throw new TokenNotFoundException(next.organization(), next.id());
+      }
+      if (current.version() != next.version() - 1) {
+        throw TokenConflictException.versionMismatch(next.id(), next.version() - 1, current.version());
+      }
+      if (!current.digest().equals(next.digest())) {
+        TokenId holder = byDigest.get(next.digest());
+        if (holder != null && !holder.equals(next.id())) {
+          throw new DuplicateTokenException("another token already has the same digest");
+        }
+        byDigest.remove(current.digest(), next.id());
+        byDigest.put(next.digest(), next.id());
+      }
+      // Only the mutable fields come from next; the rest of the row never changes.
+      AccessToken was = current.token();
+      AccessToken now = next.token();
+      byId.put(next.id(), new StoredToken(
+          new AccessToken(
+              was.id(), was.organization(), was.environment(), was.maskedValue(), now.status(),
+              now.description(), was.scope(), was.createdAt(), now.updatedAt(), now.version()),
+          next.digest(), next.sealedValue()));
+    }
+  }
+
+  @Override
+  public Optional<StoredToken> delete(OrganizationId organization, TokenId id, Change change) {
+    synchronized (writeLock) {
+      StoredToken current = byId.get(id);
+      if (current == null || !current.organization().equals(organization)) {
+        return Optional.empty();
+      }
+      byId.remove(id);
+      byDigest.remove(current.digest(), id);
+      ConcurrentSkipListMap<PageCursor, TokenId> rows = byOrganization.get(organization);
+      if (rows != null) {
+        rows.remove(PageCursor.after(current.token()), id);
+      }
+      return Optional.of(current);
+    }
+  }
+
+  /** Tokens stored, in all organizations. */
+  public int size() {
+    return byId.size();
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryTokenStore[" + byId.size() + " tokens]";
+  }
+}
