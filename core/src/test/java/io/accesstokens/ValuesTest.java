@@ -1,0 +1,135 @@
+package io.accesstokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.accesstokens.internal.TokenMint;
+import io.accesstokens.spi.LookupDigest;
+import io.accesstokens.spi.SealedValue;
+import java.time.Instant;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The small value types: each checks its rule in its constructor and names it when broken. */
+class ValuesTest {
+
+  @Test
+  void organizationId_acceptsPlatformStyleIds() {
+    assertThat(OrganizationId.of("12345").value()).isEqualTo("12345");
+    assertThat(OrganizationId.of("acme-corp_eu.1:prod@x").toString()).isEqualTo("acme-corp_eu.1:prod@x");
+    assertThat(OrganizationId.of("a".repeat(128))).isNotNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {" x", "x y", "-leading", "a\u0000b", "\u00e9t\u00e9", "x'; DROP TABLE t;--", "a\nb"})
+  void organizationId_refusesAnythingElse_namingTheRule(String bad) {
+    assertThatThrownBy(() -> OrganizationId.of(bad))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("organization id must be 1 to 128 letters, digits or . _ : @ - starting with a letter or digit, but was \"");
+  }
+
+  @Test
+  void identifiers_refuseNullBlankAndOverlong() {
+    assertThatThrownBy(() -> OrganizationId.of(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("organization id must not be null");
+    assertThatThrownBy(() -> EnvironmentId.of("  ")).hasMessage("environment id must not be blank");
+    assertThatThrownBy(() -> EnvironmentId.of("a".repeat(129)))
+        .hasMessageContaining("environment id must be 1 to 128").hasMessageContaining("(129 chars)");
+    assertThatThrownBy(() -> Actor.of("")).hasMessage("actor name must not be blank");
+    assertThatThrownBy(() -> Actor.of("eve\u0007")).hasMessage(
+        "actor name must be 1 to 256 characters without control characters, but was \"eve\\u0007\"");
+  }
+
+  @Test
+  void actor_acceptsEmailsAndNamesWithSpaces() {
+    assertThat(Actor.of("Zo\u00eb O'Brien <zoe@example.com>").name()).isEqualTo("Zo\u00eb O'Brien <zoe@example.com>");
+  }
+
+  @Test
+  void tokenId_roundTripsThroughItsTextForm_forEvery64BitValue() {
+    for (long bits : new long[] {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x5DEECE66DL}) {
+      TokenId id = new TokenId(bits);
+      assertThat(id.toString()).hasSize(11);
+      assertThat(TokenId.parse(id.toString())).isEqualTo(id);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "short", "0123456789AB", "0123456789!", "zzzzzzzzzzz", "01234 67890"})
+  void tokenId_refusesMalformedText(String bad) {
+    assertThatThrownBy(() -> TokenId.parse(bad))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("token id must be 11 base62 characters (0-9A-Za-z), but was");
+  }
+
+  @Test
+  void tokenSecret_toStringIsMasked_andEqualityIsByValue() {
+    String value = TokenMint.newValue(TokenMint.newId());
+    TokenSecret secret = TokenSecret.of(value);
+
+    assertThat(secret.toString()).isEqualTo("TokenSecret[atk_\u2026" + value.substring(49) + "]")
+        .doesNotContain(value.substring(15, 47));
+    assertThat(secret).isEqualTo(TokenSecret.of(new String(value.toCharArray())))
+        .hasSameHashCodeAs(TokenSecret.of(value))
+        .isNotEqualTo(TokenSecret.of(TokenMint.newValue(secret.id())));
+    assertThat(secret.reveal()).isEqualTo(value);
+  }
+
+  @Test
+  void tokenSecret_refusesAMalformedValue_withoutEchoingIt() {
+    String value = TokenMint.newValue(TokenMint.newId());
+    String typo = value.substring(0, 30) + (value.charAt(30) == 'x' ? 'y' : 'x') + value.substring(31);
+
+    assertThatThrownBy(() -> TokenSecret.of(typo))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("token value must be 53 characters in the format atk_<id><secret><checksum> with a valid checksum")
+        .message().doesNotContain(typo.substring(15, 47));
+  }
+
+  @Test
+  void digestsAndSealedValues_neverShowTheirBytes() {
+    LookupDigest digest = new LookupDigest("sha256", new byte[32]);
+    SealedValue sealed = new SealedValue("k1", new byte[] {1, 2, 3});
+
+    assertThat(digest.toString()).isEqualTo("LookupDigest[sha256]");
+    assertThat(sealed.toString()).isEqualTo("SealedValue[k1]");
+    assertThatThrownBy(() -> new LookupDigest("sha256", new byte[31])).hasMessage("digest must be 32 bytes, but has 31");
+  }
+
+  @Test
+  void accessToken_checksItsFields() {
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    TokenId id = new TokenId(1);
+    assertThatThrownBy(() -> new AccessToken(id, OrganizationId.of("o"), EnvironmentId.of("e"), "m",
+        TokenStatus.ACTIVE, null, Scope.EDI, t, t, 0)).hasMessage("version must be at least 1, but was 0");
+    assertThatThrownBy(() -> new AccessToken(id, OrganizationId.of("o"), EnvironmentId.of("e"), "m",
+        TokenStatus.ACTIVE, null, Scope.EDI, t, t.minusSeconds(1), 1))
+        .hasMessage("updated at must not be before created at");
+    assertThatThrownBy(() -> new AccessToken(id, OrganizationId.of("o"), EnvironmentId.of("e"), "m",
+        TokenStatus.ACTIVE, "a\tb", Scope.EDI, t, t, 1))
+        .hasMessage("description must not contain control characters, but has U+0009 at index 1");
+  }
+
+  @Test
+  void pageCursor_roundTrips_andRefusesAnythingItDidNotWrite() {
+    PageCursor cursor = new PageCursor(Instant.parse("2026-03-04T05:06:07.123456789Z"), new TokenId(-5));
+
+    PageCursor back = PageCursor.parse(cursor.encode());
+    assertThat(back.createdAt()).isEqualTo(Instant.parse("2026-03-04T05:06:07.123456Z"));
+    assertThat(back.id()).isEqualTo(new TokenId(-5));
+    assertThat(cursor.encode()).matches("[A-Za-z0-9_-]+");
+    for (String bad : new String[] {"", "!!", "YzE6MTox", "eDp5Onk", "YzE6YWJjOjAwMDAwMDAwMDAx"}) {
+      assertThatThrownBy(() -> PageCursor.parse(bad)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("cursor is malformed");
+    }
+  }
+
+  @Test
+  void theConnectorsMessages_areExact() {
+    assertThat(new ConnectionOpenException(ErrorCode.INVALID_TOKEN))
+        .hasMessage("Error opening connection. Exception is: Error code: INVALID_TOKEN");
+    assertThat(new ConnectionOpenException(ErrorCode.STORE_UNAVAILABLE))
+        .hasMessage("Error opening connection. Exception is: Error code: STORE_UNAVAILABLE");
+  }
+}

@@ -1,0 +1,58 @@
+package io.accesstokens.testing;
+
+import io.accesstokens.Actor;
+import io.accesstokens.EnvironmentId;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.Scope;
+import io.accesstokens.spi.Entitlements;
+import io.accesstokens.spi.EnvironmentDirectory;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The tenants every suite uses: two entitled organizations with environments, and one without EDI. */
+public final class Fixtures {
+  private Fixtures() {}
+
+  public static final OrganizationId ACME = OrganizationId.of("acme");
+  public static final OrganizationId GLOBEX = OrganizationId.of("globex");
+  /** Has environments but no access to the EDI application. */
+  public static final OrganizationId INITECH = OrganizationId.of("initech");
+
+  public static final EnvironmentId PROD = EnvironmentId.of("production");
+  public static final EnvironmentId TEST = EnvironmentId.of("test");
+  public static final EnvironmentId GLOBEX_PROD = EnvironmentId.of("globex-prod");
+
+  public static final Actor ALICE = Actor.of("alice@acme.example");
+  public static final Actor BOB = Actor.of("bob@globex.example");
+
+  public static EnvironmentDirectory environments() {
+    return EnvironmentDirectory.of(Map.of(
+        ACME, Set.of(PROD, TEST),
+        GLOBEX, Set.of(GLOBEX_PROD, TEST),
+        INITECH, Set.of(PROD)));
+  }
+
+  /** Entitlements a test can change: ACME and GLOBEX have EDI, INITECH has not. */
+  public static final class SwitchableEntitlements implements Entitlements {
+    private final Set<OrganizationId> entitled = ConcurrentHashMap.newKeySet();
+
+    public SwitchableEntitlements() {
+      entitled.add(ACME);
+      entitled.add(GLOBEX);
+    }
+
+    public void set(OrganizationId organization, boolean hasEdi) {
+      if (hasEdi) {
+        entitled.add(organization);
+      } else {
+        entitled.remove(organization);
+      }
+    }
+
+    @Override
+    public boolean isEntitled(OrganizationId organization, Scope scope) {
+      return scope == Scope.EDI && entitled.contains(organization);
+    }
+  }
+}
