@@ -178,6 +178,7 @@ public abstract class AbstractTokenModelTest {
     }
 
     void execute(List<Op> ops) {
+      int logMark = CapturingAppender.mark();
       try {
         for (int step = 0; step < ops.size(); step++) {
           Op op = ops.get(step);
@@ -188,6 +189,7 @@ public abstract class AbstractTokenModelTest {
             throw new AssertionError("step " + step + " " + op + ": " + e.getMessage(), e);
           }
         }
+        SecretLeakGuard.assertNoLeakSince(logMark);
       } finally {
         validator.close();
       }

@@ -1,0 +1,77 @@
+package io.accesstokens.testing;
+
+import io.accesstokens.internal.TokenFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Fails any test during which a log line (captured at TRACE by {@link CapturingAppender}) carried
+ * something secret-shaped: a well-formed token value, a run of 32 or more base62 characters (a
+ * token's secret part, a hex digest), or 43-44 Base64 characters (a Base64 digest). Nothing this
+ * library logs legitimately looks like that.
+ *
+ * <p>Registered for every Jupiter test of every module through
+ * {@code META-INF/services/org.junit.jupiter.api.extension.Extension} in core's test-jar (the parent
+ * pom turns extension autodetection on); jqwik properties call {@link #assertNoLeakSince} themselves.
+ */
+public final class SecretLeakGuard implements BeforeEachCallback, AfterEachCallback {
+  private static final Pattern TOKEN = Pattern.compile("atk_[0-9A-Za-z]{49}");
+  private static final Pattern LONG_BASE62 = Pattern.compile("[0-9A-Za-z]{32,}");
+  private static final Pattern BASE64_DIGEST =
+      Pattern.compile("(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{43}=?(?![A-Za-z0-9+/=_-])");
+  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SecretLeakGuard.class);
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    context.getStore(NAMESPACE).put("mark", CapturingAppender.mark());
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    Integer mark = context.getStore(NAMESPACE).get("mark", Integer.class);
+    assertNoLeakSince(mark == null ? 0 : mark);
+  }
+
+  /** Throws an {@link AssertionError} quoting the first secret-shaped log line after {@code mark}. */
+  public static void assertNoLeakSince(int mark) {
+    List<String> lines = CapturingAppender.lines();
+    for (String line : lines.subList(Math.min(mark, lines.size()), lines.size())) {
+      String why = leak(line);
+      if (why != null) {
+        throw new AssertionError("a log line carries " + why + ": " + line);
+      }
+    }
+  }
+
+  /** What secret-shaped text {@code text} holds, or null. */
+  public static String leak(String text) {
+    Matcher token = TOKEN.matcher(text);
+    while (token.find()) {
+      if (TokenFormat.isWellFormed(token.group())) {
+        return "a token value";
+      }
+    }
+    if (LONG_BASE62.matcher(text).find()) {
+      return "a run of 32+ base62 characters (a secret part or a hex digest)";
+    }
+    if (BASE64_DIGEST.matcher(text).find()) {
+      return "43-44 Base64 characters (a digest)";
+    }
+    return null;
+  }
+
+  static List<String> leaksIn(List<String> texts) {
+    List<String> out = new ArrayList<>();
+    for (String t : texts) {
+      if (leak(t) != null) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,45 @@
+package io.accesstokens.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.accesstokens.internal.TokenMint;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class SecretLeakGuardTest {
+  private final String value = TokenMint.newValue(TokenMint.newId());
+  private final byte[] digest = new byte[32];
+
+  {
+    new java.util.Random(1).nextBytes(digest);
+  }
+
+  @Test
+  void recognisesEverySecretShape() {
+    assertThat(SecretLeakGuard.leak("created " + value + " ok")).isEqualTo("a token value");
+    assertThat(SecretLeakGuard.leak("part " + value.substring(15, 47))).startsWith("a run of 32+");
+    assertThat(SecretLeakGuard.leak("hex " + HexFormat.of().formatHex(digest))).startsWith("a run of 32+");
+    assertThat(SecretLeakGuard.leak("b64 " + Base64.getEncoder().encodeToString(digest))).isNotNull();
+    assertThat(SecretLeakGuard.leak("url " + Base64.getUrlEncoder().withoutPadding().encodeToString(digest))).isNotNull();
+  }
+
+  @Test
+  void letsOrdinaryLinesThrough() {
+    assertThat(SecretLeakGuard.leak("DEBUG io.accesstokens.TokenService: Created token 0AbCdEfGhIj in organization acme environment production")).isNull();
+    assertThat(SecretLeakGuard.leak("masked atk_\u2026x7Qp, LookupDigest[hmac:k1]")).isNull();
+  }
+
+  @Test
+  void failsWhenALogLineCarriesAValue() {
+    int mark = CapturingAppender.mark();
+    LoggerFactory.getLogger("leak-probe").trace("oops {}", value);
+
+    assertThatThrownBy(() -> SecretLeakGuard.assertNoLeakSince(mark))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("a token value");
+    // Leave no leak behind for this test's own guard.
+    CapturingAppender.forget(mark);
+  }
+}
