@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -260,7 +261,13 @@ public final class TokenService {
     Checks.notNull(actor, "actor");
     requireEntitled(organization);
     Instant now = now();
-    var removed = store.delete(organization, id, new Change(TokenEventType.DELETED, actor, now));
+    Optional<StoredToken> removed;
+    try {
+      removed = store.delete(organization, id, new Change(TokenEventType.DELETED, actor, now));
+    } catch (RuntimeException e) {
+      invalidate(id); // the delete may have happened before the failure
+      throw e;
+    }
     if (removed.isEmpty()) {
       log.debug("Token {} was already absent from organization {}", id, organization);
       return DeleteOutcome.ALREADY_ABSENT;
@@ -395,6 +402,13 @@ public final class TokenService {
           throw e;
         }
         continue;
+      } catch (RuntimeException e) {
+        // The write may have happened before the failure (a connection lost after the commit):
+        // evict anyway, so a deactivation whose answer was lost still stops validation here.
+        if (type == TokenEventType.STATUS_CHANGED) {
+          invalidate(id);
+        }
+        throw e;
       }
       if (type == TokenEventType.STATUS_CHANGED) {
         invalidate(id);
