@@ -77,6 +77,7 @@ public final class TokenValidator implements AutoCloseable {
   private final Entitlements entitlements;
   private final Ticker ticker;
   private final FreshnessLease lease;
+  private final @Nullable ChangeFollower follower;
   private final long expireAfterNanos;
   private final long negativeExpireAfterNanos;
   private final long lookupTimeoutNanos;
@@ -105,7 +106,7 @@ public final class TokenValidator implements AutoCloseable {
     this.digestPolicy = service.digestPolicy();
     this.entitlements = service.entitlements();
     this.ticker = b.ticker;
-    this.lease = b.lease;
+    this.lease = b.follower != null ? b.follower : b.lease;
     this.expireAfterNanos = b.expireAfter.toNanos();
     this.negativeExpireAfterNanos = b.negativeExpireAfter.toNanos();
     this.lookupTimeoutNanos = b.lookupTimeout.toNanos();
@@ -120,6 +121,10 @@ public final class TokenValidator implements AutoCloseable {
       refusals[i] = new LongAdder();
     }
     service.addInvalidationListener(invalidation);
+    this.follower = b.follower;
+    if (follower != null) {
+      follower.attach(this);
+    }
   }
 
   /** Starts a validator on the store, policies and entitlements of {@code service}. */
@@ -384,16 +389,25 @@ public final class TokenValidator implements AutoCloseable {
   }
 
   /**
-   * Detaches from the service and drops the cache. Later calls to {@link #validate} throw
-   * {@link IllegalStateException}. The executors were the host's and stay running. Idempotent.
+   * Detaches from the service, stops the change follower if there is one, and drops the cache. Later
+   * calls to {@link #validate} throw {@link IllegalStateException}. The executors were the host's and
+   * stay running. Idempotent.
    */
   @Override
   public void close() {
     if (!closed) {
       closed = true;
       service.removeInvalidationListener(invalidation);
+      if (follower != null) {
+        follower.close();
+      }
       invalidateAll();
     }
+  }
+
+  /** The refusal bound across nodes: the follower's, or zero on a single node (changes evict at once). */
+  public Duration refusalBound() {
+    return follower == null ? Duration.ZERO : follower.refusalBound();
   }
 
   @Override
@@ -465,6 +479,7 @@ public final class TokenValidator implements AutoCloseable {
     private @Nullable FreshnessLease lease;
     private @Nullable Executor executor;
     private @Nullable Executor lookupExecutor;
+    private @Nullable ChangeFollower follower;
 
     private Builder(TokenService service) {
       this.service = service;
@@ -535,7 +550,7 @@ public final class TokenValidator implements AutoCloseable {
 
     /** Who says how long cached answers may be trusted; default {@link FreshnessLease#always()}. */
     public Builder freshnessLease(FreshnessLease lease) {
-      Checks.state(this.lease == null, "freshness lease already set");
+      Checks.state(this.lease == null && follower == null, "freshness lease already set");
       this.lease = Checks.notNull(lease, "freshness lease");
       return this;
     }
@@ -544,6 +559,16 @@ public final class TokenValidator implements AutoCloseable {
     public Builder executor(Executor executor) {
       Checks.state(this.executor == null, "executor already set");
       this.executor = Checks.notNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Follows other nodes' changes through {@code follower}, which also becomes the freshness lease;
+     * the validator starts it and {@link TokenValidator#close()} stops it. For nodes sharing a store.
+     */
+    public Builder changeFollower(ChangeFollower follower) {
+      Checks.state(this.lease == null && this.follower == null, "freshness lease already set");
+      this.follower = Checks.notNull(follower, "change follower");
       return this;
     }
 

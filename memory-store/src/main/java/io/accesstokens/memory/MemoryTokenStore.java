@@ -7,11 +7,15 @@ import io.accesstokens.PageCursor;
 import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenNotFoundException;
+import io.accesstokens.TokenEventType;
 import io.accesstokens.spi.Change;
+import io.accesstokens.spi.ChangeFeed;
+import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenFilter;
 import io.accesstokens.spi.TokenStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,8 +37,12 @@ import org.jspecify.annotations.Nullable;
  * in step (a reader may see a row a moment before or after a concurrent write, never half of one).
  * Like every store it keeps digests and sealed values only, never clear values; pair it with
  * {@code CopyPolicy.ephemeral()} when Copy should work for the life of the process.
+ *
+ * <p>It is also a {@link ChangeFeed}, so several services in one JVM sharing one store behave like
+ * nodes sharing a database: status changes, description edits and deletes are logged in the same
+ * critical section as the write.
  */
-public final class MemoryTokenStore implements TokenStore {
+public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   private static final Comparator<TokenId> BY_UNSIGNED_ID =
       (a, b) -> Long.compareUnsigned(a.bits(), b.bits());
   private static final Comparator<PageCursor> BY_CREATION =
@@ -45,6 +53,10 @@ public final class MemoryTokenStore implements TokenStore {
   private final ConcurrentHashMap<LookupDigest, TokenId> byDigest = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<OrganizationId, ConcurrentSkipListMap<PageCursor, TokenId>> byOrganization =
       new ConcurrentHashMap<>();
+
+  private final ConcurrentSkipListMap<Long, ChangeRecord> changes = new ConcurrentSkipListMap<>();
+  private long lastSequence; // guarded by writeLock
+  private volatile long prunedThrough;
 
   /** An empty store. */
   public MemoryTokenStore() {}
@@ -143,6 +155,16 @@ public final class MemoryTokenStore implements TokenStore {
               was.id(), was.organization(), was.environment(), was.maskedValue(), now.status(),
               now.description(), was.scope(), was.createdAt(), now.updatedAt(), now.version()),
           next.digest(), next.sealedValue()));
+      record(next.id(), change, next.version());
+    }
+  }
+
+  /** Appends to the change log; called with the write lock held, so the log is in commit order. */
+  private void record(TokenId id, Change change, long version) {
+    if (change.type() == TokenEventType.STATUS_CHANGED || change.type() == TokenEventType.DESCRIPTION_EDITED
+        || change.type() == TokenEventType.DELETED) {
+      long sequence = ++lastSequence;
+      changes.put(sequence, new ChangeRecord(sequence, id, change.type(), version, change.at()));
     }
   }
 
@@ -159,7 +181,45 @@ public final class MemoryTokenStore implements TokenStore {
       if (rows != null) {
         rows.remove(PageCursor.after(current.token()), id);
       }
+      record(id, change, current.version());
       return Optional.of(current);
+    }
+  }
+
+  @Override
+  public List<ChangeRecord> changesAfter(long after, int limit) {
+    List<ChangeRecord> out = new ArrayList<>(Math.min(Math.max(limit, 0), 64));
+    for (ChangeRecord change : changes.tailMap(after, false).values()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      out.add(change);
+    }
+    return out;
+  }
+
+  @Override
+  public long head() {
+    synchronized (writeLock) {
+      return lastSequence;
+    }
+  }
+
+  @Override
+  public long prunedThrough() {
+    return prunedThrough;
+  }
+
+  @Override
+  public void pruneBefore(Instant cutoff) {
+    synchronized (writeLock) {
+      for (var entry : changes.entrySet()) {
+        if (!entry.getValue().at().isBefore(cutoff)) {
+          break;
+        }
+        changes.remove(entry.getKey());
+        prunedThrough = Math.max(prunedThrough, entry.getKey());
+      }
     }
   }
 

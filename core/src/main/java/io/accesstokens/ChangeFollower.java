@@ -1,0 +1,444 @@
+package io.accesstokens;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.accesstokens.internal.Checks;
+import io.accesstokens.spi.ChangeFeed;
+import io.accesstokens.spi.ChangeRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a node's validator coherent with changes made on other nodes that share the store: it reads
+ * the store's {@link ChangeFeed} and evicts every token that changed, and it is the validator's
+ * {@link FreshnessLease}, so cached answers are trusted only while the follower is caught up.
+ *
+ * <pre>{@code
+ * ChangeFollower follower = ChangeFollower.builder(jdbcStore.changeFeed()).build();
+ * TokenValidator validator = TokenValidator.builder(service).changeFollower(follower).build();
+ * // validator.close() stops the follower
+ * }</pre>
+ *
+ * <p><b>The bound.</b> A token deactivated or deleted on any node is refused on every node within
+ * {@link #refusalBound()} (the {@linkplain Builder#stalenessBound staleness bound}) of the change's
+ * commit. Why: a catch-up that starts after the commit reads the change and evicts the token, and
+ * only a complete catch-up renews the lease, which lasts the staleness bound from that catch-up's
+ * start. So either a catch-up started after the commit has evicted the token, or the last complete
+ * one started before the commit and the cache stops being trusted less than the bound after it. A
+ * follower that stalls, loses its connection or falls behind therefore causes store lookups, never
+ * stale answers; the validator's hard expiry caps every answer regardless.
+ *
+ * <p><b>Sequence gaps.</b> A transaction can take a lower sequence number and commit after a higher
+ * one was read, and a rolled-back one leaves a gap forever. The follower re-reads above its lowest
+ * gap on every catch-up, so a late commit is found; a gap is given up only after it has been seen for
+ * {@link Builder#longestTransaction}, which must exceed the longest time a write transaction can take
+ * (stores enforce it with statement timeouts). For the same reason a new follower trusts nothing
+ * for that long after it starts, and then drops everything cached meanwhile.
+ *
+ * <p><b>Pruning.</b> The follower prunes changes older than {@link Builder#retention} now and then.
+ * A follower that finds changes it had not read pruned (it stalled longer than the retention) drops
+ * its whole cache instead of trusting it.
+ *
+ * <p>One follower serves one validator. {@link #catchUp()} may be called directly (tests do, with a
+ * fake ticker); otherwise the validator starts a thread that catches up every
+ * {@link Builder#pollInterval} or when the feed signals a change.
+ */
+public final class ChangeFollower implements FreshnessLease, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChangeFollower.class);
+
+  private final ChangeFeed feed;
+  private final Ticker ticker;
+  private final Clock clock;
+  private final long stalenessNanos;
+  private final long longestTransactionNanos;
+  private final Duration pollInterval;
+  private final Duration retention;
+  private final long pruneEveryNanos;
+  private final int batchSize;
+  private final ThreadFactory threadFactory;
+  private final boolean manual;
+
+  /** When the last complete catch-up started, in ticker time; the lease runs from here. */
+  private volatile long trustedFrom;
+
+  // Guarded by this.
+  private @Nullable TokenValidator target;
+  private long startedAt;
+  private boolean warm;
+  private long watermark;
+  private final TreeSet<Long> seenAbove = new TreeSet<>();
+  private long maxSeen;
+  private long blockedAt = -1;
+  private long blockedSince;
+  private long blockedUpTo;
+  private long lastPrune;
+  private @Nullable Thread thread;
+  private volatile boolean closed;
+
+  private final LongAdder catchUps = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+  private final LongAdder applied = new LongAdder();
+  private final LongAdder cacheClears = new LongAdder();
+  private final LongAdder gapsGivenUp = new LongAdder();
+
+  private ChangeFollower(Builder b) {
+    this.feed = b.feed;
+    this.ticker = b.ticker;
+    this.clock = b.clock;
+    this.stalenessNanos = b.stalenessBound.toNanos();
+    this.longestTransactionNanos = b.longestTransaction.toNanos();
+    this.pollInterval = b.pollInterval;
+    this.retention = b.retention;
+    this.pruneEveryNanos = b.pruneEvery.toNanos();
+    this.batchSize = b.batchSize;
+    this.threadFactory = b.threadFactory;
+    this.manual = b.manual;
+    // Not trusted until the first complete catch-up after the warm-up.
+    this.trustedFrom = ticker.read() - stalenessNanos;
+  }
+
+  /** Starts a follower of {@code feed}. */
+  public static Builder builder(ChangeFeed feed) {
+    return new Builder(Checks.notNull(feed, "change feed"));
+  }
+
+  /**
+   * The X of "a token deactivated or deleted on any node is refused on every node within X", counted
+   * from the change's commit. Equal to the staleness bound.
+   */
+  public Duration refusalBound() {
+    return Duration.ofNanos(stalenessNanos);
+  }
+
+  @Override
+  public boolean isTrustedAt(long nowNanos) {
+    return nowNanos - trustedFrom < stalenessNanos;
+  }
+
+  /** Binds the follower to its validator and positions it at the feed's head; called by the validator. */
+  synchronized void attach(TokenValidator validator) {
+    Checks.state(target == null, "a change follower serves one validator, and it already has one");
+    Checks.state(!closed, "change follower is closed");
+    target = validator;
+    startedAt = ticker.read();
+    watermark = feed.head();
+    maxSeen = watermark;
+    lastPrune = startedAt;
+    log.debug("Following changes from sequence {}; trusting the cache after {}", watermark,
+        Duration.ofNanos(longestTransactionNanos));
+    if (!manual) {
+      Thread t = threadFactory.newThread(this::run);
+      t.setDaemon(true);
+      thread = t;
+      t.start();
+    }
+  }
+
+  /**
+   * Reads every change committed since the last catch-up, evicts the tokens they name, and renews the
+   * lease if it read to the end. Called by the follower's thread; callable directly.
+   *
+   * @return whether the catch-up completed (and the lease was renewed from its start)
+   */
+  public synchronized boolean catchUp() {
+    TokenValidator validator = target;
+    Checks.state(validator != null, "change follower is not attached to a validator");
+    long started = ticker.read();
+    catchUps.increment();
+    try {
+      if (!warm && started - startedAt >= longestTransactionNanos) {
+        // Transactions that were running when we started have committed or died by now; what was
+        // cached meanwhile may predate them.
+        validator.invalidateAll();
+        cacheClears.increment();
+        warm = true;
+      }
+      long pruned = feed.prunedThrough();
+      if (pruned > watermark) {
+        log.warn("Changes up to sequence {} were pruned before this node read them (it was at {}); "
+            + "dropping its cached validations", pruned, watermark);
+        validator.invalidateAll();
+        cacheClears.increment();
+        watermark = pruned;
+        maxSeen = Math.max(maxSeen, pruned);
+        seenAbove.headSet(pruned, true).clear();
+        blockedAt = -1;
+      }
+      long after = watermark;
+      while (true) {
+        List<ChangeRecord> batch = feed.changesAfter(after, batchSize);
+        for (ChangeRecord change : batch) {
+          if (change.sequence() > watermark && seenAbove.add(change.sequence())) {
+            validator.invalidate(change.tokenId());
+            applied.increment();
+          }
+          maxSeen = Math.max(maxSeen, change.sequence());
+          after = change.sequence();
+        }
+        if (batch.size() < batchSize) {
+          break;
+        }
+      }
+      advanceWatermark(started);
+      if (warm) {
+        trustedFrom = started;
+      }
+      pruneNow(started);
+      return true;
+    } catch (RuntimeException e) {
+      failures.increment();
+      log.warn("Catching up with other nodes' changes failed; the cache stays trusted only until {} after"
+          + " the last complete catch-up: {}", refusalBound(), e.toString());
+      return false;
+    }
+  }
+
+  /** Moves past every sequence that is read, or missing for longer than the longest transaction. */
+  private void advanceWatermark(long now) {
+    while (true) {
+      long next = watermark + 1;
+      if (seenAbove.remove(next)) {
+        watermark = next;
+        continue;
+      }
+      if (maxSeen <= watermark) {
+        return; // nothing read above: caught up
+      }
+      // next is missing while a higher one is committed: a transaction still running, or a dead one.
+      if (blockedAt != watermark) {
+        blockedAt = watermark;
+        blockedSince = now;
+        blockedUpTo = maxSeen;
+        return;
+      }
+      if (now - blockedSince < longestTransactionNanos) {
+        return;
+      }
+      // Everything missing up to what was committed when we first saw the gap is dead now.
+      log.debug("Giving up sequence gap after {} (up to {})", watermark, blockedUpTo);
+      gapsGivenUp.increment();
+      while (watermark < blockedUpTo) {
+        seenAbove.remove(++watermark);
+      }
+      blockedAt = -1;
+    }
+  }
+
+  private void pruneNow(long now) {
+    if (retention.isZero() || now - lastPrune < pruneEveryNanos) {
+      return;
+    }
+    lastPrune = now;
+    Instant cutoff = clock.instant().minus(retention);
+    try {
+      feed.pruneBefore(cutoff);
+    } catch (RuntimeException e) {
+      log.warn("Pruning the change log failed; will retry: {}", e.toString());
+    }
+  }
+
+  private void run() {
+    while (!closed) {
+      catchUp();
+      try {
+        feed.awaitChanges(pollInterval);
+      } catch (InterruptedException e) {
+        if (closed) {
+          return;
+        }
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        // A lost notification connection: polling goes on, and only polls renew the lease.
+        log.warn("Waiting for change notifications failed; polling continues: {}", e.toString());
+        try {
+          Thread.sleep(Math.max(1, pollInterval.toMillis()));
+        } catch (InterruptedException ie) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Counters since start. */
+  public Stats stats() {
+    return new Stats(catchUps.sum(), failures.sum(), applied.sum(), cacheClears.sum(), gapsGivenUp.sum(), watermark());
+  }
+
+  private synchronized long watermark() {
+    return watermark;
+  }
+
+  /**
+   * Counters of a follower.
+   *
+   * @param catchUps catch-ups attempted
+   * @param failures catch-ups that failed (the lease was not renewed)
+   * @param applied changes read and evicted
+   * @param cacheClears times the whole cache was dropped (end of warm-up, pruned changes)
+   * @param gapsGivenUp sequence gaps given up after the longest transaction
+   * @param watermark every change up to this sequence is applied or given up
+   */
+  public record Stats(long catchUps, long failures, long applied, long cacheClears, long gapsGivenUp, long watermark) {}
+
+  /** Stops the thread and closes the feed. Idempotent. */
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      t = thread;
+    }
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    feed.close();
+  }
+
+  @Override
+  public String toString() {
+    return "ChangeFollower[refusalBound=" + refusalBound() + ", pollInterval=" + pollInterval + "]";
+  }
+
+  /** Configures a {@link ChangeFollower}; each setting once, checked when set. Not thread-safe. */
+  public static final class Builder {
+    private final ChangeFeed feed;
+    private Duration pollInterval = Duration.ofMillis(200);
+    private Duration stalenessBound = Duration.ofSeconds(1);
+    private Duration longestTransaction = Duration.ofSeconds(5);
+    private Duration retention = Duration.ofMinutes(15);
+    private Duration pruneEvery = Duration.ofMinutes(1);
+    private int batchSize = 1000;
+    private Ticker ticker = Ticker.systemTicker();
+    private Clock clock = Clock.systemUTC();
+    private ThreadFactory threadFactory = r -> new Thread(r, "access-tokens-change-follower");
+    private boolean manual;
+    private final java.util.Set<String> set = new java.util.HashSet<>();
+
+    private Builder(ChangeFeed feed) {
+      this.feed = feed;
+    }
+
+    private void once(String name) {
+      Checks.state(set.add(name), name + " already set");
+    }
+
+    /** How often to catch up when the feed gives no signal; default 200 ms. At least 1 ms. */
+    public Builder pollInterval(Duration interval) {
+      once("poll interval");
+      Checks.notNull(interval, "poll interval");
+      Checks.argument(interval.toMillis() >= 1, "poll interval must be at least 1 ms, but was " + interval);
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * The refusal bound: how long after a complete catch-up began cached answers stay trusted;
+     * default 1 second. Must exceed the poll interval, or the cache is rarely trusted.
+     */
+    public Builder stalenessBound(Duration bound) {
+      once("staleness bound");
+      Checks.notNull(bound, "staleness bound");
+      Checks.argument(bound.toMillis() >= 1 && bound.compareTo(Duration.ofHours(1)) <= 0,
+          "staleness bound must be between 1 ms and 1 hour, but was " + bound);
+      this.stalenessBound = bound;
+      return this;
+    }
+
+    /**
+     * The longest a write transaction can take from taking its sequence number to committing;
+     * default 5 seconds. Gaps are waited for this long, and a new follower trusts nothing for this
+     * long. The store must enforce it (its write statement timeout must be shorter).
+     */
+    public Builder longestTransaction(Duration duration) {
+      once("longest transaction");
+      Checks.notNull(duration, "longest transaction");
+      Checks.argument(!duration.isNegative() && duration.compareTo(Duration.ofMinutes(10)) <= 0,
+          "longest transaction must be between 0 and 10 minutes, but was " + duration);
+      this.longestTransaction = duration;
+      return this;
+    }
+
+    /**
+     * How long changes are kept before this follower prunes them; default 15 minutes; zero turns
+     * pruning off on this node. Must be far longer than the staleness bound.
+     */
+    public Builder retention(Duration duration) {
+      once("retention");
+      Checks.notNull(duration, "retention");
+      Checks.argument(!duration.isNegative(), "retention must not be negative, but was " + duration);
+      this.retention = duration;
+      return this;
+    }
+
+    /** How often this follower prunes; default every minute. */
+    public Builder pruneEvery(Duration every) {
+      once("prune every");
+      Checks.notNull(every, "prune every");
+      Checks.argument(every.toMillis() >= 1, "prune every must be at least 1 ms, but was " + every);
+      this.pruneEvery = every;
+      return this;
+    }
+
+    /** Changes read per query; default 1,000. */
+    public Builder batchSize(int size) {
+      once("batch size");
+      Checks.argument(size >= 1 && size <= 100_000, "batch size must be between 1 and 100000, but was " + size);
+      this.batchSize = size;
+      return this;
+    }
+
+    /** Time source for the lease, gaps and warm-up; must be the validator's ticker. Default system. */
+    public Builder ticker(Ticker ticker) {
+      once("ticker");
+      this.ticker = Checks.notNull(ticker, "ticker");
+      return this;
+    }
+
+    /** Wall clock for the pruning cutoff; default UTC system clock. */
+    public Builder clock(Clock clock) {
+      once("clock");
+      this.clock = Checks.notNull(clock, "clock");
+      return this;
+    }
+
+    /** Makes the follower's thread; default a daemon thread named access-tokens-change-follower. */
+    public Builder threadFactory(ThreadFactory factory) {
+      once("thread factory");
+      this.threadFactory = Checks.notNull(factory, "thread factory");
+      return this;
+    }
+
+    /**
+     * Starts no thread: the host (or a test) calls {@link ChangeFollower#catchUp()} itself, at least
+     * as often as the staleness bound, or the cache is not trusted.
+     */
+    public Builder drivenByCaller() {
+      once("driven by caller");
+      this.manual = true;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if the retention is not longer than the staleness bound */
+    public ChangeFollower build() {
+      Checks.argument(retention.isZero() || retention.compareTo(stalenessBound.plus(longestTransaction)) > 0,
+          "retention (" + retention + ") must be longer than the staleness bound plus the longest transaction");
+      return new ChangeFollower(this);
+    }
+  }
+}

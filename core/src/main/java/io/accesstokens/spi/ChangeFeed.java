@@ -1,0 +1,45 @@
+package io.accesstokens.spi;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Optional, for stores that several nodes share: a log of every status change, description edit and
+ * delete, written in the same transaction as the change, which a {@link io.accesstokens.ChangeFollower}
+ * on each node reads to evict what it has cached.
+ *
+ * <p>Sequence numbers are allocated in increasing order, but a transaction may commit after one with
+ * a higher number, and a rolled-back one leaves a gap forever; the follower handles both, provided
+ * no write transaction takes longer between allocating its number and committing than the
+ * follower's {@code longestTransaction}.
+ */
+public interface ChangeFeed extends AutoCloseable {
+
+  /** Up to {@code limit} committed changes with a sequence greater than {@code after}, in sequence order. */
+  List<ChangeRecord> changesAfter(long after, int limit);
+
+  /** A number at least the sequence of every change committed so far (0 for an empty log). */
+  long head();
+
+  /** Every change with a sequence up to this has been pruned (0 when none has). */
+  long prunedThrough();
+
+  /** Deletes changes written before {@code cutoff}, raising {@link #prunedThrough()} to match. */
+  void pruneBefore(Instant cutoff);
+
+  /**
+   * Waits at most {@code timeout} for a sign that changes were committed, for feeds that have one
+   * (PostgreSQL's LISTEN/NOTIFY); returns early when signalled. The default has no sign and waits the
+   * whole timeout. Never needed for correctness: the follower polls anyway.
+   *
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  default void awaitChanges(Duration timeout) throws InterruptedException {
+    Thread.sleep(Math.max(1, timeout.toMillis()));
+  }
+
+  /** Releases what {@link #awaitChanges} holds (a listening connection). */
+  @Override
+  default void close() {}
+}
