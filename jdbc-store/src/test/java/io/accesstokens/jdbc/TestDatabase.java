@@ -184,8 +184,8 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     }
   }
 
-  /** One embedded PostgreSQL for the whole test run, stopped when the run ends. */
-  private static final class EmbeddedServer implements ExtensionContext.Store.CloseableResource {
+  /** One embedded PostgreSQL for the whole test run, stopped (closed by JUnit) when the run ends. */
+  private static final class EmbeddedServer implements AutoCloseable {
     final EmbeddedPostgres postgres;
 
     EmbeddedServer() {
