@@ -80,6 +80,7 @@ public final class SchemaMigrator {
     }
   }
 
+  @SuppressWarnings("try") // the lock is held for the block, never used in it
   private List<Integer> migrateLocked(Connection work) throws SQLException {
     try (Lock lock = lock(work)) {
       execute(work, sql.resolve(source.createSchemaVersionTable()));
