@@ -1,0 +1,559 @@
+package io.accesstokens.jdbc;
+
+import io.accesstokens.AccessTokenException;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.PageCursor;
+import io.accesstokens.StoreUnavailableException;
+import io.accesstokens.TokenConflictException;
+import io.accesstokens.TokenId;
+import io.accesstokens.TokenNotFoundException;
+import io.accesstokens.internal.Checks;
+import io.accesstokens.jdbc.internal.SchemaMigrator;
+import io.accesstokens.jdbc.internal.SqlErrors;
+import io.accesstokens.jdbc.internal.SqlStatements;
+import io.accesstokens.jdbc.internal.SqlStatementsSource;
+import io.accesstokens.jdbc.internal.TokenRows;
+import io.accesstokens.spi.Change;
+import io.accesstokens.spi.LookupDigest;
+import io.accesstokens.spi.StoredToken;
+import io.accesstokens.spi.TokenFilter;
+import io.accesstokens.spi.TokenStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link TokenStore} in a relational database, reached through the host's {@link DataSource} (the
+ * library bundles no pool and no driver):
+ *
+ * <pre>{@code
+ * JdbcTokenStore store = JdbcTokenStore.builder(dataSource)
+ *     .tablePrefix("at_")                    // the default
+ *     .build();                              // detects H2, PostgreSQL or MariaDB/MySQL
+ * store.migrate();                           // creates or upgrades the tables; safe on every start
+ * }</pre>
+ *
+ * <p>Every write is one transaction: the row changes together with its change record. Updates are
+ * compare-and-set on the row's version, so two nodes on one database never lose an update; a delete
+ * is never undone by a concurrent change. Times are kept to the microsecond, ids in their unsigned
+ * order, and descriptions in full Unicode. Like every store it keeps digests and sealed values only,
+ * never clear values.
+ *
+ * <p>SQL errors become {@link io.accesstokens.DuplicateTokenException} (a constraint),
+ * {@link TokenConflictException} (a serialization failure or deadlock) or
+ * {@link StoreUnavailableException} (connection, timeout, anything else); no message carries a
+ * driver's text, which can quote stored values.
+ *
+ * <p>Immutable and thread-safe; it holds no connection between calls.
+ */
+public final class JdbcTokenStore implements TokenStore {
+  private static final Logger log = LoggerFactory.getLogger(JdbcTokenStore.class);
+
+  /** The table prefix unless one is set. */
+  public static final String DEFAULT_TABLE_PREFIX = "at_";
+  /** The query timeout unless one is set. */
+  public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(10);
+  /** How long {@link #migrate()} waits for another node's migration unless set. */
+  public static final Duration DEFAULT_MIGRATION_LOCK_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+  /** A delete applies whatever the version, so one that lost a serialization race simply runs again. */
+  private static final int DELETE_ATTEMPTS = 3;
+
+  private final DataSource dataSource;
+  private final JdbcDialect dialect;
+  private final SqlStatements sql;
+  private final Duration queryTimeout;
+  private final int queryTimeoutSeconds;
+  private final Duration migrationLockTimeout;
+
+  private JdbcTokenStore(DataSource dataSource, JdbcDialect dialect, String tablePrefix, Duration queryTimeout,
+      Duration migrationLockTimeout) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.sql = new SqlStatements(SqlStatementsSource.of(dialect), tablePrefix);
+    this.queryTimeout = queryTimeout;
+    this.queryTimeoutSeconds = Math.toIntExact(queryTimeout.toSeconds());
+    this.migrationLockTimeout = migrationLockTimeout;
+  }
+
+  /**
+   * Starts a store on {@code dataSource}, which hands out connections to the database (a pool, or a
+   * driver's plain {@code DataSource}).
+   *
+   * @throws NullPointerException if {@code dataSource} is null
+   */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(Checks.notNull(dataSource, "data source"));
+  }
+
+  /**
+   * Creates the tables, or applies the migrations the database lacks, each exactly once even when
+   * several nodes start at once (they wait for each other on a database lock: an advisory lock on
+   * PostgreSQL, {@code GET_LOCK} on MariaDB/MySQL, a locked row on H2, which needs a second connection
+   * while it migrates). Safe to call on every start.
+   *
+   * @return the schema versions this call applied, oldest first; empty when the schema was current
+   * @throws StoreUnavailableException if the database cannot be reached, a migration fails, or another
+   *     node's migration holds the lock longer than the {@link Builder#migrationLockTimeout}
+   */
+  public List<Integer> migrate() {
+    return new SchemaMigrator(dataSource, sql, SchemaMigrator.migrations(dialect), migrationLockTimeout).migrate();
+  }
+
+  /** The dialect this store speaks, detected or set. */
+  public JdbcDialect dialect() {
+    return dialect;
+  }
+
+  /** The prefix of every table name. */
+  public String tablePrefix() {
+    return sql.prefix();
+  }
+
+  /** The longest any statement of a token operation may run. */
+  public Duration queryTimeout() {
+    return queryTimeout;
+  }
+
+  /** The longest {@link #migrate()} waits for another node's migration. */
+  public Duration migrationLockTimeout() {
+    return migrationLockTimeout;
+  }
+
+  // ---- writes: one transaction each --------------------------------------------------------------
+
+  @Override
+  public void insert(StoredToken token, Change change) {
+    Checks.notNull(token, "token");
+    Checks.notNull(change, "change");
+    inTransaction("insert", token.id(), connection -> {
+      try (PreparedStatement insert = prepare(connection, sql.insert)) {
+        TokenRows.bindInsert(insert, token);
+        insert.executeUpdate();
+      }
+      recordChange(connection, token.organization(), token.id(), token.version(), change);
+      return null;
+    });
+  }
+
+  @Override
+  public void update(StoredToken next, Change change) {
+    Checks.notNull(next, "next");
+    Checks.notNull(change, "change");
+    inTransaction("update", next.id(), connection -> {
+      int changed;
+      try (PreparedStatement update = prepare(connection, sql.update)) {
+        TokenRows.bindUpdate(update, next);
+        changed = update.executeUpdate();
+      }
+      if (changed == 0) {
+        // Decided in the same transaction: absent (never brought back) or at another version.
+        long stored = storedVersion(connection, next.organization(), next.id());
+        if (stored < 0) {
+          log.debug("Update of token {} found no such token in organization {}", next.id(), next.organization());
+          throw new TokenNotFoundException(next.organization(), next.id());
+        }
+        log.debug("Update of token {} lost a race: expected version {}, stored {}",
+            next.id(), next.version() - 1, stored);
+        throw TokenConflictException.versionMismatch(next.id(), next.version() - 1, stored);
+      }
+      recordChange(connection, next.organization(), next.id(), next.version(), change);
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<StoredToken> delete(OrganizationId organization, TokenId id, Change change) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(id, "token id");
+    Checks.notNull(change, "change");
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return Optional.ofNullable(inTransaction("delete", id, connection -> {
+          StoredToken removed = deleteRow(connection, organization, id);
+          if (removed != null) {
+            recordChange(connection, organization, id, removed.version(), change);
+          }
+          return removed;
+        }));
+      } catch (TokenConflictException e) {
+        if (attempt >= DELETE_ATTEMPTS) {
+          throw e;
+        }
+        log.debug("Delete of token {} was rolled back for a concurrent change; running it again", id);
+      }
+    }
+  }
+
+  private @Nullable StoredToken deleteRow(Connection connection, OrganizationId organization, TokenId id)
+      throws SQLException {
+    if (sql.deleteReturning != null) {
+      try (PreparedStatement delete = prepare(connection, sql.deleteReturning)) {
+        bindIdAndOrganization(delete, id, organization);
+        try (ResultSet rs = delete.executeQuery()) {
+          return rs.next() ? TokenRows.read(rs) : null;
+        }
+      }
+    }
+    StoredToken current;
+    try (PreparedStatement lock = prepare(connection, sql.lockForDelete)) {
+      bindIdAndOrganization(lock, id, organization);
+      try (ResultSet rs = lock.executeQuery()) {
+        current = rs.next() ? TokenRows.read(rs) : null;
+      }
+    }
+    if (current != null) {
+      try (PreparedStatement delete = prepare(connection, sql.delete)) {
+        bindIdAndOrganization(delete, id, organization);
+        delete.executeUpdate();
+      }
+    }
+    return current;
+  }
+
+  /**
+   * The change-log hook: runs inside every write's transaction, after the row changed, so that a
+   * record written here commits or rolls back with it. A change feed that other nodes poll (a later
+   * issue) inserts its row here for status changes, deletions and description edits; today nothing
+   * is kept.
+   */
+  private void recordChange(
+      Connection connection, OrganizationId organization, TokenId id, long version, Change change) {
+    log.trace("Change {} of token {} in organization {} at version {} by {}",
+        change.type(), id, organization, version, change.actor());
+  }
+
+  /** The stored version of the token, or -1 if the organization has no such token. */
+  private long storedVersion(Connection connection, OrganizationId organization, TokenId id) throws SQLException {
+    try (PreparedStatement select = prepare(connection, sql.versionOf)) {
+      bindIdAndOrganization(select, id, organization);
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : -1;
+      }
+    }
+  }
+
+  // ---- reads -------------------------------------------------------------------------------------
+
+  @Override
+  public Optional<StoredToken> find(OrganizationId organization, TokenId id) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(id, "token id");
+    return Optional.ofNullable(read("find", id, connection -> {
+      try (PreparedStatement select = prepare(connection, sql.findById)) {
+        bindIdAndOrganization(select, id, organization);
+        return first(select);
+      }
+    }));
+  }
+
+  @Override
+  public Optional<StoredToken> findByDigest(LookupDigest digest) {
+    Checks.notNull(digest, "digest");
+    return Optional.ofNullable(read("lookup by digest", null, connection -> {
+      try (PreparedStatement select = prepare(connection, sql.findByDigest)) {
+        select.setBytes(1, digest.value());
+        select.setString(2, digest.keyId());
+        return first(select);
+      }
+    }));
+  }
+
+  @Override
+  public List<StoredToken> list(
+      OrganizationId organization, TokenFilter filter, @Nullable PageCursor after, int limit) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(filter, "filter");
+    if (limit <= 0) {
+      return List.of();
+    }
+    String statement = sql.list(filter.environment() != null, filter.status() != null, after != null);
+    return read("list", null, connection -> {
+      try (PreparedStatement select = prepare(connection, statement)) {
+        int i = 1;
+        select.setString(i++, organization.value());
+        if (filter.environment() != null) {
+          select.setString(i++, filter.environment().value());
+        }
+        if (filter.status() != null) {
+          select.setString(i++, filter.status().name());
+        }
+        if (after != null) {
+          long createdAt = TokenRows.micros(after.createdAt());
+          select.setLong(i++, createdAt);
+          select.setLong(i++, createdAt);
+          select.setLong(i++, TokenRows.key(after.id()));
+        }
+        select.setInt(i, limit);
+        return all(select, limit);
+      }
+    });
+  }
+
+  @Override
+  public List<StoredToken> scan(@Nullable TokenId after, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    return read("scan", after, connection -> {
+      try (PreparedStatement select = prepare(connection, after == null ? sql.scanFirst : sql.scanAfter)) {
+        int i = 1;
+        if (after != null) {
+          select.setLong(i++, TokenRows.key(after));
+        }
+        select.setInt(i, limit);
+        return all(select, limit);
+      }
+    });
+  }
+
+  private static @Nullable StoredToken first(PreparedStatement select) throws SQLException {
+    try (ResultSet rs = select.executeQuery()) {
+      return rs.next() ? TokenRows.read(rs) : null;
+    }
+  }
+
+  private static List<StoredToken> all(PreparedStatement select, int limit) throws SQLException {
+    List<StoredToken> rows = new ArrayList<>(Math.min(limit, 64));
+    try (ResultSet rs = select.executeQuery()) {
+      while (rs.next()) {
+        rows.add(TokenRows.read(rs));
+      }
+    }
+    return rows;
+  }
+
+  private static void bindIdAndOrganization(PreparedStatement statement, TokenId id, OrganizationId organization)
+      throws SQLException {
+    statement.setLong(1, TokenRows.key(id));
+    statement.setString(2, organization.value());
+  }
+
+  // ---- connections and transactions ------------------------------------------------------------
+
+  @FunctionalInterface
+  private interface Work<T> {
+    @Nullable T run(Connection connection) throws SQLException;
+  }
+
+  private PreparedStatement prepare(Connection connection, String statement) throws SQLException {
+    PreparedStatement prepared = connection.prepareStatement(statement);
+    prepared.setQueryTimeout(queryTimeoutSeconds);
+    return prepared;
+  }
+
+  /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+  private <T> @Nullable T inTransaction(String operation, @Nullable TokenId id, Work<T> work) {
+    Connection connection = open(operation, id);
+    try {
+      boolean autoCommit = connection.getAutoCommit();
+      if (autoCommit) {
+        connection.setAutoCommit(false);
+      }
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        rollbackQuietly(connection, operation);
+        throw e;
+      } finally {
+        if (autoCommit) {
+          restoreAutoCommit(connection, operation);
+        }
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.translate(e, describe(operation, id));
+    } catch (IllegalArgumentException e) {
+      throw unreadable(operation, id, e);
+    } finally {
+      closeQuietly(connection, operation);
+    }
+  }
+
+  /** Runs a read; a transaction the connection came with (auto-commit off) is ended afterwards. */
+  private <T> @Nullable T read(String operation, @Nullable TokenId id, Work<T> work) {
+    Connection connection = open(operation, id);
+    try {
+      T result = work.run(connection);
+      if (!connection.getAutoCommit()) {
+        connection.rollback();
+      }
+      return result;
+    } catch (SQLException e) {
+      throw SqlErrors.translate(e, describe(operation, id));
+    } catch (IllegalArgumentException e) {
+      throw unreadable(operation, id, e);
+    } finally {
+      closeQuietly(connection, operation);
+    }
+  }
+
+  private Connection open(String operation, @Nullable TokenId id) {
+    try {
+      return dataSource.getConnection();
+    } catch (SQLException e) {
+      throw SqlErrors.translateConnectFailure(e, describe(operation, id));
+    }
+  }
+
+  /** A stored row broke a rule of the domain: it was not written by this store. */
+  private static AccessTokenException unreadable(String operation, @Nullable TokenId id, IllegalArgumentException e) {
+    return new StoreUnavailableException(
+        describe(operation, id) + " read a row that is not a valid token: " + e.getMessage());
+  }
+
+  private static String describe(String operation, @Nullable TokenId id) {
+    return id == null ? operation : operation + " of token " + id;
+  }
+
+  private static void rollbackQuietly(Connection connection, String operation) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      log.debug("Rollback after a failed {} failed too {}", operation, SqlErrors.codes(e));
+    }
+  }
+
+  /** After the transaction ended: a failure here changes nothing that was written, so it is only logged. */
+  private static void restoreAutoCommit(Connection connection, String operation) {
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      log.debug("Restoring auto-commit after a {} failed {}", operation, SqlErrors.codes(e));
+    }
+  }
+
+  private static void closeQuietly(Connection connection, String operation) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.debug("Closing the connection of a {} failed {}", operation, SqlErrors.codes(e));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcTokenStore[" + dialect + ", prefix=" + sql.prefix() + "]";
+  }
+
+  /**
+   * Settings of a {@link JdbcTokenStore}; each can be set once and is checked when set. Not
+   * thread-safe.
+   */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private @Nullable String tablePrefix;
+    private @Nullable JdbcDialect dialect;
+    private @Nullable Duration queryTimeout;
+    private @Nullable Duration migrationLockTimeout;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /**
+     * The prefix of every table (and index) name; default {@code at_}. Several stores can share a
+     * database under different prefixes.
+     *
+     * @throws IllegalArgumentException unless 1 to 24 characters of a-z, 0-9 and _, starting with a
+     *     letter: the prefix is the only text ever put into SQL, so nothing else gets through
+     * @throws IllegalStateException if already set
+     */
+    public Builder tablePrefix(String prefix) {
+      Checks.state(tablePrefix == null, "table prefix already set");
+      this.tablePrefix = Checks.identifier(prefix, "table prefix", SqlStatements.TABLE_PREFIX,
+          SqlStatements.TABLE_PREFIX_RULE);
+      return this;
+    }
+
+    /**
+     * The database's dialect; by default detected from the connection's metadata when the store is
+     * built (which then needs the database).
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder dialect(JdbcDialect dialect) {
+      Checks.state(this.dialect == null, "dialect already set");
+      this.dialect = Checks.notNull(dialect, "dialect");
+      return this;
+    }
+
+    /**
+     * The longest any statement of a token operation may run before it is cancelled and the call fails
+     * with {@link StoreUnavailableException}; default 10 seconds.
+     *
+     * @throws IllegalArgumentException unless a whole number of seconds from 1 to 3600 (JDBC counts
+     *     query timeouts in seconds)
+     * @throws IllegalStateException if already set
+     */
+    public Builder queryTimeout(Duration timeout) {
+      Checks.state(queryTimeout == null, "query timeout already set");
+      this.queryTimeout = checkSeconds(timeout, "query timeout");
+      return this;
+    }
+
+    /**
+     * The longest {@link JdbcTokenStore#migrate()} waits while another node migrates; default 60
+     * seconds.
+     *
+     * @throws IllegalArgumentException unless a whole number of seconds from 1 to 3600
+     * @throws IllegalStateException if already set
+     */
+    public Builder migrationLockTimeout(Duration timeout) {
+      Checks.state(migrationLockTimeout == null, "migration lock timeout already set");
+      this.migrationLockTimeout = checkSeconds(timeout, "migration lock timeout");
+      return this;
+    }
+
+    private static Duration checkSeconds(@Nullable Duration timeout, String name) {
+      Checks.notNull(timeout, name);
+      Checks.argument(
+          timeout.getNano() == 0 && timeout.compareTo(Duration.ofSeconds(1)) >= 0 && timeout.compareTo(MAX_TIMEOUT) <= 0,
+          name + " must be a whole number of seconds from 1 to 3600 (JDBC counts seconds), but was " + timeout);
+      return timeout;
+    }
+
+    /**
+     * The store. Without an explicit {@link #dialect}, asks a connection for the database's product
+     * name.
+     *
+     * @throws StoreUnavailableException if the dialect must be detected and no connection can be had
+     * @throws IllegalStateException if the detected database is not one this store speaks
+     */
+    public JdbcTokenStore build() {
+      JdbcDialect chosen = dialect == null ? detect(dataSource) : dialect;
+      return new JdbcTokenStore(
+          dataSource,
+          chosen,
+          tablePrefix == null ? DEFAULT_TABLE_PREFIX : tablePrefix,
+          queryTimeout == null ? DEFAULT_QUERY_TIMEOUT : queryTimeout,
+          migrationLockTimeout == null ? DEFAULT_MIGRATION_LOCK_TIMEOUT : migrationLockTimeout);
+    }
+
+    private static JdbcDialect detect(DataSource dataSource) {
+      String operation = "dialect detection (set JdbcTokenStore.Builder.dialect to build without a connection)";
+      String product;
+      try (Connection connection = dataSource.getConnection()) {
+        product = connection.getMetaData().getDatabaseProductName();
+      } catch (SQLException e) {
+        throw SqlErrors.translateConnectFailure(e, operation);
+      }
+      JdbcDialect detected = JdbcDialect.fromProductName(product == null ? "" : product).orElseThrow(() ->
+          new IllegalStateException("database product " + Checks.printable(String.valueOf(product), 60)
+              + " is not one this store speaks (H2, PostgreSQL, MariaDB, MySQL); set the dialect"
+              + " explicitly if it is compatible with one of them"));
+      log.debug("Detected the {} dialect from database product {}", detected, product);
+      return detected;
+    }
+  }
+}

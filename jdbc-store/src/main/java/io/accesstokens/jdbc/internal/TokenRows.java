@@ -1,0 +1,125 @@
+package io.accesstokens.jdbc.internal;
+
+import io.accesstokens.AccessToken;
+import io.accesstokens.EnvironmentId;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.Scope;
+import io.accesstokens.TokenId;
+import io.accesstokens.TokenStatus;
+import io.accesstokens.spi.LookupDigest;
+import io.accesstokens.spi.SealedValue;
+import io.accesstokens.spi.StoredToken;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/** How a {@link StoredToken} maps to a row of {@code tokens} and back. */
+public final class TokenRows {
+  private TokenRows() {}
+
+  /**
+   * The id as the {@code id_key} column keeps it: the sign bit flipped, so that signed order of keys is
+   * unsigned order of ids (the order of their text form).
+   */
+  public static long key(TokenId id) {
+    return id.bits() ^ Long.MIN_VALUE;
+  }
+
+  /** The id of an {@code id_key}. */
+  public static TokenId id(long key) {
+    return new TokenId(key ^ Long.MIN_VALUE);
+  }
+
+  /** Microseconds since the epoch; finer digits are dropped (core keeps microseconds). */
+  public static long micros(Instant at) {
+    return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000);
+  }
+
+  public static Instant instant(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+  }
+
+  /** Binds every column of {@code row} in {@link SqlStatementsSource#COLUMNS} order, from 1. */
+  public static void bindInsert(PreparedStatement statement, StoredToken row) throws SQLException {
+    AccessToken token = row.token();
+    statement.setLong(1, key(token.id()));
+    statement.setString(2, token.organization().value());
+    statement.setString(3, token.environment().value());
+    statement.setString(4, token.maskedValue());
+    statement.setString(5, token.status().name());
+    setNullableString(statement, 6, token.description());
+    statement.setString(7, token.scope().name());
+    statement.setLong(8, micros(token.createdAt()));
+    statement.setLong(9, micros(token.updatedAt()));
+    statement.setLong(10, token.version());
+    bindSecrets(statement, 11, row);
+  }
+
+  /**
+   * Binds the update's SET list (status, description, updated_at, version, then the secrets) and its
+   * WHERE (id_key, organization, expected version).
+   */
+  public static void bindUpdate(PreparedStatement statement, StoredToken next) throws SQLException {
+    AccessToken token = next.token();
+    statement.setString(1, token.status().name());
+    setNullableString(statement, 2, token.description());
+    statement.setLong(3, micros(token.updatedAt()));
+    statement.setLong(4, token.version());
+    bindSecrets(statement, 5, next);
+    statement.setLong(9, key(token.id()));
+    statement.setString(10, token.organization().value());
+    statement.setLong(11, token.version() - 1);
+  }
+
+  /** digest_key_id, digest, sealed_key_id and sealed_value from {@code first}. */
+  private static void bindSecrets(PreparedStatement statement, int first, StoredToken row) throws SQLException {
+    statement.setString(first, row.digest().keyId());
+    statement.setBytes(first + 1, row.digest().value());
+    SealedValue sealed = row.sealedValue();
+    if (sealed == null) {
+      statement.setNull(first + 2, Types.VARCHAR);
+      statement.setNull(first + 3, Types.VARBINARY);
+    } else {
+      statement.setString(first + 2, sealed.keyId());
+      statement.setBytes(first + 3, sealed.ciphertext());
+    }
+  }
+
+  private static void setNullableString(PreparedStatement statement, int index, @Nullable String value)
+      throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, value);
+    }
+  }
+
+  /**
+   * The row at the result's cursor, read in {@link SqlStatementsSource#COLUMNS} order.
+   *
+   * @throws IllegalArgumentException if a stored value breaks a rule of the domain (a row written by
+   *     something other than this store); the message names the rule, never a secret
+   */
+  public static StoredToken read(ResultSet rs) throws SQLException {
+    TokenId id = id(rs.getLong(1));
+    AccessToken token = new AccessToken(
+        id,
+        OrganizationId.of(rs.getString(2)),
+        EnvironmentId.of(rs.getString(3)),
+        rs.getString(4),
+        TokenStatus.valueOf(rs.getString(5)),
+        rs.getString(6),
+        Scope.valueOf(rs.getString(7)),
+        instant(rs.getLong(8)),
+        instant(rs.getLong(9)),
+        rs.getLong(10));
+    LookupDigest digest = new LookupDigest(rs.getString(11), rs.getBytes(12));
+    String sealedKeyId = rs.getString(13);
+    byte[] sealedValue = rs.getBytes(14);
+    SealedValue sealed = sealedKeyId == null || sealedValue == null ? null : new SealedValue(sealedKeyId, sealedValue);
+    return new StoredToken(token, digest, sealed);
+  }
+}

@@ -1,0 +1,471 @@
+package io.accesstokens.jdbc;
+
+import static io.accesstokens.testing.Fixtures.ACME;
+import static io.accesstokens.testing.Fixtures.ALICE;
+import static io.accesstokens.testing.Fixtures.BOB;
+import static io.accesstokens.testing.Fixtures.GLOBEX;
+import static io.accesstokens.testing.Fixtures.GLOBEX_PROD;
+import static io.accesstokens.testing.Fixtures.PROD;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.accesstokens.AccessToken;
+import io.accesstokens.CopyPolicy;
+import io.accesstokens.DeleteOutcome;
+import io.accesstokens.DigestPolicy;
+import io.accesstokens.DuplicateTokenException;
+import io.accesstokens.IssuedToken;
+import io.accesstokens.KeyRing;
+import io.accesstokens.Scope;
+import io.accesstokens.StoreUnavailableException;
+import io.accesstokens.TokenConflictException;
+import io.accesstokens.TokenEvent;
+import io.accesstokens.TokenEventType;
+import io.accesstokens.TokenId;
+import io.accesstokens.TokenNotFoundException;
+import io.accesstokens.TokenService;
+import io.accesstokens.TokenStatus;
+import io.accesstokens.jdbc.internal.SchemaMigrator;
+import io.accesstokens.spi.Change;
+import io.accesstokens.spi.Entitlements;
+import io.accesstokens.spi.LookupDigest;
+import io.accesstokens.spi.SealedValue;
+import io.accesstokens.spi.StoredToken;
+import io.accesstokens.spi.TokenStore;
+import io.accesstokens.testing.Fixtures;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the contract suites cannot see: the schema files, the rows at rest, migrations racing, two
+ * nodes with pools of their own, snapshot conflicts and timeouts, on a real database. Each database
+ * runs it through a subclass that names its {@link TestDatabase}.
+ */
+abstract class AbstractJdbcStoreTest {
+  private static final Instant T0 = Instant.parse("2026-03-04T05:06:07.123456Z");
+
+  protected abstract TestDatabase db();
+
+  private final Random random = new Random(7);
+  /** A store on the class's tables, emptied before each test. */
+  private JdbcTokenStore store;
+
+  @BeforeEach
+  void emptyTheStore() {
+    store = db().emptyStore();
+  }
+
+  // ---- dialect and schema --------------------------------------------------------------------------
+
+  @Test
+  void dialect_isDetectedFromTheConnectionsMetadata() {
+    assertThat(db().newStore(db().prefix()).dialect()).isEqualTo(db().dialect());
+  }
+
+  @Test
+  void dialect_setExplicitly_isUsed() {
+    JdbcTokenStore explicit = JdbcTokenStore.builder(db().dataSource())
+        .dialect(db().dialect()).tablePrefix(db().prefix()).build();
+    StoredToken row = row(new TokenId(11), T0);
+    explicit.insert(row, created(row));
+
+    assertThat(explicit.dialect()).isEqualTo(db().dialect());
+    assertThat(store.find(ACME, row.id())).contains(row);
+  }
+
+  @Test
+  void migrate_appliesTheShippedSchemaFile_thenNothing() throws Exception {
+    String file = db().dialect().schemaFile();
+    assertThat(SchemaMigrator.migrations(db().dialect())).first()
+        .satisfies(m -> assertThat(m.version()).isEqualTo(1))
+        .satisfies(m -> assertThat(m.file()).isEqualTo(file));
+    try (InputStream shipped = JdbcTokenStore.class.getResourceAsStream(file)) {
+      assertThat(shipped).as("%s is in the jar beside JdbcTokenStore", file).isNotNull();
+      assertThat(new String(shipped.readAllBytes(), StandardCharsets.UTF_8))
+          .as("the jar's file is the source tree's")
+          .isEqualTo(Files.readString(Path.of("src/main/resources/io/accesstokens/jdbc", file)));
+    }
+    String prefix = db().newPrefix();
+    JdbcTokenStore fresh = db().newStore(prefix);
+
+    assertThat(fresh.migrate()).containsExactly(1);
+    assertThat(fresh.migrate()).isEmpty();
+    assertThat(schemaVersions(prefix)).containsExactly(1);
+    assertThat(columns(prefix + "tokens")).containsExactly(
+        "id_key", "organization", "environment", "masked_value", "status", "description", "scope",
+        "created_at", "updated_at", "version", "digest_key_id", "digest", "sealed_key_id", "sealed_value");
+  }
+
+  @Test
+  void migrate_fromFourConcurrentStarters_onAnEmptyDatabase_appliesEachMigrationExactlyOnce() throws Exception {
+    int migrations = SchemaMigrator.migrations(db().dialect()).size();
+    for (int round = 0; round < 3; round++) {
+      String prefix = db().newPrefix();
+      List<JdbcTokenStore> starters = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        starters.add(JdbcTokenStore.builder(db().newDataSource()).tablePrefix(prefix).build());
+      }
+      List<Integer> applied = new CopyOnWriteArrayList<>();
+
+      runConcurrently(4, t -> applied.addAll(starters.get(t).migrate()));
+
+      assertThat(applied).as("round %d", round)
+          .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, migrations).mapToObj(v -> (int) v).toList());
+      assertThat(schemaVersions(prefix)).hasSize(migrations);
+      StoredToken row = row(new TokenId(round + 1), T0);
+      starters.get(round).insert(row, created(row));
+      assertThat(starters.get(3 - round).find(ACME, row.id())).contains(row);
+    }
+  }
+
+  // ---- at rest -------------------------------------------------------------------------------------
+
+  @Test
+  void rows_keepIdsSignFlipped_andTimesInEpochMicros() throws SQLException {
+    TokenId id = new TokenId(-3); // unsigned: the second largest id
+    Instant at = Instant.parse("1969-12-31T23:59:59.999999Z"); // before the epoch: floor, not truncation
+    StoredToken row = row(id, at);
+    store.insert(row, created(row));
+
+    try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id_key, created_at FROM " + db().prefix() + "tokens")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).isEqualTo(Long.MAX_VALUE - 2);
+      assertThat(rs.getLong(2)).isEqualTo(-1L);
+    }
+    assertThat(store.find(ACME, id).orElseThrow().token().createdAt()).isEqualTo(at);
+  }
+
+  @Test
+  void everyTable_afterTokensAreCreatedThroughTheService_holdsNoValueAndNoSecretPart() throws SQLException {
+    TokenService sealed = service(store, CopyPolicy.sealed(KeyRing.of("seal-1", randomBytes(32))),
+        DigestPolicy.sha256(), e -> {});
+    TokenService digestOnly = service(store, CopyPolicy.digestOnly(),
+        DigestPolicy.hmacSha256(KeyRing.of("mac-1", randomBytes(32))), e -> {});
+    List<IssuedToken> issued = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      issued.add(sealed.create(ACME, PROD, "sealed \ud83d\udd11 " + i, ALICE));
+      issued.add(digestOnly.create(GLOBEX, GLOBEX_PROD, null, BOB));
+    }
+    sealed.copy(ACME, issued.get(0).id(), ALICE);
+    sealed.deactivate(ACME, issued.get(2).id(), ALICE);
+    sealed.editDescription(ACME, issued.get(4).id(), "edited", ALICE);
+
+    List<String> dump = db().dump(db().prefix());
+
+    assertThat(dump).as("the dump read the tokens").hasSizeGreaterThanOrEqualTo(8)
+        .anySatisfy(line -> assertThat(line).contains(issued.get(0).token().maskedValue()));
+    for (IssuedToken token : issued) {
+      String value = token.value().reveal();
+      String secretPart = value.substring(15, 47);
+      List<String> forbidden = List.of(
+          value, secretPart,
+          HexFormat.of().formatHex(value.getBytes(StandardCharsets.US_ASCII)),
+          HexFormat.of().formatHex(secretPart.getBytes(StandardCharsets.US_ASCII)),
+          Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.US_ASCII)));
+      for (String line : dump) {
+        for (String secret : forbidden) {
+          assertThat(line).as("a stored clear value or secret part").doesNotContain(secret);
+        }
+      }
+    }
+  }
+
+  @Test
+  void insert_ofATakenDigest_isRefused_withNeitherTheDigestNorTheDriversText() {
+    StoredToken first = row(new TokenId(21), T0);
+    store.insert(first, created(first));
+    StoredToken other = row(new TokenId(22), T0);
+    StoredToken clash = new StoredToken(other.token(), first.digest(), other.sealedValue());
+
+    assertThatThrownBy(() -> store.insert(clash, created(clash)))
+        .isInstanceOf(DuplicateTokenException.class)
+        .hasMessageStartingWith("insert of token " + clash.id() + " was refused")
+        .hasMessageContaining("SQLState 23")
+        .hasNoCause()
+        .satisfies(e -> assertThat(e.getMessage().toLowerCase(Locale.ROOT))
+            .doesNotContain(HexFormat.of().formatHex(first.digest().value()))
+            .doesNotContain("duplicate entry")
+            .doesNotContain("key (")
+            .doesNotContain("unique index"));
+  }
+
+  // ---- concurrency ---------------------------------------------------------------------------------
+
+  /**
+   * Two nodes, each a store with a connection pool of its own and a service of its own, 8 threads each,
+   * toggle, edit and delete the same tokens. Every effective change is an event carrying the version it
+   * produced: per token, the versions from both nodes together must be exactly 2..last, each once (a
+   * lost update repeats a version or leaves a gap), the stored row must be the one the last version's
+   * call returned, and a deleted token must be deleted once, at its last version.
+   */
+  @Test
+  void twoNodes_withPoolsOfTheirOwn_togglingEditingAndDeleting_endInTheExactExpectedState() throws Exception {
+    JdbcTokenStore storeA = JdbcTokenStore.builder(db().newPool(8)).tablePrefix(db().prefix()).build();
+    JdbcTokenStore storeB = JdbcTokenStore.builder(db().newPool(8)).tablePrefix(db().prefix()).build();
+    List<TokenEvent> events = new CopyOnWriteArrayList<>();
+    TokenService nodeA = service(storeA, CopyPolicy.ephemeral(), DigestPolicy.sha256(), events::add);
+    TokenService nodeB = service(storeB, CopyPolicy.ephemeral(), DigestPolicy.sha256(), events::add);
+    List<TokenId> tokens = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      tokens.add((i % 2 == 0 ? nodeA : nodeB).create(ACME, PROD, "start", ALICE).id());
+    }
+    List<TokenId> doomed = tokens.subList(4, 6);
+    events.clear();
+    Map<TokenId, Map<Long, AccessToken>> returned = new ConcurrentHashMap<>();
+    Map<TokenId, AtomicInteger> deletes = new ConcurrentHashMap<>();
+    tokens.forEach(id -> {
+      returned.put(id, new ConcurrentHashMap<>());
+      deletes.put(id, new AtomicInteger());
+    });
+
+    runConcurrently(16, t -> {
+      TokenService node = t % 2 == 0 ? nodeA : nodeB;
+      ThreadLocalRandom rnd = ThreadLocalRandom.current();
+      for (int i = 0; i < 40; i++) {
+        TokenId target = tokens.get(rnd.nextInt(tokens.size()));
+        try {
+          switch (rnd.nextInt(5)) {
+            case 0, 1 -> remember(returned, node.setStatus(ACME, target,
+                rnd.nextBoolean() ? TokenStatus.ACTIVE : TokenStatus.INACTIVE, ALICE));
+            case 2, 3 -> remember(returned, node.editDescription(ACME, target, "n" + t + "-" + i, ALICE));
+            default -> {
+              if (doomed.contains(target) && i > 10 && node.delete(ACME, target, BOB) == DeleteOutcome.DELETED) {
+                deletes.get(target).incrementAndGet();
+              }
+            }
+          }
+        } catch (TokenNotFoundException e) {
+          assertThat(doomed).contains(target);
+        }
+      }
+    });
+
+    for (TokenId id : tokens) {
+      List<TokenEvent> own = events.stream().filter(e -> e.tokenId().equals(id)).toList();
+      List<Long> versions = own.stream().filter(e -> e.type() != TokenEventType.DELETED)
+          .map(TokenEvent::version).sorted().toList();
+      List<TokenEvent> deleted = own.stream().filter(e -> e.type() == TokenEventType.DELETED).toList();
+      assertThat(deleted).as("deletes of %s", id).hasSize(deletes.get(id).get()).hasSizeLessThanOrEqualTo(1);
+      long last;
+      if (deleted.isEmpty()) {
+        StoredToken stored = storeB.find(ACME, id).orElseThrow();
+        last = stored.version();
+        if (last > 1) {
+          assertThat(stored.token()).as("the row of %s is the last change's", id)
+              .isEqualTo(returned.get(id).get(last));
+        }
+      } else {
+        last = deleted.get(0).version();
+        assertThat(storeA.find(ACME, id)).isEmpty();
+        assertThat(storeB.find(ACME, id)).isEmpty();
+      }
+      assertThat(versions).as("versions of %s", id)
+          .containsExactlyElementsOf(LongStream.rangeClosed(2, last).boxed().toList());
+    }
+    assertThat(events).as("the race did happen").hasSizeGreaterThan(50);
+  }
+
+  private static void remember(Map<TokenId, Map<Long, AccessToken>> returned, AccessToken token) {
+    AccessToken earlier = returned.get(token.id()).putIfAbsent(token.version(), token);
+    assertThat(earlier == null || earlier.equals(token))
+        .as("two different rows with version %d of %s", token.version(), token.id()).isTrue();
+  }
+
+  /**
+   * A store whose transaction took its snapshot before another node committed: PostgreSQL's
+   * serialization failure (40001) and MariaDB's "Record has changed since last read" (1020, with
+   * innodb_snapshot_isolation=ON) are conflicts; databases that read the newest row see the other
+   * version. Either way the caller gets a conflict and nothing is written.
+   */
+  @Test
+  void update_inATransactionWhoseSnapshotPredatesAConcurrentCommit_isAConflict() {
+    JdbcTokenStore other = store;
+    StoredToken row = row(new TokenId(31), T0);
+    other.insert(row, created(row));
+    StoredToken theirs = withDescription(row, "theirs", T0.plusSeconds(1));
+    SnapshotFirstDataSource snapshotFirst = new SnapshotFirstDataSource(db().dataSource(), db().prefix());
+    JdbcTokenStore node = JdbcTokenStore.builder(snapshotFirst).tablePrefix(db().prefix()).build();
+    snapshotFirst.arm(() -> other.update(theirs, edited(theirs)));
+    StoredToken mine = withDescription(row, "mine", T0.plusSeconds(2));
+
+    assertThatThrownBy(() -> node.update(mine, edited(mine)))
+        .isInstanceOf(TokenConflictException.class)
+        .isNotInstanceOf(DuplicateTokenException.class)
+        .hasMessageContaining(row.id().toString())
+        .satisfies(e -> {
+          switch (db().kind()) {
+            case MARIADB_SNAPSHOT_ISOLATION -> assertThat(e).hasMessageContaining("vendor code 1020");
+            case POSTGRESQL, EMBEDDED_POSTGRESQL -> assertThat(e).hasMessageContaining("SQLState 40001");
+            default -> { }
+          }
+        });
+    assertThat(other.find(ACME, row.id())).contains(theirs);
+  }
+
+  @Test
+  void delete_whoseSnapshotPredatesAConcurrentCommit_runsAgain_andRemovesTheNewestRow() {
+    JdbcTokenStore other = store;
+    StoredToken row = row(new TokenId(32), T0);
+    other.insert(row, created(row));
+    StoredToken theirs = withDescription(row, "theirs", T0.plusSeconds(1));
+    SnapshotFirstDataSource snapshotFirst = new SnapshotFirstDataSource(db().dataSource(), db().prefix());
+    JdbcTokenStore node = JdbcTokenStore.builder(snapshotFirst).tablePrefix(db().prefix()).build();
+    snapshotFirst.arm(() -> other.update(theirs, edited(theirs)));
+
+    assertThat(node.delete(ACME, row.id(), deleted())).contains(theirs);
+    assertThat(other.find(ACME, row.id())).isEmpty();
+  }
+
+  /** A row locked by another transaction holds the store's update past its timeout. */
+  @Test
+  void aStatementHeldPastTheQueryTimeout_failsAsUnavailable() throws SQLException {
+    JdbcTokenStore impatient = JdbcTokenStore.builder(db().dataSource()).tablePrefix(db().prefix())
+        .queryTimeout(Duration.ofSeconds(1)).build();
+    StoredToken row = row(new TokenId(41), T0);
+    impatient.insert(row, created(row));
+    try (Connection holder = db().dataSource().getConnection()) {
+      holder.setAutoCommit(false);
+      try (PreparedStatement lock = holder.prepareStatement(
+          "SELECT version FROM " + db().prefix() + "tokens WHERE id_key = ? FOR UPDATE")) {
+        lock.setLong(1, 41 ^ Long.MIN_VALUE);
+        lock.executeQuery().close();
+      }
+      StoredToken next = withDescription(row, "blocked", T0.plusSeconds(1));
+      long start = System.nanoTime();
+
+      assertThatThrownBy(() -> impatient.update(next, edited(next)))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageStartingWith("update of token " + row.id() + " failed")
+          .hasMessageContaining("did not answer in time")
+          .hasNoCause();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+      holder.rollback();
+    }
+    assertThat(store.find(ACME, row.id())).contains(row);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  private TokenService service(TokenStore store, CopyPolicy copy, DigestPolicy digest,
+      io.accesstokens.TokenEventListener listener) {
+    return TokenService.builder(store)
+        .entitlements(Entitlements.all())
+        .environments(Fixtures.environments())
+        .copyPolicy(copy)
+        .digestPolicy(digest)
+        .listener(listener)
+        .build();
+  }
+
+  private StoredToken row(TokenId id, Instant createdAt) {
+    AccessToken token = new AccessToken(id, ACME, PROD, "atk_\u2026" + id.toString().substring(7),
+        TokenStatus.ACTIVE, "made by the JDBC tests", Scope.EDI, createdAt, createdAt, 1);
+    return new StoredToken(token, new LookupDigest("sha256", randomBytes(32)), new SealedValue("k1", randomBytes(60)));
+  }
+
+  private static StoredToken withDescription(StoredToken row, String description, Instant at) {
+    return row.withToken(row.token().withDescription(description, at));
+  }
+
+  private static Change created(StoredToken row) {
+    return new Change(TokenEventType.CREATED, ALICE, row.token().createdAt());
+  }
+
+  private static Change edited(StoredToken row) {
+    return new Change(TokenEventType.DESCRIPTION_EDITED, ALICE, row.token().updatedAt());
+  }
+
+  private static Change deleted() {
+    return new Change(TokenEventType.DELETED, ALICE, T0);
+  }
+
+  private byte[] randomBytes(int length) {
+    byte[] bytes = new byte[length];
+    random.nextBytes(bytes);
+    return bytes;
+  }
+
+  private List<Integer> schemaVersions(String prefix) throws SQLException {
+    List<Integer> versions = new ArrayList<>();
+    try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version FROM " + prefix + "schema_version ORDER BY version")) {
+      while (rs.next()) {
+        versions.add(rs.getInt(1));
+      }
+    }
+    return versions;
+  }
+
+  /** The table's columns, lower case, in their order. */
+  private List<String> columns(String table) throws SQLException {
+    try (Connection c = db().dataSource().getConnection()) {
+      DatabaseMetaData meta = c.getMetaData();
+      String name = meta.storesUpperCaseIdentifiers() ? table.toUpperCase(Locale.ROOT) : table;
+      List<String> columns = new ArrayList<>();
+      try (ResultSet rs = meta.getColumns(c.getCatalog(), null, name, "%")) {
+        while (rs.next()) {
+          columns.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+        }
+      }
+      return columns;
+    }
+  }
+
+  interface ThreadBody {
+    void run(int thread) throws Exception;
+  }
+
+  /** Runs {@code body} on {@code threads} threads released together; rethrows the first failure. */
+  static void runConcurrently(int threads, ThreadBody body) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          start.await();
+          body.run(thread);
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get(180, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.accesstokens.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.accesstokens.Actor;
+import io.accesstokens.CopyPolicy;
+import io.accesstokens.EnvironmentId;
+import io.accesstokens.IssuedToken;
+import io.accesstokens.KeyRing;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.TokenService;
+import io.accesstokens.spi.Entitlements;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+/** The README's jdbc-store example, run as written on H2; a second test keeps the two texts identical. */
+class ReadmeJdbcQuickStartTest {
+
+  private static IssuedToken quickStart(byte[] sealingKey) {
+    // jdbc-quick-start:begin
+    JdbcDataSource dataSource = new JdbcDataSource();            // or the host's pool
+    dataSource.setURL("jdbc:h2:mem:tokens;DB_CLOSE_DELAY=-1");
+    JdbcTokenStore store = JdbcTokenStore.builder(dataSource)
+        .tablePrefix("at_")                                      // the default
+        .build();                                                // dialect detected: H2
+    store.migrate();                                             // safe on every start, on every node
+
+    TokenService service = TokenService.builder(store)
+        .entitlements(Entitlements.all())
+        .environments((org, env) -> env.value().equals("production"))
+        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", sealingKey))) // 32 bytes from the host's vault
+        .build();
+    IssuedToken issued = service.create(OrganizationId.of("acme"), EnvironmentId.of("production"),
+        "Partner X over AS2", Actor.of("alice@acme.example"));
+    // jdbc-quick-start:end
+    assertThat(store.dialect()).isEqualTo(JdbcDialect.H2);
+    assertThat(service.copy(OrganizationId.of("acme"), issued.id(), Actor.of("alice@acme.example")))
+        .isEqualTo(issued.value());
+    return issued;
+  }
+
+  @Test
+  void theJdbcQuickStart_runs_andCopyOpensTheStoredValue() {
+    IssuedToken issued = quickStart(new byte[32]);
+
+    assertThat(issued.token().description()).isEqualTo("Partner X over AS2");
+  }
+
+  @Test
+  void theReadme_showsExactlyThisCode() throws IOException {
+    String source = Files.readString(Path.of("src/test/java/io/accesstokens/jdbc/ReadmeJdbcQuickStartTest.java"));
+    String readme = Files.readString(Path.of("../README.md"));
+
+    assertThat(snippet(readme, "<!-- jdbc-quick-start:begin -->", "<!-- jdbc-quick-start:end -->"))
+        .isEqualTo(snippet(source, "// jdbc-quick-start:begin", "// jdbc-quick-start:end"));
+  }
+
+  /** The lines between two markers, without indentation or Markdown fences. */
+  private static List<String> snippet(String text, String begin, String end) {
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end, from);
+    assertThat(from).as("marker %s", begin).isNotNegative();
+    assertThat(to).as("marker %s", end).isPositive();
+    return text.substring(from + begin.length(), to).lines()
+        .map(String::strip)
+        .filter(line -> !line.isEmpty() && !line.startsWith("```"))
+        .toList();
+  }
+}

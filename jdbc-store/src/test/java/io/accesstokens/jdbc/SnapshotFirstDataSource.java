@@ -1,0 +1,104 @@
+package io.accesstokens.jdbc;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A fault injector around a real data source: when armed, the next transaction the store begins
+ * (auto-commit switched off) first takes a REPEATABLE READ snapshot with a read, and then lets another
+ * node commit a change, before the store's own statements run. The store's statements then meet a row
+ * newer than their transaction's snapshot: PostgreSQL answers 40001, MariaDB with
+ * {@code innodb_snapshot_isolation=ON} answers 1020, the others see the newest row.
+ */
+final class SnapshotFirstDataSource implements DataSource {
+  private final DataSource delegate;
+  private final String snapshotQuery;
+  private final AtomicReference<@Nullable Runnable> armed = new AtomicReference<>();
+
+  SnapshotFirstDataSource(DataSource delegate, String tablePrefix) {
+    this.delegate = delegate;
+    this.snapshotQuery = "SELECT COUNT(*) FROM " + tablePrefix + "tokens";
+  }
+
+  /** The next transaction takes its snapshot, then runs {@code concurrentCommit}, then goes on. */
+  void arm(Runnable concurrentCommit) {
+    armed.set(concurrentCommit);
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    return wrap(delegate.getConnection());
+  }
+
+  @Override
+  public Connection getConnection(String username, String password) throws SQLException {
+    return wrap(delegate.getConnection(username, password));
+  }
+
+  private Connection wrap(Connection connection) {
+    return (Connection) Proxy.newProxyInstance(
+        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          if (method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
+            Runnable concurrentCommit = armed.getAndSet(null);
+            if (concurrentCommit != null) {
+              connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+              connection.setAutoCommit(false);
+              try (Statement s = connection.createStatement()) {
+                s.executeQuery(snapshotQuery).close();
+              }
+              concurrentCommit.run();
+              return null;
+            }
+          }
+          try {
+            return method.invoke(connection, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  @Override
+  public PrintWriter getLogWriter() throws SQLException {
+    return delegate.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) throws SQLException {
+    delegate.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) throws SQLException {
+    delegate.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() throws SQLException {
+    return delegate.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    return delegate.getParentLogger();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    return delegate.unwrap(iface);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    return delegate.isWrapperFor(iface);
+  }
+}
