@@ -199,13 +199,14 @@ final class AccessTokensCommand implements Runnable {
    * Everything a token command needs: its organization (checked against the configuration first, so
    * a typo is not taken for a missing entitlement), the actor, and a service on the opened database.
    *
-   * @param precheck runs before the database is opened and the key read (or made)
+   * @param beforeOpening runs before the database is opened and the key read (or made)
    */
-  Session openSession(CommandSpec caller, CopyKeys.Use keyUse, BiConsumer<ConsoleConfig, OrganizationId> precheck) {
+  Session openSession(
+      CommandSpec caller, CopyKeys.Use keyUse, BiConsumer<ConsoleConfig, OrganizationId> beforeOpening) {
     ConsoleConfig config = config();
     OrganizationId org = organization(caller, config);
     Actor who = actor();
-    precheck.accept(config, org);
+    beforeOpening.accept(config, org);
     String url = jdbcUrl;
     if (url == null) {
       url = Database.embeddedUrl(createdHome());

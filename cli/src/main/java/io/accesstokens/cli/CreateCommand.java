@@ -35,7 +35,7 @@ final class CreateCommand extends PageCommand {
 
   /** So that the first create of a console makes no copy key when it is going to be refused. */
   @Override
-  void precheck(ConsoleConfig config, OrganizationId organization) {
+  void beforeOpening(ConsoleConfig config, OrganizationId organization) {
     if (!config.entitlements().isEntitled(organization, Scope.EDI)) {
       throw new NotEntitledException(organization, Scope.EDI);
     }

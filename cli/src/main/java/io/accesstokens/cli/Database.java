@@ -22,6 +22,8 @@ final class Database implements AutoCloseable {
   static final String USER_VARIABLE = "ACCESS_TOKENS_JDBC_USER";
   static final String PASSWORD_VARIABLE = "ACCESS_TOKENS_JDBC_PASSWORD";
   private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;]*");
+  /** H2's "Database may be already in use": another process holds the file's lock. */
+  private static final int H2_DATABASE_IN_USE = 90020;
   private static final Pattern USER_INFO = Pattern.compile("//([^/@:]*):[^/@]*@");
 
   private final JdbcTokenStore store;
@@ -65,6 +67,11 @@ final class Database implements AutoCloseable {
     try {
       first = dataSource.getConnection();
     } catch (SQLException e) {
+      if (e.getErrorCode() == H2_DATABASE_IN_USE && url.startsWith("jdbc:h2:file:")) {
+        throw new ConsoleException(ExitCode.STORE_UNAVAILABLE, "cannot open the database " + redact(url)
+            + ": another process has it open, and an embedded H2 database admits one at a time (is another"
+            + " access-tokens command still running?)", e);
+      }
       throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
           "cannot open the database " + redact(url) + ": " + reason(e), e);
     }

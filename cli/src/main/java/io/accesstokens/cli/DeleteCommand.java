@@ -5,6 +5,7 @@ import io.accesstokens.DeleteOutcome;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenNotFoundException;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,16 +24,33 @@ final class DeleteCommand extends PageCommand {
   @Option(names = {"-y", "--yes"}, description = "Delete without asking.")
   boolean yes;
 
+  /** The token as shown in the question. */
+  private @Nullable AccessToken shown;
+
+  /**
+   * Shows the token, then asks with the database closed (the embedded one admits one process at a
+   * time, and a person may take a while to answer), then deletes in a new session.
+   */
+  @Override
+  public Integer call() {
+    try (Session session = open()) {
+      shown = session.service().get(session.organization(), id);
+      if (yes) {
+        return run(session).code();
+      }
+    }
+    if (!confirmed(shown)) {
+      return ExitCode.REFUSED.code();
+    }
+    return super.call();
+  }
+
   @Override
   ExitCode run(Session session) {
-    AccessToken token = session.service().get(session.organization(), id);
-    if (!yes && !confirmed(token)) {
-      return ExitCode.REFUSED;
-    }
     if (session.service().delete(session.organization(), id, session.actor()) == DeleteOutcome.ALREADY_ABSENT) {
       throw new TokenNotFoundException(session.organization(), id);
     }
-    out().println("Deleted access token " + Table.describe(token) + ".");
+    out().println("Deleted access token " + (shown == null ? id.toString() : Table.describe(shown)) + ".");
     return ExitCode.OK;
   }
 

@@ -21,19 +21,28 @@ abstract class PageCommand implements Callable<Integer> {
   }
 
   /**
-   * Refuses, from the console's configuration alone, what the service would refuse anyway, before the
-   * database is opened and the key read or made; the service still checks everything itself.
+   * Runs once the organization is known, before the database is opened and the key read or made: to
+   * refuse from the configuration alone what the service would refuse anyway (the service still checks
+   * everything itself), or to read input without holding the database meanwhile.
    */
-  void precheck(ConsoleConfig config, OrganizationId organization) {
+  void beforeOpening(ConsoleConfig config, OrganizationId organization) {
   }
 
   abstract ExitCode run(Session session);
 
   @Override
-  public final Integer call() {
-    try (Session session = root.openSession(spec, keyUse(), this::precheck)) {
+  public Integer call() {
+    try (Session session = open()) {
       return run(session).code();
     }
+  }
+
+  /**
+   * Opens a session. The embedded database admits one process at a time, so a command that waits for
+   * a person closes its session first.
+   */
+  Session open() {
+    return root.openSession(spec, keyUse(), this::beforeOpening);
   }
 
   Terminal terminal() {

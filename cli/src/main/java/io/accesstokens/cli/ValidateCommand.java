@@ -3,6 +3,7 @@ package io.accesstokens.cli;
 import io.accesstokens.ConnectionOpenException;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.ErrorCode;
+import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.ValidatedToken;
@@ -26,12 +27,20 @@ final class ValidateCommand extends PageCommand {
       description = "The environment of the connection.")
   EnvironmentId environment;
 
+  private String presented = "";
+
+  /** The token is read before the database is opened, so that a prompt waiting for it holds no lock. */
   @Override
-  ExitCode run(Session session) {
-    String presented = terminal().readSecret("Token (not echoed): ", MAX_INPUT);
-    if (presented == null) {
+  void beforeOpening(ConsoleConfig config, OrganizationId organization) {
+    String line = terminal().readSecret("Token (not echoed): ", MAX_INPUT);
+    if (line == null) {
       throw new ConsoleException(ExitCode.USAGE, "no token on standard input");
     }
+    presented = line;
+  }
+
+  @Override
+  ExitCode run(Session session) {
     try (TokenValidator validator = TokenValidator.builder(session.service()).build()) {
       ValidatedToken valid = validator.validate(presented.strip(), Scope.EDI, session.organization(), environment);
       out().println("Valid: access token " + valid.id() + " of organization " + valid.organization()

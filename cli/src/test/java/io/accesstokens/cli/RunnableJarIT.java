@@ -85,6 +85,43 @@ class RunnableJarIT {
   }
 
   @Test
+  void aDeleteWaitingForItsAnswer_holdsNoLock_soOtherCommandsRun() throws Exception {
+    String id = setUpOneToken();
+    Process delete = start(List.of("-jar", jar.toString(), "--home", home(), "--org", "acme", "delete", id));
+    CompletableFuture<String> deleteOut = read(delete.getInputStream());
+    String prompt = readUntil(delete.getErrorStream(), "[y/N] ");
+
+    Run list = java("--home", home(), "--org", "acme", "list");
+    delete.getOutputStream().write("n\n".getBytes(StandardCharsets.UTF_8));
+    delete.getOutputStream().close();
+
+    assertThat(prompt).startsWith("Are you sure you want to delete the access token " + id);
+    assertThat(list.exit).as(list.toString()).isZero();
+    assertThat(list.out).contains(id);
+    assertThat(delete.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(delete.exitValue()).isEqualTo(1);
+    assertThat(deleteOut.join()).isEmpty();
+  }
+
+  @Test
+  void anEmbeddedDatabaseAnotherProcessHolds_exits5_sayingSo() throws Exception {
+    setUpOneToken();
+    Process shell = start(List.of("-cp", jar.toString(), "org.h2.tools.Shell",
+        "-url", "jdbc:h2:file:" + dir.resolve("home/tokens"), "-user", "", "-password", ""));
+    read(shell.getErrorStream());
+    readUntil(shell.getInputStream(), "sql> ");
+
+    Run list = java("--home", home(), "--org", "acme", "list");
+    shell.getOutputStream().close();
+
+    assertThat(list.exit).as(list.toString()).isEqualTo(5);
+    assertThat(list.err).isEqualTo("access-tokens list: cannot open the database jdbc:h2:file:"
+        + dir.resolve("home/tokens") + ": another process has it open, and an embedded H2 database admits"
+        + " one at a time (is another access-tokens command still running?)\n");
+    assertThat(shell.waitFor(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
   void version() throws Exception {
     Run version = java("--version");
 
@@ -96,23 +133,51 @@ class RunnableJarIT {
     return dir.resolve("home").toString();
   }
 
+  /** Organization acme with environment production, and one token in it; returns its id. */
+  private String setUpOneToken() throws Exception {
+    java("--home", home(), "org", "add", "acme");
+    java("--home", home(), "--org", "acme", "env", "add", "production");
+    Run created = java("--home", home(), "--org", "acme", "create", "--env", "production");
+    assertThat(created.exit).as(created.toString()).isZero();
+    return Cli.idOf(created.out.strip());
+  }
+
   private Run java(String... args) throws IOException, InterruptedException {
-    Files.createDirectories(dir.resolve("user"));
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Duser.home=" + dir.resolve("user"),
-        "-jar", jar.toString()));
+    List<String> command = new ArrayList<>(List.of("-jar", jar.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().clear();
-    builder.environment().put("HOME", dir.resolve("user").toString());
-    builder.environment().put("LANG", "C.UTF-8"); // the masked values' ellipsis, whatever the build's locale
-    Process process = builder.start();
+    Process process = start(command);
     process.getOutputStream().close();
     CompletableFuture<String> out = read(process.getInputStream());
     CompletableFuture<String> err = read(process.getErrorStream());
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("finished in time").isTrue();
     return new Run(process.exitValue(), out.join(), err.join());
+  }
+
+  /** {@code java ARGS} with an empty environment, a UTF-8 locale and a temporary user home. */
+  private Process start(List<String> args) throws IOException {
+    Files.createDirectories(dir.resolve("user"));
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Duser.home=" + dir.resolve("user")));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().clear();
+    builder.environment().put("HOME", dir.resolve("user").toString());
+    builder.environment().put("LANG", "C.UTF-8"); // the masked values' ellipsis, whatever the build's locale
+    return builder.start();
+  }
+
+  /** Reads {@code stream} until {@code marker}; returns what was read. */
+  private static String readUntil(InputStream stream, String marker) throws IOException {
+    StringBuilder text = new StringBuilder();
+    int c;
+    while ((c = stream.read()) != -1) {
+      text.append((char) c);
+      if (text.toString().endsWith(marker)) {
+        return text.toString();
+      }
+    }
+    throw new AssertionError("the process ended before printing " + marker + ": " + text);
   }
 
   private static CompletableFuture<String> read(InputStream stream) {
