@@ -79,11 +79,11 @@ final class AccessTokensCommand implements Runnable {
   @Nullable OrganizationId organization;
 
   @Option(names = "--actor", paramLabel = "NAME", scope = ScopeType.INHERIT,
-      description = "Who acts, for the audit trail. Default: ACCESS_TOKENS_ACTOR, else your login name.")
+      description = "Who acts, in audit.log. Default: ACCESS_TOKENS_ACTOR, else your login name.")
   @Nullable String actor;
 
   @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
-      description = "The console's directory: configuration, embedded database, copy key."
+      description = "The console's directory: configuration, embedded database, copy key, audit log."
           + " Default: ACCESS_TOKENS_HOME, else ~/.access-tokens.")
   @Nullable Path home;
 
@@ -220,8 +220,9 @@ final class AccessTokensCommand implements Runnable {
           .entitlements(config.entitlements())
           .environments(config.environments())
           .copyPolicy(copyPolicy)
+          .listener(new AuditLog(home().resolve(AuditLog.FILE_NAME), terminal.err()))
           .build();
-      return new Session(database, service, org, who, config, configFile());
+      return new Session(database, service, org, who);
     } catch (RuntimeException e) {
       database.close();
       throw e;

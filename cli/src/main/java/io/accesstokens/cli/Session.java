@@ -3,7 +3,6 @@ package io.accesstokens.cli;
 import io.accesstokens.Actor;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.TokenService;
-import java.nio.file.Path;
 
 /**
  * One token command's view of the page: the service on the opened database, the organization it acts
@@ -14,17 +13,12 @@ final class Session implements AutoCloseable {
   private final TokenService service;
   private final OrganizationId organization;
   private final Actor actor;
-  private final ConsoleConfig config;
-  private final Path configFile;
 
-  Session(Database database, TokenService service, OrganizationId organization, Actor actor,
-      ConsoleConfig config, Path configFile) {
+  Session(Database database, TokenService service, OrganizationId organization, Actor actor) {
     this.database = database;
     this.service = service;
     this.organization = organization;
     this.actor = actor;
-    this.config = config;
-    this.configFile = configFile;
   }
 
   TokenService service() {
@@ -37,14 +31,6 @@ final class Session implements AutoCloseable {
 
   Actor actor() {
     return actor;
-  }
-
-  ConsoleConfig config() {
-    return config;
-  }
-
-  Path configFile() {
-    return configFile;
   }
 
   @Override
