@@ -8,7 +8,6 @@ import io.accesstokens.spi.EnvironmentDirectory;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -174,8 +173,8 @@ final class ConsoleConfig {
    */
   static ConsoleConfig update(Path file, UnaryOperator<ConsoleConfig> change) {
     Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
-    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = channel.lock()) {
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      channel.lock(); // released when the channel closes
       ConsoleConfig next = change.apply(load(file));
       next.save(file);
       return next;
