@@ -1,0 +1,218 @@
+package io.accesstokens.cli;
+
+import io.accesstokens.CopyPolicy;
+import io.accesstokens.KeyRing;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The key that seals token values so that Copy can show them later ({@link CopyPolicy#sealed}). It
+ * comes from the {@value #KEY_VARIABLE} environment variable, or from a key file named by
+ * {@code --key-file}, or from {@value #DEFAULT_FILE_NAME} in the console's home, which the first
+ * {@code create} makes (random, readable by its owner only) when none of them is given. Never from a
+ * command-line argument, which other users can see in the process list and the shell keeps in its
+ * history; never printed.
+ *
+ * <p>Only {@code create} and {@code copy} read the key: every other command runs under
+ * {@link CopyPolicy#digestOnly()}, which none of them needs more than.
+ */
+final class CopyKeys {
+  static final String KEY_VARIABLE = "ACCESS_TOKENS_KEY";
+  static final String KEY_FILE_VARIABLE = "ACCESS_TOKENS_KEY_FILE";
+  static final String DEFAULT_FILE_NAME = "copy.key";
+  static final int KEY_BYTES = 32;
+  private static final int MAX_KEY_TEXT = 1024;
+
+  /** What a command does with the key. */
+  enum Use {
+    /** Nothing: no value is sealed or opened. */
+    NONE,
+    /** Opens sealed values (copy); a missing key is an error. */
+    OPEN,
+    /** Seals new values (create); the default key file is made if there is no key at all. */
+    CREATE
+  }
+
+  private CopyKeys() {}
+
+  /**
+   * The copy policy for a command.
+   *
+   * @param keyFile the {@code --key-file} option, or {@code null} ({@value #KEY_FILE_VARIABLE} then)
+   * @param defaultFile the key file in the console's home
+   * @param keyId the {@code --key-id} option, or {@code null} to derive it from the key
+   */
+  static CopyPolicy policy(
+      Use use, Terminal terminal, @Nullable Path keyFile, Path defaultFile, @Nullable String keyId) {
+    if (use == Use.NONE) {
+      return CopyPolicy.digestOnly();
+    }
+    String variable = terminal.env(KEY_VARIABLE);
+    if (variable != null && keyFile != null) {
+      throw new ConsoleException(ExitCode.USAGE,
+          "both " + KEY_VARIABLE + " and --key-file name a copy key; give only one");
+    }
+    Path file = keyFile;
+    if (file == null && terminal.env(KEY_FILE_VARIABLE) != null) {
+      file = Path.of(terminal.env(KEY_FILE_VARIABLE));
+    }
+    byte[] key;
+    if (variable != null) {
+      key = decode(variable, "the variable " + KEY_VARIABLE);
+    } else if (file != null) {
+      Path named = file;
+      key = read(named, terminal).orElseThrow(() -> new ConsoleException(ExitCode.CONFIGURATION,
+          "the key file " + named + " does not exist"));
+    } else {
+      key = read(defaultFile, terminal).orElse(null);
+      if (key == null && use == Use.CREATE) {
+        key = generate(defaultFile, terminal);
+      }
+      if (key == null) {
+        throw new ConsoleException(ExitCode.COPY_UNAVAILABLE,
+            "copy is unavailable: there is no copy key (set " + KEY_VARIABLE + ", give --key-file, or keep "
+                + defaultFile + ", which the first create makes)");
+      }
+    }
+    try {
+      return CopyPolicy.sealed(KeyRing.of(keyId != null ? keyId : keyIdOf(key), key));
+    } catch (IllegalArgumentException e) {
+      throw new ConsoleException(ExitCode.USAGE, "--key-id: " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(key, (byte) 0);
+    }
+  }
+
+  /**
+   * The key id stored beside each value sealed under {@code key}: a short fingerprint, so that the
+   * same key gives the same id whether it comes from the variable or a file, and a value sealed under
+   * another key is reported as such by copy. 32 bits of a hash tell nothing about a 256-bit key.
+   */
+  static String keyIdOf(byte[] key) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update("access-tokens-cli copy key id v1".getBytes(StandardCharsets.US_ASCII));
+      byte[] digest = sha256.digest(key);
+      return "cli-" + HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+
+  private static java.util.Optional<byte[]> read(Path file, Terminal terminal) {
+    String text;
+    try {
+      if (Files.size(file) > MAX_KEY_TEXT) {
+        throw new ConsoleException(ExitCode.CONFIGURATION,
+            "the key file " + file + " is too large: it must hold the base64 of " + KEY_BYTES + " bytes");
+      }
+      text = Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (NoSuchFileException e) {
+      return java.util.Optional.empty();
+    } catch (IOException e) {
+      throw new ConsoleException(ExitCode.CONFIGURATION,
+          "cannot read the key file " + file + " (" + e.getClass().getSimpleName() + ")", e);
+    }
+    warnIfOthersCanRead(file, terminal);
+    return java.util.Optional.of(decode(text, "the key file " + file));
+  }
+
+  /** The key's bytes; the message of a failure never quotes the text, which is the key. */
+  static byte[] decode(String text, String source) {
+    String compact = text.strip();
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(compact);
+    } catch (IllegalArgumentException notStandard) {
+      try {
+        key = Base64.getUrlDecoder().decode(compact);
+      } catch (IllegalArgumentException notUrlSafe) {
+        throw new ConsoleException(ExitCode.CONFIGURATION,
+            source + " is not base64: it must hold the base64 of " + KEY_BYTES + " random bytes");
+      }
+    }
+    if (key.length != KEY_BYTES) {
+      int length = key.length;
+      Arrays.fill(key, (byte) 0);
+      throw new ConsoleException(ExitCode.CONFIGURATION,
+          source + " must hold the base64 of " + KEY_BYTES + " random bytes, but holds " + length + " bytes");
+    }
+    return key;
+  }
+
+  /** A new random key in {@code file}, created readable and writable by its owner only. */
+  private static byte[] generate(Path file, Terminal terminal) {
+    byte[] key = new byte[KEY_BYTES];
+    new SecureRandom().nextBytes(key);
+    byte[] text = (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII);
+    Path temporary = null;
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".copy-key-", ".tmp", ownerOnly(file));
+      Files.write(temporary, text);
+      // No REPLACE_EXISTING: if another console made the key meanwhile, theirs is kept and used.
+      Files.move(temporary, file);
+      temporary = null;
+      terminal.err().println("Created the copy key " + file + " (readable by you only). Keep it with the"
+          + " database: without it, copy cannot show the values of the tokens created under it.");
+      return key;
+    } catch (FileAlreadyExistsException e) {
+      Arrays.fill(key, (byte) 0);
+      return read(file, terminal).orElseThrow(() -> new ConsoleException(ExitCode.CONFIGURATION,
+          "the key file " + file + " vanished while it was being created"));
+    } catch (IOException e) {
+      throw new ConsoleException(ExitCode.CONFIGURATION,
+          "cannot create the key file " + file + ": " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(text, (byte) 0);
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException ignored) {
+          // the temporary file is in the console's private home; nothing more to do
+        }
+      }
+    }
+  }
+
+  private static FileAttribute<?>[] ownerOnly(Path file) {
+    if (isPosix(file)) {
+      return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+    }
+    return new FileAttribute<?>[0];
+  }
+
+  private static boolean isPosix(Path file) {
+    return file.getFileSystem().supportedFileAttributeViews().contains("posix");
+  }
+
+  private static void warnIfOthersCanRead(Path file, Terminal terminal) {
+    if (!isPosix(file)) {
+      return;
+    }
+    try {
+      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+      if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+        terminal.err().println("warning: the key file " + file + " can be read by other users;"
+            + " restrict it with: chmod 600 " + file);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // cannot tell; the read itself succeeded
+    }
+  }
+}

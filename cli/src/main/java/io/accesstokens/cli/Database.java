@@ -1,0 +1,204 @@
+package io.accesstokens.cli;
+
+import io.accesstokens.jdbc.JdbcTokenStore;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The token store of one command: a {@link JdbcTokenStore} on a JDBC URL, migrated when opened (so
+ * the first command creates the tables). For H2 one connection is held open until {@link #close()},
+ * so the embedded database is opened once per command rather than once per statement; it is also
+ * the check that the database can be opened at all, with the driver's reason when it cannot.
+ */
+final class Database implements AutoCloseable {
+  static final String USER_VARIABLE = "ACCESS_TOKENS_JDBC_USER";
+  static final String PASSWORD_VARIABLE = "ACCESS_TOKENS_JDBC_PASSWORD";
+  private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;]*");
+  /** H2's "Database may be already in use": another process holds the file's lock. */
+  private static final int H2_DATABASE_IN_USE = 90020;
+  private static final Pattern USER_INFO = Pattern.compile("//([^/@:]*):[^/@]*@");
+
+  private final JdbcTokenStore store;
+  private final @Nullable Connection keeper;
+
+  private Database(JdbcTokenStore store, @Nullable Connection keeper) {
+    this.store = store;
+    this.keeper = keeper;
+  }
+
+  /** The embedded database in the console's home: an H2 file {@code tokens.mv.db}. */
+  static String embeddedUrl(java.nio.file.Path home) {
+    String path = home.resolve("tokens").toAbsolutePath().toString();
+    if (path.indexOf(';') >= 0) {
+      throw new ConsoleException(ExitCode.USAGE,
+          "the console's home " + home + " has a ';' in its path, which H2 reads as a setting; use --home");
+    }
+    return "jdbc:h2:file:" + path;
+  }
+
+  /**
+   * Opens the database at {@code url} and creates or upgrades its tables.
+   *
+   * @throws ConsoleException if there is no driver for the URL ({@link ExitCode#USAGE}) or the database
+   *     cannot be opened ({@link ExitCode#STORE_UNAVAILABLE})
+   * @throws io.accesstokens.StoreUnavailableException if the migration fails
+   */
+  static Database open(String url, String tablePrefix, Terminal terminal) {
+    if (!url.startsWith("jdbc:")) {
+      throw new ConsoleException(ExitCode.USAGE, "--jdbc-url must be a JDBC URL (jdbc:postgresql://...,"
+          + " jdbc:mariadb://..., jdbc:mysql://..., jdbc:h2:...), but was " + redact(url));
+    }
+    try {
+      DriverManager.getDriver(url);
+    } catch (SQLException e) {
+      throw new ConsoleException(ExitCode.USAGE, "no JDBC driver takes " + redact(url)
+          + " (the console has the H2, PostgreSQL and MariaDB/MySQL drivers)", e);
+    }
+    UrlDataSource dataSource = new UrlDataSource(url, terminal.env(USER_VARIABLE), terminal.env(PASSWORD_VARIABLE));
+    Connection first;
+    try {
+      first = dataSource.getConnection();
+    } catch (SQLException e) {
+      if (e.getErrorCode() == H2_DATABASE_IN_USE && url.startsWith("jdbc:h2:file:")) {
+        throw new ConsoleException(ExitCode.STORE_UNAVAILABLE, "cannot open the database " + redact(url)
+            + ": another process has it open, and an embedded H2 database admits one at a time (is another"
+            + " access-tokens command still running?)", e);
+      }
+      throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
+          "cannot open the database " + redact(url) + ": " + reason(e), e);
+    }
+    boolean keep = url.startsWith("jdbc:h2:");
+    try {
+      if (!keep) {
+        first.close();
+      }
+      JdbcTokenStore store = JdbcTokenStore.builder(dataSource).tablePrefix(tablePrefix).build();
+      store.migrate();
+      return new Database(store, keep ? first : null);
+    } catch (SQLException e) {
+      closeQuietly(first);
+      throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
+          "cannot open the database " + redact(url) + ": " + reason(e), e);
+    } catch (IllegalArgumentException e) {
+      closeQuietly(first);
+      throw new ConsoleException(ExitCode.USAGE, "--table-prefix: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      closeQuietly(first);
+      throw new ConsoleException(ExitCode.STORE_UNAVAILABLE, "cannot use the database " + redact(url)
+          + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(first);
+      throw e;
+    }
+  }
+
+  JdbcTokenStore store() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    if (keeper != null) {
+      closeQuietly(keeper);
+    }
+  }
+
+  /** The URL without a password in it (a {@code password=} parameter or {@code user:password@}). */
+  static String redact(String url) {
+    String noParameter = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
+    return USER_INFO.matcher(noParameter).replaceAll("//$1:***@");
+  }
+
+  /** The driver's reason on one line: for a failure to connect it says why, and no value was sent. */
+  private static String reason(SQLException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+    int end = message.indexOf('\n');
+    String line = end < 0 ? message : message.substring(0, end).strip();
+    return line + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")");
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // closing what was only opened to keep the database open; nothing was written through it
+    }
+  }
+
+  /** Connections from {@link DriverManager}; the console needs no pool for a few statements. */
+  private static final class UrlDataSource implements DataSource {
+    private final String url;
+    private final Properties properties = new Properties();
+
+    UrlDataSource(String url, @Nullable String user, @Nullable String password) {
+      this.url = url;
+      if (user != null) {
+        properties.setProperty("user", user);
+      }
+      if (password != null) {
+        properties.setProperty("password", password);
+      }
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      return DriverManager.getConnection(url, properties);
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+      return DriverManager.getConnection(url, username, password);
+    }
+
+    @Override
+    public @Nullable PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(@Nullable PrintWriter out) {
+      // DriverManager's log writer is global; the console leaves it alone
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+      // the drivers' own connect timeouts apply
+    }
+
+    @Override
+    public int getLoginTimeout() {
+      return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      throw new SQLFeatureNotSupportedException("no parent logger");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+      if (type.isInstance(this)) {
+        return type.cast(this);
+      }
+      throw new SQLException("not a wrapper of " + type.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+      return type.isInstance(this);
+    }
+
+    @Override
+    public String toString() {
+      return "UrlDataSource[" + redact(url) + "]";
+    }
+  }
+}

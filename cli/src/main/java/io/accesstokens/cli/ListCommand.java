@@ -1,0 +1,67 @@
+package io.accesstokens.cli;
+
+import io.accesstokens.AccessToken;
+import io.accesstokens.EnvironmentId;
+import io.accesstokens.PageCursor;
+import io.accesstokens.TokenPage;
+import io.accesstokens.TokenQuery;
+import io.accesstokens.TokenStatus;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The table: Token (masked), Status, Environment, Description, Scope. */
+@Command(
+    name = "list",
+    header = "The table: the organization's tokens, oldest first, with masked values.",
+    description = {
+        "Columns: ID (what the other commands take), Token (masked: atk_ and the last four characters;"
+            + " the full value comes only from create and copy), Status, Environment, Description, Scope.",
+        "When more rows follow, the last line gives the --after cursor of the next page."})
+final class ListCommand extends PageCommand {
+  @Option(names = "--env", paramLabel = "ENV", description = "Only tokens of this environment.")
+  @Nullable EnvironmentId environment;
+
+  @Option(names = "--status", paramLabel = "STATUS", description = "Only ${COMPLETION-CANDIDATES} tokens.")
+  @Nullable TokenStatus status;
+
+  @Option(names = "--page-size", paramLabel = "N",
+      description = "Rows per page, 1 to " + TokenQuery.MAX_PAGE_SIZE + ". Default: " + TokenQuery.DEFAULT_PAGE_SIZE + ".")
+  int pageSize = TokenQuery.DEFAULT_PAGE_SIZE;
+
+  @Option(names = "--after", paramLabel = "CURSOR", description = "Start after this cursor (printed by the previous page).")
+  @Nullable PageCursor after;
+
+  @Override
+  ExitCode run(Session session) {
+    TokenQuery query = TokenQuery.all().inEnvironment(environment).withStatus(status).pageSize(pageSize).after(after);
+    TokenPage page = session.service().list(session.organization(), query);
+    if (page.tokens().isEmpty()) {
+      out().println((after == null ? "No access tokens" : "No more access tokens") + " in organization "
+          + session.organization() + filters() + ".");
+      return ExitCode.OK;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (AccessToken token : page.tokens()) {
+      rows.add(Table.tokenRow(token));
+    }
+    Table.print(out(), Table.TOKEN_COLUMNS, rows);
+    page.nextPage().ifPresent(next ->
+        out().println("More tokens follow: list again with --after " + next.encode()
+            + (environment == null && status == null ? "" : " and the same filters")));
+    return ExitCode.OK;
+  }
+
+  private String filters() {
+    String text = "";
+    if (environment != null) {
+      text += ", environment " + environment;
+    }
+    if (status != null) {
+      text += ", status " + Table.status(status);
+    }
+    return text.isEmpty() ? "" : " (" + text.substring(2) + ")";
+  }
+}

@@ -1,0 +1,67 @@
+package io.accesstokens.cli;
+
+import io.accesstokens.AccessToken;
+import io.accesstokens.TokenStatus;
+import java.io.PrintWriter;
+import java.util.List;
+
+/** Plain-text tables and the page's words for a token (Active, Inactive, the masked value). */
+final class Table {
+  /** The page's columns, after the id every other command takes. */
+  static final List<String> TOKEN_COLUMNS = List.of("ID", "Token", "Status", "Environment", "Description", "Scope");
+
+  private Table() {}
+
+  /** Columns padded to their widest cell (in code points), two spaces apart, no trailing blanks. */
+  static void print(PrintWriter out, List<String> headers, List<List<String>> rows) {
+    int[] widths = new int[headers.size()];
+    for (int i = 0; i < widths.length; i++) {
+      widths[i] = width(headers.get(i));
+      for (List<String> row : rows) {
+        widths[i] = Math.max(widths[i], width(row.get(i)));
+      }
+    }
+    printRow(out, headers, widths);
+    for (List<String> row : rows) {
+      printRow(out, row, widths);
+    }
+  }
+
+  /** One row of the token table: never the full value, which the library does not even have here. */
+  static List<String> tokenRow(AccessToken token) {
+    return List.of(
+        token.id().toString(),
+        token.maskedValue(),
+        status(token.status()),
+        token.environment().value(),
+        token.description() == null ? "" : token.description(),
+        token.scope().name());
+  }
+
+  /** The Status column's word. */
+  static String status(TokenStatus status) {
+    return status == TokenStatus.ACTIVE ? "Active" : "Inactive";
+  }
+
+  /** A token in a sentence: id, masked value, environment and description. */
+  static String describe(AccessToken token) {
+    return token.id() + " (" + token.maskedValue() + ", " + token.environment()
+        + (token.description() == null ? "" : ", \"" + token.description() + "\"") + ")";
+  }
+
+  private static void printRow(PrintWriter out, List<String> cells, int[] widths) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < cells.size(); i++) {
+      String cell = cells.get(i);
+      line.append(cell);
+      if (i < cells.size() - 1) {
+        line.append(" ".repeat(widths[i] - width(cell) + 2));
+      }
+    }
+    out.println(line.toString().stripTrailing());
+  }
+
+  private static int width(String text) {
+    return text.codePointCount(0, text.length());
+  }
+}

@@ -1,0 +1,192 @@
+package io.accesstokens.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.accesstokens.cli.Cli.Result;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The copy key: where it comes from, that it is made safely, and that it is never shown. */
+class KeysTest {
+  private static final String KEY_A = Base64.getEncoder().encodeToString(bytes(32, 1));
+  private static final String KEY_B = Base64.getEncoder().encodeToString(bytes(32, 2));
+
+  @TempDir
+  Path dir;
+
+  Cli cli;
+
+  @BeforeEach
+  void configure() {
+    cli = new Cli(dir).organization("acme", "production").env("ACCESS_TOKENS_ORG", "acme");
+  }
+
+  @Test
+  void theFirstCreate_makesAKeyFileInTheHome_readableByItsOwnerOnly() throws IOException {
+    Path keyFile = cli.home().resolve("copy.key");
+    assertThat(keyFile).doesNotExist();
+
+    Result created = cli.run("create", "--env", "production");
+
+    assertThat(created.exitCode()).isZero();
+    assertThat(created.errLines().get(0)).isEqualTo("Created the copy key " + keyFile + " (readable by you only)."
+        + " Keep it with the database: without it, copy cannot show the values of the tokens created under it.");
+    assertThat(Base64.getDecoder().decode(Files.readString(keyFile).strip())).hasSize(32);
+    assumeThat(keyFile.getFileSystem().supportedFileAttributeViews()).contains("posix");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cli.home()))).isEqualTo("rwx------");
+  }
+
+  @Test
+  void theMadeKey_isUsedByLaterCommands_andNeverShown() throws IOException {
+    String value = cli.create("acme", "production", null);
+    String key = Files.readString(cli.home().resolve("copy.key")).strip();
+
+    Result second = cli.run("create", "--env", "production");
+    Result copy = cli.run("copy", Cli.idOf(value));
+
+    assertThat(second.err()).doesNotContain("Created the copy key");
+    assertThat(copy.out()).isEqualTo(value + "\n");
+    assertThat(second + copy.toString()).doesNotContain(key);
+  }
+
+  @Test
+  void aKeyFromTheEnvironment_isUsed_andNoKeyFileIsMade() {
+    cli.env("ACCESS_TOKENS_KEY", KEY_A);
+
+    String value = cli.create("acme", "production", null);
+    Result copy = cli.run("copy", Cli.idOf(value));
+
+    assertThat(cli.home().resolve("copy.key")).doesNotExist();
+    assertThat(copy.out()).isEqualTo(value + "\n");
+    assertThat(copy.err() + copy.out()).doesNotContain(KEY_A);
+  }
+
+  @Test
+  void theSameKey_fromTheVariableOrAKeyFile_opensTheSameValues() throws IOException {
+    Path keyFile = Files.writeString(dir.resolve("key.b64"), KEY_A + "\n");
+    cli.env("ACCESS_TOKENS_KEY", KEY_A);
+    String value = cli.create("acme", "production", null);
+    cli.env("ACCESS_TOKENS_KEY", null);
+
+    Result byOption = cli.run("--key-file", keyFile.toString(), "copy", Cli.idOf(value));
+    Result byVariable = cli.env("ACCESS_TOKENS_KEY_FILE", keyFile.toString()).run("copy", Cli.idOf(value));
+
+    assertThat(byOption.out()).isEqualTo(value + "\n");
+    assertThat(byVariable.out()).isEqualTo(value + "\n");
+  }
+
+  @Test
+  void copyUnderAnotherKey_exits6_namingTheKeyIds() {
+    cli.env("ACCESS_TOKENS_KEY", KEY_A);
+    String value = cli.create("acme", "production", null);
+
+    Result copy = cli.env("ACCESS_TOKENS_KEY", KEY_B).run("copy", Cli.idOf(value));
+
+    assertThat(copy.exitCode()).isEqualTo(6);
+    assertThat(copy.errLines()).singleElement().asString()
+        .startsWith("access-tokens copy: copy is unavailable for token " + Cli.idOf(value) + ": its value is sealed under key id cli-")
+        .doesNotContain(KEY_A, KEY_B);
+    assertThat(copy.out()).isEmpty();
+  }
+
+  @Test
+  void copyWithNoKeyAnywhere_exits6_sayingWhereOneCanCome_from() {
+    cli.env("ACCESS_TOKENS_KEY", KEY_A);
+    String value = cli.create("acme", "production", null);
+
+    Result copy = cli.env("ACCESS_TOKENS_KEY", null).run("copy", Cli.idOf(value));
+
+    assertThat(copy.exitCode()).isEqualTo(6);
+    assertThat(copy.errLines()).containsExactly("access-tokens copy: copy is unavailable: there is no copy key (set"
+        + " ACCESS_TOKENS_KEY, give --key-file, or keep " + cli.home().resolve("copy.key") + ", which the first create makes)");
+    assertThat(cli.home().resolve("copy.key")).doesNotExist();
+  }
+
+  @Test
+  void aBadKey_exits8_withoutQuotingIt() throws IOException {
+    String notBase64 = "this is not base64 but it is secret!";
+    String tooShort = Base64.getEncoder().encodeToString(bytes(16, 3));
+    Path shortFile = Files.writeString(dir.resolve("short.key"), tooShort, StandardCharsets.US_ASCII);
+
+    Result garbage = cli.env("ACCESS_TOKENS_KEY", notBase64).run("create", "--env", "production");
+    Result shortKey = cli.env("ACCESS_TOKENS_KEY", null).run("--key-file", shortFile.toString(), "create", "--env", "production");
+    Result missing = cli.run("--key-file", dir.resolve("nope.key").toString(), "create", "--env", "production");
+
+    assertThat(garbage.exitCode()).isEqualTo(8);
+    assertThat(garbage.errLines()).containsExactly("access-tokens create: the variable ACCESS_TOKENS_KEY is not"
+        + " base64: it must hold the base64 of 32 random bytes");
+    assertThat(shortKey.exitCode()).isEqualTo(8);
+    assertThat(shortKey.errLines()).last().asString().isEqualTo("access-tokens create: the key file " + shortFile
+        + " must hold the base64 of 32 random bytes, but holds 16 bytes");
+    assertThat(shortKey.err()).doesNotContain(tooShort);
+    assertThat(missing.exitCode()).isEqualTo(8);
+    assertThat(cli.run("list").out()).startsWith("No access tokens");
+  }
+
+  @Test
+  void aKeyFileOthersCanRead_isUsed_withAWarning() throws IOException {
+    Path keyFile = Files.writeString(dir.resolve("key.b64"), KEY_A);
+    assumeThat(keyFile.getFileSystem().supportedFileAttributeViews()).contains("posix");
+    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+
+    Result created = cli.run("--key-file", keyFile.toString(), "create", "--env", "production");
+
+    assertThat(created.exitCode()).isZero();
+    assertThat(created.errLines().get(0)).isEqualTo("warning: the key file " + keyFile
+        + " can be read by other users; restrict it with: chmod 600 " + keyFile);
+  }
+
+  @Test
+  void aKeyBothInTheVariableAndByOption_isAUsageError() throws IOException {
+    Path keyFile = Files.writeString(dir.resolve("key.b64"), KEY_B);
+
+    Result result = cli.env("ACCESS_TOKENS_KEY", KEY_A).run("--key-file", keyFile.toString(), "create", "--env", "production");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.errLines()).containsExactly(
+        "access-tokens create: both ACCESS_TOKENS_KEY and --key-file name a copy key; give only one");
+  }
+
+  @Test
+  void commandsOtherThanCreateAndCopy_neverReadTheKey() {
+    String value = cli.create("acme", "production", null);
+    cli.env("ACCESS_TOKENS_KEY", "not a key");
+
+    assertThat(cli.run("list").exitCode()).isZero();
+    assertThat(cli.run("deactivate", Cli.idOf(value)).exitCode()).isZero();
+    assertThat(cli.withInput(value + "\n", "validate", "--env", "production").exitCode()).isEqualTo(1);
+    assertThat(cli.run("activate", Cli.idOf(value)).exitCode()).isZero();
+    assertThat(cli.run("delete", "--yes", Cli.idOf(value)).exitCode()).isZero();
+  }
+
+  @Test
+  void aKeyIdOfTheHostsOwn_isStoredBesideTheValue() {
+    cli.env("ACCESS_TOKENS_KEY", KEY_A);
+    String value = cli.create("acme", "production", null);
+
+    Result copy = cli.run("--key-id", "seal-1", "copy", Cli.idOf(value));
+    Result bad = cli.run("--key-id", "no spaces", "copy", Cli.idOf(value));
+
+    assertThat(copy.exitCode()).isEqualTo(6);
+    assertThat(copy.err()).contains("not in this service's key ring [seal-1]");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.errLines()).singleElement().asString().startsWith("access-tokens copy: --key-id: key id must be");
+  }
+
+  private static byte[] bytes(int length, int seed) {
+    byte[] bytes = new byte[length];
+    for (int i = 0; i < length; i++) {
+      bytes[i] = (byte) (seed * 31 + i);
+    }
+    return bytes;
+  }
+}

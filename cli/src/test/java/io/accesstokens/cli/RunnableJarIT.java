@@ -1,0 +1,199 @@
+package io.accesstokens.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shaded jar, run as the README runs it ({@code java -jar cli/target/access-tokens-cli.jar ...}) in
+ * a process of its own, with no standard input, an empty environment (but a UTF-8 locale) and a
+ * temporary user home: the
+ * drivers and the log binding are found in the jar, and the console is silent unless --verbose. Runs
+ * after {@code package} (the runnable-jar execution of surefire in cli/pom.xml).
+ */
+class RunnableJarIT {
+  private static Path jar;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void findTheJar() {
+    jar = Path.of(System.getProperty("access-tokens.cli.jar", "target/access-tokens-cli.jar"));
+    assertThat(jar).as("the runnable jar (run mvn package)").exists();
+  }
+
+  @Test
+  void theDemo_runsUnattended_andSilently() throws Exception {
+    Run demo = java("demo");
+
+    assertThat(demo.exit).as(demo.toString()).isZero();
+    assertThat(demo.out).contains("Error opening connection. Exception is: Error code: INVALID_TOKEN")
+        .endsWith("Demo complete: every step answered as the page does.\n");
+    assertThat(demo.err).as("no log lines, no SLF4J warnings").isEmpty();
+    assertThat(dir.resolve("user")).isEmptyDirectory();
+  }
+
+  @Test
+  void theEmbeddedDatabase_andTheDriversForJdbcUrls_areInTheJar() throws Exception {
+    assertThat(java("--home", home(), "org", "add", "acme").exit).isZero();
+    assertThat(java("--home", home(), "--org", "acme", "env", "add", "production").exit).isZero();
+
+    Run created = java("--home", home(), "--org", "acme", "create", "--env", "production");
+    Run list = java("--home", home(), "--org", "acme", "list");
+    Run postgres = java("--home", home(), "--org", "acme", "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/x", "list");
+    Run mariadb = java("--home", home(), "--org", "acme", "--jdbc-url", "jdbc:mariadb://127.0.0.1:1/x", "list");
+
+    assertThat(created.exit).as(created.toString()).isZero();
+    assertThat(created.out).matches("atk_[0-9A-Za-z]{49}\n");
+    assertThat(list.out).contains(Cli.idOf(created.out.strip()) + "  atk_…");
+    for (Run unreachable : List.of(postgres, mariadb)) {
+      assertThat(unreachable.exit).as(unreachable.toString()).isEqualTo(5);
+      assertThat(unreachable.err.lines()).as(unreachable.toString()).singleElement().asString()
+          .startsWith("access-tokens list: cannot open the database jdbc:");
+    }
+  }
+
+  @Test
+  void errorsAreOneLine_andVerboseAddsTheLogAndTheStackTrace() throws Exception {
+    java("--home", home(), "org", "add", "acme");
+
+    Run missing = java("--home", home(), "list");
+    Run quiet = java("--home", home(), "--org", "acme", "list");
+    Run verbose = java("--home", home(), "--org", "acme", "list", "--verbose");
+    Run failing = java("--home", home(), "--org", "acme", "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/x", "list", "-v");
+
+    assertThat(missing.exit).isEqualTo(2);
+    assertThat(missing.err).isEqualTo("access-tokens list: missing the organization: give --org ORG or set"
+        + " ACCESS_TOKENS_ORG (see 'access-tokens list --help')\n");
+    assertThat(quiet.err).isEmpty();
+    assertThat(verbose.exit).isZero();
+    assertThat(verbose.err).contains("DEBUG io.accesstokens.jdbc");
+    assertThat(failing.exit).isEqualTo(5);
+    assertThat(failing.err).contains("\tat io.accesstokens.cli.", "Caused by: org.postgresql");
+  }
+
+  @Test
+  void aDeleteWaitingForItsAnswer_holdsNoLock_soOtherCommandsRun() throws Exception {
+    String id = setUpOneToken();
+    Process delete = start(List.of("-jar", jar.toString(), "--home", home(), "--org", "acme", "delete", id));
+    CompletableFuture<String> deleteOut = read(delete.getInputStream());
+    String prompt = readUntil(delete.getErrorStream(), "[y/N] ");
+
+    Run list = java("--home", home(), "--org", "acme", "list");
+    delete.getOutputStream().write("n\n".getBytes(StandardCharsets.UTF_8));
+    delete.getOutputStream().close();
+
+    assertThat(prompt).startsWith("Are you sure you want to delete the access token " + id);
+    assertThat(list.exit).as(list.toString()).isZero();
+    assertThat(list.out).contains(id);
+    assertThat(delete.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(delete.exitValue()).isEqualTo(1);
+    assertThat(deleteOut.join()).isEmpty();
+  }
+
+  @Test
+  void anEmbeddedDatabaseAnotherProcessHolds_exits5_sayingSo() throws Exception {
+    setUpOneToken();
+    Process shell = start(List.of("-cp", jar.toString(), "org.h2.tools.Shell",
+        "-url", "jdbc:h2:file:" + dir.resolve("home/tokens"), "-user", "", "-password", ""));
+    read(shell.getErrorStream());
+    readUntil(shell.getInputStream(), "sql> ");
+
+    Run list = java("--home", home(), "--org", "acme", "list");
+    shell.getOutputStream().close();
+
+    assertThat(list.exit).as(list.toString()).isEqualTo(5);
+    assertThat(list.err).isEqualTo("access-tokens list: cannot open the database jdbc:h2:file:"
+        + dir.resolve("home/tokens") + ": another process has it open, and an embedded H2 database admits"
+        + " one at a time (is another access-tokens command still running?)\n");
+    assertThat(shell.waitFor(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void version() throws Exception {
+    Run version = java("--version");
+
+    assertThat(version.exit).isZero();
+    assertThat(version.out).matches("access-tokens \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+  }
+
+  private String home() {
+    return dir.resolve("home").toString();
+  }
+
+  /** Organization acme with environment production, and one token in it; returns its id. */
+  private String setUpOneToken() throws Exception {
+    java("--home", home(), "org", "add", "acme");
+    java("--home", home(), "--org", "acme", "env", "add", "production");
+    Run created = java("--home", home(), "--org", "acme", "create", "--env", "production");
+    assertThat(created.exit).as(created.toString()).isZero();
+    return Cli.idOf(created.out.strip());
+  }
+
+  private Run java(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("-jar", jar.toString()));
+    command.addAll(List.of(args));
+    Process process = start(command);
+    process.getOutputStream().close();
+    CompletableFuture<String> out = read(process.getInputStream());
+    CompletableFuture<String> err = read(process.getErrorStream());
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("finished in time").isTrue();
+    return new Run(process.exitValue(), out.join(), err.join());
+  }
+
+  /** {@code java ARGS} with an empty environment, a UTF-8 locale and a temporary user home. */
+  private Process start(List<String> args) throws IOException {
+    Files.createDirectories(dir.resolve("user"));
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Duser.home=" + dir.resolve("user")));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().clear();
+    builder.environment().put("HOME", dir.resolve("user").toString());
+    builder.environment().put("LANG", "C.UTF-8"); // the masked values' ellipsis, whatever the build's locale
+    return builder.start();
+  }
+
+  /** Reads {@code stream} until {@code marker}; returns what was read. */
+  private static String readUntil(InputStream stream, String marker) throws IOException {
+    StringBuilder text = new StringBuilder();
+    int c;
+    while ((c = stream.read()) != -1) {
+      text.append((char) c);
+      if (text.toString().endsWith(marker)) {
+        return text.toString();
+      }
+    }
+    throw new AssertionError("the process ended before printing " + marker + ": " + text);
+  }
+
+  private static CompletableFuture<String> read(InputStream stream) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (stream) {
+        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  private record Run(int exit, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
+    }
+  }
+}

@@ -1,0 +1,317 @@
+package io.accesstokens.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.accesstokens.cli.Cli.Result;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The page's actions, each as a command line: create, list, copy, edit, status, delete. */
+class TokenCommandsTest {
+  private static final String VALUE = "atk_[0-9A-Za-z]{49}";
+
+  @TempDir
+  Path dir;
+
+  Cli cli;
+
+  @BeforeEach
+  void configure() {
+    cli = new Cli(dir).organization("acme", "production", "sandbox").env("ACCESS_TOKENS_ORG", "acme");
+  }
+
+  // ---- create ------------------------------------------------------------------------------------
+
+  @Test
+  void create_printsTheValueAloneOnStandardOutput_andWhatItIsOnStandardError() {
+    Result created = cli.run("create", "--env", "production", "--description", "Partner X over AS2");
+
+    assertThat(created.exitCode()).isZero();
+    assertThat(created.outLines()).singleElement().asString().matches(VALUE);
+    String id = Cli.idOf(created.out().strip());
+    assertThat(created.err())
+        .contains("Created access token " + id + " (atk_…", "production, \"Partner X over AS2\")",
+            "in organization acme", "copy " + id + " shows it again")
+        .doesNotContain(created.out().strip());
+  }
+
+  @Test
+  void create_withoutDescription_listsAnEmptyDescription() {
+    String value = cli.create("acme", "sandbox", null);
+
+    Result list = cli.run("list");
+
+    assertThat(list.outLines().get(1)).matches(Cli.idOf(value) + "  atk_….{4}  Active  sandbox\\s+EDI");
+  }
+
+  @Test
+  void create_inAnEnvironmentTheOrganizationDoesNotHave_exits4_andSaysHowToAddIt() {
+    Result created = cli.run("create", "--env", "staging");
+
+    assertThat(created.exitCode()).isEqualTo(4);
+    assertThat(created.out()).isEmpty();
+    assertThat(created.errLines()).last().asString()
+        .isEqualTo("access-tokens create: organization acme has no environment staging in "
+            + cli.home().resolve("console.properties") + "; add it with: access-tokens env add --org acme staging");
+  }
+
+  @Test
+  void create_withADescriptionBreakingTheRule_exits2_andCreatesNothing() {
+    Result tooLong = cli.run("create", "--env", "production", "--description", "x".repeat(257));
+    Result control = cli.run("create", "--env", "production", "--description", "line\nbreak");
+
+    assertThat(tooLong.exitCode()).isEqualTo(2);
+    assertThat(tooLong.errLines()).last().asString()
+        .isEqualTo("access-tokens create: description must be at most 256 characters, but has 257");
+    assertThat(control.exitCode()).isEqualTo(2);
+    assertThat(control.errLines()).last().asString().contains("must not contain control characters");
+    assertThat(cli.run("list").out()).startsWith("No access tokens in organization acme.");
+  }
+
+  @Test
+  void create_withoutTheEnvironmentOption_isAUsageError() {
+    Result created = cli.run("create");
+
+    assertThat(created.exitCode()).isEqualTo(2);
+    assertThat(created.errLines()).containsExactly(
+        "access-tokens create: Missing required option: '--env=ENV' (see 'access-tokens create --help')");
+  }
+
+  // ---- list --------------------------------------------------------------------------------------
+
+  @Test
+  void list_showsTheSeedsColumns_withMaskedValues_andNeverAFullValue() {
+    String first = cli.create("acme", "production", "Partner X over AS2");
+    String second = cli.create("acme", "sandbox", "Test partner");
+
+    Result list = cli.run("list");
+
+    assertThat(list.exitCode()).isZero();
+    assertThat(list.outLines()).containsExactly(
+        "ID           Token      Status  Environment  Description         Scope",
+        Cli.idOf(first) + "  atk_…" + last4(first) + "  Active  production   Partner X over AS2  EDI",
+        Cli.idOf(second) + "  atk_…" + last4(second) + "  Active  sandbox      Test partner        EDI");
+    assertThat(list.out()).doesNotContain(first, second).doesNotContainPattern(VALUE);
+  }
+
+  @Test
+  void list_filtersByEnvironmentAndStatus() {
+    String production = cli.create("acme", "production", "p");
+    String sandbox = cli.create("acme", "sandbox", "s");
+    cli.run("deactivate", Cli.idOf(sandbox));
+
+    assertThat(ids(cli.run("list", "--env", "sandbox"))).containsExactly(Cli.idOf(sandbox));
+    assertThat(ids(cli.run("list", "--status", "active"))).containsExactly(Cli.idOf(production));
+    assertThat(ids(cli.run("list", "--status", "INACTIVE", "--env", "sandbox"))).containsExactly(Cli.idOf(sandbox));
+    assertThat(cli.run("list", "--status", "inactive", "--env", "production").out())
+        .isEqualTo("No access tokens in organization acme (environment production, status Inactive).\n");
+  }
+
+  @Test
+  void list_pagesWithACursor_thatTheLastLineGives() {
+    List<String> created = List.of(
+        Cli.idOf(cli.create("acme", "production", "1")),
+        Cli.idOf(cli.create("acme", "production", "2")),
+        Cli.idOf(cli.create("acme", "production", "3")));
+
+    Result first = cli.run("list", "--page-size", "2");
+    String cursor = first.outLines().get(3).replaceFirst("^More tokens follow: list again with --after ", "");
+    Result second = cli.run("list", "--page-size", "2", "--after", cursor);
+
+    assertThat(ids(first)).containsExactly(created.get(0), created.get(1));
+    assertThat(first.outLines()).hasSize(4);
+    assertThat(ids(second)).containsExactly(created.get(2));
+    assertThat(second.outLines()).hasSize(2);
+  }
+
+  @Test
+  void list_withABadPageSizeOrCursor_isAUsageError() {
+    Result size = cli.run("list", "--page-size", "0");
+    Result cursor = cli.run("list", "--after", "not-a-cursor");
+
+    assertThat(size.exitCode()).isEqualTo(2);
+    assertThat(size.errLines()).containsExactly(
+        "access-tokens list: page size must be between 1 and 1000, but was 0");
+    assertThat(cursor.exitCode()).isEqualTo(2);
+    assertThat(cursor.errLines()).singleElement().asString().contains("cursor is malformed");
+  }
+
+  // ---- copy and edit -----------------------------------------------------------------------------
+
+  @Test
+  void copy_printsTheFullValueAlone() {
+    String value = cli.create("acme", "production", null);
+
+    Result copy = cli.run("copy", Cli.idOf(value));
+
+    assertThat(copy.exitCode()).isZero();
+    assertThat(copy.out()).isEqualTo(value + "\n");
+    assertThat(copy.err()).isEmpty();
+  }
+
+  @Test
+  void edit_changesTheDescriptionAndNothingElse_andAnEmptyOneRemovesIt() {
+    String value = cli.create("acme", "production", "old");
+    String id = Cli.idOf(value);
+    cli.run("deactivate", id);
+
+    Result edit = cli.run("edit", id, "--description", "new text");
+    List<String> row = cli.run("list").outLines();
+    Result removed = cli.run("edit", id, "--description", "");
+
+    assertThat(edit.exitCode()).isZero();
+    assertThat(edit.out()).isEqualTo("Set the description of access token " + id + " (atk_…" + last4(value)
+        + ", production, \"new text\").\n");
+    assertThat(row.get(1)).isEqualTo(id + "  atk_…" + last4(value) + "  Inactive  production   new text     EDI");
+    assertThat(removed.out()).startsWith("Removed the description of access token " + id + " (");
+    assertThat(cli.run("copy", id).out()).isEqualTo(value + "\n");
+  }
+
+  @Test
+  void edit_withoutADescription_isAUsageError() {
+    String id = Cli.idOf(cli.create("acme", "production", null));
+
+    Result edit = cli.run("edit", id);
+
+    assertThat(edit.exitCode()).isEqualTo(2);
+    assertThat(edit.errLines()).singleElement().asString().contains("Missing required option: '--description=TEXT'");
+  }
+
+  // ---- status ------------------------------------------------------------------------------------
+
+  @Test
+  void deactivateAndActivate_toggleTheStatus_andSayWhenNothingChanged() {
+    String id = Cli.idOf(cli.create("acme", "production", null));
+
+    Result deactivated = cli.run("deactivate", id);
+    Result again = cli.run("deactivate", id);
+    Result activated = cli.run("activate", id);
+
+    assertThat(deactivated.exitCode()).isZero();
+    assertThat(deactivated.out()).startsWith("Access token " + id).endsWith(
+        " is now Inactive: EDI connections with it fail with INVALID_TOKEN.\n");
+    assertThat(again.out()).endsWith(" was already Inactive.\n");
+    assertThat(activated.out()).endsWith(" is now Active.\n");
+    assertThat(cli.run("list").outLines().get(1)).contains("  Active  ");
+  }
+
+  // ---- delete ------------------------------------------------------------------------------------
+
+  @Test
+  void delete_asksForConfirmation_andYesDeletes() {
+    String value = cli.create("acme", "production", "Partner X");
+    String id = Cli.idOf(value);
+
+    Result delete = cli.withInput("y\n", "delete", id);
+
+    assertThat(delete.exitCode()).isZero();
+    assertThat(delete.err()).isEqualTo("Are you sure you want to delete the access token " + id + " (atk_…"
+        + last4(value) + ", production, \"Partner X\")? It stops working at once and cannot be restored."
+        + " [y/N] y\n");
+    assertThat(delete.out()).isEqualTo("Deleted access token " + id + " (atk_…" + last4(value)
+        + ", production, \"Partner X\").\n");
+    assertThat(cli.run("list").out()).startsWith("No access tokens");
+  }
+
+  @Test
+  void delete_answeredAnythingButYes_keepsTheToken_andExits1() {
+    String id = Cli.idOf(cli.create("acme", "production", null));
+
+    Result no = cli.withInput("n\n", "delete", id);
+    Result other = cli.withInput("maybe\n", "delete", id);
+
+    assertThat(no.exitCode()).isEqualTo(1);
+    assertThat(no.errLines()).last().asString().isEqualTo("Not deleted.");
+    assertThat(no.out()).isEmpty();
+    assertThat(other.exitCode()).isEqualTo(1);
+    assertThat(ids(cli.run("list"))).containsExactly(id);
+  }
+
+  @Test
+  void delete_withNoInputAtAll_keepsTheToken_andSaysHowToSkipTheQuestion() {
+    String id = Cli.idOf(cli.create("acme", "production", null));
+
+    Result delete = cli.run("delete", id);
+
+    assertThat(delete.exitCode()).isEqualTo(1);
+    assertThat(delete.errLines()).last().asString()
+        .isEqualTo("Not deleted: no answer on standard input (give --yes to delete without asking).");
+    assertThat(ids(cli.run("list"))).containsExactly(id);
+  }
+
+  @Test
+  void delete_withYes_doesNotAsk_andReadsNoInput() {
+    String id = Cli.idOf(cli.create("acme", "production", null));
+
+    Result delete = cli.run(new FailingInputStream(), "delete", "--yes", id);
+
+    assertThat(delete.exitCode()).isZero();
+    assertThat(delete.err()).isEmpty();
+    assertThat(delete.out()).startsWith("Deleted access token " + id);
+  }
+
+  // ---- a deleted token, another organization's token ---------------------------------------------
+
+  @Test
+  void aDeletedToken_isNotFound_byEveryCommand_withExit3() {
+    String id = Cli.idOf(cli.create("acme", "production", null));
+    cli.run("delete", "--yes", id);
+
+    for (List<String> command : List.of(
+        List.of("copy", id), List.of("edit", id, "--description", "x"), List.of("activate", id),
+        List.of("deactivate", id), List.of("delete", "--yes", id), List.of("delete", id))) {
+      Result result = cli.run(command.toArray(String[]::new));
+
+      assertThat(result.exitCode()).as("%s", command).isEqualTo(3);
+      assertThat(result.errLines()).as("%s", command).containsExactly(
+          "access-tokens " + command.get(0) + ": no token " + id + " in organization acme");
+      assertThat(result.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void anotherOrganizationsToken_isNotFound_andUnchanged() {
+    cli.organization("globex", "production");
+    String theirs = cli.create("globex", "production", "theirs");
+    String id = Cli.idOf(theirs);
+
+    Result copy = cli.run("copy", id);
+    Result deactivate = cli.run("deactivate", id);
+    Result delete = cli.run("delete", "--yes", id);
+
+    assertThat(List.of(copy.exitCode(), deactivate.exitCode(), delete.exitCode())).containsOnly(3);
+    assertThat(copy.out()).isEmpty();
+    assertThat(cli.run("--org", "globex", "list").outLines().get(1)).contains("  Active  ");
+    assertThat(cli.run("list").out()).startsWith("No access tokens in organization acme.");
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private static String last4(String value) {
+    return value.substring(value.length() - 4);
+  }
+
+  /** The ID column of a list. */
+  private static List<String> ids(Result list) {
+    assertThat(list.exitCode()).as(list.toString()).isZero();
+    return list.outLines().stream().skip(1)
+        .takeWhile(line -> !line.startsWith("More tokens"))
+        .map(line -> line.substring(0, 11)).toList();
+  }
+
+  /** Standard input that fails the test if a command reads it. */
+  static final class FailingInputStream extends java.io.InputStream {
+    @Override
+    public int read() {
+      throw new AssertionError("the command read standard input");
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      throw new AssertionError("the command read standard input");
+    }
+  }
+}
