@@ -1,5 +1,6 @@
 package io.accesstokens.benchmarks;
 
+import io.accesstokens.CopyPolicy;
 import io.accesstokens.IssuedToken;
 import io.accesstokens.TokenService;
 import io.accesstokens.memory.MemoryTokenStore;
@@ -32,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 5, time = 2)
+@Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class CreateBenchmark {
@@ -40,7 +41,7 @@ public class CreateBenchmark {
 
   @Setup(Level.Iteration)
   public void emptyStore() {
-    service = Population.newService(new CountingTokenStore(new MemoryTokenStore()));
+    service = Population.newService(new CountingTokenStore(new MemoryTokenStore()), CopyPolicy.ephemeral());
   }
 
   @Benchmark
