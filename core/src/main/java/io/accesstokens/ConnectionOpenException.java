@@ -10,11 +10,13 @@ package io.accesstokens;
 public final class ConnectionOpenException extends AccessTokenException {
   private static final long serialVersionUID = 1L;
   private static final String PREFIX = "Error opening connection. Exception is: Error code: ";
+  /** The message of each code, built once: a refusal is on a hot path and needs no new string. */
+  private static final String[] MESSAGES = messages();
 
   private final ErrorCode errorCode;
 
   public ConnectionOpenException(ErrorCode errorCode) {
-    super(PREFIX + errorCode.name(), false);
+    super(messageFor(errorCode), false);
     this.errorCode = errorCode;
   }
 
@@ -25,6 +27,15 @@ public final class ConnectionOpenException extends AccessTokenException {
 
   /** The exact message the connector shows for {@code code}. */
   public static String messageFor(ErrorCode code) {
-    return PREFIX + code.name();
+    return MESSAGES[code.ordinal()];
+  }
+
+  private static String[] messages() {
+    ErrorCode[] codes = ErrorCode.values();
+    String[] out = new String[codes.length];
+    for (ErrorCode code : codes) {
+      out[code.ordinal()] = PREFIX + code.name();
+    }
+    return out;
   }
 }

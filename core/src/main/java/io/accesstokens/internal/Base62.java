@@ -17,9 +17,21 @@ public final class Base62 {
     }
   }
 
+  /** The largest unsigned 64-bit value, divided by 62, and the remainder. */
+  private static final long MAX_DIV_62 = Long.divideUnsigned(-1L, 62);
+  private static final int MAX_REM_62 = (int) Long.remainderUnsigned(-1L, 62);
+
   /** The digit value of {@code c}, or -1 when {@code c} is not in the alphabet. */
   public static int value(char c) {
     return c < 128 ? VALUES[c] : -1;
+  }
+
+  /**
+   * The digit value of the low seven bits of {@code c}, or -1 when they are not in the alphabet; for
+   * loops that check separately that every character is below 128.
+   */
+  static int valueOfAscii(int c) {
+    return VALUES[c & 0x7F];
   }
 
   /** The digit for {@code value} in {@code [0, 62)}. */
@@ -62,9 +74,10 @@ public final class Base62 {
       if (d < 0) {
         return false;
       }
-      // value * 62 + d must not exceed 2^64 - 1, compared as unsigned.
-      long limit = Long.divideUnsigned(-1L - d, 62);
-      if (Long.compareUnsigned(value, limit) > 0) {
+      // value * 62 + d must not exceed 2^64 - 1 = 62 * MAX_DIV_62 + MAX_REM_62, compared as unsigned:
+      // the same test as value <= (2^64 - 1 - d) / 62, without a division per digit.
+      int over = Long.compareUnsigned(value, MAX_DIV_62);
+      if (over > 0 || (over == 0 && d > MAX_REM_62)) {
         return false;
       }
       value = value * 62 + d;

@@ -64,6 +64,81 @@ class TokenFormatTest {
   }
 
   @Test
+  void wellFormedness_agreesWithTheJdkCrc32_forRandomValuesAndEveryWrongChecksumDigit() {
+    java.util.Random random = new java.util.Random(42);
+    for (int n = 0; n < 2000; n++) {
+      char[] first47 = new char[47];
+      "atk_".getChars(0, 4, first47, 0);
+      for (int i = 4; i < 47; i++) {
+        first47[i] = Base62.digit(random.nextInt(62));
+      }
+      first47[4] = Base62.digit(random.nextInt(16)); // keep the id within 64 bits
+      String value = recomputeChecksum(new String(first47));
+      assertThat(TokenFormat.isWellFormed(value)).as(value).isTrue();
+      int at = 47 + random.nextInt(6);
+      char wrong = Base62.digit((Base62.value(value.charAt(at)) + 1 + random.nextInt(61)) % 62);
+      String changed = value.substring(0, at) + wrong + value.substring(at + 1);
+      assertThat(TokenFormat.isWellFormed(changed)).as(changed).isFalse();
+    }
+  }
+
+  @Test
+  void idsAroundThe64BitLimit_areWellFormedExactlyWhenTheyFit() {
+    String secretAndRest = "abcdefghijklmnopqrstuvwxyzABCDEF";
+    for (String id : new String[] {"LygHa16AHYF", "KzzzzzzzzzZ", "Kzzzzzzzzzz", "L0000000000"}) {
+      assertThat(TokenFormat.isWellFormed(recomputeChecksum("atk_" + id + secretAndRest))).as(id).isTrue();
+    }
+    for (String id : new String[] {"LygHa16AHYG", "LygHa16AHZ0", "LzzzzzzzzzZ", "M0000000000", "Z0000000000"}) {
+      assertThat(TokenFormat.isWellFormed(recomputeChecksum("atk_" + id + secretAndRest))).as(id).isFalse();
+    }
+  }
+
+  @Test
+  void aCharacterAbove127WhoseLowBitsAreADigit_isNotWellFormed() {
+    String value = TokenMint.newValue(TokenMint.newId());
+    for (int i = 4; i < value.length(); i++) {
+      // U+0130 and U+00B0 have the low seven bits of '0'; the checksum is recomputed over the low byte.
+      for (char c : new char[] {(char) (0x80 | value.charAt(i)), (char) (0x100 | value.charAt(i))}) {
+        String changed = value.substring(0, i) + c + value.substring(i + 1);
+        assertThat(TokenFormat.isWellFormed(changed)).as("changed at %d to U+%04X", i, (int) c).isFalse();
+        if (i < 47) {
+          char[] chars = changed.toCharArray();
+          CRC32 crc = new CRC32();
+          for (int k = 0; k < 47; k++) {
+            crc.update(chars[k] & 0xFF);
+          }
+          Base62.writeUnsigned(crc.getValue(), chars, 47, 6);
+          assertThat(TokenFormat.isWellFormed(new String(chars))).as("recomputed at %d", i).isFalse();
+        }
+      }
+    }
+  }
+
+  @Test
+  void fitsUnsigned_agreesWithExactArithmetic_atAndAroundTheLimit() {
+    java.math.BigInteger limit = java.math.BigInteger.ONE.shiftLeft(64);
+    java.util.Random random = new java.util.Random(7);
+    java.util.List<String> cases = new java.util.ArrayList<>(java.util.List.of(
+        "LygHa16AHYF", "LygHa16AHYG", "LygHa16AHZ0", "LygHa16AHY0", "LygHa16AHYz", "zzzzzzzzzzz",
+        "00000000000", "LygHa16AHXz", "M0000000000", "Lz000000000"));
+    for (int n = 0; n < 5000; n++) {
+      char[] digits = new char[11];
+      for (int i = 0; i < 11; i++) {
+        digits[i] = Base62.digit(random.nextInt(62));
+      }
+      digits[0] = "KLM".charAt(random.nextInt(3));
+      cases.add(new String(digits));
+    }
+    for (String text : cases) {
+      java.math.BigInteger exact = java.math.BigInteger.ZERO;
+      for (int i = 0; i < text.length(); i++) {
+        exact = exact.multiply(java.math.BigInteger.valueOf(62)).add(java.math.BigInteger.valueOf(Base62.value(text.charAt(i))));
+      }
+      assertThat(Base62.fitsUnsigned(text, 0, 11)).as(text).isEqualTo(exact.compareTo(limit) < 0);
+    }
+  }
+
+  @Test
   void theSecret_hasUniformDigits() {
     int[] counts = new int[62];
     for (int i = 0; i < 2000; i++) {
@@ -86,6 +161,37 @@ class TokenFormatTest {
 
     assertThat(TokenFormat.secretEquals(value, secret)).isTrue();
     assertThat(TokenFormat.secretEquals(other, secret)).isFalse();
+  }
+
+  @Test
+  void wellFormedId_isTheIdOfAWellFormedValue_andNullForAnyOther() {
+    TokenId id = TokenMint.newId();
+    String value = TokenMint.newValue(id);
+    assertThat(TokenFormat.wellFormedId(value)).isEqualTo(id);
+    assertThat(TokenFormat.wellFormedId(value.substring(1))).isNull();
+    assertThat(TokenFormat.wellFormedId("atx_" + value.substring(4))).isNull();
+    String badChecksum = value.substring(0, 52) + (value.charAt(52) == '0' ? '1' : '0');
+    assertThat(TokenFormat.wellFormedId(badChecksum)).isNull();
+    for (long bits : new long[] {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x0123_4567_89ab_cdefL}) {
+      assertThat(TokenFormat.wellFormedId(TokenMint.newValue(new TokenId(bits)))).isEqualTo(new TokenId(bits));
+    }
+  }
+
+  @Test
+  void secretWords_matchTheSameSecretOnly_whateverDigitDiffers() {
+    String value = TokenMint.newValue(TokenMint.newId());
+    long[] w = new long[TokenFormat.SECRET_WORDS];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = TokenFormat.secretWord(value, i);
+    }
+    assertThat(TokenFormat.secretEquals(value, w[0], w[1], w[2], w[3])).isTrue();
+    for (int i = TokenFormat.SECRET_OFFSET; i < TokenFormat.CHECKSUM_OFFSET; i++) {
+      char other = value.charAt(i) == 'a' ? 'b' : 'a';
+      String changed = value.substring(0, i) + other + value.substring(i + 1);
+      assertThat(TokenFormat.secretEquals(changed, w[0], w[1], w[2], w[3])).as("digit %d", i).isFalse();
+      assertThat(TokenFormat.secretEquals(changed, TokenFormat.secretBytes(value)))
+          .isEqualTo(TokenFormat.secretEquals(changed, w[0], w[1], w[2], w[3]));
+    }
   }
 
   @Test

@@ -1,0 +1,37 @@
+package io.accesstokens.benchmarks;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * For reference: a bare Caffeine cache bounded like the validator's ({@code maximumSize}, no expiry,
+ * default executor), keyed by the full value like the floor, hit with {@code getIfPresent}. Shows
+ * what the bounded cache's read bookkeeping costs over a plain map, before any validation.
+ *
+ * <p>Run alone:
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar 'CaffeineBenchmark' -p keys=100000
+ * </pre>
+ */
+public class CaffeineBenchmark extends AbstractLookupBenchmark {
+  private Cache<String, Row> cache;
+
+  @Override
+  protected void prepare(Population population) {
+    cache = Caffeine.newBuilder().maximumSize(Math.max(population.keys, 100_000)).build();
+    for (String value : population.values) {
+      cache.put(value, Row.valid());
+    }
+  }
+
+  @Override
+  protected void lookup(String presented, Blackhole blackhole) {
+    Row row = cache.getIfPresent(presented);
+    blackhole.consume(row.organization);
+    blackhole.consume(row.environment);
+    blackhole.consume(row.scope);
+    blackhole.consume(row.active);
+    blackhole.consume(row.expiresAt);
+  }
+}

@@ -1,0 +1,38 @@
+package io.accesstokens.benchmarks;
+
+import java.util.concurrent.ConcurrentHashMap;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The floor: what any cached validator must at least do. A {@link ConcurrentHashMap} keyed by the
+ * full token value, hit with a fresh key {@code String} (hashed and compared in full, as a map must),
+ * reading the fields of the row it finds. No well-formedness check, no secret comparison, no expiry,
+ * no counters: nothing can be cheaper and still answer.
+ *
+ * <p>Run alone (1 thread, then 2):
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar 'FloorBenchmark' -p keys=100000,1000
+ * java -jar benchmarks/target/benchmarks.jar 'FloorBenchmark' -p keys=100000 -t 2
+ * </pre>
+ */
+public class FloorBenchmark extends AbstractLookupBenchmark {
+  private ConcurrentHashMap<String, Row> rows;
+
+  @Override
+  protected void prepare(Population population) {
+    rows = new ConcurrentHashMap<>();
+    for (String value : population.values) {
+      rows.put(value, Row.valid());
+    }
+  }
+
+  @Override
+  protected void lookup(String presented, Blackhole blackhole) {
+    Row row = rows.get(presented);
+    blackhole.consume(row.organization);
+    blackhole.consume(row.environment);
+    blackhole.consume(row.scope);
+    blackhole.consume(row.active);
+    blackhole.consume(row.expiresAt);
+  }
+}

@@ -1,0 +1,61 @@
+package io.accesstokens.benchmarks;
+
+import io.accesstokens.internal.CryptoSupport;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Checks the reason minting uses one DRBG per thread: the random draws of one minted token (an 8-byte
+ * id and a 48-byte pool for the 32 secret digits) from {@code perThreadDrbg}, what
+ * {@code CryptoSupport.random()} gives, against {@code sharedDefault}, one {@code new SecureRandom()}
+ * shared by every thread. Throughput summed over threads; run with 1 and 2 threads.
+ *
+ * <p>Run alone:
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar 'RandomSourceBenchmark' -t 1
+ * java -jar benchmarks/target/benchmarks.jar 'RandomSourceBenchmark' -t 2
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class RandomSourceBenchmark {
+  @Param({"perThreadDrbg", "sharedDefault"})
+  public String source;
+
+  private final SecureRandom shared = new SecureRandom();
+  private boolean perThread;
+
+  @Setup(Level.Trial)
+  public void choose() {
+    if (!source.equals("perThreadDrbg") && !source.equals("sharedDefault")) {
+      throw new IllegalArgumentException("source must be perThreadDrbg or sharedDefault, but was " + source);
+    }
+    perThread = source.equals("perThreadDrbg");
+  }
+
+  @Benchmark
+  public void drawsOfOneToken(Blackhole blackhole) {
+    SecureRandom random = perThread ? CryptoSupport.random() : shared;
+    blackhole.consume(random.nextLong());
+    byte[] pool = new byte[48];
+    random.nextBytes(pool);
+    blackhole.consume(pool);
+  }
+}

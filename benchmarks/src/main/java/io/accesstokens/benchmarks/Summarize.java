@@ -1,0 +1,486 @@
+package io.accesstokens.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns one run of {@code benchmarks/run} into {@code summary.json} and a Markdown {@code README.md}:
+ * reads every JMH result file in {@code <results>/raw} (runs of the same benchmark, parameters and
+ * thread count in several files are merged: each file is one or more forks), the heap measurement
+ * ({@code heap.json}) and what the script recorded about the run ({@code run.properties}).
+ *
+ * <p>Every figure is the <em>median</em> of all measurement iterations of all forks (not JMH's mean),
+ * and every ratio is a ratio of two medians of the same run. A figure whose benchmark did not run is
+ * written as {@code null} with a reason, never left out; the database figures of phase 2 are such
+ * figures until their benchmarks exist (add the benchmark, then replace its {@link #pending} line with
+ * a formula).
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.accesstokens.benchmarks.Summarize benchmarks/results
+ * </pre>
+ */
+public final class Summarize {
+  static final String PHASE_2 = "database rows not measured in this phase";
+
+  /** The keys summary.json always holds: a number measured in the run, or null with a reason. */
+  static final List<String> REQUIRED_KEYS = List.of(
+      "floor_100k_ns", "floor_1k_ns", "validate_hit_100k_ns", "validate_hit_1k_ns", "validate_hit_ratio",
+      "validate_hit_1k_ratio", "caffeine_get_100k_ns", "floor_2t_scaling", "validate_hit_2t_scaling",
+      "reject_bad_checksum_ns", "reject_wrong_prefix_ns", "reject_malformed_store_calls",
+      "reject_unknown_repeat_ns", "miss_h2_overhead_ratio", "miss_pg_overhead_ratio", "uncached_pg_over_cached",
+      "create_1t_ops_s", "create_2t_scaling", "validate_hit_alloc_over_floor_bytes", "cache_bytes_per_entry");
+
+  private final Map<String, Run> runs;
+  private final @Nullable Map<String, Object> heap;
+  private final Properties run;
+  private final Map<String, @Nullable Object> values = new LinkedHashMap<>();
+  private final Map<String, String> reasons = new LinkedHashMap<>();
+  private final Map<String, String> descriptions = new LinkedHashMap<>();
+  private final List<Map<String, Object>> targets = new ArrayList<>();
+
+  Summarize(Map<String, Run> runs, @Nullable Map<String, Object> heap, Properties run) {
+    this.runs = runs;
+    this.heap = heap;
+    this.run = run;
+  }
+
+  public static void main(String[] args) throws IOException {
+    Path results = Path.of(args.length > 0 ? args[0] : "benchmarks/results");
+    Summarize summary = load(results.resolve("raw"));
+    summary.compute();
+    Files.writeString(results.resolve("summary.json"), Json.write(summary.summary()));
+    Files.writeString(results.resolve("README.md"), summary.markdown());
+    for (Map<String, Object> t : summary.targets) {
+      System.out.println((Boolean.TRUE.equals(t.get("met")) ? "met     " : "NOT MET ") + t.get("target")
+          + "  (" + t.get("value") + ")");
+    }
+  }
+
+  // ---- reading --------------------------------------------------------------------------------------
+
+  /** One benchmark with one set of parameters and one thread count, over all its forks. */
+  record Run(String name, List<double[]> primaryForks, String unit, Map<String, List<double[]>> secondaryForks) {
+    double median() {
+      return Summarize.median(flatten(primaryForks));
+    }
+
+    double medianOf(String secondary) {
+      return Summarize.median(flatten(secondaryForks.getOrDefault(secondary, List.of())));
+    }
+
+    double sumOf(String secondary) {
+      return Arrays.stream(flatten(secondaryForks.getOrDefault(secondary, List.of()))).sum();
+    }
+
+    int forks() {
+      return primaryForks.size();
+    }
+
+    int iterations() {
+      return flatten(primaryForks).length;
+    }
+  }
+
+  static Summarize load(Path raw) throws IOException {
+    Map<String, Run> runs = new TreeMap<>();
+    Map<String, Object> heap = null;
+    Properties props = new Properties();
+    List<Path> files;
+    try (Stream<Path> list = Files.list(raw)) {
+      files = list.sorted().toList();
+    }
+    for (Path file : files) {
+      String name = file.getFileName().toString();
+      if (name.equals("heap.json")) {
+        heap = asMap(Json.parse(Files.readString(file)));
+      } else if (name.equals("run.properties")) {
+        try (var in = Files.newBufferedReader(file)) {
+          props.load(in);
+        }
+      } else if (name.endsWith(".json")) {
+        for (Object entry : (List<?>) Json.parse(Files.readString(file))) {
+          merge(runs, asMap(entry));
+        }
+      }
+    }
+    return new Summarize(runs, heap, props);
+  }
+
+  private static void merge(Map<String, Run> runs, Map<String, Object> entry) {
+    String name = key((String) entry.get("benchmark"), ((Number) entry.get("threads")).intValue(),
+        asStrings(entry.get("params")));
+    Map<String, Object> primary = asMap(entry.get("primaryMetric"));
+    Run current = runs.computeIfAbsent(name,
+        n -> new Run(n, new ArrayList<>(), (String) primary.get("scoreUnit"), new TreeMap<>()));
+    current.primaryForks().addAll(forks(primary));
+    Object secondary = entry.get("secondaryMetrics");
+    if (secondary != null) {
+      for (Map.Entry<String, Object> e : asMap(secondary).entrySet()) {
+        current.secondaryForks().computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(forks(asMap(e.getValue())));
+      }
+    }
+  }
+
+  private static List<double[]> forks(Map<String, Object> metric) {
+    List<double[]> out = new ArrayList<>();
+    for (Object fork : (List<?>) metric.get("rawData")) {
+      out.add(((List<?>) fork).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray());
+    }
+    return out;
+  }
+
+  /** {@code Simple.method t=N k=v ...}, parameters sorted by name: how figures name their source. */
+  static String key(String benchmark, int threads, Map<String, String> params) {
+    String[] parts = benchmark.split("\\.");
+    StringBuilder out = new StringBuilder(parts[parts.length - 2]).append('.').append(parts[parts.length - 1]);
+    out.append(" t=").append(threads);
+    new TreeMap<>(params).forEach((k, v) -> out.append(' ').append(k).append('=').append(v));
+    return out.toString();
+  }
+
+  // ---- figures --------------------------------------------------------------------------------------
+
+  static final String FLOOR = "FloorBenchmark.lookup";
+  static final String HIT = "ValidatorHitBenchmark.lookup";
+  static final String REJECT = "RejectBenchmark.lookup";
+
+  void compute() {
+    ns("floor_100k_ns", FLOOR + " t=1 keys=100000", "floor: ConcurrentHashMap<String, row>.get, fresh key, 100,000 keys");
+    ns("floor_1k_ns", FLOOR + " t=1 keys=1000", "floor at 1,000 keys");
+    ns("validate_hit_100k_ns", HIT + " t=1 keys=100000 lease=follower",
+        "validator cached hit, 100,000 tokens, follower lease (volatile deadline)");
+    ns("validate_hit_1k_ns", HIT + " t=1 keys=1000 lease=follower", "validator cached hit, 1,000 tokens, follower lease");
+    ns("validate_hit_always_100k_ns", HIT + " t=1 keys=100000 lease=always",
+        "validator cached hit, 100,000 tokens, FreshnessLease.always()");
+    ns("validate_hit_always_1k_ns", HIT + " t=1 keys=1000 lease=always", "validator cached hit, 1,000 tokens, always()");
+    ratio("validate_hit_ratio", "validate_hit_100k_ns", "floor_100k_ns", "cached hit / floor at 100,000");
+    ratio("validate_hit_1k_ratio", "validate_hit_1k_ns", "floor_1k_ns", "cached hit / floor at 1,000");
+    ratio("validate_hit_always_ratio", "validate_hit_always_100k_ns", "floor_100k_ns", "hit with always() / floor at 100,000");
+    ratio("validate_hit_always_1k_ratio", "validate_hit_always_1k_ns", "floor_1k_ns", "hit with always() / floor at 1,000");
+    ns("caffeine_get_100k_ns", "CaffeineBenchmark.lookup t=1 keys=100000",
+        "reference: bare Caffeine getIfPresent (maximumSize), fresh String key, 100,000 keys");
+    ratio("caffeine_get_ratio", "caffeine_get_100k_ns", "floor_100k_ns", "bare Caffeine / floor at 100,000");
+    ns("floor_100k_2t_ns", FLOOR + " t=2 keys=100000", "floor, 2 threads (time per operation per thread)");
+    ns("validate_hit_100k_2t_ns", HIT + " t=2 keys=100000 lease=follower", "cached hit, 2 threads (per thread)");
+    scaling("floor_2t_scaling", "floor_100k_ns", "floor_100k_2t_ns", "floor: 2-thread / 1-thread throughput");
+    scaling("validate_hit_2t_scaling", "validate_hit_100k_ns", "validate_hit_100k_2t_ns",
+        "cached hit: 2-thread / 1-thread throughput");
+    ns("reject_bad_checksum_ns", REJECT + " t=1 keys=100000 kind=badChecksum lease=follower",
+        "refusal of a value with a bad checksum");
+    ns("reject_wrong_prefix_ns", REJECT + " t=1 keys=100000 kind=wrongPrefix lease=follower",
+        "refusal of a value with a wrong prefix");
+    sum("reject_malformed_store_calls", "storeCalls", "store calls during the malformed runs (measurement iterations)",
+        REJECT + " t=1 keys=100000 kind=badChecksum lease=follower",
+        REJECT + " t=1 keys=100000 kind=wrongPrefix lease=follower");
+    ns("reject_unknown_repeat_ns", REJECT + " t=1 keys=100000 kind=unknownRepeat lease=follower",
+        "refusal of a well-formed unknown value seen before (negative cache hit)");
+    sum("reject_unknown_repeat_store_calls", "storeCalls", "store calls during the unknown-repeat run",
+        REJECT + " t=1 keys=100000 kind=unknownRepeat lease=follower");
+    sum("validate_hit_store_calls", "storeCalls", "store calls during all cached-hit runs",
+        HIT + " t=1 keys=100000 lease=follower", HIT + " t=1 keys=1000 lease=follower",
+        HIT + " t=1 keys=100000 lease=always", HIT + " t=1 keys=1000 lease=always",
+        HIT + " t=2 keys=100000 lease=follower");
+    ratio("reject_bad_checksum_over_hit", "reject_bad_checksum_ns", "validate_hit_100k_ns", "bad checksum / cached hit");
+    ratio("reject_wrong_prefix_over_hit", "reject_wrong_prefix_ns", "validate_hit_100k_ns", "wrong prefix / cached hit");
+    ratio("reject_unknown_repeat_over_hit", "reject_unknown_repeat_ns", "validate_hit_100k_ns", "unknown seen before / cached hit");
+    pending("miss_h2_overhead_ratio", PHASE_2);
+    pending("miss_pg_overhead_ratio", PHASE_2);
+    pending("uncached_pg_over_cached", PHASE_2);
+    primary("create_1t_ops_s", "CreateBenchmark.create t=1", "create (mint, digest, seal, memory-store insert), 1 thread, ops/s");
+    primary("create_2t_ops_s", "CreateBenchmark.create t=2", "create, 2 threads, ops/s (total)");
+    ratio("create_2t_scaling", "create_2t_ops_s", "create_1t_ops_s", "create: 2-thread / 1-thread throughput");
+    primary("random_per_thread_drbg_1t_ops_s", "RandomSourceBenchmark.drawsOfOneToken t=1 source=perThreadDrbg",
+        "random draws of one token, per-thread DRBG, 1 thread, ops/s");
+    primary("random_per_thread_drbg_2t_ops_s", "RandomSourceBenchmark.drawsOfOneToken t=2 source=perThreadDrbg",
+        "same, 2 threads (total)");
+    primary("random_shared_default_1t_ops_s", "RandomSourceBenchmark.drawsOfOneToken t=1 source=sharedDefault",
+        "random draws of one token, one shared new SecureRandom(), 1 thread, ops/s");
+    primary("random_shared_default_2t_ops_s", "RandomSourceBenchmark.drawsOfOneToken t=2 source=sharedDefault",
+        "same, 2 threads (total)");
+    ratio("random_per_thread_drbg_2t_scaling", "random_per_thread_drbg_2t_ops_s", "random_per_thread_drbg_1t_ops_s",
+        "per-thread DRBG: 2-thread / 1-thread throughput");
+    ratio("random_shared_default_2t_scaling", "random_shared_default_2t_ops_s", "random_shared_default_1t_ops_s",
+        "shared SecureRandom: 2-thread / 1-thread throughput");
+    secondary("floor_alloc_bytes", FLOOR + " t=1 keys=100000", "gc.alloc.rate.norm", "floor: bytes allocated per lookup");
+    secondary("validate_hit_alloc_bytes", HIT + " t=1 keys=100000 lease=follower", "gc.alloc.rate.norm",
+        "cached hit: bytes allocated per validation");
+    difference("validate_hit_alloc_over_floor_bytes", "validate_hit_alloc_bytes", "floor_alloc_bytes",
+        "cached hit allocation minus the floor's");
+    secondary("reject_bad_checksum_alloc_bytes", REJECT + " t=1 keys=100000 kind=badChecksum lease=follower",
+        "gc.alloc.rate.norm", "bad-checksum refusal: bytes allocated (with the fresh String)");
+    if (heap != null) {
+      put("cache_bytes_per_entry", ((Number) heap.get("bytes_per_entry")).doubleValue(),
+          "retained heap per cached valid token (" + heap.get("entries") + " entries, see method)");
+    } else {
+      missing("cache_bytes_per_entry", "heap.json not found: the heap measurement did not run",
+          "retained heap per cached valid token");
+    }
+
+    target("validate_hit_ratio", "<=", 1.5, "cached hit at 100,000 <= 1.5 x floor");
+    target("validate_hit_1k_ratio", "<=", 2.5, "cached hit at 1,000 <= 2.5 x floor");
+    target("validate_hit_always_ratio", "<=", 1.5, "same with FreshnessLease.always()");
+    target("validate_hit_always_1k_ratio", "<=", 2.5, "same with FreshnessLease.always() at 1,000");
+    target("validate_hit_store_calls", "==", 0, "no store call on a cached hit");
+    targetRelative("validate_hit_2t_scaling", ">=", 0.85, "floor_2t_scaling",
+        "hit 2-thread scaling >= 0.85 x floor's");
+    targetRelative("reject_bad_checksum_ns", "<=", 0.5, "validate_hit_100k_ns", "bad checksum <= half a cached hit");
+    targetRelative("reject_wrong_prefix_ns", "<=", 0.5, "validate_hit_100k_ns", "wrong prefix <= half a cached hit");
+    target("reject_malformed_store_calls", "==", 0, "malformed values make no store call");
+    targetRelative("reject_unknown_repeat_ns", "<=", 1.2, "validate_hit_100k_ns",
+        "unknown seen before <= 1.2 x cached hit");
+    target("reject_unknown_repeat_store_calls", "==", 0,
+        "unknown seen before: no store call within the negative cache's lifetime");
+    target("validate_hit_alloc_over_floor_bytes", "<=", 64, "a hit allocates <= 64 bytes more than the floor");
+    target("cache_bytes_per_entry", "<=", 256, "a cached token retains <= 256 bytes");
+    target("create_2t_scaling", ">=", 1.5, "create from 2 threads scales >= 1.5");
+  }
+
+  private void ns(String key, String source, String what) {
+    primary(key, source, what);
+  }
+
+  private void primary(String key, String source, String what) {
+    Run r = runs.get(source);
+    if (r == null) {
+      missing(key, "not run: " + source, what);
+    } else {
+      put(key, r.median(), what);
+    }
+  }
+
+  private void secondary(String key, String source, String metric, String what) {
+    Run r = runs.get(source);
+    if (r == null || !r.secondaryForks().containsKey(metric)) {
+      missing(key, "not run (or without -prof gc): " + source, what);
+    } else {
+      put(key, r.medianOf(metric), what);
+    }
+  }
+
+  private void sum(String key, String metric, String what, String... sources) {
+    double total = 0;
+    for (String source : sources) {
+      Run r = runs.get(source);
+      if (r == null || !r.secondaryForks().containsKey(metric)) {
+        missing(key, "not run: " + source, what);
+        return;
+      }
+      total += r.sumOf(metric);
+    }
+    put(key, total, what);
+  }
+
+  private void ratio(String key, String numerator, String denominator, String what) {
+    Double n = number(numerator);
+    Double d = number(denominator);
+    if (n == null || d == null) {
+      missing(key, "needs " + numerator + " and " + denominator, what);
+    } else {
+      put(key, n / d, what);
+    }
+  }
+
+  /** Throughput scaling from two average times per operation per thread: (2 / t2) / (1 / t1). */
+  private void scaling(String key, String oneThread, String twoThreads, String what) {
+    Double t1 = number(oneThread);
+    Double t2 = number(twoThreads);
+    if (t1 == null || t2 == null) {
+      missing(key, "needs " + oneThread + " and " + twoThreads, what);
+    } else {
+      put(key, 2 * t1 / t2, what);
+    }
+  }
+
+  private void difference(String key, String a, String b, String what) {
+    Double x = number(a);
+    Double y = number(b);
+    if (x == null || y == null) {
+      missing(key, "needs " + a + " and " + b, what);
+    } else {
+      put(key, x - y, what);
+    }
+  }
+
+  /** A figure whose benchmark does not exist yet: null, with the reason. */
+  private void pending(String key, String reason) {
+    missing(key, reason, reason);
+  }
+
+  private void put(String key, double value, String what) {
+    values.put(key, value);
+    descriptions.put(key, what);
+  }
+
+  private void missing(String key, String reason, String what) {
+    values.put(key, null);
+    reasons.put(key, reason);
+    descriptions.put(key, what);
+  }
+
+  private @Nullable Double number(String key) {
+    Object v = values.get(key);
+    return v instanceof Double d ? d : null;
+  }
+
+  private void target(String key, String op, double limit, String target) {
+    addTarget(key, op, limit, Json.number(limit), target);
+  }
+
+  private void targetRelative(String key, String op, double factor, String of, String target) {
+    Double base = number(of);
+    addTarget(key, op, base == null ? null : factor * base, Json.number(factor) + " x " + of, target);
+  }
+
+  private void addTarget(String key, String op, @Nullable Double limit, String limitText, String target) {
+    Double value = number(key);
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("target", target);
+    t.put("key", key);
+    t.put("value", value);
+    t.put("condition", key + " " + op + " " + limitText);
+    t.put("limit", limit);
+    Boolean met = null;
+    if (value != null && limit != null) {
+      met = switch (op) {
+        case "<=" -> value <= limit;
+        case ">=" -> value >= limit;
+        case "==" -> value.doubleValue() == limit.doubleValue();
+        default -> throw new IllegalArgumentException(op);
+      };
+    }
+    t.put("met", met);
+    targets.add(t);
+  }
+
+  // ---- writing --------------------------------------------------------------------------------------
+
+  Map<String, Object> summary() {
+    for (String key : REQUIRED_KEYS) {
+      if (!values.containsKey(key)) {
+        throw new IllegalStateException("no figure computed for required key " + key);
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>(values);
+    out.put("reasons", reasons);
+    out.put("targets", targets);
+    out.put("all_targets_met", targets.stream().allMatch(t -> Boolean.TRUE.equals(t.get("met"))));
+    out.put("run", new TreeMap<>(run));
+    Map<String, Object> measured = new LinkedHashMap<>();
+    runs.forEach((name, r) -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("median", r.median());
+      m.put("unit", r.unit());
+      m.put("forks", r.forks());
+      m.put("iterations", r.iterations());
+      m.put("min", Arrays.stream(flatten(r.primaryForks())).min().orElse(Double.NaN));
+      m.put("max", Arrays.stream(flatten(r.primaryForks())).max().orElse(Double.NaN));
+      if (r.secondaryForks().containsKey("gc.alloc.rate.norm")) {
+        m.put("alloc_bytes_per_op", r.medianOf("gc.alloc.rate.norm"));
+      }
+      if (r.secondaryForks().containsKey("storeCalls")) {
+        m.put("store_calls", r.sumOf("storeCalls"));
+      }
+      measured.put(name, m);
+    });
+    out.put("benchmarks", measured);
+    if (heap != null) {
+      out.put("heap", heap);
+    }
+    return out;
+  }
+
+  String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmark results\n\n");
+    md.append("Written by `benchmarks/run` (do not edit by hand); the numbers are in [`summary.json`](summary.json)")
+        .append(" and JMH's own output in [`raw/`](raw/). **Database rows are pending phase 2**: their keys are")
+        .append(" `null` with the reason \"").append(PHASE_2).append("\".\n\n");
+    md.append("## Machine and run\n\n| | |\n| --- | --- |\n");
+    for (String k : List.of("date", "cpu", "nproc", "memory", "os", "jdk", "jmh", "commit", "load_start",
+        "load_end", "profile", "duration_s")) {
+      if (run.getProperty(k) != null) {
+        md.append("| ").append(k).append(" | ").append(run.getProperty(k).replace("|", "\\|")).append(" |\n");
+      }
+    }
+    md.append("\nThe machine is shared with other engineers' builds; the load average is the one `uptime`")
+        .append(" showed at the start and end of the run. Compare ratios of the same run, not absolute")
+        .append(" nanoseconds across runs.\n\n");
+    md.append("## Targets\n\n| Target | Condition | Value | Met |\n| --- | --- | ---: | --- |\n");
+    for (Map<String, Object> t : targets) {
+      Object met = t.get("met");
+      md.append("| ").append(t.get("target")).append(" | `").append(t.get("condition")).append("` (limit ")
+          .append(t.get("limit") == null ? "n/a" : Json.number((Double) t.get("limit"))).append(") | ")
+          .append(t.get("value") == null ? "n/a" : Json.number((Double) t.get("value"))).append(" | ")
+          .append(met == null ? "n/a" : (Boolean) met ? "yes" : "**no**").append(" |\n");
+    }
+    md.append("\n## Figures\n\nMedians of every measurement iteration of every fork.\n\n")
+        .append("| Key | What | Value |\n| --- | --- | ---: |\n");
+    values.forEach((k, v) -> md.append("| `").append(k).append("` | ").append(descriptions.get(k)).append(" | ")
+        .append(v == null ? "null (" + reasons.get(k) + ")" : Json.number((Double) v)).append(" |\n"));
+    md.append("\n## Every benchmark\n\n| Benchmark | Median | Unit | Min | Max | Forks x iterations | B/op |\n")
+        .append("| --- | ---: | --- | ---: | ---: | --- | ---: |\n");
+    runs.forEach((name, r) -> {
+      double[] all = flatten(r.primaryForks());
+      md.append("| `").append(name).append("` | ").append(Json.number(r.median())).append(" | ").append(r.unit())
+          .append(" | ").append(Json.number(Arrays.stream(all).min().orElse(Double.NaN))).append(" | ")
+          .append(Json.number(Arrays.stream(all).max().orElse(Double.NaN))).append(" | ").append(r.forks())
+          .append(" x ").append(all.length / Math.max(1, r.forks())).append(" | ")
+          .append(r.secondaryForks().containsKey("gc.alloc.rate.norm")
+              ? Json.number(r.medianOf("gc.alloc.rate.norm")) : "").append(" |\n");
+    });
+    if (heap != null) {
+      md.append("\n## Retained heap\n\n").append(heap.get("method")).append(". Rounds: ")
+          .append(heap.get("bytes_per_entry_by_round")).append(" bytes per entry; the validator's fixed")
+          .append(" structures: ").append(heap.get("validator_fixed_bytes")).append(" bytes; collector: ")
+          .append(heap.get("gc")).append(", JVM arguments: ").append(heap.get("jvm_args")).append(".\n");
+    }
+    md.append("\n## How each figure is measured\n\n")
+        .append("- Every lookup benchmark presents the tokens of one population (created through `TokenService`")
+        .append(" on the memory store) in a shuffled order prepared in setup, each as a fresh `String` decoded")
+        .append(" from bytes; with 2 threads each thread starts at its own offset.\n")
+        .append("- The floor is `ConcurrentHashMap<String, Row>.get` with that fresh key, reading the row's fields")
+        .append(" into a blackhole.\n")
+        .append("- The validator runs with its defaults (60 s hard expiry checked on every hit) and a follower")
+        .append(" lease (a volatile deadline compared on every hit); `always` rows use `FreshnessLease.always()`.\n")
+        .append("- Store calls are counted by a wrapper around the store, per measurement iteration.\n")
+        .append("- Allocation is JMH's `gc.alloc.rate.norm` (`-prof gc`); scaling is 2-thread over 1-thread")
+        .append(" throughput from the same run.\n");
+    return md.toString();
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------------
+
+  static double[] flatten(List<double[]> forks) {
+    return forks.stream().flatMapToDouble(Arrays::stream).toArray();
+  }
+
+  static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    return RetainedHeap.median(values);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asMap(@Nullable Object value) {
+    return (Map<String, Object>) value;
+  }
+
+  private static Map<String, String> asStrings(@Nullable Object value) {
+    Map<String, String> out = new TreeMap<>();
+    if (value != null) {
+      asMap(value).forEach((k, v) -> out.put(k, String.valueOf(v)));
+    }
+    return out;
+  }
+}
