@@ -10,10 +10,7 @@ import io.accesstokens.KeyRing;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.TokenService;
 import io.accesstokens.spi.Entitlements;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import io.accesstokens.testing.ReadmeSnippets;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
@@ -51,23 +48,7 @@ class ReadmeJdbcQuickStartTest {
   }
 
   @Test
-  void theReadme_showsExactlyThisCode() throws IOException {
-    String source = Files.readString(Path.of("src/test/java/io/accesstokens/jdbc/ReadmeJdbcQuickStartTest.java"));
-    String readme = Files.readString(Path.of("../README.md"));
-
-    assertThat(snippet(readme, "<!-- jdbc-quick-start:begin -->", "<!-- jdbc-quick-start:end -->"))
-        .isEqualTo(snippet(source, "// jdbc-quick-start:begin", "// jdbc-quick-start:end"));
-  }
-
-  /** The lines between two markers, without indentation or Markdown fences. */
-  private static List<String> snippet(String text, String begin, String end) {
-    int from = text.indexOf(begin);
-    int to = text.indexOf(end, from);
-    assertThat(from).as("marker %s", begin).isNotNegative();
-    assertThat(to).as("marker %s", end).isPositive();
-    return text.substring(from + begin.length(), to).lines()
-        .map(String::strip)
-        .filter(line -> !line.isEmpty() && !line.startsWith("```"))
-        .toList();
+  void theReadme_showsExactlyThisCode() {
+    ReadmeSnippets.assertReadmeShowsSameCode("jdbc-quick-start", "src/test/java/io/accesstokens/jdbc/ReadmeJdbcQuickStartTest.java");
   }
 }

@@ -12,13 +12,10 @@ import io.accesstokens.Scope;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.Entitlements;
+import io.accesstokens.testing.ReadmeSnippets;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The README's quick start, run as written; a second test keeps the two texts identical. */
@@ -65,24 +62,7 @@ class ReadmeQuickStartTest {
   }
 
   @Test
-  void theReadme_showsExactlyThisCode() throws IOException {
-    String source = Files.readString(
-        Path.of("src/test/java/io/accesstokens/memory/ReadmeQuickStartTest.java"));
-    String readme = Files.readString(Path.of("../README.md"));
-
-    assertThat(snippet(readme, "<!-- quick-start:begin -->", "<!-- quick-start:end -->"))
-        .isEqualTo(snippet(source, "// quick-start:begin", "// quick-start:end"));
-  }
-
-  /** The lines between two markers, without indentation or Markdown fences. */
-  private static List<String> snippet(String text, String begin, String end) {
-    int from = text.indexOf(begin);
-    int to = text.indexOf(end, from);
-    assertThat(from).as("marker %s", begin).isNotNegative();
-    assertThat(to).as("marker %s", end).isPositive();
-    return text.substring(from + begin.length(), to).lines()
-        .map(String::strip)
-        .filter(line -> !line.isEmpty() && !line.startsWith("```"))
-        .toList();
+  void theReadme_showsExactlyThisCode() {
+    ReadmeSnippets.assertReadmeShowsSameCode("quick-start", "src/test/java/io/accesstokens/memory/ReadmeQuickStartTest.java");
   }
 }
