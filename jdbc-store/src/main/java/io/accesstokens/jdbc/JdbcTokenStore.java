@@ -52,9 +52,19 @@ import org.slf4j.LoggerFactory;
  * <p><b>Several nodes.</b> Status changes, description edits and deletes are also written to a change
  * log ({@code <prefix>changes}), in the same transaction and as its last statement, so the log's
  * sequence number is taken right before the commit; on PostgreSQL the statement also sends
- * {@code pg_notify}, which the database delivers at commit. The statement that takes the number runs
- * under {@link Builder#changeLogTimeout} (default 2 s), and a change whose commit came later than
- * that is logged as a warning: a follower of the log must be told the longest a transaction can take.
+ * {@code pg_notify}, which the database delivers at commit. {@link #changeFeed()} reads the log for a
+ * {@link io.accesstokens.ChangeFollower} on each node, which keeps that node's validator coherent:
+ *
+ * <pre>{@code
+ * ChangeFollower follower = ChangeFollower.builder(store.changeFeed()).build();
+ * TokenValidator validator = TokenValidator.builder(service).changeFollower(follower).build();
+ * }</pre>
+ *
+ * <p>The follower relies on every write transaction committing within its
+ * {@code longestTransaction} (default 5 s) of taking its sequence number. The store bounds the
+ * statement that takes it by {@link Builder#changeLogTimeout} (default 2 s) and logs a warning for
+ * any change whose commit came later than that; keep the follower's {@code longestTransaction} above
+ * the change-log timeout plus the longest the database may take to commit.
  *
  * <p>SQL errors become {@link io.accesstokens.DuplicateTokenException} (a constraint),
  * {@link TokenConflictException} (a serialization failure or deadlock) or
@@ -146,6 +156,38 @@ public final class JdbcTokenStore implements TokenStore {
   /** The longest {@link #migrate()} waits for another node's migration. */
   public Duration migrationLockTimeout() {
     return migrationLockTimeout;
+  }
+
+  // ---- the change log ----------------------------------------------------------------------------
+
+  /**
+   * A new reader of this store's change log for one {@link io.accesstokens.ChangeFollower}, in the
+   * dialect's default mode: {@link JdbcChangeFeed.Mode#NOTIFY} on PostgreSQL (with its JDBC driver on
+   * the class path), {@link JdbcChangeFeed.Mode#POLLING} elsewhere. The follower closes it.
+   */
+  public JdbcChangeFeed changeFeed() {
+    return changeFeed(sql.notifiesChanges && JdbcChangeFeed.pgjdbcPresent()
+        ? JdbcChangeFeed.Mode.NOTIFY : JdbcChangeFeed.Mode.POLLING);
+  }
+
+  /**
+   * A new reader of this store's change log in {@code mode}, for one
+   * {@link io.accesstokens.ChangeFollower}, which closes it. Opens nothing until used.
+   *
+   * @throws IllegalArgumentException if {@code mode} is {@link JdbcChangeFeed.Mode#NOTIFY} and the
+   *     database is not PostgreSQL
+   * @throws IllegalStateException if {@code mode} is {@link JdbcChangeFeed.Mode#NOTIFY} and the
+   *     PostgreSQL JDBC driver is not on the class path
+   */
+  public JdbcChangeFeed changeFeed(JdbcChangeFeed.Mode mode) {
+    Checks.notNull(mode, "mode");
+    Checks.argument(mode != JdbcChangeFeed.Mode.NOTIFY || sql.notifiesChanges,
+        "change notifications (LISTEN/NOTIFY) need PostgreSQL, but this store's dialect is " + dialect
+            + "; use Mode.POLLING");
+    Checks.state(mode != JdbcChangeFeed.Mode.NOTIFY || JdbcChangeFeed.pgjdbcPresent(),
+        "change notifications (LISTEN/NOTIFY) need the PostgreSQL JDBC driver (org.postgresql:postgresql)"
+            + " on the class path; use Mode.POLLING");
+    return new JdbcChangeFeed(dataSource, sql, mode, queryTimeoutSeconds);
   }
 
   // ---- writes: one transaction each --------------------------------------------------------------

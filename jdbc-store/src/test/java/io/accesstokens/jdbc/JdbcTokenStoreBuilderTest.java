@@ -84,7 +84,8 @@ class JdbcTokenStoreBuilderTest {
         .hasMessage("query timeout must not be null");
     assertThatThrownBy(() -> JdbcTokenStore.builder(unreachable).changeLogTimeout(null))
         .hasMessage("change log timeout must not be null");
-
+    JdbcTokenStore store = JdbcTokenStore.builder(unreachable).dialect(JdbcDialect.H2).build();
+    assertThatThrownBy(() -> store.changeFeed(null)).hasMessage("mode must not be null");
   }
 
   @Test
