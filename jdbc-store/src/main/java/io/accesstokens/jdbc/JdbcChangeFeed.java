@@ -133,12 +133,30 @@ public final class JdbcChangeFeed implements ChangeFeed {
    * Deletes every change up to the newest one written before {@code cutoff} (by the writing node's
    * clock) and raises the marker to it, in one transaction; pruners on several nodes queue on the
    * marker row. The newest change of all is always kept.
+   *
+   * <p>The bound is read first, on its own: the transaction then runs only locking statements and never
+   * takes a snapshot, so a change committed meanwhile cannot make it fail (MariaDB with
+   * {@code innodb_snapshot_isolation} refuses a locking read of a row newer than the snapshot). A bound
+   * read before the lock stays good: rows are only ever deleted up to some such bound, and it lies below
+   * the newest change, which is never deleted.
    */
   @Override
   public void pruneBefore(Instant cutoff) {
     Checks.notNull(cutoff, "cutoff");
     long cutoffMicros = micros(cutoff);
     String operation = "pruning the change log";
+    long bound = read(operation, connection -> {
+      try (PreparedStatement select = prepare(connection, sql.pruneBound)) {
+        select.setLong(1, cutoffMicros);
+        try (ResultSet rs = select.executeQuery()) {
+          rs.next();
+          return rs.getLong(1); // 0 when there is nothing to prune (SQL NULL)
+        }
+      }
+    });
+    if (bound <= 0) {
+      return;
+    }
     Connection connection = open(operation);
     try {
       boolean autoCommit = connection.getAutoCommit();
@@ -152,14 +170,6 @@ public final class JdbcChangeFeed implements ChangeFeed {
             throw missingMarker();
           }
           marker = rs.getLong(1);
-        }
-        long bound;
-        try (PreparedStatement select = prepare(connection, sql.pruneBound)) {
-          select.setLong(1, cutoffMicros);
-          try (ResultSet rs = select.executeQuery()) {
-            rs.next();
-            bound = rs.getLong(1);
-          }
         }
         if (bound > marker) {
           int deleted;
@@ -175,7 +185,7 @@ public final class JdbcChangeFeed implements ChangeFeed {
           connection.commit();
           log.debug("Pruned {} changes, through sequence {} (written before {})", deleted, bound, cutoff);
         } else {
-          connection.rollback();
+          connection.rollback(); // another node pruned this far already
         }
       } catch (SQLException | RuntimeException | Error e) {
         rollbackQuietly(connection);
