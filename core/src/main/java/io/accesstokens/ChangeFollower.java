@@ -160,17 +160,6 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
         cacheClears.increment();
         warm = true;
       }
-      long pruned = feed.prunedThrough();
-      if (pruned > watermark) {
-        log.warn("Changes up to sequence {} were pruned before this node read them (it was at {}); "
-            + "dropping its cached validations", pruned, watermark);
-        validator.invalidateAll();
-        cacheClears.increment();
-        watermark = pruned;
-        maxSeen = Math.max(maxSeen, pruned);
-        seenAbove.headSet(pruned, true).clear();
-        blockedAt = -1;
-      }
       long after = watermark;
       while (true) {
         List<ChangeRecord> batch = feed.changesAfter(after, batchSize);
@@ -185,6 +174,21 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
         if (batch.size() < batchSize) {
           break;
         }
+      }
+      // The marker is read after the changes: a prune that deleted changes before the reads above saw
+      // them has raised it by now (pruners delete and raise it in one transaction). Read before, it
+      // could miss a prune that ran between the two reads, and the lease would be renewed over a
+      // change nobody evicted.
+      long pruned = feed.prunedThrough();
+      if (pruned > watermark) {
+        log.warn("Changes up to sequence {} were pruned before this node read them (it was at {}); "
+            + "dropping its cached validations", pruned, watermark);
+        validator.invalidateAll();
+        cacheClears.increment();
+        watermark = pruned;
+        maxSeen = Math.max(maxSeen, pruned);
+        seenAbove.headSet(pruned, true).clear();
+        blockedAt = -1;
       }
       advanceWatermark(started);
       if (warm) {

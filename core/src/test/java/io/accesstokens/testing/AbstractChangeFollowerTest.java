@@ -309,6 +309,24 @@ public abstract class AbstractChangeFollowerTest {
     assertThat(follower.stats().cacheClears()).isEqualTo(2); // warm-up, then the pruned changes
   }
 
+  /**
+   * Another node prunes after this catch-up read the pruning marker but before it read the changes:
+   * the catch-up sees neither the change nor a marker above its position, so only a marker read after
+   * the changes tells it that it may have missed something.
+   */
+  @Test
+  void changesPrunedBetweenReadingTheMarkerAndReadingTheChanges_dropTheWholeCache() {
+    warmUp();
+    IssuedToken token = cachedOnB();
+    deactivateOnA(token);
+    feed.beforeNextRead(() -> feed.pruneThrough(feed.head()));
+
+    follower.catchUp();
+
+    assertThat(accepts(token)).as("the deactivation was pruned unread: nothing cached may be trusted").isFalse();
+    assertThat(follower.stats().cacheClears()).isEqualTo(2); // warm-up, then the pruned changes
+  }
+
   @Test
   void aLostNotificationConnection_doesNotStopPolling() throws Exception {
     ScriptedChangeFeed broken = new ScriptedChangeFeed();

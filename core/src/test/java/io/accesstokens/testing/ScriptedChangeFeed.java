@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A change feed a test controls: sequence numbers are {@linkplain #allocate() allocated} and later
@@ -23,6 +25,7 @@ public final class ScriptedChangeFeed implements ChangeFeed {
   private volatile long prunedThrough;
   private volatile boolean down;
   private volatile boolean notificationsBroken;
+  private final AtomicReference<@Nullable Runnable> beforeNextRead = new AtomicReference<>();
 
   /** Takes the next sequence number, as a transaction's insert into the change log does. */
   public long allocate() {
@@ -56,6 +59,14 @@ public final class ScriptedChangeFeed implements ChangeFeed {
     prunedThrough = Math.max(prunedThrough, sequence);
   }
 
+  /**
+   * Runs {@code action} once, at the start of the next {@link #changesAfter} call: what another node
+   * does (prune, commit) between two of the follower's reads.
+   */
+  public void beforeNextRead(Runnable action) {
+    beforeNextRead.set(action);
+  }
+
   private void check() {
     if (down) {
       throw new StoreUnavailableException("change feed is down (injected fault)");
@@ -65,6 +76,10 @@ public final class ScriptedChangeFeed implements ChangeFeed {
   @Override
   public List<ChangeRecord> changesAfter(long after, int limit) {
     check();
+    Runnable action = beforeNextRead.getAndSet(null);
+    if (action != null) {
+      action.run();
+    }
     List<ChangeRecord> out = new ArrayList<>();
     for (ChangeRecord c : committed.tailMap(after, false).values()) {
       if (out.size() >= limit) {

@@ -8,6 +8,7 @@ import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.internal.Checks;
+import io.accesstokens.jdbc.internal.ChangeRows;
 import io.accesstokens.jdbc.internal.SchemaMigrator;
 import io.accesstokens.jdbc.internal.SqlErrors;
 import io.accesstokens.jdbc.internal.SqlStatements;
@@ -48,6 +49,23 @@ import org.slf4j.LoggerFactory;
  * order, and descriptions in full Unicode. Like every store it keeps digests and sealed values only,
  * never clear values.
  *
+ * <p><b>Several nodes.</b> Status changes, description edits and deletes are also written to a change
+ * log ({@code <prefix>changes}), in the same transaction and as its last statement, so the log's
+ * sequence number is taken right before the commit; on PostgreSQL the statement also sends
+ * {@code pg_notify}, which the database delivers at commit. {@link #changeFeed()} reads the log for a
+ * {@link io.accesstokens.ChangeFollower} on each node, which keeps that node's validator coherent:
+ *
+ * <pre>{@code
+ * ChangeFollower follower = ChangeFollower.builder(store.changeFeed()).build();
+ * TokenValidator validator = TokenValidator.builder(service).changeFollower(follower).build();
+ * }</pre>
+ *
+ * <p>The follower relies on every write transaction committing within its
+ * {@code longestTransaction} (default 5 s) of taking its sequence number. The store bounds the
+ * statement that takes it by {@link Builder#changeLogTimeout} (default 2 s) and logs a warning for
+ * any change whose commit came later than that; keep the follower's {@code longestTransaction} above
+ * the change-log timeout plus the longest the database may take to commit.
+ *
  * <p>SQL errors become {@link io.accesstokens.DuplicateTokenException} (a constraint),
  * {@link TokenConflictException} (a serialization failure or deadlock) or
  * {@link StoreUnavailableException} (connection, timeout, anything else); no message carries a
@@ -62,6 +80,8 @@ public final class JdbcTokenStore implements TokenStore {
   public static final String DEFAULT_TABLE_PREFIX = "at_";
   /** The query timeout unless one is set. */
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(10);
+  /** The change-log timeout unless one is set. */
+  public static final Duration DEFAULT_CHANGE_LOG_TIMEOUT = Duration.ofSeconds(2);
   /** How long {@link #migrate()} waits for another node's migration unless set. */
   public static final Duration DEFAULT_MIGRATION_LOCK_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
@@ -73,15 +93,19 @@ public final class JdbcTokenStore implements TokenStore {
   private final SqlStatements sql;
   private final Duration queryTimeout;
   private final int queryTimeoutSeconds;
+  private final Duration changeLogTimeout;
+  private final int changeLogTimeoutSeconds;
   private final Duration migrationLockTimeout;
 
   private JdbcTokenStore(DataSource dataSource, JdbcDialect dialect, String tablePrefix, Duration queryTimeout,
-      Duration migrationLockTimeout) {
+      Duration changeLogTimeout, Duration migrationLockTimeout) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.sql = new SqlStatements(SqlStatementsSource.of(dialect), tablePrefix);
     this.queryTimeout = queryTimeout;
     this.queryTimeoutSeconds = Math.toIntExact(queryTimeout.toSeconds());
+    this.changeLogTimeout = changeLogTimeout;
+    this.changeLogTimeoutSeconds = Math.toIntExact(changeLogTimeout.toSeconds());
     this.migrationLockTimeout = migrationLockTimeout;
   }
 
@@ -124,9 +148,46 @@ public final class JdbcTokenStore implements TokenStore {
     return queryTimeout;
   }
 
+  /** The longest the statement that writes a change record (and takes its sequence number) may run. */
+  public Duration changeLogTimeout() {
+    return changeLogTimeout;
+  }
+
   /** The longest {@link #migrate()} waits for another node's migration. */
   public Duration migrationLockTimeout() {
     return migrationLockTimeout;
+  }
+
+  // ---- the change log ----------------------------------------------------------------------------
+
+  /**
+   * A new reader of this store's change log for one {@link io.accesstokens.ChangeFollower}, in the
+   * dialect's default mode: {@link JdbcChangeFeed.Mode#NOTIFY} on PostgreSQL (with its JDBC driver on
+   * the class path), {@link JdbcChangeFeed.Mode#POLLING} elsewhere. The follower closes it.
+   */
+  public JdbcChangeFeed changeFeed() {
+    return changeFeed(sql.notifiesChanges && JdbcChangeFeed.pgjdbcPresent()
+        ? JdbcChangeFeed.Mode.NOTIFY : JdbcChangeFeed.Mode.POLLING);
+  }
+
+  /**
+   * A new reader of this store's change log in {@code mode}, for one
+   * {@link io.accesstokens.ChangeFollower}, which closes it. Opens nothing until used.
+   *
+   * @throws IllegalArgumentException if {@code mode} is {@link JdbcChangeFeed.Mode#NOTIFY} and the
+   *     database is not PostgreSQL
+   * @throws IllegalStateException if {@code mode} is {@link JdbcChangeFeed.Mode#NOTIFY} and the
+   *     PostgreSQL JDBC driver is not on the class path
+   */
+  public JdbcChangeFeed changeFeed(JdbcChangeFeed.Mode mode) {
+    Checks.notNull(mode, "mode");
+    Checks.argument(mode != JdbcChangeFeed.Mode.NOTIFY || sql.notifiesChanges,
+        "change notifications (LISTEN/NOTIFY) need PostgreSQL, but this store's dialect is " + dialect
+            + "; use Mode.POLLING");
+    Checks.state(mode != JdbcChangeFeed.Mode.NOTIFY || JdbcChangeFeed.pgjdbcPresent(),
+        "change notifications (LISTEN/NOTIFY) need the PostgreSQL JDBC driver (org.postgresql:postgresql)"
+            + " on the class path; use Mode.POLLING");
+    return new JdbcChangeFeed(dataSource, sql, mode, queryTimeoutSeconds);
   }
 
   // ---- writes: one transaction each --------------------------------------------------------------
@@ -135,12 +196,12 @@ public final class JdbcTokenStore implements TokenStore {
   public void insert(StoredToken token, Change change) {
     Checks.notNull(token, "token");
     Checks.notNull(change, "change");
-    inTransaction("insert", token.id(), connection -> {
+    inTransaction("insert", token.id(), (connection, changes) -> {
       try (PreparedStatement insert = prepare(connection, sql.insert)) {
         TokenRows.bindInsert(insert, token);
         insert.executeUpdate();
       }
-      recordChange(connection, token.organization(), token.id(), token.version(), change);
+      changes.record(connection, token.organization(), token.id(), token.version(), change);
       return null;
     });
   }
@@ -149,7 +210,7 @@ public final class JdbcTokenStore implements TokenStore {
   public void update(StoredToken next, Change change) {
     Checks.notNull(next, "next");
     Checks.notNull(change, "change");
-    inTransaction("update", next.id(), connection -> {
+    inTransaction("update", next.id(), (connection, changes) -> {
       int changed;
       try (PreparedStatement update = prepare(connection, sql.update)) {
         TokenRows.bindUpdate(update, next);
@@ -166,7 +227,7 @@ public final class JdbcTokenStore implements TokenStore {
             next.id(), next.version() - 1, stored);
         throw TokenConflictException.versionMismatch(next.id(), next.version() - 1, stored);
       }
-      recordChange(connection, next.organization(), next.id(), next.version(), change);
+      changes.record(connection, next.organization(), next.id(), next.version(), change);
       return null;
     });
   }
@@ -178,10 +239,10 @@ public final class JdbcTokenStore implements TokenStore {
     Checks.notNull(change, "change");
     for (int attempt = 1; ; attempt++) {
       try {
-        return Optional.ofNullable(inTransaction("delete", id, connection -> {
+        return Optional.ofNullable(inTransaction("delete", id, (connection, changes) -> {
           StoredToken removed = deleteRow(connection, organization, id);
           if (removed != null) {
-            recordChange(connection, organization, id, removed.version(), change);
+            changes.record(connection, organization, id, removed.version(), change);
           }
           return removed;
         }));
@@ -221,15 +282,46 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   /**
-   * The change-log hook: runs inside every write's transaction, after the row changed, so that a
-   * record written here commits or rolls back with it. A change feed that other nodes poll (a later
-   * issue) inserts its row here for status changes, deletions and description edits; today nothing
-   * is kept.
+   * The change-log hook of one write: called inside the write's transaction as its last statement,
+   * after the row changed, so the record commits or rolls back with it and its sequence number is
+   * taken as close to the commit as the transaction allows. Status changes, description edits and
+   * deletes are logged ({@link ChangeRows#LOGGED}); the statement that takes the number runs under the
+   * change-log timeout, and the time from taking it to the commit is watched.
    */
-  private void recordChange(
-      Connection connection, OrganizationId organization, TokenId id, long version, Change change) {
-    log.trace("Change {} of token {} in organization {} at version {} by {}",
-        change.type(), id, organization, version, change.actor());
+  private final class ChangeLog {
+    private long takenAt = Long.MIN_VALUE;
+
+    void record(Connection connection, OrganizationId organization, TokenId id, long version, Change change)
+        throws SQLException {
+      log.trace("Change {} of token {} in organization {} at version {} by {}",
+          change.type(), id, organization, version, change.actor());
+      if (!ChangeRows.LOGGED.contains(change.type())) {
+        return;
+      }
+      try (PreparedStatement insert = connection.prepareStatement(sql.insertChange)) {
+        insert.setQueryTimeout(changeLogTimeoutSeconds);
+        ChangeRows.bindInsert(insert, id, version, change);
+        if (sql.notifiesChanges) {
+          insert.setString(5, sql.changeChannel);
+        }
+        takenAt = System.nanoTime();
+        insert.execute();
+      }
+    }
+
+    /** After the commit: a change that took longer than the timeout may have been given up as a gap. */
+    void committed(String operation, @Nullable TokenId id) {
+      if (takenAt == Long.MIN_VALUE) {
+        return;
+      }
+      long tookNanos = System.nanoTime() - takenAt;
+      if (tookNanos > changeLogTimeout.toNanos()) {
+        log.warn("The {} committed {} ms after taking its change-log sequence number, longer than the"
+            + " change-log timeout ({}); a node whose ChangeFollower.longestTransaction is shorter than"
+            + " that may have missed it and can keep a stale cached answer until its hard expiry",
+            describe(operation, id), tookNanos / 1_000_000, changeLogTimeout);
+      }
+    }
   }
 
   /** The stored version of the token, or -1 if the organization has no such token. */
@@ -345,6 +437,11 @@ public final class JdbcTokenStore implements TokenStore {
     @Nullable T run(Connection connection) throws SQLException;
   }
 
+  @FunctionalInterface
+  private interface WriteWork<T> {
+    @Nullable T run(Connection connection, ChangeLog log) throws SQLException;
+  }
+
   private PreparedStatement prepare(Connection connection, String statement) throws SQLException {
     PreparedStatement prepared = connection.prepareStatement(statement);
     prepared.setQueryTimeout(queryTimeoutSeconds);
@@ -352,7 +449,7 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
-  private <T> @Nullable T inTransaction(String operation, @Nullable TokenId id, Work<T> work) {
+  private <T> @Nullable T inTransaction(String operation, @Nullable TokenId id, WriteWork<T> work) {
     Connection connection = open(operation, id);
     try {
       boolean autoCommit = connection.getAutoCommit();
@@ -360,8 +457,10 @@ public final class JdbcTokenStore implements TokenStore {
         connection.setAutoCommit(false);
       }
       try {
-        T result = work.run(connection);
+        ChangeLog changeLog = new ChangeLog();
+        T result = work.run(connection, changeLog);
         connection.commit();
+        changeLog.committed(operation, id);
         return result;
       } catch (SQLException | RuntimeException | Error e) {
         rollbackQuietly(connection, operation);
@@ -455,6 +554,7 @@ public final class JdbcTokenStore implements TokenStore {
     private @Nullable String tablePrefix;
     private @Nullable JdbcDialect dialect;
     private @Nullable Duration queryTimeout;
+    private @Nullable Duration changeLogTimeout;
     private @Nullable Duration migrationLockTimeout;
 
     private Builder(DataSource dataSource) {
@@ -503,6 +603,24 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     /**
+     * The longest the statement that writes a change record may run; default 2 seconds. It is the last
+     * statement of a status change, description edit or delete and takes the record's sequence number,
+     * so this bounds the time from taking the number to the commit, apart from the commit itself.
+     * Every {@link io.accesstokens.ChangeFollower} on the database must have a
+     * {@code longestTransaction} longer than this plus the longest commit (its default, 5 seconds,
+     * leaves 3 seconds for the commit).
+     *
+     * @throws IllegalArgumentException unless a whole number of seconds from 1 to 3600 (JDBC counts
+     *     query timeouts in seconds)
+     * @throws IllegalStateException if already set
+     */
+    public Builder changeLogTimeout(Duration timeout) {
+      Checks.state(changeLogTimeout == null, "change log timeout already set");
+      this.changeLogTimeout = checkSeconds(timeout, "change log timeout");
+      return this;
+    }
+
+    /**
      * The longest {@link JdbcTokenStore#migrate()} waits while another node migrates; default 60
      * seconds.
      *
@@ -537,6 +655,7 @@ public final class JdbcTokenStore implements TokenStore {
           chosen,
           tablePrefix == null ? DEFAULT_TABLE_PREFIX : tablePrefix,
           queryTimeout == null ? DEFAULT_QUERY_TIMEOUT : queryTimeout,
+          changeLogTimeout == null ? DEFAULT_CHANGE_LOG_TIMEOUT : changeLogTimeout,
           migrationLockTimeout == null ? DEFAULT_MIGRATION_LOCK_TIMEOUT : migrationLockTimeout);
     }
 

@@ -26,6 +26,8 @@ import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.jdbc.internal.SchemaMigrator;
+import io.accesstokens.jdbc.internal.SqlStatements;
+import io.accesstokens.jdbc.internal.SqlStatementsSource;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.LookupDigest;
@@ -104,26 +106,53 @@ abstract class AbstractJdbcStoreTest {
   }
 
   @Test
-  void migrate_appliesTheShippedSchemaFile_thenNothing() throws Exception {
-    String file = db().dialect().schemaFile();
-    assertThat(SchemaMigrator.migrations(db().dialect())).first()
-        .satisfies(m -> assertThat(m.version()).isEqualTo(1))
-        .satisfies(m -> assertThat(m.file()).isEqualTo(file));
-    try (InputStream shipped = JdbcTokenStore.class.getResourceAsStream(file)) {
-      assertThat(shipped).as("%s is in the jar beside JdbcTokenStore", file).isNotNull();
-      assertThat(new String(shipped.readAllBytes(), StandardCharsets.UTF_8))
-          .as("the jar's file is the source tree's")
-          .isEqualTo(Files.readString(Path.of("src/main/resources/io/accesstokens/jdbc", file)));
+  void migrate_appliesTheShippedSchemaFileAndMigrations_thenNothing() throws Exception {
+    List<SchemaMigrator.Migration> migrations = SchemaMigrator.migrations(db().dialect());
+    assertThat(migrations).extracting(SchemaMigrator.Migration::version).containsExactly(1, 2);
+    assertThat(migrations.get(0).file()).isEqualTo(db().dialect().schemaFile());
+    for (SchemaMigrator.Migration migration : migrations) {
+      String file = migration.file();
+      try (InputStream shipped = JdbcTokenStore.class.getResourceAsStream(file)) {
+        assertThat(shipped).as("%s is in the jar beside JdbcTokenStore", file).isNotNull();
+        assertThat(new String(shipped.readAllBytes(), StandardCharsets.UTF_8))
+            .as("the jar's file is the source tree's")
+            .isEqualTo(Files.readString(Path.of("src/main/resources/io/accesstokens/jdbc", file)));
+      }
     }
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
 
-    assertThat(fresh.migrate()).containsExactly(1);
+    assertThat(fresh.migrate()).containsExactly(1, 2);
     assertThat(fresh.migrate()).isEmpty();
-    assertThat(schemaVersions(prefix)).containsExactly(1);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2);
     assertThat(columns(prefix + "tokens")).containsExactly(
         "id_key", "organization", "environment", "masked_value", "status", "description", "scope",
         "created_at", "updated_at", "version", "digest_key_id", "digest", "sealed_key_id", "sealed_value");
+    assertThat(columns(prefix + "changes")).containsExactly("seq", "id_key", "change_type", "version", "changed_at");
+    assertThat(columns(prefix + "changes_pruned")).containsExactly("id", "pruned_through");
+    assertThat(fresh.changeFeed(JdbcChangeFeed.Mode.POLLING).prunedThrough()).isZero();
+  }
+
+  /** A database a version-1 library created, with tokens in it, gains the change log and keeps them. */
+  @Test
+  void migrate_ofADatabaseAtVersion1_appliesVersion2Only_andKeepsTheTokens() throws Exception {
+    String prefix = db().newPrefix();
+    JdbcTokenStore store = db().newStore(prefix);
+    // The store's own migrate() knows every version; a migrator given only the first is a v1 library.
+    new SchemaMigrator(db().dataSource(),
+        new SqlStatements(
+            SqlStatementsSource.of(db().dialect()), prefix),
+        SchemaMigrator.migrations(db().dialect()).subList(0, 1), Duration.ofSeconds(10)).migrate();
+    StoredToken row = row(new TokenId(51), T0);
+    store.insert(row, created(row));
+
+    assertThat(store.migrate()).containsExactly(2);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2);
+    assertThat(store.find(ACME, row.id())).contains(row);
+    StoredToken next = withDescription(row, "after the upgrade", T0.plusSeconds(1));
+    store.update(next, edited(next));
+    assertThat(store.changeFeed(JdbcChangeFeed.Mode.POLLING).changesAfter(0, 10))
+        .singleElement().satisfies(c -> assertThat(c.tokenId()).isEqualTo(row.id()));
   }
 
   @Test

@@ -48,12 +48,15 @@ class JdbcTokenStoreBuilderTest {
   void eachSetting_canBeSetOnce() {
     JdbcTokenStore.Builder builder = JdbcTokenStore.builder(unreachable)
         .tablePrefix("at_").dialect(JdbcDialect.POSTGRESQL)
-        .queryTimeout(Duration.ofSeconds(5)).migrationLockTimeout(Duration.ofSeconds(30));
+        .queryTimeout(Duration.ofSeconds(5)).changeLogTimeout(Duration.ofSeconds(2))
+        .migrationLockTimeout(Duration.ofSeconds(30));
 
     assertThatThrownBy(() -> builder.tablePrefix("at_")).isInstanceOf(IllegalStateException.class)
         .hasMessage("table prefix already set");
     assertThatThrownBy(() -> builder.dialect(JdbcDialect.H2)).hasMessage("dialect already set");
     assertThatThrownBy(() -> builder.queryTimeout(Duration.ofSeconds(5))).hasMessage("query timeout already set");
+    assertThatThrownBy(() -> builder.changeLogTimeout(Duration.ofSeconds(1)))
+        .hasMessage("change log timeout already set");
     assertThatThrownBy(() -> builder.migrationLockTimeout(Duration.ofSeconds(5)))
         .hasMessage("migration lock timeout already set");
   }
@@ -68,6 +71,8 @@ class JdbcTokenStoreBuilderTest {
             + " but was " + timeout);
     assertThatThrownBy(() -> JdbcTokenStore.builder(unreachable).migrationLockTimeout(timeout))
         .hasMessageStartingWith("migration lock timeout must be a whole number of seconds from 1 to 3600");
+    assertThatThrownBy(() -> JdbcTokenStore.builder(unreachable).changeLogTimeout(timeout))
+        .hasMessageStartingWith("change log timeout must be a whole number of seconds from 1 to 3600");
   }
 
   @Test
@@ -77,6 +82,10 @@ class JdbcTokenStoreBuilderTest {
     assertThatThrownBy(() -> JdbcTokenStore.builder(unreachable).dialect(null)).hasMessage("dialect must not be null");
     assertThatThrownBy(() -> JdbcTokenStore.builder(unreachable).queryTimeout(null))
         .hasMessage("query timeout must not be null");
+    assertThatThrownBy(() -> JdbcTokenStore.builder(unreachable).changeLogTimeout(null))
+        .hasMessage("change log timeout must not be null");
+    JdbcTokenStore store = JdbcTokenStore.builder(unreachable).dialect(JdbcDialect.H2).build();
+    assertThatThrownBy(() -> store.changeFeed(null)).hasMessage("mode must not be null");
   }
 
   @Test
@@ -85,6 +94,8 @@ class JdbcTokenStoreBuilderTest {
 
     assertThat(store.tablePrefix()).isEqualTo("at_").isEqualTo(JdbcTokenStore.DEFAULT_TABLE_PREFIX);
     assertThat(store.queryTimeout()).isEqualTo(Duration.ofSeconds(10)).isEqualTo(JdbcTokenStore.DEFAULT_QUERY_TIMEOUT);
+    assertThat(store.changeLogTimeout()).isEqualTo(Duration.ofSeconds(2))
+        .isEqualTo(JdbcTokenStore.DEFAULT_CHANGE_LOG_TIMEOUT);
     assertThat(store.migrationLockTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(store).hasToString("JdbcTokenStore[POSTGRESQL, prefix=at_]");
   }

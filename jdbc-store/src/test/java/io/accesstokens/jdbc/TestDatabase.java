@@ -130,7 +130,7 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     if (dataSource != null) {
       try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
         for (String p : prefixes) {
-          for (String table : List.of("tokens", "schema_version", "schema_lock")) {
+          for (String table : List.of("tokens", "schema_version", "schema_lock", "changes", "changes_pruned")) {
             s.execute("DROP TABLE IF EXISTS " + p + table);
           }
         }

@@ -33,7 +33,14 @@ public final class SchemaMigrator {
 
   /** The migrations of {@code dialect}, oldest first. */
   public static List<Migration> migrations(JdbcDialect dialect) {
-    return List.of(new Migration(1, "tokens table and its indexes", dialect.schemaFile()));
+    String name = switch (dialect) {
+      case H2 -> "h2";
+      case POSTGRESQL -> "postgresql";
+      case MARIADB -> "mariadb";
+    };
+    return List.of(
+        new Migration(1, "tokens table and its indexes", dialect.schemaFile()),
+        new Migration(2, "change log for other nodes' caches", "migration/V2-" + name + ".sql"));
   }
 
   private final DataSource dataSource;

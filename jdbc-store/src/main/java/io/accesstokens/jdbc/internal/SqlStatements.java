@@ -33,6 +33,17 @@ public final class SqlStatements {
   public final String lockForDelete;
   public final String delete;
   public final @Nullable String deleteReturning;
+  public final String insertChange;
+  public final boolean notifiesChanges;
+  public final String changesAfter;
+  public final String changeHead;
+  public final String prunedThrough;
+  public final String lockPruneMarker;
+  public final String pruneBound;
+  public final String deleteChangesThrough;
+  public final String raisePruneMarker;
+  /** The channel changes are announced on where the dialect notifies: {@code <prefix>changes}. */
+  public final String changeChannel;
 
   public SqlStatements(SqlStatementsSource source, String prefix) {
     Checks.identifier(prefix, "table prefix", TABLE_PREFIX, TABLE_PREFIX_RULE);
@@ -56,6 +67,16 @@ public final class SqlStatements {
     delete = resolve(source.delete());
     String returning = source.deleteReturning();
     deleteReturning = returning == null ? null : resolve(returning);
+    insertChange = resolve(source.insertChange());
+    notifiesChanges = source.notifiesChanges();
+    changesAfter = resolve(source.changesAfter());
+    changeHead = resolve(source.changeHead());
+    prunedThrough = resolve(source.prunedThrough());
+    lockPruneMarker = resolve(source.lockPruneMarker());
+    pruneBound = resolve(source.pruneBound());
+    deleteChangesThrough = resolve(source.deleteChangesThrough());
+    raisePruneMarker = resolve(source.raisePruneMarker());
+    changeChannel = prefix + "changes";
   }
 
   /** The source these statements came from (for the migrator's dialect-specific parts). */

@@ -59,6 +59,52 @@ public class SqlStatementsSource {
       "SELECT " + COLUMNS + " FROM ${prefix}tokens WHERE id_key = ? AND organization = ? FOR UPDATE";
   static final String DELETE = "DELETE FROM ${prefix}tokens WHERE id_key = ? AND organization = ?";
 
+  // ---- the change log (schema version 2) ------------------------------------------------------------
+
+  /** The change log's columns, in the order {@link ChangeRows#read} reads them. */
+  public static final String CHANGE_COLUMNS = "seq, id_key, change_type, version, changed_at";
+
+  /**
+   * A change, inserted as the last statement of its transaction; the sequence comes from the table's
+   * identity. Binds id_key, change_type, version and changed_at.
+   */
+  static final String INSERT_CHANGE =
+      "INSERT INTO ${prefix}changes (id_key, change_type, version, changed_at) VALUES (?, ?, ?, ?)";
+
+  /** Binds the sequence to read after and the limit. */
+  static final String CHANGES_AFTER =
+      "SELECT " + CHANGE_COLUMNS + " FROM ${prefix}changes WHERE seq > ? ORDER BY seq LIMIT ?";
+
+  /**
+   * At least the sequence of every committed change: the newest row (pruning never deletes it), or the
+   * marker should the table be empty.
+   */
+  static final String CHANGE_HEAD =
+      "SELECT GREATEST(COALESCE((SELECT MAX(seq) FROM ${prefix}changes), 0),"
+          + " COALESCE((SELECT pruned_through FROM ${prefix}changes_pruned WHERE id = 1), 0))";
+
+  static final String PRUNED_THROUGH = "SELECT pruned_through FROM ${prefix}changes_pruned WHERE id = 1";
+
+  /** Pruners queue on the marker row, so two never delete at once. */
+  static final String LOCK_PRUNE_MARKER =
+      "SELECT pruned_through FROM ${prefix}changes_pruned WHERE id = 1 FOR UPDATE";
+
+  /**
+   * The newest change written before the cutoff (binds it, in epoch microseconds), never the newest
+   * change of all: the newest row keeps {@link #CHANGE_HEAD} honest and an AUTO_INCREMENT counter
+   * from restarting at an empty table's 1 on servers that recompute it at startup.
+   */
+  static final String PRUNE_BOUND =
+      "SELECT MAX(seq) FROM ${prefix}changes WHERE changed_at < ?"
+          + " AND seq < (SELECT MAX(seq) FROM ${prefix}changes)";
+
+  /** Deletes every change up to the bound (binds it): the marker's promise is "all of them". */
+  static final String DELETE_CHANGES_THROUGH = "DELETE FROM ${prefix}changes WHERE seq <= ?";
+
+  /** Binds the new marker twice; never lowers it. */
+  static final String RAISE_PRUNE_MARKER =
+      "UPDATE ${prefix}changes_pruned SET pruned_through = ? WHERE id = 1 AND pruned_through < ?";
+
   static final String CREATE_SCHEMA_VERSION_TABLE =
       "CREATE TABLE IF NOT EXISTS ${prefix}schema_version ("
           + " version INT NOT NULL,"
@@ -153,6 +199,63 @@ public class SqlStatementsSource {
 
   public String delete() {
     return DELETE;
+  }
+
+  /**
+   * The change insert. Where {@link #notifiesChanges()}, it also notifies, and binds the channel
+   * fifth.
+   */
+  public String insertChange() {
+    return INSERT_CHANGE;
+  }
+
+  /**
+   * Whether {@link #insertChange()} also sends a notification that the database delivers at commit
+   * (PostgreSQL's {@code pg_notify}), so a listening follower wakes at once.
+   */
+  public boolean notifiesChanges() {
+    return false;
+  }
+
+  public String changesAfter() {
+    return CHANGES_AFTER;
+  }
+
+  public String changeHead() {
+    return CHANGE_HEAD;
+  }
+
+  public String prunedThrough() {
+    return PRUNED_THROUGH;
+  }
+
+  public String lockPruneMarker() {
+    return LOCK_PRUNE_MARKER;
+  }
+
+  public String pruneBound() {
+    return PRUNE_BOUND;
+  }
+
+  public String deleteChangesThrough() {
+    return DELETE_CHANGES_THROUGH;
+  }
+
+  public String raisePruneMarker() {
+    return RAISE_PRUNE_MARKER;
+  }
+
+  /**
+   * For dialects that {@linkplain #notifiesChanges() notify}: starts listening on the change channel,
+   * whose name is the prefix's (the only text in it); also the listener's liveness probe.
+   */
+  public String listen() {
+    throw new UnsupportedOperationException("no change notifications in this dialect");
+  }
+
+  /** Stops listening on the change channel, before a listening connection goes back to its pool. */
+  public String unlisten() {
+    throw new UnsupportedOperationException("no change notifications in this dialect");
   }
 
   /**

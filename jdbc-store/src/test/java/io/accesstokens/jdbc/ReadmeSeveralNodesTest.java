@@ -1,0 +1,78 @@
+package io.accesstokens.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.accesstokens.ChangeFollower;
+import io.accesstokens.CopyPolicy;
+import io.accesstokens.KeyRing;
+import io.accesstokens.TokenService;
+import io.accesstokens.TokenValidator;
+import io.accesstokens.spi.Entitlements;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+/** The README's "Several nodes" wiring, run as written on H2; a second test keeps the two texts identical. */
+class ReadmeSeveralNodesTest {
+
+  private static TokenValidator node(DataSource pool, byte[] sealingKey) {
+    // several-nodes:begin
+    JdbcTokenStore store = JdbcTokenStore.builder(pool)           // each node: a pool of its own
+        .changeLogTimeout(Duration.ofSeconds(2))                  // the default
+        .build();
+    store.migrate();
+    TokenService service = TokenService.builder(store)
+        .entitlements(Entitlements.all())
+        .environments((org, env) -> env.value().equals("production"))
+        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", sealingKey)))
+        .build();
+
+    ChangeFollower follower = ChangeFollower.builder(store.changeFeed()) // NOTIFY on PostgreSQL, else polling
+        .longestTransaction(Duration.ofSeconds(5))                // the default; > changeLogTimeout + commit
+        .stalenessBound(Duration.ofSeconds(1))                    // the default: the refusal bound
+        .build();
+    TokenValidator validator = TokenValidator.builder(service)
+        .changeFollower(follower)                                 // started here, stopped by validator.close()
+        .build();
+    // several-nodes:end
+    return validator;
+  }
+
+  @Test
+  void theSeveralNodesWiring_runs_andStatesItsBound() {
+    JdbcDataSource dataSource = new JdbcDataSource();
+    dataSource.setURL("jdbc:h2:mem:readme-several-nodes;DB_CLOSE_DELAY=-1");
+    TokenValidator validator = node(dataSource, new byte[32]);
+    try {
+      assertThat(validator.refusalBound()).isEqualTo(Duration.ofSeconds(1));
+    } finally {
+      validator.close();
+    }
+  }
+
+  @Test
+  void theReadme_showsExactlyThisCode() throws IOException {
+    String source = Files.readString(Path.of("src/test/java/io/accesstokens/jdbc/ReadmeSeveralNodesTest.java"));
+    String readme = Files.readString(Path.of("../README.md"));
+
+    assertThat(snippet(readme, "<!-- several-nodes:begin -->", "<!-- several-nodes:end -->"))
+        .isEqualTo(snippet(source, "// several-nodes:begin", "// several-nodes:end"));
+  }
+
+  /** The lines between two markers, without indentation or Markdown fences. */
+  private static List<String> snippet(String text, String begin, String end) {
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end, from);
+    assertThat(from).as("marker %s", begin).isNotNegative();
+    assertThat(to).as("marker %s", end).isPositive();
+    return text.substring(from + begin.length(), to).lines()
+        .map(String::strip)
+        .filter(line -> !line.isEmpty() && !line.startsWith("```"))
+        .toList();
+  }
+}
