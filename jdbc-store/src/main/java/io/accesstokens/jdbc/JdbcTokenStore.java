@@ -85,8 +85,13 @@ public final class JdbcTokenStore implements TokenStore {
   /** How long {@link #migrate()} waits for another node's migration unless set. */
   public static final Duration DEFAULT_MIGRATION_LOCK_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
-  /** A delete applies whatever the version, so one that lost a serialization race simply runs again. */
-  private static final int DELETE_ATTEMPTS = 3;
+  /**
+   * A delete applies whatever the version, so one rolled back by a deadlock or a snapshot conflict
+   * (MariaDB picks it as the victim again and again while updates of the same row keep committing)
+   * simply runs again, after a short random pause that lets it get between those updates.
+   */
+  private static final int DELETE_ATTEMPTS = 10;
+  private static final long DELETE_BACKOFF_MAX_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
 
   private final DataSource dataSource;
   private final JdbcDialect dialect;
@@ -251,6 +256,12 @@ public final class JdbcTokenStore implements TokenStore {
           throw e;
         }
         log.debug("Delete of token {} was rolled back for a concurrent change; running it again", id);
+        long bound = Math.min(DELETE_BACKOFF_MAX_NANOS, 250_000L << attempt);
+        java.util.concurrent.locks.LockSupport.parkNanos(
+            java.util.concurrent.ThreadLocalRandom.current().nextLong(bound / 2, bound));
+        if (Thread.currentThread().isInterrupted()) {
+          throw new StoreUnavailableException("delete of token " + id + " was interrupted while retrying");
+        }
       }
     }
   }
