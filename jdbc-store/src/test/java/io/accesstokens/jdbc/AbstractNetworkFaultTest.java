@@ -192,6 +192,51 @@ abstract class AbstractNetworkFaultTest {
     assertThat(validator.validate(value, Scope.EDI, ACME, PROD).id()).isEqualTo(row.id());
   }
 
+  // ---- a partition: nothing arrives, nothing fails ------------------------------------------------
+
+  /**
+   * The lookup's connection is one the store already had (as from a pool that checks nothing), so the
+   * connect timeouts of the driver and the pool cannot help: once the network answers nothing, only
+   * the store's own timeouts can end the call.
+   */
+  @Test
+  void aBlackholedLookup_failsClosedWithinTheLookupTimeout_andTheStoresTimeoutEndsTheStuckCall() throws Exception {
+    DataSource throughProxy = proxy.dataSource(db());
+    if (throughProxy instanceof org.postgresql.ds.PGSimpleDataSource pg) {
+      pg.setCancelSignalTimeout(CANCEL_SIGNAL_TIMEOUT_SECONDS); // 10 by default
+    }
+    OneConnectionDataSource one = new OneConnectionDataSource(throughProxy);
+    closeables.add(one::closePhysical);
+    TokenService node = service(store(one));
+    TokenValidator partitioned = validator(node, LOOKUP_TIMEOUT);
+    IssuedToken token = node.create(ACME, PROD, null, ALICE); // the connection is open and warm
+    proxy.blackhole(true);
+    faults++;
+    lookupsEnded.set(0);
+
+    long start = System.nanoTime();
+    ConnectionOpenException refused = refusal(partitioned, token);
+    long failedClosedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(refused.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+    assertThat(failedClosedAfter).as("ms until the validator failed closed")
+        .isGreaterThanOrEqualTo(LOOKUP_TIMEOUT.toMillis() - 50).isLessThan(LOOKUP_TIMEOUT.toMillis() + 1_500);
+    ServerSide.await("the stuck lookup ends by the store's own timeout", Duration.ofSeconds(20),
+        () -> lookupsEnded.get() == 1);
+    long stuckFor = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    // The network timeout is twice the query timeout; on PostgreSQL the driver also waits for its
+    // cancel request, which the partition swallows too, for its cancelSignalTimeout.
+    assertThat(stuckFor).as("ms the lookup was stuck")
+        .isLessThan(QUERY_TIMEOUT.toMillis() + Math.max(QUERY_TIMEOUT.toMillis(), CANCEL_SIGNAL_TIMEOUT_SECONDS * 1000L) + 4_000);
+
+    Throwable management = catchThrowable(() -> node.list(ACME, TokenQuery.all()));
+    assertThat(management).isInstanceOf(StoreUnavailableException.class);
+    proxy.blackhole(false);
+    assertThat(partitioned.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
+        .as("recovered by itself").isEqualTo(token.id());
+    assertThat(node.list(ACME, TokenQuery.all()).tokens()).hasSize(1);
+  }
+
   // ---- every pooled connection lost at once -------------------------------------------------------
 
   @Test
