@@ -185,7 +185,7 @@ class EmbeddedPostgresRestartTest {
       }
     });
     long recoveredAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
-    org.slf4j.LoggerFactory.getLogger(EmbeddedPostgresRestartTest.class)
+    org.slf4j.LoggerFactory.getLogger("io.accesstokens.figures")
         .info("The validator answered again {} ms after the restart", recoveredAfter);
     assertThat(rows()).as("no token lost, none brought back, none changed").isEqualTo(before);
     assertValid(cached);
