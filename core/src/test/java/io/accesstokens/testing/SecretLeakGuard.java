@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fails any test during which a log line (captured at TRACE by {@link CapturingAppender}) carried
@@ -18,8 +20,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Registered for every Jupiter test of every module through
  * {@code META-INF/services/org.junit.jupiter.api.extension.Extension} in core's test-jar (the parent
  * pom turns extension autodetection on); jqwik properties call {@link #assertNoLeakSince} themselves.
+ *
+ * <p>When a module's Jupiter run ends, a final scan goes over every line captured in the test JVM,
+ * including those logged outside any test (class set-up and tear-down, pools and executors working in
+ * the background after a test returned), and fails the run, reported as a failure of "JUnit Jupiter",
+ * if one is secret-shaped. It logs how many lines it scanned to {@code io.accesstokens.figures}.
  */
-public final class SecretLeakGuard implements BeforeEachCallback, AfterEachCallback {
+public final class SecretLeakGuard implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback {
   private static final Pattern TOKEN = Pattern.compile("atk_[0-9A-Za-z]{49}");
   private static final Pattern LONG_BASE62 = Pattern.compile("[0-9A-Za-z]{32,}");
   /**
@@ -31,6 +38,26 @@ public final class SecretLeakGuard implements BeforeEachCallback, AfterEachCallb
   private static final Pattern BASE64_DIGEST =
       Pattern.compile("(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{43}=?(?![A-Za-z0-9+/=_-])");
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SecretLeakGuard.class);
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(FinalScan.class, k -> new FinalScan(), FinalScan.class);
+  }
+
+  /** The whole-run scan, closed (run) with the Jupiter root context at the end of the module's run. */
+  static final class FinalScan implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      List<String> lines = CapturingAppender.lines();
+      List<String> leaks = leaksIn(lines);
+      LoggerFactory.getLogger("io.accesstokens.figures").info(
+          "Secret scan of the whole run: {} captured log lines, {} secret-shaped", lines.size(), leaks.size());
+      if (!leaks.isEmpty()) {
+        throw new AssertionError(leaks.size() + " log lines of this run carry something secret-shaped, the first: "
+            + leaks.get(0));
+      }
+    }
+  }
 
   @Override
   public void beforeEach(ExtensionContext context) {
