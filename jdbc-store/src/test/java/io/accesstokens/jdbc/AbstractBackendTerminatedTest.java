@@ -23,6 +23,7 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.Entitlements;
+import io.accesstokens.testing.Figures;
 import io.accesstokens.testing.Fixtures;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -96,6 +98,11 @@ abstract class AbstractBackendTerminatedTest {
       closeables.get(i).close();
     }
   }
+  @AfterEach
+  void reportFigures(TestInfo info) {
+    Figures.report(this, info, "faults", faults);
+  }
+
 
   enum Write {
     DEACTIVATE, EDIT, DELETE;

@@ -24,6 +24,7 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.Entitlements;
+import io.accesstokens.testing.Figures;
 import io.accesstokens.testing.Fixtures;
 import java.sql.Connection;
 import java.time.Duration;
@@ -38,6 +39,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -85,6 +87,11 @@ abstract class AbstractNetworkFaultTest {
       closeables.get(i).close();
     }
   }
+  @AfterEach
+  void reportFigures(TestInfo info) {
+    Figures.report(this, info, "faults", faults);
+  }
+
 
   // ---- a connection cut while a write waits inside the database -----------------------------------
 

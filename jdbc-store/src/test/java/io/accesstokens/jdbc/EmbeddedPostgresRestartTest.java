@@ -22,6 +22,7 @@ import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.internal.TokenMint;
 import io.accesstokens.spi.Entitlements;
+import io.accesstokens.testing.Figures;
 import io.accesstokens.testing.Fixtures;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -130,6 +132,11 @@ class EmbeddedPostgresRestartTest {
       pool.close();
     }
   }
+  @AfterEach
+  void reportFigures(TestInfo info) {
+    Figures.report(this, info, "faults", faults);
+  }
+
 
   private static PGSimpleDataSource plainDataSource() {
     PGSimpleDataSource pg = new PGSimpleDataSource();
