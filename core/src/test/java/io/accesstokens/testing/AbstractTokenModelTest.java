@@ -44,6 +44,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterContainer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -132,6 +133,15 @@ public abstract class AbstractTokenModelTest {
   @AddLifecycleHook(LongVariants.Only.class)
   void anySequenceOfActions_behavesLikeTheModel_longVariant(@ForAll("sequences") @Size(max = 24) List<Op> ops) {
     new Run(createStore()).execute(ops);
+  }
+
+  /**
+   * jqwik runs after Jupiter, whose final scan of every captured line has then already run: the same
+   * scan again, once this class's sequences are done.
+   */
+  @AfterContainer
+  static void scanEveryLineOfTheRunSoFar() {
+    SecretLeakGuard.assertNoLeakInTheWholeRun("a model test class");
   }
 
   /** Runs one sequence; also usable from a store module's regression tests. */

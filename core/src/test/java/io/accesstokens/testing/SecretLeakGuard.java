@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>When a module's Jupiter run ends, a final scan goes over every line captured in the test JVM,
  * including those logged outside any test (class set-up and tear-down, pools and executors working in
  * the background after a test returned), and fails the run, reported as a failure of "JUnit Jupiter",
- * if one is secret-shaped. It logs how many lines it scanned to {@code io.accesstokens.figures}.
+ * if one is secret-shaped; jqwik runs after Jupiter, so the model tests repeat that scan after each
+ * of their classes. It logs how many lines it scanned to {@code io.accesstokens.figures}.
  */
 public final class SecretLeakGuard implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback {
   private static final Pattern TOKEN = Pattern.compile("atk_[0-9A-Za-z]{49}");
@@ -48,14 +49,24 @@ public final class SecretLeakGuard implements BeforeAllCallback, BeforeEachCallb
   static final class FinalScan implements ExtensionContext.Store.CloseableResource {
     @Override
     public void close() {
-      List<String> lines = CapturingAppender.lines();
-      List<String> leaks = leaksIn(lines);
-      LoggerFactory.getLogger("io.accesstokens.figures").info(
-          "Secret scan of the whole run: {} captured log lines, {} secret-shaped", lines.size(), leaks.size());
-      if (!leaks.isEmpty()) {
-        throw new AssertionError(leaks.size() + " log lines of this run carry something secret-shaped, the first: "
-            + leaks.get(0));
-      }
+      assertNoLeakInTheWholeRun("Jupiter");
+    }
+  }
+
+  /**
+   * Scans every line captured in this JVM so far, inside a test or not, and throws an
+   * {@link AssertionError} quoting the first secret-shaped one; logs how many lines it scanned.
+   * Called when Jupiter's run ends and, since jqwik runs after Jupiter, after each model-test class.
+   */
+  public static void assertNoLeakInTheWholeRun(String when) {
+    List<String> lines = CapturingAppender.lines();
+    List<String> leaks = leaksIn(lines);
+    LoggerFactory.getLogger("io.accesstokens.figures").info(
+        "Secret scan of the whole run so far (after {}): {} captured log lines, {} secret-shaped",
+        when, lines.size(), leaks.size());
+    if (!leaks.isEmpty()) {
+      throw new AssertionError(leaks.size() + " log lines of this run carry something secret-shaped, the first: "
+          + leaks.get(0));
     }
   }
 
