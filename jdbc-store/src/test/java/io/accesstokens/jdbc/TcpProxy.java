@@ -24,11 +24,10 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * A TCP proxy in the test JVM between the store and a database, which a test can break on demand:
  * {@link #cut()} closes every connection (a network failure or a database node lost), {@link #blackhole}
- * stops forwarding while keeping the sockets open (a partition: nothing arrives, nothing fails),
+ * stops forwarding while keeping the sockets open (a partition: nothing arrives, nothing fails), and
  * {@link #cutWhenClientSends} lets the first chunk carrying a marker (say {@code COMMIT}) reach the
- * database and then cuts that connection before the answer comes back, and {@link #refuse} turns new
- * connections away. Listens on the loopback only; every thread it starts is a daemon and ends on
- * {@link #close()}.
+ * database and then cuts that connection before the answer comes back. Listens on the loopback only;
+ * every thread it starts is a daemon and ends on {@link #close()}.
  */
 final class TcpProxy implements AutoCloseable {
   private static final Pattern JDBC_URL = Pattern.compile("^(jdbc:[a-z]+://)([^/:?]+)(?::(\\d+))?(/.*)?$");
@@ -36,12 +35,10 @@ final class TcpProxy implements AutoCloseable {
   private final InetSocketAddress target;
   private final ServerSocket server;
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger cuts = new AtomicInteger();
   private final List<Integer> upstreamPorts = new CopyOnWriteArrayList<>();
   private final AtomicReference<byte @Nullable []> cutMarker = new AtomicReference<>();
   private volatile boolean blackholed;
-  private volatile boolean refusing;
   private volatile boolean closed;
 
   TcpProxy(String host, int port) throws IOException {
@@ -107,11 +104,6 @@ final class TcpProxy implements AutoCloseable {
     return server.getLocalPort();
   }
 
-  /** Connections accepted so far. */
-  int accepted() {
-    return accepted.get();
-  }
-
   /** The local ports of every connection this proxy opened to the database: how the server knows them. */
   List<Integer> upstreamPorts() {
     return List.copyOf(upstreamPorts);
@@ -137,11 +129,6 @@ final class TcpProxy implements AutoCloseable {
   /** While on, no byte is forwarded either way, on open and new connections; the sockets stay open. */
   void blackhole(boolean on) {
     blackholed = on;
-  }
-
-  /** While on, new connections are closed as soon as they are accepted (a server that is down). */
-  void refuse(boolean on) {
-    refusing = on;
   }
 
   /**
@@ -176,11 +163,6 @@ final class TcpProxy implements AutoCloseable {
         client = server.accept();
       } catch (IOException e) {
         return; // closed
-      }
-      accepted.incrementAndGet();
-      if (refusing) {
-        closeQuietly(client);
-        continue;
       }
       Socket upstream = new Socket();
       try {
