@@ -26,8 +26,10 @@ import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenStore;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Hostile input against every public entry point: nulls, empty and blank text, control characters,
@@ -61,6 +63,11 @@ public abstract class AbstractBadInputTest {
         .copyPolicy(CopyPolicy.ephemeral())
         .build();
     validator = TokenValidator.builder(service).build();
+  }
+
+  @AfterEach
+  void reportFigures(TestInfo info) {
+    Figures.report(this, info, "inputs", inputs);
   }
 
   private List<StoredToken> everything() {

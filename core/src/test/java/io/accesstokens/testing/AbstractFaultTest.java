@@ -24,8 +24,10 @@ import io.accesstokens.spi.TokenStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Injected store faults (every call failing, a write that commits but whose answer is lost): no
@@ -52,6 +54,11 @@ public abstract class AbstractFaultTest {
         .copyPolicy(CopyPolicy.ephemeral())
         .build();
     validator = TokenValidator.builder(service).build();
+  }
+
+  @AfterEach
+  void reportFigures(TestInfo info) {
+    Figures.report(this, info, "faults", faults);
   }
 
   private Map<TokenId, StoredToken> snapshot() {

@@ -27,8 +27,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Tenant isolation, exhaustively: every management action and every validation is attempted by each
@@ -77,6 +79,11 @@ public abstract class AbstractTenantIsolationTest {
       issued.put(org, mine);
     }
     events.clear();
+  }
+
+  @AfterEach
+  void reportFigures(TestInfo info) {
+    Figures.report(this, info, "foreign attempts", attempts);
   }
 
   private Map<TokenId, StoredToken> snapshot() {

@@ -43,6 +43,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterContainer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,10 +57,12 @@ import org.jspecify.annotations.Nullable;
  * {@code ModelRegressionTest}-style classes of the store module that found them.
  *
  * <p>Each store module runs it by giving {@link #createStore()} (a new, empty store for each
- * sequence). {@value #TRIES} sequences per store in every build.
+ * sequence). {@value #TRIES} sequences per store in every build, and {@value #LONG_TRIES} more in the
+ * long variant ({@link LongVariants}).
  */
 public abstract class AbstractTokenModelTest {
   static final int TRIES = 1000;
+  static final int LONG_TRIES = TRIES * LongVariants.FACTOR;
 
   private static final OrganizationId[] ORGS = {Fixtures.ACME, Fixtures.GLOBEX, Fixtures.INITECH};
   private static final EnvironmentId[] ENVS = {Fixtures.PROD, Fixtures.TEST, Fixtures.GLOBEX_PROD};
@@ -122,6 +126,22 @@ public abstract class AbstractTokenModelTest {
   @Property(tries = TRIES, shrinking = ShrinkingMode.FULL)
   void anySequenceOfActions_behavesLikeTheModel(@ForAll("sequences") @Size(max = 24) List<Op> ops) {
     new Run(createStore()).execute(ops);
+  }
+
+  /** The same with ten times as many sequences, when the long variants are on. */
+  @Property(tries = LONG_TRIES, shrinking = ShrinkingMode.FULL)
+  @AddLifecycleHook(LongVariants.Only.class)
+  void anySequenceOfActions_behavesLikeTheModel_longVariant(@ForAll("sequences") @Size(max = 24) List<Op> ops) {
+    new Run(createStore()).execute(ops);
+  }
+
+  /**
+   * jqwik runs after Jupiter, whose final scan of every captured line has then already run: the same
+   * scan again, once this class's sequences are done.
+   */
+  @AfterContainer
+  static void scanEveryLineOfTheRunSoFar() {
+    SecretLeakGuard.assertNoLeakInTheWholeRun("a model test class");
   }
 
   /** Runs one sequence; also usable from a store module's regression tests. */

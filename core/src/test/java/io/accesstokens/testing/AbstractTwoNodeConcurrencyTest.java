@@ -45,9 +45,9 @@ public abstract class AbstractTwoNodeConcurrencyTest {
   /** Two stores over the same data (for a database: two stores with separate pools). */
   protected abstract TokenStore[] createNodeStores();
 
-  /** Operations per thread; subclasses on slow databases may lower it. */
+  /** Operations per thread (ten times as many in the long variant); slow databases may lower it. */
   protected int operationsPerThread() {
-    return 150;
+    return LongVariants.scaled(150);
   }
 
   /** A successful call as the calling thread saw it. */

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fails any test during which a log line (captured at TRACE by {@link CapturingAppender}) carried
@@ -18,13 +20,55 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Registered for every Jupiter test of every module through
  * {@code META-INF/services/org.junit.jupiter.api.extension.Extension} in core's test-jar (the parent
  * pom turns extension autodetection on); jqwik properties call {@link #assertNoLeakSince} themselves.
+ *
+ * <p>When a module's Jupiter run ends, a final scan goes over every line captured in the test JVM,
+ * including those logged outside any test (class set-up and tear-down, pools and executors working in
+ * the background after a test returned), and fails the run, reported as a failure of "JUnit Jupiter",
+ * if one is secret-shaped; jqwik runs after Jupiter, so the model tests repeat that scan after each
+ * of their classes. It logs how many lines it scanned to {@code io.accesstokens.figures}.
  */
-public final class SecretLeakGuard implements BeforeEachCallback, AfterEachCallback {
+public final class SecretLeakGuard implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback {
   private static final Pattern TOKEN = Pattern.compile("atk_[0-9A-Za-z]{49}");
   private static final Pattern LONG_BASE62 = Pattern.compile("[0-9A-Za-z]{32,}");
+  /**
+   * A long run that is the simple name of an exception class ({@code SQLNonTransientConnectionException},
+   * {@code SQLIntegrityConstraintViolationException}): drivers and pools log these, and they are no
+   * secret. A random run ends in "Exception" or "Error" with a chance below 62^-5.
+   */
+  private static final Pattern THROWABLE_NAME = Pattern.compile("[A-Z][A-Za-z]*(?:Exception|Error)");
   private static final Pattern BASE64_DIGEST =
       Pattern.compile("(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{43}=?(?![A-Za-z0-9+/=_-])");
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SecretLeakGuard.class);
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(FinalScan.class, k -> new FinalScan(), FinalScan.class);
+  }
+
+  /** The whole-run scan, closed (run) with the Jupiter root context at the end of the module's run. */
+  static final class FinalScan implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      assertNoLeakInTheWholeRun("Jupiter");
+    }
+  }
+
+  /**
+   * Scans every line captured in this JVM so far, inside a test or not, and throws an
+   * {@link AssertionError} quoting the first secret-shaped one; logs how many lines it scanned.
+   * Called when Jupiter's run ends and, since jqwik runs after Jupiter, after each model-test class.
+   */
+  public static void assertNoLeakInTheWholeRun(String when) {
+    List<String> lines = CapturingAppender.lines();
+    List<String> leaks = leaksIn(lines);
+    LoggerFactory.getLogger("io.accesstokens.figures").info(
+        "Secret scan of the whole run so far (after {}): {} captured log lines, {} secret-shaped",
+        when, lines.size(), leaks.size());
+    if (!leaks.isEmpty()) {
+      throw new AssertionError(leaks.size() + " log lines of this run carry something secret-shaped, the first: "
+          + leaks.get(0));
+    }
+  }
 
   @Override
   public void beforeEach(ExtensionContext context) {
@@ -56,8 +100,11 @@ public final class SecretLeakGuard implements BeforeEachCallback, AfterEachCallb
         return "a token value";
       }
     }
-    if (LONG_BASE62.matcher(text).find()) {
-      return "a run of 32+ base62 characters (a secret part or a hex digest)";
+    Matcher run = LONG_BASE62.matcher(text);
+    while (run.find()) {
+      if (!THROWABLE_NAME.matcher(run.group()).matches()) {
+        return "a run of 32+ base62 characters (a secret part or a hex digest)";
+      }
     }
     if (BASE64_DIGEST.matcher(text).find()) {
       return "43-44 Base64 characters (a digest)";

@@ -32,6 +32,19 @@ class SecretLeakGuardTest {
     assertThat(SecretLeakGuard.leak("masked atk_\u2026x7Qp, LookupDigest[hmac:k1]")).isNull();
   }
 
+  /** Regression: MariaDB's connection failures failed every test that logged one (found in issue 6). */
+  @Test
+  void letsExceptionClassNamesThrough_butNotASecretBesideOne() {
+    assertThat(SecretLeakGuard.leak("DEBUG io.accesstokens.jdbc.JdbcTokenStore: Rollback after a failed update"
+        + " failed too [SQLState 08000, vendor code 1220, SQLNonTransientConnectionException]")).isNull();
+    assertThat(SecretLeakGuard.leak("refused [SQLState 23000, vendor code 1062,"
+        + " SQLIntegrityConstraintViolationException]")).isNull();
+    assertThat(SecretLeakGuard.leak("SQLNonTransientConnectionException " + value.substring(15, 47)))
+        .startsWith("a run of 32+");
+    assertThat(SecretLeakGuard.leak("x9K2mQ7vT4pL8nR3sW6yZ1bC5dF0hJ4k" + "Exception"))
+        .as("a secret glued to a name").startsWith("a run of 32+");
+  }
+
   @Test
   void failsWhenALogLineCarriesAValue() {
     int mark = CapturingAppender.mark();

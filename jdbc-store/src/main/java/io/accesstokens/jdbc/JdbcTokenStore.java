@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -92,6 +93,10 @@ public final class JdbcTokenStore implements TokenStore {
    */
   private static final int DELETE_ATTEMPTS = 10;
   private static final long DELETE_BACKOFF_MAX_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
+  /** For {@link Connection#setNetworkTimeout}, whose drivers only set a socket timeout with it. */
+  private static final Executor DIRECT = Runnable::run;
+  /** {@link #boundNetworkWait} left the connection's network timeout as it was. */
+  private static final int UNCHANGED = -1;
 
   private final DataSource dataSource;
   private final JdbcDialect dialect;
@@ -100,6 +105,7 @@ public final class JdbcTokenStore implements TokenStore {
   private final int queryTimeoutSeconds;
   private final Duration changeLogTimeout;
   private final int changeLogTimeoutSeconds;
+  private final int networkTimeoutMillis;
   private final Duration migrationLockTimeout;
 
   private JdbcTokenStore(DataSource dataSource, JdbcDialect dialect, String tablePrefix, Duration queryTimeout,
@@ -111,6 +117,7 @@ public final class JdbcTokenStore implements TokenStore {
     this.queryTimeoutSeconds = Math.toIntExact(queryTimeout.toSeconds());
     this.changeLogTimeout = changeLogTimeout;
     this.changeLogTimeoutSeconds = Math.toIntExact(changeLogTimeout.toSeconds());
+    this.networkTimeoutMillis = Math.toIntExact(queryTimeout.toMillis() * 2);
     this.migrationLockTimeout = migrationLockTimeout;
   }
 
@@ -462,6 +469,7 @@ public final class JdbcTokenStore implements TokenStore {
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
   private <T> @Nullable T inTransaction(String operation, @Nullable TokenId id, WriteWork<T> work) {
     Connection connection = open(operation, id);
+    int networkTimeout = boundNetworkWait(connection, operation);
     try {
       boolean autoCommit = connection.getAutoCommit();
       if (autoCommit) {
@@ -486,6 +494,7 @@ public final class JdbcTokenStore implements TokenStore {
     } catch (IllegalArgumentException e) {
       throw unreadable(operation, id, e);
     } finally {
+      restoreNetworkWait(connection, networkTimeout, operation);
       closeQuietly(connection, operation);
     }
   }
@@ -493,6 +502,7 @@ public final class JdbcTokenStore implements TokenStore {
   /** Runs a read; a transaction the connection came with (auto-commit off) is ended afterwards. */
   private <T> @Nullable T read(String operation, @Nullable TokenId id, Work<T> work) {
     Connection connection = open(operation, id);
+    int networkTimeout = boundNetworkWait(connection, operation);
     try {
       T result = work.run(connection);
       if (!connection.getAutoCommit()) {
@@ -504,6 +514,7 @@ public final class JdbcTokenStore implements TokenStore {
     } catch (IllegalArgumentException e) {
       throw unreadable(operation, id, e);
     } finally {
+      restoreNetworkWait(connection, networkTimeout, operation);
       closeQuietly(connection, operation);
     }
   }
@@ -513,6 +524,43 @@ public final class JdbcTokenStore implements TokenStore {
       return dataSource.getConnection();
     } catch (SQLException e) {
       throw SqlErrors.translateConnectFailure(e, describe(operation, id));
+    }
+  }
+
+  /**
+   * Bounds how long the driver waits for any answer on {@code connection} to twice the query timeout,
+   * unless it already waits less. The query timeout is enforced by the database (PostgreSQL cancels on
+   * a request the driver sends over a new connection, MariaDB by {@code max_statement_time}), so when
+   * the network goes silent, a partition or a dead host, neither the cancellation nor any answer
+   * arrives and the call would wait forever; the network timeout ends it, and the driver discards the
+   * connection. Returns the timeout to restore, or {@link #UNCHANGED}.
+   */
+  private int boundNetworkWait(Connection connection, String operation) {
+    try {
+      int current = connection.getNetworkTimeout();
+      if (current > 0 && current <= networkTimeoutMillis) {
+        return UNCHANGED;
+      }
+      connection.setNetworkTimeout(DIRECT, networkTimeoutMillis);
+      return current;
+    } catch (SQLException | UnsupportedOperationException | AbstractMethodError e) {
+      // A driver without network timeouts: the query timeout is then the only bound.
+      log.debug("No network timeout for a {} on this driver ({})", operation, e.getClass().getSimpleName());
+      return UNCHANGED;
+    }
+  }
+
+  /** Gives the connection back with the network timeout it came with (pools keep connections). */
+  private static void restoreNetworkWait(Connection connection, int networkTimeout, String operation) {
+    if (networkTimeout == UNCHANGED) {
+      return;
+    }
+    try {
+      if (!connection.isClosed()) {
+        connection.setNetworkTimeout(DIRECT, networkTimeout);
+      }
+    } catch (SQLException e) {
+      log.debug("Restoring the network timeout after a {} failed {}", operation, SqlErrors.codes(e));
     }
   }
 
@@ -601,7 +649,9 @@ public final class JdbcTokenStore implements TokenStore {
 
     /**
      * The longest any statement of a token operation may run before it is cancelled and the call fails
-     * with {@link StoreUnavailableException}; default 10 seconds.
+     * with {@link StoreUnavailableException}; default 10 seconds. While the store uses a connection,
+     * its network timeout is at most twice this, so a call whose network goes silent (the database
+     * can then neither cancel nor answer) fails too, and the driver discards that connection.
      *
      * @throws IllegalArgumentException unless a whole number of seconds from 1 to 3600 (JDBC counts
      *     query timeouts in seconds)

@@ -64,6 +64,7 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
   private @Nullable String prefix;
   private final List<String> prefixes = new CopyOnWriteArrayList<>();
   private final List<HikariDataSource> pools = new CopyOnWriteArrayList<>();
+  private @Nullable DataSource classPool;
 
   private TestDatabase(Kind kind) {
     this.kind = kind;
@@ -93,6 +94,30 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    open(context);
+  }
+
+  /**
+   * {@link #beforeAll} for engines that run no Jupiter extensions (jqwik properties): the same tables.
+   * Such an engine skips by asking {@link #unavailableReason()} first. The embedded PostgreSQL is then
+   * one of its own for the JVM (the Jupiter run's lives in the Jupiter root store, out of reach). Undo
+   * with {@link #stop()}.
+   *
+   * @throws IllegalStateException if the database turned out to be unusable, with the reason
+   */
+  void start() throws Exception {
+    open(null);
+    if (skipReason != null) {
+      throw new IllegalStateException(skipReason);
+    }
+  }
+
+  /** {@link #afterAll} for engines that run no Jupiter extensions. */
+  void stop() throws SQLException {
+    afterAll(null);
+  }
+
+  private void open(@Nullable ExtensionContext context) throws Exception {
     skipReason = unavailableReason();
     if (skipReason != null) {
       return;
@@ -123,10 +148,12 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
   }
 
   @Override
-  public void afterAll(ExtensionContext context) throws SQLException {
+  public void afterAll(@Nullable ExtensionContext context) throws SQLException {
     for (HikariDataSource pool : pools) {
       pool.close();
     }
+    pools.clear();
+    classPool = null;
     if (dataSource != null) {
       try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
         for (String p : prefixes) {
@@ -138,7 +165,8 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     }
   }
 
-  private @Nullable String unavailableReason() {
+  /** Why this kind of database cannot run here (its URL is not set), or null; needs no connection. */
+  @Nullable String unavailableReason() {
     return switch (kind) {
       case H2, EMBEDDED_POSTGRESQL -> null;
       case POSTGRESQL -> System.getenv(POSTGRESQL_URL) == null
@@ -152,7 +180,7 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     };
   }
 
-  private DataSource newDataSource(ExtensionContext context) throws SQLException {
+  private DataSource newDataSource(@Nullable ExtensionContext context) throws SQLException {
     switch (kind) {
       case H2 -> {
         JdbcDataSource h2 = new JdbcDataSource();
@@ -160,9 +188,10 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
         return h2;
       }
       case EMBEDDED_POSTGRESQL -> {
-        EmbeddedPostgres postgres = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-            .getOrComputeIfAbsent(EmbeddedServer.class, k -> new EmbeddedServer(), EmbeddedServer.class)
-            .postgres;
+        EmbeddedPostgres postgres = context == null ? EmbeddedServer.outsideJupiter()
+            : context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(EmbeddedServer.class, k -> new EmbeddedServer(), EmbeddedServer.class)
+                .postgres;
         PGSimpleDataSource pg = new PGSimpleDataSource();
         pg.setURL(postgres.getJdbcUrl("postgres", "postgres"));
         return pg;
@@ -200,6 +229,16 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     public void close() throws IOException {
       postgres.close();
     }
+
+    private static @Nullable EmbeddedServer outsideJupiter;
+
+    /** The server of the engines without Jupiter extensions, stopped by its shutdown hook. */
+    static synchronized EmbeddedPostgres outsideJupiter() {
+      if (outsideJupiter == null) {
+        outsideJupiter = new EmbeddedServer();
+      }
+      return outsideJupiter.postgres;
+    }
   }
 
   // ---- what tests use ----------------------------------------------------------------------------
@@ -236,6 +275,22 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
       throw new IllegalStateException("could not empty the tokens table", e);
     }
     return newStore(prefix());
+  }
+
+  /**
+   * {@link #emptyStore()} through a small pool of the class's, emptied through it too: for suites that
+   * make thousands of calls, since a new PostgreSQL connection costs more than most calls.
+   */
+  JdbcTokenStore emptyPooledStore() {
+    if (classPool == null) {
+      classPool = newPool(2);
+    }
+    try (Connection c = classPool.getConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM " + prefix() + "tokens");
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not empty the tokens table", e);
+    }
+    return JdbcTokenStore.builder(classPool).dialect(dialect()).tablePrefix(prefix()).build();
   }
 
   /** A store (dialect detected) on {@code tablePrefix} over the class's data source. */

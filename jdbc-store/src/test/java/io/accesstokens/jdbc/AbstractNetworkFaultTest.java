@@ -1,0 +1,353 @@
+package io.accesstokens.jdbc;
+
+import static io.accesstokens.testing.Fixtures.ACME;
+import static io.accesstokens.testing.Fixtures.ALICE;
+import static io.accesstokens.testing.Fixtures.PROD;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.accesstokens.AccessToken;
+import io.accesstokens.ConnectionOpenException;
+import io.accesstokens.CopyPolicy;
+import io.accesstokens.DeleteOutcome;
+import io.accesstokens.ErrorCode;
+import io.accesstokens.IssuedToken;
+import io.accesstokens.KeyRing;
+import io.accesstokens.Scope;
+import io.accesstokens.StoreUnavailableException;
+import io.accesstokens.TokenId;
+import io.accesstokens.TokenNotFoundException;
+import io.accesstokens.TokenQuery;
+import io.accesstokens.TokenService;
+import io.accesstokens.TokenStatus;
+import io.accesstokens.TokenValidator;
+import io.accesstokens.spi.Entitlements;
+import io.accesstokens.testing.Figures;
+import io.accesstokens.testing.Fixtures;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Real network faults between a {@link JdbcTokenStore} and its database, made by an in-JVM
+ * {@link TcpProxy}: connections cut while a write waits inside the database, a commit that reached the
+ * database but whose answer never came back, a partition that answers nothing, and every pooled
+ * connection lost at once. No partial write, no token lost or brought back, the validator fails closed
+ * with {@code STORE_UNAVAILABLE} within its timeout and recovers by itself, and no call stays stuck.
+ */
+abstract class AbstractNetworkFaultTest {
+  private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
+  /** The partition test's validator; the others wait longer, since a loaded machine is no fault. */
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofMillis(300);
+  private static final Duration PATIENT_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
+  /** PostgreSQL's driver cancels a timed-out statement over a new connection, waiting this long for it. */
+  private static final int CANCEL_SIGNAL_TIMEOUT_SECONDS = 2;
+
+  protected abstract TestDatabase db();
+
+  private TcpProxy proxy;
+  private ServerSide server;
+  private TokenService service;
+  private TokenValidator validator;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final AtomicInteger lookupsEnded = new AtomicInteger();
+  /** Faults injected by the last test, for the README's figures. */
+  protected int faults;
+
+  @BeforeEach
+  void putAProxyInFrontOfTheDatabase() throws Exception {
+    db().emptyStore();
+    proxy = TcpProxy.inFrontOf(db());
+    closeables.add(proxy);
+    server = new ServerSide(db());
+    DataSource throughProxy = proxy.dataSource(db());
+    service = service(store(throughProxy));
+    validator = validator(service, PATIENT_LOOKUP_TIMEOUT);
+  }
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    proxy.blackhole(false);
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+  }
+  @AfterEach
+  void reportFigures(TestInfo info) {
+    Figures.report(this, info, "faults", faults);
+  }
+
+
+  // ---- a connection cut while a write waits inside the database -----------------------------------
+
+  /** The writes of the page that change an existing token. */
+  enum Write {
+    DEACTIVATE, EDIT, DELETE;
+
+    Object on(TokenService service, TokenId id) {
+      return switch (this) {
+        case DEACTIVATE -> service.deactivate(ACME, id, ALICE);
+        case EDIT -> service.editDescription(ACME, id, "after", ALICE);
+        case DELETE -> service.delete(ACME, id, ALICE);
+      };
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Write.class)
+  void aWriteCutWhileItsStatementWaitsForALock_failsAsUnavailable_writesNothing_andTheNextCallWorks(Write write)
+      throws Exception {
+    IssuedToken token = service.create(ACME, PROD, "before", ALICE);
+    assertValid(token);
+    CompletableFuture<Object> call;
+    try (Connection holder = server.lockRow(token.id())) {
+      call = CompletableFuture.supplyAsync(() -> write.on(service, token.id()));
+      awaitWaitingForALock(call);
+      proxy.cut();
+      faults++;
+
+      Throwable failure = catchThrowable(() -> call.get(30, TimeUnit.SECONDS));
+      assertThat(failure).as("the cut write").hasCauseInstanceOf(StoreUnavailableException.class);
+      assertThat(failure.getCause()).hasMessageContaining("unreachable or did not answer in time")
+          .hasMessageContaining("SQLState 08");
+      holder.rollback();
+    }
+    server.awaitSessionsGone(proxy.upstreamPorts()); // the orphaned statement has ended, one way or the other
+
+    assertThat(service.get(ACME, token.id())).as("nothing was written").isEqualTo(token.token());
+    assertValid(token); // neither lost nor deactivated: the write failed as a whole
+    Object retried = write.on(service, token.id());
+    switch (write) {
+      case DEACTIVATE -> assertThat(((AccessToken) retried).status()).isEqualTo(TokenStatus.INACTIVE);
+      case EDIT -> assertThat(((AccessToken) retried).description()).isEqualTo("after");
+      case DELETE -> assertThat(retried).isEqualTo(DeleteOutcome.DELETED);
+    }
+  }
+
+  // ---- the commit reached the database, its answer did not come back ------------------------------
+
+  @ParameterizedTest
+  @EnumSource(Write.class)
+  void aWriteWhoseCommitArrivedButWhoseAnswerWasLost_isWhole_stopsValidationHere_andRetriesCleanly(Write write)
+      throws Exception {
+    IssuedToken token = service.create(ACME, PROD, "before", ALICE);
+    assertValid(token);
+    proxy.cutWhenClientSends("COMMIT");
+    faults++;
+
+    Throwable failure = catchThrowable(() -> write.on(service, token.id()));
+
+    assertThat(proxy.markerFired()).as("the commit was sent").isTrue();
+    assertThat(failure).isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("unreachable or did not answer in time");
+    server.awaitSessionsGone(proxy.upstreamPorts());
+    switch (write) {
+      case DEACTIVATE -> {
+        AccessToken stored = service.get(ACME, token.id());
+        assertThat(stored.status()).as("the write happened, whole").isEqualTo(TokenStatus.INACTIVE);
+        assertThat(stored.version()).isEqualTo(2);
+        assertRefused(token, ErrorCode.INVALID_TOKEN);
+        assertThat(service.deactivate(ACME, token.id(), ALICE)).isEqualTo(stored);
+      }
+      case EDIT -> {
+        AccessToken stored = service.get(ACME, token.id());
+        assertThat(stored.description()).isEqualTo("after");
+        assertThat(stored.version()).isEqualTo(2);
+        assertThat(service.editDescription(ACME, token.id(), "after", ALICE)).isEqualTo(stored);
+        assertValid(token);
+      }
+      case DELETE -> {
+        assertThat(catchThrowable(() -> service.get(ACME, token.id()))).isInstanceOf(TokenNotFoundException.class);
+        assertRefused(token, ErrorCode.INVALID_TOKEN);
+        assertThat(service.delete(ACME, token.id(), ALICE)).isEqualTo(DeleteOutcome.ALREADY_ABSENT);
+      }
+    }
+  }
+
+  @Test
+  void aCreateWhoseCommitArrivedButWhoseAnswerWasLost_leavesOneWholeTokenThatCopiesAndValidates() throws Exception {
+    proxy.cutWhenClientSends("COMMIT");
+    faults++;
+
+    Throwable failure = catchThrowable(() -> service.create(ACME, PROD, "lost answer", ALICE));
+
+    assertThat(proxy.markerFired()).isTrue();
+    assertThat(failure).isInstanceOf(StoreUnavailableException.class);
+    server.awaitSessionsGone(proxy.upstreamPorts());
+    List<AccessToken> rows = service.list(ACME, TokenQuery.all()).tokens();
+    assertThat(rows).hasSize(1);
+    AccessToken row = rows.get(0);
+    assertThat(row.description()).isEqualTo("lost answer");
+    assertThat(row.status()).isEqualTo(TokenStatus.ACTIVE);
+    assertThat(row.version()).isEqualTo(1);
+    String value = service.copy(ACME, row.id(), ALICE).reveal(); // not lost: its value can be had again
+    assertThat(validator.validate(value, Scope.EDI, ACME, PROD).id()).isEqualTo(row.id());
+  }
+
+  // ---- a partition: nothing arrives, nothing fails ------------------------------------------------
+
+  /**
+   * The lookup's connection is one the store already had (as from a pool that checks nothing), so the
+   * connect timeouts of the driver and the pool cannot help: once the network answers nothing, only
+   * the store's own timeouts can end the call.
+   */
+  @Test
+  void aBlackholedLookup_failsClosedWithinTheLookupTimeout_andTheStoresTimeoutEndsTheStuckCall() throws Exception {
+    DataSource throughProxy = proxy.dataSource(db());
+    if (throughProxy instanceof org.postgresql.ds.PGSimpleDataSource pg) {
+      pg.setCancelSignalTimeout(CANCEL_SIGNAL_TIMEOUT_SECONDS); // 10 by default
+    }
+    OneConnectionDataSource one = new OneConnectionDataSource(throughProxy);
+    closeables.add(one::closePhysical);
+    TokenService node = service(store(one));
+    TokenValidator partitioned = validator(node, LOOKUP_TIMEOUT);
+    IssuedToken token = node.create(ACME, PROD, null, ALICE); // the connection is open and warm
+    proxy.blackhole(true);
+    faults++;
+    lookupsEnded.set(0);
+
+    long start = System.nanoTime();
+    ConnectionOpenException refused = refusal(partitioned, token);
+    long failedClosedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(refused.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+    assertThat(failedClosedAfter).as("ms until the validator failed closed")
+        .isGreaterThanOrEqualTo(LOOKUP_TIMEOUT.toMillis() - 50).isLessThan(LOOKUP_TIMEOUT.toMillis() + 1_500);
+    ServerSide.await("the stuck lookup ends by the store's own timeout", Duration.ofSeconds(20),
+        () -> lookupsEnded.get() == 1);
+    long stuckFor = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    // The network timeout is twice the query timeout; on PostgreSQL the driver also waits for its
+    // cancel request, which the partition swallows too, for its cancelSignalTimeout.
+    assertThat(stuckFor).as("ms the lookup was stuck")
+        .isLessThan(QUERY_TIMEOUT.toMillis() + Math.max(QUERY_TIMEOUT.toMillis(), CANCEL_SIGNAL_TIMEOUT_SECONDS * 1000L) + 4_000);
+
+    Throwable management = catchThrowable(() -> node.list(ACME, TokenQuery.all()));
+    assertThat(management).isInstanceOf(StoreUnavailableException.class);
+    proxy.blackhole(false);
+    assertThat(partitioned.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
+        .as("recovered by itself").isEqualTo(token.id());
+    assertThat(node.list(ACME, TokenQuery.all()).tokens()).hasSize(1);
+  }
+
+  // ---- every pooled connection lost at once -------------------------------------------------------
+
+  @Test
+  void afterEveryPooledConnectionIsCut_thePooledStoreFailsClosedAtWorst_andRecoversByItself() throws Exception {
+    HikariConfig config = new HikariConfig();
+    config.setDataSource(proxy.dataSource(db()));
+    config.setMaximumPoolSize(3);
+    config.setMinimumIdle(3);
+    config.setConnectionTimeout(2_000);
+    config.setPoolName("cut-pool");
+    HikariDataSource pool = new HikariDataSource(config);
+    closeables.add(pool);
+    TokenService node = service(store(pool));
+    TokenValidator nodeValidator = validator(node, PATIENT_LOOKUP_TIMEOUT);
+    List<IssuedToken> tokens = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      tokens.add(node.create(ACME, PROD, "t" + i, ALICE));
+    }
+    ServerSide.await("the pool holds 3 connections", Duration.ofSeconds(10), () -> proxy.open() >= 3);
+    proxy.cut();
+    faults++;
+
+    int failures = 0;
+    int successes = 0;
+    for (IssuedToken token : tokens) {
+      try {
+        assertThat(nodeValidator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(token.id());
+        successes++;
+      } catch (ConnectionOpenException e) {
+        assertThat(e.errorCode()).as("a failure fails closed").isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+        assertThat(successes).as("no failure after the first success").isZero();
+        failures++;
+      }
+    }
+    assertThat(failures).as("at most one failure per dead pooled connection").isLessThanOrEqualTo(3);
+    assertThat(node.list(ACME, TokenQuery.all()).tokens()).hasSize(6);
+    for (IssuedToken token : tokens) {
+      assertThat(nodeValidator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(token.id());
+    }
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  /** Waits until the store's statement waits for the row lock; fails with the call's outcome if it ended. */
+  private void awaitWaitingForALock(CompletableFuture<?> call) throws Exception {
+    try {
+      server.awaitWaitingForALock();
+    } catch (AssertionError e) {
+      Object outcome;
+      try {
+        outcome = call.isDone() ? call.get() : "still running";
+      } catch (Exception failure) {
+        outcome = failure.getCause();
+      }
+      throw new AssertionError(e.getMessage() + "; the call: " + outcome, e);
+    }
+  }
+
+  private JdbcTokenStore store(DataSource dataSource) {
+    return JdbcTokenStore.builder(dataSource).dialect(db().dialect()).tablePrefix(db().prefix())
+        .queryTimeout(QUERY_TIMEOUT).build();
+  }
+
+  private TokenService service(JdbcTokenStore store) {
+    return TokenService.builder(store)
+        .entitlements(Entitlements.all())
+        .environments(Fixtures.environments())
+        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
+        .build();
+  }
+
+  /** A validator whose lookups run on threads of their own, counted as they end. */
+  private TokenValidator validator(TokenService service, Duration lookupTimeout) {
+    ExecutorService threads = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "lookup");
+      t.setDaemon(true);
+      return t;
+    });
+    closeables.add(threads::shutdownNow);
+    TokenValidator built = TokenValidator.builder(service)
+        .lookupExecutor(task -> threads.execute(() -> {
+          try {
+            task.run();
+          } finally {
+            lookupsEnded.incrementAndGet();
+          }
+        }))
+        .lookupTimeout(lookupTimeout)
+        .build();
+    closeables.add(built);
+    return built;
+  }
+
+  private void assertValid(IssuedToken token) {
+    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(token.id());
+  }
+
+  private void assertRefused(IssuedToken token, ErrorCode code) {
+    assertThat(refusal(validator, token).errorCode()).isEqualTo(code);
+  }
+
+  private static ConnectionOpenException refusal(TokenValidator validator, IssuedToken token) {
+    Throwable t = catchThrowable(() -> validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD));
+    assertThat(t).isInstanceOf(ConnectionOpenException.class);
+    return (ConnectionOpenException) t;
+  }
+}

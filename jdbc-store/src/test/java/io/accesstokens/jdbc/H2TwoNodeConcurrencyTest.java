@@ -1,0 +1,18 @@
+package io.accesstokens.jdbc;
+
+import io.accesstokens.spi.TokenStore;
+import io.accesstokens.testing.AbstractTwoNodeConcurrencyTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two nodes, each a store with a connection pool of its own, on H2, in memory. */
+class H2TwoNodeConcurrencyTest extends AbstractTwoNodeConcurrencyTest {
+  @RegisterExtension static final TestDatabase DB = TestDatabase.h2();
+
+  @Override
+  protected TokenStore[] createNodeStores() {
+    DB.emptyStore();
+    return new TokenStore[] {
+        JdbcTokenStore.builder(DB.newPool(4)).tablePrefix(DB.prefix()).build(),
+        JdbcTokenStore.builder(DB.newPool(4)).tablePrefix(DB.prefix()).build()};
+  }
+}

@@ -1,0 +1,123 @@
+package io.accesstokens.jdbc;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real data source whose next query containing a marker is run by the database as usual (its
+ * snapshot is taken, its rows are read) and whose answer is then held back until the test releases
+ * it: a lookup "in flight" for as long as the test needs, while other connections change the rows it
+ * read.
+ */
+final class HeldAnswerDataSource implements DataSource {
+  private final DataSource delegate;
+  private final String marker;
+  private final AtomicReference<@Nullable Hold> armed = new AtomicReference<>();
+
+  HeldAnswerDataSource(DataSource delegate, String marker) {
+    this.delegate = delegate;
+    this.marker = marker;
+  }
+
+  /** The next matching query, once it has run, signals {@link Hold#answered} and waits for {@link Hold#release}. */
+  Hold holdNext() {
+    Hold hold = new Hold();
+    armed.set(hold);
+    return hold;
+  }
+
+  static final class Hold {
+    final CountDownLatch answered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    Connection connection = delegate.getConnection();
+    return (Connection) Proxy.newProxyInstance(
+        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          Object result = invoke(connection, method, args);
+          if (method.getName().equals("prepareStatement") && args.length == 1
+              && ((String) args[0]).contains(marker)) {
+            return holding((PreparedStatement) result);
+          }
+          return result;
+        });
+  }
+
+  private PreparedStatement holding(PreparedStatement statement) {
+    return (PreparedStatement) Proxy.newProxyInstance(
+        PreparedStatement.class.getClassLoader(), new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+          Object result = invoke(statement, method, args);
+          if (method.getName().equals("executeQuery")) {
+            Hold hold = armed.getAndSet(null);
+            if (hold != null) {
+              hold.answered.countDown();
+              if (!hold.release.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the held answer");
+              }
+            }
+          }
+          return result;
+        });
+  }
+
+  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  @Override
+  public Connection getConnection(String username, String password) throws SQLException {
+    throw new SQLFeatureNotSupportedException("one user");
+  }
+
+  @Override
+  public PrintWriter getLogWriter() throws SQLException {
+    return delegate.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) throws SQLException {
+    delegate.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) throws SQLException {
+    delegate.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() throws SQLException {
+    return delegate.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    return delegate.getParentLogger();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    return delegate.unwrap(iface);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    return delegate.isWrapperFor(iface);
+  }
+}

@@ -1,0 +1,92 @@
+package io.accesstokens.jdbc;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The worst pool there is: one physical connection, handed out again and again without any check, and
+ * replaced only once the driver has closed it. What a store gets from it after a network fault is a
+ * connection whose socket still looks open, so only the store's own timeouts can end a call on it.
+ */
+final class OneConnectionDataSource implements DataSource {
+  private final DataSource delegate;
+  private @Nullable Connection physical;
+
+  OneConnectionDataSource(DataSource delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public synchronized Connection getConnection() throws SQLException {
+    if (physical == null || physical.isClosed()) {
+      physical = delegate.getConnection();
+    }
+    Connection target = physical;
+    return (Connection) Proxy.newProxyInstance(
+        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          if (method.getName().equals("close")) {
+            return null; // kept for the next caller, as a pool would
+          }
+          try {
+            return method.invoke(target, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  /** Closes the physical connection, if any. */
+  synchronized void closePhysical() throws SQLException {
+    if (physical != null) {
+      physical.close();
+      physical = null;
+    }
+  }
+
+  @Override
+  public Connection getConnection(String username, String password) throws SQLException {
+    throw new SQLFeatureNotSupportedException("one connection, one user");
+  }
+
+  @Override
+  public PrintWriter getLogWriter() throws SQLException {
+    return delegate.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) throws SQLException {
+    delegate.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) throws SQLException {
+    delegate.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() throws SQLException {
+    return delegate.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    return delegate.getParentLogger();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    return delegate.unwrap(iface);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    return delegate.isWrapperFor(iface);
+  }
+}

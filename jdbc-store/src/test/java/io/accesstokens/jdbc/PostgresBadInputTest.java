@@ -1,0 +1,15 @@
+package io.accesstokens.jdbc;
+
+import io.accesstokens.spi.TokenStore;
+import io.accesstokens.testing.AbstractBadInputTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Hostile input against every public entry point on an external PostgreSQL server. */
+class PostgresBadInputTest extends AbstractBadInputTest {
+  @RegisterExtension static final TestDatabase DB = TestDatabase.postgres();
+
+  @Override
+  protected TokenStore createStore() {
+    return DB.emptyStore();
+  }
+}
