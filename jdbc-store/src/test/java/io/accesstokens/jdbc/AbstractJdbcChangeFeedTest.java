@@ -209,6 +209,9 @@ abstract class AbstractJdbcChangeFeedTest {
     List<Long> written = new CopyOnWriteArrayList<>();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
 
+    // Pruners run until both writers are done, then once more: however the threads are scheduled,
+    // they prune while changes are written and after the last one.
+    java.util.concurrent.CountDownLatch writersDone = new java.util.concurrent.CountDownLatch(2);
     AbstractJdbcStoreTest.runConcurrently(6, t -> {
       JdbcTokenStore node = nodes.get(t);
       if (t < 2) {
@@ -217,9 +220,12 @@ abstract class AbstractJdbcChangeFeedTest {
           token = editOn(node, token, "w" + t + "-" + i, T0.plusSeconds(clock.incrementAndGet()));
           written.add(token.version());
         }
+        writersDone.countDown();
       } else {
         JdbcChangeFeed feed = feed(node, JdbcChangeFeed.Mode.POLLING);
-        for (int i = 0; i < 15; i++) {
+        boolean last = false;
+        while (!last) {
+          last = writersDone.getCount() == 0;
           try {
             feed.pruneBefore(T0.plusSeconds(clock.get()));
           } catch (RuntimeException e) {
