@@ -1,16 +1,13 @@
 package io.accesstokens.jdbc;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -21,13 +18,12 @@ import org.jspecify.annotations.Nullable;
  * transaction can take a higher number and commit first. Armed with {@link #failNextCommit()}, the
  * next commit rolls back instead and fails as a lost connection would.
  */
-final class CommitGate implements DataSource {
-  private final DataSource delegate;
+final class CommitGate extends ForwardingDataSource {
   private final AtomicReference<@Nullable Held> armed = new AtomicReference<>();
   private volatile boolean failNext;
 
   CommitGate(DataSource delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** A commit on hold: {@link #reached} once the transaction is at its commit, {@link #release} lets it go. */
@@ -92,40 +88,5 @@ final class CommitGate implements DataSource {
             throw e.getCause();
           }
         });
-  }
-
-  @Override
-  public PrintWriter getLogWriter() throws SQLException {
-    return delegate.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) throws SQLException {
-    delegate.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    delegate.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return delegate.getLoginTimeout();
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    return delegate.getParentLogger();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    return delegate.unwrap(iface);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) throws SQLException {
-    return delegate.isWrapperFor(iface);
   }
 }

@@ -1,6 +1,5 @@
 package io.accesstokens.jdbc;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -10,7 +9,6 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -20,13 +18,12 @@ import org.jspecify.annotations.Nullable;
  * it: a lookup "in flight" for as long as the test needs, while other connections change the rows it
  * read.
  */
-final class HeldAnswerDataSource implements DataSource {
-  private final DataSource delegate;
+final class HeldAnswerDataSource extends ForwardingDataSource {
   private final String marker;
   private final AtomicReference<@Nullable Hold> armed = new AtomicReference<>();
 
   HeldAnswerDataSource(DataSource delegate, String marker) {
-    this.delegate = delegate;
+    super(delegate);
     this.marker = marker;
   }
 
@@ -84,40 +81,5 @@ final class HeldAnswerDataSource implements DataSource {
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
     throw new SQLFeatureNotSupportedException("one user");
-  }
-
-  @Override
-  public PrintWriter getLogWriter() throws SQLException {
-    return delegate.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) throws SQLException {
-    delegate.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    delegate.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return delegate.getLoginTimeout();
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    return delegate.getParentLogger();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    return delegate.unwrap(iface);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) throws SQLException {
-    return delegate.isWrapperFor(iface);
   }
 }

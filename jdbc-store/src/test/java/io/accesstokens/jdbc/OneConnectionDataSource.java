@@ -1,12 +1,10 @@
 package io.accesstokens.jdbc;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -15,12 +13,11 @@ import org.jspecify.annotations.Nullable;
  * replaced only once the driver has closed it. What a store gets from it after a network fault is a
  * connection whose socket still looks open, so only the store's own timeouts can end a call on it.
  */
-final class OneConnectionDataSource implements DataSource {
-  private final DataSource delegate;
+final class OneConnectionDataSource extends ForwardingDataSource {
   private @Nullable Connection physical;
 
   OneConnectionDataSource(DataSource delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   @Override
@@ -53,40 +50,5 @@ final class OneConnectionDataSource implements DataSource {
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
     throw new SQLFeatureNotSupportedException("one connection, one user");
-  }
-
-  @Override
-  public PrintWriter getLogWriter() throws SQLException {
-    return delegate.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) throws SQLException {
-    delegate.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    delegate.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return delegate.getLoginTimeout();
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    return delegate.getParentLogger();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    return delegate.unwrap(iface);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) throws SQLException {
-    return delegate.isWrapperFor(iface);
   }
 }

@@ -1,14 +1,11 @@
 package io.accesstokens.jdbc;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -19,13 +16,12 @@ import org.jspecify.annotations.Nullable;
  * newer than their transaction's snapshot: PostgreSQL answers 40001, MariaDB with
  * {@code innodb_snapshot_isolation=ON} answers 1020, the others see the newest row.
  */
-final class SnapshotFirstDataSource implements DataSource {
-  private final DataSource delegate;
+final class SnapshotFirstDataSource extends ForwardingDataSource {
   private final String snapshotQuery;
   private final AtomicReference<@Nullable Runnable> armed = new AtomicReference<>();
 
   SnapshotFirstDataSource(DataSource delegate, String tablePrefix) {
-    this.delegate = delegate;
+    super(delegate);
     this.snapshotQuery = "SELECT COUNT(*) FROM " + tablePrefix + "tokens";
   }
 
@@ -65,40 +61,5 @@ final class SnapshotFirstDataSource implements DataSource {
             throw e.getCause();
           }
         });
-  }
-
-  @Override
-  public PrintWriter getLogWriter() throws SQLException {
-    return delegate.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) throws SQLException {
-    delegate.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    delegate.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return delegate.getLoginTimeout();
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    return delegate.getParentLogger();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    return delegate.unwrap(iface);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) throws SQLException {
-    return delegate.isWrapperFor(iface);
   }
 }
