@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.accesstokens.Actor;
 import io.accesstokens.ConnectionOpenException;
-import io.accesstokens.CopyPolicy;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
@@ -57,11 +56,7 @@ public abstract class AbstractBadInputTest {
   @BeforeEach
   void setUpService() {
     store = new FaultyTokenStore(createStore());
-    service = TokenService.builder(store)
-        .entitlements(new Fixtures.SwitchableEntitlements())
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.ephemeral())
-        .build();
+    service = Fixtures.serviceOn(store).build();
     validator = TokenValidator.builder(service).build();
   }
 

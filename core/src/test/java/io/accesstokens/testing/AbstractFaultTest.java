@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.accesstokens.AccessToken;
 import io.accesstokens.ConnectionOpenException;
-import io.accesstokens.CopyPolicy;
 import io.accesstokens.DeleteOutcome;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
@@ -48,11 +47,7 @@ public abstract class AbstractFaultTest {
   @BeforeEach
   void setUpService() {
     store = new FaultyTokenStore(createStore());
-    service = TokenService.builder(store)
-        .entitlements(new Fixtures.SwitchableEntitlements())
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.ephemeral())
-        .build();
+    service = Fixtures.serviceOn(store).build();
     validator = TokenValidator.builder(service).build();
   }
 

@@ -604,7 +604,7 @@ public abstract class AbstractTokenServiceTest {
     TokenId doomed = tokens.get(3).id();
     events.clear();
     AtomicInteger deletedOutcomes = new AtomicInteger();
-    AbstractTokenStoreContractTest.runConcurrently(8, t -> {
+    Concurrently.run(8, t -> {
       ThreadLocalRandom random = ThreadLocalRandom.current();
       for (int i = 0; i < 60; i++) {
         IssuedToken target = tokens.get(random.nextInt(tokens.size()));

@@ -32,10 +32,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
@@ -445,7 +441,7 @@ public abstract class AbstractTokenStoreContractTest {
     int attemptsPerThread = 150;
     AtomicInteger successes = new AtomicInteger();
     AtomicInteger conflicts = new AtomicInteger();
-    runConcurrently(threads, t -> {
+    Concurrently.run(threads, t -> {
       for (int i = 0; i < attemptsPerThread; i++) {
         StoredToken current = store.find(ACME, row.id()).orElseThrow();
         Instant at = current.token().updatedAt().plusNanos(1000);
@@ -470,7 +466,7 @@ public abstract class AbstractTokenStoreContractTest {
     for (int round = 0; round < 20; round++) {
       StoredToken row = insert(row(ACME, PROD, T0.plusSeconds(round)));
       CountDownLatch deleted = new CountDownLatch(1);
-      runConcurrently(4, t -> {
+      Concurrently.run(4, t -> {
         if (t == 0) {
           store.delete(ACME, row.id(), change(TokenEventType.DELETED, T0));
           deleted.countDown();
@@ -501,7 +497,7 @@ public abstract class AbstractTokenStoreContractTest {
   void concurrentInserts_areAllKept() throws Exception {
     int threads = 8;
     int perThread = 40;
-    runConcurrently(threads, t -> {
+    Concurrently.run(threads, t -> {
       for (int i = 0; i < perThread; i++) {
         insert(row(t % 2 == 0 ? ACME : GLOBEX, PROD, T0.plusMillis(i)));
       }
@@ -525,33 +521,6 @@ public abstract class AbstractTokenStoreContractTest {
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
-
-  protected interface ThreadBody {
-    void run(int thread) throws Exception;
-  }
-
-  /** Runs {@code body} on {@code threads} threads released together; rethrows the first failure. */
-  protected static void runConcurrently(int threads, ThreadBody body) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          body.run(thread);
-          return null;
-        }));
-      }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get(120, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
 
   protected static List<TokenId> ids(List<StoredToken> rows) {
     return rows.stream().map(StoredToken::id).toList();

@@ -76,7 +76,7 @@ public abstract class AbstractTwoNodeConcurrencyTest {
     Map<TokenId, Integer> deletes = new ConcurrentHashMap<>();
     java.util.Set<TokenId> notFound = ConcurrentHashMap.newKeySet();
 
-    AbstractTokenStoreContractTest.runConcurrently(8, thread -> {
+    Concurrently.run(8, thread -> {
       TokenService node = nodes[thread % 2];
       ThreadLocalRandom random = ThreadLocalRandom.current();
       for (int i = 0; i < operationsPerThread(); i++) {

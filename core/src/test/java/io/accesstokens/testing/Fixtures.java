@@ -1,11 +1,14 @@
 package io.accesstokens.testing;
 
 import io.accesstokens.Actor;
+import io.accesstokens.CopyPolicy;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
+import io.accesstokens.TokenService;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
+import io.accesstokens.spi.TokenStore;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +28,17 @@ public final class Fixtures {
 
   public static final Actor ALICE = Actor.of("alice@acme.example");
   public static final Actor BOB = Actor.of("bob@globex.example");
+
+  /**
+   * A service builder on {@code store} with this class's tenants: switchable entitlements (ACME and
+   * GLOBEX have EDI), their environments, and an ephemeral sealing key so Copy works.
+   */
+  public static TokenService.Builder serviceOn(TokenStore store) {
+    return TokenService.builder(store)
+        .entitlements(new SwitchableEntitlements())
+        .environments(environments())
+        .copyPolicy(CopyPolicy.ephemeral());
+  }
 
   public static EnvironmentDirectory environments() {
     return EnvironmentDirectory.of(Map.of(

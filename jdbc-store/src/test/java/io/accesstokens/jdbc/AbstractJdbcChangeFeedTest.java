@@ -18,6 +18,7 @@ import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.SealedValue;
 import io.accesstokens.spi.StoredToken;
+import io.accesstokens.testing.Concurrently;
 import io.accesstokens.testing.CapturingAppender;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -212,7 +213,7 @@ abstract class AbstractJdbcChangeFeedTest {
     // Pruners run until both writers are done, then once more: however the threads are scheduled,
     // they prune while changes are written and after the last one.
     java.util.concurrent.CountDownLatch writersDone = new java.util.concurrent.CountDownLatch(2);
-    AbstractJdbcStoreTest.runConcurrently(6, t -> {
+    Concurrently.run(6, t -> {
       JdbcTokenStore node = nodes.get(t);
       if (t < 2) {
         StoredToken token = tokens.get(t);

@@ -34,6 +34,7 @@ import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.SealedValue;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenStore;
+import io.accesstokens.testing.Concurrently;
 import io.accesstokens.testing.Fixtures;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,15 +57,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -166,7 +161,7 @@ abstract class AbstractJdbcStoreTest {
       }
       List<Integer> applied = new CopyOnWriteArrayList<>();
 
-      runConcurrently(4, t -> applied.addAll(starters.get(t).migrate()));
+      Concurrently.run(4, t -> applied.addAll(starters.get(t).migrate()));
 
       assertThat(applied).as("round %d", round)
           .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, migrations).mapToObj(v -> (int) v).toList());
@@ -278,7 +273,7 @@ abstract class AbstractJdbcStoreTest {
       deletes.put(id, new AtomicInteger());
     });
 
-    runConcurrently(16, t -> {
+    Concurrently.run(16, t -> {
       TokenService node = t % 2 == 0 ? nodeA : nodeB;
       ThreadLocalRandom rnd = ThreadLocalRandom.current();
       for (int i = 0; i < 40; i++) {
@@ -471,30 +466,4 @@ abstract class AbstractJdbcStoreTest {
     }
   }
 
-  interface ThreadBody {
-    void run(int thread) throws Exception;
-  }
-
-  /** Runs {@code body} on {@code threads} threads released together; rethrows the first failure. */
-  static void runConcurrently(int threads, ThreadBody body) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          body.run(thread);
-          return null;
-        }));
-      }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get(180, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
 }

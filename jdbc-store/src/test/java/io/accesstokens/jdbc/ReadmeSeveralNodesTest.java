@@ -8,13 +8,10 @@ import io.accesstokens.KeyRing;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.Entitlements;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import io.accesstokens.testing.ReadmeSnippets;
 import org.junit.jupiter.api.Test;
 
 /** The README's "Several nodes" wiring, run as written on H2; a second test keeps the two texts identical. */
@@ -56,23 +53,7 @@ class ReadmeSeveralNodesTest {
   }
 
   @Test
-  void theReadme_showsExactlyThisCode() throws IOException {
-    String source = Files.readString(Path.of("src/test/java/io/accesstokens/jdbc/ReadmeSeveralNodesTest.java"));
-    String readme = Files.readString(Path.of("../README.md"));
-
-    assertThat(snippet(readme, "<!-- several-nodes:begin -->", "<!-- several-nodes:end -->"))
-        .isEqualTo(snippet(source, "// several-nodes:begin", "// several-nodes:end"));
-  }
-
-  /** The lines between two markers, without indentation or Markdown fences. */
-  private static List<String> snippet(String text, String begin, String end) {
-    int from = text.indexOf(begin);
-    int to = text.indexOf(end, from);
-    assertThat(from).as("marker %s", begin).isNotNegative();
-    assertThat(to).as("marker %s", end).isPositive();
-    return text.substring(from + begin.length(), to).lines()
-        .map(String::strip)
-        .filter(line -> !line.isEmpty() && !line.startsWith("```"))
-        .toList();
+  void theReadme_showsExactlyThisCode() {
+    ReadmeSnippets.assertReadmeShowsSameCode("several-nodes", "src/test/java/io/accesstokens/jdbc/ReadmeSeveralNodesTest.java");
   }
 }
