@@ -106,6 +106,7 @@ public final class JdbcTokenStore implements TokenStore {
   private final Duration changeLogTimeout;
   private final int changeLogTimeoutSeconds;
   private final int networkTimeoutMillis;
+  private final int readNetworkTimeoutMillis;
   private final Duration migrationLockTimeout;
 
   private JdbcTokenStore(DataSource dataSource, JdbcDialect dialect, String tablePrefix, Duration queryTimeout,
@@ -118,6 +119,7 @@ public final class JdbcTokenStore implements TokenStore {
     this.changeLogTimeout = changeLogTimeout;
     this.changeLogTimeoutSeconds = Math.toIntExact(changeLogTimeout.toSeconds());
     this.networkTimeoutMillis = Math.toIntExact(queryTimeout.toMillis() * 2);
+    this.readNetworkTimeoutMillis = Math.toIntExact(queryTimeout.toMillis());
     this.migrationLockTimeout = migrationLockTimeout;
   }
 
@@ -359,7 +361,7 @@ public final class JdbcTokenStore implements TokenStore {
     Checks.notNull(organization, "organization");
     Checks.notNull(id, "token id");
     return Optional.ofNullable(read("find", id, connection -> {
-      try (PreparedStatement select = prepare(connection, sql.findById)) {
+      try (PreparedStatement select = connection.prepareStatement(sql.findById)) {
         bindIdAndOrganization(select, id, organization);
         return first(select);
       }
@@ -370,7 +372,7 @@ public final class JdbcTokenStore implements TokenStore {
   public Optional<StoredToken> findByDigest(LookupDigest digest) {
     Checks.notNull(digest, "digest");
     return Optional.ofNullable(read("lookup by digest", null, connection -> {
-      try (PreparedStatement select = prepare(connection, sql.findByDigest)) {
+      try (PreparedStatement select = connection.prepareStatement(sql.findByDigest)) {
         select.setBytes(1, digest.value());
         select.setString(2, digest.keyId());
         return first(select);
@@ -388,7 +390,7 @@ public final class JdbcTokenStore implements TokenStore {
     }
     String statement = sql.list(filter.environment() != null, filter.status() != null, after != null);
     return read("list", null, connection -> {
-      try (PreparedStatement select = prepare(connection, statement)) {
+      try (PreparedStatement select = connection.prepareStatement(statement)) {
         int i = 1;
         select.setString(i++, organization.value());
         if (filter.environment() != null) {
@@ -415,7 +417,7 @@ public final class JdbcTokenStore implements TokenStore {
       return List.of();
     }
     return read("scan", after, connection -> {
-      try (PreparedStatement select = prepare(connection, after == null ? sql.scanFirst : sql.scanAfter)) {
+      try (PreparedStatement select = connection.prepareStatement(after == null ? sql.scanFirst : sql.scanAfter)) {
         int i = 1;
         if (after != null) {
           select.setLong(i++, TokenRows.key(after));
@@ -469,7 +471,7 @@ public final class JdbcTokenStore implements TokenStore {
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
   private <T> @Nullable T inTransaction(String operation, @Nullable TokenId id, WriteWork<T> work) {
     Connection connection = open(operation, id);
-    int networkTimeout = boundNetworkWait(connection, operation);
+    int networkTimeout = boundNetworkWait(connection, operation, networkTimeoutMillis);
     try {
       boolean autoCommit = connection.getAutoCommit();
       if (autoCommit) {
@@ -499,10 +501,21 @@ public final class JdbcTokenStore implements TokenStore {
     }
   }
 
-  /** Runs a read; a transaction the connection came with (auto-commit off) is ended afterwards. */
+  /**
+   * Runs a read; a transaction the connection came with (auto-commit off) is ended afterwards.
+   *
+   * <p>A read's statement carries no query timeout: the network timeout, at the query timeout, bounds
+   * it instead. Reads take no row lock on any supported database (snapshot reads on PostgreSQL,
+   * InnoDB's consistent reads, H2's MVStore) and read at most a page of rows by index, so what can hold
+   * one is a server or network that does not answer, which only the network timeout ends anyway
+   * (the driver then discards the connection; a read has nothing to roll back). The query timeout
+   * costs a read more than it gives: pgjdbc schedules a cancel task on its timer thread for every
+   * statement, and H2 runs a {@code SET QUERY_TIMEOUT} that makes it parse the statement again (an H2
+   * lookup by digest took 15 µs with it and 4.6 µs without, measured by the benchmarks).
+   */
   private <T> @Nullable T read(String operation, @Nullable TokenId id, Work<T> work) {
     Connection connection = open(operation, id);
-    int networkTimeout = boundNetworkWait(connection, operation);
+    int networkTimeout = boundNetworkWait(connection, operation, readNetworkTimeoutMillis);
     try {
       T result = work.run(connection);
       if (!connection.getAutoCommit()) {
@@ -528,20 +541,22 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   /**
-   * Bounds how long the driver waits for any answer on {@code connection} to twice the query timeout,
-   * unless it already waits less. The query timeout is enforced by the database (PostgreSQL cancels on
-   * a request the driver sends over a new connection, MariaDB by {@code max_statement_time}), so when
-   * the network goes silent, a partition or a dead host, neither the cancellation nor any answer
-   * arrives and the call would wait forever; the network timeout ends it, and the driver discards the
-   * connection. Returns the timeout to restore, or {@link #UNCHANGED}.
+   * Bounds how long the driver waits for any answer on {@code connection} to {@code millis} (twice the
+   * query timeout for a write, the query timeout for a read), unless it already waits less. A write's
+   * query timeout is enforced by the database (PostgreSQL cancels on a request the driver sends over a
+   * new connection, MariaDB by {@code max_statement_time}), so when the network goes silent, a
+   * partition or a dead host, neither the cancellation nor any answer arrives and the call would wait
+   * forever; the network timeout ends it, and the driver discards the connection. A host whose driver
+   * already has a socket timeout this short ({@code socketTimeout} on pgjdbc and MariaDB) saves the
+   * two calls per operation. Returns the timeout to restore, or {@link #UNCHANGED}.
    */
-  private int boundNetworkWait(Connection connection, String operation) {
+  private int boundNetworkWait(Connection connection, String operation, int millis) {
     try {
       int current = connection.getNetworkTimeout();
-      if (current > 0 && current <= networkTimeoutMillis) {
+      if (current > 0 && current <= millis) {
         return UNCHANGED;
       }
-      connection.setNetworkTimeout(DIRECT, networkTimeoutMillis);
+      connection.setNetworkTimeout(DIRECT, millis);
       return current;
     } catch (SQLException | UnsupportedOperationException | AbstractMethodError e) {
       // A driver without network timeouts: the query timeout is then the only bound.
@@ -648,10 +663,12 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     /**
-     * The longest any statement of a token operation may run before it is cancelled and the call fails
-     * with {@link StoreUnavailableException}; default 10 seconds. While the store uses a connection,
-     * its network timeout is at most twice this, so a call whose network goes silent (the database
-     * can then neither cancel nor answer) fails too, and the driver discards that connection.
+     * The longest any statement of a token operation may run before the call fails with
+     * {@link StoreUnavailableException}; default 10 seconds. A write's statements are cancelled by the
+     * database at this timeout, and while a write uses a connection its network timeout is at most
+     * twice this, so a write whose network goes silent (the database can then neither cancel nor
+     * answer) fails too, and the driver discards that connection. A read (lookup, find, list) takes no
+     * lock, so it is bounded by the network timeout alone, set to this.
      *
      * @throws IllegalArgumentException unless a whole number of seconds from 1 to 3600 (JDBC counts
      *     query timeouts in seconds)
