@@ -13,7 +13,7 @@ public record EnvironmentId(String value) {
 
   /** @throws IllegalArgumentException if {@code value} breaks the rule above */
   public EnvironmentId {
-    Checks.identifier(value, "environment id", OrganizationId.PATTERN, OrganizationId.RULE);
+    Checks.identifier(value, "environment id", OrganizationId.RULE);
   }
 
   /** Same as the constructor. */
