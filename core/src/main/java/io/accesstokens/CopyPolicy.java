@@ -85,7 +85,7 @@ public final class CopyPolicy {
     byte[] nonce = new byte[NONCE_BYTES];
     CryptoSupport.random().nextBytes(nonce);
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = CryptoSupport.aesGcm();
       cipher.init(
           Cipher.ENCRYPT_MODE, aesKey(keys.currentKey()), new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(associatedData(id, organization));
@@ -120,7 +120,7 @@ public final class CopyPolicy {
       throw new CopyUnavailableException("copy is unavailable for token " + id + ": its sealed value is truncated");
     }
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = CryptoSupport.aesGcm();
       cipher.init(Cipher.DECRYPT_MODE, aesKey(key), new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
       cipher.updateAAD(associatedData(id, organization));
       byte[] plain = cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
