@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -21,16 +22,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every figure is the <em>median</em> of all measurement iterations of all forks (not JMH's mean),
  * and every ratio is a ratio of two medians of the same run. A figure whose benchmark did not run is
- * written as {@code null} with a reason, never left out; the database figures of phase 2 are such
- * figures until their benchmarks exist (add the benchmark, then replace its {@link #pending} line with
- * a formula).
+ * written as {@code null} with a reason, never left out: a database the run could not reach has its
+ * reason in {@code run.properties} as {@code unavailable.<database>}, and the propagation measurement
+ * ({@code propagation*.json}, merged) carries its own.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.accesstokens.benchmarks.Summarize benchmarks/results
  * </pre>
  */
 public final class Summarize {
-  static final String PHASE_2 = "database rows not measured in this phase";
+  /** The database-and-mode pairs whose propagation latency is reported, as {@code <db>_<mode>}. */
+  static final List<String> PROPAGATION_TARGETS = List.of("h2_polling", "pg_polling", "pg_notify", "mariadb_polling");
 
   /** The keys summary.json always holds: a number measured in the run, or null with a reason. */
   static final List<String> REQUIRED_KEYS = List.of(
@@ -38,19 +40,25 @@ public final class Summarize {
       "validate_hit_1k_ratio", "caffeine_get_100k_ns", "floor_2t_scaling", "validate_hit_2t_scaling",
       "reject_bad_checksum_ns", "reject_wrong_prefix_ns", "reject_malformed_store_calls",
       "reject_unknown_repeat_ns", "miss_h2_overhead_ratio", "miss_pg_overhead_ratio", "uncached_pg_over_cached",
-      "create_1t_ops_s", "create_2t_scaling", "validate_hit_alloc_over_floor_bytes", "cache_bytes_per_entry");
+      "create_1t_ops_s", "create_2t_scaling", "validate_hit_alloc_over_floor_bytes", "cache_bytes_per_entry",
+      "propagation_h2_polling_p50_ms", "propagation_h2_polling_p99_ms", "propagation_pg_polling_p50_ms",
+      "propagation_pg_polling_p99_ms", "propagation_pg_notify_p50_ms", "propagation_pg_notify_p99_ms",
+      "propagation_mariadb_polling_p50_ms", "propagation_mariadb_polling_p99_ms");
 
   private final Map<String, Run> runs;
   private final @Nullable Map<String, Object> heap;
+  private final @Nullable Map<String, Object> propagation;
   private final Properties run;
   private final Map<String, @Nullable Object> values = new LinkedHashMap<>();
   private final Map<String, String> reasons = new LinkedHashMap<>();
   private final Map<String, String> descriptions = new LinkedHashMap<>();
   private final List<Map<String, Object>> targets = new ArrayList<>();
 
-  Summarize(Map<String, Run> runs, @Nullable Map<String, Object> heap, Properties run) {
+  Summarize(Map<String, Run> runs, @Nullable Map<String, Object> heap, @Nullable Map<String, Object> propagation,
+      Properties run) {
     this.runs = runs;
     this.heap = heap;
+    this.propagation = propagation;
     this.run = run;
   }
 
@@ -94,6 +102,7 @@ public final class Summarize {
   static Summarize load(Path raw) throws IOException {
     Map<String, Run> runs = new TreeMap<>();
     Map<String, Object> heap = null;
+    Map<String, Object> propagation = null;
     Properties props = new Properties();
     List<Path> files;
     try (Stream<Path> list = Files.list(raw)) {
@@ -103,6 +112,11 @@ public final class Summarize {
       String name = file.getFileName().toString();
       if (name.equals("heap.json")) {
         heap = asMap(Json.parse(Files.readString(file)));
+      } else if (name.startsWith("propagation") && name.endsWith(".json")) {
+        if (propagation == null) {
+          propagation = new LinkedHashMap<>();
+        }
+        propagation.putAll(asMap(Json.parse(Files.readString(file))));
       } else if (name.equals("run.properties")) {
         try (var in = Files.newBufferedReader(file)) {
           props.load(in);
@@ -113,7 +127,7 @@ public final class Summarize {
         }
       }
     }
-    return new Summarize(runs, heap, props);
+    return new Summarize(runs, heap, propagation, props);
   }
 
   private static void merge(Map<String, Run> runs, Map<String, Object> entry) {
@@ -193,9 +207,16 @@ public final class Summarize {
     ratio("reject_bad_checksum_over_hit", "reject_bad_checksum_ns", "validate_hit_100k_ns", "bad checksum / cached hit");
     ratio("reject_wrong_prefix_over_hit", "reject_wrong_prefix_ns", "validate_hit_100k_ns", "wrong prefix / cached hit");
     ratio("reject_unknown_repeat_over_hit", "reject_unknown_repeat_ns", "validate_hit_100k_ns", "unknown seen before / cached hit");
-    pending("miss_h2_overhead_ratio", PHASE_2);
-    pending("miss_pg_overhead_ratio", PHASE_2);
-    pending("uncached_pg_over_cached", PHASE_2);
+    database("miss_h2_us", "validateMiss", "h2", "validation that goes to the store, H2 (in-memory), µs");
+    database("bare_lookup_h2_us", "bareLookup", "h2",
+        "bare lookup: SHA-256, then the store's SELECT by digest on a pooled connection, H2, µs");
+    ratio("miss_h2_overhead_ratio", "miss_h2_us", "bare_lookup_h2_us", "validation miss / bare lookup, H2");
+    database("miss_pg_us", "validateMiss", "postgresql", "validation that goes to the store, PostgreSQL (loopback), µs");
+    database("bare_lookup_pg_us", "bareLookup", "postgresql", "bare lookup, PostgreSQL, µs");
+    database("hit_pg_us", "validateHit", "postgresql", "cached hit of a validator on PostgreSQL (2,000 tokens), µs");
+    ratio("miss_pg_overhead_ratio", "miss_pg_us", "bare_lookup_pg_us", "validation miss / bare lookup, PostgreSQL");
+    ratio("uncached_pg_over_cached", "bare_lookup_pg_us", "hit_pg_us",
+        "a database lookup per validation (no cache) / the cached hit, PostgreSQL");
     primary("create_1t_ops_s", "CreateBenchmark.create t=1", "create (mint, digest, seal, memory-store insert), 1 thread, ops/s");
     primary("create_2t_ops_s", "CreateBenchmark.create t=2", "create, 2 threads, ops/s (total)");
     ratio("create_2t_scaling", "create_2t_ops_s", "create_1t_ops_s", "create: 2-thread / 1-thread throughput");
@@ -226,6 +247,10 @@ public final class Summarize {
           "retained heap per cached valid token");
     }
 
+    for (String pair : PROPAGATION_TARGETS) {
+      propagation(pair);
+    }
+
     target("validate_hit_ratio", "<=", 1.5, "cached hit at 100,000 <= 1.5 x floor");
     target("validate_hit_1k_ratio", "<=", 2.5, "cached hit at 1,000 <= 2.5 x floor");
     target("validate_hit_always_ratio", "<=", 1.5, "same with FreshnessLease.always()");
@@ -243,6 +268,64 @@ public final class Summarize {
     target("validate_hit_alloc_over_floor_bytes", "<=", 64, "a hit allocates <= 64 bytes more than the floor");
     target("cache_bytes_per_entry", "<=", 256, "a cached token retains <= 256 bytes");
     target("create_2t_scaling", ">=", 1.5, "create from 2 threads scales >= 1.5");
+    target("miss_h2_overhead_ratio", "<=", 1.15, "miss to H2 <= 1.15 x bare lookup");
+    target("miss_pg_overhead_ratio", "<=", 1.15, "miss to PostgreSQL <= 1.15 x bare lookup");
+    target("propagation_pg_notify_p99_ms", "<", 20, "PostgreSQL with notifications: p99 propagation < 20 ms");
+    for (String pair : PROPAGATION_TARGETS) {
+      if (pair.endsWith("_polling")) {
+        target("propagation_" + pair + "_p99_ms", "<=", 1000, pair.replace('_', ' ') + ": p99 within the 1 s bound");
+      }
+    }
+    for (String pair : PROPAGATION_TARGETS) {
+      target("propagation_" + pair + "_stale_accepts", "==", 0, pair.replace('_', ' ') + ": no stale accept");
+    }
+  }
+
+  /**
+   * A {@code DatabaseLookupBenchmark} figure, in microseconds; null with the run's reason when the
+   * database was not reachable.
+   */
+  private void database(String key, String method, String database, String what) {
+    String source = "DatabaseLookupBenchmark." + method + " t=1 database=" + database;
+    Run r = runs.get(source);
+    if (r == null) {
+      String reason = run.getProperty("unavailable." + database);
+      missing(key, reason != null ? database + " not reachable in this run: " + reason : "not run: " + source, what);
+    } else {
+      put(key, r.median(), what);
+    }
+  }
+
+  /** The propagation figures of one {@code <db>_<mode>} pair, or nulls with the reason. */
+  private void propagation(String pair) {
+    String what = pair.replace('_', ' ') + ": deactivation on one node until refused on another";
+    Object measured = propagation == null ? null : propagation.get(pair);
+    String reason;
+    String database = BenchDatabase.named(pair.substring(0, pair.indexOf('_'))).name().toLowerCase(Locale.ROOT);
+    String unreachable = run.getProperty("unavailable." + database);
+    if (unreachable != null) {
+      reason = database + " not reachable in this run: " + unreachable;
+    } else if (propagation == null) {
+      reason = "no propagation*.json: the propagation measurement did not run";
+    } else if (measured == null) {
+      reason = "not run in this run";
+    } else if (asMap(measured).containsKey("unavailable")) {
+      reason = String.valueOf(asMap(measured).get("unavailable"));
+    } else {
+      Map<String, Object> m = asMap(measured);
+      put("propagation_" + pair + "_p50_ms", ((Number) m.get("p50_ms")).doubleValue(), what + ", p50, ms");
+      put("propagation_" + pair + "_p99_ms", ((Number) m.get("p99_ms")).doubleValue(),
+          what + ", p99, ms (" + Json.number(((Number) m.get("rounds")).doubleValue()) + " rounds, max "
+              + Json.number(((Number) m.get("max_ms")).doubleValue()) + " ms, bound "
+              + Json.number(((Number) m.get("bound_ms")).doubleValue()) + " ms)");
+      put("propagation_" + pair + "_stale_accepts",
+          ((Number) m.get("stale_accepts")).doubleValue() + ((Number) m.get("never_refused")).doubleValue(),
+          what + ": accepted after the bound, or never refused");
+      return;
+    }
+    missing("propagation_" + pair + "_p50_ms", reason, what + ", p50, ms");
+    missing("propagation_" + pair + "_p99_ms", reason, what + ", p99, ms");
+    missing("propagation_" + pair + "_stale_accepts", reason, what + ": accepted after the bound, or never refused");
   }
 
   private void ns(String key, String source, String what) {
@@ -284,7 +367,7 @@ public final class Summarize {
     Double n = number(numerator);
     Double d = number(denominator);
     if (n == null || d == null) {
-      missing(key, "needs " + numerator + " and " + denominator, what);
+      missing(key, needs(numerator, denominator), what);
     } else {
       put(key, n / d, what);
     }
@@ -295,7 +378,7 @@ public final class Summarize {
     Double t1 = number(oneThread);
     Double t2 = number(twoThreads);
     if (t1 == null || t2 == null) {
-      missing(key, "needs " + oneThread + " and " + twoThreads, what);
+      missing(key, needs(oneThread, twoThreads), what);
     } else {
       put(key, 2 * t1 / t2, what);
     }
@@ -305,15 +388,22 @@ public final class Summarize {
     Double x = number(a);
     Double y = number(b);
     if (x == null || y == null) {
-      missing(key, "needs " + a + " and " + b, what);
+      missing(key, needs(a, b), what);
     } else {
       put(key, x - y, what);
     }
   }
 
-  /** A figure whose benchmark does not exist yet: null, with the reason. */
-  private void pending(String key, String reason) {
-    missing(key, reason, reason);
+  /** Why a figure computed from {@code inputs} is missing: the reason of each missing input. */
+  private String needs(String... inputs) {
+    StringBuilder out = new StringBuilder();
+    for (String input : inputs) {
+      if (number(input) == null) {
+        out.append(out.length() == 0 ? "" : "; ").append(input).append(": ")
+            .append(reasons.getOrDefault(input, "not computed"));
+      }
+    }
+    return out.toString();
   }
 
   private void put(String key, double value, String what) {
@@ -354,6 +444,7 @@ public final class Summarize {
       met = switch (op) {
         case "<=" -> value <= limit;
         case ">=" -> value >= limit;
+        case "<" -> value < limit;
         case "==" -> value.doubleValue() == limit.doubleValue();
         default -> throw new IllegalArgumentException(op);
       };
@@ -403,8 +494,8 @@ public final class Summarize {
     StringBuilder md = new StringBuilder();
     md.append("# Benchmark results\n\n");
     md.append("Written by `benchmarks/run` (do not edit by hand); the numbers are in [`summary.json`](summary.json)")
-        .append(" and JMH's own output in [`raw/`](raw/). **Database rows are pending phase 2**: their keys are")
-        .append(" `null` with the reason \"").append(PHASE_2).append("\".\n\n");
+        .append(" and JMH's own output in [`raw/`](raw/). A figure the run could not measure (a database it")
+        .append(" could not reach) is `null` with its reason, in the tables below as in the JSON.\n\n");
     md.append("## Machine and run\n\n| | |\n| --- | --- |\n");
     for (String k : List.of("date", "cpu", "nproc", "memory", "os", "jdk", "jmh", "commit", "load_start",
         "load_end", "profile", "duration_s")) {
@@ -412,6 +503,11 @@ public final class Summarize {
         md.append("| ").append(k).append(" | ").append(run.getProperty(k).replace("|", "\\|")).append(" |\n");
       }
     }
+    new TreeMap<>(run).forEach((k, v) -> {
+      if (String.valueOf(k).startsWith("database.") || String.valueOf(k).startsWith("unavailable.")) {
+        md.append("| ").append(k).append(" | ").append(String.valueOf(v).replace("|", "\\|")).append(" |\n");
+      }
+    });
     md.append("\nThe machine is shared with other engineers' builds; the load average is the one `uptime`")
         .append(" showed at the start and end of the run. Compare ratios of the same run, not absolute")
         .append(" nanoseconds across runs.\n\n");
@@ -454,7 +550,16 @@ public final class Summarize {
         .append(" lease (a volatile deadline compared on every hit); `always` rows use `FreshnessLease.always()`.\n")
         .append("- Store calls are counted by a wrapper around the store, per measurement iteration.\n")
         .append("- Allocation is JMH's `gc.alloc.rate.norm` (`-prof gc`); scaling is 2-thread over 1-thread")
-        .append(" throughput from the same run.\n");
+        .append(" throughput from the same run.\n")
+        .append("- Database rows (`DatabaseLookupBenchmark`, microseconds): 2,000 tokens in tables of the fork's own, one")
+        .append(" HikariCP pool; the bare lookup is SHA-256 plus the store's own `SELECT` by digest on a pooled")
+        .append(" connection, every column read; the miss is `validate` with a ticker moved past the hard expiry")
+        .append(" before each call, so every call goes to the store (checked: no hit, one store lookup per miss).\n")
+        .append("- Propagation (`Propagation`): two nodes, each with its own pool, store, service and validator with")
+        .append(" a change follower at the library's defaults; each round deactivates a token cached on node b")
+        .append(" through node a, at a random moment within a poll interval, and times b's first refusal from the")
+        .append(" moment the deactivation returned (b validates every 200 µs). A stale accept is an acceptance")
+        .append(" after the refusal bound.\n");
     return md.toString();
   }
 

@@ -1,7 +1,9 @@
 package io.accesstokens.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.accesstokens.jdbc.JdbcChangeFeed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -24,7 +26,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Proves every benchmark still runs, without measuring anything: each one once, in this JVM, one
- * short iteration, at 1,000 keys. The real runs are {@code benchmarks/run}'s.
+ * short iteration, at 1,000 keys, the database ones on H2. The real runs are {@code benchmarks/run}'s.
  */
 class BenchmarksSmokeTest {
 
@@ -38,6 +40,7 @@ class BenchmarksSmokeTest {
         .measurementIterations(1)
         .measurementTime(TimeValue.milliseconds(50))
         .param("keys", "1000")
+        .param("database", "h2")
         .shouldFailOnError(true)
         .verbosity(VerboseMode.SILENT)
         .resultFormat(ResultFormatType.JSON)
@@ -53,7 +56,10 @@ class BenchmarksSmokeTest {
         "io.accesstokens.benchmarks.FloorBenchmark.lookup",
         "io.accesstokens.benchmarks.ValidatorHitBenchmark.lookup",
         "io.accesstokens.benchmarks.RejectBenchmark.lookup",
-        "io.accesstokens.benchmarks.CreateBenchmark.create");
+        "io.accesstokens.benchmarks.CreateBenchmark.create",
+        "io.accesstokens.benchmarks.DatabaseLookupBenchmark.bareLookup",
+        "io.accesstokens.benchmarks.DatabaseLookupBenchmark.validateMiss",
+        "io.accesstokens.benchmarks.DatabaseLookupBenchmark.validateHit");
     assertThat(ran.stream().map(r -> r.getParams().getBenchmark()).collect(Collectors.toSet()))
         .isEqualTo(declared);
     for (RunResult r : ran) {
@@ -78,9 +84,30 @@ class BenchmarksSmokeTest {
     }
     assertThat(written.get("floor_1k_ns")).isInstanceOf(Double.class);
     assertThat(written.get("validate_hit_1k_ratio")).isInstanceOf(Double.class);
-    assertThat(reasons).containsEntry("miss_pg_overhead_ratio", Summarize.PHASE_2);
+    assertThat(written.get("miss_h2_overhead_ratio")).isInstanceOf(Double.class);
+    // Not measured here, so null with a reason, never left out.
+    assertThat(reasons.get("miss_pg_overhead_ratio")).contains("not run");
+    assertThat(reasons.get("propagation_pg_notify_p99_ms")).contains("no propagation*.json");
     assertThat(Json.parse(Json.write(written))).isInstanceOf(Map.class);
-    assertThat(summary.markdown()).contains("| Target |", "phase 2");
+    assertThat(summary.markdown()).contains("| Target |", "null (no propagation*.json");
+  }
+
+  @Test
+  void thePropagationMeasurement_runsOnH2_withinTheBound() {
+    Map<String, Object> result = Propagation.measure(BenchDatabase.H2, JdbcChangeFeed.Mode.POLLING, 2);
+
+    assertThat(result).doesNotContainKey("unavailable").containsEntry("stale_accepts", 0.0)
+        .containsEntry("never_refused", 0.0);
+    assertThat((Double) result.get("p99_ms")).isPositive().isLessThanOrEqualTo((Double) result.get("bound_ms"));
+  }
+
+  @Test
+  void aDatabaseWithoutItsUrl_isReportedUnavailable_withTheReason() {
+    assumeTrue(System.getenv(BenchDatabase.MARIADB_URL) == null, BenchDatabase.MARIADB_URL + " is set here");
+    Map<String, Object> result = Propagation.measure(BenchDatabase.MARIADB, JdbcChangeFeed.Mode.POLLING, 1);
+
+    assertThat(result).containsOnlyKeys("unavailable");
+    assertThat((String) result.get("unavailable")).contains(BenchDatabase.MARIADB_URL);
   }
 
   @Test
