@@ -366,9 +366,19 @@ public final class TokenValidator implements AutoCloseable {
     if (answer == Answer.NOT_FOUND) {
       Unknown unknown = new Unknown(presented, start + negativeExpireAfterNanos);
       unknowns.asMap().compute(id, (key, old) -> generations.current(id.bits()) == generation ? unknown : old);
+      if (generations.current(id.bits()) != generation) {
+        unknowns.asMap().remove(id, unknown); // as for answers below
+      }
     } else {
       answers.asMap().compute(id, (key, old) -> generations.current(id.bits()) == generation ? answer : old);
       unknowns.invalidate(id);
+      if (generations.current(id.bits()) != generation) {
+        // An invalidation came between the check above and the end of the install. One of a single
+        // id removes the entry after us (it waits for the key's lock); one of every id
+        // (invalidateAll) may have passed this key by while its entry was being created, so ours is
+        // removed here (only ours: another lookup's answer may have replaced it meanwhile).
+        answers.asMap().remove(id, answer);
+      }
     }
   }
 
