@@ -164,6 +164,20 @@ public abstract class AbstractChangeFollowerTest {
     assertThat(nodeB.refusalBound()).isEqualTo(BOUND);
   }
 
+  /** A rolling upgrade: a newer node logs a kind of change this version has no name for. */
+  @Test
+  void aChangeOfAKindThisVersionDoesNotKnow_evictsTheTokenAllTheSame() {
+    warmUp();
+    IssuedToken token = cachedOnB();
+    nodeA.deactivate(ACME, token.id(), ALICE);
+    feed.commitNext(token.id(), null); // how a store reads a type it does not know
+
+    follower.catchUp();
+
+    assertThat(accepts(token)).isFalse();
+    assertThat(follower.stats().failures()).isZero();
+  }
+
   @Test
   void aRemoteDeleteAndAReactivation_propagateToo() {
     warmUp();

@@ -33,12 +33,12 @@ public final class ScriptedChangeFeed implements ChangeFeed {
   }
 
   /** Makes the change with sequence {@code sequence} visible, as its transaction's commit does. */
-  public void commit(long sequence, TokenId id, TokenEventType type) {
+  public void commit(long sequence, TokenId id, @Nullable TokenEventType type) {
     committed.put(sequence, new ChangeRecord(sequence, id, type, 2, Instant.EPOCH));
   }
 
   /** Allocates and commits at once. */
-  public long commitNext(TokenId id, TokenEventType type) {
+  public long commitNext(TokenId id, @Nullable TokenEventType type) {
     long sequence = allocate();
     commit(sequence, id, type);
     return sequence;

@@ -13,6 +13,7 @@ import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenStatus;
+import io.accesstokens.jdbc.internal.TokenRows;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.LookupDigest;
@@ -107,6 +108,31 @@ abstract class AbstractJdbcChangeFeedTest {
             tuple(c.id(), TokenEventType.DELETED, c.version(), T0.plusSeconds(3)));
     assertThat(changes).extracting(ChangeRecord::sequence).isSorted().doesNotHaveDuplicates();
     assertThat(changes.get(0).sequence()).isPositive();
+  }
+
+  /** A rolling upgrade: a newer node logged a kind of change this version has no name for. */
+  @Test
+  void aChangeTypeThisVersionDoesNotKnow_isReadWithoutAType_notRefused() throws SQLException {
+    StoredToken a = inserted();
+    StoredToken b = inserted();
+    try (Connection c = db().dataSource().getConnection(); PreparedStatement insert = c.prepareStatement(
+        "INSERT INTO " + prefix + "changes (id_key, change_type, version, changed_at) VALUES (?, ?, ?, ?)")) {
+      insert.setLong(1, TokenRows.key(a.id()));
+      insert.setString(2, "TOKEN_RENAMED");
+      insert.setLong(3, 2);
+      insert.setLong(4, TokenRows.micros(T0));
+      insert.executeUpdate();
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+    StoredToken bOff = deactivate(b, T0.plusSeconds(1));
+
+    List<ChangeRecord> changes = polling().changesAfter(0, 100);
+
+    assertThat(changes).extracting(ChangeRecord::tokenId, ChangeRecord::type, ChangeRecord::version)
+        .as("the unknown row does not stop the ones after it")
+        .containsExactly(tuple(a.id(), null, 2L), tuple(b.id(), TokenEventType.STATUS_CHANGED, bOff.version()));
   }
 
   private static org.assertj.core.groups.Tuple tuple(Object... values) {

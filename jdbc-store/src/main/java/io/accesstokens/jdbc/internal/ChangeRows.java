@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** How a change maps to a row of {@code changes} and back. */
 public final class ChangeRows {
@@ -40,8 +41,22 @@ public final class ChangeRows {
     return new ChangeRecord(
         rs.getLong(1),
         TokenRows.id(rs.getLong(2)),
-        TokenEventType.valueOf(rs.getString(3)),
+        type(rs.getString(3)),
         rs.getLong(4),
         TokenRows.instant(rs.getLong(5)));
+  }
+
+  /**
+   * The change type named {@code name}, or {@code null} if this version does not know it: a newer
+   * node wrote it during a rolling upgrade. The row still names the token that changed, which is all
+   * a follower needs; refusing the row would stall the follower behind it until this node upgrades.
+   */
+  private static @Nullable TokenEventType type(String name) {
+    for (TokenEventType type : TokenEventType.values()) {
+      if (type.name().equals(name)) {
+        return type;
+      }
+    }
+    return null;
   }
 }
