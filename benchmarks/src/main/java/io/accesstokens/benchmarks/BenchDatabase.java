@@ -2,7 +2,6 @@ package io.accesstokens.benchmarks;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.accesstokens.jdbc.JdbcDialect;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.h2.jdbcx.JdbcDataSource;
+import org.jspecify.annotations.Nullable;
 import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -27,20 +27,18 @@ import org.postgresql.ds.PGSimpleDataSource;
  * when done ({@link #dropTables}), so benchmarks and forks never see each other's rows.
  */
 enum BenchDatabase {
-  H2("h2", JdbcDialect.H2),
-  POSTGRESQL("pg", JdbcDialect.POSTGRESQL),
-  MARIADB("mariadb", JdbcDialect.MARIADB);
+  H2("h2"),
+  POSTGRESQL("pg"),
+  MARIADB("mariadb");
 
   static final String POSTGRESQL_URL = "ACCESS_TOKENS_BENCH_POSTGRESQL_URL";
   static final String MARIADB_URL = "ACCESS_TOKENS_BENCH_MARIADB_URL";
 
   /** The name in summary keys ({@code propagation_pg_notify_p50_ms}). */
   final String shortName;
-  final JdbcDialect dialect;
 
-  BenchDatabase(String shortName, JdbcDialect dialect) {
+  BenchDatabase(String shortName) {
     this.shortName = shortName;
-    this.dialect = dialect;
   }
 
   /** By its parameter name ({@code h2}, {@code postgresql}, {@code mariadb}) or its short name ({@code pg}). */
@@ -54,7 +52,7 @@ enum BenchDatabase {
   }
 
   /** Why this database cannot be used in this run, or {@code null} if its URL is set. */
-  String unavailableReason() {
+  @Nullable String unavailableReason() {
     return switch (this) {
       case H2 -> null;
       case POSTGRESQL -> System.getenv(POSTGRESQL_URL) == null ? POSTGRESQL_URL + " is not set" : null;

@@ -31,6 +31,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -174,7 +175,7 @@ public class DatabaseLookupBenchmark {
   }
 
   /** The row's columns, read as a host would (typed), or {@code null} if no row has this value's digest. */
-  private Object[] bareLookup(String presented) throws SQLException {
+  private Object @Nullable [] bareLookup(String presented) throws SQLException {
     byte[] digest = sha256.digest(presented.getBytes(StandardCharsets.US_ASCII));
     try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(lookupSql)) {
       ps.setBytes(1, digest);
