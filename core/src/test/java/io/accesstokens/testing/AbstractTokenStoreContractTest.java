@@ -144,6 +144,20 @@ public abstract class AbstractTokenStoreContractTest {
     assertThat(store.find(ACME, first.id())).contains(first);
     assertThat(store.find(GLOBEX, first.id())).isEmpty();
     assertThat(store.findByDigest(clash.digest())).isEmpty();
+    assertThat(store.list(GLOBEX, TokenFilter.NONE, null, 10)).isEmpty();
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 10)).containsExactly(first);
+  }
+
+  @Test
+  void insert_withTakenId_atTheSameTime_isRefused_andTheListStillShowsTheStoredRow() {
+    StoredToken first = insert(row(ACME, PROD, T0));
+    StoredToken clash = row(first.id(), ACME, PROD, T0);
+
+    assertThatThrownBy(() -> insert(clash)).isInstanceOf(DuplicateTokenException.class);
+    assertThat(store.find(ACME, first.id())).contains(first);
+    assertThat(store.findByDigest(clash.digest())).isEmpty();
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 10)).containsExactly(first);
+    assertThat(store.scan(null, 10)).containsExactly(first);
   }
 
   @Test

@@ -76,18 +76,25 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
 
   @Override
   public void insert(StoredToken token, Change change) {
-    // The digest first: until the row is in byId, a lookup that finds the digest finds no row, which
-    // is the answer it would have had a moment earlier. Update claims a digest the same way.
+    // The row is published last, in byId: until then a lookup that finds the digest, or a list that
+    // finds the cursor, finds no row (the answer it would have had a moment earlier), and a delete of
+    // the id finds nothing to delete, so no index is ever left pointing at a deleted row. Update
+    // claims a new digest the same way.
     if (byDigest.putIfAbsent(token.digest(), token.id()) != null) {
       throw new DuplicateTokenException("a token with the same digest is already stored");
     }
-    if (byId.putIfAbsent(token.id(), token) != null) {
+    ConcurrentSkipListMap<PageCursor, TokenId> listed =
+        byOrganization.computeIfAbsent(token.organization(), o -> new ConcurrentSkipListMap<>(BY_CREATION));
+    PageCursor cursor = PageCursor.after(token.token());
+    if (listed.putIfAbsent(cursor, token.id()) != null) { // the same creation time and id: taken
       byDigest.remove(token.digest(), token.id());
       throw new DuplicateTokenException("a token with id " + token.id() + " is already stored");
     }
-    byOrganization
-        .computeIfAbsent(token.organization(), o -> new ConcurrentSkipListMap<>(BY_CREATION))
-        .put(PageCursor.after(token.token()), token.id());
+    if (byId.putIfAbsent(token.id(), token) != null) {
+      listed.remove(cursor, token.id()); // ours: the cursor was free a moment ago
+      byDigest.remove(token.digest(), token.id());
+      throw new DuplicateTokenException("a token with id " + token.id() + " is already stored");
+    }
   }
 
   @Override
