@@ -227,11 +227,13 @@ final class TcpProxy implements AutoCloseable {
           }
           byte[] marker = fromClient ? cutMarker.get() : null;
           if (marker != null && contains(buffer, n, marker) && cutMarker.compareAndSet(marker, null)) {
-            out.write(buffer, 0, n);
-            out.flush();
+            // The client is cut before the chunk goes on: a database that answers at once must not
+            // have its answer forwarded by the other pump before this one has cut.
             answerLost = true;
             cuts.incrementAndGet();
             closeQuietly(client); // the client never sees the answer
+            out.write(buffer, 0, n);
+            out.flush();
             upstream.setSoTimeout(30_000);
             to.shutdownOutput(); // the database reads the chunk, then an orderly end of stream
             handedOver = true; // the other pump drops the answer and closes when the database does
