@@ -17,7 +17,6 @@ import io.accesstokens.IssuedToken;
 import io.accesstokens.KeyRing;
 import io.accesstokens.Scope;
 import io.accesstokens.StoreUnavailableException;
-import io.accesstokens.TokenId;
 import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
@@ -98,27 +97,16 @@ abstract class AbstractBackendTerminatedTest {
       closeables.get(i).close();
     }
   }
+
   @AfterEach
   void reportFigures(TestInfo info) {
     Figures.report(this, info, "faults", faults);
   }
 
 
-  enum Write {
-    DEACTIVATE, EDIT, DELETE;
-
-    Object on(TokenService service, TokenId id) {
-      return switch (this) {
-        case DEACTIVATE -> service.deactivate(ACME, id, ALICE);
-        case EDIT -> service.editDescription(ACME, id, "after", ALICE);
-        case DELETE -> service.delete(ACME, id, ALICE);
-      };
-    }
-  }
-
   @ParameterizedTest
-  @EnumSource(Write.class)
-  void aWriteWhoseBackendIsTerminatedMidTransaction_failsAsUnavailable_writesNothing_andTheNextCallWorks(Write write)
+  @EnumSource(PageWrite.class)
+  void aWriteWhoseBackendIsTerminatedMidTransaction_failsAsUnavailable_writesNothing_andTheNextCallWorks(PageWrite write)
       throws Exception {
     IssuedToken token = service.create(ACME, PROD, "before", ALICE);
     assertValid(token);

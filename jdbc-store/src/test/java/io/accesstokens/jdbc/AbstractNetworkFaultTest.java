@@ -17,7 +17,6 @@ import io.accesstokens.IssuedToken;
 import io.accesstokens.KeyRing;
 import io.accesstokens.Scope;
 import io.accesstokens.StoreUnavailableException;
-import io.accesstokens.TokenId;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenService;
@@ -87,30 +86,17 @@ abstract class AbstractNetworkFaultTest {
       closeables.get(i).close();
     }
   }
+
   @AfterEach
   void reportFigures(TestInfo info) {
     Figures.report(this, info, "faults", faults);
   }
 
-
   // ---- a connection cut while a write waits inside the database -----------------------------------
 
-  /** The writes of the page that change an existing token. */
-  enum Write {
-    DEACTIVATE, EDIT, DELETE;
-
-    Object on(TokenService service, TokenId id) {
-      return switch (this) {
-        case DEACTIVATE -> service.deactivate(ACME, id, ALICE);
-        case EDIT -> service.editDescription(ACME, id, "after", ALICE);
-        case DELETE -> service.delete(ACME, id, ALICE);
-      };
-    }
-  }
-
   @ParameterizedTest
-  @EnumSource(Write.class)
-  void aWriteCutWhileItsStatementWaitsForALock_failsAsUnavailable_writesNothing_andTheNextCallWorks(Write write)
+  @EnumSource(PageWrite.class)
+  void aWriteCutWhileItsStatementWaitsForALock_failsAsUnavailable_writesNothing_andTheNextCallWorks(PageWrite write)
       throws Exception {
     IssuedToken token = service.create(ACME, PROD, "before", ALICE);
     assertValid(token);
@@ -142,8 +128,8 @@ abstract class AbstractNetworkFaultTest {
   // ---- the commit reached the database, its answer did not come back ------------------------------
 
   @ParameterizedTest
-  @EnumSource(Write.class)
-  void aWriteWhoseCommitArrivedButWhoseAnswerWasLost_isWhole_stopsValidationHere_andRetriesCleanly(Write write)
+  @EnumSource(PageWrite.class)
+  void aWriteWhoseCommitArrivedButWhoseAnswerWasLost_isWhole_stopsValidationHere_andRetriesCleanly(PageWrite write)
       throws Exception {
     IssuedToken token = service.create(ACME, PROD, "before", ALICE);
     assertValid(token);
