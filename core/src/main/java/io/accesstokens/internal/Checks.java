@@ -1,5 +1,6 @@
 package io.accesstokens.internal;
 
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -20,15 +21,7 @@ public final class Checks {
    * (identifiers are not secret) in a printable form.
    */
   public static String identifier(@Nullable String value, String field, Pattern pattern, String rule) {
-    notNull(value, field);
-    if (value.isBlank()) {
-      throw new IllegalArgumentException(field + " must not be blank");
-    }
-    if (!pattern.matcher(value).matches()) {
-      throw new IllegalArgumentException(
-          field + " must be " + rule + ", but was " + printable(value, 80));
-    }
-    return value;
+    return identifier(value, field, rule, pattern.asMatchPredicate());
   }
 
   /**
@@ -39,11 +32,15 @@ public final class Checks {
    * regular expression cost two matcher allocations and a backtracking walk per id).
    */
   public static String identifier(@Nullable String value, String field, String rule) {
+    return identifier(value, field, rule, Checks::isIdentifier);
+  }
+
+  private static String identifier(@Nullable String value, String field, String rule, Predicate<String> valid) {
     notNull(value, field);
     if (value.isBlank()) {
       throw new IllegalArgumentException(field + " must not be blank");
     }
-    if (!isIdentifier(value)) {
+    if (!valid.test(value)) {
       throw new IllegalArgumentException(
           field + " must be " + rule + ", but was " + printable(value, 80));
     }

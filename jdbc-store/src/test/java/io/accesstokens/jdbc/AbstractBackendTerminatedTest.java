@@ -103,7 +103,6 @@ abstract class AbstractBackendTerminatedTest {
     Figures.report(this, info, "faults", faults);
   }
 
-
   @ParameterizedTest
   @EnumSource(PageWrite.class)
   void aWriteWhoseBackendIsTerminatedMidTransaction_failsAsUnavailable_writesNothing_andTheNextCallWorks(PageWrite write)

@@ -8,10 +8,10 @@ import io.accesstokens.KeyRing;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.Entitlements;
+import io.accesstokens.testing.ReadmeSnippets;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
-import io.accesstokens.testing.ReadmeSnippets;
 import org.junit.jupiter.api.Test;
 
 /** The README's "Several nodes" wiring, run as written on H2; a second test keeps the two texts identical. */
