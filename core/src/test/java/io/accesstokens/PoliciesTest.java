@@ -67,6 +67,29 @@ class PoliciesTest {
     assertThat(policy.seal(value, id, ORG)).isNotEqualTo(policy.seal(value, id, ORG));
   }
 
+  /** Each thread keeps one cipher; nothing of a failed or finished use may carry over to the next. */
+  @Test
+  void afterAFailedOpen_theSameThreadSealsAndOpensAgain_underEveryKey() {
+    CopyPolicy first = CopyPolicy.sealed(KeyRing.of("s1", new byte[32]));
+    byte[] other = new byte[32];
+    other[0] = 1;
+    CopyPolicy second = CopyPolicy.sealed(KeyRing.of("s2", other));
+    SealedValue sealed = first.seal(value, id, ORG);
+    byte[] tampered = sealed.ciphertext();
+    tampered[20] ^= 1;
+
+    assertThatThrownBy(() -> first.open(new SealedValue("s1", tampered), id, ORG))
+        .isInstanceOf(CopyUnavailableException.class);
+    assertThatThrownBy(() -> second.open(new SealedValue("s2", first.seal(value, id, ORG).ciphertext()), id, ORG))
+        .isInstanceOf(CopyUnavailableException.class);
+
+    SealedValue again = first.seal(value, id, ORG);
+    assertThat(first.open(again, id, ORG)).isEqualTo(value);
+    assertThat(first.open(sealed, id, ORG)).isEqualTo(value);
+    assertThat(second.open(second.seal(value, id, ORG), id, ORG)).isEqualTo(value);
+    assertThat(first.open(again, id, ORG)).as("back to the first key").isEqualTo(value);
+  }
+
   @Test
   void aTamperedSealedValue_doesNotOpen() {
     CopyPolicy policy = CopyPolicy.ephemeral();
