@@ -71,6 +71,7 @@ class BrowserPageTest {
   final WebFixture web = new WebFixture(MemoryTokenStore::new)
       .access(access)
       .pageSize(3)
+      .scanAddresses() // the page never puts a value into an address
       .servlet("/login", access.loginServlet(WebFixture.MOUNT + "/"))
       .servlet("/frame.html", new HtmlServlet("<!DOCTYPE html><title>Framing</title>"
           + "<iframe id=\"frame\" src=\"" + WebFixture.MOUNT + "/\"></iframe>"))

@@ -26,19 +26,29 @@ import java.util.regex.Pattern;
  * The answers of create and copy carry a token value on purpose: their values are recorded in
  * {@link IssuedSecrets}. Every other answer (the page's files, lists, errors, redirects) is scanned for
  * anything secret-shaped ({@link SecretLeakGuard#leak}) and for any piece of a value issued in this JVM
- * ({@link IssuedSecrets#pieceIn}); what is found is kept for the test to fail on.
+ * ({@link IssuedSecrets#pieceIn}); what is found is kept for the test to fail on. Where a test says
+ * so (the browser tests, whose requests the page makes), every request's address is scanned too.
  */
 final class LeakScanningFilter implements Filter {
   private static final Pattern VALUE = Pattern.compile("atk_[0-9A-Za-z]{49}");
 
+  private final boolean scanAddresses;
   private final List<String> leaks = new CopyOnWriteArrayList<>();
   private final AtomicInteger scanned = new AtomicInteger();
   private final AtomicInteger valueAnswers = new AtomicInteger();
+
+  LeakScanningFilter(boolean scanAddresses) {
+    this.scanAddresses = scanAddresses;
+  }
 
   @Override
   public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws IOException, ServletException {
     HttpServletRequest request = (HttpServletRequest) req;
     HttpServletResponse response = (HttpServletResponse) resp;
+    if (scanAddresses) {
+      String query = request.getQueryString();
+      scan(request.getMethod() + " (its address)", request.getRequestURI() + (query == null ? "" : "?" + query));
+    }
     Tee tee = new Tee(response);
     chain.doFilter(request, tee);
     String body = tee.body.toString(StandardCharsets.UTF_8);

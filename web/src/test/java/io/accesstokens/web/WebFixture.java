@@ -52,6 +52,7 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
   private @Nullable CopyPolicy copyPolicy;
   private int pageSize = AccessTokensServlet.DEFAULT_PAGE_SIZE;
   private @Nullable PageAccess accessOverride;
+  private boolean scanAddresses;
   private final Map<String, HttpServlet> extraServlets = new LinkedHashMap<>();
 
   private final TestAccess testAccess = new TestAccess()
@@ -84,6 +85,12 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
   /** Serves the page with another access policy than {@link TestAccess}. */
   WebFixture access(PageAccess access) {
     this.accessOverride = access;
+    return this;
+  }
+
+  /** Scans every request's address for secrets too (for tests whose requests the page makes). */
+  WebFixture scanAddresses() {
+    this.scanAddresses = true;
     return this;
   }
 
@@ -123,7 +130,7 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
     connector.setPort(0);
     server.addConnector(connector);
     ServletContextHandler handler = new ServletContextHandler();
-    leakFilter = new LeakScanningFilter();
+    leakFilter = new LeakScanningFilter(scanAddresses);
     handler.addFilter(new FilterHolder(leakFilter), "/*", EnumSet.of(DispatcherType.REQUEST));
     handler.addServlet(new ServletHolder(page), MOUNT + "/*");
     extraServlets.forEach((path, servlet) -> handler.addServlet(new ServletHolder(servlet), path));

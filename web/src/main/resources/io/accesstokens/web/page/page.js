@@ -534,13 +534,14 @@
       event.preventDefault(); // Escape: the same as Cancel
       cancelDelete();
     });
+    // After a page turn the focus stays on the button, or moves to the other one if this one is now off.
     $('previous-page').addEventListener('click', async () => {
       await loadPage(Math.max(0, state.pageIndex - 1), false);
-      $('previous-page').disabled ? $('next-page').focus() : $('previous-page').focus();
+      $($('previous-page').disabled ? 'next-page' : 'previous-page').focus();
     });
     $('next-page').addEventListener('click', async () => {
       await loadPage(state.pageIndex + 1, false);
-      $('next-page').disabled ? $('previous-page').focus() : $('next-page').focus();
+      $($('next-page').disabled ? 'previous-page' : 'next-page').focus();
     });
     for (const filter of [$('filter-environment'), $('filter-status')]) {
       filter.addEventListener('change', () => {
