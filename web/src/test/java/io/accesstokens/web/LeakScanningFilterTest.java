@@ -19,7 +19,6 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
 /** The scan that every test server runs finds what it must: a test of the tests. */
@@ -47,17 +46,12 @@ class LeakScanningFilterTest {
     IssuedSecrets.record(value);
 
     LeakScanningFilter filter = new LeakScanningFilter(true);
-    Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(new Echo()), "/*");
-    server.setHandler(context);
-    server.start();
+    Server server = LoopbackJetty.start(context);
     try {
-      ApiClient client = new ApiClient(URI.create("http://localhost:" + connector.getLocalPort() + "/"), null);
+      ApiClient client = new ApiClient(URI.create("http://localhost:" + LoopbackJetty.port(server) + "/"), null);
       client.send(client.request("list").header("say", "a quiet answer").GET());
       client.send(client.request("list").header("say", "a piece: " + secret.substring(3, 12)).GET());
       client.send(client.request("orgs/acme/tokens?after=" + secret.substring(10, 20)).header("say", "-").GET());

@@ -19,7 +19,6 @@ import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -41,18 +40,13 @@ class MountingTest {
       "/console, /tokens/*, /console/tokens/",
       "/console, /, /console/"})
   void thePageAndItsApi_workWhereverTheHostMountsThem(String contextPath, String mapping, String page) throws Exception {
-    Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
     context.addServlet(new ServletHolder(AccessTokensServlet.builder(service, environments,
         new TestAccess().administrator("alice", "acme")).build()), mapping);
-    server.setHandler(context);
-    server.start();
+    Server server = LoopbackJetty.start(context);
     try {
-      URI base = URI.create("http://localhost:" + connector.getLocalPort() + page);
+      URI base = URI.create("http://localhost:" + LoopbackJetty.port(server) + page);
       ApiClient api = new ApiClient(base, "alice");
 
       Answer html = api.get("");
@@ -83,17 +77,12 @@ class MountingTest {
     EnvironmentDirectory rule = (organization, environment) -> environment.equals(EnvironmentId.of("production"));
     TokenService ruled = TokenService.builder(new MemoryTokenStore())
         .entitlements(Entitlements.all()).environments(rule).copyPolicy(CopyPolicy.ephemeral()).build();
-    Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.addServlet(new ServletHolder(AccessTokensServlet.builder(ruled, rule,
         new TestAccess().administrator("alice", "acme")).build()), "/*");
-    server.setHandler(context);
-    server.start();
+    Server server = LoopbackJetty.start(context);
     try {
-      ApiClient api = new ApiClient(URI.create("http://localhost:" + connector.getLocalPort() + "/"), "alice");
+      ApiClient api = new ApiClient(URI.create("http://localhost:" + LoopbackJetty.port(server) + "/"), "alice");
 
       assertThat(api.get("api/context").json()).containsEntry("environments", List.of());
       assertThat(api.post("api/organizations/acme/tokens", "{\"environment\": \"production\"}").status()).isEqualTo(201);

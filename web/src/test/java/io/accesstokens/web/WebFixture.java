@@ -22,7 +22,6 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -124,18 +123,12 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
     validator = TokenValidator.builder(service).build();
     AccessTokensServlet page = AccessTokensServlet.builder(service, environments, access()).pageSize(pageSize).build();
 
-    server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
     ServletContextHandler handler = new ServletContextHandler();
     leakFilter = new LeakScanningFilter(scanAddresses);
     handler.addFilter(new FilterHolder(leakFilter), "/*", EnumSet.of(DispatcherType.REQUEST));
     handler.addServlet(new ServletHolder(page), MOUNT + "/*");
     extraServlets.forEach((path, servlet) -> handler.addServlet(new ServletHolder(servlet), path));
-    server.setHandler(handler);
-    server.start();
+    server = LoopbackJetty.start(handler);
   }
 
   void stop() throws Exception {
@@ -171,7 +164,7 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
   }
 
   int port() {
-    return ((ServerConnector) server().getConnectors()[0]).getLocalPort();
+    return LoopbackJetty.port(server());
   }
 
   Server server() {
