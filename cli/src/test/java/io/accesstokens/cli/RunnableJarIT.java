@@ -2,6 +2,8 @@ package io.accesstokens.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.accesstokens.testing.IssuedSecrets;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -119,6 +121,40 @@ class RunnableJarIT {
         + dir.resolve("home/tokens") + ": another process has it open, and an embedded H2 database admits"
         + " one at a time (is another access-tokens command still running?)\n");
     assertThat(shell.waitFor(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aValuePastedIntoTheWrongPlace_isRefused_andNeverEchoed() throws Exception {
+    String id = setUpOneToken();
+    String value = java("--home", home(), "--org", "acme", "copy", id).out.strip();
+    IssuedSecrets.record(value);
+
+    for (List<String> place : List.of(
+        List.of("validate", "--env", "production", value),
+        List.of("create", "--env", "production", value),
+        List.of("list", value),
+        List.of("list", "--after", value),
+        List.of("--org", value, "list"),
+        List.of("lst", value),
+        List.of("--actor", value, "create", "--env", "production"),
+        List.of("create", "--env", "production", "--description", value))) {
+      List<String> args = new ArrayList<>(List.of("--home", home()));
+      if (!place.contains("--org")) {
+        args.addAll(List.of("--org", "acme"));
+      }
+      args.addAll(place);
+      Run run = java(args.toArray(String[]::new));
+
+      String shown = Cli.describe(place.toArray(String[]::new));
+      String everything = run.out + run.err + Files.readString(dir.resolve("home/audit.log"));
+      assertThat(IssuedSecrets.pieceIn(everything)).as("%s: a piece of the value", shown).isNull();
+      // The shape scan takes a path of 43 characters for a Base64 digest: the test's own paths are left out.
+      assertThat(SecretLeakGuard.leak((run.out + run.err).replace(dir.toString(), "DIR")))
+          .as("%s: secret-shaped output", shown).isNull();
+      assertThat(run.exit).as("%s: exit code", shown).isEqualTo(2);
+      assertThat(run.err.lines()).as("%s: one line", shown).hasSize(1);
+      assertThat(run.err).as("%s: named by kind and length", shown).contains("a token value (53 characters)");
+    }
   }
 
   @Test
