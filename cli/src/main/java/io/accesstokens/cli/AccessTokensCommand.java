@@ -4,6 +4,7 @@ import io.accesstokens.Actor;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.TokenService;
+import io.accesstokens.internal.Redaction;
 import io.accesstokens.jdbc.JdbcTokenStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +79,7 @@ final class AccessTokensCommand implements Runnable {
       description = "The organization to act in. Required by the token commands. Default: ACCESS_TOKENS_ORG.")
   @Nullable OrganizationId organization;
 
-  @Option(names = "--actor", paramLabel = "NAME", scope = ScopeType.INHERIT,
+  @Option(names = "--actor", paramLabel = "NAME", scope = ScopeType.INHERIT, converter = Console.Text.class,
       description = "Who acts, in audit.log. Default: ACCESS_TOKENS_ACTOR, else your login name.")
   @Nullable String actor;
 
@@ -87,12 +88,12 @@ final class AccessTokensCommand implements Runnable {
           + " Default: ACCESS_TOKENS_HOME, else ~/.access-tokens.")
   @Nullable Path home;
 
-  @Option(names = "--jdbc-url", paramLabel = "URL", scope = ScopeType.INHERIT,
+  @Option(names = "--jdbc-url", paramLabel = "URL", scope = ScopeType.INHERIT, converter = Console.JdbcUrl.class,
       description = "Keep tokens in this database instead (jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,"
           + " jdbc:h2:). Default: ACCESS_TOKENS_JDBC_URL, else the embedded database in the home.")
   @Nullable String jdbcUrl;
 
-  @Option(names = "--table-prefix", paramLabel = "PREFIX", scope = ScopeType.INHERIT,
+  @Option(names = "--table-prefix", paramLabel = "PREFIX", scope = ScopeType.INHERIT, converter = Console.Text.class,
       description = "Prefix of the token tables, to share a host application's. Default: "
           + JdbcTokenStore.DEFAULT_TABLE_PREFIX + ".")
   String tablePrefix = JdbcTokenStore.DEFAULT_TABLE_PREFIX;
@@ -102,7 +103,7 @@ final class AccessTokensCommand implements Runnable {
           + " ACCESS_TOKENS_KEY_FILE, else copy.key in the home, made by the first create.")
   @Nullable Path keyFile;
 
-  @Option(names = "--key-id", paramLabel = "ID", scope = ScopeType.INHERIT,
+  @Option(names = "--key-id", paramLabel = "ID", scope = ScopeType.INHERIT, converter = Console.Text.class,
       description = "Key id stored beside sealed values, to share a host application's key."
           + " Default: a fingerprint of the key.")
   @Nullable String keyId;
@@ -187,6 +188,12 @@ final class AccessTokensCommand implements Runnable {
     }
     if (name.isBlank()) {
       throw new ConsoleException(ExitCode.USAGE, "cannot tell who you are; give --actor NAME");
+    }
+    if (Redaction.isTokenShaped(name)) {
+      String source = actor != null ? "--actor" : terminal.env("ACCESS_TOKENS_ACTOR") != null
+          ? "ACCESS_TOKENS_ACTOR" : "your login name";
+      throw new ConsoleException(ExitCode.USAGE, source + ": " + Redaction.describe(name)
+          + " is refused as the actor: a token value never goes into audit.log or the database");
     }
     try {
       return Actor.of(name);

@@ -3,6 +3,7 @@ package io.accesstokens.cli;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
+import io.accesstokens.internal.Redaction;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
 import java.io.IOException;
@@ -222,8 +223,10 @@ final class ConsoleConfig {
     return all;
   }
 
+  /** The bad line, named by its key; a token-shaped key (a value pasted into the file) by kind and length. */
   private static ConsoleException bad(Path file, String key, String why) {
+    String shown = Redaction.isTokenShaped(key) ? "a key of " + Redaction.describe(key) : key;
     return new ConsoleException(ExitCode.CONFIGURATION,
-        "the configuration " + file + " is invalid: " + key + " " + why);
+        "the configuration " + file + " is invalid: " + shown + " " + why);
   }
 }

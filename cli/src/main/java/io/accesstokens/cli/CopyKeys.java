@@ -2,6 +2,7 @@ package io.accesstokens.cli;
 
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.KeyRing;
+import io.accesstokens.internal.Redaction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -68,8 +69,13 @@ final class CopyKeys {
           "both " + KEY_VARIABLE + " and --key-file name a copy key; give only one");
     }
     Path file = keyFile;
-    if (file == null && terminal.env(KEY_FILE_VARIABLE) != null) {
-      file = Path.of(terminal.env(KEY_FILE_VARIABLE));
+    String fileVariable = terminal.env(KEY_FILE_VARIABLE);
+    if (file == null && fileVariable != null) {
+      if (Redaction.isTokenShaped(fileVariable)) {
+        throw new ConsoleException(ExitCode.USAGE, KEY_FILE_VARIABLE + ": " + Redaction.describe(fileVariable)
+            + " is refused as a path: " + Console.NEVER_AN_ARGUMENT);
+      }
+      file = Path.of(fileVariable);
     }
     byte[] key;
     if (variable != null) {

@@ -24,7 +24,7 @@ final class CreateCommand extends PageCommand {
       description = "The environment, one of the organization's (see env list).")
   EnvironmentId environment;
 
-  @Option(names = "--description", paramLabel = "TEXT",
+  @Option(names = "--description", paramLabel = "TEXT", converter = Console.Text.class,
       description = "Optional: at most 256 characters, no control characters.")
   @Nullable String description;
 

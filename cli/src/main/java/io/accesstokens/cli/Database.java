@@ -1,5 +1,6 @@
 package io.accesstokens.cli;
 
+import io.accesstokens.internal.Redaction;
 import io.accesstokens.jdbc.JdbcTokenStore;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -111,10 +112,14 @@ final class Database implements AutoCloseable {
     }
   }
 
-  /** The URL without a password in it (a {@code password=} parameter or {@code user:password@}). */
+  /**
+   * The URL without a password in it (a {@code password=} parameter or {@code user:password@}); by
+   * kind and length only if what remains is token-shaped (a value pasted for the URL).
+   */
   static String redact(String url) {
     String noParameter = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
-    return USER_INFO.matcher(noParameter).replaceAll("//$1:***@");
+    String shown = USER_INFO.matcher(noParameter).replaceAll("//$1:***@");
+    return Redaction.isTokenShaped(shown) ? Redaction.describe(shown) : shown;
   }
 
   /** The driver's reason on one line: for a failure to connect it says why, and no value was sent. */
