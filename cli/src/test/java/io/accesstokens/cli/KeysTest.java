@@ -72,7 +72,7 @@ class KeysTest {
 
   @Test
   void theSameKey_fromTheVariableOrAKeyFile_opensTheSameValues() throws IOException {
-    Path keyFile = Files.writeString(dir.resolve("key.b64"), KEY_A + "\n");
+    Path keyFile = keyFile("key.b64", KEY_A + "\n");
     cli.env("ACCESS_TOKENS_KEY", KEY_A);
     String value = cli.create("acme", "production", null);
     cli.env("ACCESS_TOKENS_KEY", null);
@@ -115,7 +115,7 @@ class KeysTest {
   void aBadKey_exits8_withoutQuotingIt() throws IOException {
     String notBase64 = "this is not base64 but it is secret!";
     String tooShort = Base64.getEncoder().encodeToString(bytes(16, 3));
-    Path shortFile = Files.writeString(dir.resolve("short.key"), tooShort, StandardCharsets.US_ASCII);
+    Path shortFile = keyFile("short.key", tooShort);
 
     Result garbage = cli.env("ACCESS_TOKENS_KEY", notBase64).run("create", "--env", "production");
     Result shortKey = cli.env("ACCESS_TOKENS_KEY", null).run("--key-file", shortFile.toString(), "create", "--env", "production");
@@ -133,21 +133,21 @@ class KeysTest {
   }
 
   @Test
-  void aKeyFileOthersCanRead_isUsed_withAWarning() throws IOException {
+  void aKeyFileOthersCanRead_isRefused() throws IOException {
     Path keyFile = Files.writeString(dir.resolve("key.b64"), KEY_A);
     assumeThat(keyFile.getFileSystem().supportedFileAttributeViews()).contains("posix");
     Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
 
     Result created = cli.run("--key-file", keyFile.toString(), "create", "--env", "production");
 
-    assertThat(created.exitCode()).isZero();
-    assertThat(created.errLines().get(0)).isEqualTo("warning: the key file " + keyFile
+    assertThat(created.exitCode()).isEqualTo(8);
+    assertThat(created.errLines()).containsExactly("access-tokens create: the key file " + keyFile
         + " can be read by other users; restrict it with: chmod 600 " + keyFile);
   }
 
   @Test
   void aKeyBothInTheVariableAndByOption_isAUsageError() throws IOException {
-    Path keyFile = Files.writeString(dir.resolve("key.b64"), KEY_B);
+    Path keyFile = keyFile("key.b64", KEY_B);
 
     Result result = cli.env("ACCESS_TOKENS_KEY", KEY_A).run("--key-file", keyFile.toString(), "create", "--env", "production");
 
@@ -180,6 +180,15 @@ class KeysTest {
     assertThat(copy.err()).contains("not in this service's key ring [seal-1]");
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.errLines()).singleElement().asString().startsWith("access-tokens copy: --key-id: key id must be");
+  }
+
+  /** A key file as one must be kept: readable and writable by its owner only. */
+  private Path keyFile(String name, String text) throws IOException {
+    Path file = Files.writeString(dir.resolve(name), text, StandardCharsets.US_ASCII);
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+    return file;
   }
 
   private static byte[] bytes(int length, int seed) {

@@ -1,6 +1,7 @@
 package io.accesstokens.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.accesstokens.testing.IssuedSecrets;
 import io.accesstokens.testing.SecretLeakGuard;
@@ -9,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -158,6 +160,19 @@ class RunnableJarIT {
   }
 
   @Test
+  void underAnOpenUmask_everyFileIsItsOwnersOnly() throws Exception {
+    assumeThat(dir.getFileSystem().supportedFileAttributeViews()).contains("posix");
+    assumeThat(Path.of("/bin/sh")).as("a shell to set the umask").exists();
+    umask = "000";
+    String id = setUpOneToken();
+    java("--home", home(), "--org", "acme", "copy", id);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("home")))).isEqualTo("rwx------");
+    assertThat(FilesTest.modes(dir.resolve("home"))).containsKeys("console.properties", "tokens.mv.db", "copy.key", "audit.log")
+        .allSatisfy((name, mode) -> assertThat(mode).as(name).isEqualTo("rw-------"));
+  }
+
+  @Test
   void version() throws Exception {
     Run version = java("--version");
 
@@ -189,10 +204,17 @@ class RunnableJarIT {
     return new Run(process.exitValue(), out.join(), err.join());
   }
 
+  /** The umask the next processes start with (through /bin/sh), or {@code null} for this JVM's. */
+  private String umask;
+
   /** {@code java ARGS} with an empty environment, a UTF-8 locale and a temporary user home. */
   private Process start(List<String> args) throws IOException {
     Files.createDirectories(dir.resolve("user"));
-    List<String> command = new ArrayList<>(List.of(
+    List<String> command = new ArrayList<>();
+    if (umask != null) {
+      command.addAll(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\""));
+    }
+    command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Duser.home=" + dir.resolve("user")));
     command.addAll(args);
