@@ -9,9 +9,7 @@ import io.accesstokens.jdbc.JdbcTokenStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Properties;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -134,19 +132,17 @@ final class AccessTokensCommand implements Runnable {
     return Path.of(terminal.userHome(), HOME_DIRECTORY);
   }
 
-  /** The console's directory, created (readable by its owner only) if it does not exist. */
+  /**
+   * The console's directory, created (its owner's only) if it does not exist.
+   *
+   * @throws ConsoleException ({@link ExitCode#CONFIGURATION}) if it cannot be created, or other users
+   *     can write it
+   */
   Path createdHome() {
     Path dir = home();
-    if (Files.isDirectory(dir)) {
-      return dir;
-    }
     try {
-      if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } else {
-        Files.createDirectories(dir);
-      }
-      return dir;
+      PrivateFiles.createDirectory(dir);
+      return checkedHome();
     } catch (FileAlreadyExistsException e) {
       throw new ConsoleException(ExitCode.CONFIGURATION, "the console's home " + dir + " is not a directory", e);
     } catch (IOException e) {
@@ -155,11 +151,22 @@ final class AccessTokensCommand implements Runnable {
     }
   }
 
+  /**
+   * The console's directory, refused if other users can write it: they could replace its configuration,
+   * its database or its key file. A missing home passes (it is created, private, when first needed).
+   */
+  Path checkedHome() {
+    Path dir = home();
+    PrivateFiles.refuseIfOthersCan(dir, "the console's home", false, "700");
+    return dir;
+  }
+
   Path configFile() {
     return home().resolve(ConsoleConfig.FILE_NAME);
   }
 
   ConsoleConfig config() {
+    checkedHome();
     return ConsoleConfig.load(configFile());
   }
 
@@ -214,11 +221,9 @@ final class AccessTokensCommand implements Runnable {
     OrganizationId org = organization(caller, config);
     Actor who = actor();
     beforeOpening.accept(config, org);
-    String url = jdbcUrl;
-    if (url == null) {
-      url = Database.embeddedUrl(createdHome());
-    }
-    Database database = Database.open(url, tablePrefix, terminal);
+    Database database = jdbcUrl == null
+        ? Database.openEmbedded(createdHome(), tablePrefix, terminal)
+        : Database.open(jdbcUrl, tablePrefix, terminal);
     try {
       Path defaultKeys = keyUse == CopyKeys.Use.NONE ? home().resolve(CopyKeys.DEFAULT_FILE_NAME)
           : createdHome().resolve(CopyKeys.DEFAULT_FILE_NAME);

@@ -9,16 +9,12 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -82,10 +78,10 @@ final class CopyKeys {
       key = decode(variable, "the variable " + KEY_VARIABLE);
     } else if (file != null) {
       Path named = file;
-      key = read(named, terminal).orElseThrow(() -> new ConsoleException(ExitCode.CONFIGURATION,
+      key = read(named).orElseThrow(() -> new ConsoleException(ExitCode.CONFIGURATION,
           "the key file " + named + " does not exist"));
     } else {
-      key = read(defaultFile, terminal).orElse(null);
+      key = read(defaultFile).orElse(null);
       if (key == null && use == Use.CREATE) {
         key = generate(defaultFile, terminal);
       }
@@ -120,7 +116,14 @@ final class CopyKeys {
     }
   }
 
-  private static java.util.Optional<byte[]> read(Path file, Terminal terminal) {
+  /**
+   * The key in {@code file}, or empty if there is no such file.
+   *
+   * @throws ConsoleException if the file is unreadable, invalid, or other users can read or write it:
+   *     a key others can read may be in their hands, one they can write may be theirs
+   */
+  private static java.util.Optional<byte[]> read(Path file) {
+    PrivateFiles.refuseIfOthersCan(file, "the key file", true, "600");
     String text;
     try {
       if (Files.size(file) > MAX_KEY_TEXT) {
@@ -134,7 +137,6 @@ final class CopyKeys {
       throw new ConsoleException(ExitCode.CONFIGURATION,
           "cannot read the key file " + file + " (" + e.getClass().getSimpleName() + ")", e);
     }
-    warnIfOthersCanRead(file, terminal);
     return java.util.Optional.of(decode(text, "the key file " + file));
   }
 
@@ -169,7 +171,8 @@ final class CopyKeys {
     Path temporary = null;
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".copy-key-", ".tmp", ownerOnly(file));
+      temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".copy-key-", ".tmp", PrivateFiles.ownerOnly(file));
+      PrivateFiles.tighten(temporary);
       Files.write(temporary, text);
       // No REPLACE_EXISTING: if another console made the key meanwhile, theirs is kept and used.
       Files.move(temporary, file);
@@ -179,7 +182,7 @@ final class CopyKeys {
       return key;
     } catch (FileAlreadyExistsException e) {
       Arrays.fill(key, (byte) 0);
-      return read(file, terminal).orElseThrow(() -> new ConsoleException(ExitCode.CONFIGURATION,
+      return read(file).orElseThrow(() -> new ConsoleException(ExitCode.CONFIGURATION,
           "the key file " + file + " vanished while it was being created"));
     } catch (IOException e) {
       throw new ConsoleException(ExitCode.CONFIGURATION,
@@ -193,32 +196,6 @@ final class CopyKeys {
           // the temporary file is in the console's private home; nothing more to do
         }
       }
-    }
-  }
-
-  private static FileAttribute<?>[] ownerOnly(Path file) {
-    if (isPosix(file)) {
-      return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
-    }
-    return new FileAttribute<?>[0];
-  }
-
-  private static boolean isPosix(Path file) {
-    return file.getFileSystem().supportedFileAttributeViews().contains("posix");
-  }
-
-  private static void warnIfOthersCanRead(Path file, Terminal terminal) {
-    if (!isPosix(file)) {
-      return;
-    }
-    try {
-      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-      if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-        terminal.err().println("warning: the key file " + file + " can be read by other users;"
-            + " restrict it with: chmod 600 " + file);
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      // cannot tell; the read itself succeeded
     }
   }
 }

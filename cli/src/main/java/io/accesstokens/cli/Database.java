@@ -2,7 +2,12 @@ package io.accesstokens.cli;
 
 import io.accesstokens.internal.Redaction;
 import io.accesstokens.jdbc.JdbcTokenStore;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -27,22 +32,59 @@ final class Database implements AutoCloseable {
   private static final int H2_DATABASE_IN_USE = 90020;
   private static final Pattern USER_INFO = Pattern.compile("//([^/@:]*):[^/@]*@");
 
+  /** The embedded database's name in the home: H2 keeps it in {@code tokens.mv.db}. */
+  static final String EMBEDDED_NAME = "tokens";
+  private static final String EMBEDDED_FILE = EMBEDDED_NAME + ".mv.db";
+
   private final JdbcTokenStore store;
   private final @Nullable Connection keeper;
+  private final @Nullable Path embeddedHome;
 
-  private Database(JdbcTokenStore store, @Nullable Connection keeper) {
+  private Database(JdbcTokenStore store, @Nullable Connection keeper, @Nullable Path embeddedHome) {
     this.store = store;
     this.keeper = keeper;
+    this.embeddedHome = embeddedHome;
   }
 
   /** The embedded database in the console's home: an H2 file {@code tokens.mv.db}. */
-  static String embeddedUrl(java.nio.file.Path home) {
-    String path = home.resolve("tokens").toAbsolutePath().toString();
+  static String embeddedUrl(Path home) {
+    String path = home.resolve(EMBEDDED_NAME).toAbsolutePath().toString();
     if (path.indexOf(';') >= 0) {
       throw new ConsoleException(ExitCode.USAGE,
           "the console's home " + home + " has a ';' in its path, which H2 reads as a setting; use --home");
     }
     return "jdbc:h2:file:" + path;
+  }
+
+  /**
+   * Opens the embedded database in {@code home}, creating it on first use, with every file of it its
+   * owner's only: H2 creates its files with the process's umask, so the database file is created
+   * (empty, {@code 0600}) before H2 opens it, which H2 takes for a new database; H2's trace file, which
+   * would record the driver's error messages, is off; and whatever H2 made is set {@code 0600} once it
+   * has opened and again when it closes.
+   *
+   * @throws ConsoleException as {@link #open}, and if the database file cannot be created
+   */
+  static Database openEmbedded(Path home, String tablePrefix, Terminal terminal) {
+    String url = embeddedUrl(home);
+    try {
+      PrivateFiles.createNew(home.resolve(EMBEDDED_FILE), new byte[0]);
+    } catch (FileAlreadyExistsException e) {
+      // an existing database (or whatever is there, which H2 reports when it opens it)
+    } catch (IOException e) {
+      throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
+          "cannot create the database " + home.resolve(EMBEDDED_FILE) + ": " + e.getMessage(), e);
+    }
+    Properties settings = new Properties();
+    settings.setProperty("TRACE_LEVEL_FILE", "0");
+    Database database = open(url, settings, tablePrefix, terminal, home);
+    try {
+      database.tightenEmbeddedFiles();
+      return database;
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
   }
 
   /**
@@ -53,6 +95,11 @@ final class Database implements AutoCloseable {
    * @throws io.accesstokens.StoreUnavailableException if the migration fails
    */
   static Database open(String url, String tablePrefix, Terminal terminal) {
+    return open(url, new Properties(), tablePrefix, terminal, null);
+  }
+
+  private static Database open(
+      String url, Properties settings, String tablePrefix, Terminal terminal, @Nullable Path embeddedHome) {
     if (!url.startsWith("jdbc:")) {
       throw new ConsoleException(ExitCode.USAGE, "--jdbc-url must be a JDBC URL (jdbc:postgresql://...,"
           + " jdbc:mariadb://..., jdbc:mysql://..., jdbc:h2:...), but was " + redact(url));
@@ -63,7 +110,8 @@ final class Database implements AutoCloseable {
       throw new ConsoleException(ExitCode.USAGE, "no JDBC driver takes " + redact(url)
           + " (the console has the H2, PostgreSQL and MariaDB/MySQL drivers)", e);
     }
-    UrlDataSource dataSource = new UrlDataSource(url, terminal.env(USER_VARIABLE), terminal.env(PASSWORD_VARIABLE));
+    UrlDataSource dataSource =
+        new UrlDataSource(url, settings, terminal.env(USER_VARIABLE), terminal.env(PASSWORD_VARIABLE));
     Connection first;
     try {
       first = dataSource.getConnection();
@@ -83,7 +131,7 @@ final class Database implements AutoCloseable {
       }
       JdbcTokenStore store = JdbcTokenStore.builder(dataSource).tablePrefix(tablePrefix).build();
       store.migrate();
-      return new Database(store, keep ? first : null);
+      return new Database(store, keep ? first : null, embeddedHome);
     } catch (SQLException e) {
       closeQuietly(first);
       throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
@@ -109,6 +157,28 @@ final class Database implements AutoCloseable {
   public void close() {
     if (keeper != null) {
       closeQuietly(keeper);
+    }
+    if (embeddedHome != null) {
+      try {
+        tightenEmbeddedFiles();
+      } catch (ConsoleException e) {
+        // the command is done; the files were private when it opened them, and the home is its owner's
+      }
+    }
+  }
+
+  /** Every file H2 keeps for the embedded database ({@code tokens.*}), its owner's only. */
+  private void tightenEmbeddedFiles() {
+    if (embeddedHome == null || !PrivateFiles.isPosix(embeddedHome)) {
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(embeddedHome, EMBEDDED_NAME + ".*")) {
+      for (Path file : files) {
+        PrivateFiles.tighten(file);
+      }
+    } catch (IOException e) {
+      throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
+          "cannot make the database files in " + embeddedHome + " private: " + e.getMessage(), e);
     }
   }
 
@@ -143,8 +213,9 @@ final class Database implements AutoCloseable {
     private final String url;
     private final Properties properties = new Properties();
 
-    UrlDataSource(String url, @Nullable String user, @Nullable String password) {
+    UrlDataSource(String url, Properties settings, @Nullable String user, @Nullable String password) {
       this.url = url;
+      properties.putAll(settings);
       if (user != null) {
         properties.setProperty("user", user);
       }

@@ -190,24 +190,36 @@ class FilesTest {
   }
 
   @Test
-  void symbolicLinksAtTheConfigurationsTemporaryAndLockFiles_areNotWrittenThrough() throws IOException {
+  void aSymbolicLinkAtTheConfigurationsTemporaryFile_isNotWrittenThrough() throws IOException {
     Cli cli = new Cli(dir);
     useEveryFile(cli);
     Path victim = Files.writeString(dir.resolve("victim.txt"), "not the console's\n");
-    Path lockTarget = dir.resolve("lock-through-the-link");
-    Path temporary = cli.home().resolve("console.properties.tmp");
-    Path lock = cli.home().resolve("console.properties.lock");
-    Files.createSymbolicLink(temporary, victim);
-    Files.delete(lock);
-    Files.createSymbolicLink(lock, lockTarget);
+    Files.createSymbolicLink(cli.home().resolve("console.properties.tmp"), victim);
 
     Result added = cli.run("org", "add", "globex");
 
     assertThat(Files.readString(victim)).isEqualTo("not the console's\n");
-    assertThat(lockTarget).doesNotExist();
     assertThat(added.exitCode()).as(added.toString()).isZero();
     assertThat(Files.readString(cli.home().resolve("console.properties"))).contains("org.globex.edi=true");
     assertThat(Files.isSymbolicLink(cli.home().resolve("console.properties"))).isFalse();
+  }
+
+  @Test
+  void aSymbolicLinkAtTheConfigurationsLockFile_isNotWrittenThrough_andSaysSo() throws IOException {
+    Cli cli = new Cli(dir);
+    useEveryFile(cli);
+    Path lock = cli.home().resolve("console.properties.lock");
+    Path target = dir.resolve("created-through-the-link");
+    Files.delete(lock);
+    Files.createSymbolicLink(lock, target);
+
+    Result added = cli.run("org", "add", "globex");
+
+    assertThat(target).doesNotExist();
+    assertThat(added.exitCode()).isEqualTo(8);
+    assertThat(added.errLines()).containsExactly("access-tokens org add: cannot write the configuration "
+        + cli.home().resolve("console.properties") + ": " + lock
+        + ": is a symbolic link, which the console does not write through; remove it");
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
