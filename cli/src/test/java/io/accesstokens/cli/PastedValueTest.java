@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -107,6 +108,24 @@ class PastedValueTest {
     assertThat(result.errLines()).as("%s: one line", place).hasSize(1);
     assertThat(result.err()).as("%s: named by kind and length", place).containsPattern("\\(\\d+ characters\\)");
     assertThat(result.out()).as("%s", place).isEmpty();
+  }
+
+  /**
+   * Delete echoes its answer when standard input is not a terminal, so that a transcript reads as a
+   * dialogue: a value piped in by mistake (meant for validate) is not echoed, and deletes nothing.
+   */
+  @Test
+  void aValuePipedIntoDeletesQuestion_isNotEchoed_andDeletesNothing() {
+    Cli cli = new Cli(dir).organization("acme", "production").env("ACCESS_TOKENS_ORG", "acme");
+    String value = cli.create("acme", "production", "Partner X");
+
+    Result delete = cli.withInput(value + "\n", "delete", Cli.idOf(value));
+
+    assertThat(delete.exitCode()).isEqualTo(1);
+    assertThat(IssuedSecrets.pieceIn(delete.err())).isNull();
+    assertThat(delete.errLines()).containsExactly(delete.errLines().get(0).substring(0, delete.errLines().get(0)
+        .indexOf("[y/N] ") + 6) + "a token value (53 characters)", "Not deleted.");
+    assertThat(cli.run("list").out()).contains(Cli.idOf(value));
   }
 
   private static String homeText(Cli cli) throws Exception {
