@@ -213,10 +213,11 @@ final class AccessTokensCommand implements Runnable {
    * Everything a token command needs: its organization (checked against the configuration first, so
    * a typo is not taken for a missing entitlement), the actor, and a service on the opened database.
    *
+   * @param newKey create's {@code --new-key} (see {@link CopyKeys#policy})
    * @param beforeOpening runs before the database is opened and the key read (or made)
    */
-  Session openSession(
-      CommandSpec caller, CopyKeys.Use keyUse, BiConsumer<ConsoleConfig, OrganizationId> beforeOpening) {
+  Session openSession(CommandSpec caller, CopyKeys.Use keyUse, boolean newKey,
+      BiConsumer<ConsoleConfig, OrganizationId> beforeOpening) {
     ConsoleConfig config = config();
     OrganizationId org = organization(caller, config);
     Actor who = actor();
@@ -227,7 +228,8 @@ final class AccessTokensCommand implements Runnable {
     try {
       Path defaultKeys = keyUse == CopyKeys.Use.NONE ? home().resolve(CopyKeys.DEFAULT_FILE_NAME)
           : createdHome().resolve(CopyKeys.DEFAULT_FILE_NAME);
-      CopyPolicy copyPolicy = CopyKeys.policy(keyUse, terminal, keyFile, defaultKeys, keyId);
+      CopyPolicy copyPolicy = CopyKeys.policy(keyUse, terminal, keyFile, defaultKeys, keyId, newKey,
+          database::sealedKeyIds);
       TokenService service = TokenService.builder(database.store())
           .entitlements(config.entitlements())
           .environments(config.environments())

@@ -1,7 +1,10 @@
 package io.accesstokens.cli;
 
+import io.accesstokens.TokenId;
 import io.accesstokens.internal.Redaction;
 import io.accesstokens.jdbc.JdbcTokenStore;
+import io.accesstokens.spi.SealedValue;
+import io.accesstokens.spi.StoredToken;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
@@ -12,7 +15,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
 import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -31,6 +37,7 @@ final class Database implements AutoCloseable {
   /** H2's "Database may be already in use": another process holds the file's lock. */
   private static final int H2_DATABASE_IN_USE = 90020;
   private static final Pattern USER_INFO = Pattern.compile("//([^/@:]*):[^/@]*@");
+  private static final int SCAN_BATCH = 500;
 
   /** The embedded database's name in the home: H2 keeps it in {@code tokens.mv.db}. */
   static final String EMBEDDED_NAME = "tokens";
@@ -151,6 +158,28 @@ final class Database implements AutoCloseable {
 
   JdbcTokenStore store() {
     return store;
+  }
+
+  /**
+   * How many stored values are sealed under each key id, in every organization (the store's maintenance
+   * scan): what a new copy key would leave unopenable.
+   */
+  SortedMap<String, Long> sealedKeyIds() {
+    SortedMap<String, Long> counts = new TreeMap<>();
+    TokenId after = null;
+    while (true) {
+      List<StoredToken> rows = store.scan(after, SCAN_BATCH);
+      for (StoredToken row : rows) {
+        SealedValue sealed = row.sealedValue();
+        if (sealed != null) {
+          counts.merge(sealed.keyId(), 1L, Long::sum);
+        }
+      }
+      if (rows.size() < SCAN_BATCH) {
+        return counts;
+      }
+      after = rows.get(rows.size() - 1).id();
+    }
   }
 
   @Override
