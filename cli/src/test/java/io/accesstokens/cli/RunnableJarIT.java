@@ -14,6 +14,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,21 +111,76 @@ class RunnableJarIT {
   }
 
   @Test
-  void anEmbeddedDatabaseAnotherProcessHolds_exits5_sayingSo() throws Exception {
+  void anEmbeddedDatabaseAnotherProcessHolds_isWaitedFor_thenExits5_sayingSo() throws Exception {
     setUpOneToken();
-    Process shell = start(List.of("-cp", jar.toString(), "org.h2.tools.Shell",
-        "-url", "jdbc:h2:file:" + dir.resolve("home/tokens"), "-user", "", "-password", ""));
-    read(shell.getErrorStream());
-    readUntil(shell.getInputStream(), "sql> ");
+    Process shell = holdTheDatabase();
 
     Run list = java("--home", home(), "--org", "acme", "list");
     shell.getOutputStream().close();
 
     assertThat(list.exit).as(list.toString()).isEqualTo(5);
-    assertThat(list.err).isEqualTo("access-tokens list: cannot open the database jdbc:h2:file:"
-        + dir.resolve("home/tokens") + ": another process has it open, and an embedded H2 database admits"
-        + " one at a time (is another access-tokens command still running?)\n");
+    assertThat(list.err).isEqualTo("waiting for another access-tokens command to finish with "
+        + dir.resolve("home/tokens.mv.db") + "...\n"
+        + "access-tokens list: cannot open the database jdbc:h2:file:" + dir.resolve("home/tokens")
+        + ": another process has had it open for 10 seconds, and an embedded H2 database admits one at a time"
+        + " (is another access-tokens command still running?)\n");
     assertThat(shell.waitFor(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aCommandWaitingForTheEmbeddedDatabase_runsWhenItIsReleased() throws Exception {
+    setUpOneToken();
+    Process shell = holdTheDatabase();
+    Process list = start(List.of("-jar", jar.toString(), "--home", home(), "--org", "acme", "list"));
+    list.getOutputStream().close();
+    CompletableFuture<String> out = read(list.getInputStream());
+
+    String waiting = readUntil(list.getErrorStream(), "...\n");
+    shell.getOutputStream().close();
+
+    assertThat(waiting).isEqualTo("waiting for another access-tokens command to finish with "
+        + dir.resolve("home/tokens.mv.db") + "...\n");
+    assertThat(list.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(list.exitValue()).isZero();
+    assertThat(out.join()).startsWith("ID ");
+    assertThat(shell.waitFor(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /**
+   * Five creates at once on one embedded database, as five operators (or a script's loop with {@code &})
+   * would run them: each waits its turn, and all five tokens are made.
+   */
+  @Test
+  void fiveCreatesAtOnce_allSucceed() throws Exception {
+    setUpOneToken();
+    ExecutorService operators = Executors.newFixedThreadPool(5);
+    List<Future<Run>> creates = new ArrayList<>();
+    try {
+      for (int i = 0; i < 5; i++) {
+        creates.add(operators.submit(() -> java("--home", home(), "--org", "acme", "create", "--env", "production")));
+      }
+    } finally {
+      operators.shutdown();
+    }
+
+    List<String> ids = new ArrayList<>();
+    for (Future<Run> create : creates) {
+      Run run = create.get(180, TimeUnit.SECONDS);
+      assertThat(run.exit).as(run.toString()).isZero();
+      ids.add(Cli.idOf(run.out.strip()));
+    }
+    Run list = java("--home", home(), "--org", "acme", "list");
+    assertThat(list.out).contains(ids);
+    assertThat(list.out.lines()).hasSize(7);
+  }
+
+  /** An H2 shell of its own on the embedded database, which holds its file lock until its input closes. */
+  private Process holdTheDatabase() throws IOException {
+    Process shell = start(List.of("-cp", jar.toString(), "org.h2.tools.Shell",
+        "-url", "jdbc:h2:file:" + dir.resolve("home/tokens"), "-user", "", "-password", ""));
+    read(shell.getErrorStream());
+    readUntil(shell.getInputStream(), "sql> ");
+    return shell;
   }
 
   @Test
