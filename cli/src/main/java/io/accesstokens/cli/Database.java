@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.SortedMap;
@@ -28,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * The token store of one command: a {@link JdbcTokenStore} on a JDBC URL, migrated when opened (so
  * the first command creates the tables). For H2 one connection is held open until {@link #close()},
  * so the embedded database is opened once per command rather than once per statement; it is also
- * the check that the database can be opened at all, with the driver's reason when it cannot.
+ * the check that the database can be opened at all, with the driver's reason when it cannot. An H2
+ * file that another process holds is waited for, {@link #LOCK_WAIT} at most.
  */
 final class Database implements AutoCloseable {
   static final String USER_VARIABLE = "ACCESS_TOKENS_JDBC_USER";
@@ -36,6 +38,11 @@ final class Database implements AutoCloseable {
   private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;]*");
   /** H2's "Database may be already in use": another process holds the file's lock. */
   private static final int H2_DATABASE_IN_USE = 90020;
+  private static final String H2_FILE = "jdbc:h2:file:";
+  /** How long a command waits for another to release an H2 file database. */
+  static final Duration LOCK_WAIT = Duration.ofSeconds(10);
+  private static final Duration FIRST_RETRY = Duration.ofMillis(20);
+  private static final Duration LONGEST_RETRY = Duration.ofMillis(500);
   private static final Pattern USER_INFO = Pattern.compile("//([^/@:]*):[^/@]*@");
   private static final int SCAN_BATCH = 500;
 
@@ -60,7 +67,7 @@ final class Database implements AutoCloseable {
       throw new ConsoleException(ExitCode.USAGE,
           "the console's home " + home + " has a ';' in its path, which H2 reads as a setting; use --home");
     }
-    return "jdbc:h2:file:" + path;
+    return H2_FILE + path;
   }
 
   /**
@@ -121,12 +128,12 @@ final class Database implements AutoCloseable {
         new UrlDataSource(url, settings, terminal.env(USER_VARIABLE), terminal.env(PASSWORD_VARIABLE));
     Connection first;
     try {
-      first = dataSource.getConnection();
+      first = connect(dataSource, url, embeddedHome, terminal);
     } catch (SQLException e) {
-      if (e.getErrorCode() == H2_DATABASE_IN_USE && url.startsWith("jdbc:h2:file:")) {
+      if (e.getErrorCode() == H2_DATABASE_IN_USE && url.startsWith(H2_FILE)) {
         throw new ConsoleException(ExitCode.STORE_UNAVAILABLE, "cannot open the database " + redact(url)
-            + ": another process has it open, and an embedded H2 database admits one at a time (is another"
-            + " access-tokens command still running?)", e);
+            + ": another process has had it open for " + LOCK_WAIT.toSeconds() + " seconds, and an embedded H2"
+            + " database admits one at a time (is another access-tokens command still running?)", e);
       }
       throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
           "cannot open the database " + redact(url) + ": " + reason(e), e);
@@ -153,6 +160,46 @@ final class Database implements AutoCloseable {
     } catch (RuntimeException e) {
       closeQuietly(first);
       throw e;
+    }
+  }
+
+  /**
+   * The first connection. An H2 file database admits one process at a time and reports the others at
+   * once (error 90020, "database may be already in use"): another console command holds it for the
+   * moment it works, so this one tries again, backing off from {@link #FIRST_RETRY} to
+   * {@link #LONGEST_RETRY}, for {@link #LOCK_WAIT} at most, and says on standard error that it waits.
+   *
+   * @throws SQLException the driver's, the last 90020 included when the wait is over
+   */
+  private static Connection connect(
+      UrlDataSource dataSource, String url, @Nullable Path embeddedHome, Terminal terminal) throws SQLException {
+    Sleeper sleeper = terminal.sleeper();
+    long start = sleeper.nanoTime();
+    Duration retry = FIRST_RETRY;
+    boolean said = false;
+    while (true) {
+      try {
+        return dataSource.getConnection();
+      } catch (SQLException e) {
+        Duration left = LOCK_WAIT.minusNanos(sleeper.nanoTime() - start);
+        if (e.getErrorCode() != H2_DATABASE_IN_USE || !url.startsWith(H2_FILE) || left.isNegative() || left.isZero()) {
+          throw e;
+        }
+        if (!said) {
+          terminal.err().println("waiting for another access-tokens command to finish with "
+              + (embeddedHome != null ? embeddedHome.resolve(EMBEDDED_FILE).toString() : redact(url)) + "...");
+          terminal.err().flush();
+          said = true;
+        }
+        try {
+          sleeper.sleep(retry.compareTo(left) < 0 ? retry : left);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
+              "interrupted while waiting for the database " + redact(url), interrupted);
+        }
+        retry = retry.multipliedBy(2).compareTo(LONGEST_RETRY) < 0 ? retry.multipliedBy(2) : LONGEST_RETRY;
+      }
     }
   }
 

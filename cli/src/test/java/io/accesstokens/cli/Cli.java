@@ -38,6 +38,7 @@ import java.util.Map;
 final class Cli {
   private final Path userHome;
   private final Map<String, String> environment = new LinkedHashMap<>();
+  private Sleeper sleeper = Sleeper.system();
 
   /** A console whose home is {@code dir/home} (ACCESS_TOKENS_HOME) and whose user's home is {@code dir/user}. */
   Cli(Path dir) {
@@ -52,6 +53,12 @@ final class Cli {
     } else {
       environment.put(name, value);
     }
+    return this;
+  }
+
+  /** The clock and sleep the console's waits use (a test's, to wait without waiting). */
+  Cli sleeper(Sleeper sleeper) {
+    this.sleeper = sleeper;
     return this;
   }
 
@@ -83,6 +90,7 @@ final class Cli {
         .environment(environment)
         .userHome(userHome.toString())
         .userName("tester")
+        .sleeper(sleeper)
         .build();
     int exit = Console.run(terminal, args);
     Result result = new Result(exit, out.toString(), err.toString());
