@@ -4,13 +4,12 @@ import io.accesstokens.Actor;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.TokenService;
+import io.accesstokens.internal.Redaction;
 import io.accesstokens.jdbc.JdbcTokenStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Properties;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -78,7 +77,7 @@ final class AccessTokensCommand implements Runnable {
       description = "The organization to act in. Required by the token commands. Default: ACCESS_TOKENS_ORG.")
   @Nullable OrganizationId organization;
 
-  @Option(names = "--actor", paramLabel = "NAME", scope = ScopeType.INHERIT,
+  @Option(names = "--actor", paramLabel = "NAME", scope = ScopeType.INHERIT, converter = Console.Text.class,
       description = "Who acts, in audit.log. Default: ACCESS_TOKENS_ACTOR, else your login name.")
   @Nullable String actor;
 
@@ -87,12 +86,12 @@ final class AccessTokensCommand implements Runnable {
           + " Default: ACCESS_TOKENS_HOME, else ~/.access-tokens.")
   @Nullable Path home;
 
-  @Option(names = "--jdbc-url", paramLabel = "URL", scope = ScopeType.INHERIT,
+  @Option(names = "--jdbc-url", paramLabel = "URL", scope = ScopeType.INHERIT, converter = Console.JdbcUrl.class,
       description = "Keep tokens in this database instead (jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,"
           + " jdbc:h2:). Default: ACCESS_TOKENS_JDBC_URL, else the embedded database in the home.")
   @Nullable String jdbcUrl;
 
-  @Option(names = "--table-prefix", paramLabel = "PREFIX", scope = ScopeType.INHERIT,
+  @Option(names = "--table-prefix", paramLabel = "PREFIX", scope = ScopeType.INHERIT, converter = Console.Text.class,
       description = "Prefix of the token tables, to share a host application's. Default: "
           + JdbcTokenStore.DEFAULT_TABLE_PREFIX + ".")
   String tablePrefix = JdbcTokenStore.DEFAULT_TABLE_PREFIX;
@@ -102,7 +101,7 @@ final class AccessTokensCommand implements Runnable {
           + " ACCESS_TOKENS_KEY_FILE, else copy.key in the home, made by the first create.")
   @Nullable Path keyFile;
 
-  @Option(names = "--key-id", paramLabel = "ID", scope = ScopeType.INHERIT,
+  @Option(names = "--key-id", paramLabel = "ID", scope = ScopeType.INHERIT, converter = Console.Text.class,
       description = "Key id stored beside sealed values, to share a host application's key."
           + " Default: a fingerprint of the key.")
   @Nullable String keyId;
@@ -133,19 +132,17 @@ final class AccessTokensCommand implements Runnable {
     return Path.of(terminal.userHome(), HOME_DIRECTORY);
   }
 
-  /** The console's directory, created (readable by its owner only) if it does not exist. */
+  /**
+   * The console's directory, created (its owner's only) if it does not exist.
+   *
+   * @throws ConsoleException ({@link ExitCode#CONFIGURATION}) if it cannot be created, or other users
+   *     can write it
+   */
   Path createdHome() {
     Path dir = home();
-    if (Files.isDirectory(dir)) {
-      return dir;
-    }
     try {
-      if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } else {
-        Files.createDirectories(dir);
-      }
-      return dir;
+      PrivateFiles.createDirectory(dir);
+      return checkedHome();
     } catch (FileAlreadyExistsException e) {
       throw new ConsoleException(ExitCode.CONFIGURATION, "the console's home " + dir + " is not a directory", e);
     } catch (IOException e) {
@@ -154,11 +151,22 @@ final class AccessTokensCommand implements Runnable {
     }
   }
 
+  /**
+   * The console's directory, refused if other users can write it: they could replace its configuration,
+   * its database or its key file. A missing home passes (it is created, private, when first needed).
+   */
+  Path checkedHome() {
+    Path dir = home();
+    PrivateFiles.refuseIfOthersCan(dir, "the console's home", false, "700");
+    return dir;
+  }
+
   Path configFile() {
     return home().resolve(ConsoleConfig.FILE_NAME);
   }
 
   ConsoleConfig config() {
+    checkedHome();
     return ConsoleConfig.load(configFile());
   }
 
@@ -188,6 +196,12 @@ final class AccessTokensCommand implements Runnable {
     if (name.isBlank()) {
       throw new ConsoleException(ExitCode.USAGE, "cannot tell who you are; give --actor NAME");
     }
+    if (Redaction.isTokenShaped(name)) {
+      String source = actor != null ? "--actor" : terminal.env("ACCESS_TOKENS_ACTOR") != null
+          ? "ACCESS_TOKENS_ACTOR" : "your login name";
+      throw new ConsoleException(ExitCode.USAGE, source + ": " + Redaction.describe(name)
+          + " is refused as the actor: a token value never goes into audit.log or the database");
+    }
     try {
       return Actor.of(name);
     } catch (IllegalArgumentException e) {
@@ -199,23 +213,23 @@ final class AccessTokensCommand implements Runnable {
    * Everything a token command needs: its organization (checked against the configuration first, so
    * a typo is not taken for a missing entitlement), the actor, and a service on the opened database.
    *
+   * @param newKey create's {@code --new-key} (see {@link CopyKeys#policy})
    * @param beforeOpening runs before the database is opened and the key read (or made)
    */
-  Session openSession(
-      CommandSpec caller, CopyKeys.Use keyUse, BiConsumer<ConsoleConfig, OrganizationId> beforeOpening) {
+  Session openSession(CommandSpec caller, CopyKeys.Use keyUse, boolean newKey,
+      BiConsumer<ConsoleConfig, OrganizationId> beforeOpening) {
     ConsoleConfig config = config();
     OrganizationId org = organization(caller, config);
     Actor who = actor();
     beforeOpening.accept(config, org);
-    String url = jdbcUrl;
-    if (url == null) {
-      url = Database.embeddedUrl(createdHome());
-    }
-    Database database = Database.open(url, tablePrefix, terminal);
+    Database database = jdbcUrl == null
+        ? Database.openEmbedded(createdHome(), tablePrefix, terminal)
+        : Database.open(jdbcUrl, tablePrefix, terminal);
     try {
       Path defaultKeys = keyUse == CopyKeys.Use.NONE ? home().resolve(CopyKeys.DEFAULT_FILE_NAME)
           : createdHome().resolve(CopyKeys.DEFAULT_FILE_NAME);
-      CopyPolicy copyPolicy = CopyKeys.policy(keyUse, terminal, keyFile, defaultKeys, keyId);
+      CopyPolicy copyPolicy = CopyKeys.policy(keyUse, terminal, keyFile, defaultKeys, keyId, newKey,
+          database::sealedKeyIds);
       TokenService service = TokenService.builder(database.store())
           .entitlements(config.entitlements())
           .environments(config.environments())

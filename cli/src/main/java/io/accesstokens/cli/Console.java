@@ -10,7 +10,13 @@ import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.UnknownEnvironmentException;
+import io.accesstokens.internal.Redaction;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
@@ -24,9 +30,19 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * Runs one command line of the console in-process: parses it, runs the command, and turns every
  * failure into one line on standard error and an {@link ExitCode}. No stack trace unless
  * {@code --verbose}.
+ *
+ * <p>A token value is never echoed: an id, a path, an actor or a description that is token-shaped
+ * ({@link Redaction#isTokenShaped}) is refused when it is parsed, and every error message, picocli's
+ * own included, passes through {@link ArgumentRedaction} before it is printed.
  */
 public final class Console {
   private static final Pattern TOKEN_ID = Pattern.compile("[0-9A-Za-z]{" + TokenId.LENGTH + "}");
+  /** The variables that stand for options or arguments: what a person may have pasted a value into. */
+  private static final List<String> ARGUMENT_VARIABLES = List.of("ACCESS_TOKENS_ORG", "ACCESS_TOKENS_ACTOR",
+      "ACCESS_TOKENS_HOME", "ACCESS_TOKENS_JDBC_URL", CopyKeys.KEY_FILE_VARIABLE);
+  /** Why a token value is refused wherever it is given as an argument. */
+  static final String NEVER_AN_ARGUMENT = "a token value never goes on a command line, where the shell history"
+      + " and the process list keep it";
 
   private Console() {}
 
@@ -39,10 +55,13 @@ public final class Console {
     commandLine.setColorScheme(Help.defaultColorScheme(terminal.ansi()));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setAbbreviatedOptionsAllowed(false);
-    commandLine.registerConverter(OrganizationId.class, text -> convert(text, OrganizationId::of));
-    commandLine.registerConverter(EnvironmentId.class, text -> convert(text, EnvironmentId::of));
+    // An argument file (@FILE) would put the file's contents into the error messages, a key file's too.
+    commandLine.setExpandAtFiles(false);
+    commandLine.registerConverter(OrganizationId.class, text -> convert(text, "an organization id", OrganizationId::of));
+    commandLine.registerConverter(EnvironmentId.class, text -> convert(text, "an environment id", EnvironmentId::of));
     commandLine.registerConverter(TokenId.class, Console::tokenId);
-    commandLine.registerConverter(PageCursor.class, text -> convert(text, PageCursor::parse));
+    commandLine.registerConverter(PageCursor.class, Console::cursor);
+    commandLine.registerConverter(Path.class, text -> convert(text, "a path", Path::of));
     commandLine.setDefaultValueProvider(argument -> argument instanceof OptionSpec option
         ? defaultFromEnvironment(option, terminal) : null);
     documentExitCodes(commandLine);
@@ -52,9 +71,10 @@ public final class Console {
       terminal.configureLogging(root.verbose);
       return new CommandLine.RunLast().execute(parseResult);
     });
-    commandLine.setParameterExceptionHandler((e, arguments) -> usageError(e, terminal.err()));
+    List<String> typed = typed(args, terminal);
+    commandLine.setParameterExceptionHandler((e, arguments) -> usageError(e, terminal.err(), typed));
     commandLine.setExecutionExceptionHandler((e, failed, parseResult) ->
-        failure(e, failed.getCommandSpec(), terminal.err(), root.verbose));
+        failure(e, failed.getCommandSpec(), terminal.err(), root.verbose, typed));
     try {
       return commandLine.execute(args);
     } finally {
@@ -84,31 +104,65 @@ public final class Console {
 
   // ---- failures ----------------------------------------------------------------------------------
 
-  /** A bad command line: one line naming the command, and where its help is. */
-  private static int usageError(ParameterException e, PrintWriter err) {
+  /** The arguments, and the variables that stand for arguments: what every message is redacted by. */
+  private static List<String> typed(String[] args, Terminal terminal) {
+    List<String> typed = new ArrayList<>(List.of(args));
+    for (String variable : ARGUMENT_VARIABLES) {
+      String value = terminal.env(variable);
+      if (value != null) {
+        typed.add(value);
+      }
+    }
+    return typed;
+  }
+
+  /**
+   * A bad command line: one line naming the command, and where its help is. Picocli quotes the
+   * arguments it could not take, so every one that may hold a secret is shown by kind and length
+   * instead, with a word on where a value does go.
+   */
+  private static int usageError(ParameterException e, PrintWriter err, List<String> typed) {
     CommandSpec spec = e.getCommandLine().getCommandSpec();
     String message = firstLine(e.getMessage());
-    if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+    boolean pasted = e instanceof UnmatchedArgumentException unmatched
+        && unmatched.getUnmatched().stream().anyMatch(Redaction::mayHoldSecret);
+    // Picocli suggests names close to the first unmatched argument: none is close to a value.
+    if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()
+        && !Redaction.mayHoldSecret(unmatched.getUnmatched().get(0))) {
       message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
     }
     if (message.equals("missing a command") || message.equals("Missing required subcommand")) {
       err.println(spec.qualifiedName() + ": missing a command");
       e.getCommandLine().usage(err, e.getCommandLine().getColorScheme());
-    } else {
-      err.println(spec.qualifiedName() + ": " + message + " (see '" + spec.qualifiedName() + " --help')");
+      return ExitCode.USAGE.code();
     }
+    String redacted = new ArgumentRedaction(typed, true).redact(message);
+    if (pasted) {
+      redacted += spec.name().equals("validate")
+          ? "; validate reads the token from standard input, never from its arguments:"
+              + " echo \"$TOKEN\" | access-tokens validate --env ENV"
+          : "; " + NEVER_AN_ARGUMENT + ": the token commands take its id (the ID column of list)";
+    }
+    err.println(spec.qualifiedName() + ": " + redacted + " (see '" + spec.qualifiedName() + " --help')");
     return ExitCode.USAGE.code();
   }
 
-  /** A command that failed: one line, and the stack trace only if asked for. */
-  private static int failure(Exception e, CommandSpec spec, PrintWriter err, boolean verbose) {
+  /**
+   * A command that failed: one line, and the stack trace only if asked for. The library and the
+   * console quote the ids and paths a person gave; anything token-shaped among them is shown by kind
+   * and length, in the stack trace too.
+   */
+  private static int failure(Exception e, CommandSpec spec, PrintWriter err, boolean verbose, List<String> typed) {
     ExitCode exit = exitCodeOf(e);
     String message = exit == ExitCode.SOFTWARE
         ? "unexpected error: " + e + " (run again with --verbose for the stack trace)"
         : firstLine(e.getMessage());
-    err.println(spec.qualifiedName() + ": " + message);
+    ArgumentRedaction redaction = new ArgumentRedaction(typed, false);
+    err.println(spec.qualifiedName() + ": " + redaction.redact(message));
     if (verbose) {
-      e.printStackTrace(err);
+      StringWriter trace = new StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      err.print(redaction.redact(trace.toString()));
     }
     return exit.code();
   }
@@ -148,11 +202,57 @@ public final class Console {
 
   // ---- arguments ---------------------------------------------------------------------------------
 
-  private static <T> T convert(String text, java.util.function.Function<String, T> parse) {
+  /**
+   * An id or a path: token-shaped text is refused as {@code what} without being quoted; the rest is
+   * parsed, and the parser's message (redacted like every message) says what is wrong.
+   */
+  private static <T> T convert(String text, String what, Function<String, T> parse) {
+    refuseTokenShaped(text, what);
     try {
       return parse.apply(text);
     } catch (IllegalArgumentException e) {
       throw new TypeConversionException(e.getMessage());
+    }
+  }
+
+  /** @throws TypeConversionException naming {@code text} by kind and length, if it is token-shaped */
+  static void refuseTokenShaped(String text, String what) {
+    if (Redaction.isTokenShaped(text)) {
+      throw new TypeConversionException(Redaction.describe(text) + " is refused as " + what + ": "
+          + NEVER_AN_ARGUMENT);
+    }
+  }
+
+  /** The converter of a free-text option (a name, a description, a prefix, a key id): token-shaped text is refused. */
+  static final class Text implements CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String text) {
+      refuseTokenShaped(text, "this option's value");
+      return text;
+    }
+  }
+
+  /**
+   * The converter of {@code --jdbc-url}: a JDBC URL may hold a password of any shape, so only text that
+   * is not a JDBC URL at all is refused when token-shaped (messages show the URL without its password).
+   */
+  static final class JdbcUrl implements CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String text) {
+      if (!text.startsWith("jdbc:")) {
+        refuseTokenShaped(text, "a JDBC URL");
+      }
+      return text;
+    }
+  }
+
+  /** A page's cursor, which is opaque: never quoted, whether it is a value pasted by mistake or not. */
+  private static PageCursor cursor(String text) {
+    try {
+      return PageCursor.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException("cursor is malformed: " + Redaction.describe(text)
+          + " is not what the last line of the previous page gave");
     }
   }
 
@@ -161,9 +261,9 @@ public final class Console {
    * the value must not go into a command line, an error message, or a shell history.
    */
   private static TokenId tokenId(String text) {
-    if (text.startsWith("atk_")) {
-      throw new TypeConversionException("that is a token value, not a token id; never put a value on a"
-          + " command line: the id is the ID column of list");
+    if (Redaction.mayHoldSecret(text)) {
+      String kind = Redaction.describe(text);
+      throw new TypeConversionException("that is " + kind + ", not a token id; " + NEVER_AN_ARGUMENT + ": the id is the ID column of list");
     }
     if (!TOKEN_ID.matcher(text).matches()) {
       throw new TypeConversionException(

@@ -3,6 +3,7 @@ package io.accesstokens.cli;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
+import io.accesstokens.internal.Redaction;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -121,6 +121,12 @@ final class ConsoleConfig {
    * @throws ConsoleException ({@link ExitCode#CONFIGURATION}) naming the file and the bad line
    */
   static ConsoleConfig load(Path file) {
+    PrivateFiles.refuseIfOthersCan(file, "the configuration", false, "600");
+    try {
+      PrivateFiles.tighten(file); // an older console's file, readable by everyone
+    } catch (IOException e) {
+      // left as it is: nobody else can write it, which is what matters to what is read here
+    }
     Properties properties = new Properties();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
@@ -169,11 +175,12 @@ final class ConsoleConfig {
 
   /**
    * Locks the file against other consoles, reads it, applies {@code change} and replaces the file with
-   * the result in one atomic rename.
+   * the result in one atomic rename. The lock file and the new file are created owner-only and never
+   * through a symbolic link.
    */
   static ConsoleConfig update(Path file, UnaryOperator<ConsoleConfig> change) {
     Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
-    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel channel = PrivateFiles.openForLocking(lockFile)) {
       channel.lock(); // released when the channel closes
       ConsoleConfig next = change.apply(load(file));
       next.save(file);
@@ -193,8 +200,11 @@ final class ConsoleConfig {
       o.environments().forEach(e -> names.add(e.value()));
       text.append(key).append(ENVIRONMENTS).append('=').append(String.join(",", names)).append('\n');
     }
+    // Under the lock, the temporary file is this console's: what is there is left by a console that
+    // died, or planted; deleting removes a link itself, and the new file is created, never opened.
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(temporary, text, StandardCharsets.UTF_8);
+    Files.deleteIfExists(temporary);
+    PrivateFiles.createNew(temporary, text.toString().getBytes(StandardCharsets.UTF_8));
     try {
       Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
@@ -222,8 +232,10 @@ final class ConsoleConfig {
     return all;
   }
 
+  /** The bad line, named by its key; a token-shaped key (a value pasted into the file) by kind and length. */
   private static ConsoleException bad(Path file, String key, String why) {
+    String shown = Redaction.isTokenShaped(key) ? "a key of " + Redaction.describe(key) : key;
     return new ConsoleException(ExitCode.CONFIGURATION,
-        "the configuration " + file + " is invalid: " + key + " " + why);
+        "the configuration " + file + " is invalid: " + shown + " " + why);
   }
 }

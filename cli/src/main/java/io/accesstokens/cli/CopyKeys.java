@@ -2,22 +2,24 @@ package io.accesstokens.cli;
 
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.KeyRing;
+import io.accesstokens.internal.Redaction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Set;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.StringJoiner;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,9 +58,13 @@ final class CopyKeys {
    * @param keyFile the {@code --key-file} option, or {@code null} ({@value #KEY_FILE_VARIABLE} then)
    * @param defaultFile the key file in the console's home
    * @param keyId the {@code --key-id} option, or {@code null} to derive it from the key
+   * @param newKey create's {@code --new-key}: make the default key file even though the database holds
+   *     values sealed under other keys
+   * @param sealedKeyIds how many stored values are sealed under each key id, asked only before a key is
+   *     made
    */
-  static CopyPolicy policy(
-      Use use, Terminal terminal, @Nullable Path keyFile, Path defaultFile, @Nullable String keyId) {
+  static CopyPolicy policy(Use use, Terminal terminal, @Nullable Path keyFile, Path defaultFile,
+      @Nullable String keyId, boolean newKey, Supplier<SortedMap<String, Long>> sealedKeyIds) {
     if (use == Use.NONE) {
       return CopyPolicy.digestOnly();
     }
@@ -68,20 +74,32 @@ final class CopyKeys {
           "both " + KEY_VARIABLE + " and --key-file name a copy key; give only one");
     }
     Path file = keyFile;
-    if (file == null && terminal.env(KEY_FILE_VARIABLE) != null) {
-      file = Path.of(terminal.env(KEY_FILE_VARIABLE));
+    String fileVariable = terminal.env(KEY_FILE_VARIABLE);
+    if (file == null && fileVariable != null) {
+      if (Redaction.isTokenShaped(fileVariable)) {
+        throw new ConsoleException(ExitCode.USAGE, KEY_FILE_VARIABLE + ": " + Redaction.describe(fileVariable)
+            + " is refused as a path: " + Console.NEVER_AN_ARGUMENT);
+      }
+      file = Path.of(fileVariable);
+    }
+    if (newKey && (variable != null || file != null)) {
+      throw newKeyNotNeeded(variable != null ? KEY_VARIABLE : keyFile != null ? "--key-file" : KEY_FILE_VARIABLE);
     }
     byte[] key;
     if (variable != null) {
       key = decode(variable, "the variable " + KEY_VARIABLE);
     } else if (file != null) {
       Path named = file;
-      key = read(named, terminal).orElseThrow(() -> new ConsoleException(ExitCode.CONFIGURATION,
+      key = read(named).orElseThrow(() -> new ConsoleException(ExitCode.CONFIGURATION,
           "the key file " + named + " does not exist"));
     } else {
-      key = read(defaultFile, terminal).orElse(null);
+      key = read(defaultFile).orElse(null);
+      if (key != null && newKey) {
+        Arrays.fill(key, (byte) 0);
+        throw newKeyNotNeeded(defaultFile.toString());
+      }
       if (key == null && use == Use.CREATE) {
-        key = generate(defaultFile, terminal);
+        key = firstKey(defaultFile, terminal, newKey, sealedKeyIds.get());
       }
       if (key == null) {
         throw new ConsoleException(ExitCode.COPY_UNAVAILABLE,
@@ -114,7 +132,14 @@ final class CopyKeys {
     }
   }
 
-  private static java.util.Optional<byte[]> read(Path file, Terminal terminal) {
+  /**
+   * The key in {@code file}, or empty if there is no such file.
+   *
+   * @throws ConsoleException if the file is unreadable, invalid, or other users can read or write it:
+   *     a key others can read may be in their hands, one they can write may be theirs
+   */
+  private static Optional<byte[]> read(Path file) {
+    PrivateFiles.refuseIfOthersCan(file, "the key file", true, "600");
     String text;
     try {
       if (Files.size(file) > MAX_KEY_TEXT) {
@@ -123,13 +148,12 @@ final class CopyKeys {
       }
       text = Files.readString(file, StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     } catch (IOException e) {
       throw new ConsoleException(ExitCode.CONFIGURATION,
           "cannot read the key file " + file + " (" + e.getClass().getSimpleName() + ")", e);
     }
-    warnIfOthersCanRead(file, terminal);
-    return java.util.Optional.of(decode(text, "the key file " + file));
+    return Optional.of(decode(text, "the key file " + file));
   }
 
   /** The key's bytes; the message of a failure never quotes the text, which is the key. */
@@ -155,25 +179,92 @@ final class CopyKeys {
     return key;
   }
 
-  /** A new random key in {@code file}, created readable and writable by its owner only. */
+  private static ConsoleException newKeyNotNeeded(String source) {
+    return new ConsoleException(ExitCode.USAGE,
+        "--new-key makes a key only where there is none, but " + source + " holds one; leave --new-key out");
+  }
+
+  /**
+   * The key of a home that has none: made, unless the database holds values sealed under other keys
+   * (the key file was lost, or this home is a second one on a shared database), which a new key would
+   * leave unopenable; then refused, saying what happened and what to do, unless {@code newKey}.
+   */
+  private static byte[] firstKey(
+      Path file, Terminal terminal, boolean newKey, SortedMap<String, Long> sealedKeyIds) {
+    if (!sealedKeyIds.isEmpty() && !newKey) {
+      // Another console may have made the key since it was looked for: a console makes the key before
+      // it seals a value under it, so a value sealed under it means the file is there now.
+      Optional<byte[]> madeMeanwhile = read(file);
+      if (madeMeanwhile.isPresent()) {
+        return madeMeanwhile.get();
+      }
+      throw new ConsoleException(ExitCode.CONFIGURATION, "there is no copy key (" + file + " is missing, and"
+          + " neither " + KEY_VARIABLE + " nor --key-file is given), but the database holds " + tokens(sealedKeyIds)
+          + " sealed under " + keyIds(sealedKeyIds) + ": restore " + file + ", or give "
+          + (sealedKeyIds.size() == 1 ? "that key" : "one of those keys") + " in " + KEY_VARIABLE + " or"
+          + " --key-file; or give --new-key to make a new key anyway ("
+          + (total(sealedKeyIds) == 1 ? "that token keeps validating, but copy cannot show it again)"
+              : "those tokens keep validating, but copy cannot show them again)"));
+    }
+    byte[] key = generate(file, terminal);
+    if (!sealedKeyIds.isEmpty()) {
+      terminal.err().println("warning: copy cannot show the values of the " + tokens(sealedKeyIds)
+          + " sealed under " + keyIds(sealedKeyIds) + " (they keep validating).");
+    }
+    return key;
+  }
+
+  private static long total(SortedMap<String, Long> counts) {
+    return counts.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private static String tokens(SortedMap<String, Long> counts) {
+    long total = total(counts);
+    return total + (total == 1 ? " token" : " tokens");
+  }
+
+  /** {@code key id X}, or {@code key ids X (2), Y (1)}. */
+  private static String keyIds(SortedMap<String, Long> counts) {
+    if (counts.size() == 1) {
+      return "key id " + counts.firstKey();
+    }
+    StringJoiner ids = new StringJoiner(", ", "key ids ", "");
+    counts.forEach((id, count) -> ids.add(id + " (" + count + ")"));
+    return ids.toString();
+  }
+
+  /**
+   * A new random key in {@code file}, created owner-only, or the key another console put there first:
+   * the key is written to a temporary file and then linked to its name, which fails if the name exists
+   * (link(2)) and never replaces a key another console made a moment before, as a rename would.
+   */
   private static byte[] generate(Path file, Terminal terminal) {
     byte[] key = new byte[KEY_BYTES];
     new SecureRandom().nextBytes(key);
     byte[] text = (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII);
+    Path directory = file.toAbsolutePath().getParent();
     Path temporary = null;
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".copy-key-", ".tmp", ownerOnly(file));
+      PrivateFiles.createDirectory(directory);
+      temporary = Files.createTempFile(directory, ".copy-key-", ".tmp", PrivateFiles.ownerOnly(file));
+      PrivateFiles.tighten(temporary);
       Files.write(temporary, text);
-      // No REPLACE_EXISTING: if another console made the key meanwhile, theirs is kept and used.
-      Files.move(temporary, file);
-      temporary = null;
+      try {
+        Files.createLink(file, temporary);
+      } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
+        if (noHardLinks instanceof FileAlreadyExistsException exists) {
+          throw exists;
+        }
+        // A file system without hard links: the key is created in place (CREATE_NEW, never over
+        // another), where a console reading it at that very moment may find it still empty.
+        PrivateFiles.createNew(file, text);
+      }
       terminal.err().println("Created the copy key " + file + " (readable by you only). Keep it with the"
           + " database: without it, copy cannot show the values of the tokens created under it.");
       return key;
     } catch (FileAlreadyExistsException e) {
       Arrays.fill(key, (byte) 0);
-      return read(file, terminal).orElseThrow(() -> new ConsoleException(ExitCode.CONFIGURATION,
+      return read(file).orElseThrow(() -> new ConsoleException(ExitCode.CONFIGURATION,
           "the key file " + file + " vanished while it was being created"));
     } catch (IOException e) {
       throw new ConsoleException(ExitCode.CONFIGURATION,
@@ -187,32 +278,6 @@ final class CopyKeys {
           // the temporary file is in the console's private home; nothing more to do
         }
       }
-    }
-  }
-
-  private static FileAttribute<?>[] ownerOnly(Path file) {
-    if (isPosix(file)) {
-      return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
-    }
-    return new FileAttribute<?>[0];
-  }
-
-  private static boolean isPosix(Path file) {
-    return file.getFileSystem().supportedFileAttributeViews().contains("posix");
-  }
-
-  private static void warnIfOthersCanRead(Path file, Terminal terminal) {
-    if (!isPosix(file)) {
-      return;
-    }
-    try {
-      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-      if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-        terminal.err().println("warning: the key file " + file + " can be read by other users;"
-            + " restrict it with: chmod 600 " + file);
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      // cannot tell; the read itself succeeded
     }
   }
 }

@@ -24,13 +24,24 @@ final class CreateCommand extends PageCommand {
       description = "The environment, one of the organization's (see env list).")
   EnvironmentId environment;
 
-  @Option(names = "--description", paramLabel = "TEXT",
+  @Option(names = "--description", paramLabel = "TEXT", converter = Console.Text.class,
       description = "Optional: at most 256 characters, no control characters.")
   @Nullable String description;
+
+  @Option(names = "--new-key",
+      description = "Make a new copy key although the database holds values sealed under another one (its"
+          + " key file was lost, or this home is a second one on the same database): those tokens keep"
+          + " validating, but copy cannot show them again. Refused when there is a key.")
+  boolean newKey;
 
   @Override
   CopyKeys.Use keyUse() {
     return CopyKeys.Use.CREATE;
+  }
+
+  @Override
+  boolean newKey() {
+    return newKey;
   }
 
   /** So that the first create of a console makes no copy key when it is going to be refused. */

@@ -1,12 +1,25 @@
 package io.accesstokens.cli;
 
+import io.accesstokens.TokenId;
+import io.accesstokens.internal.Redaction;
 import io.accesstokens.jdbc.JdbcTokenStore;
+import io.accesstokens.spi.SealedValue;
+import io.accesstokens.spi.StoredToken;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -16,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * The token store of one command: a {@link JdbcTokenStore} on a JDBC URL, migrated when opened (so
  * the first command creates the tables). For H2 one connection is held open until {@link #close()},
  * so the embedded database is opened once per command rather than once per statement; it is also
- * the check that the database can be opened at all, with the driver's reason when it cannot.
+ * the check that the database can be opened at all, with the driver's reason when it cannot. An H2
+ * file that another process holds is waited for, {@link #LOCK_WAIT} at most.
  */
 final class Database implements AutoCloseable {
   static final String USER_VARIABLE = "ACCESS_TOKENS_JDBC_USER";
@@ -24,24 +38,67 @@ final class Database implements AutoCloseable {
   private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;]*");
   /** H2's "Database may be already in use": another process holds the file's lock. */
   private static final int H2_DATABASE_IN_USE = 90020;
+  private static final String H2_FILE = "jdbc:h2:file:";
+  /** How long a command waits for another to release an H2 file database. */
+  static final Duration LOCK_WAIT = Duration.ofSeconds(10);
+  private static final Duration FIRST_RETRY = Duration.ofMillis(20);
+  private static final Duration LONGEST_RETRY = Duration.ofMillis(500);
   private static final Pattern USER_INFO = Pattern.compile("//([^/@:]*):[^/@]*@");
+  private static final int SCAN_BATCH = 500;
+
+  /** The embedded database's name in the home: H2 keeps it in {@code tokens.mv.db}. */
+  static final String EMBEDDED_NAME = "tokens";
+  private static final String EMBEDDED_FILE = EMBEDDED_NAME + ".mv.db";
 
   private final JdbcTokenStore store;
   private final @Nullable Connection keeper;
+  private final @Nullable Path embeddedHome;
 
-  private Database(JdbcTokenStore store, @Nullable Connection keeper) {
+  private Database(JdbcTokenStore store, @Nullable Connection keeper, @Nullable Path embeddedHome) {
     this.store = store;
     this.keeper = keeper;
+    this.embeddedHome = embeddedHome;
   }
 
   /** The embedded database in the console's home: an H2 file {@code tokens.mv.db}. */
-  static String embeddedUrl(java.nio.file.Path home) {
-    String path = home.resolve("tokens").toAbsolutePath().toString();
+  static String embeddedUrl(Path home) {
+    String path = home.resolve(EMBEDDED_NAME).toAbsolutePath().toString();
     if (path.indexOf(';') >= 0) {
       throw new ConsoleException(ExitCode.USAGE,
           "the console's home " + home + " has a ';' in its path, which H2 reads as a setting; use --home");
     }
-    return "jdbc:h2:file:" + path;
+    return H2_FILE + path;
+  }
+
+  /**
+   * Opens the embedded database in {@code home}, creating it on first use, with every file of it its
+   * owner's only: H2 creates its files with the process's umask, so the database file is created
+   * (empty, {@code 0600}) before H2 opens it, which H2 takes for a new database; H2's trace file, which
+   * would record the driver's error messages, is off; and whatever H2 made is set {@code 0600} once it
+   * has opened and again when it closes.
+   *
+   * @throws ConsoleException as {@link #open}, and if the database file cannot be created
+   */
+  static Database openEmbedded(Path home, String tablePrefix, Terminal terminal) {
+    String url = embeddedUrl(home);
+    try {
+      PrivateFiles.createNew(home.resolve(EMBEDDED_FILE), new byte[0]);
+    } catch (FileAlreadyExistsException e) {
+      // an existing database (or whatever is there, which H2 reports when it opens it)
+    } catch (IOException e) {
+      throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
+          "cannot create the database " + home.resolve(EMBEDDED_FILE) + ": " + e.getMessage(), e);
+    }
+    Properties settings = new Properties();
+    settings.setProperty("TRACE_LEVEL_FILE", "0");
+    Database database = open(url, settings, tablePrefix, terminal, home);
+    try {
+      database.tightenEmbeddedFiles();
+      return database;
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
   }
 
   /**
@@ -52,6 +109,11 @@ final class Database implements AutoCloseable {
    * @throws io.accesstokens.StoreUnavailableException if the migration fails
    */
   static Database open(String url, String tablePrefix, Terminal terminal) {
+    return open(url, new Properties(), tablePrefix, terminal, null);
+  }
+
+  private static Database open(
+      String url, Properties settings, String tablePrefix, Terminal terminal, @Nullable Path embeddedHome) {
     if (!url.startsWith("jdbc:")) {
       throw new ConsoleException(ExitCode.USAGE, "--jdbc-url must be a JDBC URL (jdbc:postgresql://...,"
           + " jdbc:mariadb://..., jdbc:mysql://..., jdbc:h2:...), but was " + redact(url));
@@ -62,15 +124,16 @@ final class Database implements AutoCloseable {
       throw new ConsoleException(ExitCode.USAGE, "no JDBC driver takes " + redact(url)
           + " (the console has the H2, PostgreSQL and MariaDB/MySQL drivers)", e);
     }
-    UrlDataSource dataSource = new UrlDataSource(url, terminal.env(USER_VARIABLE), terminal.env(PASSWORD_VARIABLE));
+    UrlDataSource dataSource =
+        new UrlDataSource(url, settings, terminal.env(USER_VARIABLE), terminal.env(PASSWORD_VARIABLE));
     Connection first;
     try {
-      first = dataSource.getConnection();
+      first = connect(dataSource, url, embeddedHome, terminal);
     } catch (SQLException e) {
-      if (e.getErrorCode() == H2_DATABASE_IN_USE && url.startsWith("jdbc:h2:file:")) {
+      if (e.getErrorCode() == H2_DATABASE_IN_USE && url.startsWith(H2_FILE)) {
         throw new ConsoleException(ExitCode.STORE_UNAVAILABLE, "cannot open the database " + redact(url)
-            + ": another process has it open, and an embedded H2 database admits one at a time (is another"
-            + " access-tokens command still running?)", e);
+            + ": another process has had it open for " + LOCK_WAIT.toSeconds() + " seconds, and an embedded H2"
+            + " database admits one at a time (is another access-tokens command still running?)", e);
       }
       throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
           "cannot open the database " + redact(url) + ": " + reason(e), e);
@@ -82,7 +145,7 @@ final class Database implements AutoCloseable {
       }
       JdbcTokenStore store = JdbcTokenStore.builder(dataSource).tablePrefix(tablePrefix).build();
       store.migrate();
-      return new Database(store, keep ? first : null);
+      return new Database(store, keep ? first : null, embeddedHome);
     } catch (SQLException e) {
       closeQuietly(first);
       throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
@@ -100,8 +163,70 @@ final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * The first connection. An H2 file database admits one process at a time and reports the others at
+   * once (error 90020, "database may be already in use"): another console command holds it for the
+   * moment it works, so this one tries again, backing off from {@link #FIRST_RETRY} to
+   * {@link #LONGEST_RETRY}, for {@link #LOCK_WAIT} at most, and says on standard error that it waits.
+   *
+   * @throws SQLException the driver's, the last 90020 included when the wait is over
+   */
+  private static Connection connect(
+      UrlDataSource dataSource, String url, @Nullable Path embeddedHome, Terminal terminal) throws SQLException {
+    Sleeper sleeper = terminal.sleeper();
+    long start = sleeper.nanoTime();
+    Duration retry = FIRST_RETRY;
+    boolean said = false;
+    while (true) {
+      try {
+        return dataSource.getConnection();
+      } catch (SQLException e) {
+        Duration left = LOCK_WAIT.minusNanos(sleeper.nanoTime() - start);
+        if (e.getErrorCode() != H2_DATABASE_IN_USE || !url.startsWith(H2_FILE) || left.isNegative() || left.isZero()) {
+          throw e;
+        }
+        if (!said) {
+          terminal.err().println("waiting for another access-tokens command to finish with "
+              + (embeddedHome != null ? embeddedHome.resolve(EMBEDDED_FILE).toString() : redact(url)) + "...");
+          terminal.err().flush();
+          said = true;
+        }
+        try {
+          sleeper.sleep(retry.compareTo(left) < 0 ? retry : left);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
+              "interrupted while waiting for the database " + redact(url), interrupted);
+        }
+        retry = retry.multipliedBy(2).compareTo(LONGEST_RETRY) < 0 ? retry.multipliedBy(2) : LONGEST_RETRY;
+      }
+    }
+  }
+
   JdbcTokenStore store() {
     return store;
+  }
+
+  /**
+   * How many stored values are sealed under each key id, in every organization (the store's maintenance
+   * scan): what a new copy key would leave unopenable.
+   */
+  SortedMap<String, Long> sealedKeyIds() {
+    SortedMap<String, Long> counts = new TreeMap<>();
+    TokenId after = null;
+    while (true) {
+      List<StoredToken> rows = store.scan(after, SCAN_BATCH);
+      for (StoredToken row : rows) {
+        SealedValue sealed = row.sealedValue();
+        if (sealed != null) {
+          counts.merge(sealed.keyId(), 1L, Long::sum);
+        }
+      }
+      if (rows.size() < SCAN_BATCH) {
+        return counts;
+      }
+      after = rows.get(rows.size() - 1).id();
+    }
   }
 
   @Override
@@ -109,12 +234,38 @@ final class Database implements AutoCloseable {
     if (keeper != null) {
       closeQuietly(keeper);
     }
+    if (embeddedHome != null) {
+      try {
+        tightenEmbeddedFiles();
+      } catch (ConsoleException e) {
+        // the command is done; the files were private when it opened them, and the home is its owner's
+      }
+    }
   }
 
-  /** The URL without a password in it (a {@code password=} parameter or {@code user:password@}). */
+  /** Every file H2 keeps for the embedded database ({@code tokens.*}), its owner's only. */
+  private void tightenEmbeddedFiles() {
+    if (embeddedHome == null || !PrivateFiles.isPosix(embeddedHome)) {
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(embeddedHome, EMBEDDED_NAME + ".*")) {
+      for (Path file : files) {
+        PrivateFiles.tighten(file);
+      }
+    } catch (IOException e) {
+      throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
+          "cannot make the database files in " + embeddedHome + " private: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The URL without a password in it (a {@code password=} parameter or {@code user:password@}); by
+   * kind and length only if what remains is token-shaped (a value pasted for the URL).
+   */
   static String redact(String url) {
     String noParameter = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
-    return USER_INFO.matcher(noParameter).replaceAll("//$1:***@");
+    String shown = USER_INFO.matcher(noParameter).replaceAll("//$1:***@");
+    return Redaction.isTokenShaped(shown) ? Redaction.describe(shown) : shown;
   }
 
   /** The driver's reason on one line: for a failure to connect it says why, and no value was sent. */
@@ -138,8 +289,9 @@ final class Database implements AutoCloseable {
     private final String url;
     private final Properties properties = new Properties();
 
-    UrlDataSource(String url, @Nullable String user, @Nullable String password) {
+    UrlDataSource(String url, Properties settings, @Nullable String user, @Nullable String password) {
       this.url = url;
+      properties.putAll(settings);
       if (user != null) {
         properties.setProperty("user", user);
       }

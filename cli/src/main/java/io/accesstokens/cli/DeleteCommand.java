@@ -4,6 +4,7 @@ import io.accesstokens.AccessToken;
 import io.accesstokens.DeleteOutcome;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenNotFoundException;
+import io.accesstokens.internal.Redaction;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -60,7 +61,9 @@ final class DeleteCommand extends PageCommand {
     err().flush();
     String answer = terminal().readLine(256);
     if (!terminal().interactive()) {
-      err().println(answer == null ? "" : answer.strip());
+      // Echoed so a transcript reads as a dialogue; a value piped in by mistake only by kind and length.
+      String shown = answer == null ? "" : answer.strip();
+      err().println(Redaction.mayHoldSecret(shown) ? Redaction.describe(shown) : ConsoleText.forTerminal(shown));
     }
     if (answer == null) {
       err().println("Not deleted: no answer on standard input (give --yes to delete without asking).");

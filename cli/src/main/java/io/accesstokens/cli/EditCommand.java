@@ -15,7 +15,7 @@ final class EditCommand extends PageCommand {
   @Parameters(paramLabel = "ID", description = "The token's id (the ID column of list).")
   TokenId id;
 
-  @Option(names = "--description", required = true, paramLabel = "TEXT",
+  @Option(names = "--description", required = true, paramLabel = "TEXT", converter = Console.Text.class,
       description = "The new description: at most 256 characters, no control characters; \"\" removes it.")
   String description;
 

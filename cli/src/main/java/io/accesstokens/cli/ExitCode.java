@@ -17,7 +17,8 @@ enum ExitCode {
   STORE_UNAVAILABLE(5, "The database cannot be opened or did not answer (validate: STORE_UNAVAILABLE)."),
   COPY_UNAVAILABLE(6, "Copy cannot show the value: no key, or the value is sealed under another key."),
   CONFLICT(7, "The token was changed concurrently; run the command again."),
-  CONFIGURATION(8, "The configuration file, the key file or a key variable is unreadable or invalid."),
+  CONFIGURATION(8, "The configuration file, the key file or a key variable is unreadable, invalid or open to other"
+      + " users; or there is no copy key while the database holds values sealed under one."),
   SOFTWARE(70, "Unexpected error (a bug); run again with --verbose for the stack trace.");
 
   private final int code;

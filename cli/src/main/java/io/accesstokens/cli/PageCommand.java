@@ -20,6 +20,11 @@ abstract class PageCommand implements Callable<Integer> {
     return CopyKeys.Use.NONE;
   }
 
+  /** Whether to make a copy key even over values sealed under others (create's {@code --new-key}). */
+  boolean newKey() {
+    return false;
+  }
+
   /**
    * Runs once the organization is known, before the database is opened and the key read or made: to
    * refuse from the configuration alone what the service would refuse anyway (the service still checks
@@ -42,7 +47,7 @@ abstract class PageCommand implements Callable<Integer> {
    * a person closes its session first.
    */
   Session open() {
-    return root.openSession(spec, keyUse(), this::beforeOpening);
+    return root.openSession(spec, keyUse(), newKey(), this::beforeOpening);
   }
 
   Terminal terminal() {

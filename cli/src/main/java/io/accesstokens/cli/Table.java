@@ -12,8 +12,14 @@ final class Table {
 
   private Table() {}
 
-  /** Columns padded to their widest cell (in code points), two spaces apart, no trailing blanks. */
-  static void print(PrintWriter out, List<String> headers, List<List<String>> rows) {
+  /**
+   * Columns padded to their widest cell (in code points), two spaces apart, no trailing blanks. Each
+   * cell is shown as {@link ConsoleText#forTerminal}, so one row is one line and reads as what it holds.
+   */
+  static void print(PrintWriter out, List<String> headers, List<List<String>> rawRows) {
+    List<List<String>> rows = rawRows.stream()
+        .map(row -> row.stream().map(ConsoleText::forTerminal).toList())
+        .toList();
     int[] widths = new int[headers.size()];
     for (int i = 0; i < widths.length; i++) {
       widths[i] = width(headers.get(i));
@@ -43,10 +49,10 @@ final class Table {
     return status == TokenStatus.ACTIVE ? "Active" : "Inactive";
   }
 
-  /** A token in a sentence: id, masked value, environment and description. */
+  /** A token in a sentence (a message, the delete prompt): id, masked value, environment and description. */
   static String describe(AccessToken token) {
     return token.id() + " (" + token.maskedValue() + ", " + token.environment()
-        + (token.description() == null ? "" : ", \"" + token.description() + "\"") + ")";
+        + (token.description() == null ? "" : ", \"" + ConsoleText.forTerminal(token.description()) + "\"") + ")";
   }
 
   private static void printRow(PrintWriter out, List<String> cells, int[] widths) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Help.Ansi;
 
 /**
  * Everything the console takes from the process it runs in: standard input, output and error, the
- * environment, the user's home and name, and whether a person is at a terminal. {@link #system()} is
+ * environment, the user's home and name, whether a person is at a terminal, and the passing of time. {@link #system()} is
  * the real process; tests build one of their own, so no command ever reads the real environment, the
  * real standard input or the real home directory.
  */
@@ -31,6 +31,7 @@ public final class Terminal {
   private final @Nullable Console console;
   private final Ansi ansi;
   private final Consumer<Boolean> logging;
+  private final Sleeper sleeper;
   private @Nullable BufferedReader reader;
 
   private Terminal(Builder b) {
@@ -43,6 +44,7 @@ public final class Terminal {
     this.console = b.console;
     this.ansi = b.ansi;
     this.logging = b.logging;
+    this.sleeper = b.sleeper;
   }
 
   /** The process's own streams, environment, home and user; logging set up by {@link Main}. */
@@ -95,6 +97,11 @@ public final class Terminal {
 
   Ansi ansi() {
     return ansi;
+  }
+
+  /** The clock and sleep of a command that waits. */
+  Sleeper sleeper() {
+    return sleeper;
   }
 
   /** Called once per command line, after parsing and before anything logs: verbose or silent. */
@@ -176,6 +183,7 @@ public final class Terminal {
     private @Nullable Console console;
     private Ansi ansi = Ansi.OFF;
     private Consumer<Boolean> logging = verbose -> { };
+    private Sleeper sleeper = Sleeper.system();
 
     private Builder() {}
 
@@ -224,6 +232,12 @@ public final class Terminal {
 
     Builder logging(Consumer<Boolean> logging) {
       this.logging = Objects.requireNonNull(logging, "logging");
+      return this;
+    }
+
+    /** The clock and sleep of waits; the real ones by default. */
+    Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 

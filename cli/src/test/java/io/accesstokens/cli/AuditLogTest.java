@@ -39,6 +39,33 @@ class AuditLogTest {
     assertThat(Files.readString(cli.home().resolve("audit.log"))).doesNotContain(value, value.substring(15, 47));
   }
 
+  /**
+   * One record per line, whatever the actor holds: characters that break a line for tools that follow
+   * Unicode (NEL, U+2028, U+2029) or turn its text around (bidirectional controls) are written
+   * escaped. The library may refuse such an actor itself, which keeps the log whole as well.
+   */
+  @Test
+  void anActorFullOfLineBreaksAndBidirectionalControls_staysOneRecordOnOneLine() throws IOException {
+    Cli cli = new Cli(dir).organization("acme", "production").env("ACCESS_TOKENS_ORG", "acme");
+    String id = Cli.idOf(cli.create("acme", "production", null));
+    String actor = "night\u0085operator\u2028DELETED\u2029\u202Eevil\u202C\u2066x\u2069\u200E\\u0085";
+
+    Result deactivate = cli.run("--actor", actor, "deactivate", id);
+
+    String log = Files.readString(cli.home().resolve("audit.log"));
+    List<String> records = List.of(log.split("\\R")); // every line break Unicode knows
+    assertThat(records).allSatisfy(record -> assertThat(record.split("\t", -1)).hasSize(7));
+    assertThat(log).doesNotContainPattern("[\\u0085\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\u200e\\u200f]");
+    if (deactivate.exitCode() == 0) {
+      assertThat(records).hasSize(2);
+      assertThat(records.get(1).split("\t", -1)[6]).isEqualTo(
+          "night\\u0085operator\\u2028DELETED\\u2029\\u202eevil\\u202c\\u2066x\\u2069\\u200e\\\\u0085");
+    } else {
+      assertThat(deactivate.exitCode()).as(deactivate.toString()).isEqualTo(2);
+      assertThat(records).hasSize(1);
+    }
+  }
+
   @Test
   void anAuditLogThatCannotBeWritten_isReported_andTheChangeStands() throws IOException {
     Cli cli = new Cli(dir).organization("acme", "production").env("ACCESS_TOKENS_ORG", "acme");

@@ -116,7 +116,7 @@ class ErrorsTest {
     Result result = cli.run("--org", "acme", "deactivate", value);
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.errLines()).singleElement().asString().contains("that is a token value, not a token id");
+    assertThat(result.errLines()).singleElement().asString().contains("that is a token value (53 characters), not a token id");
     assertThat(result.err()).doesNotContain(value.substring(4, 30));
   }
 

@@ -117,6 +117,11 @@ class HostCommandsTest {
     Cli cli = new Cli(dir);
     Files.createDirectories(cli.home());
     Files.writeString(cli.home().resolve("console.properties"), "org.acme.environments = production , sandbox\n");
+    if (cli.home().getFileSystem().supportedFileAttributeViews().contains("posix")) { // whatever the build's umask
+      Files.setPosixFilePermissions(cli.home(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(cli.home().resolve("console.properties"),
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
 
     assertThat(cli.run("org", "list").outLines().get(1)).isEqualTo("acme          no   production, sandbox");
     assertThat(cli.run("--org", "acme", "list").exitCode()).isEqualTo(4);

@@ -58,6 +58,78 @@ class KeysTest {
     assertThat(second + copy.toString()).doesNotContain(key);
   }
 
+  // ---- a key is never made over values sealed under another -------------------------------------
+
+  @Test
+  void aLostKeyFile_isNotReplacedByANewKey_andCreateSaysWhatHappenedAndWhatToDo() throws IOException {
+    cli.create("acme", "production", null);
+    cli.create("acme", "production", null);
+    Path keyFile = cli.home().resolve("copy.key");
+    String keyId = CopyKeys.keyIdOf(Base64.getDecoder().decode(Files.readString(keyFile).strip()));
+    Files.delete(keyFile);
+
+    Result created = cli.run("create", "--env", "production");
+
+    assertThat(created.exitCode()).as(created.toString()).isEqualTo(8);
+    assertThat(created.errLines()).containsExactly("access-tokens create: there is no copy key (" + keyFile
+        + " is missing, and neither ACCESS_TOKENS_KEY nor --key-file is given), but the database holds 2 tokens"
+        + " sealed under key id " + keyId + ": restore " + keyFile + ", or give that key in ACCESS_TOKENS_KEY or"
+        + " --key-file; or give --new-key to make a new key anyway (those tokens keep validating, but copy cannot"
+        + " show them again)");
+    assertThat(created.out()).isEmpty();
+    assertThat(keyFile).doesNotExist();
+    assertThat(cli.run("list").outLines()).as("nothing created").hasSize(3);
+  }
+
+  @Test
+  void aSecondHomeOnTheSameDatabase_isRefusedANewKey_namingEveryKeyId() {
+    String database = "jdbc:h2:file:" + dir.resolve("shared/tokens");
+    Cli first = new Cli(dir.resolve("first")).organization("acme", "production")
+        .env("ACCESS_TOKENS_ORG", "acme").env("ACCESS_TOKENS_JDBC_URL", database);
+    Cli second = new Cli(dir.resolve("second")).organization("acme", "production")
+        .env("ACCESS_TOKENS_ORG", "acme").env("ACCESS_TOKENS_JDBC_URL", database);
+    first.create("acme", "production", null);
+    first.env("ACCESS_TOKENS_KEY", KEY_A).create("acme", "production", null);
+
+    Result created = second.run("create", "--env", "production");
+
+    assertThat(created.exitCode()).as(created.toString()).isEqualTo(8);
+    assertThat(created.errLines()).singleElement().asString()
+        .contains("but the database holds 2 tokens sealed under key ids ", " (1), ", CopyKeys.keyIdOf(bytes(32, 1)) + " (1)")
+        .contains("or give --new-key to make a new key anyway");
+    assertThat(second.home().resolve("copy.key")).doesNotExist();
+  }
+
+  @Test
+  void newKey_makesAKeyOverALostOne_andCopyOfTheOlderTokensSaysSo() throws IOException {
+    String older = cli.create("acme", "production", null);
+    Files.delete(cli.home().resolve("copy.key"));
+
+    Result created = cli.run("create", "--env", "production", "--new-key");
+    Result copyOlder = cli.run("copy", Cli.idOf(older));
+    Result copyNewer = cli.run("copy", Cli.idOf(created.out().strip()));
+
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    assertThat(created.errLines().get(0)).startsWith("Created the copy key " + cli.home().resolve("copy.key"));
+    assertThat(copyOlder.exitCode()).isEqualTo(6);
+    assertThat(copyNewer.out()).isEqualTo(created.out());
+  }
+
+  @Test
+  void newKey_whereThereIsAKey_isAUsageError() {
+    cli.create("acme", "production", null);
+
+    Result inTheHome = cli.run("create", "--env", "production", "--new-key");
+    Result inTheVariable = cli.env("ACCESS_TOKENS_KEY", KEY_A).run("create", "--env", "production", "--new-key");
+
+    assertThat(inTheHome.exitCode()).isEqualTo(2);
+    assertThat(inTheHome.errLines()).containsExactly("access-tokens create: --new-key makes a key only where there is"
+        + " none, but " + cli.home().resolve("copy.key") + " holds one; leave --new-key out");
+    assertThat(inTheVariable.exitCode()).isEqualTo(2);
+    assertThat(inTheVariable.errLines()).containsExactly("access-tokens create: --new-key makes a key only where"
+        + " there is none, but ACCESS_TOKENS_KEY holds one; leave --new-key out");
+  }
+
   @Test
   void aKeyFromTheEnvironment_isUsed_andNoKeyFileIsMade() {
     cli.env("ACCESS_TOKENS_KEY", KEY_A);
@@ -72,7 +144,7 @@ class KeysTest {
 
   @Test
   void theSameKey_fromTheVariableOrAKeyFile_opensTheSameValues() throws IOException {
-    Path keyFile = Files.writeString(dir.resolve("key.b64"), KEY_A + "\n");
+    Path keyFile = keyFile("key.b64", KEY_A + "\n");
     cli.env("ACCESS_TOKENS_KEY", KEY_A);
     String value = cli.create("acme", "production", null);
     cli.env("ACCESS_TOKENS_KEY", null);
@@ -115,7 +187,7 @@ class KeysTest {
   void aBadKey_exits8_withoutQuotingIt() throws IOException {
     String notBase64 = "this is not base64 but it is secret!";
     String tooShort = Base64.getEncoder().encodeToString(bytes(16, 3));
-    Path shortFile = Files.writeString(dir.resolve("short.key"), tooShort, StandardCharsets.US_ASCII);
+    Path shortFile = keyFile("short.key", tooShort);
 
     Result garbage = cli.env("ACCESS_TOKENS_KEY", notBase64).run("create", "--env", "production");
     Result shortKey = cli.env("ACCESS_TOKENS_KEY", null).run("--key-file", shortFile.toString(), "create", "--env", "production");
@@ -133,21 +205,21 @@ class KeysTest {
   }
 
   @Test
-  void aKeyFileOthersCanRead_isUsed_withAWarning() throws IOException {
+  void aKeyFileOthersCanRead_isRefused() throws IOException {
     Path keyFile = Files.writeString(dir.resolve("key.b64"), KEY_A);
     assumeThat(keyFile.getFileSystem().supportedFileAttributeViews()).contains("posix");
     Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
 
     Result created = cli.run("--key-file", keyFile.toString(), "create", "--env", "production");
 
-    assertThat(created.exitCode()).isZero();
-    assertThat(created.errLines().get(0)).isEqualTo("warning: the key file " + keyFile
+    assertThat(created.exitCode()).isEqualTo(8);
+    assertThat(created.errLines()).containsExactly("access-tokens create: the key file " + keyFile
         + " can be read by other users; restrict it with: chmod 600 " + keyFile);
   }
 
   @Test
   void aKeyBothInTheVariableAndByOption_isAUsageError() throws IOException {
-    Path keyFile = Files.writeString(dir.resolve("key.b64"), KEY_B);
+    Path keyFile = keyFile("key.b64", KEY_B);
 
     Result result = cli.env("ACCESS_TOKENS_KEY", KEY_A).run("--key-file", keyFile.toString(), "create", "--env", "production");
 
@@ -180,6 +252,15 @@ class KeysTest {
     assertThat(copy.err()).contains("not in this service's key ring [seal-1]");
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.errLines()).singleElement().asString().startsWith("access-tokens copy: --key-id: key id must be");
+  }
+
+  /** A key file as one must be kept: readable and writable by its owner only. */
+  private Path keyFile(String name, String text) throws IOException {
+    Path file = Files.writeString(dir.resolve(name), text, StandardCharsets.US_ASCII);
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+    return file;
   }
 
   private static byte[] bytes(int length, int seed) {

@@ -1,15 +1,22 @@
 package io.accesstokens.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.accesstokens.testing.IssuedSecrets;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,21 +111,123 @@ class RunnableJarIT {
   }
 
   @Test
-  void anEmbeddedDatabaseAnotherProcessHolds_exits5_sayingSo() throws Exception {
+  void anEmbeddedDatabaseAnotherProcessHolds_isWaitedFor_thenExits5_sayingSo() throws Exception {
     setUpOneToken();
-    Process shell = start(List.of("-cp", jar.toString(), "org.h2.tools.Shell",
-        "-url", "jdbc:h2:file:" + dir.resolve("home/tokens"), "-user", "", "-password", ""));
-    read(shell.getErrorStream());
-    readUntil(shell.getInputStream(), "sql> ");
+    Process shell = holdTheDatabase();
 
     Run list = java("--home", home(), "--org", "acme", "list");
     shell.getOutputStream().close();
 
     assertThat(list.exit).as(list.toString()).isEqualTo(5);
-    assertThat(list.err).isEqualTo("access-tokens list: cannot open the database jdbc:h2:file:"
-        + dir.resolve("home/tokens") + ": another process has it open, and an embedded H2 database admits"
-        + " one at a time (is another access-tokens command still running?)\n");
+    assertThat(list.err).isEqualTo("waiting for another access-tokens command to finish with "
+        + dir.resolve("home/tokens.mv.db") + "...\n"
+        + "access-tokens list: cannot open the database jdbc:h2:file:" + dir.resolve("home/tokens")
+        + ": another process has had it open for 10 seconds, and an embedded H2 database admits one at a time"
+        + " (is another access-tokens command still running?)\n");
     assertThat(shell.waitFor(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aCommandWaitingForTheEmbeddedDatabase_runsWhenItIsReleased() throws Exception {
+    setUpOneToken();
+    Process shell = holdTheDatabase();
+    Process list = start(List.of("-jar", jar.toString(), "--home", home(), "--org", "acme", "list"));
+    list.getOutputStream().close();
+    CompletableFuture<String> out = read(list.getInputStream());
+
+    String waiting = readUntil(list.getErrorStream(), "...\n");
+    shell.getOutputStream().close();
+
+    assertThat(waiting).isEqualTo("waiting for another access-tokens command to finish with "
+        + dir.resolve("home/tokens.mv.db") + "...\n");
+    assertThat(list.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(list.exitValue()).isZero();
+    assertThat(out.join()).startsWith("ID ");
+    assertThat(shell.waitFor(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /**
+   * Five creates at once on one embedded database, as five operators (or a script's loop with {@code &})
+   * would run them: each waits its turn, and all five tokens are made.
+   */
+  @Test
+  void fiveCreatesAtOnce_allSucceed() throws Exception {
+    setUpOneToken();
+    ExecutorService operators = Executors.newFixedThreadPool(5);
+    List<Future<Run>> creates = new ArrayList<>();
+    try {
+      for (int i = 0; i < 5; i++) {
+        creates.add(operators.submit(() -> java("--home", home(), "--org", "acme", "create", "--env", "production")));
+      }
+    } finally {
+      operators.shutdown();
+    }
+
+    List<String> ids = new ArrayList<>();
+    for (Future<Run> create : creates) {
+      Run run = create.get(180, TimeUnit.SECONDS);
+      assertThat(run.exit).as(run.toString()).isZero();
+      ids.add(Cli.idOf(run.out.strip()));
+    }
+    Run list = java("--home", home(), "--org", "acme", "list");
+    assertThat(list.out).contains(ids);
+    assertThat(list.out.lines()).hasSize(7);
+  }
+
+  /** An H2 shell of its own on the embedded database, which holds its file lock until its input closes. */
+  private Process holdTheDatabase() throws IOException {
+    Process shell = start(List.of("-cp", jar.toString(), "org.h2.tools.Shell",
+        "-url", "jdbc:h2:file:" + dir.resolve("home/tokens"), "-user", "", "-password", ""));
+    read(shell.getErrorStream());
+    readUntil(shell.getInputStream(), "sql> ");
+    return shell;
+  }
+
+  @Test
+  void aValuePastedIntoTheWrongPlace_isRefused_andNeverEchoed() throws Exception {
+    String id = setUpOneToken();
+    String value = java("--home", home(), "--org", "acme", "copy", id).out.strip();
+    IssuedSecrets.record(value);
+
+    for (List<String> place : List.of(
+        List.of("validate", "--env", "production", value),
+        List.of("create", "--env", "production", value),
+        List.of("list", value),
+        List.of("list", "--after", value),
+        List.of("--org", value, "list"),
+        List.of("lst", value),
+        List.of("--actor", value, "create", "--env", "production"),
+        List.of("create", "--env", "production", "--description", value))) {
+      List<String> args = new ArrayList<>(List.of("--home", home()));
+      if (!place.contains("--org")) {
+        args.addAll(List.of("--org", "acme"));
+      }
+      args.addAll(place);
+      Run run = java(args.toArray(String[]::new));
+
+      String shown = Cli.describe(place.toArray(String[]::new));
+      String everything = run.out + run.err + Files.readString(dir.resolve("home/audit.log"));
+      assertThat(IssuedSecrets.pieceIn(everything)).as("%s: a piece of the value", shown).isNull();
+      // The shape scan takes a path of 43 characters for a Base64 digest: the test's own paths are left out.
+      assertThat(SecretLeakGuard.leak((run.out + run.err).replace(dir.toString(), "DIR")))
+          .as("%s: secret-shaped output", shown).isNull();
+      assertThat(run.exit).as("%s: exit code", shown).isEqualTo(2);
+      assertThat(run.err.lines()).as("%s: one line", shown).hasSize(1);
+      assertThat(run.err).as("%s: named by kind and length", shown).contains("a token value (53 characters)");
+    }
+  }
+
+  @Test
+  void underAnOpenUmask_everyFileIsItsOwnersOnly() throws Exception {
+    assumeThat(dir.getFileSystem().supportedFileAttributeViews()).contains("posix");
+    assumeThat(Path.of("/bin/sh")).as("a shell to set the umask").exists();
+    umask = "000";
+    String id = setUpOneToken();
+    java("--home", home(), "--org", "acme", "copy", id);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("home")))).isEqualTo("rwx------");
+    assertThat(FilesTest.modes(dir.resolve("home"))).containsKeys("console.properties", "tokens.mv.db", "copy.key", "audit.log")
+        .allSatisfy((name, mode) -> assertThat(mode).as(name).isEqualTo("rw-------"));
   }
 
   @Test
@@ -153,10 +262,17 @@ class RunnableJarIT {
     return new Run(process.exitValue(), out.join(), err.join());
   }
 
+  /** The umask the next processes start with (through /bin/sh), or {@code null} for this JVM's. */
+  private String umask;
+
   /** {@code java ARGS} with an empty environment, a UTF-8 locale and a temporary user home. */
   private Process start(List<String> args) throws IOException {
     Files.createDirectories(dir.resolve("user"));
-    List<String> command = new ArrayList<>(List.of(
+    List<String> command = new ArrayList<>();
+    if (umask != null) {
+      command.addAll(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\""));
+    }
+    command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Duser.home=" + dir.resolve("user")));
     command.addAll(args);

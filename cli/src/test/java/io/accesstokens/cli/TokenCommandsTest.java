@@ -1,6 +1,7 @@
 package io.accesstokens.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.accesstokens.cli.Cli.Result;
 import java.nio.file.Path;
@@ -78,6 +79,21 @@ class TokenCommandsTest {
     assertThat(created.exitCode()).isEqualTo(2);
     assertThat(created.errLines()).containsExactly(
         "access-tokens create: Missing required option: '--env=ENV' (see 'access-tokens create --help')");
+  }
+
+  @Test
+  void aDescriptionWithBidirectionalControls_isShownEscaped_inEveryOutput() {
+    Result created = cli.run("create", "--env", "production", "--description", "Partner \u202Eevil\u202C X");
+    assumeThat(created.exitCode()).as("the library takes the description (if not, TableTest covers the table)").isZero();
+    String id = Cli.idOf(created.out().strip());
+
+    Result list = cli.run("list");
+    Result delete = cli.withInput("n\n", "delete", id);
+
+    assertThat(list.outLines().get(1)).contains("  Partner \\u202eevil\\u202c X  ");
+    assertThat(delete.err()).contains(", \"Partner \\u202eevil\\u202c X\")? It stops working");
+    assertThat(created.err()).contains(", \"Partner \\u202eevil\\u202c X\")");
+    assertThat(created.err() + list.out() + delete.err()).doesNotContain("\u202E", "\u202C");
   }
 
   // ---- list --------------------------------------------------------------------------------------
