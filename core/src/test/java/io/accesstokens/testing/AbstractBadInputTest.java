@@ -3,6 +3,8 @@ package io.accesstokens.testing;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.copy;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -97,10 +99,10 @@ public abstract class AbstractBadInputTest {
 
   @Test
   void hostileDescriptions_areRefusedOrKeptVerbatim_neverMangled() {
-    IssuedToken token = service.create(ACME, PROD, "original", ALICE);
+    IssuedToken token = create(service, ACME, PROD, "original", ALICE);
     for (String text : HOSTILE_TEXT) {
       inputs++;
-      Throwable create = catchThrowable(() -> service.create(ACME, PROD, text, ALICE));
+      Throwable create = catchThrowable(() -> create(service, ACME, PROD, text, ALICE));
       Throwable edit = catchThrowable(() -> service.editDescription(ACME, token.id(), text, ALICE));
       if (text.isBlank()) {
         // Blank (tabs and line breaks included) means "no description".
@@ -124,17 +126,17 @@ public abstract class AbstractBadInputTest {
 
   @Test
   void nullArguments_areRefusedNamingTheParameter_andStoreNothing() {
-    IssuedToken token = service.create(ACME, PROD, null, ALICE);
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
     TokenId id = token.id();
     List<Runnable> calls = List.of(
-        () -> service.create(null, PROD, null, ALICE),
-        () -> service.create(ACME, null, null, ALICE),
-        () -> service.create(ACME, PROD, null, null),
+        () -> create(service, null, PROD, null, ALICE),
+        () -> create(service, ACME, null, null, ALICE),
+        () -> create(service, ACME, PROD, null, null),
         () -> service.list(null, TokenQuery.all()),
         () -> service.list(ACME, null),
         () -> service.get(ACME, null),
-        () -> service.copy(ACME, id, null),
-        () -> service.copy(null, id, ALICE),
+        () -> copy(service, ACME, id, null),
+        () -> copy(service, null, id, ALICE),
         () -> service.editDescription(ACME, null, "x", ALICE),
         () -> service.editDescription(ACME, id, "x", null),
         () -> service.setStatus(ACME, id, null, ALICE),
@@ -157,7 +159,7 @@ public abstract class AbstractBadInputTest {
 
   @Test
   void badVersions_areRefusedNamingTheRule() {
-    IssuedToken token = service.create(ACME, PROD, null, ALICE);
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
     assertThatThrownBy(() -> service.editDescription(ACME, token.id(), "x", 0, ALICE))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("expected version must be at least 1, but was 0");
     assertThatThrownBy(() -> service.setStatus(ACME, token.id(), TokenStatus.INACTIVE, -7, ALICE))
@@ -168,7 +170,7 @@ public abstract class AbstractBadInputTest {
   /** Every malformed shape a connector might be handed: refused alike, with zero store calls. */
   @Test
   void everyMalformedTokenShape_isRefused_withZeroStoreCalls() {
-    String good = service.create(ACME, PROD, null, ALICE).value().reveal();
+    String good = create(service, ACME, PROD, null, ALICE).value().reveal();
     List<String> shapes = new ArrayList<>(HOSTILE_TEXT);
     shapes.addAll(List.of(
         good.substring(0, 52), good + "0", good.substring(1), "ATK_" + good.substring(4), "atk-" + good.substring(4),
@@ -195,8 +197,8 @@ public abstract class AbstractBadInputTest {
 
   @Test
   void aCursorFromAnotherOrganization_onlyPositionsTheList_neverReveals() {
-    IssuedToken theirs = service.create(Fixtures.GLOBEX, Fixtures.GLOBEX_PROD, null, ALICE);
-    IssuedToken mine = service.create(ACME, PROD, null, ALICE);
+    IssuedToken theirs = create(service, Fixtures.GLOBEX, Fixtures.GLOBEX_PROD, null, ALICE);
+    IssuedToken mine = create(service, ACME, PROD, null, ALICE);
     PageCursor foreign = PageCursor.after(theirs.token());
 
     List<TokenId> listed = service.list(ACME, TokenQuery.all().after(foreign)).tokens().stream()

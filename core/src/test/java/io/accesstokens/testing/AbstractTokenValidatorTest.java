@@ -7,6 +7,7 @@ import static io.accesstokens.testing.Fixtures.GLOBEX_PROD;
 import static io.accesstokens.testing.Fixtures.INITECH;
 import static io.accesstokens.testing.Fixtures.PROD;
 import static io.accesstokens.testing.Fixtures.TEST;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -106,7 +107,7 @@ public abstract class AbstractTokenValidatorTest {
   }
 
   private IssuedToken acmeToken() {
-    return service.create(ACME, PROD, null, ALICE);
+    return create(service, ACME, PROD, null, ALICE);
   }
 
   // ---- accepted ------------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ public abstract class AbstractTokenValidatorTest {
 
   @Test
   void anotherOrganizationsToken_isRefused() {
-    IssuedToken globex = service.create(GLOBEX, GLOBEX_PROD, null, ALICE);
+    IssuedToken globex = create(service, GLOBEX, GLOBEX_PROD, null, ALICE);
 
     assertRefused(globex.value().reveal(), ACME, PROD, RefusalCause.WRONG_ORGANIZATION);
     assertRefused(globex.value().reveal(), ACME, GLOBEX_PROD, RefusalCause.WRONG_ORGANIZATION);
@@ -221,7 +222,7 @@ public abstract class AbstractTokenValidatorTest {
 
   @Test
   void anotherEnvironmentsToken_isRefused() {
-    IssuedToken test = service.create(ACME, TEST, null, ALICE);
+    IssuedToken test = create(service, ACME, TEST, null, ALICE);
 
     assertRefused(test.value().reveal(), ACME, PROD, RefusalCause.WRONG_ENVIRONMENT);
   }
@@ -229,7 +230,7 @@ public abstract class AbstractTokenValidatorTest {
   @Test
   void aTokenOfAnOrganizationWithoutEdi_isRefused() {
     entitlements.set(INITECH, true);
-    IssuedToken issued = service.create(INITECH, PROD, null, ALICE);
+    IssuedToken issued = create(service, INITECH, PROD, null, ALICE);
     entitlements.set(INITECH, false);
 
     assertRefused(issued.value().reveal(), INITECH, PROD, RefusalCause.NOT_ENTITLED);
@@ -584,14 +585,14 @@ public abstract class AbstractTokenValidatorTest {
   static final class TokenFormatAccess {
     static String wellFormedUnknown() {
       TokenId id = io.accesstokens.internal.TokenMint.newId();
-      return io.accesstokens.internal.TokenMint.newValue(id);
+      return Fixtures.mint(id);
     }
 
     static String withSameIdOtherSecret(String value) {
       TokenId id = new TokenId(TokenFormat.idBits(value));
       String other;
       do {
-        other = io.accesstokens.internal.TokenMint.newValue(id);
+        other = Fixtures.mint(id);
       } while (other.equals(value));
       return other;
     }

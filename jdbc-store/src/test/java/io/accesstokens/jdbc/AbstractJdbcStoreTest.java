@@ -6,6 +6,8 @@ import static io.accesstokens.testing.Fixtures.BOB;
 import static io.accesstokens.testing.Fixtures.GLOBEX;
 import static io.accesstokens.testing.Fixtures.GLOBEX_PROD;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.copy;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -198,10 +200,10 @@ abstract class AbstractJdbcStoreTest {
         DigestPolicy.hmacSha256(KeyRing.of("mac-1", randomBytes(32))), e -> {});
     List<IssuedToken> issued = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      issued.add(sealed.create(ACME, PROD, "sealed \ud83d\udd11 " + i, ALICE));
-      issued.add(digestOnly.create(GLOBEX, GLOBEX_PROD, null, BOB));
+      issued.add(create(sealed, ACME, PROD, "sealed \ud83d\udd11 " + i, ALICE));
+      issued.add(create(digestOnly, GLOBEX, GLOBEX_PROD, null, BOB));
     }
-    sealed.copy(ACME, issued.get(0).id(), ALICE);
+    copy(sealed, ACME, issued.get(0).id(), ALICE);
     sealed.deactivate(ACME, issued.get(2).id(), ALICE);
     sealed.editDescription(ACME, issued.get(4).id(), "edited", ALICE);
 
@@ -262,7 +264,7 @@ abstract class AbstractJdbcStoreTest {
     TokenService nodeB = service(storeB, CopyPolicy.ephemeral(), DigestPolicy.sha256(), events::add);
     List<TokenId> tokens = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      tokens.add((i % 2 == 0 ? nodeA : nodeB).create(ACME, PROD, "start", ALICE).id());
+      tokens.add(create(i % 2 == 0 ? nodeA : nodeB, ACME, PROD, "start", ALICE).id());
     }
     List<TokenId> doomed = tokens.subList(4, 6);
     events.clear();
