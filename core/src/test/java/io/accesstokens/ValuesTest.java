@@ -35,7 +35,7 @@ class ValuesTest {
         .hasMessage("organization id must not be null");
     assertThatThrownBy(() -> EnvironmentId.of("  ")).hasMessage("environment id must not be blank");
     assertThatThrownBy(() -> EnvironmentId.of("a".repeat(129)))
-        .hasMessageContaining("environment id must be 1 to 128").hasMessageContaining("(129 chars)");
+        .hasMessageContaining("environment id must be 1 to 128").hasMessageContaining("(129 characters)");
     assertThatThrownBy(() -> Actor.of("")).hasMessage("actor name must not be blank");
     assertThatThrownBy(() -> Actor.of("eve\u0007")).hasMessage(
         "actor name must be 1 to 256 characters without control characters, but was \"eve\\u0007\"");
@@ -61,6 +61,36 @@ class ValuesTest {
     assertThatThrownBy(() -> TokenId.parse(bad))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("token id must be 11 base62 characters (0-9A-Za-z), but was");
+  }
+
+  @Test
+  void tokenId_saysWhatIsWrong_byLengthAndPosition_neverQuotingTheText() {
+    String value = TokenMint.newValue(new TokenId(42));
+    assertThatThrownBy(() -> TokenId.parse(value)).hasMessage("token id must be 11 base62 characters"
+        + " (0-9A-Za-z), but was a token value (53 characters); a token's id is the 11 characters after atk_,"
+        + " and its value must not be given where an id is expected");
+    assertThatThrownBy(() -> TokenId.parse(value.substring(15, 47)))
+        .hasMessage("token id must be 11 base62 characters (0-9A-Za-z), but was token-shaped text (32 characters)");
+    assertThatThrownBy(() -> TokenId.parse("short"))
+        .hasMessage("token id must be 11 base62 characters (0-9A-Za-z), but was text of 5 characters");
+    assertThatThrownBy(() -> TokenId.parse("0123456789!"))
+        .hasMessage("token id must be 11 base62 characters (0-9A-Za-z), but was text of 11 characters with U+0021 at index 10");
+    assertThatThrownBy(() -> TokenId.parse("zzzzzzzzzzz"))
+        .hasMessage("token id must be 11 base62 characters (0-9A-Za-z), but was 11 base62 characters whose value does not fit in 64 bits");
+  }
+
+  @Test
+  void messagesNamingIds_showThemOnlyWhenTheyCannotHoldASecret() {
+    OrganizationId hexOrg = OrganizationId.of("5f2b8c9e4a1d3e7f6b0c9d8e");
+    assertThat(new UnknownEnvironmentException(OrganizationId.of("acme"), EnvironmentId.of("staging")))
+        .hasMessage("organization acme has no environment staging");
+    assertThat(new UnknownEnvironmentException(hexOrg, EnvironmentId.of("staging")))
+        .hasMessage("organization token-shaped text (24 characters) has no environment staging");
+    assertThat(new NotEntitledException(hexOrg, Scope.EDI))
+        .hasMessage("organization token-shaped text (24 characters) has no access to the EDI application, so it"
+            + " has no access tokens page");
+    assertThat(new TokenNotFoundException(hexOrg, new TokenId(1)))
+        .hasMessage("no token 00000000001 in organization token-shaped text (24 characters)");
   }
 
   @Test
@@ -119,10 +149,11 @@ class ValuesTest {
     assertThat(back.createdAt()).isEqualTo(Instant.parse("2026-03-04T05:06:07.123456Z"));
     assertThat(back.id()).isEqualTo(new TokenId(-5));
     assertThat(cursor.encode()).matches("[A-Za-z0-9_-]+");
-    for (String bad : new String[] {"", "!!", "YzE6MTox", "eDp5Onk", "YzE6YWJjOjAwMDAwMDAwMDAx"}) {
-      assertThatThrownBy(() -> PageCursor.parse(bad)).isInstanceOf(IllegalArgumentException.class)
-          .hasMessageStartingWith("cursor is malformed");
-    }
+    java.util.Map<String, String> refused = java.util.Map.of(
+        "", "text of 0 characters", "!!", "text of 2 characters", "YzE6MTox", "text of 8 characters",
+        "eDp5Onk", "text of 7 characters", "YzE6YWJjOjAwMDAwMDAwMDAx", "token-shaped text (24 characters)");
+    refused.forEach((bad, shown) -> assertThatThrownBy(() -> PageCursor.parse(bad))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("cursor is malformed: " + shown));
   }
 
   @Test

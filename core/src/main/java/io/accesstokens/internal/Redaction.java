@@ -85,8 +85,8 @@ public final class Redaction {
    * An identifier that already passed its own rule (no white space, no control characters) as a
    * message may show it: itself, unquoted, when it cannot hold a secret, else {@link #describe}.
    */
-  public static String shown(CharSequence identifier) {
-    return mayHoldSecret(identifier) ? describe(identifier) : identifier.toString();
+  public static String shown(@Nullable CharSequence identifier) {
+    return identifier == null ? "null" : mayHoldSecret(identifier) ? describe(identifier) : identifier.toString();
   }
 
   /**

@@ -207,7 +207,10 @@ public abstract class AbstractBadInputTest {
     assertThat(listed).containsAnyOf(mine.id()).hasSizeLessThanOrEqualTo(1);
   }
 
+  /** A test input as a failure message shows it: control characters escaped, at most 40 characters. */
   static String printable(String s) {
-    return io.accesstokens.internal.Checks.printable(s, 40);
+    StringBuilder out = new StringBuilder("\"");
+    s.chars().limit(40).forEach(c -> out.append(c < 0x20 || c >= 0x7f ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    return out.append(s.length() > 40 ? "\"... (" + s.length() + " characters)" : "\"").toString();
   }
 }
