@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @param environment the environment the token belongs to within the organization
  * @param maskedValue the Token column: prefix and last four characters
  * @param status Active or Inactive
- * @param description the Description column, or {@code null} when none was given
+ * @param description the Description column, or {@code null} when none was given; one that looks
+ *     like a token value (stored before the service refused such text) is replaced by a note giving
+ *     its kind and length only, so a listed row never shows a pasted value
  * @param scope the Scope column (EDI)
  * @param createdAt when the token was created (microsecond precision)
  * @param updatedAt when the row last changed (microsecond precision)
@@ -47,6 +49,7 @@ public record AccessToken(
     Checks.notNull(createdAt, "created at");
     Checks.notNull(updatedAt, "updated at");
     Descriptions.check(description);
+    description = Descriptions.shown(description);
     Checks.argument(version >= 1, "version must be at least 1, but was " + version);
     Checks.argument(!updatedAt.isBefore(createdAt), "updated at must not be before created at");
   }

@@ -7,13 +7,18 @@ import java.util.regex.Pattern;
  * Who performs a change, as the host names them (a user name, an email, a service account). Carried
  * into audit events and the change record; never used for authorization, which is the host's job.
  *
- * @param name 1 to 256 characters, no control characters, not blank
+ * @param name 1 to 256 characters, no control characters, not blank, and nothing that looks like a
+ *     token value (a value pasted here would be written into every audit record of the change)
  */
 public record Actor(String name) {
   private static final Pattern PATTERN = Pattern.compile("[^\\p{Cntrl}\\p{Cs}]{1,256}");
 
-  /** @throws IllegalArgumentException if {@code name} is blank, too long or has control characters */
+  /**
+   * @throws IllegalArgumentException if {@code name} is blank, too long, has control characters or
+   *     looks like a token value
+   */
   public Actor {
+    Checks.notTokenShaped(Checks.notNull(name, "actor name"), "actor name");
     Checks.identifier(
         name, "actor name", PATTERN, "1 to 256 characters without control characters");
   }

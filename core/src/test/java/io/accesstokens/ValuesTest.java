@@ -42,6 +42,31 @@ class ValuesTest {
   }
 
   @Test
+  void aTokenValue_isRefusedAsAnIdOrAnActor_sayingSoWithoutQuotingIt() {
+    String value = TokenMint.newValue(TokenMint.newId());
+    String tail = ": a token's value must never be stored as text; paste it only where a token is expected";
+    assertThatThrownBy(() -> OrganizationId.of(value)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("organization id must not hold a token value, but was a token value (53 characters)" + tail);
+    assertThatThrownBy(() -> EnvironmentId.of(value))
+        .hasMessage("environment id must not hold a token value, but was a token value (53 characters)" + tail);
+    assertThatThrownBy(() -> Actor.of("alice " + value))
+        .hasMessage("actor name must not hold a token value, but was token-shaped text (59 characters)" + tail);
+    assertThatThrownBy(() -> Actor.of("x9K2mQ7vT4pL8nR3sW6y"))
+        .hasMessage("actor name must not hold a token value, but was token-shaped text (20 characters)" + tail);
+  }
+
+  @Test
+  void aDescriptionStoredBeforeTokenValuesWereRefused_isShownAsANote() {
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    String value = TokenMint.newValue(TokenMint.newId());
+    AccessToken row = new AccessToken(new TokenId(1), OrganizationId.of("o"), EnvironmentId.of("e"), "m",
+        TokenStatus.ACTIVE, "for partner X: " + value, Scope.EDI, t, t, 1);
+
+    assertThat(row.description()).isEqualTo("[hidden: token-shaped text (68 characters)]");
+    assertThat(row.toString()).doesNotContain(value.substring(15, 23));
+  }
+
+  @Test
   void actor_acceptsEmailsAndNamesWithSpaces() {
     assertThat(Actor.of("Zo\u00eb O'Brien <zoe@example.com>").name()).isEqualTo("Zo\u00eb O'Brien <zoe@example.com>");
   }

@@ -26,12 +26,14 @@ public final class Checks {
 
   /**
    * Checks an organization or environment id: 1 to 128 characters, letters, digits and
-   * {@code . _ : @ -}, starting with a letter or digit (ASCII only), with a message that shows the
-   * value only as {@link Redaction#quote} allows. A loop over the characters rather than a regular expression: every row a store reads
+   * {@code . _ : @ -}, starting with a letter or digit (ASCII only), and not token-shaped (see
+   * {@link #notTokenShaped}), with a message that shows the value only as {@link Redaction#quote}
+   * allows. A loop over the characters rather than a regular expression: every row a store reads
    * builds two of these, so a validation that goes to the store pays for them (a regular expression
    * cost two matcher allocations and a backtracking walk per id).
    */
   public static String identifier(@Nullable String value, String field, String rule) {
+    notTokenShaped(notNull(value, field), field);
     return identifier(value, field, rule, Checks::isIdentifier);
   }
 
@@ -45,6 +47,19 @@ public final class Checks {
           field + " must be " + rule + ", but was " + Redaction.quote(value, 80));
     }
     return value;
+  }
+
+  /**
+   * Refuses text that holds what is almost certainly a token value or a piece of its secret
+   * ({@link Redaction#isTokenShaped}), with a message that says so without quoting it: a value pasted
+   * where an id, an actor or a description belongs would otherwise be stored and shown in clear.
+   */
+  public static void notTokenShaped(String value, String field) {
+    if (Redaction.isTokenShaped(value)) {
+      throw new IllegalArgumentException(
+          field + " must not hold a token value, but was " + Redaction.describe(value)
+              + ": a token's value must never be stored as text; paste it only where a token is expected");
+    }
   }
 
   /** Whether {@code value} is an identifier as {@link #identifier(String, String, String)} defines it. */

@@ -4,7 +4,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The rule for the Description column, the same on every store: at most {@value #MAX_CODE_POINTS}
- * Unicode code points (not UTF-16 units, not bytes), no control characters, no lone surrogates.
+ * Unicode code points (not UTF-16 units, not bytes), no control characters, no lone surrogates; and,
+ * for what callers give ({@link #normalize}), nothing that looks like a token value
+ * ({@link Redaction#isTokenShaped}): a value pasted as a description would be stored and listed in
+ * clear.
  */
 public final class Descriptions {
   private Descriptions() {}
@@ -16,14 +19,27 @@ public final class Descriptions {
    * The description a caller gave, normalised: {@code null}, empty and blank all mean "no
    * description" and become {@code null}; anything else is kept exactly.
    *
-   * @throws IllegalArgumentException naming the rule the text breaks
+   * @throws IllegalArgumentException naming the rule the text breaks, never quoting it
    */
   public static @Nullable String normalize(@Nullable String description) {
     if (description == null || description.isBlank()) {
       return null;
     }
     check(description);
+    Checks.notTokenShaped(description, "description");
     return description;
+  }
+
+  /**
+   * A stored description as the library shows it: itself, or, if it looks like a token value (stored
+   * before {@link #normalize} refused such text, or by another program), a note in its place that
+   * gives only its kind and length. A row read from a store never shows a pasted value.
+   */
+  public static @Nullable String shown(@Nullable String stored) {
+    if (stored == null || !Redaction.isTokenShaped(stored)) {
+      return stored;
+    }
+    return "[hidden: " + Redaction.describe(stored) + "]";
   }
 
   /** Throws an {@link IllegalArgumentException} naming the rule a non-null description breaks. */

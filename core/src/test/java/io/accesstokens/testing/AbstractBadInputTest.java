@@ -124,6 +124,34 @@ public abstract class AbstractBadInputTest {
         || r.token().description().codePoints().noneMatch(Character::isISOControl)).isTrue());
   }
 
+  /**
+   * A value (or its secret part, or a 20-character piece of it) pasted where an organization,
+   * environment, actor or description belongs is refused, saying so without quoting it, and nothing is
+   * stored or changed.
+   */
+  @Test
+  void tokenShapedText_isRefusedAsAnIdAnActorOrADescription_andNothingIsStored() {
+    IssuedToken token = create(service, ACME, PROD, "original", ALICE);
+    String value = token.value().reveal();
+    List<String> pasted = List.of(value, "Bearer " + value, value.toUpperCase(), "x9K2mQ7vT4pL8nR3sW6yZ1bC5dF0hJ4k",
+        "token x9K2mQ7vT4pL8nR3sW6y, thanks");
+    int callsBefore = store.calls();
+    for (String text : pasted) {
+      inputs++;
+      for (Throwable refused : List.of(
+          catchThrowable(() -> OrganizationId.of(text)), catchThrowable(() -> EnvironmentId.of(text)),
+          catchThrowable(() -> Actor.of(text)), catchThrowable(() -> service.create(ACME, PROD, text, ALICE)),
+          catchThrowable(() -> service.editDescription(ACME, token.id(), text, ALICE)))) {
+        assertThat(refused).as("%s", printable(text)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(" must not hold a token value, but was ")
+            .hasMessageEndingWith(": a token's value must never be stored as text; paste it only where a token is expected");
+        assertThat(SecretLeakGuard.leak(refused.getMessage())).isNull();
+      }
+    }
+    assertThat(store.calls()).as("store calls").isEqualTo(callsBefore);
+    assertThat(everything()).singleElement().satisfies(row -> assertThat(row.token()).isEqualTo(token.token()));
+  }
+
   @Test
   void nullArguments_areRefusedNamingTheParameter_andStoreNothing() {
     IssuedToken token = create(service, ACME, PROD, null, ALICE);
