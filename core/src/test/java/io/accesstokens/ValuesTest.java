@@ -37,8 +37,8 @@ class ValuesTest {
     assertThatThrownBy(() -> EnvironmentId.of("a".repeat(129)))
         .hasMessageContaining("environment id must be 1 to 128").hasMessageContaining("(129 characters)");
     assertThatThrownBy(() -> Actor.of("")).hasMessage("actor name must not be blank");
-    assertThatThrownBy(() -> Actor.of("eve\u0007")).hasMessage(
-        "actor name must be 1 to 256 characters without control characters, but was \"eve\\u0007\"");
+    assertThatThrownBy(() -> Actor.of("eve\u0007")).hasMessage("actor name must be 1 to 256 characters without"
+        + " control characters, line or paragraph separators or bidirectional controls, but has U+0007 at index 3");
   }
 
   @Test
@@ -64,6 +64,35 @@ class ValuesTest {
 
     assertThat(row.description()).isEqualTo("[hidden: token-shaped text (68 characters)]");
     assertThat(row.toString()).doesNotContain(value.substring(15, 23));
+  }
+
+  /**
+   * NEL (which {@code \\p{Cntrl}} missed), the Unicode line and paragraph separators and every
+   * bidirectional control: refused in an actor and in a description, named by code point and index.
+   */
+  @ParameterizedTest
+  @ValueSource(chars = {'\u0085', '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e',
+      '\u2066', '\u2067', '\u2068', '\u2069', '\u061c', '\u200e', '\u200f'})
+  void lineBreaksAndBidiControls_areRefusedInActorsAndDescriptions_byCodePointAndIndex(char c) {
+    String codePoint = String.format("U+%04X", (int) c);
+    assertThatThrownBy(() -> Actor.of("alice" + c + "bob")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("actor name must be 1 to 256 characters without control characters, line or paragraph"
+            + " separators or bidirectional controls, but has " + codePoint + " at index 5");
+    assertThatThrownBy(() -> io.accesstokens.internal.Descriptions.normalize("Partner " + c + "X"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(c == '\u0085'
+            ? "description must not contain control characters, but has U+0085 at index 8"
+            : "description must not contain line or paragraph separators or bidirectional controls, but has "
+                + codePoint + " at index 8");
+  }
+
+  @Test
+  void aDescriptionStoredBeforeBidiControlsWereRefused_showsThemAsReplacementCharacters() {
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    AccessToken row = new AccessToken(new TokenId(1), OrganizationId.of("o"), EnvironmentId.of("e"), "m",
+        TokenStatus.ACTIVE, "Partner \u202eX\u2028Y", Scope.EDI, t, t, 1);
+
+    assertThat(row.description()).isEqualTo("Partner \ufffdX\ufffdY");
   }
 
   @Test

@@ -144,6 +144,16 @@ public final class Redaction {
         || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
   }
 
+  /** The index of the first character {@link #isLineBreakOrBidi} holds for, or -1. */
+  public static int indexOfLineBreakOrBidi(CharSequence text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (isLineBreakOrBidi(text.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private static boolean hasPrefix(CharSequence text) {
     return indexOfPrefix(text, 0) >= 0;
   }

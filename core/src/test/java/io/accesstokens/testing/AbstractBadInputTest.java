@@ -47,7 +47,12 @@ public abstract class AbstractBadInputTest {
   static final List<String> HOSTILE_TEXT = List.of(
       "", " ", "\t", "\u0000", "a\u0000b", "line\nbreak", "\r\n", "\u001b[31mred", "\u007f",
       "\ud800", "x\udc00y", "\uffff\ud83d", MEGABYTE, "' OR '1'='1", "'; DROP TABLE at_tokens; --",
-      "%", "a%", "_", "\\", "\"quoted\"", "${jndi:ldap://x}", "\u202eevil", " leading", "trailing ");
+      "%", "a%", "_", "\\", "\"quoted\"", "${jndi:ldap://x}", "\u202eevil", " leading", "trailing ",
+      "a\u0085b", "line\u2028separator", "para\u2029graph", "\u202aembedded\u202c", "\u2066isolated\u2069",
+      "mark\u200f", "arabic\u061cmark");
+  /** What would let one audit record look like two, or a row render as another: NEL, U+2028/9, bidi. */
+  static final List<Character> LINE_BREAKS_AND_BIDI = List.of('\u0085', '\u2028', '\u2029', '\u202a', '\u202b',
+      '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u061c', '\u200e', '\u200f');
 
   protected FaultyTokenStore store;
   protected TokenService service;
@@ -122,6 +127,32 @@ public abstract class AbstractBadInputTest {
     List<StoredToken> rows = everything();
     assertThat(rows).allSatisfy(r -> assertThat(r.token().description() == null
         || r.token().description().codePoints().noneMatch(Character::isISOControl)).isTrue());
+    assertThat(rows).allSatisfy(r -> assertThat(r.token().description() == null
+        || r.token().description().chars().noneMatch(c -> LINE_BREAKS_AND_BIDI.contains((char) c))).isTrue());
+  }
+
+  /**
+   * NEL, U+2028, U+2029 and every bidirectional control, in a description (create and edit) and in an
+   * actor: refused, naming the code point and where it is, and nothing is stored or changed.
+   */
+  @Test
+  void lineBreaksAndBidiControls_areRefusedInDescriptionsAndActors_namingCodePointAndIndex() {
+    IssuedToken token = create(service, ACME, PROD, "original", ALICE);
+    int callsBefore = store.calls();
+    for (char c : LINE_BREAKS_AND_BIDI) {
+      inputs++;
+      String text = "Partner X" + c + "over AS2";
+      String codePoint = String.format("U+%04X at index 9", (int) c);
+      for (Throwable refused : List.of(
+          catchThrowable(() -> service.create(ACME, PROD, text, ALICE)),
+          catchThrowable(() -> service.editDescription(ACME, token.id(), text, ALICE)),
+          catchThrowable(() -> service.create(ACME, PROD, null, Actor.of(text))))) {
+        assertThat(refused).as("%s", printable(text)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageMatching("(description|actor name) must .*, but has " + java.util.regex.Pattern.quote(codePoint));
+      }
+    }
+    assertThat(store.calls()).as("store calls").isEqualTo(callsBefore);
+    assertThat(service.get(ACME, token.id())).isEqualTo(token.token());
   }
 
   /**
