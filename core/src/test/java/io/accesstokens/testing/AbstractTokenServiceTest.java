@@ -120,8 +120,10 @@ public abstract class AbstractTokenServiceTest {
     assertThat(token.updatedAt()).isEqualTo(token.createdAt());
     assertThat(issued.value().reveal()).matches("atk_[0-9A-Za-z]{49}");
     assertThat(issued.value().id()).isEqualTo(token.id());
-    assertThat(token.maskedValue()).isEqualTo("atk_\u2026" + issued.value().reveal().substring(49));
+    assertThat(token.maskedValue()).isEqualTo("atk_" + token.id() + "\u2026").isEqualTo(issued.value().masked());
     assertThat(service.get(ACME, token.id())).isEqualTo(token);
+    assertThat(service.list(ACME, TokenQuery.all()).tokens()).singleElement()
+        .satisfies(listed -> assertThat(listed.maskedValue()).isEqualTo(token.maskedValue()));
   }
 
   @Test

@@ -56,7 +56,7 @@ abstract class AbstractServerErrorTextTest {
         .build();
     IssuedToken issued = create(service, ACME, PROD, "first", ALICE);
     StoredToken first = store.find(ACME, issued.id()).orElseThrow();
-    AccessToken other = new AccessToken(TokenMint.newId(), ACME, PROD, first.token().maskedValue(),
+    AccessToken other = new AccessToken(TokenMint.newId(), ACME, PROD,
         first.token().status(), "clash", first.token().scope(), first.token().createdAt(),
         first.token().updatedAt(), 1);
     StoredToken sameDigest = new StoredToken(other, first.digest(), first.sealedValue());
