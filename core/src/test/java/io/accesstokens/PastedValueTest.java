@@ -3,12 +3,10 @@ package io.accesstokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.internal.TokenMint;
 import io.accesstokens.testing.IssuedSecrets;
+import io.accesstokens.testing.PastedValues;
 import io.accesstokens.testing.SecretLeakGuard;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -20,21 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 class PastedValueTest {
   private final String value = mintedWithEveryKindOfCharacter();
-  private final String secret = value.substring(TokenFormat.SECRET_OFFSET, TokenFormat.CHECKSUM_OFFSET);
-
-  /** Whole, in a sentence, its first 40 characters, its secret part, and 20- and 24-character pieces. */
-  private List<String> pastes() {
-    List<String> pastes = new ArrayList<>(List.of(
-        value, "Bearer " + value, value.substring(0, 40), secret, "token: " + secret));
-    for (int length = 20; length <= 24; length += 4) {
-      for (int at = 0; at + length <= secret.length(); at += 6) {
-        if (hasEveryKindOfCharacter(secret.substring(at, at + length))) {
-          pastes.add(secret.substring(at, at + length));
-        }
-      }
-    }
-    return pastes;
-  }
 
   @Test
   void tokenIdParse_neverEchoesAPastedValue() {
@@ -58,7 +41,7 @@ class PastedValueTest {
   }
 
   private void assertNoEcho(String what, Function<String, ?> parse) {
-    for (String pasted : pastes()) {
+    for (String pasted : PastedValues.of(value)) {
       // Refused: the message; accepted: the value's own text, which every message naming it shows.
       Throwable refused = catchThrowable(() -> parse.apply(pasted));
       String shown = refused == null ? String.valueOf(parse.apply(pasted)) : refused.getMessage();
@@ -70,13 +53,8 @@ class PastedValueTest {
     String minted;
     do {
       minted = TokenMint.newValue(TokenMint.newId());
-    } while (!hasEveryKindOfCharacter(minted.substring(TokenFormat.SECRET_OFFSET, TokenFormat.CHECKSUM_OFFSET)));
+    } while (!PastedValues.hasEveryKindOfCharacter(PastedValues.secretOf(minted)));
     IssuedSecrets.record(minted);
     return minted;
-  }
-
-  private static boolean hasEveryKindOfCharacter(String text) {
-    return text.chars().anyMatch(Character::isDigit) && text.chars().anyMatch(Character::isUpperCase)
-        && text.chars().anyMatch(Character::isLowerCase);
   }
 }

@@ -22,7 +22,6 @@ import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenSecret;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
-import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenStore;
@@ -153,13 +152,14 @@ public abstract class AbstractSecretLeakTest {
     TokenService service = Fixtures.serviceOn(store).listener(this::record).build();
     TokenValidator validator = TokenValidator.builder(service).build();
     IssuedToken target = create(service, ACME, PROD, "the token a person copied", ALICE);
-    while (!hasEveryKindOfCharacter(secretOf(target.value().reveal()))) { // 99.6% of secrets have all three
+    // 99.6% of secrets have digits and both cases, which the pieces pasted below need.
+    while (!PastedValues.hasEveryKindOfCharacter(PastedValues.secretOf(target.value().reveal()))) {
       target = create(service, ACME, PROD, "the token a person copied", ALICE);
     }
     String value = target.value().reveal();
     TokenId id = target.id();
 
-    List<String> pastes = pastesOf(value);
+    List<String> pastes = PastedValues.of(value);
     for (String pasted : pastes) {
       attempt(() -> TokenId.parse(pasted));
       attempt(() -> PageCursor.parse(pasted));
@@ -187,35 +187,5 @@ public abstract class AbstractSecretLeakTest {
     for (String text : scanned) {
       assertThat(SecretLeakGuard.leak(text)).as("a pasted value echoed or stored: %s", text).isNull();
     }
-  }
-
-  /**
-   * What a person might paste by mistake: the whole value (alone, in a sentence, after "Bearer"), its
-   * first 40 characters, its secret part, and pieces of 20 to 24 characters of the secret that have
-   * upper case, lower case and digits (as almost every such piece of a random secret has).
-   */
-  private static List<String> pastesOf(String value) {
-    String secret = secretOf(value);
-    List<String> pastes = new ArrayList<>(List.of(
-        value, " " + value + " ", "Bearer " + value, "my token is " + value + ", thanks", value.substring(0, 40),
-        secret, "token: " + secret));
-    for (int length = 20; length <= 24; length += 4) {
-      for (int at = 0; at + length <= secret.length(); at += 6) {
-        String piece = secret.substring(at, at + length);
-        if (hasEveryKindOfCharacter(piece)) {
-          pastes.add(piece);
-        }
-      }
-    }
-    return pastes;
-  }
-
-  private static String secretOf(String value) {
-    return value.substring(TokenFormat.SECRET_OFFSET, TokenFormat.CHECKSUM_OFFSET);
-  }
-
-  private static boolean hasEveryKindOfCharacter(String text) {
-    return text.chars().anyMatch(Character::isDigit) && text.chars().anyMatch(Character::isUpperCase)
-        && text.chars().anyMatch(Character::isLowerCase);
   }
 }

@@ -66,8 +66,9 @@ public final class SecretLeakGuard implements BeforeAllCallback, BeforeEachCallb
     List<String> lines = CapturingAppender.lines();
     List<String> leaks = leaksIn(lines);
     LoggerFactory.getLogger("io.accesstokens.figures").info(
-        "Secret scan of the whole run so far (after {}): {} captured log lines, {} secret-shaped",
-        when, lines.size(), leaks.size());
+        "Secret scan of the whole run so far (after {}): {} captured log lines, {} secret-shaped;"
+            + " {} issued values and {} windows recorded",
+        when, lines.size(), leaks.size(), IssuedSecrets.recordedValues(), IssuedSecrets.recordedWindows());
     if (!leaks.isEmpty()) {
       throw new AssertionError(leaks.size() + " log lines of this run carry something secret-shaped, the first: "
           + leaks.get(0));

@@ -37,8 +37,9 @@ class SecretLeakGuardTest {
     String issued = TokenMint.newValue(TokenMint.newId());
     IssuedSecrets.record(issued);
     String secret = issued.substring(TokenFormat.SECRET_OFFSET, TokenFormat.CHECKSUM_OFFSET);
-    String hexDigest = HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256").digest(issued.getBytes(StandardCharsets.US_ASCII)));
+    byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(issued.getBytes(StandardCharsets.US_ASCII));
+    String hexDigest = HexFormat.of().formatHex(digest);
+    String urlSafe = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
 
     assertThat(SecretLeakGuard.leak("token id must be 11 base62 characters, but was \"" + issued.substring(0, 30) + "\""))
         .startsWith("a piece (8+ characters) of an issued secret");
@@ -46,6 +47,11 @@ class SecretLeakGuardTest {
     assertThat(SecretLeakGuard.leak("x " + secret.substring(9, 16) + " y")).as("7 characters").isNull();
     assertThat(SecretLeakGuard.leak("digest " + hexDigest.substring(20, 32))).startsWith("a piece (12+ characters) of an issued digest");
     assertThat(SecretLeakGuard.leak("digest " + hexDigest.substring(20, 31))).as("11 hex digits").isNull();
+    assertThat(SecretLeakGuard.leak("DIGEST " + hexDigest.substring(40, 52).toUpperCase())).as("upper-case hex")
+        .startsWith("a piece (12+ characters) of an issued digest");
+    assertThat(SecretLeakGuard.leak("b64 " + urlSafe.substring(0, 12))).as("URL-safe Base64").isNotNull();
+    assertThat(SecretLeakGuard.leak("b64 " + Base64.getEncoder().encodeToString(digest).substring(30, 42)))
+        .as("Base64").isNotNull();
   }
 
   @Test
