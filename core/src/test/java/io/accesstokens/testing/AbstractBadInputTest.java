@@ -144,9 +144,9 @@ public abstract class AbstractBadInputTest {
       String text = "Partner X" + c + "over AS2";
       String codePoint = String.format("U+%04X at index 9", (int) c);
       for (Throwable refused : List.of(
-          catchThrowable(() -> service.create(ACME, PROD, text, ALICE)),
+          catchThrowable(() -> create(service, ACME, PROD, text, ALICE)),
           catchThrowable(() -> service.editDescription(ACME, token.id(), text, ALICE)),
-          catchThrowable(() -> service.create(ACME, PROD, null, Actor.of(text))))) {
+          catchThrowable(() -> create(service, ACME, PROD, null, Actor.of(text))))) {
         assertThat(refused).as("%s", printable(text)).isInstanceOf(IllegalArgumentException.class)
             .hasMessageMatching("(description|actor name) must .*, but has " + java.util.regex.Pattern.quote(codePoint));
       }
@@ -171,7 +171,7 @@ public abstract class AbstractBadInputTest {
       inputs++;
       for (Throwable refused : List.of(
           catchThrowable(() -> OrganizationId.of(text)), catchThrowable(() -> EnvironmentId.of(text)),
-          catchThrowable(() -> Actor.of(text)), catchThrowable(() -> service.create(ACME, PROD, text, ALICE)),
+          catchThrowable(() -> Actor.of(text)), catchThrowable(() -> create(service, ACME, PROD, text, ALICE)),
           catchThrowable(() -> service.editDescription(ACME, token.id(), text, ALICE)))) {
         assertThat(refused).as("%s", printable(text)).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining(" must not hold a token value, but was ")
