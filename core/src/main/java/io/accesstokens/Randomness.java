@@ -35,6 +35,10 @@ public final class Randomness {
    * Makes every thread's generator reseed itself from the operating system before its next use, on
    * whichever thread that use comes. Cheap (one counter moves; each generator reseeds lazily, a few
    * microseconds each), safe to call at any time and from any thread, as often as needed.
+   *
+   * <p>A reseed reads 32 bytes from the JDK's seed source ({@code securerandom.source}: {@code
+   * /dev/random} on Linux, which blocks only until the kernel's generator is first initialized on
+   * kernels since 5.6; on older kernels point {@code securerandom.source} at {@code /dev/urandom}).
    */
   public static void reseedAll() {
     CryptoSupport.reseedEveryThread();
