@@ -2,6 +2,7 @@ package io.accesstokens;
 
 import io.accesstokens.internal.Checks;
 import io.accesstokens.internal.CryptoSupport;
+import io.accesstokens.internal.Redaction;
 import io.accesstokens.spi.SealedValue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ public final class CopyPolicy {
       int length = keys.key(id).getEncoded().length;
       Checks.argument(
           length == 16 || length == 24 || length == 32,
-          "AES key " + id + " must be 16, 24 or 32 bytes, but has " + length);
+          "AES key " + Redaction.shown(id) + " must be 16, 24 or 32 bytes, but has " + length);
     }
     return new CopyPolicy(keys);
   }
@@ -113,7 +114,8 @@ public final class CopyPolicy {
     if (key == null) {
       throw new CopyUnavailableException(
           "copy is unavailable for token " + id + ": its value is sealed under key id "
-              + sealed.keyId() + ", which is not in this service's key ring " + keys.keyIds());
+              + Redaction.shown(sealed.keyId()) + ", which is not in this service's key ring "
+              + keys.keyIds().stream().map(Redaction::shown).toList());
     }
     byte[] bytes = sealed.ciphertext();
     if (bytes.length <= NONCE_BYTES + TAG_BITS / 8) {
@@ -128,7 +130,7 @@ public final class CopyPolicy {
     } catch (javax.crypto.AEADBadTagException e) {
       throw new CopyUnavailableException(
           "copy is unavailable for token " + id + ": its sealed value does not open under key id "
-              + sealed.keyId() + " (wrong key material, or the stored value was altered)");
+              + Redaction.shown(sealed.keyId()) + " (wrong key material, or the stored value was altered)");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is not available in this JVM", e);
     }

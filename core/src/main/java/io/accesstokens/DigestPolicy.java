@@ -2,6 +2,7 @@ package io.accesstokens;
 
 import io.accesstokens.internal.Checks;
 import io.accesstokens.internal.CryptoSupport;
+import io.accesstokens.internal.Redaction;
 import io.accesstokens.spi.LookupDigest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -41,7 +42,7 @@ public final class DigestPolicy {
         byte[] encoded = raw.getEncoded();
         Checks.argument(
             encoded.length >= 32,
-            "HMAC key " + id + " must be at least 32 bytes, but has " + encoded.length);
+            "HMAC key " + Redaction.shown(id) + " must be at least 32 bytes, but has " + encoded.length);
         list.add(new KeyedMac(HMAC_PREFIX + id, new SecretKeySpec(encoded, "HmacSHA256")));
       }
     }

@@ -1,6 +1,7 @@
 package io.accesstokens;
 
 import io.accesstokens.internal.Checks;
+import io.accesstokens.internal.Redaction;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -87,7 +88,9 @@ public final class KeyRing {
      * @throws IllegalArgumentException if the id or the key breaks its rule, or the id is taken
      */
     public Builder current(String keyId, byte[] key) {
-      Checks.state(currentId == null, "current key already set (" + currentId + ")");
+      if (currentId != null) {
+        throw new IllegalStateException("current key already set (" + Redaction.shown(currentId) + ")");
+      }
       add(keyId, key);
       currentId = keyId;
       return this;
@@ -108,8 +111,8 @@ public final class KeyRing {
       Checks.notNull(key, "key");
       Checks.argument(
           key.length >= 16 && key.length <= 64,
-          "key " + keyId + " must be 16 to 64 bytes, but has " + key.length);
-      Checks.argument(!keys.containsKey(keyId), "key id " + keyId + " is used twice");
+          "key " + Redaction.shown(keyId) + " must be 16 to 64 bytes, but has " + key.length);
+      Checks.argument(!keys.containsKey(keyId), "key id " + Redaction.shown(keyId) + " is used twice");
       byte[] copy = Arrays.copyOf(key, key.length);
       keys.put(keyId, new SecretKeySpec(copy, "RAW"));
     }

@@ -1,5 +1,7 @@
 package io.accesstokens;
 
+import io.accesstokens.internal.Redaction;
+
 /**
  * The organization has no access to the application behind the page (the Harmony EDI application
  * for {@link Scope#EDI}), so the Access Tokens page does not exist for it. Nothing was read or changed.
@@ -9,7 +11,7 @@ public class NotEntitledException extends AccessTokenException {
 
   public NotEntitledException(OrganizationId organization, Scope scope) {
     super(
-        "organization " + organization + " has no access to the " + scope
+        "organization " + Redaction.shown(organization.value()) + " has no access to the " + scope
             + " application, so it has no access tokens page");
   }
 }

@@ -1,6 +1,7 @@
 package io.accesstokens;
 
 import io.accesstokens.internal.Checks;
+import io.accesstokens.internal.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -38,7 +39,9 @@ public record PageCursor(Instant createdAt, TokenId id) {
   /**
    * Reads {@link #encode()}'s form.
    *
-   * @throws IllegalArgumentException if {@code text} is not a cursor this library wrote
+   * @throws IllegalArgumentException if {@code text} is not a cursor this library wrote; the message
+   *     gives its kind and length only, never its characters (it may be a token value pasted in the
+   *     wrong place)
    */
   public static PageCursor parse(String text) {
     Checks.notNull(text, "cursor");
@@ -53,7 +56,7 @@ public record PageCursor(Instant createdAt, TokenId id) {
     } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
       // fall through to the one message below
     }
-    throw new IllegalArgumentException("cursor is malformed: " + Checks.printable(text, 80));
+    throw new IllegalArgumentException("cursor is malformed: " + Redaction.describe(text));
   }
 
   @Override

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * EDI connector presents. Returned only by {@link TokenService#create} and {@link TokenService#copy}.
  *
  * <p>{@link #toString()} gives the masked form, so a secret that reaches a log or a message by mistake
- * shows only its prefix and last four characters; {@link #reveal()} is the one way to the value.
+ * shows only its prefix and id, nothing of or from its secret; {@link #reveal()} is the one way to the
+ * value.
  * {@link #equals} takes the same time wherever two values differ.
  *
  * <p>Format ({@value io.accesstokens.internal.TokenFormat#LENGTH} ASCII characters):
@@ -56,9 +57,9 @@ public final class TokenSecret {
     return new TokenId(TokenFormat.idBits(value));
   }
 
-  /** The masked form, as the list shows it: {@code atk_…} and the last four characters. */
+  /** The masked form, as the list shows it: the prefix and the id, {@code atk_3QthUyX9wl7…}. */
   public String masked() {
-    return TokenFormat.mask(value);
+    return TokenFormat.mask(id());
   }
 
   @Override

@@ -108,8 +108,7 @@ public final class TokenService {
       String value = TokenMint.newValue(id);
       Instant now = now();
       AccessToken token = new AccessToken(
-          id, organization, environment, TokenFormat.mask(value), TokenStatus.ACTIVE,
-          checkedDescription, Scope.EDI, now, now, 1);
+          id, organization, environment, TokenStatus.ACTIVE, checkedDescription, Scope.EDI, now, now, 1);
       StoredToken row = new StoredToken(
           token, digestPolicy.digest(value), copyPolicy.seal(value, id, organization));
       try {

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.accesstokens.internal.Checks;
 import io.accesstokens.internal.Generations;
+import io.accesstokens.internal.LogThrottle;
 import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.LookupDigest;
@@ -67,6 +68,10 @@ import org.slf4j.LoggerFactory;
  * timeouts then bound a hung call); with {@link Builder#lookupExecutor} they run there and the caller
  * waits at most the timeout.
  *
+ * <p><b>Logging.</b> A refused lookup (no slot), a failed one (the store threw) and a store answering
+ * for the wrong token are logged, each kind at most once per 10 seconds of the ticker's time, the line
+ * counting those held back since the last: a flood of requests is not a flood of log lines.
+ *
  * <p>Thread-safe. {@link #close()} detaches the validator from its service.
  */
 public final class TokenValidator implements AutoCloseable {
@@ -74,6 +79,12 @@ public final class TokenValidator implements AutoCloseable {
   private static final RefusalCause[] CAUSES = RefusalCause.values();
   /** A power of two: how many cache reads, on average, for one recorded in the eviction policy. */
   private static final int RECORD_EVERY = 16;
+  /**
+   * The shortest time between two log lines of one kind on the validation path (a refused lookup, a
+   * failed one, a store answering for the wrong token): each can happen on every request, so under a
+   * flood each kind writes one line per interval, which counts the lines held back.
+   */
+  private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
   private final TokenService service;
   private final TokenStore store;
@@ -96,6 +107,9 @@ public final class TokenValidator implements AutoCloseable {
   private final Generations generations = new Generations();
   private final Interner<Object> interner = Interner.newWeakInterner();
   private final Consumer<TokenId> invalidation = this::invalidate;
+  private final LogThrottle refusedLookupLines;
+  private final LogThrottle failedLookupLines;
+  private final LogThrottle wrongRowLines;
 
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -128,6 +142,9 @@ public final class TokenValidator implements AutoCloseable {
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
     }
+    this.refusedLookupLines = new LogThrottle(ticker, LOG_INTERVAL);
+    this.failedLookupLines = new LogThrottle(ticker, LOG_INTERVAL);
+    this.wrongRowLines = new LogThrottle(ticker, LOG_INTERVAL);
     service.addInvalidationListener(invalidation);
     this.follower = b.follower;
     if (follower != null) {
@@ -302,8 +319,11 @@ public final class TokenValidator implements AutoCloseable {
     long start = ticker.read();
     try {
       if (!lookupPermits.tryAcquire(lookupTimeoutNanos, TimeUnit.NANOSECONDS)) {
-        log.warn("Token lookup refused: {} lookups already running (maxConcurrentLookups)",
-            lookupPermitsInUse());
+        long heldBack = refusedLookupLines.admit();
+        if (heldBack >= 0) {
+          log.warn("Token lookup refused: {} lookups already running (maxConcurrentLookups){}",
+              lookupPermitsInUse(), LogThrottle.heldBackNote(heldBack));
+        }
         lookup.result.completeExceptionally(new TimeoutException("no lookup slot"));
         return;
       }
@@ -320,7 +340,11 @@ public final class TokenValidator implements AutoCloseable {
       lookup.result.completeExceptionally(e);
     } catch (RuntimeException e) {
       // The store's messages never carry a value or digest (TokenStore contract); ours never do.
-      log.warn("Token lookup failed, refusing with STORE_UNAVAILABLE: {}", e.toString());
+      long heldBack = failedLookupLines.admit();
+      if (heldBack >= 0) {
+        log.warn("Token lookup failed, refusing with STORE_UNAVAILABLE: {}{}", e.toString(),
+            LogThrottle.heldBackNote(heldBack));
+      }
       lookup.result.completeExceptionally(e);
     } finally {
       if (registered) {
@@ -347,7 +371,11 @@ public final class TokenValidator implements AutoCloseable {
       return Answer.NOT_FOUND;
     }
     if (row.id().bits() != id.bits()) {
-      log.error("Store returned token {} for a digest of token {}; treating it as unknown", row.id(), id);
+      long heldBack = wrongRowLines.admit();
+      if (heldBack >= 0) {
+        log.error("Store returned token {} for a digest of token {}; treating it as unknown{}", row.id(), id,
+            LogThrottle.heldBackNote(heldBack));
+      }
       return Answer.NOT_FOUND;
     }
     AccessToken token = row.token();

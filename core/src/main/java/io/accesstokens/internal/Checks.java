@@ -17,8 +17,8 @@ public final class Checks {
   }
 
   /**
-   * Checks an identifier-like text against {@code pattern}, with a message that quotes the value
-   * (identifiers are not secret) in a printable form.
+   * Checks an identifier-like text against {@code pattern}, with a message that shows the value only
+   * as {@link Redaction#quote} allows (printable, and never text that may hold a secret).
    */
   public static String identifier(@Nullable String value, String field, Pattern pattern, String rule) {
     return identifier(value, field, rule, pattern.asMatchPredicate());
@@ -26,12 +26,14 @@ public final class Checks {
 
   /**
    * Checks an organization or environment id: 1 to 128 characters, letters, digits and
-   * {@code . _ : @ -}, starting with a letter or digit (ASCII only), with a message that quotes the
-   * value in a printable form. A loop over the characters rather than a regular expression: every
-   * row a store reads builds two of these, so a validation that goes to the store pays for them (a
-   * regular expression cost two matcher allocations and a backtracking walk per id).
+   * {@code . _ : @ -}, starting with a letter or digit (ASCII only), and not token-shaped (see
+   * {@link #notTokenShaped}), with a message that shows the value only as {@link Redaction#quote}
+   * allows. A loop over the characters rather than a regular expression: every row a store reads
+   * builds two of these, so a validation that goes to the store pays for them (a regular expression
+   * cost two matcher allocations and a backtracking walk per id).
    */
   public static String identifier(@Nullable String value, String field, String rule) {
+    notTokenShaped(notNull(value, field), field);
     return identifier(value, field, rule, Checks::isIdentifier);
   }
 
@@ -42,9 +44,22 @@ public final class Checks {
     }
     if (!valid.test(value)) {
       throw new IllegalArgumentException(
-          field + " must be " + rule + ", but was " + printable(value, 80));
+          field + " must be " + rule + ", but was " + Redaction.quote(value, 80));
     }
     return value;
+  }
+
+  /**
+   * Refuses text that holds what is almost certainly a token value or a piece of its secret
+   * ({@link Redaction#isTokenShaped}), with a message that says so without quoting it: a value pasted
+   * where an id, an actor or a description belongs would otherwise be stored and shown in clear.
+   */
+  public static void notTokenShaped(String value, String field) {
+    if (Redaction.isTokenShaped(value)) {
+      throw new IllegalArgumentException(
+          field + " must not hold a token value, but was " + Redaction.describe(value)
+              + ": a token's value must never be stored as text; paste it only where a token is expected");
+    }
   }
 
   /** Whether {@code value} is an identifier as {@link #identifier(String, String, String)} defines it. */
@@ -78,27 +93,5 @@ public final class Checks {
     if (!condition) {
       throw new IllegalStateException(message);
     }
-  }
-
-  /**
-   * A quoted, length-capped form of a non-secret value for an error message: control characters and
-   * lone surrogates are escaped so a message never carries them into a log.
-   */
-  public static String printable(String value, int maxChars) {
-    StringBuilder out = new StringBuilder(Math.min(value.length(), maxChars) + 8).append('"');
-    int shown = 0;
-    for (int i = 0; i < value.length() && shown < maxChars; i++, shown++) {
-      char c = value.charAt(i);
-      if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) || (c >= 0x80 && c < 0xa0)) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    out.append('"');
-    if (value.length() > maxChars) {
-      out.append("... (").append(value.length()).append(" chars)");
-    }
-    return out.toString();
   }
 }

@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
@@ -17,6 +18,16 @@ import javax.crypto.SecretKey;
  * instances never contend, and each is a full CSPRNG on its own, so nothing is weakened: the outputs
  * of independently seeded DRBGs are as unpredictable together as one's are alone.
  *
+ * <p>Each reseeds itself from the operating system ({@link ReseedingRandom}) every
+ * {@value #RESEED_AFTER_DRAWS} uses, on its first use after the wall clock moved
+ * {@value #RESEED_AFTER_MILLIS} ms or more since its last reseed, and on its first use after
+ * {@link #reseedEveryThread()}. A JVM restored from a snapshot (CRaC, SnapStart, a cloned VM) would
+ * otherwise mint the values and AES-GCM nonces the snapshot's generators were about to, in every copy.
+ * The defaults: a reseed reads 32 bytes from the operating system, a few microseconds, so one per
+ * 65,536 values (at least 0.5 s of minting on one thread) costs under 0.01%; once a minute bounds how
+ * long a generator runs on one seed, and covers a restore from any snapshot older than a minute
+ * without the host's call.
+ *
  * <p>AES-GCM: each thread keeps one {@link Cipher}, initialized afresh (key and a new nonce) for every
  * seal and open. {@code Cipher.getInstance} walks the providers on every call (a tenth of the time
  * of creating a token), and a kept instance also skips re-expanding an unchanged key.
@@ -24,13 +35,42 @@ import javax.crypto.SecretKey;
 public final class CryptoSupport {
   private CryptoSupport() {}
 
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(CryptoSupport::newDrbg);
+  /** Uses of a thread's generator after which it reseeds itself. */
+  public static final long RESEED_AFTER_DRAWS = 1L << 16;
+  /** Wall-clock time after which a thread's generator reseeds itself on its next use. */
+  public static final long RESEED_AFTER_MILLIS = 60_000;
+
+  /** Moved by {@link #reseedEveryThread()}; each thread's generator compares it on every use. */
+  private static final AtomicLong RESEED_EPOCH = new AtomicLong();
+  private static final ThreadLocal<ReseedingRandom> RANDOM = ThreadLocal.withInitial(() -> new ReseedingRandom(
+      newDrbg(), RESEED_EPOCH::get, System::currentTimeMillis, RESEED_AFTER_DRAWS, RESEED_AFTER_MILLIS));
   private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(CryptoSupport::newSha256);
   private static final ThreadLocal<Cipher> AES_GCM = ThreadLocal.withInitial(CryptoSupport::newAesGcm);
 
-  /** This thread's CSPRNG. */
+  /**
+   * This thread's CSPRNG, for one use (a value, an id, a nonce, a key): reseeded first when that is
+   * due. Call this for each use rather than keeping the instance.
+   */
   public static SecureRandom random() {
-    return RANDOM.get();
+    return RANDOM.get().next();
+  }
+
+  /**
+   * Makes every thread's generator reseed itself from the operating system before its next use (the
+   * public entry is {@link io.accesstokens.Randomness#reseedAll()}).
+   */
+  public static void reseedEveryThread() {
+    RESEED_EPOCH.incrementAndGet();
+  }
+
+  /** The reseed epoch, which {@link #reseedEveryThread()} moves. */
+  static long reseedEpoch() {
+    return RESEED_EPOCH.get();
+  }
+
+  /** How many times this thread's generator reseeded itself (for tests). */
+  static long reseedsOfThisThread() {
+    return RANDOM.get().reseeds();
   }
 
   /** This thread's SHA-256, ready for a {@code digest(byte[])} call (which also resets it). */

@@ -4,7 +4,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The rule for the Description column, the same on every store: at most {@value #MAX_CODE_POINTS}
- * Unicode code points (not UTF-16 units, not bytes), no control characters, no lone surrogates.
+ * Unicode code points (not UTF-16 units, not bytes), no control characters (NEL, U+0085, included),
+ * no lone surrogates; and, for what callers give ({@link #normalize}), no line or paragraph
+ * separators or bidirectional controls ({@link Redaction#isLineBreakOrBidi}: they let a row, a prompt
+ * or an audit record render as something else) and nothing that looks like a token value
+ * ({@link Redaction#isTokenShaped}: a value pasted as a description would be stored and listed in
+ * clear).
  */
 public final class Descriptions {
   private Descriptions() {}
@@ -16,14 +21,46 @@ public final class Descriptions {
    * The description a caller gave, normalised: {@code null}, empty and blank all mean "no
    * description" and become {@code null}; anything else is kept exactly.
    *
-   * @throws IllegalArgumentException naming the rule the text breaks
+   * @throws IllegalArgumentException naming the rule the text breaks, never quoting it
    */
   public static @Nullable String normalize(@Nullable String description) {
     if (description == null || description.isBlank()) {
       return null;
     }
     check(description);
+    int at = Redaction.indexOfLineBreakOrBidi(description);
+    if (at >= 0) {
+      throw new IllegalArgumentException(
+          "description must not contain line or paragraph separators or bidirectional controls, but has U+"
+              + String.format("%04X", (int) description.charAt(at)) + " at index " + at);
+    }
+    Checks.notTokenShaped(description, "description");
     return description;
+  }
+
+  /**
+   * A stored description as the library shows it: itself; or, if it looks like a token value (stored
+   * before {@link #normalize} refused such text, or by another program), a note in its place that
+   * gives only its kind and length; with any line or paragraph separator or bidirectional control
+   * (refused since) replaced by U+FFFD. A row read from a store never shows a pasted value, and renders
+   * as what it is.
+   */
+  public static @Nullable String shown(@Nullable String stored) {
+    if (stored == null) {
+      return null;
+    }
+    if (Redaction.isTokenShaped(stored)) {
+      return "[hidden: " + Redaction.describe(stored) + "]";
+    }
+    if (Redaction.indexOfLineBreakOrBidi(stored) < 0) {
+      return stored;
+    }
+    StringBuilder out = new StringBuilder(stored.length());
+    for (int i = 0; i < stored.length(); i++) {
+      char c = stored.charAt(i);
+      out.append(Redaction.isLineBreakOrBidi(c) ? '\uFFFD' : c);
+    }
+    return out.toString();
   }
 
   /** Throws an {@link IllegalArgumentException} naming the rule a non-null description breaks. */

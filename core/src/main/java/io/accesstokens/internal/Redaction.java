@@ -23,28 +23,37 @@ public final class Redaction {
   private Redaction() {}
 
   /**
-   * A run of this many base62 characters may be a piece of a secret, as far as messages are
-   * concerned: short enough that a pasted half of a secret part (16 of its 32 characters) is caught,
-   * long enough that ordinary words and the ids in this library's own messages (token ids are 11
-   * characters) are still quoted.
+   * A run of this many base62 characters with at least two kinds of character (upper case, lower
+   * case, digits) may be a piece of a secret, as far as messages are concerned: short enough that a
+   * pasted half of a secret part (16 of its 32 characters) is caught, long enough that ordinary words
+   * and the ids in this library's own messages (token ids are 11 characters) are still quoted. A run
+   * of one kind only (a long number, a word in one case) is quoted: a 16-character piece of a secret
+   * is of one kind with probability 1.8 in a million, a whole secret part practically never.
    */
   public static final int MESSAGE_RUN = 16;
 
   /**
    * A run of this many base62 characters with upper-case letters, lower-case letters and digits all
-   * present is taken, as input, for a secret (or a large piece of one). Random base62 text of this
-   * length lacks one of the three classes with probability below 3%, of a whole 32-character secret
-   * below 0.4%; a value with its prefix is always caught by the prefix. Words, CamelCase names,
+   * present is taken, as input, for a secret (or a large piece of one). Measured on minted secrets
+   * ({@code RedactionTest}): a 20-character piece of a secret lacks one of the three classes, and so
+   * passes, with probability 2.97%, a whole 32-character secret part with probability 0.36%; a value
+   * with its prefix is always caught by the prefix. Words, CamelCase names, e-mail addresses,
    * hexadecimal ids and UUIDs (hex digits and one case of letters only) are not refused.
+   *
+   * <p>The cost: a random base62 id of 20 or more characters is refused as an organization id, an
+   * environment id or an actor, since nothing tells it from a piece of a secret (Firestore's
+   * 20-character document ids, the 27 characters after {@code org_} in some identity providers' ids).
+   * Hosts with such ids map them to their own names first.
    */
   public static final int INPUT_RUN = 20;
 
   /**
    * Whether {@code text} contains the token prefix ({@code atk_}, in any case) or a run of
-   * {@value #MESSAGE_RUN} or more base62 characters: text a message must not quote.
+   * {@value #MESSAGE_RUN} or more base62 characters of at least two kinds: text a message must not
+   * quote.
    */
   public static boolean mayHoldSecret(CharSequence text) {
-    return hasPrefix(text) || longestRun(text, false) >= MESSAGE_RUN;
+    return hasPrefix(text) || longestRun(text, 2) >= MESSAGE_RUN;
   }
 
   /**
@@ -54,7 +63,7 @@ public final class Redaction {
    * description.
    */
   public static boolean isTokenShaped(CharSequence text) {
-    return hasPrefixAndDigit(text) || longestRun(text, true) >= INPUT_RUN;
+    return hasPrefixAndDigit(text) || longestRun(text, 3) >= INPUT_RUN;
   }
 
   /**
@@ -70,6 +79,14 @@ public final class Redaction {
       return describe(text);
     }
     return printable(text, maxChars);
+  }
+
+  /**
+   * An identifier that already passed its own rule (no white space, no control characters) as a
+   * message may show it: itself, unquoted, when it cannot hold a secret, else {@link #describe}.
+   */
+  public static String shown(@Nullable CharSequence identifier) {
+    return identifier == null ? "null" : mayHoldSecret(identifier) ? describe(identifier) : identifier.toString();
   }
 
   /**
@@ -117,14 +134,24 @@ public final class Redaction {
   }
 
   /**
-   * Whether {@code c} breaks a line for tools that follow Unicode (U+2028, U+2029; NEL is a control
-   * character already) or changes the direction text is shown in (U+061C, U+200E, U+200F,
-   * U+202A-U+202E, U+2066-U+2069): characters that would let one record look like two, or a row
-   * like another.
+   * Whether {@code c} breaks a line for tools that follow Unicode (U+2028, U+2029; NEL, U+0085, is an
+   * ISO control character and refused as one) or changes the direction text is shown in (U+061C,
+   * U+200E, U+200F, U+202A-U+202E, U+2066-U+2069): characters that would let one record look like
+   * two, or a row like another.
    */
   public static boolean isLineBreakOrBidi(char c) {
     return c == '\u2028' || c == '\u2029' || c == '\u061c' || c == '\u200e' || c == '\u200f'
         || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
+  }
+
+  /** The index of the first character {@link #isLineBreakOrBidi} holds for, or -1. */
+  public static int indexOfLineBreakOrBidi(CharSequence text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (isLineBreakOrBidi(text.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static boolean hasPrefix(CharSequence text) {
@@ -157,10 +184,10 @@ public final class Redaction {
   }
 
   /**
-   * The length of the longest run of base62 characters; with {@code mixedOnly}, of the longest such
-   * run that has an upper-case letter, a lower-case letter and a digit.
+   * The length of the longest run of base62 characters that has at least {@code kinds} of the three
+   * kinds: upper-case letters, lower-case letters, digits.
    */
-  private static int longestRun(CharSequence text, boolean mixedOnly) {
+  private static int longestRun(CharSequence text, int kinds) {
     int longest = 0;
     int run = 0;
     int classes = 0;
@@ -170,7 +197,7 @@ public final class Redaction {
         run++;
         classes |= c <= '9' ? 1 : c <= 'Z' ? 2 : 4;
       } else {
-        if ((!mixedOnly || classes == 7) && run > longest) {
+        if (Integer.bitCount(classes) >= kinds && run > longest) {
           longest = run;
         }
         run = 0;

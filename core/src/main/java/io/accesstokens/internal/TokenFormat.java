@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every token is exactly {@value #LENGTH} ASCII characters. The checksum lets anything that sees a
  * value (the validator, a secret scanner, a support engineer) reject a mistyped or truncated one
- * without a lookup; it is not a security measure. The masked form shows the prefix and the last four
- * characters, which come from the checksum and so reveal nothing of the random part beyond it.
+ * without a lookup; it is not a security measure. Being computed from the secret, the checksum is
+ * never shown: the masked form ({@link #mask}) is the prefix and the id, which are not secret.
  */
 public final class TokenFormat {
   private TokenFormat() {}
@@ -189,9 +189,14 @@ public final class TokenFormat {
     return new String(out);
   }
 
-  /** The display form: prefix, an ellipsis and the last four characters. */
-  public static String mask(String wellFormed) {
-    return PREFIX + "\u2026" + wellFormed.substring(LENGTH - 4);
+  /**
+   * The display form of token {@code id}'s value: the prefix, the id and an ellipsis, for example
+   * {@code atk_3QthUyX9wl7…}. Nothing in it is derived from the secret. (Earlier versions showed the
+   * last four characters instead: the tail of the checksum, a function of the secret, which together
+   * with a quoted piece of a value narrowed its missing characters to a few that could be tried.)
+   */
+  public static String mask(TokenId id) {
+    return PREFIX + id + "\u2026";
   }
 
   /** The secret digits of a well-formed value as ASCII bytes, what a validator cache keeps to compare. */

@@ -9,12 +9,19 @@ public final class TokenMint {
 
   /** A new random id. */
   public static TokenId newId() {
-    return new TokenId(CryptoSupport.random().nextLong());
+    return newId(CryptoSupport.random());
   }
 
   /** A complete, well-formed value for {@code id}. */
   public static String newValue(TokenId id) {
-    SecureRandom random = CryptoSupport.random();
+    return newValue(id, CryptoSupport.random());
+  }
+
+  static TokenId newId(SecureRandom random) {
+    return new TokenId(random.nextLong());
+  }
+
+  static String newValue(TokenId id, SecureRandom random) {
     char[] digits = new char[TokenFormat.SECRET_LENGTH];
     byte[] pool = new byte[48];
     int filled = 0;

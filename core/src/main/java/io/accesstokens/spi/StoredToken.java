@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * Everything a store keeps for one token: the row as the page shows it, the lookup digest, and the
  * sealed value for Copy (absent under the digest-only policy). Never the clear value.
  *
- * @param token the row: id, organization, environment, masked value, status, description, scope,
- *     times and version
+ * @param token the row: id, organization, environment, status, description, scope, times and
+ *     version (the masked value is derived from the id)
  * @param digest the lookup digest (unique across the store)
  * @param sealedValue the value sealed for Copy, or {@code null}
  */

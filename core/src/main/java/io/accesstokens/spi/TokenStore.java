@@ -12,8 +12,7 @@ import org.jspecify.annotations.Nullable;
  * test-jar ({@code AbstractTokenStoreContractTest}) states every rule below as a test, and a store is
  * correct when it passes it.
  *
- * <p>Stores receive what the service computed (digest, masked value, sealed value) and never a clear
- * token value. Every failure to reach the underlying storage is a
+ * <p>Stores receive what the service computed (digest, sealed value) and never a clear token value. Every failure to reach the underlying storage is a
  * {@link io.accesstokens.StoreUnavailableException}; no exception message contains a digest or a
  * sealed value. Rows are compared by organization <em>and</em> id: an id of another organization is
  * absent.
@@ -51,7 +50,7 @@ public interface TokenStore {
    * Replaces the stored row by {@code next} if, and only if, the stored version is
    * {@code next.version() - 1}, atomically with its change record. Status, description, updated time,
    * version, digest and sealed value are taken from {@code next}; id, organization, environment,
-   * masked value, scope and created time never change, and the stored ones are kept.
+   * scope and created time never change, and the stored ones are kept.
    *
    * @throws io.accesstokens.TokenNotFoundException if the token is absent (a deleted token is never
    *     brought back by an update)

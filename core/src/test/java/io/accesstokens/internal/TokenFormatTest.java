@@ -3,6 +3,7 @@ package io.accesstokens.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.TokenId;
+import io.accesstokens.TokenSecret;
 import java.util.zip.CRC32;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -194,10 +195,21 @@ class TokenFormatTest {
     }
   }
 
+  /**
+   * Regression (issue 11): the mask showed the last four characters, the checksum's tail, computed
+   * from the secret. It is now a function of the id alone: every value of one id masks alike, and the
+   * mask is the value's first 15 characters (prefix and id, the ID column) and an ellipsis.
+   */
   @Test
-  void theMask_showsThePrefixAndLastFourCharactersOnly() {
-    String value = TokenMint.newValue(TokenMint.newId());
-    assertThat(TokenFormat.mask(value)).isEqualTo("atk_\u2026" + value.substring(49)).hasSize(9);
+  void theMask_isThePrefixAndTheId_nothingDerivedFromTheSecret() {
+    for (int i = 0; i < 1_000; i++) {
+      TokenId id = TokenMint.newId();
+      String value = TokenMint.newValue(id);
+      String sameIdOtherSecret = TokenMint.newValue(id);
+      assertThat(TokenFormat.mask(id)).isEqualTo("atk_" + id + "\u2026")
+          .isEqualTo(value.substring(0, TokenFormat.SECRET_OFFSET) + "\u2026");
+      assertThat(TokenSecret.of(value).masked()).isEqualTo(TokenSecret.of(sameIdOtherSecret).masked());
+    }
   }
 
   private static String recomputeChecksum(String first47) {

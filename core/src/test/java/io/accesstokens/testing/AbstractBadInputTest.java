@@ -3,6 +3,8 @@ package io.accesstokens.testing;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.copy;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -45,7 +47,12 @@ public abstract class AbstractBadInputTest {
   static final List<String> HOSTILE_TEXT = List.of(
       "", " ", "\t", "\u0000", "a\u0000b", "line\nbreak", "\r\n", "\u001b[31mred", "\u007f",
       "\ud800", "x\udc00y", "\uffff\ud83d", MEGABYTE, "' OR '1'='1", "'; DROP TABLE at_tokens; --",
-      "%", "a%", "_", "\\", "\"quoted\"", "${jndi:ldap://x}", "\u202eevil", " leading", "trailing ");
+      "%", "a%", "_", "\\", "\"quoted\"", "${jndi:ldap://x}", "\u202eevil", " leading", "trailing ",
+      "a\u0085b", "line\u2028separator", "para\u2029graph", "\u202aembedded\u202c", "\u2066isolated\u2069",
+      "mark\u200f", "arabic\u061cmark");
+  /** What would let one audit record look like two, or a row render as another: NEL, U+2028/9, bidi. */
+  static final List<Character> LINE_BREAKS_AND_BIDI = List.of('\u0085', '\u2028', '\u2029', '\u202a', '\u202b',
+      '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u061c', '\u200e', '\u200f');
 
   protected FaultyTokenStore store;
   protected TokenService service;
@@ -97,10 +104,10 @@ public abstract class AbstractBadInputTest {
 
   @Test
   void hostileDescriptions_areRefusedOrKeptVerbatim_neverMangled() {
-    IssuedToken token = service.create(ACME, PROD, "original", ALICE);
+    IssuedToken token = create(service, ACME, PROD, "original", ALICE);
     for (String text : HOSTILE_TEXT) {
       inputs++;
-      Throwable create = catchThrowable(() -> service.create(ACME, PROD, text, ALICE));
+      Throwable create = catchThrowable(() -> create(service, ACME, PROD, text, ALICE));
       Throwable edit = catchThrowable(() -> service.editDescription(ACME, token.id(), text, ALICE));
       if (text.isBlank()) {
         // Blank (tabs and line breaks included) means "no description".
@@ -120,21 +127,75 @@ public abstract class AbstractBadInputTest {
     List<StoredToken> rows = everything();
     assertThat(rows).allSatisfy(r -> assertThat(r.token().description() == null
         || r.token().description().codePoints().noneMatch(Character::isISOControl)).isTrue());
+    assertThat(rows).allSatisfy(r -> assertThat(r.token().description() == null
+        || r.token().description().chars().noneMatch(c -> LINE_BREAKS_AND_BIDI.contains((char) c))).isTrue());
+  }
+
+  /**
+   * NEL, U+2028, U+2029 and every bidirectional control, in a description (create and edit) and in an
+   * actor: refused, naming the code point and where it is, and nothing is stored or changed.
+   */
+  @Test
+  void lineBreaksAndBidiControls_areRefusedInDescriptionsAndActors_namingCodePointAndIndex() {
+    IssuedToken token = create(service, ACME, PROD, "original", ALICE);
+    int callsBefore = store.calls();
+    for (char c : LINE_BREAKS_AND_BIDI) {
+      inputs++;
+      String text = "Partner X" + c + "over AS2";
+      String codePoint = String.format("U+%04X at index 9", (int) c);
+      for (Throwable refused : List.of(
+          catchThrowable(() -> create(service, ACME, PROD, text, ALICE)),
+          catchThrowable(() -> service.editDescription(ACME, token.id(), text, ALICE)),
+          catchThrowable(() -> create(service, ACME, PROD, null, Actor.of(text))))) {
+        assertThat(refused).as("%s", printable(text)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageMatching("(description|actor name) must .*, but has " + java.util.regex.Pattern.quote(codePoint));
+      }
+    }
+    assertThat(store.calls()).as("store calls").isEqualTo(callsBefore);
+    assertThat(service.get(ACME, token.id())).isEqualTo(token.token());
+  }
+
+  /**
+   * A value (or its secret part, or a 20-character piece of it) pasted where an organization,
+   * environment, actor or description belongs is refused, saying so without quoting it, and nothing is
+   * stored or changed.
+   */
+  @Test
+  void tokenShapedText_isRefusedAsAnIdAnActorOrADescription_andNothingIsStored() {
+    IssuedToken token = create(service, ACME, PROD, "original", ALICE);
+    String value = token.value().reveal();
+    List<String> pasted = List.of(value, "Bearer " + value, value.toUpperCase(), "x9K2mQ7vT4pL8nR3sW6yZ1bC5dF0hJ4k",
+        "token x9K2mQ7vT4pL8nR3sW6y, thanks");
+    int callsBefore = store.calls();
+    for (String text : pasted) {
+      inputs++;
+      for (Throwable refused : List.of(
+          catchThrowable(() -> OrganizationId.of(text)), catchThrowable(() -> EnvironmentId.of(text)),
+          catchThrowable(() -> Actor.of(text)), catchThrowable(() -> create(service, ACME, PROD, text, ALICE)),
+          catchThrowable(() -> service.editDescription(ACME, token.id(), text, ALICE)))) {
+        assertThat(refused).as("%s", printable(text)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(" must not hold a token value, but was ")
+            .hasMessageEndingWith(": a token's value must never be stored as text; paste it only where a token is expected");
+        assertThat(SecretLeakGuard.leak(refused.getMessage())).isNull();
+      }
+    }
+    assertThat(store.calls()).as("store calls").isEqualTo(callsBefore);
+    assertThat(everything()).singleElement().satisfies(row -> assertThat(row.token()).isEqualTo(token.token()));
   }
 
   @Test
   void nullArguments_areRefusedNamingTheParameter_andStoreNothing() {
-    IssuedToken token = service.create(ACME, PROD, null, ALICE);
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
     TokenId id = token.id();
     List<Runnable> calls = List.of(
-        () -> service.create(null, PROD, null, ALICE),
-        () -> service.create(ACME, null, null, ALICE),
-        () -> service.create(ACME, PROD, null, null),
+        () -> create(service, null, PROD, null, ALICE),
+        () -> create(service, ACME, null, null, ALICE),
+        () -> create(service, ACME, PROD, null, null),
         () -> service.list(null, TokenQuery.all()),
         () -> service.list(ACME, null),
         () -> service.get(ACME, null),
-        () -> service.copy(ACME, id, null),
-        () -> service.copy(null, id, ALICE),
+        () -> copy(service, ACME, id, null),
+        () -> copy(service, null, id, ALICE),
         () -> service.editDescription(ACME, null, "x", ALICE),
         () -> service.editDescription(ACME, id, "x", null),
         () -> service.setStatus(ACME, id, null, ALICE),
@@ -157,7 +218,7 @@ public abstract class AbstractBadInputTest {
 
   @Test
   void badVersions_areRefusedNamingTheRule() {
-    IssuedToken token = service.create(ACME, PROD, null, ALICE);
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
     assertThatThrownBy(() -> service.editDescription(ACME, token.id(), "x", 0, ALICE))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("expected version must be at least 1, but was 0");
     assertThatThrownBy(() -> service.setStatus(ACME, token.id(), TokenStatus.INACTIVE, -7, ALICE))
@@ -168,7 +229,7 @@ public abstract class AbstractBadInputTest {
   /** Every malformed shape a connector might be handed: refused alike, with zero store calls. */
   @Test
   void everyMalformedTokenShape_isRefused_withZeroStoreCalls() {
-    String good = service.create(ACME, PROD, null, ALICE).value().reveal();
+    String good = create(service, ACME, PROD, null, ALICE).value().reveal();
     List<String> shapes = new ArrayList<>(HOSTILE_TEXT);
     shapes.addAll(List.of(
         good.substring(0, 52), good + "0", good.substring(1), "ATK_" + good.substring(4), "atk-" + good.substring(4),
@@ -195,8 +256,8 @@ public abstract class AbstractBadInputTest {
 
   @Test
   void aCursorFromAnotherOrganization_onlyPositionsTheList_neverReveals() {
-    IssuedToken theirs = service.create(Fixtures.GLOBEX, Fixtures.GLOBEX_PROD, null, ALICE);
-    IssuedToken mine = service.create(ACME, PROD, null, ALICE);
+    IssuedToken theirs = create(service, Fixtures.GLOBEX, Fixtures.GLOBEX_PROD, null, ALICE);
+    IssuedToken mine = create(service, ACME, PROD, null, ALICE);
     PageCursor foreign = PageCursor.after(theirs.token());
 
     List<TokenId> listed = service.list(ACME, TokenQuery.all().after(foreign)).tokens().stream()
@@ -205,7 +266,10 @@ public abstract class AbstractBadInputTest {
     assertThat(listed).containsAnyOf(mine.id()).hasSizeLessThanOrEqualTo(1);
   }
 
+  /** A test input as a failure message shows it: control characters escaped, at most 40 characters. */
   static String printable(String s) {
-    return io.accesstokens.internal.Checks.printable(s, 40);
+    StringBuilder out = new StringBuilder("\"");
+    s.chars().limit(40).forEach(c -> out.append(c < 0x20 || c >= 0x7f ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    return out.append(s.length() > 40 ? "\"... (" + s.length() + " characters)" : "\"").toString();
   }
 }

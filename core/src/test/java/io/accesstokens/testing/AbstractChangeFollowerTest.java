@@ -3,6 +3,7 @@ package io.accesstokens.testing;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -136,7 +137,7 @@ public abstract class AbstractChangeFollowerTest {
   }
 
   private IssuedToken cachedOnB() {
-    IssuedToken token = nodeA.create(ACME, PROD, null, ALICE);
+    IssuedToken token = create(nodeA, ACME, PROD, null, ALICE);
     assertThat(accepts(token)).isTrue();
     return token;
   }
@@ -234,7 +235,7 @@ public abstract class AbstractChangeFollowerTest {
 
   @Test
   void aNewFollower_trustsNothingUntilTheLongestTransactionHasPassed_thenDropsWhatItCached() {
-    IssuedToken token = nodeA.create(ACME, PROD, null, ALICE);
+    IssuedToken token = create(nodeA, ACME, PROD, null, ALICE);
     // A transaction that took its number before B started commits after B cached the old answer.
     long early = feed.allocate();
     assertThat(follower.catchUp()).isTrue();
@@ -446,7 +447,7 @@ public abstract class AbstractChangeFollowerTest {
     try {
       List<IssuedToken> tokens = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        tokens.add(node.a.create(ACME, PROD, null, ALICE));
+        tokens.add(create(node.a, ACME, PROD, null, ALICE));
       }
       Map<Integer, Long> lastCommitAt = new HashMap<>();
       Map<Integer, TokenStatus> truth = new HashMap<>();

@@ -3,6 +3,8 @@ package io.accesstokens.testing;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.copy;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -70,15 +72,15 @@ public abstract class AbstractFaultTest {
 
   @Test
   void whileTheStoreIsDown_everyActionFailsAsUnavailable_andNothingChanges() {
-    IssuedToken a = service.create(ACME, PROD, "a", ALICE);
-    IssuedToken b = service.create(ACME, PROD, "b", ALICE);
+    IssuedToken a = create(service, ACME, PROD, "a", ALICE);
+    IssuedToken b = create(service, ACME, PROD, "b", ALICE);
     Map<TokenId, StoredToken> before = snapshot();
     store.down(true);
 
     List<Runnable> actions = List.of(
-        () -> service.create(ACME, PROD, null, ALICE),
+        () -> create(service, ACME, PROD, null, ALICE),
         () -> service.list(ACME, TokenQuery.all()),
-        () -> service.copy(ACME, a.id(), ALICE),
+        () -> copy(service, ACME, a.id(), ALICE),
         () -> service.editDescription(ACME, a.id(), "x", ALICE),
         () -> service.deactivate(ACME, a.id(), ALICE),
         () -> service.delete(ACME, b.id(), ALICE),
@@ -99,7 +101,7 @@ public abstract class AbstractFaultTest {
   /** Regression: a deactivation whose answer was lost kept the cached "valid" until expiry. */
   @Test
   void aDeactivationWhoseAnswerWasLost_stillStopsValidationHere() {
-    IssuedToken token = service.create(ACME, PROD, null, ALICE);
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
     validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
     store.failAfterWrite(true);
 
@@ -119,7 +121,7 @@ public abstract class AbstractFaultTest {
   /** Regression: the same for a delete whose answer was lost. */
   @Test
   void aDeleteWhoseAnswerWasLost_stillStopsValidationHere_andARetryReportsItAbsent() {
-    IssuedToken token = service.create(ACME, PROD, null, ALICE);
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
     validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
     store.failAfterWrite(true);
 
@@ -136,7 +138,7 @@ public abstract class AbstractFaultTest {
   void aCreateWhoseAnswerWasLost_leavesOneWholeTokenOrNone() {
     store.failAfterWrite(true);
     faults++;
-    assertThat(catchThrowable(() -> service.create(ACME, PROD, "lost answer", ALICE)))
+    assertThat(catchThrowable(() -> create(service, ACME, PROD, "lost answer", ALICE)))
         .isInstanceOf(StoreUnavailableException.class);
     store.failAfterWrite(false);
 
@@ -146,13 +148,13 @@ public abstract class AbstractFaultTest {
       assertThat(row.description()).isEqualTo("lost answer");
       assertThat(row.status()).isEqualTo(TokenStatus.ACTIVE);
       assertThat(row.version()).isEqualTo(1);
-      assertThat(service.copy(ACME, row.id(), ALICE).id()).as("copyable, so not lost").isEqualTo(row.id());
+      assertThat(copy(service, ACME, row.id(), ALICE).id()).as("copyable, so not lost").isEqualTo(row.id());
     }
   }
 
   @Test
   void anEditWhoseAnswerWasLost_isWholeAndRetriesCleanly() {
-    IssuedToken token = service.create(ACME, PROD, "before", ALICE);
+    IssuedToken token = create(service, ACME, PROD, "before", ALICE);
     store.failAfterWrite(true);
     faults++;
     catchThrowable(() -> service.editDescription(ACME, token.id(), "after", ALICE));
@@ -166,8 +168,8 @@ public abstract class AbstractFaultTest {
 
   @Test
   void aStoreFlappingUnderValidation_neverAcceptsWhatItShouldNot() {
-    IssuedToken active = service.create(ACME, PROD, null, ALICE);
-    IssuedToken inactive = service.create(ACME, PROD, null, ALICE);
+    IssuedToken active = create(service, ACME, PROD, null, ALICE);
+    IssuedToken inactive = create(service, ACME, PROD, null, ALICE);
     service.deactivate(ACME, inactive.id(), ALICE);
     for (int i = 0; i < 40; i++) {
       store.down(i % 3 == 0);

@@ -4,13 +4,20 @@ import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.GLOBEX;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.copy;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.accesstokens.Actor;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.DigestPolicy;
+import io.accesstokens.EnvironmentId;
 import io.accesstokens.IssuedToken;
 import io.accesstokens.KeyRing;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.PageCursor;
 import io.accesstokens.Scope;
+import io.accesstokens.TokenId;
 import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenSecret;
 import io.accesstokens.TokenService;
@@ -28,7 +35,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Drives every operation, failures included, with logging at TRACE, and then scans every log line,
  * every exception message (with causes) and every {@code toString()} produced for the value, the
- * secret part and the digest (hex and Base64) of every token issued. One hit fails the test.
+ * secret part and the digest (hex and Base64) of every token issued, and for any piece of them that
+ * {@link IssuedSecrets} knows (8+ characters of a secret part, 12+ of a digest's text). One hit fails
+ * the test.
+ *
+ * <p>A second test pastes a real value, and pieces of its secret, where a person might by mistake:
+ * into every parser of ids and cursors, as an organization, an environment, an actor and a
+ * description, and through the calls whose exceptions name those. Nothing may echo it, and nothing
+ * may store it.
  */
 public abstract class AbstractSecretLeakTest {
   /** A new, empty store. */
@@ -71,7 +85,7 @@ public abstract class AbstractSecretLeakTest {
 
     List<IssuedToken> issued = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      IssuedToken token = service.create(ACME, PROD, "token " + i, ALICE);
+      IssuedToken token = create(service, ACME, PROD, "token " + i, ALICE);
       issued.add(token);
       record(token);
       record(token.value());
@@ -80,8 +94,8 @@ public abstract class AbstractSecretLeakTest {
     IssuedToken first = issued.get(0);
     String value = first.value().reveal();
     attempt(() -> service.list(ACME, TokenQuery.all()));
-    attempt(() -> service.copy(ACME, first.id(), ALICE));
-    attempt(() -> service.copy(GLOBEX, first.id(), ALICE));
+    attempt(() -> copy(service, ACME, first.id(), ALICE));
+    attempt(() -> copy(service, GLOBEX, first.id(), ALICE));
     attempt(() -> service.editDescription(ACME, first.id(), "edited", ALICE));
     attempt(() -> service.editDescription(ACME, first.id(), "stale", 1, ALICE));
     attempt(() -> validator.validate(value, Scope.EDI, ACME, PROD));
@@ -92,7 +106,7 @@ public abstract class AbstractSecretLeakTest {
     attempt(() -> validator.validate(value, Scope.EDI, ACME, PROD));
     store.down(true);
     attempt(() -> validator.validate(issued.get(1).value().reveal(), Scope.EDI, ACME, PROD));
-    attempt(() -> service.create(ACME, PROD, null, ALICE));
+    attempt(() -> create(service, ACME, PROD, null, ALICE));
     store.down(false);
     store.failAfterWrite(true);
     attempt(() -> service.activate(ACME, first.id(), ALICE));
@@ -127,6 +141,51 @@ public abstract class AbstractSecretLeakTest {
       for (String secret : secrets) {
         assertThat(text).as("a leaked secret").doesNotContain(secret);
       }
+      assertThat(SecretLeakGuard.leak(text)).as("a piece of a secret in: %s", text).isNull();
+    }
+  }
+
+  @Test
+  void aValuePastedWhereSomethingElseBelongs_isNeverEchoed_norStored() {
+    int firstLine = CapturingAppender.mark();
+    FaultyTokenStore store = new FaultyTokenStore(createStore());
+    TokenService service = Fixtures.serviceOn(store).listener(this::record).build();
+    TokenValidator validator = TokenValidator.builder(service).build();
+    IssuedToken target = create(service, ACME, PROD, "the token a person copied", ALICE);
+    // 99.6% of secrets have digits and both cases, which the pieces pasted below need.
+    while (!PastedValues.hasEveryKindOfCharacter(PastedValues.secretOf(target.value().reveal()))) {
+      target = create(service, ACME, PROD, "the token a person copied", ALICE);
+    }
+    String value = target.value().reveal();
+    TokenId id = target.id();
+
+    List<String> pastes = PastedValues.of(value);
+    for (String pasted : pastes) {
+      attempt(() -> TokenId.parse(pasted));
+      attempt(() -> PageCursor.parse(pasted));
+      attempt(() -> OrganizationId.of(pasted));
+      attempt(() -> EnvironmentId.of(pasted));
+      attempt(() -> Actor.of(pasted));
+      attempt(() -> create(service, ACME, PROD, pasted, ALICE)); // as a description
+      attempt(() -> service.editDescription(ACME, id, pasted, ALICE));
+      attempt(() -> service.list(ACME, TokenQuery.all()).tokens());
+      attempt(() -> create(service, ACME, EnvironmentId.of(pasted), null, ALICE)); // unknown environment
+      attempt(() -> service.list(OrganizationId.of(pasted), TokenQuery.all())); // not entitled
+      attempt(() -> service.get(OrganizationId.of(pasted), id));
+      attempt(() -> create(service, ACME, PROD, null, Actor.of(pasted)));
+      attempt(() -> validator.validate(value, Scope.EDI, OrganizationId.of(pasted), PROD));
+      attempt(() -> validator.validate(value, Scope.EDI, ACME, EnvironmentId.of(pasted)));
+    }
+    for (StoredToken row : store.scan(null, 1_000)) {
+      record(row.token());
+    }
+
+    List<String> lines = CapturingAppender.lines();
+    List<String> scanned = new ArrayList<>(lines.subList(firstLine, lines.size()));
+    scanned.addAll(texts);
+    assertThat(texts).as("messages were produced, so the scan is not empty").hasSizeGreaterThan(10 * pastes.size());
+    for (String text : scanned) {
+      assertThat(SecretLeakGuard.leak(text)).as("a pasted value echoed or stored: %s", text).isNull();
     }
   }
 }

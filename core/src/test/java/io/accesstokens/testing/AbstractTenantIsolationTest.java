@@ -1,5 +1,7 @@
 package io.accesstokens.testing;
 
+import static io.accesstokens.testing.Fixtures.copy;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.AccessToken;
@@ -71,9 +73,9 @@ public abstract class AbstractTenantIsolationTest {
     validator = TokenValidator.builder(service).build();
     for (OrganizationId org : ORGS) {
       List<IssuedToken> mine = new ArrayList<>();
-      mine.add(service.create(org, PROD, "prod of " + org, Fixtures.ALICE));
-      mine.add(service.create(org, TEST, "test of " + org, Fixtures.ALICE));
-      IssuedToken inactive = service.create(org, PROD, "inactive of " + org, Fixtures.ALICE);
+      mine.add(create(service, org, PROD, "prod of " + org, Fixtures.ALICE));
+      mine.add(create(service, org, TEST, "test of " + org, Fixtures.ALICE));
+      IssuedToken inactive = create(service, org, PROD, "inactive of " + org, Fixtures.ALICE);
       service.deactivate(org, inactive.id(), Fixtures.ALICE);
       mine.add(inactive);
       issued.put(org, mine);
@@ -105,7 +107,7 @@ public abstract class AbstractTenantIsolationTest {
   private static final List<Map.Entry<String, Function<TokenService, Function<OrganizationId, Function<TokenId, Object>>>>> ACTIONS =
       List.of(
           Map.entry("get", s -> o -> id -> s.get(o, id)),
-          Map.entry("copy", s -> o -> id -> s.copy(o, id, Fixtures.BOB)),
+          Map.entry("copy", s -> o -> id -> copy(s, o, id, Fixtures.BOB)),
           Map.entry("edit", s -> o -> id -> s.editDescription(o, id, "taken over", Fixtures.BOB)),
           Map.entry("edit@1", s -> o -> id -> s.editDescription(o, id, "taken over", 1, Fixtures.BOB)),
           Map.entry("deactivate", s -> o -> id -> s.deactivate(o, id, Fixtures.BOB)),

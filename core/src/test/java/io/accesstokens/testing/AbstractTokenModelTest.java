@@ -283,7 +283,7 @@ public abstract class AbstractTokenModelTest {
       if (c.tick()) {
         clock.advance(Duration.ofMillis(1));
       }
-      Object outcome = outcome(() -> service.create(org, env, c.description(), ACTOR));
+      Object outcome = outcome(() -> Fixtures.create(service, org, env, c.description(), ACTOR));
       if (!descriptionIsValid(c.description())) {
         assertThat(outcome).isInstanceOf(IllegalArgumentException.class);
       } else if (!isEntitled(org)) {
@@ -339,7 +339,7 @@ public abstract class AbstractTokenModelTest {
     private void copy(Copy c) {
       ModelToken token = pick(c.token());
       OrganizationId org = org(c.org(), token);
-      Object outcome = outcome(() -> service.copy(org, idOf(token), ACTOR).reveal());
+      Object outcome = outcome(() -> Fixtures.copy(service, org, idOf(token), ACTOR).reveal());
       if (!isEntitled(org)) {
         assertThat(outcome).isInstanceOf(NotEntitledException.class);
       } else if (visible(org, token) == null) {
@@ -421,8 +421,8 @@ public abstract class AbstractTokenModelTest {
       ModelToken token = pick(v.token());
       OrganizationId org = org(v.org(), token);
       EnvironmentId env = env(v.env(), token);
-      String presented = token == null ? TokenMint.newValue(TokenMint.newId())
-          : v.garble() ? TokenMint.newValue(token.id) : token.value;
+      String presented = token == null ? Fixtures.mint(TokenMint.newId())
+          : v.garble() ? Fixtures.mint(token.id) : token.value;
       Object outcome = outcome(() -> validator.validate(presented, Scope.EDI, org, env).id());
       boolean valid = token != null && !v.garble() && !token.deleted && token.status == TokenStatus.ACTIVE
           && token.org.equals(org) && token.env.equals(env) && isEntitled(token.org);

@@ -7,6 +7,7 @@ import static io.accesstokens.testing.Fixtures.GLOBEX_PROD;
 import static io.accesstokens.testing.Fixtures.INITECH;
 import static io.accesstokens.testing.Fixtures.PROD;
 import static io.accesstokens.testing.Fixtures.TEST;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -106,7 +107,7 @@ public abstract class AbstractTokenValidatorTest {
   }
 
   private IssuedToken acmeToken() {
-    return service.create(ACME, PROD, null, ALICE);
+    return create(service, ACME, PROD, null, ALICE);
   }
 
   // ---- accepted ------------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ public abstract class AbstractTokenValidatorTest {
 
   @Test
   void anotherOrganizationsToken_isRefused() {
-    IssuedToken globex = service.create(GLOBEX, GLOBEX_PROD, null, ALICE);
+    IssuedToken globex = create(service, GLOBEX, GLOBEX_PROD, null, ALICE);
 
     assertRefused(globex.value().reveal(), ACME, PROD, RefusalCause.WRONG_ORGANIZATION);
     assertRefused(globex.value().reveal(), ACME, GLOBEX_PROD, RefusalCause.WRONG_ORGANIZATION);
@@ -221,7 +222,7 @@ public abstract class AbstractTokenValidatorTest {
 
   @Test
   void anotherEnvironmentsToken_isRefused() {
-    IssuedToken test = service.create(ACME, TEST, null, ALICE);
+    IssuedToken test = create(service, ACME, TEST, null, ALICE);
 
     assertRefused(test.value().reveal(), ACME, PROD, RefusalCause.WRONG_ENVIRONMENT);
   }
@@ -229,7 +230,7 @@ public abstract class AbstractTokenValidatorTest {
   @Test
   void aTokenOfAnOrganizationWithoutEdi_isRefused() {
     entitlements.set(INITECH, true);
-    IssuedToken issued = service.create(INITECH, PROD, null, ALICE);
+    IssuedToken issued = create(service, INITECH, PROD, null, ALICE);
     entitlements.set(INITECH, false);
 
     assertRefused(issued.value().reveal(), INITECH, PROD, RefusalCause.NOT_ENTITLED);
@@ -490,6 +491,74 @@ public abstract class AbstractTokenValidatorTest {
     }
   }
 
+  /** The lines of this test's validator that start with {@code prefix}, logged since {@code mark}. */
+  private static List<String> validatorLines(int mark, String prefix) {
+    List<String> lines = CapturingAppender.lines();
+    return lines.subList(mark, lines.size()).stream()
+        .filter(l -> l.startsWith("WARN io.accesstokens.TokenValidator: " + prefix)).toList();
+  }
+
+  /**
+   * Regression (issue 11): every failed lookup wrote a WARN line, so a flood of requests while the
+   * store is down was a flood of log lines. 10,000 of them over 20 s of the ticker's time write two.
+   */
+  @Test
+  void aFloodOfFailedLookups_logsOneLinePerTenSeconds_countingTheRest() {
+    IssuedToken issued = acmeToken();
+    store.down(true);
+    int mark = CapturingAppender.mark();
+
+    for (int i = 0; i < 10_000; i++) {
+      assertThat(refusal(() -> validate(issued.value().reveal())).errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+      ticker.advance(Duration.ofMillis(2));
+    }
+
+    assertThat(validator.stats().failClosed()).isEqualTo(10_000);
+    assertThat(validatorLines(mark, "Token lookup failed")).containsExactly(
+        "WARN io.accesstokens.TokenValidator: Token lookup failed, refusing with STORE_UNAVAILABLE:"
+            + " io.accesstokens.StoreUnavailableException: store is down (injected fault)",
+        "WARN io.accesstokens.TokenValidator: Token lookup failed, refusing with STORE_UNAVAILABLE:"
+            + " io.accesstokens.StoreUnavailableException: store is down (injected fault)"
+            + " (4999 more like this since the last such line were not logged)");
+  }
+
+  /** The same for lookups refused because every slot is taken by a slow store. */
+  @Test
+  void aFloodOfRefusedLookups_logsOneLinePerTenSeconds_countingTheRest() throws Exception {
+    validator.close();
+    validator = validatorBuilder().maxConcurrentLookups(1).lookupTimeout(Duration.ofMillis(1)).build();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    store.afterFindByDigest(found -> {
+      inside.countDown();
+      await(release);
+    });
+    ExecutorService slow = Executors.newSingleThreadExecutor();
+    try {
+      String held = TokenFormatAccess.wellFormedUnknown();
+      Future<?> holding = slow.submit(() -> refusal(() -> validate(held)));
+      assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+      int mark = CapturingAppender.mark();
+
+      for (int i = 0; i < 200; i++) { // each waits the 1 ms lookup timeout for the slot
+        refusal(() -> validate(TokenFormatAccess.wellFormedUnknown()));
+      }
+      ticker.advance(Duration.ofSeconds(10));
+      refusal(() -> validate(TokenFormatAccess.wellFormedUnknown()));
+
+      assertThat(validatorLines(mark, "Token lookup refused")).containsExactly(
+          "WARN io.accesstokens.TokenValidator: Token lookup refused: 1 lookups already running"
+              + " (maxConcurrentLookups)",
+          "WARN io.accesstokens.TokenValidator: Token lookup refused: 1 lookups already running"
+              + " (maxConcurrentLookups) (199 more like this since the last such line were not logged)");
+      release.countDown();
+      holding.get(30, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      slow.shutdownNow();
+    }
+  }
+
   @Test
   void concurrentMissesForOneToken_makeOneStoreCall() throws Exception {
     IssuedToken issued = acmeToken();
@@ -584,14 +653,14 @@ public abstract class AbstractTokenValidatorTest {
   static final class TokenFormatAccess {
     static String wellFormedUnknown() {
       TokenId id = io.accesstokens.internal.TokenMint.newId();
-      return io.accesstokens.internal.TokenMint.newValue(id);
+      return Fixtures.mint(id);
     }
 
     static String withSameIdOtherSecret(String value) {
       TokenId id = new TokenId(TokenFormat.idBits(value));
       String other;
       do {
-        other = io.accesstokens.internal.TokenMint.newValue(id);
+        other = Fixtures.mint(id);
       } while (other.equals(value));
       return other;
     }

@@ -3,6 +3,8 @@ package io.accesstokens.testing;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.copy;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.AccessToken;
@@ -96,9 +98,9 @@ public abstract class AbstractTwoNodeConcurrencyTest {
               deletes.merge(target.id(), 1, Integer::sum);
             }
           } else if (dice < 90) {
-            tokens.add(node.create(ACME, PROD, "made by thread " + thread, ALICE));
+            tokens.add(create(node, ACME, PROD, "made by thread " + thread, ALICE));
           } else {
-            assertThat(node.copy(ACME, target.id(), ALICE)).isEqualTo(target.value());
+            assertThat(copy(node, ACME, target.id(), ALICE)).isEqualTo(target.value());
           }
         } catch (TokenNotFoundException e) {
           notFound.add(target.id()); // checked against the deletes once all threads are done

@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Wraps a real store to count calls and to inject faults where a failure must be provoked: every
  * call can be made to throw, and a hook can run inside {@code findByDigest} after the real store
- * answered (to block it, or to change the token while the answer is on its way back).
+ * answered (to block it, or to change the token while the answer is on its way back). Records the
+ * digest of every row written in {@link IssuedSecrets}, so the leak guard knows digests made under any
+ * digest policy.
  */
 public final class FaultyTokenStore implements TokenStore {
   private final TokenStore delegate;
@@ -73,6 +75,7 @@ public final class FaultyTokenStore implements TokenStore {
 
   @Override
   public void insert(StoredToken token, Change change) {
+    IssuedSecrets.recordDigest(token.digest().value()); // HMAC digests too, whatever the policy
     writeCalls.incrementAndGet();
     check();
     delegate.insert(token, change);
@@ -115,6 +118,7 @@ public final class FaultyTokenStore implements TokenStore {
 
   @Override
   public void update(StoredToken next, Change change) {
+    IssuedSecrets.recordDigest(next.digest().value());
     writeCalls.incrementAndGet();
     check();
     delegate.update(next, change);

@@ -3,17 +3,27 @@ package io.accesstokens.testing;
 import io.accesstokens.Actor;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.EnvironmentId;
+import io.accesstokens.IssuedToken;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
+import io.accesstokens.TokenId;
+import io.accesstokens.TokenSecret;
 import io.accesstokens.TokenService;
+import io.accesstokens.internal.TokenMint;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
 import io.accesstokens.spi.TokenStore;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
-/** The tenants every suite uses: two entitled organizations with environments, and one without EDI. */
+/**
+ * The tenants every suite uses (two entitled organizations with environments, and one without EDI),
+ * and the one way the suites obtain token values: {@link #create}, {@link #copy} and {@link #mint}
+ * record each value in {@link IssuedSecrets}, so the leak guard finds any piece of it in any log line
+ * or message of the run.
+ */
 public final class Fixtures {
   private Fixtures() {}
 
@@ -38,6 +48,32 @@ public final class Fixtures {
         .entitlements(new SwitchableEntitlements())
         .environments(environments())
         .copyPolicy(CopyPolicy.ephemeral());
+  }
+
+  /**
+   * {@code service.create(...)}, with the new value recorded in {@link IssuedSecrets}. Every suite
+   * creates tokens through this, so practically every value a test sees is one the guard knows.
+   */
+  public static IssuedToken create(
+      TokenService service, OrganizationId organization, EnvironmentId environment,
+      @Nullable String description, Actor actor) {
+    IssuedToken issued = service.create(organization, environment, description, actor);
+    IssuedSecrets.record(issued.value().reveal());
+    return issued;
+  }
+
+  /** {@code service.copy(...)}, with the value recorded in {@link IssuedSecrets} (it may be a new one). */
+  public static TokenSecret copy(TokenService service, OrganizationId organization, TokenId id, Actor actor) {
+    TokenSecret value = service.copy(organization, id, actor);
+    IssuedSecrets.record(value.reveal());
+    return value;
+  }
+
+  /** A well-formed value for {@code id} that no service issued (a guess, a forgery), recorded too. */
+  public static String mint(TokenId id) {
+    String value = TokenMint.newValue(id);
+    IssuedSecrets.record(value);
+    return value;
   }
 
   public static EnvironmentDirectory environments() {

@@ -1,5 +1,6 @@
 package io.accesstokens.testing;
 
+import static io.accesstokens.testing.Fixtures.create;
 import io.accesstokens.Actor;
 import io.accesstokens.ConnectionOpenException;
 import io.accesstokens.EnvironmentId;
@@ -195,7 +196,7 @@ public final class PropagationProbe implements AutoCloseable {
    *     follower is not warm, or stalled)
    */
   public IssuedToken cachedToken() {
-    IssuedToken token = writer.create(organization, environment, "propagation probe", actor);
+    IssuedToken token = create(writer, organization, environment, "propagation probe", actor);
     for (Node node : nodes) {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {

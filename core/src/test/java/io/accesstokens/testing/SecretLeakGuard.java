@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -15,7 +16,10 @@ import org.slf4j.LoggerFactory;
  * Fails any test during which a log line (captured at TRACE by {@link CapturingAppender}) carried
  * something secret-shaped: a well-formed token value, a run of 32 or more base62 characters (a
  * token's secret part, a hex digest), or 43-44 Base64 characters (a Base64 digest). Nothing this
- * library logs legitimately looks like that.
+ * library logs legitimately looks like that. It also fails on any piece of a value the tests were
+ * handed ({@link IssuedSecrets}: 8 characters of a secret part, 12 of a digest's hex or Base64), which
+ * no shape can recognise: a message quoting the first 40 characters of a value holds 25 of its 32
+ * secret characters and none of the shapes above.
  *
  * <p>Registered for every Jupiter test of every module through
  * {@code META-INF/services/org.junit.jupiter.api.extension.Extension} in core's test-jar (the parent
@@ -62,8 +66,9 @@ public final class SecretLeakGuard implements BeforeAllCallback, BeforeEachCallb
     List<String> lines = CapturingAppender.lines();
     List<String> leaks = leaksIn(lines);
     LoggerFactory.getLogger("io.accesstokens.figures").info(
-        "Secret scan of the whole run so far (after {}): {} captured log lines, {} secret-shaped",
-        when, lines.size(), leaks.size());
+        "Secret scan of the whole run so far (after {}): {} captured log lines, {} secret-shaped;"
+            + " {} issued values and {} windows recorded",
+        when, lines.size(), leaks.size(), IssuedSecrets.recordedValues(), IssuedSecrets.recordedWindows());
     if (!leaks.isEmpty()) {
       throw new AssertionError(leaks.size() + " log lines of this run carry something secret-shaped, the first: "
           + leaks.get(0));
@@ -92,8 +97,11 @@ public final class SecretLeakGuard implements BeforeAllCallback, BeforeEachCallb
     }
   }
 
-  /** What secret-shaped text {@code text} holds, or null. */
-  public static String leak(String text) {
+  /**
+   * What secret-shaped text, or piece of an issued secret ({@link IssuedSecrets#pieceIn}), {@code
+   * text} holds, described without quoting it; or null.
+   */
+  public static @Nullable String leak(String text) {
     Matcher token = TOKEN.matcher(text);
     while (token.find()) {
       if (TokenFormat.isWellFormed(token.group())) {
@@ -109,7 +117,7 @@ public final class SecretLeakGuard implements BeforeAllCallback, BeforeEachCallb
     if (BASE64_DIGEST.matcher(text).find()) {
       return "43-44 Base64 characters (a digest)";
     }
-    return null;
+    return IssuedSecrets.pieceIn(text);
   }
 
   static List<String> leaksIn(List<String> texts) {

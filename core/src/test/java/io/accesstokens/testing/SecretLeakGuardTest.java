@@ -3,7 +3,9 @@ package io.accesstokens.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.internal.TokenMint;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,32 @@ class SecretLeakGuardTest {
     assertThat(SecretLeakGuard.leak("hex " + HexFormat.of().formatHex(digest))).startsWith("a run of 32+");
     assertThat(SecretLeakGuard.leak("b64 " + Base64.getEncoder().encodeToString(digest))).isNotNull();
     assertThat(SecretLeakGuard.leak("url " + Base64.getUrlEncoder().withoutPadding().encodeToString(digest))).isNotNull();
+  }
+
+  /**
+   * Regression (issue 11): a message quoting the first 30 characters of a value (15 of its secret's)
+   * has none of the shapes above.
+   */
+  @Test
+  void recognisesAPieceOfAnIssuedSecretOrDigest_thatNoShapeWould() throws Exception {
+    String issued = TokenMint.newValue(TokenMint.newId());
+    IssuedSecrets.record(issued);
+    String secret = issued.substring(TokenFormat.SECRET_OFFSET, TokenFormat.CHECKSUM_OFFSET);
+    byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(issued.getBytes(StandardCharsets.US_ASCII));
+    String hexDigest = HexFormat.of().formatHex(digest);
+    String urlSafe = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+
+    assertThat(SecretLeakGuard.leak("token id must be 11 base62 characters, but was \"" + issued.substring(0, 30) + "\""))
+        .startsWith("a piece (8+ characters) of an issued secret");
+    assertThat(SecretLeakGuard.leak("x " + secret.substring(9, 17) + " y")).startsWith("a piece (8+ characters)");
+    assertThat(SecretLeakGuard.leak("x " + secret.substring(9, 16) + " y")).as("7 characters").isNull();
+    assertThat(SecretLeakGuard.leak("digest " + hexDigest.substring(20, 32))).startsWith("a piece (12+ characters) of an issued digest");
+    assertThat(SecretLeakGuard.leak("digest " + hexDigest.substring(20, 31))).as("11 hex digits").isNull();
+    assertThat(SecretLeakGuard.leak("DIGEST " + hexDigest.substring(40, 52).toUpperCase())).as("upper-case hex")
+        .startsWith("a piece (12+ characters) of an issued digest");
+    assertThat(SecretLeakGuard.leak("b64 " + urlSafe.substring(0, 12))).as("URL-safe Base64").isNotNull();
+    assertThat(SecretLeakGuard.leak("b64 " + Base64.getEncoder().encodeToString(digest).substring(30, 42)))
+        .as("Base64").isNotNull();
   }
 
   @Test

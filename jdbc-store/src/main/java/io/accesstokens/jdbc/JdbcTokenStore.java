@@ -8,6 +8,7 @@ import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.internal.Checks;
+import io.accesstokens.internal.Redaction;
 import io.accesstokens.jdbc.internal.ChangeRows;
 import io.accesstokens.jdbc.internal.SchemaMigrator;
 import io.accesstokens.jdbc.internal.SqlErrors;
@@ -746,7 +747,7 @@ public final class JdbcTokenStore implements TokenStore {
         throw SqlErrors.translateConnectFailure(e, operation);
       }
       JdbcDialect detected = JdbcDialect.fromProductName(product == null ? "" : product).orElseThrow(() ->
-          new IllegalStateException("database product " + Checks.printable(String.valueOf(product), 60)
+          new IllegalStateException("database product " + Redaction.quote(String.valueOf(product), 60)
               + " is not one this store speaks (H2, PostgreSQL, MariaDB, MySQL); set the dialect"
               + " explicitly if it is compatible with one of them"));
       log.debug("Detected the {} dialect from database product {}", detected, product);

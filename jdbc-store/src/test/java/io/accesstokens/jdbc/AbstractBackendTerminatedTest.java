@@ -3,6 +3,7 @@ package io.accesstokens.jdbc;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -107,7 +108,7 @@ abstract class AbstractBackendTerminatedTest {
   @EnumSource(PageWrite.class)
   void aWriteWhoseBackendIsTerminatedMidTransaction_failsAsUnavailable_writesNothing_andTheNextCallWorks(PageWrite write)
       throws Exception {
-    IssuedToken token = service.create(ACME, PROD, "before", ALICE);
+    IssuedToken token = create(service, ACME, PROD, "before", ALICE);
     assertValid(token);
     CompletableFuture<Object> call;
     try (Connection holder = server.lockRow(token.id())) {
@@ -142,7 +143,7 @@ abstract class AbstractBackendTerminatedTest {
     try (Connection holder = db().dataSource().getConnection(); Statement s = holder.createStatement()) {
       holder.setAutoCommit(false);
       s.execute("LOCK TABLE " + db().prefix() + "tokens IN SHARE MODE"); // inserts wait, reads do not
-      call = CompletableFuture.supplyAsync(() -> service.create(ACME, PROD, "never", ALICE));
+      call = CompletableFuture.supplyAsync(() -> create(service, ACME, PROD, "never", ALICE));
       terminateTheWaitingBackend();
 
       Throwable failure = catchThrowable(() -> call.get(30, TimeUnit.SECONDS));
@@ -152,7 +153,7 @@ abstract class AbstractBackendTerminatedTest {
     }
 
     assertThat(service.list(ACME, TokenQuery.all()).tokens()).as("no token, not even part of one").isEmpty();
-    IssuedToken next = service.create(ACME, PROD, "next", ALICE);
+    IssuedToken next = create(service, ACME, PROD, "next", ALICE);
     assertValid(next);
   }
 
@@ -161,7 +162,7 @@ abstract class AbstractBackendTerminatedTest {
   void everyIdleBackendOfThePoolTerminated_failsClosedAtMostOncePerConnection_andRecoversByItself() throws Exception {
     List<IssuedToken> tokens = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      tokens.add(service.create(ACME, PROD, "t" + i, ALICE));
+      tokens.add(create(service, ACME, PROD, "t" + i, ALICE));
     }
     ServerSide.await("the pool holds 2 connections", Duration.ofSeconds(10), () -> {
       try {

@@ -3,6 +3,7 @@ package io.accesstokens.jdbc;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -88,7 +89,7 @@ abstract class AbstractInFlightLookupTest {
   @EnumSource(Change.class)
   void aLookupThatReadTheTokenActive_andAnswersAfterItWasChanged_cannotPutTheOldAnswerBack(Change change)
       throws Exception {
-    IssuedToken token = service.create(ACME, PROD, null, ALICE);
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
     HeldAnswerDataSource.Hold hold = held.holdNext();
     CompletableFuture<ValidatedToken> inFlight = CompletableFuture.supplyAsync(() -> validate(token), threads);
     assertThat(hold.answered.await(30, TimeUnit.SECONDS)).as("the database ran the lookup").isTrue();
@@ -112,7 +113,7 @@ abstract class AbstractInFlightLookupTest {
     int rounds = LongVariants.scaled(100);
     int overlapped = 0;
     for (int round = 0; round < rounds; round++) {
-      IssuedToken token = service.create(ACME, PROD, null, ALICE);
+      IssuedToken token = create(service, ACME, PROD, null, ALICE);
       CyclicBarrier start = new CyclicBarrier(2);
       CompletableFuture<Long> validation = CompletableFuture.supplyAsync(() -> {
         await(start);

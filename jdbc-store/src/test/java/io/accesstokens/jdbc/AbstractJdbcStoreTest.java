@@ -6,6 +6,8 @@ import static io.accesstokens.testing.Fixtures.BOB;
 import static io.accesstokens.testing.Fixtures.GLOBEX;
 import static io.accesstokens.testing.Fixtures.GLOBEX_PROD;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.copy;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,11 +25,13 @@ import io.accesstokens.TokenEvent;
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenNotFoundException;
+import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.jdbc.internal.SchemaMigrator;
 import io.accesstokens.jdbc.internal.SqlStatements;
 import io.accesstokens.jdbc.internal.SqlStatementsSource;
+import io.accesstokens.jdbc.internal.TokenRows;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.LookupDigest;
@@ -198,10 +202,10 @@ abstract class AbstractJdbcStoreTest {
         DigestPolicy.hmacSha256(KeyRing.of("mac-1", randomBytes(32))), e -> {});
     List<IssuedToken> issued = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      issued.add(sealed.create(ACME, PROD, "sealed \ud83d\udd11 " + i, ALICE));
-      issued.add(digestOnly.create(GLOBEX, GLOBEX_PROD, null, BOB));
+      issued.add(create(sealed, ACME, PROD, "sealed \ud83d\udd11 " + i, ALICE));
+      issued.add(create(digestOnly, GLOBEX, GLOBEX_PROD, null, BOB));
     }
-    sealed.copy(ACME, issued.get(0).id(), ALICE);
+    copy(sealed, ACME, issued.get(0).id(), ALICE);
     sealed.deactivate(ACME, issued.get(2).id(), ALICE);
     sealed.editDescription(ACME, issued.get(4).id(), "edited", ALICE);
 
@@ -222,6 +226,40 @@ abstract class AbstractJdbcStoreTest {
           assertThat(line).as("a stored clear value or secret part").doesNotContain(secret);
         }
       }
+    }
+  }
+
+  /**
+   * A row as an earlier version left it: {@code masked_value} holds {@code atk_…} and the value's last
+   * four characters (the tail of a checksum of the secret), and the description a pasted value (then
+   * accepted). Neither is ever shown: the mask is derived from the id, the description is replaced by a
+   * note, which the row's next change writes in its place.
+   */
+  @Test
+  void aRowWrittenByAnEarlierVersion_showsNeitherItsStoredMask_norAPastedDescription() throws SQLException {
+    TokenService service = service(store, CopyPolicy.ephemeral(), DigestPolicy.sha256(), e -> {});
+    IssuedToken issued = create(service, ACME, PROD, "partner", ALICE);
+    String value = issued.value().reveal();
+    String table = db().prefix() + "tokens";
+    try (Connection c = db().dataSource().getConnection();
+        PreparedStatement legacy = c.prepareStatement(
+            "UPDATE " + table + " SET masked_value = ?, description = ? WHERE id_key = ?")) {
+      legacy.setString(1, "atk_\u2026" + value.substring(49));
+      legacy.setString(2, "pasted: " + value);
+      legacy.setLong(3, TokenRows.key(issued.id()));
+      assertThat(legacy.executeUpdate()).isEqualTo(1);
+    }
+
+    AccessToken listed = service.list(ACME, TokenQuery.all()).tokens().get(0);
+    assertThat(listed.maskedValue()).isEqualTo("atk_" + issued.id() + "\u2026");
+    assertThat(listed.description()).isEqualTo("[hidden: token-shaped text (61 characters)]");
+    assertThat(service.get(ACME, issued.id())).isEqualTo(listed);
+
+    service.deactivate(ACME, issued.id(), ALICE);
+    try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT description FROM " + table)) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("[hidden: token-shaped text (61 characters)]");
     }
   }
 
@@ -262,7 +300,7 @@ abstract class AbstractJdbcStoreTest {
     TokenService nodeB = service(storeB, CopyPolicy.ephemeral(), DigestPolicy.sha256(), events::add);
     List<TokenId> tokens = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      tokens.add((i % 2 == 0 ? nodeA : nodeB).create(ACME, PROD, "start", ALICE).id());
+      tokens.add(create(i % 2 == 0 ? nodeA : nodeB, ACME, PROD, "start", ALICE).id());
     }
     List<TokenId> doomed = tokens.subList(4, 6);
     events.clear();
@@ -413,7 +451,7 @@ abstract class AbstractJdbcStoreTest {
   }
 
   private StoredToken row(TokenId id, Instant createdAt) {
-    AccessToken token = new AccessToken(id, ACME, PROD, "atk_\u2026" + id.toString().substring(7),
+    AccessToken token = new AccessToken(id, ACME, PROD,
         TokenStatus.ACTIVE, "made by the JDBC tests", Scope.EDI, createdAt, createdAt, 1);
     return new StoredToken(token, new LookupDigest("sha256", randomBytes(32)), new SealedValue("k1", randomBytes(60)));
   }

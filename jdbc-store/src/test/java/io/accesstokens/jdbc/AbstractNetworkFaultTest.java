@@ -3,6 +3,8 @@ package io.accesstokens.jdbc;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.copy;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -101,7 +103,7 @@ abstract class AbstractNetworkFaultTest {
   @EnumSource(PageWrite.class)
   void aWriteCutWhileItsStatementWaitsForALock_failsAsUnavailable_writesNothing_andTheNextCallWorks(PageWrite write)
       throws Exception {
-    IssuedToken token = service.create(ACME, PROD, "before", ALICE);
+    IssuedToken token = create(service, ACME, PROD, "before", ALICE);
     assertValid(token);
     CompletableFuture<Object> call;
     try (Connection holder = server.lockRow(token.id())) {
@@ -134,7 +136,7 @@ abstract class AbstractNetworkFaultTest {
   @EnumSource(PageWrite.class)
   void aWriteWhoseCommitArrivedButWhoseAnswerWasLost_isWhole_stopsValidationHere_andRetriesCleanly(PageWrite write)
       throws Exception {
-    IssuedToken token = service.create(ACME, PROD, "before", ALICE);
+    IssuedToken token = create(service, ACME, PROD, "before", ALICE);
     assertValid(token);
     proxy.cutWhenClientSends("COMMIT");
     faults++;
@@ -173,7 +175,7 @@ abstract class AbstractNetworkFaultTest {
     proxy.cutWhenClientSends("COMMIT");
     faults++;
 
-    Throwable failure = catchThrowable(() -> service.create(ACME, PROD, "lost answer", ALICE));
+    Throwable failure = catchThrowable(() -> create(service, ACME, PROD, "lost answer", ALICE));
 
     assertThat(proxy.markerFired()).isTrue();
     assertThat(failure).isInstanceOf(StoreUnavailableException.class);
@@ -184,7 +186,7 @@ abstract class AbstractNetworkFaultTest {
     assertThat(row.description()).isEqualTo("lost answer");
     assertThat(row.status()).isEqualTo(TokenStatus.ACTIVE);
     assertThat(row.version()).isEqualTo(1);
-    String value = service.copy(ACME, row.id(), ALICE).reveal(); // not lost: its value can be had again
+    String value = copy(service, ACME, row.id(), ALICE).reveal(); // not lost: its value can be had again
     assertThat(validator.validate(value, Scope.EDI, ACME, PROD).id()).isEqualTo(row.id());
   }
 
@@ -205,7 +207,7 @@ abstract class AbstractNetworkFaultTest {
     closeables.add(one::closePhysical);
     TokenService node = service(store(one));
     TokenValidator partitioned = validator(node, LOOKUP_TIMEOUT);
-    IssuedToken token = node.create(ACME, PROD, null, ALICE); // the connection is open and warm
+    IssuedToken token = create(node, ACME, PROD, null, ALICE); // the connection is open and warm
     proxy.blackhole(true);
     faults++;
     lookupsEnded.set(0);
@@ -249,7 +251,7 @@ abstract class AbstractNetworkFaultTest {
     TokenValidator nodeValidator = validator(node, PATIENT_LOOKUP_TIMEOUT);
     List<IssuedToken> tokens = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      tokens.add(node.create(ACME, PROD, "t" + i, ALICE));
+      tokens.add(create(node, ACME, PROD, "t" + i, ALICE));
     }
     ServerSide.await("the pool holds 3 connections", Duration.ofSeconds(10), () -> proxy.open() >= 3);
     proxy.cut();

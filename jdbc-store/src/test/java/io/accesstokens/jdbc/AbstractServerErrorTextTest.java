@@ -3,6 +3,7 @@ package io.accesstokens.jdbc;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -53,9 +54,9 @@ abstract class AbstractServerErrorTextTest {
         .environments(Fixtures.environments())
         .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
         .build();
-    IssuedToken issued = service.create(ACME, PROD, "first", ALICE);
+    IssuedToken issued = create(service, ACME, PROD, "first", ALICE);
     StoredToken first = store.find(ACME, issued.id()).orElseThrow();
-    AccessToken other = new AccessToken(TokenMint.newId(), ACME, PROD, first.token().maskedValue(),
+    AccessToken other = new AccessToken(TokenMint.newId(), ACME, PROD,
         first.token().status(), "clash", first.token().scope(), first.token().createdAt(),
         first.token().updatedAt(), 1);
     StoredToken sameDigest = new StoredToken(other, first.digest(), first.sealedValue());

@@ -3,6 +3,8 @@ package io.accesstokens.jdbc;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.copy;
+import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -147,9 +149,9 @@ class EmbeddedPostgresRestartTest {
   @Test
   void whileTheDatabaseIsDown_missesFailClosed_hitsServe_managementIsUnavailable_andAllRecoversByItself()
       throws Exception {
-    IssuedToken cached = service.create(ACME, PROD, "cached", ALICE);
-    IssuedToken notCached = service.create(ACME, PROD, "not cached", ALICE);
-    IssuedToken inactive = service.create(ACME, PROD, "inactive", ALICE);
+    IssuedToken cached = create(service, ACME, PROD, "cached", ALICE);
+    IssuedToken notCached = create(service, ACME, PROD, "not cached", ALICE);
+    IssuedToken inactive = create(service, ACME, PROD, "inactive", ALICE);
     service.deactivate(ACME, inactive.id(), ALICE);
     assertValid(cached);
     Map<Object, AccessToken> before = rows();
@@ -160,12 +162,12 @@ class EmbeddedPostgresRestartTest {
     assertValid(cached); // a cached answer within its expiry still serves
     assertRefused(notCached, ErrorCode.STORE_UNAVAILABLE);
     assertRefused(inactive, ErrorCode.STORE_UNAVAILABLE); // unknown to the cache: fail closed, not "invalid"
-    assertRefused(TokenMint.newValue(TokenMint.newId()), ErrorCode.STORE_UNAVAILABLE);
+    assertRefused(Fixtures.mint(TokenMint.newId()), ErrorCode.STORE_UNAVAILABLE);
     assertRefused("atk_not-even-well-formed", ErrorCode.INVALID_TOKEN); // needs no store
     List<Runnable> management = List.of(
-        () -> service.create(ACME, PROD, "while down", ALICE),
+        () -> create(service, ACME, PROD, "while down", ALICE),
         () -> service.list(ACME, TokenQuery.all()),
-        () -> service.copy(ACME, cached.id(), ALICE),
+        () -> copy(service, ACME, cached.id(), ALICE),
         () -> service.editDescription(ACME, notCached.id(), "while down", ALICE),
         () -> service.activate(ACME, inactive.id(), ALICE),
         () -> service.delete(ACME, notCached.id(), ALICE),
@@ -204,7 +206,7 @@ class EmbeddedPostgresRestartTest {
 
   @Test
   void aWriteCutByTheShutdown_writesNothing_andTheTokenIsTheSameAfterTheRestart() throws Exception {
-    IssuedToken token = service.create(ACME, PROD, "before", ALICE);
+    IssuedToken token = create(service, ACME, PROD, "before", ALICE);
     assertValid(token);
     Connection holder = plainDataSource().getConnection();
     holder.setAutoCommit(false);

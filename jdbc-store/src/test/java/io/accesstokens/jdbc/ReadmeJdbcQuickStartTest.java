@@ -10,6 +10,7 @@ import io.accesstokens.KeyRing;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.TokenService;
 import io.accesstokens.spi.Entitlements;
+import io.accesstokens.testing.IssuedSecrets;
 import io.accesstokens.testing.ReadmeSnippets;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ class ReadmeJdbcQuickStartTest {
     IssuedToken issued = service.create(OrganizationId.of("acme"), EnvironmentId.of("production"),
         "Partner X over AS2", Actor.of("alice@acme.example"));
     // jdbc-quick-start:end
+    IssuedSecrets.record(issued.value().reveal());
     assertThat(store.dialect()).isEqualTo(JdbcDialect.H2);
     assertThat(service.copy(OrganizationId.of("acme"), issued.id(), Actor.of("alice@acme.example")))
         .isEqualTo(issued.value());

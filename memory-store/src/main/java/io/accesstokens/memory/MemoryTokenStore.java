@@ -182,7 +182,7 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       AccessToken now = next.token();
       byId.put(next.id(), new StoredToken(
           new AccessToken(
-              was.id(), was.organization(), was.environment(), was.maskedValue(), now.status(),
+              was.id(), was.organization(), was.environment(), now.status(),
               now.description(), was.scope(), was.createdAt(), now.updatedAt(), now.version()),
           next.digest(), next.sealedValue()));
       record(next.id(), change, next.version());

@@ -12,6 +12,7 @@ import io.accesstokens.Scope;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.Entitlements;
+import io.accesstokens.testing.IssuedSecrets;
 import io.accesstokens.testing.ReadmeSnippets;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -45,6 +46,7 @@ class ReadmeQuickStartTest {
       System.out.println(e.getMessage()); // Error opening connection. Exception is: Error code: INVALID_TOKEN
     }
     // quick-start:end
+    IssuedSecrets.record(value); // after the fact: the guard scans when the test ends
   }
 
   @Test

@@ -48,6 +48,7 @@ public final class TokenRows {
     statement.setLong(1, key(token.id()));
     statement.setString(2, token.organization().value());
     statement.setString(3, token.environment().value());
+    // Written for older versions in a rolling upgrade, which read it; never read here (see read).
     statement.setString(4, token.maskedValue());
     statement.setString(5, token.status().name());
     setNullableString(statement, 6, token.description());
@@ -98,7 +99,10 @@ public final class TokenRows {
   }
 
   /**
-   * The row at the result's cursor, read in {@link SqlStatementsSource#COLUMNS} order.
+   * The row at the result's cursor, read in {@link SqlStatementsSource#COLUMNS} order. The
+   * {@code masked_value} column (4) is skipped: the masked form is derived from the id, so a row
+   * written by an earlier version, which stored a form ending in four checksum characters, never shows
+   * it.
    *
    * @throws IllegalArgumentException if a stored value breaks a rule of the domain (a row written by
    *     something other than this store); the message names the rule, never a secret
@@ -109,7 +113,6 @@ public final class TokenRows {
         id,
         OrganizationId.of(rs.getString(2)),
         EnvironmentId.of(rs.getString(3)),
-        rs.getString(4),
         TokenStatus.valueOf(rs.getString(5)),
         rs.getString(6),
         Scope.valueOf(rs.getString(7)),
