@@ -196,7 +196,7 @@ final class AccessTokensCommand implements Runnable {
     if (name.isBlank()) {
       throw new ConsoleException(ExitCode.USAGE, "cannot tell who you are; give --actor NAME");
     }
-    if (Redaction.isTokenShaped(name)) {
+    if (Redaction.isTokenShapedName(name)) {
       String source = actor != null ? "--actor" : terminal.env("ACCESS_TOKENS_ACTOR") != null
           ? "ACCESS_TOKENS_ACTOR" : "your login name";
       throw new ConsoleException(ExitCode.USAGE, source + ": " + Redaction.describe(name)

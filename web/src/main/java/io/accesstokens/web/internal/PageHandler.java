@@ -346,7 +346,7 @@ public final class PageHandler {
    * passes the id's character rule (letters, digits, "_"), and must be refused without being quoted.
    */
   private static boolean isIdentifier(String text) {
-    return Checks.isIdentifier(text) && !Redaction.isTokenShaped(text);
+    return Checks.isIdentifier(text) && !Redaction.isTokenShapedName(text);
   }
 
   private static EnvironmentId environment(String text, String where) {
