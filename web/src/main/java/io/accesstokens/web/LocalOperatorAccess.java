@@ -3,6 +3,7 @@ package io.accesstokens.web;
 import io.accesstokens.Actor;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.internal.Checks;
+import io.accesstokens.internal.Redaction;
 import io.accesstokens.web.internal.AntiForgery;
 import io.accesstokens.web.internal.SecurityHeaders;
 import jakarta.servlet.http.Cookie;
@@ -82,7 +83,7 @@ public final class LocalOperatorAccess implements PageAccess {
    */
   public HttpServlet loginServlet(String pagePath) {
     Checks.notNull(pagePath, "page path");
-    Checks.argument(pagePath.startsWith("/"), "page path must start with /, but was " + Checks.printable(pagePath, 80));
+    Checks.argument(pagePath.startsWith("/"), "page path must start with /, but was " + Redaction.quote(pagePath, 80));
     return new LoginServlet(this, pagePath);
   }
 
