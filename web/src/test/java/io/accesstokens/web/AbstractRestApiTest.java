@@ -86,7 +86,7 @@ abstract class AbstractRestApiTest {
     assertThat(TokenFormat.isWellFormed(value)).isTrue();
     assertThat(token).containsEntry("status", "ACTIVE").containsEntry("environment", "production")
         .containsEntry("description", "Partner X over AS2").containsEntry("scope", "EDI")
-        .containsEntry("version", 1L).containsEntry("token", TokenFormat.mask(value));
+        .containsEntry("version", 1L).containsEntry("token", WebFixture.masked(value));
     assertThat(created.header("Location")).isEqualTo("/access-tokens/api/organizations/acme/tokens/" + token.get("id"));
     web.validator().validate(value, Scope.EDI, ACME, PRODUCTION);
 

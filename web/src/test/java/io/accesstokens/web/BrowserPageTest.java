@@ -123,14 +123,14 @@ class BrowserPageTest {
     String value = shown.getText();
     assertThat(TokenFormat.isWellFormed(value)).as("the value shown once").isTrue();
     assertThat(text("#status-message")).isEqualTo(
-        "Access token " + TokenFormat.mask(value) + " was created in environment production.");
+        "Access token " + WebFixture.masked(value) + " was created in environment production.");
     shot("new-token-shown-once");
     click("#new-token-done");
     wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("new-token")));
     assertThat(find("#new-token-value").getAttribute("textContent")).isEmpty();
 
     WebElement row = row(value);
-    assertThat(cells(row)).startsWith(TokenFormat.mask(value), "Active", "production", "Partner X over AS2", "EDI");
+    assertThat(cells(row)).startsWith(WebFixture.masked(value), "Active", "production", "Partner X over AS2", "EDI");
     assertThat(row.findElements(By.cssSelector("td.actions button"))).extracting(WebElement::getText)
         .containsExactly("Copy", "Edit", "Delete");
     assertThat(row.findElement(By.cssSelector("[role=switch]")).getAttribute("aria-checked")).isEqualTo("true");
@@ -151,13 +151,13 @@ class BrowserPageTest {
     shot("editing");
     rowButton(value, "edit-submit").click();
     wait.until(d -> cells(row(value)).get(3).equals("Partner X over AS2, renewed"));
-    assertThat(text("#status-message")).isEqualTo("The description of access token " + TokenFormat.mask(value) + " was saved.");
+    assertThat(text("#status-message")).isEqualTo("The description of access token " + WebFixture.masked(value) + " was saved.");
     shot("edited");
 
     rowButton(value, "status").click();
     wait.until(d -> "false".equals(rowButton(value, "status").getAttribute("aria-checked")));
     assertThat(cells(row(value)).get(1)).isEqualTo("Inactive");
-    assertThat(text("#status-message")).isEqualTo("Access token " + TokenFormat.mask(value) + " is now Inactive.");
+    assertThat(text("#status-message")).isEqualTo("Access token " + WebFixture.masked(value) + " is now Inactive.");
     assertThatThrownBy(() -> web.validator().validate(copied, Scope.EDI, ACME, PRODUCTION))
         .isInstanceOf(ConnectionOpenException.class).hasMessage(SEEDS_ERROR);
     shot("inactive");
@@ -169,13 +169,13 @@ class BrowserPageTest {
 
     rowButton(value, "delete").click();
     wait.until(d -> find("#delete-dialog").isDisplayed());
-    assertThat(text("#delete-text")).isEqualTo("Delete access token " + TokenFormat.mask(value)
+    assertThat(text("#delete-text")).isEqualTo("Delete access token " + WebFixture.masked(value)
         + " of environment production (Partner X over AS2, renewed)? Connections that use it will fail with"
         + " INVALID_TOKEN. This cannot be undone.");
     shot("delete-dialog");
     click("#delete-cancel");
     wait.until(d -> !find("#delete-dialog").isDisplayed());
-    assertThat(text("#status-message")).isEqualTo("Access token " + TokenFormat.mask(value) + " was not deleted.");
+    assertThat(text("#status-message")).isEqualTo("Access token " + WebFixture.masked(value) + " was not deleted.");
     assertThat(row(value).isDisplayed()).isTrue();
     web.validator().validate(copied, Scope.EDI, ACME, PRODUCTION);
 
@@ -183,7 +183,7 @@ class BrowserPageTest {
     wait.until(d -> find("#delete-dialog").isDisplayed());
     click("#delete-confirm");
     wait.until(d -> find("#empty").isDisplayed());
-    assertThat(text("#status-message")).isEqualTo("Access token " + TokenFormat.mask(value) + " was deleted.");
+    assertThat(text("#status-message")).isEqualTo("Access token " + WebFixture.masked(value) + " was deleted.");
     assertThatThrownBy(() -> web.validator().validate(copied, Scope.EDI, ACME, PRODUCTION))
         .isInstanceOf(ConnectionOpenException.class).hasMessage(SEEDS_ERROR);
     assertThat(web.service().list(ACME, TokenQuery.all()).tokens()).isEmpty();
@@ -431,7 +431,7 @@ class BrowserPageTest {
         + " const write = clipboard.writeText.bind(clipboard);"
         + " clipboard.writeText = (text) => { window.copiedTexts.push(text); return write(text); };");
     rowButton(value, "copy").click();
-    wait.until(d -> text("#status-message").equals("Access token " + TokenFormat.mask(value) + " copied to the clipboard."));
+    wait.until(d -> text("#status-message").equals("Access token " + WebFixture.masked(value) + " copied to the clipboard."));
     Object handed = js.executeScript("return window.copiedTexts;");
     assertThat(handed).as("texts handed to navigator.clipboard.writeText").isEqualTo(List.of(value));
     Object onClipboard = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
@@ -448,7 +448,7 @@ class BrowserPageTest {
   }
 
   private WebElement row(String value) {
-    String masked = TokenFormat.mask(value);
+    String masked = WebFixture.masked(value);
     return wait.until(d -> d.findElements(By.cssSelector("#token-rows tr")).stream()
         .filter(tr -> tr.findElement(By.cssSelector("td.token")).getText().equals(masked))
         .findFirst().orElse(null));

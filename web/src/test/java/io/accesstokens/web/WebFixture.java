@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.OrganizationId;
+import io.accesstokens.TokenId;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
+import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.spi.EnvironmentDirectory;
 import io.accesstokens.spi.TokenStore;
 import io.accesstokens.testing.FaultyTokenStore;
@@ -41,6 +43,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class WebFixture implements BeforeEachCallback, AfterEachCallback {
   static final String MOUNT = "/access-tokens";
+
+  /** How the page shows the token whose value is {@code value}: the prefix and its id. */
+  static String masked(String value) {
+    return TokenFormat.mask(
+        TokenId.parse(value.substring(TokenFormat.ID_OFFSET, TokenFormat.SECRET_OFFSET)));
+  }
+
   static final OrganizationId ACME = OrganizationId.of("acme");
   static final OrganizationId GLOBEX = OrganizationId.of("globex");
   static final OrganizationId INITECH = OrganizationId.of("initech");
