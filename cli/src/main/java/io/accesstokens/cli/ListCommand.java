@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     name = "list",
     header = "The table: the organization's tokens, oldest first, with masked values.",
     description = {
-        "Columns: ID (what the other commands take), Token (masked: atk_ and the last four characters;"
+        "Columns: ID (what the other commands take), Token (masked: atk_ and the id, nothing of the secret;"
             + " the full value comes only from create and copy), Status, Environment, Description, Scope.",
         "When more rows follow, the last line gives the --after cursor of the next page."})
 final class ListCommand extends PageCommand {

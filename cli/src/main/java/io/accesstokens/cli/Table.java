@@ -49,9 +49,12 @@ final class Table {
     return status == TokenStatus.ACTIVE ? "Active" : "Inactive";
   }
 
-  /** A token in a sentence (a message, the delete prompt): id, masked value, environment and description. */
+  /**
+   * A token in a sentence (a message, the delete prompt): id, environment and description. The
+   * masked value would only repeat the id (it is the prefix and the id).
+   */
   static String describe(AccessToken token) {
-    return token.id() + " (" + token.maskedValue() + ", " + token.environment()
+    return token.id() + " (" + token.environment()
         + (token.description() == null ? "" : ", \"" + ConsoleText.forTerminal(token.description()) + "\"") + ")";
   }
 

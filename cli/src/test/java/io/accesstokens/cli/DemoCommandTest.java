@@ -37,7 +37,7 @@ class DemoCommandTest {
     assertThat(lines).filteredOn(line -> line.startsWith("$ ")).hasSize(19);
     assertThat(demo.out())
         .contains("$ access-tokens create --env production --description \"Partner X over AS2\"\n")
-        .contains("ID           Token      Status  Environment  Description         Scope\n")
+        .contains("ID           Token             Status  Environment  Description         Scope\n")
         .contains("\nError opening connection. Exception is: Error code: INVALID_TOKEN\n[exit code 1]\n")
         .containsPattern("\\? It stops working at once and cannot be restored\\. \\[y/N\\] n\nNot deleted\\.\n\\[exit code 1\\]\n")
         .containsPattern("\\[y/N\\] y\nDeleted access token ")

@@ -53,7 +53,7 @@ class PostgresConsoleTest {
     Result otherTables = cli.run("--table-prefix", "console_", "list");
 
     assertThat(list.exitCode()).as(list.toString()).isZero();
-    assertThat(list.outLines().get(1)).startsWith(id + "  atk_…").contains("  Active  production   Partner X");
+    assertThat(list.outLines().get(1)).startsWith(id + "  atk_" + id + "…").contains("  Active  production   Partner X");
     assertThat(copy.out()).isEqualTo(value + "\n");
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.out()).isEqualTo("Error opening connection. Exception is: Error code: INVALID_TOKEN\n");

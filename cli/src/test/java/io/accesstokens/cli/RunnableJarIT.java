@@ -64,7 +64,8 @@ class RunnableJarIT {
 
     assertThat(created.exit).as(created.toString()).isZero();
     assertThat(created.out).matches("atk_[0-9A-Za-z]{49}\n");
-    assertThat(list.out).contains(Cli.idOf(created.out.strip()) + "  atk_…");
+    String id = Cli.idOf(created.out.strip());
+    assertThat(list.out).contains(id + "  atk_" + id + "…");
     for (Run unreachable : List.of(postgres, mariadb)) {
       assertThat(unreachable.exit).as(unreachable.toString()).isEqualTo(5);
       assertThat(unreachable.err.lines()).as(unreachable.toString()).singleElement().asString()
