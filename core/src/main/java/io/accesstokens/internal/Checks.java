@@ -9,6 +9,7 @@ public final class Checks {
   private Checks() {}
 
   /** Returns {@code value}, or throws a {@link NullPointerException} naming {@code field}. */
+  @Contract("null, _ -> fail")
   public static <T> T notNull(@Nullable T value, String field) {
     if (value == null) {
       throw new NullPointerException(field + " must not be null");
@@ -67,6 +68,7 @@ public final class Checks {
   }
 
   /** Throws an {@link IllegalArgumentException} with {@code message} unless {@code condition}. */
+  @Contract("false, _ -> fail")
   public static void argument(boolean condition, String message) {
     if (!condition) {
       throw new IllegalArgumentException(message);
@@ -74,6 +76,7 @@ public final class Checks {
   }
 
   /** Throws an {@link IllegalStateException} with {@code message} unless {@code condition}. */
+  @Contract("false, _ -> fail")
   public static void state(boolean condition, String message) {
     if (!condition) {
       throw new IllegalStateException(message);
