@@ -48,7 +48,7 @@ public final class CopyPolicy {
   public static CopyPolicy sealed(KeyRing keys) {
     Checks.notNull(keys, "sealing keys");
     for (String id : keys.keyIds()) {
-      int length = keys.key(id).getEncoded().length;
+      int length = keys.requireKey(id).getEncoded().length;
       Checks.argument(
           length == 16 || length == 24 || length == 32,
           "AES key " + Redaction.shown(id) + " must be 16, 24 or 32 bytes, but has " + length);

@@ -38,7 +38,7 @@ public final class DigestPolicy {
     List<KeyedMac> list = new ArrayList<>();
     if (hmacKeys != null) {
       for (String id : hmacKeys.keyIds()) {
-        SecretKey raw = hmacKeys.key(id);
+        SecretKey raw = hmacKeys.requireKey(id);
         byte[] encoded = raw.getEncoded();
         Checks.argument(
             encoded.length >= 32,

@@ -64,7 +64,12 @@ public final class KeyRing {
   }
 
   SecretKey currentKey() {
-    return keys.get(currentId);
+    return requireKey(currentId);
+  }
+
+  /** The key with this id, which must be one of {@link #keyIds()}. */
+  SecretKey requireKey(String keyId) {
+    return Checks.notNull(keys.get(keyId), "key " + keyId);
   }
 
   @Override

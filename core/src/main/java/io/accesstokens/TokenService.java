@@ -66,10 +66,10 @@ public final class TokenService {
 
   private TokenService(Builder builder) {
     this.store = builder.store;
-    this.entitlements = builder.entitlements;
-    this.environments = builder.environments;
+    this.entitlements = Checks.notNull(builder.entitlements, "entitlements");
+    this.environments = Checks.notNull(builder.environments, "environments");
     this.digestPolicy = builder.digestPolicy == null ? DigestPolicy.sha256() : builder.digestPolicy;
-    this.copyPolicy = builder.copyPolicy;
+    this.copyPolicy = Checks.notNull(builder.copyPolicy, "copy policy");
     this.clock = builder.clock == null ? Clock.systemUTC() : builder.clock;
     this.listeners = List.copyOf(builder.listeners);
   }

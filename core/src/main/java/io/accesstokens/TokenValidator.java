@@ -125,19 +125,20 @@ public final class TokenValidator implements AutoCloseable {
     this.store = service.store();
     this.digestPolicy = service.digestPolicy();
     this.entitlements = service.entitlements();
-    this.ticker = b.ticker;
-    this.lease = b.follower != null ? b.follower : b.lease;
-    this.expireAfterNanos = b.expireAfter.toNanos();
-    this.negativeExpireAfterNanos = b.negativeExpireAfter.toNanos();
-    this.lookupTimeoutNanos = b.lookupTimeout.toNanos();
+    this.ticker = b.getTicker();
+    this.lease = b.getFreshnessLease();
+    this.expireAfterNanos = b.getExpireAfter().toNanos();
+    this.negativeExpireAfterNanos = b.getNegativeExpireAfter().toNanos();
+    this.lookupTimeoutNanos = b.getLookupTimeout().toNanos();
     this.lookupExecutor = b.lookupExecutor;
-    this.maxConcurrentLookups = b.maxConcurrentLookups;
-    this.lookupPermits = new Semaphore(b.maxConcurrentLookups);
+    this.maxConcurrentLookups = b.getMaxConcurrentLookups();
+    this.lookupPermits = new Semaphore(maxConcurrentLookups);
     // No expireAfterWrite: each answer carries its own expiry stamp, checked against the one ticker
     // read the hit needs anyway, which costs far less than Caffeine's per-read expiry bookkeeping.
-    this.answers = Caffeine.newBuilder().maximumSize(b.maximumSize).executor(b.executor).build();
+    Executor executor = b.getExecutor();
+    this.answers = Caffeine.newBuilder().maximumSize(b.getMaximumSize()).executor(executor).build();
     this.answersQuietly = answers.policy();
-    this.unknowns = Caffeine.newBuilder().maximumSize(b.negativeMaximumSize).executor(b.executor).build();
+    this.unknowns = Caffeine.newBuilder().maximumSize(b.getNegativeMaximumSize()).executor(executor).build();
     this.unknownsQuietly = unknowns.policy();
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
@@ -197,7 +198,7 @@ public final class TokenValidator implements AutoCloseable {
       throw new IllegalStateException("validator is closed");
     }
     TokenId id = presented == null ? null : TokenFormat.wellFormedId(presented);
-    if (id == null) {
+    if (id == null || presented == null) { // the second test only tells the nullness checker
       return refuse(RefusalCause.MALFORMED);
     }
     Answer answer = read(answers, answersQuietly, id);
@@ -228,10 +229,10 @@ public final class TokenValidator implements AutoCloseable {
       return refuse(RefusalCause.UNKNOWN);
     }
     // The answer's own copies of the token's fields: a hit reads the cache entry and nothing beside it.
-    if (!answer.organization.equals(organization)) {
+    if (!organization.equals(answer.organization)) {
       return refuse(RefusalCause.WRONG_ORGANIZATION);
     }
-    if (!answer.environment.equals(environment)) {
+    if (!environment.equals(answer.environment)) {
       return refuse(RefusalCause.WRONG_ENVIRONMENT);
     }
     if (answer.scope != scope) {
@@ -695,17 +696,50 @@ public final class TokenValidator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Builds the validator. Reads the settings and never writes to this builder, which can build
+     * again.
+     */
     public TokenValidator build() {
-      if (maximumSize < 0) maximumSize = 100_000;
-      if (expireAfter == null) expireAfter = Duration.ofSeconds(60);
-      if (negativeMaximumSize < 0) negativeMaximumSize = 10_000;
-      if (negativeExpireAfter == null) negativeExpireAfter = Duration.ofSeconds(10);
-      if (lookupTimeout == null) lookupTimeout = Duration.ofSeconds(2);
-      if (maxConcurrentLookups < 0) maxConcurrentLookups = 16;
-      if (ticker == null) ticker = Ticker.systemTicker();
-      if (lease == null) lease = FreshnessLease.always();
-      if (executor == null) executor = ForkJoinPool.commonPool();
       return new TokenValidator(this);
+    }
+
+    // Each setting with its default resolved, never written back (so a later setter still works).
+
+    long getMaximumSize() {
+      return maximumSize < 0 ? 100_000 : maximumSize;
+    }
+
+    Duration getExpireAfter() {
+      return expireAfter == null ? Duration.ofSeconds(60) : expireAfter;
+    }
+
+    long getNegativeMaximumSize() {
+      return negativeMaximumSize < 0 ? 10_000 : negativeMaximumSize;
+    }
+
+    Duration getNegativeExpireAfter() {
+      return negativeExpireAfter == null ? Duration.ofSeconds(10) : negativeExpireAfter;
+    }
+
+    Duration getLookupTimeout() {
+      return lookupTimeout == null ? Duration.ofSeconds(2) : lookupTimeout;
+    }
+
+    int getMaxConcurrentLookups() {
+      return maxConcurrentLookups < 0 ? 16 : maxConcurrentLookups;
+    }
+
+    Ticker getTicker() {
+      return ticker == null ? Ticker.systemTicker() : ticker;
+    }
+
+    FreshnessLease getFreshnessLease() {
+      return follower != null ? follower : lease != null ? lease : FreshnessLease.always();
+    }
+
+    Executor getExecutor() {
+      return executor == null ? ForkJoinPool.commonPool() : executor;
     }
 
     private static Duration checkDuration(Duration d, String name, Duration min, Duration max) {

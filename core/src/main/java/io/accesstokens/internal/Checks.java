@@ -9,6 +9,7 @@ public final class Checks {
   private Checks() {}
 
   /** Returns {@code value}, or throws a {@link NullPointerException} naming {@code field}. */
+  @Contract("null, _ -> fail")
   public static <T> T notNull(@Nullable T value, String field) {
     if (value == null) {
       throw new NullPointerException(field + " must not be null");
@@ -93,6 +94,7 @@ public final class Checks {
   }
 
   /** Throws an {@link IllegalArgumentException} with {@code message} unless {@code condition}. */
+  @Contract("false, _ -> fail")
   public static void argument(boolean condition, String message) {
     if (!condition) {
       throw new IllegalArgumentException(message);
@@ -100,6 +102,7 @@ public final class Checks {
   }
 
   /** Throws an {@link IllegalStateException} with {@code message} unless {@code condition}. */
+  @Contract("false, _ -> fail")
   public static void state(boolean condition, String message) {
     if (!condition) {
       throw new IllegalStateException(message);

@@ -390,7 +390,7 @@ public final class JdbcTokenStore implements TokenStore {
       return List.of();
     }
     String statement = sql.list(filter.environment() != null, filter.status() != null, after != null);
-    return read("list", null, connection -> {
+    return readAll("list", null, connection -> {
       try (PreparedStatement select = connection.prepareStatement(statement)) {
         int i = 1;
         select.setString(i++, organization.value());
@@ -417,7 +417,7 @@ public final class JdbcTokenStore implements TokenStore {
     if (limit <= 0) {
       return List.of();
     }
-    return read("scan", after, connection -> {
+    return readAll("scan", after, connection -> {
       try (PreparedStatement select = connection.prepareStatement(after == null ? sql.scanFirst : sql.scanAfter)) {
         int i = 1;
         if (after != null) {
@@ -514,6 +514,12 @@ public final class JdbcTokenStore implements TokenStore {
    * statement, and H2 runs a {@code SET QUERY_TIMEOUT} that makes it parse the statement again (an H2
    * lookup by digest took 15 µs with it and 4.6 µs without, measured by the benchmarks).
    */
+  /** {@link #read} of work that returns a list, never null. */
+  private List<StoredToken> readAll(String operation, @Nullable TokenId id, Work<List<StoredToken>> work) {
+    List<StoredToken> rows = read(operation, id, work);
+    return rows == null ? List.of() : rows;
+  }
+
   private <T> @Nullable T read(String operation, @Nullable TokenId id, Work<T> work) {
     Connection connection = open(operation, id);
     int networkTimeout = boundNetworkWait(connection, operation, readNetworkTimeoutMillis);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -265,7 +266,7 @@ public final class SchemaMigrator {
     return () -> releaseRow(holder, restoreAutoCommit, restoreTimeout);
   }
 
-  private void releaseRow(Connection holder, boolean autoCommit, Long previousTimeout) {
+  private void releaseRow(Connection holder, boolean autoCommit, @Nullable Long previousTimeout) {
     try {
       if (!holder.getAutoCommit()) {
         holder.rollback();
