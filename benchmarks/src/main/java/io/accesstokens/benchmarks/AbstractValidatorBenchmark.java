@@ -24,6 +24,7 @@ public abstract class AbstractValidatorBenchmark extends AbstractLookupBenchmark
   TokenValidator validator;
 
   @Override
+  @Initializer
   protected void prepare(Population population) {
     FreshnessLease chosen;
     if (lease.equals("follower")) {

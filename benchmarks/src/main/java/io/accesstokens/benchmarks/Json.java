@@ -1,243 +1,100 @@
 package io.accesstokens.benchmarks;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import org.jspecify.annotations.Nullable;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 
 /**
- * Just enough JSON for the benchmark tools: reads JMH's result files into maps, lists, doubles,
- * strings, booleans and nulls, and writes the summary. Not a general library: no streaming, no
- * validation beyond what reading needs.
+ * The one Jackson mapper of the benchmark tools, which read JMH's result files and write the
+ * results' JSON ({@code summary.json}, {@code heap.json}, {@code propagation*.json}) in one layout:
+ * two-space indentation, arrays on one line, every figure with at most 6 significant digits (an
+ * integral one without a fraction), and a figure that is not a number written as {@code null}.
  */
 final class Json {
-  private final String text;
-  private int at;
+  /**
+   * Reads what JMH writes, skipping the fields the tools do not use and reading a bare {@code NaN}
+   * as not-a-number; a field the records read that is missing or null fails the read with its name
+   * (so a record's fields are never null unless declared {@code @Nullable} or defaulted with
+   * {@code @JsonSetter(nulls = Nulls.AS_EMPTY)}). Writes in the results' layout.
+   */
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .defaultPrettyPrinter(layout())
+          .addModule(
+              new SimpleModule("figures")
+                  .addSerializer(Double.class, new FigureSerializer())
+                  .addSerializer(double.class, new FigureSerializer()))
+          .build();
 
-  private Json(String text) {
-    this.text = text;
-  }
+  private Json() {}
 
-  static @Nullable Object parse(String text) {
-    Json json = new Json(text);
-    Object value = json.value();
-    json.space();
-    if (json.at != text.length()) {
-      throw json.error("trailing characters");
-    }
-    return value;
-  }
-
-  private @Nullable Object value() {
-    space();
-    if (at >= text.length()) {
-      throw error("unexpected end");
-    }
-    char c = text.charAt(at);
-    switch (c) {
-      case '{':
-        return object();
-      case '[':
-        return array();
-      case '"':
-        return string();
-      case 't':
-        return literal("true", Boolean.TRUE);
-      case 'f':
-        return literal("false", Boolean.FALSE);
-      case 'n':
-        return literal("null", null);
-      default:
-        return number();
+  /** {@code value} as the results' JSON, with a final line break. */
+  static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value) + "\n";
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write " + value.getClass().getSimpleName(), e);
     }
   }
 
-  private Map<String, @Nullable Object> object() {
-    Map<String, @Nullable Object> map = new LinkedHashMap<>();
-    at++;
-    space();
-    if (text.charAt(at) == '}') {
-      at++;
-      return map;
-    }
-    while (true) {
-      space();
-      String key = string();
-      space();
-      expect(':');
-      map.put(key, value());
-      space();
-      if (text.charAt(at) == ',') {
-        at++;
-      } else {
-        expect('}');
-        return map;
-      }
-    }
-  }
-
-  private List<@Nullable Object> array() {
-    List<@Nullable Object> list = new ArrayList<>();
-    at++;
-    space();
-    if (text.charAt(at) == ']') {
-      at++;
-      return list;
-    }
-    while (true) {
-      list.add(value());
-      space();
-      if (text.charAt(at) == ',') {
-        at++;
-      } else {
-        expect(']');
-        return list;
-      }
-    }
-  }
-
-  private String string() {
-    expect('"');
-    StringBuilder out = new StringBuilder();
-    while (true) {
-      char c = text.charAt(at++);
-      if (c == '"') {
-        return out.toString();
-      }
-      if (c != '\\') {
-        out.append(c);
-        continue;
-      }
-      char e = text.charAt(at++);
-      switch (e) {
-        case 'n': out.append('\n'); break;
-        case 't': out.append('\t'); break;
-        case 'r': out.append('\r'); break;
-        case 'b': out.append('\b'); break;
-        case 'f': out.append('\f'); break;
-        case 'u':
-          out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
-          at += 4;
-          break;
-        default: out.append(e);
-      }
-    }
-  }
-
-  private Object number() {
-    int start = at;
-    while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) {
-      at++;
-    }
-    if (start == at) {
-      // JMH writes "NaN" (quoted or not) for an undefined error; read it as not-a-number.
-      if (text.startsWith("NaN", at)) {
-        at += 3;
-        return Double.NaN;
-      }
-      throw error("unexpected character '" + text.charAt(at) + "'");
-    }
-    return Double.parseDouble(text.substring(start, at));
-  }
-
-  private @Nullable Object literal(String word, @Nullable Object value) {
-    if (!text.startsWith(word, at)) {
-      throw error("expected " + word);
-    }
-    at += word.length();
-    return value;
-  }
-
-  private void expect(char c) {
-    if (at >= text.length() || text.charAt(at) != c) {
-      throw error("expected '" + c + "'");
-    }
-    at++;
-  }
-
-  private void space() {
-    while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
-      at++;
-    }
-  }
-
-  private IllegalArgumentException error(String what) {
-    return new IllegalArgumentException("JSON: " + what + " at offset " + at);
-  }
-
-  // ---- writing --------------------------------------------------------------------------------------
-
-  /** Writes maps, lists, numbers, strings, booleans and nulls, indented by two spaces. */
-  static String write(@Nullable Object value) {
-    StringBuilder out = new StringBuilder();
-    write(value, out, "");
-    return out.append('\n').toString();
-  }
-
-  private static void write(@Nullable Object value, StringBuilder out, String indent) {
-    if (value == null) {
-      out.append("null");
-    } else if (value instanceof Map<?, ?> map) {
-      if (map.isEmpty()) {
-        out.append("{}");
-        return;
-      }
-      out.append("{\n");
-      String inner = indent + "  ";
-      int i = 0;
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        out.append(inner);
-        quote(String.valueOf(e.getKey()), out);
-        out.append(": ");
-        write(e.getValue(), out, inner);
-        out.append(++i < map.size() ? ",\n" : "\n");
-      }
-      out.append(indent).append('}');
-    } else if (value instanceof List<?> list) {
-      out.append('[');
-      for (int i = 0; i < list.size(); i++) {
-        if (i > 0) {
-          out.append(", ");
-        }
-        write(list.get(i), out, indent);
-      }
-      out.append(']');
-    } else if (value instanceof Double d) {
-      out.append(d.isNaN() || d.isInfinite() ? "null" : number(d));
-    } else if (value instanceof Number || value instanceof Boolean) {
-      out.append(value);
-    } else {
-      quote(value.toString(), out);
-    }
-  }
-
-  /** Integers without a fraction, others with at most 4 significant decimals after the point. */
+  /** An integral figure without a fraction, any other rounded to 6 significant digits. */
   static String number(double d) {
     if (d == Math.rint(d) && Math.abs(d) < 1e15) {
       return Long.toString((long) d);
     }
-    return new java.math.BigDecimal(d).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+    return new BigDecimal(d).round(new MathContext(6)).stripTrailingZeros().toPlainString();
   }
 
-  private static void quote(String s, StringBuilder out) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\t': out.append("\\t"); break;
-        case '\r': out.append("\\r"); break;
-        default:
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
+  /**
+   * {@code "key": value}, {@code [a, b]}, {@code {}} and {@code []} when empty, lines ending in \n.
+   */
+  private static DefaultPrettyPrinter layout() {
+    Separators separators =
+        Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+            .withArrayValueSpacing(Separators.Spacing.AFTER)
+            .withObjectEmptySeparator("")
+            .withArrayEmptySeparator("");
+    DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withSeparators(separators);
+    printer.indentObjectsWith(new DefaultIndenter("  ", "\n"));
+    printer.indentArraysWith(new DefaultPrettyPrinter.NopIndenter());
+    return printer;
+  }
+
+  /** Writes a figure as {@link #number}, or null when it is not a number. */
+  private static final class FigureSerializer extends StdSerializer<Double> {
+    private static final long serialVersionUID = 1L;
+
+    FigureSerializer() {
+      super(Double.class);
+    }
+
+    @Override
+    public void serialize(Double value, JsonGenerator generator, SerializerProvider provider)
+        throws IOException {
+      if (value.isNaN() || value.isInfinite()) {
+        generator.writeNull();
+      } else {
+        generator.writeNumber(number(value));
       }
     }
-    out.append('"');
   }
 }

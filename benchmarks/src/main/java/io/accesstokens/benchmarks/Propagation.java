@@ -1,5 +1,9 @@
 package io.accesstokens.benchmarks;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.zaxxer.hikari.HikariDataSource;
 import io.accesstokens.ChangeFollower;
 import io.accesstokens.CopyPolicy;
@@ -56,26 +60,40 @@ public final class Propagation {
     }
     Path out = Path.of(args[0]);
     int rounds = Integer.parseInt(args[1]);
-    Map<String, Object> results = new LinkedHashMap<>();
+    Map<String, Result> results = new LinkedHashMap<>();
     for (int i = 2; i < args.length; i++) {
       String[] target = args[i].split(":", 2);
       BenchDatabase database = BenchDatabase.named(target[0]);
       JdbcChangeFeed.Mode mode = JdbcChangeFeed.Mode.valueOf(target[1].toUpperCase(Locale.ROOT));
       String key = database.shortName + "_" + mode.name().toLowerCase(Locale.ROOT);
-      Map<String, Object> result = measure(database, mode, rounds);
+      Result result = measure(database, mode, rounds);
       System.out.println(key + ": " + result);
       results.put(key, result);
     }
     Files.writeString(out, Json.write(results));
   }
 
+  /**
+   * What one database and mode gave, written as one JSON object: the figures, or only
+   * {@code unavailable} with the reason (which of the two a file holds is told by its fields).
+   */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.DEDUCTION)
+  @JsonSubTypes({@JsonSubTypes.Type(Measured.class), @JsonSubTypes.Type(Unavailable.class)})
+  sealed interface Result permits Measured, Unavailable {}
+
+  /** The figures: latency percentiles in milliseconds and the counts behind them. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Measured(double p50Ms, double p99Ms, double maxMs, int rounds, int staleAccepts, int neverRefused,
+      long boundMs, long pollIntervalMs, double writeP50Ms, long followerCatchUps) implements Result {}
+
+  /** Why there are no figures: the database was not available, or the measurement failed. */
+  record Unavailable(String unavailable) implements Result {}
+
   /** The figures of one database and mode, or {@code unavailable} with the reason. */
-  static Map<String, Object> measure(BenchDatabase database, JdbcChangeFeed.Mode mode, int rounds) {
-    Map<String, Object> result = new LinkedHashMap<>();
+  static Result measure(BenchDatabase database, JdbcChangeFeed.Mode mode, int rounds) {
     String reason = database.unavailableReason();
     if (reason != null) {
-      result.put("unavailable", reason);
-      return result;
+      return new Unavailable(reason);
     }
     String prefix = BenchDatabase.randomTablePrefix();
     List<Node> nodes = new ArrayList<>();
@@ -107,19 +125,19 @@ public final class Propagation {
           missing += round.latencies().containsKey(watched.name) ? 0 : 1;
         }
       }
-      result.put("p50_ms", PropagationProbe.percentileMillis(latencies, 50));
-      result.put("p99_ms", PropagationProbe.percentileMillis(latencies, 99));
-      result.put("max_ms", PropagationProbe.percentileMillis(latencies, 100));
-      result.put("rounds", (double) rounds);
-      result.put("stale_accepts", (double) stale);
-      result.put("never_refused", (double) missing);
-      result.put("bound_ms", (double) watched.follower.refusalBound().toMillis());
-      result.put("poll_interval_ms", (double) poll.toMillis());
-      result.put("write_p50_ms", PropagationProbe.percentileMillis(writes, 50));
-      result.put("follower_catch_ups", (double) watched.follower.stats().catchUps());
+      return new Measured(
+          PropagationProbe.percentileMillis(latencies, 50),
+          PropagationProbe.percentileMillis(latencies, 99),
+          PropagationProbe.percentileMillis(latencies, 100),
+          rounds,
+          stale,
+          missing,
+          watched.follower.refusalBound().toMillis(),
+          poll.toMillis(),
+          PropagationProbe.percentileMillis(writes, 50),
+          watched.follower.stats().catchUps());
     } catch (RuntimeException e) {
-      result.clear();
-      result.put("unavailable", "failed: " + e);
+      return new Unavailable("failed: " + e);
     } finally {
       for (Node node : nodes) {
         node.close();
@@ -132,7 +150,6 @@ public final class Propagation {
         }
       }
     }
-    return result;
   }
 
   private static void awaitWarm(List<Node> nodes, Duration timeout) {

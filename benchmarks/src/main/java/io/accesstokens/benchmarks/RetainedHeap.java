@@ -1,5 +1,7 @@
 package io.accesstokens.benchmarks;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.accesstokens.Scope;
 import io.accesstokens.TokenValidator;
 import java.lang.management.ManagementFactory;
@@ -8,8 +10,7 @@ import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * What the validator's cache keeps per cached token, measured on the heap rather than estimated.
@@ -41,7 +42,12 @@ public final class RetainedHeap {
     System.out.print(json);
   }
 
-  static Map<String, Object> measure(int entries, int rounds) throws InterruptedException {
+  /** What {@code heap.json} holds: the median cost per cached token, each round's, and how it was measured. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Measurement(int entries, int rounds, double bytesPerEntry, List<Double> bytesPerEntryByRound,
+      double validatorFixedBytes, String gc, List<String> jvmArgs, String method) {}
+
+  static Measurement measure(int entries, int rounds) throws InterruptedException {
     Population population = new Population();
     population.create(entries);
     double[] perEntry = new double[rounds];
@@ -65,18 +71,12 @@ public final class RetainedHeap {
       validator.close();
     }
     Reference.reachabilityFence(population);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("entries", entries);
-    out.put("rounds", rounds);
-    out.put("bytes_per_entry", median(perEntry));
-    out.put("bytes_per_entry_by_round", Arrays.stream(perEntry).boxed().toList());
-    out.put("validator_fixed_bytes", median(fixed));
-    out.put("gc", ManagementFactory.getGarbageCollectorMXBeans().get(0).getName());
-    out.put("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments());
-    out.put("method", "used heap after repeated System.gc() (MemoryMXBean), before and after validating "
-        + entries + " stored tokens once each through a new default validator; difference / entries;"
-        + " median of " + rounds + " rounds; its own JVM");
-    return out;
+    return new Measurement(entries, rounds, median(perEntry), Arrays.stream(perEntry).boxed().toList(),
+        median(fixed), ManagementFactory.getGarbageCollectorMXBeans().get(0).getName(),
+        ManagementFactory.getRuntimeMXBean().getInputArguments(),
+        "used heap after repeated System.gc() (MemoryMXBean), before and after validating "
+            + entries + " stored tokens once each through a new default validator; difference / entries;"
+            + " median of " + rounds + " rounds; its own JVM");
   }
 
   /** Used heap after full collections, once two in a row agree to within 1 KiB. */

@@ -1,5 +1,13 @@
 package io.accesstokens.benchmarks;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -46,16 +55,16 @@ public final class Summarize {
       "propagation_mariadb_polling_p50_ms", "propagation_mariadb_polling_p99_ms");
 
   private final Map<String, Run> runs;
-  private final @Nullable Map<String, Object> heap;
-  private final @Nullable Map<String, Object> propagation;
+  private final RetainedHeap.@Nullable Measurement heap;
+  private final @Nullable Map<String, Propagation.Result> propagation;
   private final Properties run;
-  private final Map<String, @Nullable Object> values = new LinkedHashMap<>();
+  private final Map<String, @Nullable Double> values = new LinkedHashMap<>();
   private final Map<String, String> reasons = new LinkedHashMap<>();
   private final Map<String, String> descriptions = new LinkedHashMap<>();
-  private final List<Map<String, Object>> targets = new ArrayList<>();
+  private final List<Target> targets = new ArrayList<>();
 
-  Summarize(Map<String, Run> runs, @Nullable Map<String, Object> heap, @Nullable Map<String, Object> propagation,
-      Properties run) {
+  Summarize(Map<String, Run> runs, RetainedHeap.@Nullable Measurement heap,
+      @Nullable Map<String, Propagation.Result> propagation, Properties run) {
     this.runs = runs;
     this.heap = heap;
     this.propagation = propagation;
@@ -68,9 +77,9 @@ public final class Summarize {
     summary.compute();
     Files.writeString(results.resolve("summary.json"), Json.write(summary.summary()));
     Files.writeString(results.resolve("README.md"), summary.markdown());
-    for (Map<String, Object> t : summary.targets) {
-      System.out.println((Boolean.TRUE.equals(t.get("met")) ? "met     " : "NOT MET ") + t.get("target")
-          + "  (" + t.get("value") + ")");
+    for (Target t : summary.targets) {
+      System.out.println((Boolean.TRUE.equals(t.met()) ? "met     " : "NOT MET ") + t.target()
+          + "  (" + t.value() + ")");
     }
   }
 
@@ -99,10 +108,28 @@ public final class Summarize {
     }
   }
 
+  /** One entry of a JMH result file: the fields read here, of the many JMH writes. */
+  record JmhResult(
+      String benchmark,
+      int threads,
+      // JMH leaves "params" out for a benchmark without any.
+      @JsonSetter(nulls = Nulls.AS_EMPTY) Map<String, String> params,
+      JmhMetric primaryMetric,
+      @JsonSetter(nulls = Nulls.AS_EMPTY) Map<String, JmhMetric> secondaryMetrics) {}
+
+  /** A metric's unit and its raw data: one array of iteration values per fork. */
+  record JmhMetric(String scoreUnit, List<double[]> rawData) {}
+
+  /** A JMH result file: a list of entries. */
+  private static final TypeReference<List<JmhResult>> JMH_FILE = new TypeReference<>() {};
+  /** A propagation*.json file: by {@code <db>_<mode>}, the figures or why there are none. */
+  private static final TypeReference<LinkedHashMap<String, Propagation.Result>> PROPAGATION_FILE =
+      new TypeReference<>() {};
+
   static Summarize load(Path raw) throws IOException {
     Map<String, Run> runs = new TreeMap<>();
-    Map<String, Object> heap = null;
-    Map<String, Object> propagation = null;
+    RetainedHeap.Measurement heap = null;
+    Map<String, Propagation.Result> propagation = null;
     Properties props = new Properties();
     List<Path> files;
     try (Stream<Path> list = Files.list(raw)) {
@@ -111,46 +138,33 @@ public final class Summarize {
     for (Path file : files) {
       String name = file.getFileName().toString();
       if (name.equals("heap.json")) {
-        heap = asMap(Json.parse(Files.readString(file)));
+        heap = Json.MAPPER.readValue(file.toFile(), RetainedHeap.Measurement.class);
       } else if (name.startsWith("propagation") && name.endsWith(".json")) {
         if (propagation == null) {
           propagation = new LinkedHashMap<>();
         }
-        propagation.putAll(asMap(Json.parse(Files.readString(file))));
+        propagation.putAll(Json.MAPPER.readValue(file.toFile(), PROPAGATION_FILE));
       } else if (name.equals("run.properties")) {
         try (var in = Files.newBufferedReader(file)) {
           props.load(in);
         }
       } else if (name.endsWith(".json")) {
-        for (Object entry : (List<?>) Json.parse(Files.readString(file))) {
-          merge(runs, asMap(entry));
+        for (JmhResult entry : Json.MAPPER.readValue(file.toFile(), JMH_FILE)) {
+          merge(runs, entry);
         }
       }
     }
     return new Summarize(runs, heap, propagation, props);
   }
 
-  private static void merge(Map<String, Run> runs, Map<String, Object> entry) {
-    String name = key((String) entry.get("benchmark"), ((Number) entry.get("threads")).intValue(),
-        asStrings(entry.get("params")));
-    Map<String, Object> primary = asMap(entry.get("primaryMetric"));
+  private static void merge(Map<String, Run> runs, JmhResult entry) {
+    String name = key(entry.benchmark(), entry.threads(), entry.params());
+    JmhMetric primary = entry.primaryMetric();
     Run current = runs.computeIfAbsent(name,
-        n -> new Run(n, new ArrayList<>(), (String) primary.get("scoreUnit"), new TreeMap<>()));
-    current.primaryForks().addAll(forks(primary));
-    Object secondary = entry.get("secondaryMetrics");
-    if (secondary != null) {
-      for (Map.Entry<String, Object> e : asMap(secondary).entrySet()) {
-        current.secondaryForks().computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(forks(asMap(e.getValue())));
-      }
-    }
-  }
-
-  private static List<double[]> forks(Map<String, Object> metric) {
-    List<double[]> out = new ArrayList<>();
-    for (Object fork : (List<?>) metric.get("rawData")) {
-      out.add(((List<?>) fork).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray());
-    }
-    return out;
+        n -> new Run(n, new ArrayList<>(), primary.scoreUnit(), new TreeMap<>()));
+    current.primaryForks().addAll(primary.rawData());
+    entry.secondaryMetrics().forEach((metric, value) ->
+        current.secondaryForks().computeIfAbsent(metric, k -> new ArrayList<>()).addAll(value.rawData()));
   }
 
   /** {@code Simple.method t=N k=v ...}, parameters sorted by name: how figures name their source. */
@@ -240,8 +254,8 @@ public final class Summarize {
     secondary("reject_bad_checksum_alloc_bytes", REJECT + " t=1 keys=100000 kind=badChecksum lease=follower",
         "gc.alloc.rate.norm", "bad-checksum refusal: bytes allocated (with the fresh String)");
     if (heap != null) {
-      put("cache_bytes_per_entry", ((Number) heap.get("bytes_per_entry")).doubleValue(),
-          "retained heap per cached valid token (" + heap.get("entries") + " entries, see method)");
+      put("cache_bytes_per_entry", heap.bytesPerEntry(),
+          "retained heap per cached valid token (" + heap.entries() + " entries, see method)");
     } else {
       missing("cache_bytes_per_entry", "heap.json not found: the heap measurement did not run",
           "retained heap per cached valid token");
@@ -299,7 +313,7 @@ public final class Summarize {
   /** The propagation figures of one {@code <db>_<mode>} pair, or nulls with the reason. */
   private void propagation(String pair) {
     String what = pair.replace('_', ' ') + ": deactivation on one node until refused on another";
-    Object measured = propagation == null ? null : propagation.get(pair);
+    Propagation.Result measured = propagation == null ? null : propagation.get(pair);
     String reason;
     String database = BenchDatabase.named(pair.substring(0, pair.indexOf('_'))).name().toLowerCase(Locale.ROOT);
     String unreachable = run.getProperty("unavailable." + database);
@@ -309,17 +323,15 @@ public final class Summarize {
       reason = "no propagation*.json: the propagation measurement did not run";
     } else if (measured == null) {
       reason = "not run in this run";
-    } else if (asMap(measured).containsKey("unavailable")) {
-      reason = String.valueOf(asMap(measured).get("unavailable"));
+    } else if (measured instanceof Propagation.Unavailable unavailable) {
+      reason = unavailable.unavailable();
     } else {
-      Map<String, Object> m = asMap(measured);
-      put("propagation_" + pair + "_p50_ms", ((Number) m.get("p50_ms")).doubleValue(), what + ", p50, ms");
-      put("propagation_" + pair + "_p99_ms", ((Number) m.get("p99_ms")).doubleValue(),
-          what + ", p99, ms (" + Json.number(((Number) m.get("rounds")).doubleValue()) + " rounds, max "
-              + Json.number(((Number) m.get("max_ms")).doubleValue()) + " ms, bound "
-              + Json.number(((Number) m.get("bound_ms")).doubleValue()) + " ms)");
-      put("propagation_" + pair + "_stale_accepts",
-          ((Number) m.get("stale_accepts")).doubleValue() + ((Number) m.get("never_refused")).doubleValue(),
+      Propagation.Measured m = (Propagation.Measured) measured;
+      put("propagation_" + pair + "_p50_ms", m.p50Ms(), what + ", p50, ms");
+      put("propagation_" + pair + "_p99_ms", m.p99Ms(),
+          what + ", p99, ms (" + m.rounds() + " rounds, max " + Json.number(m.maxMs()) + " ms, bound "
+              + m.boundMs() + " ms)");
+      put("propagation_" + pair + "_stale_accepts", (double) m.staleAccepts() + m.neverRefused(),
           what + ": accepted after the bound, or never refused");
       return;
     }
@@ -418,8 +430,7 @@ public final class Summarize {
   }
 
   private @Nullable Double number(String key) {
-    Object v = values.get(key);
-    return v instanceof Double d ? d : null;
+    return values.get(key);
   }
 
   private void target(String key, String op, double limit, String target) {
@@ -433,12 +444,6 @@ public final class Summarize {
 
   private void addTarget(String key, String op, @Nullable Double limit, String limitText, String target) {
     Double value = number(key);
-    Map<String, Object> t = new LinkedHashMap<>();
-    t.put("target", target);
-    t.put("key", key);
-    t.put("value", value);
-    t.put("condition", key + " " + op + " " + limitText);
-    t.put("limit", limit);
     Boolean met = null;
     if (value != null && limit != null) {
       met = switch (op) {
@@ -449,45 +454,49 @@ public final class Summarize {
         default -> throw new IllegalArgumentException(op);
       };
     }
-    t.put("met", met);
-    targets.add(t);
+    targets.add(new Target(target, key, value, key + " " + op + " " + limitText, limit, met));
   }
 
   // ---- writing --------------------------------------------------------------------------------------
 
-  Map<String, Object> summary() {
+  /** A target: its condition on a figure, the figure and the limit in this run, met or not (null). */
+  record Target(String target, String key, @Nullable Double value, String condition,
+      @Nullable Double limit, @Nullable Boolean met) {}
+
+  /** One benchmark's line in summary.json: its median and spread, over all forks. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record BenchmarkFigures(double median, String unit, int forks, int iterations, double min, double max,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double allocBytesPerOp,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double storeCalls) {}
+
+  /**
+   * summary.json: every figure (null when it could not be computed) at the top level, then the
+   * reasons, targets, the run and each benchmark, and the heap measurement when it ran.
+   */
+  @JsonPropertyOrder({"figures", "reasons", "targets", "all_targets_met", "run", "benchmarks", "heap"})
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Summary(@JsonAnyGetter Map<String, @Nullable Double> figures, Map<String, String> reasons,
+      List<Target> targets, boolean allTargetsMet, Map<String, String> run, Map<String, BenchmarkFigures> benchmarks,
+      @JsonInclude(JsonInclude.Include.NON_NULL) RetainedHeap.@Nullable Measurement heap) {}
+
+  Summary summary() {
     for (String key : REQUIRED_KEYS) {
       if (!values.containsKey(key)) {
         throw new IllegalStateException("no figure computed for required key " + key);
       }
     }
-    Map<String, Object> out = new LinkedHashMap<>(values);
-    out.put("reasons", reasons);
-    out.put("targets", targets);
-    out.put("all_targets_met", targets.stream().allMatch(t -> Boolean.TRUE.equals(t.get("met"))));
-    out.put("run", new TreeMap<>(run));
-    Map<String, Object> measured = new LinkedHashMap<>();
+    Map<String, BenchmarkFigures> measured = new LinkedHashMap<>();
     runs.forEach((name, r) -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("median", r.median());
-      m.put("unit", r.unit());
-      m.put("forks", r.forks());
-      m.put("iterations", r.iterations());
-      m.put("min", Arrays.stream(flatten(r.primaryForks())).min().orElse(Double.NaN));
-      m.put("max", Arrays.stream(flatten(r.primaryForks())).max().orElse(Double.NaN));
-      if (r.secondaryForks().containsKey("gc.alloc.rate.norm")) {
-        m.put("alloc_bytes_per_op", r.medianOf("gc.alloc.rate.norm"));
-      }
-      if (r.secondaryForks().containsKey("storeCalls")) {
-        m.put("store_calls", r.sumOf("storeCalls"));
-      }
-      measured.put(name, m);
+      double[] all = flatten(r.primaryForks());
+      measured.put(name, new BenchmarkFigures(r.median(), r.unit(), r.forks(), r.iterations(),
+          Arrays.stream(all).min().orElse(Double.NaN), Arrays.stream(all).max().orElse(Double.NaN),
+          r.secondaryForks().containsKey("gc.alloc.rate.norm") ? r.medianOf("gc.alloc.rate.norm") : null,
+          r.secondaryForks().containsKey("storeCalls") ? r.sumOf("storeCalls") : null));
     });
-    out.put("benchmarks", measured);
-    if (heap != null) {
-      out.put("heap", heap);
-    }
-    return out;
+    Map<String, String> runProperties = new TreeMap<>();
+    run.stringPropertyNames().forEach(k -> runProperties.put(k, run.getProperty(k)));
+    return new Summary(new LinkedHashMap<>(values), new LinkedHashMap<>(reasons), List.copyOf(targets),
+        targets.stream().allMatch(t -> Boolean.TRUE.equals(t.met())), runProperties, measured, heap);
   }
 
   String markdown() {
@@ -512,17 +521,19 @@ public final class Summarize {
         .append(" showed at the start and end of the run. Compare ratios of the same run, not absolute")
         .append(" nanoseconds across runs.\n\n");
     md.append("## Targets\n\n| Target | Condition | Value | Met |\n| --- | --- | ---: | --- |\n");
-    for (Map<String, Object> t : targets) {
-      Object met = t.get("met");
-      md.append("| ").append(t.get("target")).append(" | `").append(t.get("condition")).append("` (limit ")
-          .append(t.get("limit") == null ? "n/a" : Json.number((Double) t.get("limit"))).append(") | ")
-          .append(t.get("value") == null ? "n/a" : Json.number((Double) t.get("value"))).append(" | ")
-          .append(met == null ? "n/a" : (Boolean) met ? "yes" : "**no**").append(" |\n");
+    for (Target t : targets) {
+      Double limit = t.limit();
+      Double value = t.value();
+      Boolean met = t.met();
+      md.append("| ").append(t.target()).append(" | `").append(t.condition()).append("` (limit ")
+          .append(limit == null ? "n/a" : Json.number(limit)).append(") | ")
+          .append(value == null ? "n/a" : Json.number(value)).append(" | ")
+          .append(met == null ? "n/a" : met ? "yes" : "**no**").append(" |\n");
     }
     md.append("\n## Figures\n\nMedians of every measurement iteration of every fork.\n\n")
         .append("| Key | What | Value |\n| --- | --- | ---: |\n");
     values.forEach((k, v) -> md.append("| `").append(k).append("` | ").append(descriptions.get(k)).append(" | ")
-        .append(v == null ? "null (" + reasons.get(k) + ")" : Json.number((Double) v)).append(" |\n"));
+        .append(v == null ? "null (" + reasons.get(k) + ")" : Json.number(v)).append(" |\n"));
     md.append("\n## Every benchmark\n\n| Benchmark | Median | Unit | Min | Max | Forks x iterations | B/op |\n")
         .append("| --- | ---: | --- | ---: | ---: | --- | ---: |\n");
     runs.forEach((name, r) -> {
@@ -535,10 +546,11 @@ public final class Summarize {
               ? Json.number(r.medianOf("gc.alloc.rate.norm")) : "").append(" |\n");
     });
     if (heap != null) {
-      md.append("\n## Retained heap\n\n").append(heap.get("method")).append(". Rounds: ")
-          .append(heap.get("bytes_per_entry_by_round")).append(" bytes per entry; the validator's fixed")
-          .append(" structures: ").append(heap.get("validator_fixed_bytes")).append(" bytes; collector: ")
-          .append(heap.get("gc")).append(", JVM arguments: ").append(heap.get("jvm_args")).append(".\n");
+      md.append("\n## Retained heap\n\n").append(heap.method()).append(". Rounds: ")
+          .append(heap.bytesPerEntryByRound().stream().map(Json::number).collect(Collectors.joining(", ", "[", "]")))
+          .append(" bytes per entry; the validator's fixed structures: ").append(Json.number(heap.validatorFixedBytes()))
+          .append(" bytes; collector: ").append(heap.gc()).append(", JVM arguments: ").append(heap.jvmArgs())
+          .append(".\n");
     }
     md.append("\n## How each figure is measured\n\n")
         .append("- Every lookup benchmark presents the tokens of one population (created through `TokenService`")
@@ -574,18 +586,5 @@ public final class Summarize {
       return Double.NaN;
     }
     return RetainedHeap.median(values);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> asMap(@Nullable Object value) {
-    return (Map<String, Object>) value;
-  }
-
-  private static Map<String, String> asStrings(@Nullable Object value) {
-    Map<String, String> out = new TreeMap<>();
-    if (value != null) {
-      asMap(value).forEach((k, v) -> out.put(k, String.valueOf(v)));
-    }
-    return out;
   }
 }

@@ -3,12 +3,12 @@ package io.accesstokens.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.accesstokens.jdbc.JdbcChangeFeed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -73,46 +73,51 @@ class BenchmarksSmokeTest {
 
     Summarize summary = Summarize.load(raw);
     summary.compute();
-    Map<String, Object> written = summary.summary();
-    @SuppressWarnings("unchecked")
-    Map<String, String> reasons = (Map<String, String>) written.get("reasons");
+    JsonNode written = Json.MAPPER.readTree(Json.write(summary.summary()));
+    JsonNode reasons = written.get("reasons");
     for (String key : Summarize.REQUIRED_KEYS) {
-      assertThat(written).as(key).containsKey(key);
-      if (written.get(key) == null) {
-        assertThat(reasons).as("reason for " + key).containsKey(key);
+      assertThat(written.has(key)).as(key).isTrue();
+      if (written.get(key).isNull()) {
+        assertThat(reasons.has(key)).as("reason for " + key).isTrue();
       }
     }
-    assertThat(written.get("floor_1k_ns")).isInstanceOf(Double.class);
-    assertThat(written.get("validate_hit_1k_ratio")).isInstanceOf(Double.class);
-    assertThat(written.get("miss_h2_overhead_ratio")).isInstanceOf(Double.class);
+    assertThat(written.get("floor_1k_ns").isNumber()).isTrue();
+    assertThat(written.get("validate_hit_1k_ratio").isNumber()).isTrue();
+    assertThat(written.get("miss_h2_overhead_ratio").isNumber()).isTrue();
     // Not measured here, so null with a reason, never left out.
-    assertThat(reasons.get("miss_pg_overhead_ratio")).contains("not run");
-    assertThat(reasons.get("propagation_pg_notify_p99_ms")).contains("no propagation*.json");
-    assertThat(Json.parse(Json.write(written))).isInstanceOf(Map.class);
+    assertThat(written.get("miss_pg_overhead_ratio").isNull()).isTrue();
+    assertThat(reasons.get("miss_pg_overhead_ratio").asText()).contains("not run");
+    assertThat(reasons.get("propagation_pg_notify_p99_ms").asText()).contains("no propagation*.json");
+    assertThat(written.get("targets").isArray()).isTrue();
+    assertThat(written.get("benchmarks").has("FloorBenchmark.lookup t=1 keys=1000")).isTrue();
     assertThat(summary.markdown()).contains("| Target |", "null (no propagation*.json");
   }
 
   @Test
   void thePropagationMeasurement_runsOnH2_withinTheBound() {
-    Map<String, Object> result = Propagation.measure(BenchDatabase.H2, JdbcChangeFeed.Mode.POLLING, 2);
+    Propagation.Result result = Propagation.measure(BenchDatabase.H2, JdbcChangeFeed.Mode.POLLING, 2);
 
-    assertThat(result).doesNotContainKey("unavailable").containsEntry("stale_accepts", 0.0)
-        .containsEntry("never_refused", 0.0);
-    assertThat((Double) result.get("p99_ms")).isPositive().isLessThanOrEqualTo((Double) result.get("bound_ms"));
+    assertThat(result).isInstanceOf(Propagation.Measured.class);
+    Propagation.Measured measured = (Propagation.Measured) result;
+    assertThat(measured.staleAccepts()).isZero();
+    assertThat(measured.neverRefused()).isZero();
+    assertThat(measured.p99Ms()).isPositive().isLessThanOrEqualTo(measured.boundMs());
   }
 
   @Test
-  void aDatabaseWithoutItsUrl_isReportedUnavailable_withTheReason() {
+  void aDatabaseWithoutItsUrl_isReportedUnavailable_withTheReason() throws Exception {
     assumeTrue(System.getenv(BenchDatabase.MARIADB_URL) == null, BenchDatabase.MARIADB_URL + " is set here");
-    Map<String, Object> result = Propagation.measure(BenchDatabase.MARIADB, JdbcChangeFeed.Mode.POLLING, 1);
+    Propagation.Result result = Propagation.measure(BenchDatabase.MARIADB, JdbcChangeFeed.Mode.POLLING, 1);
 
-    assertThat(result).containsOnlyKeys("unavailable");
-    assertThat((String) result.get("unavailable")).contains(BenchDatabase.MARIADB_URL);
+    assertThat(result).isInstanceOf(Propagation.Unavailable.class);
+    assertThat(((Propagation.Unavailable) result).unavailable()).contains(BenchDatabase.MARIADB_URL);
+    JsonNode written = Json.MAPPER.readTree(Json.write(result));
+    assertThat(written.fieldNames()).toIterable().containsExactly("unavailable");
   }
 
   @Test
   void theHeapMeasurement_runs() throws Exception {
-    Map<String, Object> heap = RetainedHeap.measure(2_000, 1);
-    assertThat((Double) heap.get("bytes_per_entry")).isPositive();
+    RetainedHeap.Measurement heap = RetainedHeap.measure(2_000, 1);
+    assertThat(heap.bytesPerEntry()).isPositive();
   }
 }
