@@ -16,8 +16,10 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,7 +67,7 @@ public final class Console {
     commandLine.setDefaultValueProvider(argument -> argument instanceof OptionSpec option
         ? defaultFromEnvironment(option, terminal) : null);
     documentExitCodes(commandLine);
-    commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage()
+    Objects.requireNonNull(commandLine.getSubcommands().get("generate-completion")).getCommandSpec().usageMessage()
         .header("Print a bash or zsh completion script: source <(access-tokens generate-completion)");
     commandLine.setExecutionStrategy(parseResult -> {
       terminal.configureLogging(root.verbose);
@@ -84,7 +86,7 @@ public final class Console {
   }
 
   /** The options whose defaults come from environment variables (the help names each). */
-  private static String defaultFromEnvironment(OptionSpec option, Terminal terminal) {
+  private static @Nullable String defaultFromEnvironment(OptionSpec option, Terminal terminal) {
     return switch (option.longestName()) {
       case "--org" -> terminal.env("ACCESS_TOKENS_ORG");
       case "--home" -> terminal.env("ACCESS_TOKENS_HOME");
@@ -192,7 +194,7 @@ public final class Console {
     return ExitCode.SOFTWARE;
   }
 
-  private static String firstLine(String message) {
+  private static String firstLine(@Nullable String message) {
     if (message == null) {
       return "failed";
     }

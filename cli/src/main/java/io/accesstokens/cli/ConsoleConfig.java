@@ -24,6 +24,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The console as a host: which organizations it serves, whether each has access to the EDI
@@ -233,7 +234,7 @@ final class ConsoleConfig {
   }
 
   /** The bad line, named by its key; a token-shaped key (a value pasted into the file) by kind and length. */
-  private static ConsoleException bad(Path file, String key, String why) {
+  private static ConsoleException bad(Path file, String key, @Nullable String why) {
     String shown = Redaction.isTokenShaped(key) ? "a key of " + Redaction.describe(key) : key;
     return new ConsoleException(ExitCode.CONFIGURATION,
         "the configuration " + file + " is invalid: " + shown + " " + why);

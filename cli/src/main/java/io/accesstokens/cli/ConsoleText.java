@@ -33,19 +33,22 @@ final class ConsoleText {
       boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
       boolean escaped = Character.isISOControl(c) || Redaction.isLineBreakOrBidi(c)
           || (Character.isSurrogate(c) && !pair);
-      if (out == null && (escaped || (backslash && c == '\\'))) {
+      boolean doubled = backslash && c == '\\';
+      if (out == null) {
+        if (!escaped && !doubled) {
+          i += pair ? 1 : 0; // text that needs no escape is copied only once one comes
+          continue;
+        }
         out = new StringBuilder(text.length() + 16).append(text, 0, i);
       }
       if (escaped) {
         out.append(String.format("\\u%04x", (int) c));
-      } else if (backslash && c == '\\') {
+      } else if (doubled) {
         out.append("\\\\");
       } else if (pair) {
-        if (out != null) {
-          out.append(c).append(text.charAt(i + 1));
-        }
+        out.append(c).append(text.charAt(i + 1));
         i++;
-      } else if (out != null) {
+      } else {
         out.append(c);
       }
     }

@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.StringJoiner;
@@ -242,7 +243,7 @@ final class CopyKeys {
     byte[] key = new byte[KEY_BYTES];
     new SecureRandom().nextBytes(key);
     byte[] text = (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII);
-    Path directory = file.toAbsolutePath().getParent();
+    Path directory = Objects.requireNonNull(file.toAbsolutePath().getParent(), "a key file's directory");
     Path temporary = null;
     try {
       PrivateFiles.createDirectory(directory);
