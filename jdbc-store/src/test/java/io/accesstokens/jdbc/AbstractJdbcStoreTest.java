@@ -25,9 +25,11 @@ import io.accesstokens.TokenId;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
+import io.accesstokens.jdbc.internal.Dialect;
+import io.accesstokens.jdbc.internal.JdbcAccess;
+import io.accesstokens.jdbc.internal.Migration;
 import io.accesstokens.jdbc.internal.SchemaMigrator;
 import io.accesstokens.jdbc.internal.SqlStatements;
-import io.accesstokens.jdbc.internal.SqlStatementsSource;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.LookupDigest;
@@ -102,17 +104,11 @@ abstract class AbstractJdbcStoreTest {
 
   @Test
   void migrate_appliesTheShippedSchemaFileAndMigrations_thenNothing() throws Exception {
-    List<SchemaMigrator.Migration> migrations = SchemaMigrator.migrations(db().dialect());
-    assertThat(migrations).extracting(SchemaMigrator.Migration::version).containsExactly(1, 2);
+    List<Migration> migrations = Migration.of(db().dialect().internal());
+    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2);
     assertThat(migrations.get(0).file()).isEqualTo(db().dialect().schemaFile());
-    for (SchemaMigrator.Migration migration : migrations) {
-      String file = migration.file();
-      try (InputStream shipped = JdbcTokenStore.class.getResourceAsStream(file)) {
-        assertThat(shipped).as("%s is in the jar beside JdbcTokenStore", file).isNotNull();
-        assertThat(new String(shipped.readAllBytes(), StandardCharsets.UTF_8))
-            .as("the jar's file is the source tree's")
-            .isEqualTo(Files.readString(Path.of("src/main/resources/io/accesstokens/jdbc", file)));
-      }
+    for (Migration migration : migrations) {
+      assertShippedBesideTheStore(migration.file());
     }
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
@@ -134,10 +130,10 @@ abstract class AbstractJdbcStoreTest {
     String prefix = db().newPrefix();
     JdbcTokenStore store = db().newStore(prefix);
     // The store's own migrate() knows every version; a migrator given only the first is a v1 library.
-    new SchemaMigrator(db().dataSource(),
-        new SqlStatements(
-            SqlStatementsSource.of(db().dialect()), prefix),
-        SchemaMigrator.migrations(db().dialect()).subList(0, 1), Duration.ofSeconds(10)).migrate();
+    Dialect dialect = db().dialect().internal();
+    new SchemaMigrator(new JdbcAccess(db().dataSource(), dialect, Duration.ofSeconds(10)),
+        new SqlStatements(dialect, prefix),
+        Migration.of(dialect).subList(0, 1), Duration.ofSeconds(10)).migrate();
     StoredToken row = row(new TokenId(51), T0);
     store.insert(row, created(row));
 
@@ -152,7 +148,7 @@ abstract class AbstractJdbcStoreTest {
 
   @Test
   void migrate_fromFourConcurrentStarters_onAnEmptyDatabase_appliesEachMigrationExactlyOnce() throws Exception {
-    int migrations = SchemaMigrator.migrations(db().dialect()).size();
+    int migrations = Migration.of(db().dialect().internal()).size();
     for (int round = 0; round < 3; round++) {
       String prefix = db().newPrefix();
       List<JdbcTokenStore> starters = new ArrayList<>();
@@ -169,6 +165,15 @@ abstract class AbstractJdbcStoreTest {
       StoredToken row = row(new TokenId(round + 1), T0);
       starters.get(round).insert(row, created(row));
       assertThat(starters.get(3 - round).find(ACME, row.id())).contains(row);
+    }
+  }
+
+  private static void assertShippedBesideTheStore(String file) throws Exception {
+    try (InputStream shipped = JdbcTokenStore.class.getResourceAsStream(file)) {
+      assertThat(shipped).as("%s is in the jar beside JdbcTokenStore", file).isNotNull();
+      assertThat(new String(shipped.readAllBytes(), StandardCharsets.UTF_8))
+          .as("the jar's file is the source tree's")
+          .isEqualTo(Files.readString(Path.of("src/main/resources/io/accesstokens/jdbc", file)));
     }
   }
 
