@@ -42,6 +42,15 @@ public enum JdbcDialect {
     return dialect.schemaFile();
   }
 
+  /**
+   * The name of this dialect's drop file, shipped beside the {@link #schemaFile()}: it drops every
+   * table of a table prefix that {@link JdbcTokenStore#migrate()} created, tokens and change log
+   * included (in it {@code ${prefix}} stands for the prefix), for tests and for removing the store.
+   */
+  public String schemaDropFile() {
+    return dialect.dropFile();
+  }
+
   Dialect internal() {
     return dialect;
   }

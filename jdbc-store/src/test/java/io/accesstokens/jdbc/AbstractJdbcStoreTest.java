@@ -168,6 +168,33 @@ abstract class AbstractJdbcStoreTest {
     }
   }
 
+  /**
+   * The shipped drop file removes every table that migrate() made under a prefix, and nothing of
+   * another prefix, so that migrate() starts again from version 1 on an empty store.
+   */
+  @Test
+  void theShippedDropFile_dropsEveryTableMigrateCreated_andMigrateCreatesThemAgain() throws Exception {
+    String file = db().dialect().schemaDropFile();
+    assertShippedBesideTheStore(file);
+    String prefix = db().newPrefix();
+    JdbcTokenStore fresh = db().newStore(prefix);
+    assertThat(fresh.migrate()).containsExactly(1, 2);
+    StoredToken row = row(new TokenId(61), T0);
+    fresh.insert(row, created(row));
+    assertThat(db().tables(prefix)).hasSizeGreaterThanOrEqualTo(4);
+    List<String> othersTables = db().tables(db().prefix());
+
+    db().runShippedScript(file, prefix);
+
+    assertThat(db().tables(prefix)).as("tables left under %s", prefix).isEmpty();
+    assertThat(db().tables(db().prefix())).as("another prefix's tables").isEqualTo(othersTables);
+    assertThat(fresh.migrate()).containsExactly(1, 2);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2);
+    assertThat(fresh.find(ACME, row.id())).isEmpty();
+    fresh.insert(row, created(row));
+    assertThat(fresh.find(ACME, row.id())).contains(row);
+  }
+
   private static void assertShippedBesideTheStore(String file) throws Exception {
     try (InputStream shipped = JdbcTokenStore.class.getResourceAsStream(file)) {
       assertThat(shipped).as("%s is in the jar beside JdbcTokenStore", file).isNotNull();

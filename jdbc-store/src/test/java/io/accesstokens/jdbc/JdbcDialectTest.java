@@ -45,6 +45,21 @@ class JdbcDialectTest {
 
   @ParameterizedTest
   @EnumSource(JdbcDialect.class)
+  void eachDialect_shipsADropFile_thatDropsOnlyTablesOfThePrefix(JdbcDialect dialect) {
+    assertThat(dialect.schemaDropFile()).isEqualTo(
+        dialect.schemaFile().replace("schema-", "schema-drop-"));
+    String script = SchemaScript.load(dialect.schemaDropFile());
+    SqlStatements sql = new SqlStatements(dialect.internal(), "at_");
+
+    assertThat(SchemaScript.statements(script)).isNotEmpty().allSatisfy(statement -> {
+      assertThat(statement).startsWith("DROP TABLE IF EXISTS ${prefix}").doesNotContain("--")
+          .doesNotEndWith(";");
+      assertThat(sql.resolve(statement)).doesNotContain("${").startsWith("DROP TABLE IF EXISTS at_");
+    });
+  }
+
+  @ParameterizedTest
+  @EnumSource(JdbcDialect.class)
   void eachDialect_resolvesEveryStatement_withTheValuesLeftAsParameters(JdbcDialect dialect) {
     SqlStatements sql = new SqlStatements(dialect.internal(), "p_");
 

@@ -5,14 +5,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What one database needs that the portable SQL of {@link Sql} does not say: its statement
- * overrides, its schema and migration files, how {@code migrate()} locks out other nodes,
+ * overrides, its schema, drop and migration files, how {@code migrate()} locks out other nodes,
  * whether DDL is transactional and whether changes are announced, and what its vendor codes mean.
  * One subclass per database; a new database is a subclass, its {@code .sql} files under {@code
  * io/accesstokens/jdbc/}, a constant of {@link io.accesstokens.jdbc.JdbcDialect} (the public name
  * of the dialect) and a line of the tests' {@code TestDatabase}.
  *
  * <p>Files are named after {@link #name()}: {@code schema-<name>.sql} (schema version 1), {@code
- * migration/V<n>-<name>.sql} (each later version, listed in {@link Migration#of}). Immutable.
+ * migration/V<n>-<name>.sql} (each later version, listed in {@link Migration#of}) and {@code
+ * schema-drop-<name>.sql}. Immutable.
  */
 public abstract class Dialect implements SqlErrors.VendorCodes {
   private final String name;
@@ -50,6 +51,11 @@ public abstract class Dialect implements SqlErrors.VendorCodes {
    */
   public final String migrationFile(int version) {
     return "migration/V" + version + "-" + name + ".sql";
+  }
+
+  /** The file that drops every table of a prefix, beside {@link #schemaFile()}. */
+  public final String dropFile() {
+    return "schema-drop-" + name + ".sql";
   }
 
   /**
