@@ -17,17 +17,20 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract class Dialect implements SqlErrors.VendorCodes {
   private final String name;
+  private final MigrationLock migrationLock;
   private final Map<Sql, String> overrides;
 
   /**
    * A dialect named {@code name} with its statements.
    *
    * @param name the dialect's name in its file names, lower case
+   * @param migrationLock how {@code migrate()} keeps two nodes from migrating at once
    * @param overrides the statements this database words differently from {@link Sql}'s portable
    *     text, and those without a portable text that it has
    */
-  protected Dialect(String name, Map<Sql, String> overrides) {
+  protected Dialect(String name, MigrationLock migrationLock, Map<Sql, String> overrides) {
     this.name = name;
+    this.migrationLock = migrationLock;
     this.overrides = Map.copyOf(overrides);
   }
 
@@ -67,7 +70,9 @@ public abstract class Dialect implements SqlErrors.VendorCodes {
   }
 
   /** How {@code migrate()} keeps two nodes from migrating at once. */
-  public abstract MigrationLock migrationLock();
+  public final MigrationLock migrationLock() {
+    return migrationLock;
+  }
 
   /**
    * Whether DDL can run inside a transaction, so a migration and its version row commit together.

@@ -16,6 +16,7 @@ public final class H2Dialect extends Dialect {
   public H2Dialect() {
     super(
         "h2",
+        MigrationLock.LOCK_ROW,
         Map.of(
             Sql.CREATE_SCHEMA_LOCK_TABLE,
             """
@@ -44,11 +45,6 @@ public final class H2Dialect extends Dialect {
   @Override
   public boolean speaks(String productName) {
     return productName.equals("h2");
-  }
-
-  @Override
-  public MigrationLock migrationLock() {
-    return MigrationLock.LOCK_ROW;
   }
 
   @Override

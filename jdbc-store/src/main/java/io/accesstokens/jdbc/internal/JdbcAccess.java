@@ -89,22 +89,7 @@ public final class JdbcAccess {
    *     breaks a rule of the domain is {@link StoreUnavailableException}
    */
   public <T> T read(String operation, @Nullable TokenId id, Work<T> work) {
-    Connection connection = open(operation, id);
-    int networkTimeout = boundNetworkWait(connection, readNetworkTimeoutMillis, operation);
-    try {
-      T result = work.run(connection);
-      if (!connection.getAutoCommit()) {
-        connection.rollback();
-      }
-      return result;
-    } catch (SQLException e) {
-      throw SqlErrors.translate(e, describe(operation, id), dialect);
-    } catch (IllegalArgumentException e) {
-      throw unreadable(operation, id, e);
-    } finally {
-      restoreNetworkWait(connection, networkTimeout, operation);
-      closeQuietly(connection, operation);
-    }
+    return run(operation, id, work, false);
   }
 
   /**
@@ -116,10 +101,24 @@ public final class JdbcAccess {
    *     threw
    */
   public <T> T inTransaction(String operation, @Nullable TokenId id, Work<T> work) {
+    return run(operation, id, work, true);
+  }
+
+  /** {@code work} on a connection of its own, as a read or as a write's transaction. */
+  private <T> T run(String operation, @Nullable TokenId id, Work<T> work, boolean write) {
     Connection connection = open(operation, id);
-    int networkTimeout = boundNetworkWait(connection, writeNetworkTimeoutMillis, operation);
+    int networkTimeout =
+        boundNetworkWait(
+            connection, write ? writeNetworkTimeoutMillis : readNetworkTimeoutMillis, operation);
     try {
-      return transaction(connection, operation, work);
+      if (write) {
+        return transaction(connection, operation, work);
+      }
+      T result = work.run(connection);
+      if (!connection.getAutoCommit()) {
+        connection.rollback();
+      }
+      return result;
     } catch (SQLException e) {
       throw SqlErrors.translate(e, describe(operation, id), dialect);
     } catch (IllegalArgumentException e) {

@@ -23,6 +23,7 @@ public final class MariaDbDialect extends Dialect {
   public MariaDbDialect() {
     super(
         "mariadb",
+        MigrationLock.NAMED_LOCK,
         Map.of(
             Sql.CREATE_SCHEMA_VERSION_TABLE,
             """
@@ -49,11 +50,6 @@ public final class MariaDbDialect extends Dialect {
   @Override
   public boolean speaks(String productName) {
     return productName.startsWith("mariadb") || productName.startsWith("mysql");
-  }
-
-  @Override
-  public MigrationLock migrationLock() {
-    return MigrationLock.NAMED_LOCK;
   }
 
   @Override

@@ -37,13 +37,7 @@ public enum MigrationLock {
           "Took the migration lock (advisory key {}) for table prefix {}",
           key,
           context.sql().prefix());
-      return () -> {
-        try (PreparedStatement unlock =
-            work.prepareStatement(context.sql().get(Sql.MIGRATION_UNLOCK))) {
-          unlock.setLong(1, key);
-          unlock.executeQuery().close();
-        }
-      };
+      return releasedBy(work, context.sql(), unlock -> unlock.setLong(1, key));
     }
   },
 
@@ -67,13 +61,7 @@ public enum MigrationLock {
         }
       }
       log.debug("Took the migration lock (named lock) for table prefix {}", context.sql().prefix());
-      return () -> {
-        try (PreparedStatement unlock =
-            work.prepareStatement(context.sql().get(Sql.MIGRATION_UNLOCK))) {
-          unlock.setString(1, name);
-          unlock.executeQuery().close();
-        }
-      };
+      return releasedBy(work, context.sql(), unlock -> unlock.setString(1, name));
     }
   },
 
@@ -157,6 +145,25 @@ public enum MigrationLock {
    * Takes the lock for the migration that {@code context} describes, waiting at most its timeout.
    */
   abstract Held acquire(Context context, Connection work) throws SQLException;
+
+  /**
+   * A session-level lock, released by {@link Sql#MIGRATION_UNLOCK} with its name bound by {@code
+   * name}.
+   */
+  private static Held releasedBy(Connection work, SqlStatements sql, Binding name) {
+    return () -> {
+      try (PreparedStatement unlock = work.prepareStatement(sql.get(Sql.MIGRATION_UNLOCK))) {
+        name.bind(unlock);
+        unlock.executeQuery().close();
+      }
+    };
+  }
+
+  /** Binds a statement's parameters. */
+  @FunctionalInterface
+  private interface Binding {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
 
   /** Held while migrating; closing releases it. */
   interface Held extends AutoCloseable {

@@ -17,6 +17,7 @@ public final class PostgresDialect extends Dialect {
   public PostgresDialect() {
     super(
         "postgresql",
+        MigrationLock.ADVISORY_KEY,
         Map.of(
             Sql.DELETE_RETURNING,
             """
@@ -65,11 +66,6 @@ public final class PostgresDialect extends Dialect {
   @Override
   public boolean speaks(String productName) {
     return productName.startsWith("postgresql");
-  }
-
-  @Override
-  public MigrationLock migrationLock() {
-    return MigrationLock.ADVISORY_KEY;
   }
 
   @Override
