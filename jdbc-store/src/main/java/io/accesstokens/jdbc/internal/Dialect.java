@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
  * overrides, its schema, drop and migration files, how {@code migrate()} locks out other nodes,
  * whether DDL is transactional and whether changes are announced, and what its vendor codes mean.
  * One subclass per database; a new database is a subclass, its {@code .sql} files under {@code
- * io/accesstokens/jdbc/}, a constant of {@link io.accesstokens.jdbc.JdbcDialect} (the public name
- * of the dialect) and a line of the tests' {@code TestDatabase}.
+ * io/accesstokens/jdbc/}, a constant of {@code JdbcDialect} (the public name of the dialect) and a
+ * line of the tests' {@code TestDatabase}.
  *
  * <p>Files are named after {@link #name()}: {@code schema-<name>.sql} (schema version 1), {@code
  * migration/V<n>-<name>.sql} (each later version, listed in {@link Migration#of}) and {@code
