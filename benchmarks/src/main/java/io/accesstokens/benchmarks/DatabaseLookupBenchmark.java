@@ -8,7 +8,7 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.ValidatorStats;
 import io.accesstokens.jdbc.JdbcTokenStore;
-import io.accesstokens.jdbc.internal.SqlStatementsSource;
+import io.accesstokens.jdbc.internal.TokenRows;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -108,8 +108,8 @@ public class DatabaseLookupBenchmark {
     }
     visits = Population.asBytes(Population.shuffled(values));
 
-    // The store's own statement and columns (SqlStatementsSource.FIND_BY_DIGEST), with the prefix filled in.
-    lookupSql = "SELECT " + SqlStatementsSource.COLUMNS + " FROM " + prefix + "tokens WHERE digest = ? AND digest_key_id = ?";
+    // The store's own statement and columns (Sql.FIND_BY_DIGEST), with the prefix filled in.
+    lookupSql = "SELECT " + TokenRows.COLUMNS + " FROM " + prefix + "tokens WHERE digest = ? AND digest_key_id = ?";
     try (Connection c = pool.getConnection(); var s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT DISTINCT digest_key_id FROM " + prefix + "tokens")) {
       rs.next();

@@ -4,21 +4,19 @@ import io.accesstokens.AccessTokenException;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.internal.Checks;
 import io.accesstokens.jdbc.internal.ChangeRows;
+import io.accesstokens.jdbc.internal.JdbcAccess;
 import io.accesstokens.jdbc.internal.PgChangeListener;
-import io.accesstokens.jdbc.internal.SqlErrors;
+import io.accesstokens.jdbc.internal.Sql;
 import io.accesstokens.jdbc.internal.SqlStatements;
 import io.accesstokens.jdbc.internal.TokenRows;
 import io.accesstokens.spi.ChangeFeed;
 import io.accesstokens.spi.ChangeRecord;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * latency, never correctness. A lost listening connection is logged, and opened again with backoff
  * without ever holding up a poll.
  *
- * <p>Reads use the store's query timeout and fail with {@link StoreUnavailableException}, like the
- * store's. Thread-safe.
+ * <p>Reads and pruning are bounded like the store's operations, by its query timeout (a read's
+ * connection waits at most that long for the database, a partition included), and fail with
+ * {@link StoreUnavailableException} as the store's do. Thread-safe.
  */
 public final class JdbcChangeFeed implements ChangeFeed {
   private static final Logger log = LoggerFactory.getLogger(JdbcChangeFeed.class);
@@ -54,21 +53,19 @@ public final class JdbcChangeFeed implements ChangeFeed {
     NOTIFY
   }
 
-  private final DataSource dataSource;
+  private final JdbcAccess jdbc;
   private final SqlStatements sql;
   private final Mode mode;
-  private final int queryTimeoutSeconds;
   private final @Nullable PgChangeListener listener;
 
-  JdbcChangeFeed(DataSource dataSource, SqlStatements sql, Mode mode, int queryTimeoutSeconds) {
-    this.dataSource = dataSource;
+  JdbcChangeFeed(JdbcAccess jdbc, SqlStatements sql, Mode mode) {
+    this.jdbc = jdbc;
     this.sql = sql;
     this.mode = mode;
-    this.queryTimeoutSeconds = queryTimeoutSeconds;
-    this.listener = mode == Mode.NOTIFY
-        ? new PgChangeListener(dataSource, sql.resolve(sql.source().listen()), sql.resolve(sql.source().unlisten()),
-            sql.changeChannel)
-        : null;
+    this.listener =
+        mode == Mode.NOTIFY
+            ? new PgChangeListener(jdbc, sql.get(Sql.LISTEN), sql.get(Sql.UNLISTEN), sql.changeChannel())
+            : null;
   }
 
   /** Whether the PostgreSQL JDBC driver, which {@link Mode#NOTIFY} needs, is on the class path. */
@@ -91,8 +88,8 @@ public final class JdbcChangeFeed implements ChangeFeed {
     if (limit <= 0) {
       return List.of();
     }
-    List<ChangeRecord> changes = read("reading the change log", connection -> {
-      try (PreparedStatement select = prepare(connection, sql.changesAfter)) {
+    return jdbc.read("reading the change log", connection -> {
+      try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.CHANGES_AFTER))) {
         select.setLong(1, after);
         select.setInt(2, limit);
         List<ChangeRecord> rows = new ArrayList<>(Math.min(limit, 64));
@@ -104,13 +101,13 @@ public final class JdbcChangeFeed implements ChangeFeed {
         return rows;
       }
     });
-    return changes;
   }
 
   @Override
   public long head() {
-    return read("reading the change log's head", connection -> {
-      try (PreparedStatement select = prepare(connection, sql.changeHead); ResultSet rs = select.executeQuery()) {
+    return jdbc.read("reading the change log's head", connection -> {
+      try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.CHANGE_HEAD));
+          ResultSet rs = select.executeQuery()) {
         rs.next();
         return rs.getLong(1);
       }
@@ -119,8 +116,9 @@ public final class JdbcChangeFeed implements ChangeFeed {
 
   @Override
   public long prunedThrough() {
-    return read("reading the change log's pruning marker", connection -> {
-      try (PreparedStatement select = prepare(connection, sql.prunedThrough); ResultSet rs = select.executeQuery()) {
+    return jdbc.read("reading the change log's pruning marker", connection -> {
+      try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.PRUNED_THROUGH));
+          ResultSet rs = select.executeQuery()) {
         if (!rs.next()) {
           throw missingMarker();
         }
@@ -145,8 +143,8 @@ public final class JdbcChangeFeed implements ChangeFeed {
     Checks.notNull(cutoff, "cutoff");
     long cutoffMicros = micros(cutoff);
     String operation = "pruning the change log";
-    long bound = read(operation, connection -> {
-      try (PreparedStatement select = prepare(connection, sql.pruneBound)) {
+    long bound = jdbc.read(operation, connection -> {
+      try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.PRUNE_BOUND))) {
         select.setLong(1, cutoffMicros);
         try (ResultSet rs = select.executeQuery()) {
           rs.next();
@@ -157,48 +155,32 @@ public final class JdbcChangeFeed implements ChangeFeed {
     if (bound <= 0) {
       return;
     }
-    Connection connection = open(operation);
-    try {
-      boolean autoCommit = connection.getAutoCommit();
-      if (autoCommit) {
-        connection.setAutoCommit(false);
+    int deleted = jdbc.inTransaction(operation, null, connection -> {
+      long marker;
+      try (PreparedStatement lock = jdbc.prepare(connection, sql.get(Sql.LOCK_PRUNE_MARKER));
+          ResultSet rs = lock.executeQuery()) {
+        if (!rs.next()) {
+          throw missingMarker();
+        }
+        marker = rs.getLong(1);
       }
-      try {
-        long marker;
-        try (PreparedStatement lock = prepare(connection, sql.lockPruneMarker); ResultSet rs = lock.executeQuery()) {
-          if (!rs.next()) {
-            throw missingMarker();
-          }
-          marker = rs.getLong(1);
-        }
-        if (bound > marker) {
-          int deleted;
-          try (PreparedStatement delete = prepare(connection, sql.deleteChangesThrough)) {
-            delete.setLong(1, bound);
-            deleted = delete.executeUpdate();
-          }
-          try (PreparedStatement raise = prepare(connection, sql.raisePruneMarker)) {
-            raise.setLong(1, bound);
-            raise.setLong(2, bound);
-            raise.executeUpdate();
-          }
-          connection.commit();
-          log.debug("Pruned {} changes, through sequence {} (written before {})", deleted, bound, cutoff);
-        } else {
-          connection.rollback(); // another node pruned this far already
-        }
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(connection);
-        throw e;
-      } finally {
-        if (autoCommit) {
-          connection.setAutoCommit(true);
-        }
+      if (bound <= marker) {
+        return -1; // another node pruned this far already
       }
-    } catch (SQLException e) {
-      throw SqlErrors.translate(e, operation);
-    } finally {
-      closeQuietly(connection, operation);
+      int changes;
+      try (PreparedStatement delete = jdbc.prepare(connection, sql.get(Sql.DELETE_CHANGES_THROUGH))) {
+        delete.setLong(1, bound);
+        changes = delete.executeUpdate();
+      }
+      try (PreparedStatement raise = jdbc.prepare(connection, sql.get(Sql.RAISE_PRUNE_MARKER))) {
+        raise.setLong(1, bound);
+        raise.setLong(2, bound);
+        raise.executeUpdate();
+      }
+      return changes;
+    });
+    if (deleted >= 0) {
+      log.debug("Pruned {} changes, through sequence {} (written before {})", deleted, bound, cutoff);
     }
   }
 
@@ -227,7 +209,10 @@ public final class JdbcChangeFeed implements ChangeFeed {
 
   /** Counters of the listening connection; all zero in {@link Mode#POLLING}. */
   public Stats stats() {
-    return listener == null ? new Stats(false, 0, 0, 0) : listener.stats();
+    PgChangeListener l = listener;
+    return l == null
+        ? new Stats(false, 0, 0, 0)
+        : new Stats(l.listening(), l.notifications(), l.connects(), l.losses());
   }
 
   /**
@@ -245,44 +230,6 @@ public final class JdbcChangeFeed implements ChangeFeed {
     return "JdbcChangeFeed[" + mode + ", prefix=" + sql.prefix() + "]";
   }
 
-  // ---- JDBC plumbing -------------------------------------------------------------------------------
-
-  @FunctionalInterface
-  private interface Read<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  private <T> T read(String operation, Read<T> work) {
-    Connection connection = open(operation);
-    try {
-      T result = work.run(connection);
-      if (!connection.getAutoCommit()) {
-        connection.rollback();
-      }
-      return result;
-    } catch (SQLException e) {
-      throw SqlErrors.translate(e, operation);
-    } catch (IllegalArgumentException e) {
-      throw new StoreUnavailableException(operation + " read a row that is not a valid change: " + e.getMessage());
-    } finally {
-      closeQuietly(connection, operation);
-    }
-  }
-
-  private Connection open(String operation) {
-    try {
-      return dataSource.getConnection();
-    } catch (SQLException e) {
-      throw SqlErrors.translateConnectFailure(e, operation);
-    }
-  }
-
-  private PreparedStatement prepare(Connection connection, String statement) throws SQLException {
-    PreparedStatement prepared = connection.prepareStatement(statement);
-    prepared.setQueryTimeout(queryTimeoutSeconds);
-    return prepared;
-  }
-
   private AccessTokenException missingMarker() {
     return new StoreUnavailableException("the change log's pruning marker (the row of " + sql.prefix()
         + "changes_pruned) is missing; migrate() writes it");
@@ -293,22 +240,6 @@ public final class JdbcChangeFeed implements ChangeFeed {
       return TokenRows.micros(at);
     } catch (ArithmeticException e) {
       return at.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-  }
-
-  private static void rollbackQuietly(Connection connection) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      log.debug("Rollback after failed pruning failed too {}", SqlErrors.codes(e));
-    }
-  }
-
-  private static void closeQuietly(Connection connection, String operation) {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      log.debug("Closing the connection of {} failed {}", operation, SqlErrors.codes(e));
     }
   }
 }

@@ -10,10 +10,12 @@ import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.internal.Checks;
 import io.accesstokens.internal.Redaction;
 import io.accesstokens.jdbc.internal.ChangeRows;
+import io.accesstokens.jdbc.internal.JdbcAccess;
+import io.accesstokens.jdbc.internal.Migration;
 import io.accesstokens.jdbc.internal.SchemaMigrator;
+import io.accesstokens.jdbc.internal.Sql;
 import io.accesstokens.jdbc.internal.SqlErrors;
 import io.accesstokens.jdbc.internal.SqlStatements;
-import io.accesstokens.jdbc.internal.SqlStatementsSource;
 import io.accesstokens.jdbc.internal.TokenRows;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.LookupDigest;
@@ -25,10 +27,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -93,34 +98,28 @@ public final class JdbcTokenStore implements TokenStore {
    * simply runs again, after a short random pause that lets it get between those updates.
    */
   private static final int DELETE_ATTEMPTS = 10;
-  private static final long DELETE_BACKOFF_MAX_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
-  /** For {@link Connection#setNetworkTimeout}, whose drivers only set a socket timeout with it. */
-  private static final Executor DIRECT = Runnable::run;
-  /** {@link #boundNetworkWait} left the connection's network timeout as it was. */
-  private static final int UNCHANGED = -1;
+  private static final long DELETE_BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-  private final DataSource dataSource;
   private final JdbcDialect dialect;
   private final SqlStatements sql;
+  /** Connections, bounds, transactions and error translation: see {@link JdbcAccess}. */
+  private final JdbcAccess jdbc;
+  /** Whether a delete is one statement that returns the row ({@link Sql#DELETE_RETURNING}). */
+  private final boolean deleteReturns;
   private final Duration queryTimeout;
-  private final int queryTimeoutSeconds;
   private final Duration changeLogTimeout;
   private final int changeLogTimeoutSeconds;
-  private final int networkTimeoutMillis;
-  private final int readNetworkTimeoutMillis;
   private final Duration migrationLockTimeout;
 
   private JdbcTokenStore(DataSource dataSource, JdbcDialect dialect, String tablePrefix, Duration queryTimeout,
       Duration changeLogTimeout, Duration migrationLockTimeout) {
-    this.dataSource = dataSource;
     this.dialect = dialect;
-    this.sql = new SqlStatements(SqlStatementsSource.of(dialect), tablePrefix);
+    this.sql = new SqlStatements(dialect.internal(), tablePrefix);
+    this.jdbc = new JdbcAccess(dataSource, dialect.internal(), queryTimeout);
+    this.deleteReturns = sql.has(Sql.DELETE_RETURNING);
     this.queryTimeout = queryTimeout;
-    this.queryTimeoutSeconds = Math.toIntExact(queryTimeout.toSeconds());
     this.changeLogTimeout = changeLogTimeout;
     this.changeLogTimeoutSeconds = Math.toIntExact(changeLogTimeout.toSeconds());
-    this.networkTimeoutMillis = Math.toIntExact(queryTimeout.toMillis() * 2);
-    this.readNetworkTimeoutMillis = Math.toIntExact(queryTimeout.toMillis());
     this.migrationLockTimeout = migrationLockTimeout;
   }
 
@@ -145,7 +144,7 @@ public final class JdbcTokenStore implements TokenStore {
    *     node's migration holds the lock longer than the {@link Builder#migrationLockTimeout}
    */
   public List<Integer> migrate() {
-    return new SchemaMigrator(dataSource, sql, SchemaMigrator.migrations(dialect), migrationLockTimeout).migrate();
+    return new SchemaMigrator(jdbc, sql, Migration.of(sql.dialect()), migrationLockTimeout).migrate();
   }
 
   /** The dialect this store speaks, detected or set. */
@@ -181,7 +180,7 @@ public final class JdbcTokenStore implements TokenStore {
    * the class path), {@link JdbcChangeFeed.Mode#POLLING} elsewhere. The follower closes it.
    */
   public JdbcChangeFeed changeFeed() {
-    return changeFeed(sql.notifiesChanges && JdbcChangeFeed.pgjdbcPresent()
+    return changeFeed(sql.dialect().notifiesChanges() && JdbcChangeFeed.pgjdbcPresent()
         ? JdbcChangeFeed.Mode.NOTIFY : JdbcChangeFeed.Mode.POLLING);
   }
 
@@ -196,13 +195,13 @@ public final class JdbcTokenStore implements TokenStore {
    */
   public JdbcChangeFeed changeFeed(JdbcChangeFeed.Mode mode) {
     Checks.notNull(mode, "mode");
-    Checks.argument(mode != JdbcChangeFeed.Mode.NOTIFY || sql.notifiesChanges,
+    Checks.argument(mode != JdbcChangeFeed.Mode.NOTIFY || sql.dialect().notifiesChanges(),
         "change notifications (LISTEN/NOTIFY) need PostgreSQL, but this store's dialect is " + dialect
             + "; use Mode.POLLING");
     Checks.state(mode != JdbcChangeFeed.Mode.NOTIFY || JdbcChangeFeed.pgjdbcPresent(),
         "change notifications (LISTEN/NOTIFY) need the PostgreSQL JDBC driver (org.postgresql:postgresql)"
             + " on the class path; use Mode.POLLING");
-    return new JdbcChangeFeed(dataSource, sql, mode, queryTimeoutSeconds);
+    return new JdbcChangeFeed(jdbc, sql, mode);
   }
 
   // ---- writes: one transaction each --------------------------------------------------------------
@@ -211,13 +210,13 @@ public final class JdbcTokenStore implements TokenStore {
   public void insert(StoredToken token, Change change) {
     Checks.notNull(token, "token");
     Checks.notNull(change, "change");
-    inTransaction("insert", token.id(), (connection, changes) -> {
-      try (PreparedStatement insert = prepare(connection, sql.insert)) {
+    write("insert", token.id(), (connection, changes) -> {
+      try (PreparedStatement insert = jdbc.prepare(connection, sql.get(Sql.INSERT))) {
         TokenRows.bindInsert(insert, token);
         insert.executeUpdate();
       }
       changes.record(connection, token.organization(), token.id(), token.version(), change);
-      return null;
+      return token;
     });
   }
 
@@ -225,9 +224,9 @@ public final class JdbcTokenStore implements TokenStore {
   public void update(StoredToken next, Change change) {
     Checks.notNull(next, "next");
     Checks.notNull(change, "change");
-    inTransaction("update", next.id(), (connection, changes) -> {
+    write("update", next.id(), (connection, changes) -> {
       int changed;
-      try (PreparedStatement update = prepare(connection, sql.update)) {
+      try (PreparedStatement update = jdbc.prepare(connection, sql.get(Sql.UPDATE))) {
         TokenRows.bindUpdate(update, next);
         changed = update.executeUpdate();
       }
@@ -243,7 +242,7 @@ public final class JdbcTokenStore implements TokenStore {
         throw TokenConflictException.versionMismatch(next.id(), next.version() - 1, stored);
       }
       changes.record(connection, next.organization(), next.id(), next.version(), change);
-      return null;
+      return next;
     });
   }
 
@@ -254,21 +253,20 @@ public final class JdbcTokenStore implements TokenStore {
     Checks.notNull(change, "change");
     for (int attempt = 1; ; attempt++) {
       try {
-        return Optional.ofNullable(inTransaction("delete", id, (connection, changes) -> {
+        return write("delete", id, (connection, changes) -> {
           StoredToken removed = deleteRow(connection, organization, id);
           if (removed != null) {
             changes.record(connection, organization, id, removed.version(), change);
           }
-          return removed;
-        }));
+          return Optional.ofNullable(removed);
+        });
       } catch (TokenConflictException e) {
         if (attempt >= DELETE_ATTEMPTS) {
           throw e;
         }
         log.debug("Delete of token {} was rolled back for a concurrent change; running it again", id);
         long bound = Math.min(DELETE_BACKOFF_MAX_NANOS, 250_000L << attempt);
-        java.util.concurrent.locks.LockSupport.parkNanos(
-            java.util.concurrent.ThreadLocalRandom.current().nextLong(bound / 2, bound));
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(bound / 2, bound));
         if (Thread.currentThread().isInterrupted()) {
           throw new StoreUnavailableException("delete of token " + id + " was interrupted while retrying");
         }
@@ -278,8 +276,8 @@ public final class JdbcTokenStore implements TokenStore {
 
   private @Nullable StoredToken deleteRow(Connection connection, OrganizationId organization, TokenId id)
       throws SQLException {
-    if (sql.deleteReturning != null) {
-      try (PreparedStatement delete = prepare(connection, sql.deleteReturning)) {
+    if (deleteReturns) {
+      try (PreparedStatement delete = jdbc.prepare(connection, sql.get(Sql.DELETE_RETURNING))) {
         bindIdAndOrganization(delete, id, organization);
         try (ResultSet rs = delete.executeQuery()) {
           return rs.next() ? TokenRows.read(rs) : null;
@@ -287,14 +285,14 @@ public final class JdbcTokenStore implements TokenStore {
       }
     }
     StoredToken current;
-    try (PreparedStatement lock = prepare(connection, sql.lockForDelete)) {
+    try (PreparedStatement lock = jdbc.prepare(connection, sql.get(Sql.LOCK_FOR_DELETE))) {
       bindIdAndOrganization(lock, id, organization);
       try (ResultSet rs = lock.executeQuery()) {
         current = rs.next() ? TokenRows.read(rs) : null;
       }
     }
     if (current != null) {
-      try (PreparedStatement delete = prepare(connection, sql.delete)) {
+      try (PreparedStatement delete = jdbc.prepare(connection, sql.get(Sql.DELETE))) {
         bindIdAndOrganization(delete, id, organization);
         delete.executeUpdate();
       }
@@ -319,11 +317,11 @@ public final class JdbcTokenStore implements TokenStore {
       if (!ChangeRows.LOGGED.contains(change.type())) {
         return;
       }
-      try (PreparedStatement insert = connection.prepareStatement(sql.insertChange)) {
-        insert.setQueryTimeout(changeLogTimeoutSeconds);
+      try (PreparedStatement insert =
+          jdbc.prepare(connection, sql.get(Sql.INSERT_CHANGE), changeLogTimeoutSeconds)) {
         ChangeRows.bindInsert(insert, id, version, change);
-        if (sql.notifiesChanges) {
-          insert.setString(5, sql.changeChannel);
+        if (sql.dialect().notifiesChanges()) {
+          insert.setString(5, sql.changeChannel());
         }
         takenAt = System.nanoTime();
         insert.execute();
@@ -340,14 +338,14 @@ public final class JdbcTokenStore implements TokenStore {
         log.warn("The {} committed {} ms after taking its change-log sequence number, longer than the"
             + " change-log timeout ({}); a node whose ChangeFollower.longestTransaction is shorter than"
             + " that may have missed it and can keep a stale cached answer until its hard expiry",
-            describe(operation, id), tookNanos / 1_000_000, changeLogTimeout);
+            JdbcAccess.describe(operation, id), tookNanos / 1_000_000, changeLogTimeout);
       }
     }
   }
 
   /** The stored version of the token, or -1 if the organization has no such token. */
   private long storedVersion(Connection connection, OrganizationId organization, TokenId id) throws SQLException {
-    try (PreparedStatement select = prepare(connection, sql.versionOf)) {
+    try (PreparedStatement select = jdbc.prepare(connection, sql.get(Sql.VERSION_OF))) {
       bindIdAndOrganization(select, id, organization);
       try (ResultSet rs = select.executeQuery()) {
         return rs.next() ? rs.getLong(1) : -1;
@@ -361,24 +359,24 @@ public final class JdbcTokenStore implements TokenStore {
   public Optional<StoredToken> find(OrganizationId organization, TokenId id) {
     Checks.notNull(organization, "organization");
     Checks.notNull(id, "token id");
-    return Optional.ofNullable(read("find", id, connection -> {
-      try (PreparedStatement select = connection.prepareStatement(sql.findById)) {
+    return jdbc.read("find", id, connection -> {
+      try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.FIND_BY_ID))) {
         bindIdAndOrganization(select, id, organization);
         return first(select);
       }
-    }));
+    });
   }
 
   @Override
   public Optional<StoredToken> findByDigest(LookupDigest digest) {
     Checks.notNull(digest, "digest");
-    return Optional.ofNullable(read("lookup by digest", null, connection -> {
-      try (PreparedStatement select = connection.prepareStatement(sql.findByDigest)) {
+    return jdbc.read("lookup by digest", connection -> {
+      try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.FIND_BY_DIGEST))) {
         select.setBytes(1, digest.value());
         select.setString(2, digest.keyId());
         return first(select);
       }
-    }));
+    });
   }
 
   @Override
@@ -390,7 +388,7 @@ public final class JdbcTokenStore implements TokenStore {
       return List.of();
     }
     String statement = sql.list(filter.environment() != null, filter.status() != null, after != null);
-    return readAll("list", null, connection -> {
+    return jdbc.read("list", connection -> {
       try (PreparedStatement select = connection.prepareStatement(statement)) {
         int i = 1;
         select.setString(i++, organization.value());
@@ -417,8 +415,9 @@ public final class JdbcTokenStore implements TokenStore {
     if (limit <= 0) {
       return List.of();
     }
-    return readAll("scan", after, connection -> {
-      try (PreparedStatement select = connection.prepareStatement(after == null ? sql.scanFirst : sql.scanAfter)) {
+    return jdbc.read("scan", after, connection -> {
+      try (PreparedStatement select =
+          connection.prepareStatement(sql.get(after == null ? Sql.SCAN_FIRST : Sql.SCAN_AFTER))) {
         int i = 1;
         if (after != null) {
           select.setLong(i++, TokenRows.key(after));
@@ -429,9 +428,9 @@ public final class JdbcTokenStore implements TokenStore {
     });
   }
 
-  private static @Nullable StoredToken first(PreparedStatement select) throws SQLException {
+  private static Optional<StoredToken> first(PreparedStatement select) throws SQLException {
     try (ResultSet rs = select.executeQuery()) {
-      return rs.next() ? TokenRows.read(rs) : null;
+      return rs.next() ? Optional.of(TokenRows.read(rs)) : Optional.empty();
     }
   }
 
@@ -451,174 +450,22 @@ public final class JdbcTokenStore implements TokenStore {
     statement.setString(2, organization.value());
   }
 
-  // ---- connections and transactions ------------------------------------------------------------
-
-  @FunctionalInterface
-  private interface Work<T> {
-    @Nullable T run(Connection connection) throws SQLException;
-  }
+  // ---- writes: one transaction, and its change log ----------------------------------------------
 
   @FunctionalInterface
   private interface WriteWork<T> {
-    @Nullable T run(Connection connection, ChangeLog log) throws SQLException;
-  }
-
-  private PreparedStatement prepare(Connection connection, String statement) throws SQLException {
-    PreparedStatement prepared = connection.prepareStatement(statement);
-    prepared.setQueryTimeout(queryTimeoutSeconds);
-    return prepared;
-  }
-
-  /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
-  private <T> @Nullable T inTransaction(String operation, @Nullable TokenId id, WriteWork<T> work) {
-    Connection connection = open(operation, id);
-    int networkTimeout = boundNetworkWait(connection, operation, networkTimeoutMillis);
-    try {
-      boolean autoCommit = connection.getAutoCommit();
-      if (autoCommit) {
-        connection.setAutoCommit(false);
-      }
-      try {
-        ChangeLog changeLog = new ChangeLog();
-        T result = work.run(connection, changeLog);
-        connection.commit();
-        changeLog.committed(operation, id);
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(connection, operation);
-        throw e;
-      } finally {
-        if (autoCommit) {
-          restoreAutoCommit(connection, operation);
-        }
-      }
-    } catch (SQLException e) {
-      throw SqlErrors.translate(e, describe(operation, id));
-    } catch (IllegalArgumentException e) {
-      throw unreadable(operation, id, e);
-    } finally {
-      restoreNetworkWait(connection, networkTimeout, operation);
-      closeQuietly(connection, operation);
-    }
+    T run(Connection connection, ChangeLog log) throws SQLException;
   }
 
   /**
-   * Runs a read; a transaction the connection came with (auto-commit off) is ended afterwards.
-   *
-   * <p>A read's statement carries no query timeout: the network timeout, at the query timeout, bounds
-   * it instead. Reads take no row lock on any supported database (snapshot reads on PostgreSQL,
-   * InnoDB's consistent reads, H2's MVStore) and read at most a page of rows by index, so what can hold
-   * one is a server or network that does not answer, which only the network timeout ends anyway
-   * (the driver then discards the connection; a read has nothing to roll back). The query timeout
-   * costs a read more than it gives: pgjdbc schedules a cancel task on its timer thread for every
-   * statement, and H2 runs a {@code SET QUERY_TIMEOUT} that makes it parse the statement again (an H2
-   * lookup by digest took 15 µs with it and 4.6 µs without, measured by the benchmarks).
+   * Runs {@code work} in one transaction ({@link JdbcAccess#inTransaction}) with the change-log hook
+   * that its last statement writes to, and watches the time from that statement to the commit.
    */
-  /** {@link #read} of work that returns a list, never null. */
-  private List<StoredToken> readAll(String operation, @Nullable TokenId id, Work<List<StoredToken>> work) {
-    List<StoredToken> rows = read(operation, id, work);
-    return rows == null ? List.of() : rows;
-  }
-
-  private <T> @Nullable T read(String operation, @Nullable TokenId id, Work<T> work) {
-    Connection connection = open(operation, id);
-    int networkTimeout = boundNetworkWait(connection, operation, readNetworkTimeoutMillis);
-    try {
-      T result = work.run(connection);
-      if (!connection.getAutoCommit()) {
-        connection.rollback();
-      }
-      return result;
-    } catch (SQLException e) {
-      throw SqlErrors.translate(e, describe(operation, id));
-    } catch (IllegalArgumentException e) {
-      throw unreadable(operation, id, e);
-    } finally {
-      restoreNetworkWait(connection, networkTimeout, operation);
-      closeQuietly(connection, operation);
-    }
-  }
-
-  private Connection open(String operation, @Nullable TokenId id) {
-    try {
-      return dataSource.getConnection();
-    } catch (SQLException e) {
-      throw SqlErrors.translateConnectFailure(e, describe(operation, id));
-    }
-  }
-
-  /**
-   * Bounds how long the driver waits for any answer on {@code connection} to {@code millis} (twice the
-   * query timeout for a write, the query timeout for a read), unless it already waits less. A write's
-   * query timeout is enforced by the database (PostgreSQL cancels on a request the driver sends over a
-   * new connection, MariaDB by {@code max_statement_time}), so when the network goes silent, a
-   * partition or a dead host, neither the cancellation nor any answer arrives and the call would wait
-   * forever; the network timeout ends it, and the driver discards the connection. A host whose driver
-   * already has a socket timeout this short ({@code socketTimeout} on pgjdbc and MariaDB) saves the
-   * two calls per operation. Returns the timeout to restore, or {@link #UNCHANGED}.
-   */
-  private int boundNetworkWait(Connection connection, String operation, int millis) {
-    try {
-      int current = connection.getNetworkTimeout();
-      if (current > 0 && current <= millis) {
-        return UNCHANGED;
-      }
-      connection.setNetworkTimeout(DIRECT, millis);
-      return current;
-    } catch (SQLException | UnsupportedOperationException | AbstractMethodError e) {
-      // A driver without network timeouts: the query timeout is then the only bound.
-      log.debug("No network timeout for a {} on this driver ({})", operation, e.getClass().getSimpleName());
-      return UNCHANGED;
-    }
-  }
-
-  /** Gives the connection back with the network timeout it came with (pools keep connections). */
-  private static void restoreNetworkWait(Connection connection, int networkTimeout, String operation) {
-    if (networkTimeout == UNCHANGED) {
-      return;
-    }
-    try {
-      if (!connection.isClosed()) {
-        connection.setNetworkTimeout(DIRECT, networkTimeout);
-      }
-    } catch (SQLException e) {
-      log.debug("Restoring the network timeout after a {} failed {}", operation, SqlErrors.codes(e));
-    }
-  }
-
-  /** A stored row broke a rule of the domain: it was not written by this store. */
-  private static AccessTokenException unreadable(String operation, @Nullable TokenId id, IllegalArgumentException e) {
-    return new StoreUnavailableException(
-        describe(operation, id) + " read a row that is not a valid token: " + e.getMessage());
-  }
-
-  private static String describe(String operation, @Nullable TokenId id) {
-    return id == null ? operation : operation + " of token " + id;
-  }
-
-  private static void rollbackQuietly(Connection connection, String operation) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      log.debug("Rollback after a failed {} failed too {}", operation, SqlErrors.codes(e));
-    }
-  }
-
-  /** After the transaction ended: a failure here changes nothing that was written, so it is only logged. */
-  private static void restoreAutoCommit(Connection connection, String operation) {
-    try {
-      connection.setAutoCommit(true);
-    } catch (SQLException e) {
-      log.debug("Restoring auto-commit after a {} failed {}", operation, SqlErrors.codes(e));
-    }
-  }
-
-  private static void closeQuietly(Connection connection, String operation) {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      log.debug("Closing the connection of a {} failed {}", operation, SqlErrors.codes(e));
-    }
+  private <T> T write(String operation, TokenId id, WriteWork<T> work) {
+    ChangeLog changes = new ChangeLog();
+    T result = jdbc.inTransaction(operation, id, connection -> work.run(connection, changes));
+    changes.committed(operation, id);
+    return result;
   }
 
   @Override
@@ -721,7 +568,8 @@ public final class JdbcTokenStore implements TokenStore {
     private static Duration checkSeconds(@Nullable Duration timeout, String name) {
       Checks.notNull(timeout, name);
       Checks.argument(
-          timeout.getNano() == 0 && timeout.compareTo(Duration.ofSeconds(1)) >= 0 && timeout.compareTo(MAX_TIMEOUT) <= 0,
+          timeout.truncatedTo(ChronoUnit.SECONDS).equals(timeout) && timeout.compareTo(Duration.ofSeconds(1)) >= 0
+              && timeout.compareTo(MAX_TIMEOUT) <= 0,
           name + " must be a whole number of seconds from 1 to 3600 (JDBC counts seconds), but was " + timeout);
       return timeout;
     }
@@ -750,7 +598,8 @@ public final class JdbcTokenStore implements TokenStore {
       try (Connection connection = dataSource.getConnection()) {
         product = connection.getMetaData().getDatabaseProductName();
       } catch (SQLException e) {
-        throw SqlErrors.translateConnectFailure(e, operation);
+        // No dialect yet: any of them may have said what the failure means.
+        throw SqlErrors.translateConnectFailure(e, operation, JdbcDialect::classifyAny);
       }
       JdbcDialect detected = JdbcDialect.fromProductName(product == null ? "" : product).orElseThrow(() ->
           new IllegalStateException("database product " + Redaction.quote(String.valueOf(product), 60)

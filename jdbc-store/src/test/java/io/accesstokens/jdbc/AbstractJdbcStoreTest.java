@@ -28,9 +28,11 @@ import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
+import io.accesstokens.jdbc.internal.Dialect;
+import io.accesstokens.jdbc.internal.JdbcAccess;
+import io.accesstokens.jdbc.internal.Migration;
 import io.accesstokens.jdbc.internal.SchemaMigrator;
 import io.accesstokens.jdbc.internal.SqlStatements;
-import io.accesstokens.jdbc.internal.SqlStatementsSource;
 import io.accesstokens.jdbc.internal.TokenRows;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.Entitlements;
@@ -106,17 +108,11 @@ abstract class AbstractJdbcStoreTest {
 
   @Test
   void migrate_appliesTheShippedSchemaFileAndMigrations_thenNothing() throws Exception {
-    List<SchemaMigrator.Migration> migrations = SchemaMigrator.migrations(db().dialect());
-    assertThat(migrations).extracting(SchemaMigrator.Migration::version).containsExactly(1, 2);
+    List<Migration> migrations = Migration.of(db().dialect().internal());
+    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2);
     assertThat(migrations.get(0).file()).isEqualTo(db().dialect().schemaFile());
-    for (SchemaMigrator.Migration migration : migrations) {
-      String file = migration.file();
-      try (InputStream shipped = JdbcTokenStore.class.getResourceAsStream(file)) {
-        assertThat(shipped).as("%s is in the jar beside JdbcTokenStore", file).isNotNull();
-        assertThat(new String(shipped.readAllBytes(), StandardCharsets.UTF_8))
-            .as("the jar's file is the source tree's")
-            .isEqualTo(Files.readString(Path.of("src/main/resources/io/accesstokens/jdbc", file)));
-      }
+    for (Migration migration : migrations) {
+      assertShippedBesideTheStore(migration.file());
     }
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
@@ -138,10 +134,10 @@ abstract class AbstractJdbcStoreTest {
     String prefix = db().newPrefix();
     JdbcTokenStore store = db().newStore(prefix);
     // The store's own migrate() knows every version; a migrator given only the first is a v1 library.
-    new SchemaMigrator(db().dataSource(),
-        new SqlStatements(
-            SqlStatementsSource.of(db().dialect()), prefix),
-        SchemaMigrator.migrations(db().dialect()).subList(0, 1), Duration.ofSeconds(10)).migrate();
+    Dialect dialect = db().dialect().internal();
+    new SchemaMigrator(new JdbcAccess(db().dataSource(), dialect, Duration.ofSeconds(10)),
+        new SqlStatements(dialect, prefix),
+        Migration.of(dialect).subList(0, 1), Duration.ofSeconds(10)).migrate();
     StoredToken row = row(new TokenId(51), T0);
     store.insert(row, created(row));
 
@@ -156,7 +152,7 @@ abstract class AbstractJdbcStoreTest {
 
   @Test
   void migrate_fromFourConcurrentStarters_onAnEmptyDatabase_appliesEachMigrationExactlyOnce() throws Exception {
-    int migrations = SchemaMigrator.migrations(db().dialect()).size();
+    int migrations = Migration.of(db().dialect().internal()).size();
     for (int round = 0; round < 3; round++) {
       String prefix = db().newPrefix();
       List<JdbcTokenStore> starters = new ArrayList<>();
@@ -173,6 +169,42 @@ abstract class AbstractJdbcStoreTest {
       StoredToken row = row(new TokenId(round + 1), T0);
       starters.get(round).insert(row, created(row));
       assertThat(starters.get(3 - round).find(ACME, row.id())).contains(row);
+    }
+  }
+
+  /**
+   * The shipped drop file removes every table that migrate() made under a prefix, and nothing of
+   * another prefix, so that migrate() starts again from version 1 on an empty store.
+   */
+  @Test
+  void theShippedDropFile_dropsEveryTableMigrateCreated_andMigrateCreatesThemAgain() throws Exception {
+    String file = db().dialect().schemaDropFile();
+    assertShippedBesideTheStore(file);
+    String prefix = db().newPrefix();
+    JdbcTokenStore fresh = db().newStore(prefix);
+    assertThat(fresh.migrate()).containsExactly(1, 2);
+    StoredToken row = row(new TokenId(61), T0);
+    fresh.insert(row, created(row));
+    assertThat(db().tables(prefix)).hasSizeGreaterThanOrEqualTo(4);
+    List<String> othersTables = db().tables(db().prefix());
+
+    db().runShippedScript(file, prefix);
+
+    assertThat(db().tables(prefix)).as("tables left under %s", prefix).isEmpty();
+    assertThat(db().tables(db().prefix())).as("another prefix's tables").isEqualTo(othersTables);
+    assertThat(fresh.migrate()).containsExactly(1, 2);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2);
+    assertThat(fresh.find(ACME, row.id())).isEmpty();
+    fresh.insert(row, created(row));
+    assertThat(fresh.find(ACME, row.id())).contains(row);
+  }
+
+  private static void assertShippedBesideTheStore(String file) throws Exception {
+    try (InputStream shipped = JdbcTokenStore.class.getResourceAsStream(file)) {
+      assertThat(shipped).as("%s is in the jar beside JdbcTokenStore", file).isNotNull();
+      assertThat(new String(shipped.readAllBytes(), StandardCharsets.UTF_8))
+          .as("the jar's file is the source tree's")
+          .isEqualTo(Files.readString(Path.of("src/main/resources/io/accesstokens/jdbc", file)));
     }
   }
 

@@ -24,6 +24,7 @@ import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
+import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.Figures;
 import io.accesstokens.testing.Fixtures;
@@ -38,19 +39,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Real network faults between a {@link JdbcTokenStore} and its database, made by an in-JVM
  * {@link TcpProxy}: connections cut while a write waits inside the database, a commit that reached the
- * database but whose answer never came back, a partition that answers nothing, and every pooled
- * connection lost at once. No partial write, no token lost or brought back, the validator fails closed
- * with {@code STORE_UNAVAILABLE} within its timeout and recovers by itself, and no call stays stuck.
+ * database but whose answer never came back, a partition that answers nothing (to a lookup, and to a
+ * follower reading the change log), and every pooled connection lost at once. No partial write, no
+ * token lost or brought back, the validator fails closed with {@code STORE_UNAVAILABLE} within its
+ * timeout and recovers by itself, and no call stays stuck.
  */
 abstract class AbstractNetworkFaultTest {
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
@@ -200,7 +204,7 @@ abstract class AbstractNetworkFaultTest {
   @Test
   void aBlackholedLookup_failsClosedWithinTheLookupTimeout_andTheStoresTimeoutEndsTheStuckCall() throws Exception {
     DataSource throughProxy = proxy.dataSource(db());
-    if (throughProxy instanceof org.postgresql.ds.PGSimpleDataSource pg) {
+    if (throughProxy instanceof PGSimpleDataSource pg) {
       pg.setCancelSignalTimeout(CANCEL_SIGNAL_TIMEOUT_SECONDS); // 10 by default
     }
     OneConnectionDataSource one = new OneConnectionDataSource(throughProxy);
@@ -233,6 +237,70 @@ abstract class AbstractNetworkFaultTest {
     assertThat(partitioned.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
         .as("recovered by itself").isEqualTo(token.id());
     assertThat(node.list(ACME, TokenQuery.all()).tokens()).hasSize(1);
+  }
+
+  /** What a {@link io.accesstokens.ChangeFollower} reads from its feed, on its own thread, every poll. */
+  enum FollowerRead {
+    CHANGES_AFTER {
+      @Override
+      Object on(JdbcChangeFeed feed) {
+        return feed.changesAfter(0, 100);
+      }
+    },
+    HEAD {
+      @Override
+      Object on(JdbcChangeFeed feed) {
+        return feed.head();
+      }
+    },
+    PRUNED_THROUGH {
+      @Override
+      Object on(JdbcChangeFeed feed) {
+        return feed.prunedThrough();
+      }
+    };
+
+    abstract Object on(JdbcChangeFeed feed);
+  }
+
+  /**
+   * A follower's read of the change log, on a connection the feed already had, once the network answers
+   * nothing: only the feed's own bound can end it, and the follower's thread (which also serves its
+   * invalidations) must not hang there. It fails as unavailable at the query timeout, as a lookup does,
+   * and the next poll works once the network does. The JUnit timeout only keeps a feed without that
+   * bound from hanging the build.
+   */
+  @ParameterizedTest
+  @EnumSource(FollowerRead.class)
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aBlackholedFollowerRead_failsAsUnavailableWithinTheQueryTimeout_andTheNextPollWorks(FollowerRead read)
+      throws Exception {
+    DataSource throughProxy = proxy.dataSource(db());
+    if (throughProxy instanceof PGSimpleDataSource pg) {
+      pg.setCancelSignalTimeout(CANCEL_SIGNAL_TIMEOUT_SECONDS); // 10 by default
+    }
+    OneConnectionDataSource one = new OneConnectionDataSource(throughProxy);
+    closeables.add(one::closePhysical);
+    IssuedToken token = service.create(ACME, PROD, null, ALICE);
+    service.deactivate(ACME, token.id(), ALICE);
+    JdbcChangeFeed feed = store(one).changeFeed(JdbcChangeFeed.Mode.POLLING);
+    closeables.add(feed);
+    read.on(feed); // the connection is open and warm
+    proxy.blackhole(true);
+    faults++;
+
+    long start = System.nanoTime();
+    Throwable failure = catchThrowable(() -> read.on(feed));
+    long failedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(failure).isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("unreachable or did not answer in time");
+    assertThat(failedAfter).as("ms until the read failed: a read's bound, the query timeout, not a write's")
+        .isGreaterThanOrEqualTo(QUERY_TIMEOUT.toMillis() - 50).isLessThan(2 * QUERY_TIMEOUT.toMillis());
+    proxy.blackhole(false);
+    read.on(feed);
+    assertThat(feed.changesAfter(0, 1_000)).as("recovered by itself").extracting(ChangeRecord::tokenId)
+        .contains(token.id());
   }
 
   // ---- every pooled connection lost at once -------------------------------------------------------

@@ -3,8 +3,9 @@ package io.accesstokens.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.jdbc.internal.SchemaScript;
+import io.accesstokens.jdbc.internal.Sql;
 import io.accesstokens.jdbc.internal.SqlStatements;
-import io.accesstokens.jdbc.internal.SqlStatementsSource;
+import io.accesstokens.jdbc.internal.TokenRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,7 +35,7 @@ class JdbcDialectTest {
   @EnumSource(JdbcDialect.class)
   void eachDialect_shipsASchemaFile_ofStatementsThatUseOnlyThePrefixPlaceholder(JdbcDialect dialect) {
     String script = SchemaScript.load(dialect.schemaFile());
-    SqlStatements sql = new SqlStatements(SqlStatementsSource.of(dialect), "at_");
+    SqlStatements sql = new SqlStatements(dialect.internal(), "at_");
 
     assertThat(SchemaScript.statements(script)).isNotEmpty().allSatisfy(statement -> {
       assertThat(statement).startsWith("CREATE ").doesNotContain("--").doesNotEndWith(";");
@@ -44,16 +45,37 @@ class JdbcDialectTest {
 
   @ParameterizedTest
   @EnumSource(JdbcDialect.class)
-  void eachDialect_resolvesEveryStatement_withTheValuesLeftAsParameters(JdbcDialect dialect) {
-    SqlStatements sql = new SqlStatements(SqlStatementsSource.of(dialect), "p_");
+  void eachDialect_shipsADropFile_thatDropsOnlyTablesOfThePrefix(JdbcDialect dialect) {
+    assertThat(dialect.schemaDropFile()).isEqualTo(
+        dialect.schemaFile().replace("schema-", "schema-drop-"));
+    String script = SchemaScript.load(dialect.schemaDropFile());
+    SqlStatements sql = new SqlStatements(dialect.internal(), "at_");
 
-    assertThat(sql.insert).startsWith("INSERT INTO p_tokens (").endsWith("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    assertThat(sql.list(true, true, true)).isEqualTo("SELECT " + SqlStatementsSource.COLUMNS
+    assertThat(SchemaScript.statements(script)).isNotEmpty().allSatisfy(statement -> {
+      assertThat(statement).startsWith("DROP TABLE IF EXISTS ${prefix}").doesNotContain("--")
+          .doesNotEndWith(";");
+      assertThat(sql.resolve(statement)).doesNotContain("${").startsWith("DROP TABLE IF EXISTS at_");
+    });
+  }
+
+  @ParameterizedTest
+  @EnumSource(JdbcDialect.class)
+  void eachDialect_resolvesEveryStatement_withTheValuesLeftAsParameters(JdbcDialect dialect) {
+    SqlStatements sql = new SqlStatements(dialect.internal(), "p_");
+
+    assertThat(sql.get(Sql.INSERT)).startsWith("INSERT INTO p_tokens (").endsWith("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    assertThat(sql.list(true, true, true)).isEqualTo("SELECT " + TokenRows.COLUMNS
         + " FROM p_tokens WHERE organization = ? AND environment = ? AND status = ?"
         + " AND created_at >= ? AND (created_at > ? OR id_key > ?) ORDER BY created_at, id_key LIMIT ?");
-    assertThat(sql.list(false, false, false)).isEqualTo("SELECT " + SqlStatementsSource.COLUMNS
+    assertThat(sql.list(false, false, false)).isEqualTo("SELECT " + TokenRows.COLUMNS
         + " FROM p_tokens WHERE organization = ? ORDER BY created_at, id_key LIMIT ?");
-    assertThat(sql.update).endsWith("WHERE id_key = ? AND organization = ? AND version = ?");
-    assertThat(sql.deleteReturning != null).isEqualTo(dialect == JdbcDialect.POSTGRESQL);
+    assertThat(sql.get(Sql.UPDATE)).endsWith("WHERE id_key = ? AND organization = ? AND version = ?");
+    assertThat(sql.has(Sql.DELETE_RETURNING)).isEqualTo(dialect == JdbcDialect.POSTGRESQL);
+    for (Sql statement : Sql.values()) {
+      if (sql.has(statement)) {
+        assertThat(sql.get(statement)).as("%s", statement)
+            .doesNotContain("${").doesNotContain("\n").doesNotContain("  ").doesNotContain("[");
+      }
+    }
   }
 }

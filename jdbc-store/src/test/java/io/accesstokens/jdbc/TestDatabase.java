@@ -2,12 +2,13 @@ package io.accesstokens.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.accesstokens.jdbc.internal.SchemaScript;
+import io.accesstokens.jdbc.internal.SqlStatements;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,8 +30,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * A database a test class runs on, as a JUnit extension. Each class gets tables of its own (a random
  * table prefix, created through {@link JdbcTokenStore#migrate()}, so from the shipped schema files),
- * each test an empty store, and the tables are dropped after the class, so nothing is left behind on a
- * shared server.
+ * each test an empty store, and the tables are dropped after the class by the shipped drop file, so
+ * nothing is left behind on a shared server.
  *
  * <p>H2 (in memory) and an embedded PostgreSQL always run. The machine's PostgreSQL and MariaDB run
  * when {@value #POSTGRESQL_URL} and {@value #MARIADB_URL} name them (JDBC URLs with user and password;
@@ -155,12 +156,8 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     pools.clear();
     classPool = null;
     if (dataSource != null) {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-        for (String p : prefixes) {
-          for (String table : List.of("tokens", "schema_version", "schema_lock", "changes", "changes_pruned")) {
-            s.execute("DROP TABLE IF EXISTS " + p + table);
-          }
-        }
+      for (String p : prefixes) {
+        runShippedScript(dialect().schemaDropFile(), p);
       }
     }
   }
@@ -325,23 +322,49 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
   }
 
   /**
+   * Runs a script shipped in the jar ({@code schema-drop-h2.sql}, say) on {@code tablePrefix}'s tables,
+   * read and resolved as {@link JdbcTokenStore#migrate()} reads its own.
+   */
+  void runShippedScript(String file, String tablePrefix) throws SQLException {
+    SqlStatements sql = new SqlStatements(dialect().internal(), tablePrefix);
+    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+      for (String statement : SchemaScript.statements(SchemaScript.load(file))) {
+        s.execute(sql.resolve(statement));
+      }
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+  }
+
+  /** The names of the tables under {@code tablePrefix}, as the database reports them. */
+  List<String> tables(String tablePrefix) throws SQLException {
+    try (Connection c = dataSource().getConnection()) {
+      return tables(c, tablePrefix);
+    }
+  }
+
+  private static List<String> tables(Connection c, String tablePrefix) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, "%", new String[] {"TABLE"})) {
+      while (rs.next()) {
+        String name = rs.getString("TABLE_NAME");
+        if (name.toLowerCase(Locale.ROOT).startsWith(tablePrefix)) {
+          tables.add(name);
+        }
+      }
+    }
+    return tables;
+  }
+
+  /**
    * Every row of every table under {@code tablePrefix}, one line per row, every column rendered as text
    * (bytes as hex).
    */
   List<String> dump(String tablePrefix) throws SQLException {
     List<String> lines = new ArrayList<>();
     try (Connection c = dataSource().getConnection()) {
-      DatabaseMetaData meta = c.getMetaData();
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs = meta.getTables(c.getCatalog(), null, "%", new String[] {"TABLE"})) {
-        while (rs.next()) {
-          String name = rs.getString("TABLE_NAME");
-          if (name.toLowerCase(Locale.ROOT).startsWith(tablePrefix)) {
-            tables.add(name);
-          }
-        }
-      }
-      for (String table : tables) {
+      for (String table : tables(c, tablePrefix)) {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
           int columns = rs.getMetaData().getColumnCount();
           while (rs.next()) {

@@ -21,6 +21,9 @@ public final class ChangeRows {
   public static final Set<TokenEventType> LOGGED =
       EnumSet.of(TokenEventType.STATUS_CHANGED, TokenEventType.DESCRIPTION_EDITED, TokenEventType.DELETED);
 
+  /** The change log's columns, in the order {@link #read} reads them. */
+  public static final String COLUMNS = "seq, id_key, change_type, version, changed_at";
+
   private ChangeRows() {}
 
   /** Binds id_key, change_type, version and changed_at from 1, in the order of the insert. */
@@ -33,7 +36,7 @@ public final class ChangeRows {
   }
 
   /**
-   * The change at the result set's current row, in {@link SqlStatementsSource#CHANGE_COLUMNS} order.
+   * The change at the result set's current row, in {@link #COLUMNS} order.
    *
    * @throws IllegalArgumentException if the row is not a valid change (not written by this store)
    */

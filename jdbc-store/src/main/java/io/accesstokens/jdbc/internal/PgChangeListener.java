@@ -1,16 +1,13 @@
 package io.accesstokens.jdbc.internal;
 
-import io.accesstokens.jdbc.JdbcChangeFeed;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -18,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PostgreSQL's side of {@link JdbcChangeFeed.Mode#NOTIFY}: one connection from the data source that
+ * PostgreSQL's side of the change feed's notify mode: one connection from the data source that
  * {@code LISTEN}s on the change channel, held by a thread of its own, which wakes whoever is in
  * {@link #await} when a notification arrives. All connection work (opening, listening, probing,
  * reopening with backoff) happens on that thread, so {@link #await} never waits longer than its
@@ -41,8 +38,10 @@ public final class PgChangeListener implements AutoCloseable {
   static final int STATEMENT_TIMEOUT_SECONDS = 5;
   static final long FIRST_BACKOFF_MILLIS = 100;
   static final long MAX_BACKOFF_MILLIS = 10_000;
+  /** Whose connection it is, for log lines. */
+  private static final String WHAT = "the change listener";
 
-  private final DataSource dataSource;
+  private final JdbcAccess jdbc;
   private final String listen;
   private final String unlisten;
   private final String channel;
@@ -59,8 +58,14 @@ public final class PgChangeListener implements AutoCloseable {
   private final AtomicLong connects = new AtomicLong();
   private final AtomicLong losses = new AtomicLong();
 
-  public PgChangeListener(DataSource dataSource, String listen, String unlisten, String channel) {
-    this.dataSource = dataSource;
+  /**
+   * A listener that takes its connection from {@code jdbc}, and listens on {@code channel}.
+   *
+   * @param listen the statement that listens on {@code channel} ({@link Sql#LISTEN})
+   * @param unlisten the statement that stops it ({@link Sql#UNLISTEN})
+   */
+  public PgChangeListener(JdbcAccess jdbc, String listen, String unlisten, String channel) {
+    this.jdbc = jdbc;
     this.listen = listen;
     this.unlisten = unlisten;
     this.channel = channel;
@@ -89,8 +94,24 @@ public final class PgChangeListener implements AutoCloseable {
     }
   }
 
-  public JdbcChangeFeed.Stats stats() {
-    return new JdbcChangeFeed.Stats(listening, notifications.get(), connects.get(), losses.get());
+  /** Whether a connection is listening now. */
+  public boolean listening() {
+    return listening;
+  }
+
+  /** Notifications received so far. */
+  public long notifications() {
+    return notifications.get();
+  }
+
+  /** Times a listening connection was established. */
+  public long connects() {
+    return connects.get();
+  }
+
+  /** Times an established connection was lost (each logged at WARN). */
+  public long losses() {
+    return losses.get();
   }
 
   /** Stops the thread, which stops listening and closes its connection. Idempotent. */
@@ -147,7 +168,7 @@ public final class PgChangeListener implements AutoCloseable {
       while (!isClosed()) {
         if (connection == null || pg == null) {
           try {
-            connection = dataSource.getConnection();
+            connection = jdbc.hold(WHAT, NETWORK_TIMEOUT_MILLIS);
             pg = startListening(connection);
           } catch (SQLException | RuntimeException e) {
             discard(connection);
@@ -222,24 +243,22 @@ public final class PgChangeListener implements AutoCloseable {
     }
   }
 
-  /** Autocommit (notifications arrive only between transactions), a network timeout, then LISTEN. */
+  /**
+   * LISTEN on a held connection: in autocommit (notifications arrive only between transactions) and
+   * under a network timeout.
+   */
   private PGConnection startListening(Connection connection) throws SQLException {
     if (!connection.isWrapperFor(PGConnection.class)) {
       throw new SQLException("the data source's connections are not PostgreSQL JDBC driver connections",
           "0A000");
     }
     PGConnection pg = connection.unwrap(PGConnection.class);
-    connection.setAutoCommit(true);
-    connection.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
     execute(connection, listen);
     return pg;
   }
 
-  private static void execute(Connection connection, String statementText) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      statement.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
-      statement.execute(statementText);
-    }
+  private static void execute(Connection connection, String statement) throws SQLException {
+    JdbcAccess.execute(connection, statement, STATEMENT_TIMEOUT_SECONDS);
   }
 
   /** Waits {@code millis} unless closed first; false if closed. */
@@ -275,32 +294,16 @@ public final class PgChangeListener implements AutoCloseable {
       discard(connection);
       return;
     }
-    closeQuietly(connection);
+    JdbcAccess.closeQuietly(connection, WHAT);
   }
 
   /** A connection that failed: aborted, so a pool does not hand it out still listening, then closed. */
   private static void discard(@Nullable Connection connection) {
-    if (connection == null) {
-      return;
-    }
-    try {
-      connection.abort(Runnable::run);
-    } catch (SQLException | RuntimeException e) {
-      log.debug("Aborting a failed listening connection failed {}", describe(e));
-    }
-    closeQuietly(connection);
-  }
-
-  private static void closeQuietly(Connection connection) {
-    try {
-      connection.close();
-    } catch (SQLException | RuntimeException e) {
-      log.debug("Closing a listening connection failed {}", describe(e));
-    }
+    JdbcAccess.discard(connection, WHAT);
   }
 
   /** The codes of a failure, never a driver's text (which can quote values). */
   private static String describe(Exception e) {
-    return e instanceof SQLException sql ? SqlErrors.codes(sql) : "[" + e.getClass().getSimpleName() + "]";
+    return SqlErrors.codesOf(e);
   }
 }

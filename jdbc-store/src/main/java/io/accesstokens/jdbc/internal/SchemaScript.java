@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * A schema or migration file shipped in the jar, read as statements. The files follow two rules that
  * keep this reader simple: a line starting with {@code --} is a comment, and a statement ends with a
- * semicolon at the end of a line. Only {@link SqlStatementsSource#PREFIX} is replaced (through
+ * semicolon at the end of a line. Only {@link SqlStatements#PREFIX} is replaced (through
  * {@link SqlStatements#resolve}).
  */
 public final class SchemaScript {

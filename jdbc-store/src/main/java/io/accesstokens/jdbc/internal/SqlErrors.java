@@ -18,7 +18,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one place where SQL errors become this library's exceptions.
+ * The one place where SQL errors become this library's exceptions: the standard SQLState classes and
+ * JDBC's exception types here, each database's own codes in its {@link Dialect} ({@link VendorCodes}).
  *
  * <p>A driver's message is never copied and a failed statement's exception is never attached as a
  * cause: drivers put the offending values into their messages (PostgreSQL and H2 quote a duplicate
@@ -41,34 +42,43 @@ public final class SqlErrors {
     FAILED
   }
 
-  /** PostgreSQL: query canceled (statement timeout), admin/crash shutdown, cannot connect now, lock_timeout. */
-  private static final Set<String> UNAVAILABLE_STATES =
-      Set.of("57014", "57P01", "57P02", "57P03", "55P03", "HYT00", "HYT01", "70100");
-  /** MariaDB: "Record has changed since last read" (innodb_snapshot_isolation). */
-  static final int MARIADB_RECORD_CHANGED = 1020;
-  /** MariaDB: lock wait timeout exceeded; max_statement_time exceeded. */
-  private static final Set<Integer> MARIADB_TIMEOUTS = Set.of(1205, 1969);
-  /** H2: concurrent update of the same row in another transaction. */
-  static final int H2_CONCURRENT_UPDATE = 90131;
+  /**
+   * What only one database's vendor codes (or its own SQLStates) say; each {@link Dialect} answers for
+   * its database, and null for what the standard rules decide.
+   */
+  @FunctionalInterface
+  public interface VendorCodes {
+    /** What {@code sqlState} and {@code vendorCode} mean on this database, or null if nothing special. */
+    @Nullable Kind classify(String sqlState, int vendorCode);
+  }
 
-  /** How to read {@code e}. An interrupt outranks everything: the caller's thread must stop. */
-  public static Kind classify(SQLException e) {
+  /** Query canceled (a statement timeout on PostgreSQL and H2), and the timeouts of ODBC and JDBC. */
+  private static final Set<String> UNAVAILABLE_STATES = Set.of("57014", "HYT00", "HYT01");
+
+  /**
+   * How to read {@code e} on a database whose own codes {@code vendor} knows. An interrupt outranks
+   * everything: the caller's thread must stop. Then the standard: a constraint (class 23), a
+   * transaction rolled back for another (class 40), the database's own codes, and a connection or
+   * resource failure or a timeout.
+   */
+  public static Kind classify(SQLException e, VendorCodes vendor) {
     if (interrupted(e)) {
       return Kind.UNAVAILABLE;
     }
     String state = sqlState(e);
-    int code = vendorCode(e);
     if (e instanceof SQLIntegrityConstraintViolationException || state.startsWith("23")) {
       return Kind.CONSTRAINT;
     }
-    if (e instanceof SQLTransactionRollbackException || state.startsWith("40")
-        || code == MARIADB_RECORD_CHANGED || code == H2_CONCURRENT_UPDATE) {
+    if (e instanceof SQLTransactionRollbackException || state.startsWith("40")) {
       return Kind.CONFLICT;
+    }
+    Kind own = vendor.classify(state, vendorCode(e));
+    if (own != null) {
+      return own;
     }
     if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
         || e instanceof SQLRecoverableException || e instanceof SQLTimeoutException
-        || state.startsWith("08") || state.startsWith("53") || UNAVAILABLE_STATES.contains(state)
-        || MARIADB_TIMEOUTS.contains(code)) {
+        || state.startsWith("08") || state.startsWith("53") || UNAVAILABLE_STATES.contains(state)) {
       return Kind.UNAVAILABLE;
     }
     return Kind.FAILED;
@@ -79,37 +89,40 @@ public final class SqlErrors {
    * {@code "insert of token 0abcDEF1234"}); restores the thread's interrupt status if the failure was
    * an interrupt.
    */
-  public static AccessTokenException translate(SQLException e, String operation) {
-    return translate(e, operation, false);
+  public static AccessTokenException translate(SQLException e, String operation, VendorCodes vendor) {
+    return translate(e, operation, vendor, false);
   }
 
   /** The exception for a failure to obtain a connection; the driver's exception is kept as the cause. */
-  public static AccessTokenException translateConnectFailure(SQLException e, String operation) {
-    return translate(e, operation, true);
+  public static AccessTokenException translateConnectFailure(
+      SQLException e, String operation, VendorCodes vendor) {
+    return translate(e, operation, vendor, true);
   }
 
   /**
    * The exception for a failed schema migration: always {@link StoreUnavailableException} (a constraint
    * or a conflict there says nothing about tokens), with the codes and, for class 42, a hint.
    */
-  public static StoreUnavailableException translateMigrationFailure(SQLException e, String operation) {
+  public static StoreUnavailableException translateMigrationFailure(
+      SQLException e, String operation, VendorCodes vendor) {
     String codes = codes(e);
     if (interrupted(e)) {
       Thread.currentThread().interrupt();
       return new StoreUnavailableException(operation + " was interrupted; the interrupt is kept " + codes);
     }
-    return new StoreUnavailableException(operation + (classify(e) == Kind.UNAVAILABLE
+    return new StoreUnavailableException(operation + (classify(e, vendor) == Kind.UNAVAILABLE
         ? " failed: the database is unreachable or did not answer in time "
         : " failed: the database refused a statement ") + codes);
   }
 
-  private static AccessTokenException translate(SQLException e, String operation, boolean keepCause) {
+  private static AccessTokenException translate(
+      SQLException e, String operation, VendorCodes vendor, boolean keepCause) {
     String codes = codes(e);
     if (interrupted(e)) {
       Thread.currentThread().interrupt();
       return unavailable(operation + " was interrupted; the interrupt is kept " + codes, keepCause ? e : null);
     }
-    return switch (classify(e)) {
+    return switch (classify(e, vendor)) {
       case CONSTRAINT -> new DuplicateTokenException(
           operation + " was refused: a token with the same id or digest is already stored " + codes);
       case CONFLICT -> new TokenConflictException(
@@ -133,6 +146,11 @@ public final class SqlErrors {
   public static String codes(SQLException e) {
     return "[SQLState " + (sqlState(e).isEmpty() ? "none" : sqlState(e)) + ", vendor code " + vendorCode(e)
         + ", " + e.getClass().getSimpleName() + "]";
+  }
+
+  /** {@link #codes} of a {@link SQLException}, else the failure's class: what a log line may say. */
+  public static String codesOf(Exception e) {
+    return e instanceof SQLException sql ? codes(sql) : "[" + e.getClass().getSimpleName() + "]";
   }
 
   /** The first SQLState in the chain (pools and drivers wrap), or "". */

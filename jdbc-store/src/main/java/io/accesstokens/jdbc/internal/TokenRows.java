@@ -18,6 +18,11 @@ import org.jspecify.annotations.Nullable;
 
 /** How a {@link StoredToken} maps to a row of {@code tokens} and back. */
 public final class TokenRows {
+  /** Every column of a token row, in the order {@link #read} reads them and {@link #bindInsert} binds. */
+  public static final String COLUMNS =
+      "id_key, organization, environment, masked_value, status, description, scope, created_at,"
+          + " updated_at, version, digest_key_id, digest, sealed_key_id, sealed_value";
+
   private TokenRows() {}
 
   /**
@@ -42,7 +47,7 @@ public final class TokenRows {
     return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 
-  /** Binds every column of {@code row} in {@link SqlStatementsSource#COLUMNS} order, from 1. */
+  /** Binds every column of {@code row} in {@link #COLUMNS} order, from 1. */
   public static void bindInsert(PreparedStatement statement, StoredToken row) throws SQLException {
     AccessToken token = row.token();
     statement.setLong(1, key(token.id()));
@@ -99,10 +104,9 @@ public final class TokenRows {
   }
 
   /**
-   * The row at the result's cursor, read in {@link SqlStatementsSource#COLUMNS} order. The
-   * {@code masked_value} column (4) is skipped: the masked form is derived from the id, so a row
-   * written by an earlier version, which stored a form ending in four checksum characters, never shows
-   * it.
+   * The row at the result's cursor, read in {@link #COLUMNS} order. The {@code masked_value} column
+   * (4) is skipped: the masked form is derived from the id, so a row written by an earlier version,
+   * which stored a form ending in four checksum characters, never shows it.
    *
    * @throws IllegalArgumentException if a stored value breaks a rule of the domain (a row written by
    *     something other than this store); the message names the rule, never a secret

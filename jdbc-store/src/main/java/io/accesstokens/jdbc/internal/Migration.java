@@ -1,0 +1,24 @@
+package io.accesstokens.jdbc.internal;
+
+import java.util.List;
+
+/**
+ * One version of the schema and the file a dialect ships for it.
+ *
+ * @param version the version, from 1
+ * @param description what the version adds, recorded beside it in {@code <prefix>schema_version}
+ * @param file the dialect's file under {@code io/accesstokens/jdbc/}
+ */
+public record Migration(int version, String description, String file) {
+
+  /**
+   * Every version of the schema in {@code dialect}'s files, oldest first: version 1 is its schema
+   * file, each later version its {@code migration/V<n>-<dialect>.sql}. A new version is one line
+   * here and a file for each dialect.
+   */
+  public static List<Migration> of(Dialect dialect) {
+    return List.of(
+        new Migration(1, "tokens table and its indexes", dialect.schemaFile()),
+        new Migration(2, "change log for other nodes' caches", dialect.migrationFile(2)));
+  }
+}

@@ -1,0 +1,246 @@
+package io.accesstokens.jdbc.internal;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every statement the store runs, in the portable form (the one H2 takes), each written once as a
+ * text block. A {@link Dialect} overrides only the statements its database words differently, and
+ * supplies the ones that have no portable form (those with a {@code null} text here: a dialect
+ * without them does without, as {@link Dialect} says). {@link SqlStatements} resolves them all once
+ * per store.
+ *
+ * <p>In a text: {@code ${prefix}} is the table prefix, the only text ever put into SQL (checked
+ * against its allow-list); {@code ${tokenColumns}} and {@code ${changeColumns}} are {@link
+ * TokenRows#COLUMNS} and {@link ChangeRows#COLUMNS}, the column lists in the order the row readers
+ * read them; a line in square brackets is an optional clause (see {@link SqlStatements#variant}).
+ * Every value is a bound parameter. Lines are joined by single spaces, so a statement reads the
+ * same in a database's log whatever its layout here.
+ *
+ * <p>A new statement is one constant here; a statement a dialect words differently is one entry in
+ * that dialect's overrides.
+ */
+public enum Sql {
+  // ---- tokens -----------------------------------------------------------------------------------
+
+  /** Binds every column, in {@link TokenRows#COLUMNS} order. */
+  INSERT(
+      """
+      INSERT INTO ${prefix}tokens (${tokenColumns})
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """),
+
+  /** Binds id_key and organization. */
+  FIND_BY_ID(
+      """
+      SELECT ${tokenColumns} FROM ${prefix}tokens
+      WHERE id_key = ? AND organization = ?
+      """),
+
+  /** The validator's lookup; binds the digest and its key id. */
+  FIND_BY_DIGEST(
+      """
+      SELECT ${tokenColumns} FROM ${prefix}tokens
+      WHERE digest = ? AND digest_key_id = ?
+      """),
+
+  /**
+   * One organization's page, by creation time then id. The optional clauses, in this order: the
+   * environment filter, the status filter, and strictly after the cursor's (created_at, id_key),
+   * which binds created_at, created_at, id_key; its first term gives every engine a range start on
+   * the list index. Binds the organization, the optional clauses' values, then the limit.
+   */
+  LIST(
+      """
+      SELECT ${tokenColumns} FROM ${prefix}tokens WHERE organization = ?
+      [AND environment = ?]
+      [AND status = ?]
+      [AND created_at >= ? AND (created_at > ? OR id_key > ?)]
+      ORDER BY created_at, id_key LIMIT ?
+      """),
+
+  /** Binds the limit. */
+  SCAN_FIRST(
+      """
+      SELECT ${tokenColumns} FROM ${prefix}tokens ORDER BY id_key LIMIT ?
+      """),
+
+  /** Binds the id_key to read after, and the limit. */
+  SCAN_AFTER(
+      """
+      SELECT ${tokenColumns} FROM ${prefix}tokens WHERE id_key > ? ORDER BY id_key LIMIT ?
+      """),
+
+  /**
+   * The compare-and-set: binds the mutable fields, then id_key, organization and expected version.
+   */
+  UPDATE(
+      """
+      UPDATE ${prefix}tokens SET status = ?, description = ?, updated_at = ?, version = ?,
+      digest_key_id = ?, digest = ?, sealed_key_id = ?, sealed_value = ?
+      WHERE id_key = ? AND organization = ? AND version = ?
+      """),
+
+  /**
+   * After an update changed nothing: is the row absent, or at another version? A locking read, so
+   * it sees the newest committed row even in a transaction whose snapshot is older (MariaDB's
+   * REPEATABLE READ). Binds id_key and organization.
+   */
+  VERSION_OF(
+      """
+      SELECT version FROM ${prefix}tokens WHERE id_key = ? AND organization = ? FOR UPDATE
+      """),
+
+  /**
+   * A delete's first step where there is no {@link #DELETE_RETURNING}; binds id_key, organization.
+   */
+  LOCK_FOR_DELETE(
+      """
+      SELECT ${tokenColumns} FROM ${prefix}tokens
+      WHERE id_key = ? AND organization = ? FOR UPDATE
+      """),
+
+  /** Binds id_key and organization. */
+  DELETE(
+      """
+      DELETE FROM ${prefix}tokens WHERE id_key = ? AND organization = ?
+      """),
+
+  /**
+   * Deletes the row and returns its columns in one statement; where a dialect has it, deletes run
+   * it instead of {@link #LOCK_FOR_DELETE} and {@link #DELETE}. Binds id_key and organization.
+   */
+  DELETE_RETURNING(null),
+
+  // ---- the change log (schema version 2) --------------------------------------------------------
+
+  /**
+   * A change, inserted as the last statement of its transaction; the sequence comes from the
+   * table's identity. Binds id_key, change_type, version and changed_at; where the dialect
+   * {@linkplain Dialect#notifiesChanges() notifies}, also the channel, fifth.
+   */
+  INSERT_CHANGE(
+      """
+      INSERT INTO ${prefix}changes (id_key, change_type, version, changed_at)
+      VALUES (?, ?, ?, ?)
+      """),
+
+  /** Binds the sequence to read after, and the limit. */
+  CHANGES_AFTER(
+      """
+      SELECT ${changeColumns} FROM ${prefix}changes WHERE seq > ? ORDER BY seq LIMIT ?
+      """),
+
+  /**
+   * At least the sequence of every committed change: the newest row (pruning never deletes it), or
+   * the marker should the table be empty.
+   */
+  CHANGE_HEAD(
+      """
+      SELECT GREATEST(COALESCE((SELECT MAX(seq) FROM ${prefix}changes), 0),
+      COALESCE((SELECT pruned_through FROM ${prefix}changes_pruned WHERE id = 1), 0))
+      """),
+
+  PRUNED_THROUGH(
+      """
+      SELECT pruned_through FROM ${prefix}changes_pruned WHERE id = 1
+      """),
+
+  /** Pruners queue on the marker row, so two never delete at once. */
+  LOCK_PRUNE_MARKER(
+      """
+      SELECT pruned_through FROM ${prefix}changes_pruned WHERE id = 1 FOR UPDATE
+      """),
+
+  /**
+   * The newest change written before the cutoff (binds it, in epoch microseconds), never the newest
+   * change of all: the newest row keeps {@link #CHANGE_HEAD} honest and an AUTO_INCREMENT counter
+   * from restarting at an empty table's 1 on servers that recompute it at startup.
+   */
+  PRUNE_BOUND(
+      """
+      SELECT MAX(seq) FROM ${prefix}changes
+      WHERE changed_at < ? AND seq < (SELECT MAX(seq) FROM ${prefix}changes)
+      """),
+
+  /** Deletes every change up to the bound (binds it): the marker's promise is "all of them". */
+  DELETE_CHANGES_THROUGH(
+      """
+      DELETE FROM ${prefix}changes WHERE seq <= ?
+      """),
+
+  /** Binds the new marker twice; never lowers it. */
+  RAISE_PRUNE_MARKER(
+      """
+      UPDATE ${prefix}changes_pruned SET pruned_through = ? WHERE id = 1 AND pruned_through < ?
+      """),
+
+  /**
+   * Where the dialect {@linkplain Dialect#notifiesChanges() notifies}: starts listening on the
+   * change channel, {@code <prefix>changes}; also the listener's liveness probe.
+   */
+  LISTEN(null),
+
+  /** Stops listening on the change channel, before a listening connection goes back to its pool. */
+  UNLISTEN(null),
+
+  // ---- the schema's own bookkeeping -------------------------------------------------------------
+
+  CREATE_SCHEMA_VERSION_TABLE(
+      """
+      CREATE TABLE IF NOT EXISTS ${prefix}schema_version (
+      version INT NOT NULL,
+      description VARCHAR(200) NOT NULL,
+      applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL,
+      CONSTRAINT ${prefix}schema_version_pk PRIMARY KEY (version))
+      """),
+
+  SELECT_SCHEMA_VERSIONS(
+      """
+      SELECT version FROM ${prefix}schema_version ORDER BY version
+      """),
+
+  /** Binds the version and its description. */
+  INSERT_SCHEMA_VERSION(
+      """
+      INSERT INTO ${prefix}schema_version (version, description) VALUES (?, ?)
+      """),
+
+  /**
+   * For {@link MigrationLock#ADVISORY_KEY} and {@link MigrationLock#NAMED_LOCK}: takes the
+   * session-level lock (one result column; true or 1 when taken).
+   */
+  MIGRATION_LOCK(null),
+
+  /** Releases the lock {@link #MIGRATION_LOCK} took. */
+  MIGRATION_UNLOCK(null),
+
+  /** For {@link MigrationLock#LOCK_ROW}: the table of the row a migrating node holds FOR UPDATE. */
+  CREATE_SCHEMA_LOCK_TABLE(null),
+
+  /** For {@link MigrationLock#LOCK_ROW}: inserts the row unless it is there. */
+  INSERT_SCHEMA_LOCK_ROW(null),
+
+  /**
+   * For {@link MigrationLock#LOCK_ROW}: the locking read that waits for another node's migration.
+   */
+  LOCK_SCHEMA_LOCK_ROW(null),
+
+  /** For {@link MigrationLock#LOCK_ROW}: reads the session's lock timeout in milliseconds. */
+  LOCK_TIMEOUT_OF_SESSION(null),
+
+  /**
+   * For {@link MigrationLock#LOCK_ROW}: sets the session's lock timeout in milliseconds (binds it).
+   */
+  SET_LOCK_TIMEOUT(null);
+
+  private final @Nullable String portable;
+
+  Sql(@Nullable String portable) {
+    this.portable = portable;
+  }
+
+  /** The portable text, or {@code null} where only a dialect can say it. */
+  @Nullable String portable() {
+    return portable;
+  }
+}
