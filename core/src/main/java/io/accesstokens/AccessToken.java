@@ -7,8 +7,8 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One row of the page's table: Token (masked), Status, Environment, Description and Scope, plus what a
- * program needs to act on the row.
+ * One row of the page's table: Token (masked), Status, Environment, Description and Scope, plus
+ * what a program needs to act on the row.
  *
  * <p>The Token column is deliberately the masked form ({@link #maskedValue()}: the prefix and the
  * token's id, {@code atk_3QthUyX9wl7…}), not the full value the console's table shows: a list on a
@@ -38,7 +38,10 @@ public record AccessToken(
     Instant updatedAt,
     long version) {
 
-  /** @throws IllegalArgumentException if a field breaks its rule; NullPointerException if one is null */
+  /**
+   * @throws IllegalArgumentException if a field breaks its rule; NullPointerException if one is
+   *     null
+   */
   public AccessToken {
     Checks.notNull(id, "id");
     Checks.notNull(organization, "organization");
@@ -55,9 +58,9 @@ public record AccessToken(
 
   /**
    * The Token column: the prefix, the token's id and an ellipsis, for example {@code
-   * atk_3QthUyX9wl7…}. Derived from the id, which is not secret, on every read, so no row ever shows a
-   * form a store kept (earlier versions stored the prefix and the value's last four characters, which
-   * are a checksum of the secret).
+   * atk_3QthUyX9wl7…}. Derived from the id, which is not secret, on every read, so no row ever
+   * shows a form a store kept (earlier versions stored the prefix and the value's last four
+   * characters, which are a checksum of the secret).
    */
   public String maskedValue() {
     return TokenFormat.mask(id);
@@ -71,21 +74,18 @@ public record AccessToken(
   /** A copy with another status, time and version. */
   public AccessToken withStatus(TokenStatus newStatus, Instant at) {
     return new AccessToken(
-        id, organization, environment, newStatus, description, scope, createdAt, at,
-        version + 1);
+        id, organization, environment, newStatus, description, scope, createdAt, at, version + 1);
   }
 
   /** A copy with only the time and version changed (secrets rewritten under new keys). */
   AccessToken touched(Instant at) {
     return new AccessToken(
-        id, organization, environment, status, description, scope, createdAt, at,
-        version + 1);
+        id, organization, environment, status, description, scope, createdAt, at, version + 1);
   }
 
   /** A copy with another description, time and version. */
   public AccessToken withDescription(@Nullable String newDescription, Instant at) {
     return new AccessToken(
-        id, organization, environment, status, newDescription, scope, createdAt, at,
-        version + 1);
+        id, organization, environment, status, newDescription, scope, createdAt, at, version + 1);
   }
 }

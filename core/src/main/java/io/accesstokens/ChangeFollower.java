@@ -37,18 +37,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Sequence gaps.</b> A transaction can take a lower sequence number and commit after a higher
  * one was read, and a rolled-back one leaves a gap forever. The follower re-reads above its lowest
- * gap on every catch-up, so a late commit is found; a gap is given up only after it has been seen for
- * {@link Builder#longestTransaction}, which must exceed the longest time a write transaction can take
- * (stores enforce it with statement timeouts). For the same reason a new follower trusts nothing
- * for that long after it starts, and then drops everything cached meanwhile.
+ * gap on every catch-up, so a late commit is found; a gap is given up only after it has been seen
+ * for {@link Builder#longestTransaction}, which must exceed the longest time a write transaction
+ * can take (stores enforce it with statement timeouts). For the same reason a new follower trusts
+ * nothing for that long after it starts, and then drops everything cached meanwhile.
  *
  * <p><b>Pruning.</b> The follower prunes changes older than {@link Builder#retention} now and then.
  * A follower that finds changes it had not read pruned (it stalled longer than the retention) drops
  * its whole cache instead of trusting it.
  *
  * <p>One follower serves one validator. {@link #catchUp()} may be called directly (tests do, with a
- * fake ticker); otherwise the validator starts a thread that catches up every
- * {@link Builder#pollInterval} or when the feed signals a change.
+ * fake ticker); otherwise the validator starts a thread that catches up every {@link
+ * Builder#pollInterval} or when the feed signals a change.
  */
 public final class ChangeFollower implements FreshnessLease, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChangeFollower.class);
@@ -110,8 +110,8 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
   }
 
   /**
-   * The X of "a token deactivated or deleted on any node is refused on every node within X", counted
-   * from the change's commit. Equal to the staleness bound.
+   * The X of "a token deactivated or deleted on any node is refused on every node within X",
+   * counted from the change's commit. Equal to the staleness bound.
    */
   public Duration refusalBound() {
     return Duration.ofNanos(stalenessNanos);
@@ -122,7 +122,10 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
     return nowNanos - trustedFrom < stalenessNanos;
   }
 
-  /** Binds the follower to its validator and positions it at the feed's head; called by the validator. */
+  /**
+   * Binds the follower to its validator and positions it at the feed's head; called by the
+   * validator.
+   */
   synchronized void attach(TokenValidator validator) {
     Checks.state(target == null, "a change follower serves one validator, and it already has one");
     Checks.state(!closed, "change follower is closed");
@@ -131,7 +134,9 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
     watermark = feed.head();
     maxSeen = watermark;
     lastPrune = startedAt;
-    log.debug("Following changes from sequence {}; trusting the cache after {}", watermark,
+    log.debug(
+        "Following changes from sequence {}; trusting the cache after {}",
+        watermark,
         Duration.ofNanos(longestTransactionNanos));
     if (!manual) {
       Thread t = threadFactory.newThread(this::run);
@@ -142,8 +147,8 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
   }
 
   /**
-   * Reads every change committed since the last catch-up, evicts the tokens they name, and renews the
-   * lease if it read to the end. Called by the follower's thread; callable directly.
+   * Reads every change committed since the last catch-up, evicts the tokens they name, and renews
+   * the lease if it read to the end. Called by the follower's thread; callable directly.
    *
    * @return whether the catch-up completed (and the lease was renewed from its start)
    */
@@ -175,14 +180,18 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
           break;
         }
       }
-      // The marker is read after the changes: a prune that deleted changes before the reads above saw
+      // The marker is read after the changes: a prune that deleted changes before the reads above
+      // saw
       // them has raised it by now (pruners delete and raise it in one transaction). Read before, it
       // could miss a prune that ran between the two reads, and the lease would be renewed over a
       // change nobody evicted.
       long pruned = feed.prunedThrough();
       if (pruned > watermark) {
-        log.warn("Changes up to sequence {} were pruned before this node read them (it was at {}); "
-            + "dropping its cached validations", pruned, watermark);
+        log.warn(
+            "Changes up to sequence {} were pruned before this node read them (it was at {}); "
+                + "dropping its cached validations",
+            pruned,
+            watermark);
         validator.invalidateAll();
         cacheClears.increment();
         watermark = pruned;
@@ -198,8 +207,11 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
       return true;
     } catch (RuntimeException e) {
       failures.increment();
-      log.warn("Catching up with other nodes' changes failed; the cache stays trusted only until {} after"
-          + " the last complete catch-up: {}", refusalBound(), e.toString());
+      log.warn(
+          "Catching up with other nodes' changes failed; the cache stays trusted only until {}"
+              + " after the last complete catch-up: {}",
+          refusalBound(),
+          e.toString());
       return false;
     }
   }
@@ -215,7 +227,8 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
       if (maxSeen <= watermark) {
         return; // nothing read above: caught up
       }
-      // next is missing while a higher one is committed: a transaction still running, or a dead one.
+      // next is missing while a higher one is committed: a transaction still running, or a dead
+      // one.
       if (blockedAt != watermark) {
         blockedAt = watermark;
         blockedSince = now;
@@ -273,7 +286,13 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
 
   /** Counters since start. */
   public Stats stats() {
-    return new Stats(catchUps.sum(), failures.sum(), applied.sum(), cacheClears.sum(), gapsGivenUp.sum(), watermark());
+    return new Stats(
+        catchUps.sum(),
+        failures.sum(),
+        applied.sum(),
+        cacheClears.sum(),
+        gapsGivenUp.sum(),
+        watermark());
   }
 
   private synchronized long watermark() {
@@ -290,7 +309,13 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
    * @param gapsGivenUp sequence gaps given up after the longest transaction
    * @param watermark every change up to this sequence is applied or given up
    */
-  public record Stats(long catchUps, long failures, long applied, long cacheClears, long gapsGivenUp, long watermark) {}
+  public record Stats(
+      long catchUps,
+      long failures,
+      long applied,
+      long cacheClears,
+      long gapsGivenUp,
+      long watermark) {}
 
   /** Stops the thread and closes the feed. Idempotent. */
   @Override
@@ -346,7 +371,8 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
     public Builder pollInterval(Duration interval) {
       once("poll interval");
       Checks.notNull(interval, "poll interval");
-      Checks.argument(interval.toMillis() >= 1, "poll interval must be at least 1 ms, but was " + interval);
+      Checks.argument(
+          interval.toMillis() >= 1, "poll interval must be at least 1 ms, but was " + interval);
       this.pollInterval = interval;
       return this;
     }
@@ -358,7 +384,8 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
     public Builder stalenessBound(Duration bound) {
       once("staleness bound");
       Checks.notNull(bound, "staleness bound");
-      Checks.argument(bound.toMillis() >= 1 && bound.compareTo(Duration.ofHours(1)) <= 0,
+      Checks.argument(
+          bound.toMillis() >= 1 && bound.compareTo(Duration.ofHours(1)) <= 0,
           "staleness bound must be between 1 ms and 1 hour, but was " + bound);
       this.stalenessBound = bound;
       return this;
@@ -372,7 +399,8 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
     public Builder longestTransaction(Duration duration) {
       once("longest transaction");
       Checks.notNull(duration, "longest transaction");
-      Checks.argument(!duration.isNegative() && duration.compareTo(Duration.ofMinutes(10)) <= 0,
+      Checks.argument(
+          !duration.isNegative() && duration.compareTo(Duration.ofMinutes(10)) <= 0,
           "longest transaction must be between 0 and 10 minutes, but was " + duration);
       this.longestTransaction = duration;
       return this;
@@ -385,7 +413,8 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
     public Builder retention(Duration duration) {
       once("retention");
       Checks.notNull(duration, "retention");
-      Checks.argument(!duration.isNegative(), "retention must not be negative, but was " + duration);
+      Checks.argument(
+          !duration.isNegative(), "retention must not be negative, but was " + duration);
       this.retention = duration;
       return this;
     }
@@ -402,12 +431,15 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
     /** Changes read per query; default 1,000. */
     public Builder batchSize(int size) {
       once("batch size");
-      Checks.argument(size >= 1 && size <= 100_000, "batch size must be between 1 and 100000, but was " + size);
+      Checks.argument(
+          size >= 1 && size <= 100_000, "batch size must be between 1 and 100000, but was " + size);
       this.batchSize = size;
       return this;
     }
 
-    /** Time source for the lease, gaps and warm-up; must be the validator's ticker. Default system. */
+    /**
+     * Time source for the lease, gaps and warm-up; must be the validator's ticker. Default system.
+     */
     public Builder ticker(Ticker ticker) {
       once("ticker");
       this.ticker = Checks.notNull(ticker, "ticker");
@@ -429,8 +461,8 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
     }
 
     /**
-     * Starts no thread: the host (or a test) calls {@link ChangeFollower#catchUp()} itself, at least
-     * as often as the staleness bound, or the cache is not trusted.
+     * Starts no thread: the host (or a test) calls {@link ChangeFollower#catchUp()} itself, at
+     * least as often as the staleness bound, or the cache is not trusted.
      */
     public Builder drivenByCaller() {
       once("driven by caller");
@@ -438,10 +470,15 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
       return this;
     }
 
-    /** @throws IllegalArgumentException if the retention is not longer than the staleness bound */
+    /**
+     * @throws IllegalArgumentException if the retention is not longer than the staleness bound
+     */
     public ChangeFollower build() {
-      Checks.argument(retention.isZero() || retention.compareTo(stalenessBound.plus(longestTransaction)) > 0,
-          "retention (" + retention + ") must be longer than the staleness bound plus the longest transaction");
+      Checks.argument(
+          retention.isZero() || retention.compareTo(stalenessBound.plus(longestTransaction)) > 0,
+          "retention ("
+              + retention
+              + ") must be longer than the staleness bound plus the longest transaction");
       return new ChangeFollower(this);
     }
   }

@@ -4,12 +4,13 @@ package io.accesstokens;
  * The validator refused a connection. The message is exactly what the EDI for Cloud v2 connector
  * shows, for example {@code Error opening connection. Exception is: Error code: INVALID_TOKEN}.
  *
- * <p>Created without a stack trace: a refusal is an expected answer on a hot path, not a bug, and the
- * trace would only say "in the validator".
+ * <p>Created without a stack trace: a refusal is an expected answer on a hot path, not a bug, and
+ * the trace would only say "in the validator".
  */
 public final class ConnectionOpenException extends AccessTokenException {
   private static final long serialVersionUID = 1L;
   private static final String PREFIX = "Error opening connection. Exception is: Error code: ";
+
   /** The message of each code, built once: a refusal is on a hot path and needs no new string. */
   private static final String[] MESSAGES = messages();
 

@@ -18,10 +18,10 @@ import org.jspecify.annotations.Nullable;
  * never receive the clear value: what they keep is decided here.
  *
  * <ul>
- *   <li>{@link #sealed(KeyRing)}: the value is encrypted with AES-GCM under the host's current key and
- *       stored with the key id; Copy decrypts it. The ciphertext is bound to the token id and
- *       organization, so a sealed value copied onto another row does not open. Rotate by adding a new
- *       current key and calling {@link TokenService#reseal}.
+ *   <li>{@link #sealed(KeyRing)}: the value is encrypted with AES-GCM under the host's current key
+ *       and stored with the key id; Copy decrypts it. The ciphertext is bound to the token id and
+ *       organization, so a sealed value copied onto another row does not open. Rotate by adding a
+ *       new current key and calling {@link TokenService#reseal}.
  *   <li>{@link #ephemeral()}: the same, under a random key that lives only in this JVM. For the
  *       memory store and tests: after a restart no value can be copied (nor would the memory store
  *       remember the tokens).
@@ -92,7 +92,8 @@ public final class CopyPolicy {
       cipher.updateAAD(associatedData(id, organization));
       byte[] sealed = cipher.doFinal(value.getBytes(StandardCharsets.US_ASCII));
       return new SealedValue(
-          keys.currentId(), ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array());
+          keys.currentId(),
+          ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is not available in this JVM", e);
     }
@@ -101,36 +102,44 @@ public final class CopyPolicy {
   /**
    * Opens a sealed value of token {@code id}.
    *
-   * @throws CopyUnavailableException if this policy keeps no keys, lacks the value's key, or the value
-   *     does not open under it (wrong key, tampered, or moved from another row)
+   * @throws CopyUnavailableException if this policy keeps no keys, lacks the value's key, or the
+   *     value does not open under it (wrong key, tampered, or moved from another row)
    */
   String open(SealedValue sealed, TokenId id, OrganizationId organization) {
     if (keys == null) {
       throw new CopyUnavailableException(
-          "copy is unavailable: this service keeps only digests of token values (digest-only policy),"
-              + " so a value is shown once, when the token is created");
+          "copy is unavailable: this service keeps only digests of token values (digest-only"
+              + " policy), so a value is shown once, when the token is created");
     }
     SecretKey key = keys.key(sealed.keyId());
     if (key == null) {
       throw new CopyUnavailableException(
-          "copy is unavailable for token " + id + ": its value is sealed under key id "
-              + Redaction.shown(sealed.keyId()) + ", which is not in this service's key ring "
+          "copy is unavailable for token "
+              + id
+              + ": its value is sealed under key id "
+              + Redaction.shown(sealed.keyId())
+              + ", which is not in this service's key ring "
               + keys.keyIds().stream().map(Redaction::shown).toList());
     }
     byte[] bytes = sealed.ciphertext();
     if (bytes.length <= NONCE_BYTES + TAG_BITS / 8) {
-      throw new CopyUnavailableException("copy is unavailable for token " + id + ": its sealed value is truncated");
+      throw new CopyUnavailableException(
+          "copy is unavailable for token " + id + ": its sealed value is truncated");
     }
     try {
       Cipher cipher = CryptoSupport.aesGcm();
-      cipher.init(Cipher.DECRYPT_MODE, aesKey(key), new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
+      cipher.init(
+          Cipher.DECRYPT_MODE, aesKey(key), new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
       cipher.updateAAD(associatedData(id, organization));
       byte[] plain = cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
       return new String(plain, StandardCharsets.US_ASCII);
     } catch (javax.crypto.AEADBadTagException e) {
       throw new CopyUnavailableException(
-          "copy is unavailable for token " + id + ": its sealed value does not open under key id "
-              + Redaction.shown(sealed.keyId()) + " (wrong key material, or the stored value was altered)");
+          "copy is unavailable for token "
+              + id
+              + ": its sealed value does not open under key id "
+              + Redaction.shown(sealed.keyId())
+              + " (wrong key material, or the stored value was altered)");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is not available in this JVM", e);
     }

@@ -4,6 +4,9 @@ package io.accesstokens;
 public enum DeleteOutcome {
   /** The token existed and is now gone. */
   DELETED,
-  /** There was no such token in the organization (never created, already deleted, or another organization's). */
+  /**
+   * There was no such token in the organization (never created, already deleted, or another
+   * organization's).
+   */
   ALREADY_ABSENT
 }

@@ -18,12 +18,12 @@ import org.jspecify.annotations.Nullable;
  * validator looks up, so stores never hold the value itself.
  *
  * <ul>
- *   <li>{@link #sha256()} (the default): plain SHA-256. The values have 190 random bits, so a digest
- *       cannot be reversed or guessed.
+ *   <li>{@link #sha256()} (the default): plain SHA-256. The values have 190 random bits, so a
+ *       digest cannot be reversed or guessed.
  *   <li>{@link #hmacSha256(KeyRing)}: HMAC-SHA256 under a host key, for hosts whose policy wants a
  *       stolen table to be useless without a key held elsewhere. The key id is stored with each
- *       digest; after a rotation, tokens digested under a retired key keep validating (the validator
- *       tries each key) until {@link TokenService#reseal} rewrites them.
+ *       digest; after a rotation, tokens digested under a retired key keep validating (the
+ *       validator tries each key) until {@link TokenService#reseal} rewrites them.
  * </ul>
  */
 public final class DigestPolicy {
@@ -42,7 +42,10 @@ public final class DigestPolicy {
         byte[] encoded = raw.getEncoded();
         Checks.argument(
             encoded.length >= 32,
-            "HMAC key " + Redaction.shown(id) + " must be at least 32 bytes, but has " + encoded.length);
+            "HMAC key "
+                + Redaction.shown(id)
+                + " must be at least 32 bytes, but has "
+                + encoded.length);
         list.add(new KeyedMac(HMAC_PREFIX + id, new SecretKeySpec(encoded, "HmacSHA256")));
       }
     }
@@ -95,7 +98,9 @@ public final class DigestPolicy {
 
   @Override
   public String toString() {
-    return hmacKeys == null ? "DigestPolicy[sha256]" : "DigestPolicy[hmac-sha256, " + hmacKeys + "]";
+    return hmacKeys == null
+        ? "DigestPolicy[sha256]"
+        : "DigestPolicy[hmac-sha256, " + hmacKeys + "]";
   }
 
   private static final class KeyedMac {
@@ -109,7 +114,8 @@ public final class DigestPolicy {
     }
 
     LookupDigest digest(String value) {
-      return new LookupDigest(keyId, perThread.get().doFinal(value.getBytes(StandardCharsets.US_ASCII)));
+      return new LookupDigest(
+          keyId, perThread.get().doFinal(value.getBytes(StandardCharsets.US_ASCII)));
     }
   }
 }

@@ -11,7 +11,9 @@ import io.accesstokens.internal.Checks;
  */
 public record EnvironmentId(String value) {
 
-  /** @throws IllegalArgumentException if {@code value} breaks the rule above */
+  /**
+   * @throws IllegalArgumentException if {@code value} breaks the rule above
+   */
   public EnvironmentId {
     Checks.identifier(value, "environment id", OrganizationId.RULE);
   }

@@ -9,8 +9,8 @@ public enum ErrorCode {
    */
   INVALID_TOKEN,
   /**
-   * The validator could not get an answer from the store in time, so it failed closed. The token may
-   * be valid; retry later.
+   * The validator could not get an answer from the store in time, so it failed closed. The token
+   * may be valid; retry later.
    */
   STORE_UNAVAILABLE
 }

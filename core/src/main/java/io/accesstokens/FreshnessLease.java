@@ -12,12 +12,14 @@ package io.accesstokens;
 @FunctionalInterface
 public interface FreshnessLease {
 
-  /** Whether cached answers may be trusted at {@code nowNanos}, in the validator's ticker's time. */
+  /**
+   * Whether cached answers may be trusted at {@code nowNanos}, in the validator's ticker's time.
+   */
   boolean isTrustedAt(long nowNanos);
 
   /**
-   * Always trusted: the right lease for a single node, where every change goes through this
-   * service and evicts at once. The hard expiry still caps every answer.
+   * Always trusted: the right lease for a single node, where every change goes through this service
+   * and evicts at once. The hard expiry still caps every answer.
    */
   static FreshnessLease always() {
     return AlwaysTrusted.INSTANCE;

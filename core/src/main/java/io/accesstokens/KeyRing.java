@@ -13,10 +13,10 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The host's keys for one purpose (sealing values for Copy, or keying the lookup digest), each under
- * a key id that is stored beside what it protected. New values use the {@linkplain #currentId()
- * current} key; values written under a retired key stay readable until
- * {@link TokenService#reseal} rewrites them, so a key can rotate without downtime.
+ * The host's keys for one purpose (sealing values for Copy, or keying the lookup digest), each
+ * under a key id that is stored beside what it protected. New values use the {@linkplain
+ * #currentId() current} key; values written under a retired key stay readable until {@link
+ * TokenService#reseal} rewrites them, so a key can rotate without downtime.
  *
  * <pre>{@code
  * KeyRing keys = KeyRing.builder()
@@ -94,7 +94,8 @@ public final class KeyRing {
      */
     public Builder current(String keyId, byte[] key) {
       if (currentId != null) {
-        throw new IllegalStateException("current key already set (" + Redaction.shown(currentId) + ")");
+        throw new IllegalStateException(
+            "current key already set (" + Redaction.shown(currentId) + ")");
       }
       add(keyId, key);
       currentId = keyId;
@@ -117,12 +118,15 @@ public final class KeyRing {
       Checks.argument(
           key.length >= 16 && key.length <= 64,
           "key " + Redaction.shown(keyId) + " must be 16 to 64 bytes, but has " + key.length);
-      Checks.argument(!keys.containsKey(keyId), "key id " + Redaction.shown(keyId) + " is used twice");
+      Checks.argument(
+          !keys.containsKey(keyId), "key id " + Redaction.shown(keyId) + " is used twice");
       byte[] copy = Arrays.copyOf(key, key.length);
       keys.put(keyId, new SecretKeySpec(copy, "RAW"));
     }
 
-    /** @throws IllegalStateException if no current key was set */
+    /**
+     * @throws IllegalStateException if no current key was set
+     */
     public KeyRing build() {
       Checks.state(currentId != null, "a key ring needs a current key");
       Map<String, SecretKey> ordered = new LinkedHashMap<>();

@@ -4,14 +4,18 @@ import io.accesstokens.internal.Redaction;
 
 /**
  * The organization has no access to the application behind the page (the Harmony EDI application
- * for {@link Scope#EDI}), so the Access Tokens page does not exist for it. Nothing was read or changed.
+ * for {@link Scope#EDI}), so the Access Tokens page does not exist for it. Nothing was read or
+ * changed.
  */
 public class NotEntitledException extends AccessTokenException {
   private static final long serialVersionUID = 1L;
 
   public NotEntitledException(OrganizationId organization, Scope scope) {
     super(
-        "organization " + Redaction.shown(organization.value()) + " has no access to the " + scope
+        "organization "
+            + Redaction.shown(organization.value())
+            + " has no access to the "
+            + scope
             + " application, so it has no access tokens page");
   }
 }

@@ -33,15 +33,17 @@ public record PageCursor(Instant createdAt, TokenId id) {
   public String encode() {
     long micros = ChronoUnit.MICROS.between(Instant.EPOCH, createdAt);
     String plain = VERSION + ":" + micros + ":" + id;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
   }
 
   /**
    * Reads {@link #encode()}'s form.
    *
-   * @throws IllegalArgumentException if {@code text} is not a cursor this library wrote; the message
-   *     gives its kind and length only, never its characters (it may be a token value pasted in the
-   *     wrong place)
+   * @throws IllegalArgumentException if {@code text} is not a cursor this library wrote; the
+   *     message gives its kind and length only, never its characters (it may be a token value
+   *     pasted in the wrong place)
    */
   public static PageCursor parse(String text) {
     Checks.notNull(text, "cursor");

@@ -3,17 +3,18 @@ package io.accesstokens;
 import io.accesstokens.internal.CryptoSupport;
 
 /**
- * The library's random generators, as a host that snapshots its JVM needs to know them. Token values,
- * ids and the AES-GCM nonces of sealed values come from a DRBG per thread. Each reseeds itself from the
- * operating system every 65,536 uses, and on its first use after the wall clock moved a minute or more
- * since its last reseed (so a JVM restored from an older snapshot reseeds on first use by itself).
+ * The library's random generators, as a host that snapshots its JVM needs to know them. Token
+ * values, ids and the AES-GCM nonces of sealed values come from a DRBG per thread. Each reseeds
+ * itself from the operating system every 65,536 uses, and on its first use after the wall clock
+ * moved a minute or more since its last reseed (so a JVM restored from an older snapshot reseeds on
+ * first use by itself).
  *
- * <p>A JVM restored from a snapshot (CRaC, AWS Lambda SnapStart, a cloned virtual machine) starts with
- * the generators' state as it was in the snapshot, the same in every copy: until they reseed, every
- * copy would mint the same values and reuse the same nonces under the shared sealing key. Call
- * {@link #reseedAll()} right after a restore, before the first request. With CRaC ({@code org.crac}),
- * from a resource the host registers (this library has no CRaC dependency), kept in a field because
- * the global context holds resources weakly:
+ * <p>A JVM restored from a snapshot (CRaC, AWS Lambda SnapStart, a cloned virtual machine) starts
+ * with the generators' state as it was in the snapshot, the same in every copy: until they reseed,
+ * every copy would mint the same values and reuse the same nonces under the shared sealing key.
+ * Call {@link #reseedAll()} right after a restore, before the first request. With CRaC ({@code
+ * org.crac}), from a resource the host registers (this library has no CRaC dependency), kept in a
+ * field because the global context holds resources weakly:
  *
  * <pre>{@code
  * static final Resource RESEED_AFTER_RESTORE = new Resource() {

@@ -5,7 +5,9 @@ package io.accesstokens;
  * always see the same answer, whatever the cause.
  */
 public enum RefusalCause {
-  /** Not a token: wrong prefix, length or characters, or a bad checksum. Never sent to the store. */
+  /**
+   * Not a token: wrong prefix, length or characters, or a bad checksum. Never sent to the store.
+   */
   MALFORMED,
   /** Well-formed, but no stored token has this value (never created, deleted, or guessed). */
   UNKNOWN,

@@ -1,8 +1,8 @@
 package io.accesstokens;
 
 /**
- * The store could not answer: a connection failed, a timeout passed, the database is down. Nothing is
- * known about whether a write that failed this way happened; read before retrying a change.
+ * The store could not answer: a connection failed, a timeout passed, the database is down. Nothing
+ * is known about whether a write that failed this way happened; read before retrying a change.
  */
 public class StoreUnavailableException extends AccessTokenException {
   private static final long serialVersionUID = 1L;

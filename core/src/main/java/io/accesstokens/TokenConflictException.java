@@ -18,7 +18,11 @@ public class TokenConflictException extends AccessTokenException {
   /** The usual message: which token, which version was expected. */
   public static TokenConflictException versionMismatch(TokenId id, long expected, long actual) {
     return new TokenConflictException(
-        "token " + id + " was changed concurrently: expected version " + expected
-            + " but the stored version is " + actual);
+        "token "
+            + id
+            + " was changed concurrently: expected version "
+            + expected
+            + " but the stored version is "
+            + actual);
   }
 }

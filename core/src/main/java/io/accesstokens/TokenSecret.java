@@ -8,16 +8,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The full value of an access token: what the page's Copy action puts on the clipboard and what the
- * EDI connector presents. Returned only by {@link TokenService#create} and {@link TokenService#copy}.
+ * EDI connector presents. Returned only by {@link TokenService#create} and {@link
+ * TokenService#copy}.
  *
- * <p>{@link #toString()} gives the masked form, so a secret that reaches a log or a message by mistake
- * shows only its prefix and id, nothing of or from its secret; {@link #reveal()} is the one way to the
- * value.
- * {@link #equals} takes the same time wherever two values differ.
+ * <p>{@link #toString()} gives the masked form, so a secret that reaches a log or a message by
+ * mistake shows only its prefix and id, nothing of or from its secret; {@link #reveal()} is the one
+ * way to the value. {@link #equals} takes the same time wherever two values differ.
  *
- * <p>Format ({@value io.accesstokens.internal.TokenFormat#LENGTH} ASCII characters):
- * {@code atk_} + the 11-character {@link TokenId} + 32 random base62 characters (190 bits from a
- * CSPRNG) + a 6-character CRC32 checksum.
+ * <p>Format ({@value io.accesstokens.internal.TokenFormat#LENGTH} ASCII characters): {@code atk_} +
+ * the 11-character {@link TokenId} + 32 random base62 characters (190 bits from a CSPRNG) + a
+ * 6-character CRC32 checksum.
  */
 public final class TokenSecret {
   private final String value;
@@ -36,7 +36,9 @@ public final class TokenSecret {
     Checks.notNull(value, "token value");
     if (!TokenFormat.isWellFormed(value)) {
       throw new IllegalArgumentException(
-          "token value must be " + TokenFormat.LENGTH + " characters in the format atk_<id><secret>"
+          "token value must be "
+              + TokenFormat.LENGTH
+              + " characters in the format atk_<id><secret>"
               + "<checksum> with a valid checksum");
     }
     return new TokenSecret(value);
@@ -66,7 +68,8 @@ public final class TokenSecret {
   public boolean equals(@Nullable Object other) {
     return other instanceof TokenSecret that
         && MessageDigest.isEqual(
-            value.getBytes(StandardCharsets.US_ASCII), that.value.getBytes(StandardCharsets.US_ASCII));
+            value.getBytes(StandardCharsets.US_ASCII),
+            that.value.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Hashes the non-secret id only, so a hash table of secrets reveals nothing by timing. */

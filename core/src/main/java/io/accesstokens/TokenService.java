@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,19 +38,22 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>Delete</td><td>{@link #delete}</td></tr>
  * </table>
  *
- * <p>Every call first checks that the organization has access to the EDI application
- * ({@link NotEntitledException} otherwise, and nothing is read or changed). A token id of another
- * organization behaves exactly like an unknown id. Every change and every Copy emits a
- * {@link TokenEvent} to the listeners after it is stored.
+ * <p>Every call first checks that the organization has access to the EDI application ({@link
+ * NotEntitledException} otherwise, and nothing is read or changed). A token id of another
+ * organization behaves exactly like an unknown id. Every change and every Copy emits a {@link
+ * TokenEvent} to the listeners after it is stored.
  *
  * <p>Built with {@link #builder(TokenStore)}; immutable and thread-safe.
  */
 public final class TokenService {
   private static final Logger log = LoggerFactory.getLogger(TokenService.class);
+
   /** Ids are 64 random bits, so a second collision in a row means something else is wrong. */
   private static final int MINT_ATTEMPTS = 3;
+
   /** Set-to-value changes retry on a concurrent change; each lost race means another change won. */
   private static final int CHANGE_ATTEMPTS = 64;
+
   private static final int SCAN_BATCH = 500;
   private static final long ANY_VERSION = -1;
 
@@ -87,14 +89,17 @@ public final class TokenService {
    *
    * @param description optional; {@code null} or blank means none; at most 256 code points, no
    *     control characters
-   * @return the new row and its full value, which this call is the only one to show under
-   *     {@link CopyPolicy#digestOnly()}
+   * @return the new row and its full value, which this call is the only one to show under {@link
+   *     CopyPolicy#digestOnly()}
    * @throws NotEntitledException if the organization has no EDI access
    * @throws UnknownEnvironmentException if the environment is not the organization's
    * @throws IllegalArgumentException if the description breaks its rule
    */
   public IssuedToken create(
-      OrganizationId organization, EnvironmentId environment, @Nullable String description, Actor actor) {
+      OrganizationId organization,
+      EnvironmentId environment,
+      @Nullable String description,
+      Actor actor) {
     Checks.notNull(organization, "organization");
     Checks.notNull(environment, "environment");
     Checks.notNull(actor, "actor");
@@ -107,10 +112,20 @@ public final class TokenService {
       TokenId id = TokenMint.newId();
       String value = TokenMint.newValue(id);
       Instant now = now();
-      AccessToken token = new AccessToken(
-          id, organization, environment, TokenStatus.ACTIVE, checkedDescription, Scope.EDI, now, now, 1);
-      StoredToken row = new StoredToken(
-          token, digestPolicy.digest(value), copyPolicy.seal(value, id, organization));
+      AccessToken token =
+          new AccessToken(
+              id,
+              organization,
+              environment,
+              TokenStatus.ACTIVE,
+              checkedDescription,
+              Scope.EDI,
+              now,
+              now,
+              1);
+      StoredToken row =
+          new StoredToken(
+              token, digestPolicy.digest(value), copyPolicy.seal(value, id, organization));
       try {
         store.insert(row, new Change(TokenEventType.CREATED, actor, now));
       } catch (DuplicateTokenException e) {
@@ -120,7 +135,8 @@ public final class TokenService {
         log.debug("Minted token id {} collided; minting another", id);
         continue;
       }
-      log.debug("Created token {} in organization {} environment {}", id, organization, environment);
+      log.debug(
+          "Created token {} in organization {} environment {}", id, organization, environment);
       emit(TokenEventType.CREATED, token, actor, now);
       return new IssuedToken(token, TokenSecret.trusted(value));
     }
@@ -136,14 +152,18 @@ public final class TokenService {
     Checks.notNull(organization, "organization");
     Checks.notNull(query, "query");
     requireEntitled(organization);
-    List<StoredToken> rows = store.list(
-        organization, new TokenFilter(query.environment(), query.status()), query.after(),
-        query.pageSize() + 1);
+    List<StoredToken> rows =
+        store.list(
+            organization,
+            new TokenFilter(query.environment(), query.status()),
+            query.after(),
+            query.pageSize() + 1);
     List<AccessToken> tokens = new ArrayList<>(Math.min(rows.size(), query.pageSize()));
     for (int i = 0; i < rows.size() && i < query.pageSize(); i++) {
       tokens.add(rows.get(i).token());
     }
-    PageCursor next = rows.size() > query.pageSize() ? PageCursor.after(tokens.get(tokens.size() - 1)) : null;
+    PageCursor next =
+        rows.size() > query.pageSize() ? PageCursor.after(tokens.get(tokens.size() - 1)) : null;
     return new TokenPage(tokens, next);
   }
 
@@ -160,8 +180,8 @@ public final class TokenService {
   /**
    * Copy: the full value of a token, for the clipboard. Emits {@link TokenEventType#VALUE_COPIED}.
    *
-   * @throws CopyUnavailableException under {@link CopyPolicy#digestOnly()}, or if the value was sealed
-   *     under a key this service does not have
+   * @throws CopyUnavailableException under {@link CopyPolicy#digestOnly()}, or if the value was
+   *     sealed under a key this service does not have
    * @throws TokenNotFoundException if the organization has no such token
    * @throws NotEntitledException if the organization has no EDI access
    */
@@ -172,14 +192,17 @@ public final class TokenService {
     if (sealed == null) {
       throw new CopyUnavailableException(
           copyPolicy.canCopy()
-              ? "copy is unavailable for token " + id + ": it was created under the digest-only"
+              ? "copy is unavailable for token "
+                  + id
+                  + ": it was created under the digest-only"
                   + " policy, so its value was shown once, when it was created"
               : "copy is unavailable: this service keeps only digests of token values (digest-only"
                   + " policy), so a value is shown once, when the token is created");
     }
     String value = copyPolicy.open(sealed, id, organization);
     if (!TokenFormat.isWellFormed(value) || TokenFormat.idBits(value) != id.bits()) {
-      throw new CopyUnavailableException("copy is unavailable for token " + id + ": its sealed value is corrupt");
+      throw new CopyUnavailableException(
+          "copy is unavailable for token " + id + ": its sealed value is corrupt");
     }
     log.debug("Copied the value of token {} in organization {}", id, organization);
     emit(TokenEventType.VALUE_COPIED, row.token(), actor, now());
@@ -205,22 +228,34 @@ public final class TokenService {
    * @throws TokenConflictException if it has another version; nothing is changed
    */
   public AccessToken editDescription(
-      OrganizationId organization, TokenId id, @Nullable String description, long expectedVersion,
+      OrganizationId organization,
+      TokenId id,
+      @Nullable String description,
+      long expectedVersion,
       Actor actor) {
     String checked = Descriptions.normalize(description);
-    return change(organization, id, expectedVersion, actor, TokenEventType.DESCRIPTION_EDITED,
-        (token, at) -> java.util.Objects.equals(token.description(), checked) ? token : token.withDescription(checked, at));
+    return change(
+        organization,
+        id,
+        expectedVersion,
+        actor,
+        TokenEventType.DESCRIPTION_EDITED,
+        (token, at) ->
+            java.util.Objects.equals(token.description(), checked)
+                ? token
+                : token.withDescription(checked, at));
   }
 
   /**
-   * The Status toggle: sets Active or Inactive, whatever the token's version. Inactive takes effect on
-   * this node's validators before this method returns; setting the status it already has changes
+   * The Status toggle: sets Active or Inactive, whatever the token's version. Inactive takes effect
+   * on this node's validators before this method returns; setting the status it already has changes
    * nothing.
    *
    * @throws TokenNotFoundException if the organization has no such token
    * @throws NotEntitledException if the organization has no EDI access
    */
-  public AccessToken setStatus(OrganizationId organization, TokenId id, TokenStatus status, Actor actor) {
+  public AccessToken setStatus(
+      OrganizationId organization, TokenId id, TokenStatus status, Actor actor) {
     return setStatus(organization, id, status, ANY_VERSION, actor);
   }
 
@@ -230,9 +265,18 @@ public final class TokenService {
    * @throws TokenConflictException if it has another version; nothing is changed
    */
   public AccessToken setStatus(
-      OrganizationId organization, TokenId id, TokenStatus status, long expectedVersion, Actor actor) {
+      OrganizationId organization,
+      TokenId id,
+      TokenStatus status,
+      long expectedVersion,
+      Actor actor) {
     Checks.notNull(status, "status");
-    return change(organization, id, expectedVersion, actor, TokenEventType.STATUS_CHANGED,
+    return change(
+        organization,
+        id,
+        expectedVersion,
+        actor,
+        TokenEventType.STATUS_CHANGED,
         (token, at) -> token.status() == status ? token : token.withStatus(status, at));
   }
 
@@ -299,10 +343,10 @@ public final class TokenService {
 
   /**
    * Rewrites every token whose digest or sealed value is under a key other than the current one (or
-   * whose sealed value must go, under digest-only), across all organizations, so retired keys can be
-   * removed. Safe to run while the service is in use and to run again; a token changed concurrently is
-   * counted as a conflict and left for the next run. Emits no audit events (nothing a user sees
-   * changes).
+   * whose sealed value must go, under digest-only), across all organizations, so retired keys can
+   * be removed. Safe to run while the service is in use and to run again; a token changed
+   * concurrently is counted as a conflict and left for the next run. Emits no audit events (nothing
+   * a user sees changes).
    */
   public ResealReport reseal(Actor actor) {
     Checks.notNull(actor, "actor");
@@ -325,12 +369,19 @@ public final class TokenService {
       }
       after = rows.get(rows.size() - 1).id();
     }
-    ResealReport report = new ResealReport(examined, rewritten, current, withoutValue, unreadable, conflicts);
+    ResealReport report =
+        new ResealReport(examined, rewritten, current, withoutValue, unreadable, conflicts);
     log.info("Reseal finished: {}", report);
     return report;
   }
 
-  private enum ResealResult { REWRITTEN, CURRENT, WITHOUT_VALUE, UNREADABLE, CONFLICT }
+  private enum ResealResult {
+    REWRITTEN,
+    CURRENT,
+    WITHOUT_VALUE,
+    UNREADABLE,
+    CONFLICT
+  }
 
   private ResealResult resealOne(StoredToken row, Actor actor) {
     SealedValue sealed = row.sealedValue();
@@ -344,9 +395,7 @@ public final class TokenService {
     }
     String value;
     try {
-      value = copyPolicy.canCopy()
-          ? copyPolicy.open(sealed, row.id(), row.organization())
-          : null;
+      value = copyPolicy.canCopy() ? copyPolicy.open(sealed, row.id(), row.organization()) : null;
     } catch (CopyUnavailableException e) {
       log.warn("Reseal left token {} unchanged: {}", row.id(), e.getMessage());
       return ResealResult.UNREADABLE;
@@ -354,23 +403,28 @@ public final class TokenService {
     LookupDigest digest = row.digest();
     if (digestStale) {
       if (value == null) {
-        // Digest-only now, and the old value's key is gone with the policy: the retired digest stays.
+        // Digest-only now, and the old value's key is gone with the policy: the retired digest
+        // stays.
         return ResealResult.WITHOUT_VALUE;
       }
       digest = digestPolicy.digest(value);
     }
-    SealedValue resealed = value == null ? null : copyPolicy.seal(value, row.id(), row.organization());
+    SealedValue resealed =
+        value == null ? null : copyPolicy.seal(value, row.id(), row.organization());
     Instant at = later(now(), row.token().updatedAt());
     AccessToken touched = row.token().touched(at);
     try {
-      store.update(new StoredToken(touched, digest, resealed), new Change(TokenEventType.SECRETS_RESEALED, actor, at));
+      store.update(
+          new StoredToken(touched, digest, resealed),
+          new Change(TokenEventType.SECRETS_RESEALED, actor, at));
       return ResealResult.REWRITTEN;
     } catch (TokenConflictException | TokenNotFoundException e) {
       return ResealResult.CONFLICT;
     }
   }
 
-  // ---- shared by the page's actions --------------------------------------------------------------
+  // ---- shared by the page's actions
+  // --------------------------------------------------------------
 
   private interface Mutation {
     /** The changed row, or {@code token} itself when nothing changes. */
@@ -378,7 +432,11 @@ public final class TokenService {
   }
 
   private AccessToken change(
-      OrganizationId organization, TokenId id, long expectedVersion, Actor actor, TokenEventType type,
+      OrganizationId organization,
+      TokenId id,
+      long expectedVersion,
+      Actor actor,
+      TokenEventType type,
       Mutation mutation) {
     Checks.notNull(actor, "actor");
     Checks.argument(
@@ -412,7 +470,8 @@ public final class TokenService {
       if (type == TokenEventType.STATUS_CHANGED) {
         invalidate(id);
       }
-      log.debug("{} token {} in organization {} (version {})", type, id, organization, next.version());
+      log.debug(
+          "{} token {} in organization {} (version {})", type, id, organization, next.version());
       emit(type, next, actor, at);
       return next;
     }
@@ -422,7 +481,9 @@ public final class TokenService {
     Checks.notNull(organization, "organization");
     Checks.notNull(id, "token id");
     requireEntitled(organization);
-    return store.find(organization, id).orElseThrow(() -> new TokenNotFoundException(organization, id));
+    return store
+        .find(organization, id)
+        .orElseThrow(() -> new TokenNotFoundException(organization, id));
   }
 
   private void requireEntitled(OrganizationId organization) {
@@ -448,18 +509,25 @@ public final class TokenService {
     if (listeners.isEmpty()) {
       return;
     }
-    TokenEvent event = new TokenEvent(
-        type, token.organization(), token.environment(), token.id(), actor, at, version);
+    TokenEvent event =
+        new TokenEvent(
+            type, token.organization(), token.environment(), token.id(), actor, at, version);
     for (TokenEventListener listener : listeners) {
       try {
         listener.onEvent(event);
       } catch (RuntimeException e) {
-        log.warn("Audit listener {} failed on {} of token {}; the change stands", listener, type, token.id(), e);
+        log.warn(
+            "Audit listener {} failed on {} of token {}; the change stands",
+            listener,
+            type,
+            token.id(),
+            e);
       }
     }
   }
 
-  // ---- what the validator shares -----------------------------------------------------------------
+  // ---- what the validator shares
+  // -----------------------------------------------------------------
 
   TokenStore store() {
     return store;
@@ -493,8 +561,8 @@ public final class TokenService {
   }
 
   /**
-   * Configures a {@link TokenService}. Every setting may be set once; a second call throws
-   * {@link IllegalStateException}. Not thread-safe.
+   * Configures a {@link TokenService}. Every setting may be set once; a second call throws {@link
+   * IllegalStateException}. Not thread-safe.
    */
   public static final class Builder {
     private final TokenStore store;
@@ -524,8 +592,8 @@ public final class TokenService {
     }
 
     /**
-     * Required: whether Copy can return a value after creation, and under which keys. See
-     * {@link CopyPolicy}.
+     * Required: whether Copy can return a value after creation, and under which keys. See {@link
+     * CopyPolicy}.
      */
     public Builder copyPolicy(CopyPolicy copyPolicy) {
       Checks.state(this.copyPolicy == null, "copy policy already set");
@@ -553,16 +621,22 @@ public final class TokenService {
       return this;
     }
 
-    /** @throws IllegalStateException if a required setting is missing, naming it */
+    /**
+     * @throws IllegalStateException if a required setting is missing, naming it
+     */
     public TokenService build() {
-      Checks.state(entitlements != null,
+      Checks.state(
+          entitlements != null,
           "entitlements are required: which organizations have access to the EDI application"
               + " (Entitlements.all() for tests)");
-      Checks.state(environments != null,
+      Checks.state(
+          environments != null,
           "an environment directory is required: which environments each organization has");
-      Checks.state(copyPolicy != null,
+      Checks.state(
+          copyPolicy != null,
           "a copy policy is required: CopyPolicy.sealed(keys) to copy values later,"
-              + " CopyPolicy.digestOnly() to show them once, or CopyPolicy.ephemeral() for in-memory use");
+              + " CopyPolicy.digestOnly() to show them once, or CopyPolicy.ephemeral() for"
+              + " in-memory use");
       return new TokenService(this);
     }
   }

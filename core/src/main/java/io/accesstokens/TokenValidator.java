@@ -24,8 +24,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -42,47 +42,51 @@ import org.slf4j.LoggerFactory;
  * ValidatedToken ok = validator.validate(presented, Scope.EDI, organization, environment);
  * }</pre>
  *
- * <p><b>Answers.</b> {@link #validate} returns a {@link ValidatedToken} or throws
- * {@link ConnectionOpenException}: {@link ErrorCode#INVALID_TOKEN} (message exactly {@code Error
- * opening connection. Exception is: Error code: INVALID_TOKEN}) for a malformed, unknown, inactive,
- * deleted, foreign, wrong-environment or wrong-scope token or an organization without EDI access, all
- * alike; {@link ErrorCode#STORE_UNAVAILABLE} when the store could not answer in time (fail closed).
+ * <p><b>Answers.</b> {@link #validate} returns a {@link ValidatedToken} or throws {@link
+ * ConnectionOpenException}: {@link ErrorCode#INVALID_TOKEN} (message exactly {@code Error opening
+ * connection. Exception is: Error code: INVALID_TOKEN}) for a malformed, unknown, inactive,
+ * deleted, foreign, wrong-environment or wrong-scope token or an organization without EDI access,
+ * all alike; {@link ErrorCode#STORE_UNAVAILABLE} when the store could not answer in time (fail
+ * closed).
  *
  * <p><b>Cache.</b> Answers are cached by the token id written inside the value, with the value's
- * secret digits to compare in constant time. A cached answer is used only while the ticker is before
- * its hard expiry ({@link Builder#expireAfter}, counted from when the store was read) and the
- * {@link FreshnessLease} trusts the cache. Malformed values are refused without a lookup and never
- * cached; unknown well-formed values are remembered briefly in a separate, bounded cache
- * ({@link Builder#negativeExpireAfter}), so repeating a guess does not reach the store while a flood
- * of distinct guesses cannot push valid tokens out. Concurrent misses for one value make one store
- * call.
+ * secret digits to compare in constant time. A cached answer is used only while the ticker is
+ * before its hard expiry ({@link Builder#expireAfter}, counted from when the store was read) and
+ * the {@link FreshnessLease} trusts the cache. Malformed values are refused without a lookup and
+ * never cached; unknown well-formed values are remembered briefly in a separate, bounded cache
+ * ({@link Builder#negativeExpireAfter}), so repeating a guess does not reach the store while a
+ * flood of distinct guesses cannot push valid tokens out. Concurrent misses for one value make one
+ * store call.
  *
  * <p><b>Coherence.</b> Status changes and deletes made through the service this validator was built
- * from evict the token before the service call returns. Every eviction goes through
- * {@link #invalidate(TokenId)}, which also bumps a generation that a lookup started earlier checks
- * before installing its answer: a lookup in flight during a change can never put the old answer back.
+ * from evict the token before the service call returns. Every eviction goes through {@link
+ * #invalidate(TokenId)}, which also bumps a generation that a lookup started earlier checks before
+ * installing its answer: a lookup in flight during a change can never put the old answer back.
  *
- * <p><b>Bounded misses.</b> At most {@link Builder#maxConcurrentLookups} store lookups run at once; a
- * miss that cannot get a slot, or whose lookup does not answer within {@link Builder#lookupTimeout},
- * fails closed. Lookups run on the calling thread by default (the lowest latency; the store's own
- * timeouts then bound a hung call); with {@link Builder#lookupExecutor} they run there and the caller
- * waits at most the timeout.
+ * <p><b>Bounded misses.</b> At most {@link Builder#maxConcurrentLookups} store lookups run at once;
+ * a miss that cannot get a slot, or whose lookup does not answer within {@link
+ * Builder#lookupTimeout}, fails closed. Lookups run on the calling thread by default (the lowest
+ * latency; the store's own timeouts then bound a hung call); with {@link Builder#lookupExecutor}
+ * they run there and the caller waits at most the timeout.
  *
- * <p><b>Logging.</b> A refused lookup (no slot), a failed one (the store threw) and a store answering
- * for the wrong token are logged, each kind at most once per 10 seconds of the ticker's time, the line
- * counting those held back since the last: a flood of requests is not a flood of log lines.
+ * <p><b>Logging.</b> A refused lookup (no slot), a failed one (the store threw) and a store
+ * answering for the wrong token are logged, each kind at most once per 10 seconds of the ticker's
+ * time, the line counting those held back since the last: a flood of requests is not a flood of log
+ * lines.
  *
  * <p>Thread-safe. {@link #close()} detaches the validator from its service.
  */
 public final class TokenValidator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TokenValidator.class);
   private static final RefusalCause[] CAUSES = RefusalCause.values();
+
   /** A power of two: how many cache reads, on average, for one recorded in the eviction policy. */
   private static final int RECORD_EVERY = 16;
+
   /**
    * The shortest time between two log lines of one kind on the validation path (a refused lookup, a
-   * failed one, a store answering for the wrong token): each can happen on every request, so under a
-   * flood each kind writes one line per interval, which counts the lines held back.
+   * failed one, a store answering for the wrong token): each can happen on every request, so under
+   * a flood each kind writes one line per interval, which counts the lines held back.
    */
   private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
@@ -138,7 +142,8 @@ public final class TokenValidator implements AutoCloseable {
     Executor executor = b.getExecutor();
     this.answers = Caffeine.newBuilder().maximumSize(b.getMaximumSize()).executor(executor).build();
     this.answersQuietly = answers.policy();
-    this.unknowns = Caffeine.newBuilder().maximumSize(b.getNegativeMaximumSize()).executor(executor).build();
+    this.unknowns =
+        Caffeine.newBuilder().maximumSize(b.getNegativeMaximumSize()).executor(executor).build();
     this.unknownsQuietly = unknowns.policy();
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
@@ -164,13 +169,16 @@ public final class TokenValidator implements AutoCloseable {
    *
    * @param presented the token as received; {@code null} is refused like any malformed value
    * @return what was validated; the same instance for every hit on a cached token
-   * @throws ConnectionOpenException with {@link ErrorCode#INVALID_TOKEN} or
-   *     {@link ErrorCode#STORE_UNAVAILABLE}
+   * @throws ConnectionOpenException with {@link ErrorCode#INVALID_TOKEN} or {@link
+   *     ErrorCode#STORE_UNAVAILABLE}
    * @throws NullPointerException if scope, organization or environment is null
    * @throws IllegalStateException if the validator is closed
    */
   public ValidatedToken validate(
-      @Nullable String presented, Scope scope, OrganizationId organization, EnvironmentId environment) {
+      @Nullable String presented,
+      Scope scope,
+      OrganizationId organization,
+      EnvironmentId environment) {
     // Kept this small so that callers' compiled code inlines it: a refusal is then thrown in the
     // caller's own frame (a jump to its catch), not unwound by the runtime out of a deeper compiled
     // frame, which costs microseconds even without a stack trace.
@@ -183,16 +191,22 @@ public final class TokenValidator implements AutoCloseable {
 
   /**
    * What {@link #validate} returns, or the {@link ConnectionOpenException} it throws: the whole
-   * decision in one flow (hit, negative hit, miss, then the checks every answer goes through). Being
-   * one method, it is larger than the JIT inlines (HotSpot C2: 325 bytes of bytecode), so validate's
-   * own compiled code stays a call and a throw, small enough for its callers to inline.
+   * decision in one flow (hit, negative hit, miss, then the checks every answer goes through).
+   * Being one method, it is larger than the JIT inlines (HotSpot C2: 325 bytes of bytecode), so
+   * validate's own compiled code stays a call and a throw, small enough for its callers to inline.
    */
   private Object outcome(
-      @Nullable String presented, Scope scope, OrganizationId organization, EnvironmentId environment) {
+      @Nullable String presented,
+      Scope scope,
+      OrganizationId organization,
+      EnvironmentId environment) {
     if (scope == null || organization == null || environment == null) {
       throw new NullPointerException(
-          scope == null ? "scope must not be null"
-              : organization == null ? "organization must not be null" : "environment must not be null");
+          scope == null
+              ? "scope must not be null"
+              : organization == null
+                  ? "organization must not be null"
+                  : "environment must not be null");
     }
     if (closed) {
       throw new IllegalStateException("validator is closed");
@@ -228,7 +242,8 @@ public final class TokenValidator implements AutoCloseable {
     if (token == null) { // Answer.NOT_FOUND
       return refuse(RefusalCause.UNKNOWN);
     }
-    // The answer's own copies of the token's fields: a hit reads the cache entry and nothing beside it.
+    // The answer's own copies of the token's fields: a hit reads the cache entry and nothing beside
+    // it.
     if (!organization.equals(answer.organization)) {
       return refuse(RefusalCause.WRONG_ORGANIZATION);
     }
@@ -249,13 +264,14 @@ public final class TokenValidator implements AutoCloseable {
 
   /**
    * Reads {@code key}'s entry. One read in {@link #RECORD_EVERY}, at random, is recorded in the
-   * cache's eviction policy (as Caffeine itself drops reads when its read buffer is full); the others
-   * read the map quietly. A recorded read goes through the read buffer, whose maintenance runs on
-   * the executor: it reorders nodes on another core (costly on a large cache) and, as the buffer
-   * fills every few reads, wakes a pool thread, which costs microseconds a time. Popular entries are
-   * still recorded often, so they keep their place when the cache is full.
+   * cache's eviction policy (as Caffeine itself drops reads when its read buffer is full); the
+   * others read the map quietly. A recorded read goes through the read buffer, whose maintenance
+   * runs on the executor: it reorders nodes on another core (costly on a large cache) and, as the
+   * buffer fills every few reads, wakes a pool thread, which costs microseconds a time. Popular
+   * entries are still recorded often, so they keep their place when the cache is full.
    */
-  private static <V> @Nullable V read(Cache<TokenId, V> cache, Policy<TokenId, V> quietly, TokenId key) {
+  private static <V> @Nullable V read(
+      Cache<TokenId, V> cache, Policy<TokenId, V> quietly, TokenId key) {
     return (ThreadLocalRandom.current().nextInt() & (RECORD_EVERY - 1)) == 0
         ? cache.getIfPresent(key)
         : quietly.getIfPresentQuietly(key);
@@ -271,9 +287,12 @@ public final class TokenValidator implements AutoCloseable {
     return new ConnectionOpenException(ErrorCode.STORE_UNAVAILABLE);
   }
 
-  // ---- the miss path ------------------------------------------------------------------------------
+  // ---- the miss path
+  // ------------------------------------------------------------------------------
 
-  /** The answer of the store for {@code presented}, joining a lookup of the same value in flight. */
+  /**
+   * The answer of the store for {@code presented}, joining a lookup of the same value in flight.
+   */
   private Answer load(String presented, TokenId id, long start) {
     Lookup mine = new Lookup(presented);
     Lookup running = lookups.putIfAbsent(id, mine);
@@ -322,8 +341,10 @@ public final class TokenValidator implements AutoCloseable {
       if (!lookupPermits.tryAcquire(lookupTimeoutNanos, TimeUnit.NANOSECONDS)) {
         long heldBack = refusedLookupLines.admit();
         if (heldBack >= 0) {
-          log.warn("Token lookup refused: {} lookups already running (maxConcurrentLookups){}",
-              lookupPermitsInUse(), LogThrottle.heldBackNote(heldBack));
+          log.warn(
+              "Token lookup refused: {} lookups already running (maxConcurrentLookups){}",
+              lookupPermitsInUse(),
+              LogThrottle.heldBackNote(heldBack));
         }
         lookup.result.completeExceptionally(new TimeoutException("no lookup slot"));
         return;
@@ -343,7 +364,9 @@ public final class TokenValidator implements AutoCloseable {
       // The store's messages never carry a value or digest (TokenStore contract); ours never do.
       long heldBack = failedLookupLines.admit();
       if (heldBack >= 0) {
-        log.warn("Token lookup failed, refusing with STORE_UNAVAILABLE: {}{}", e.toString(),
+        log.warn(
+            "Token lookup failed, refusing with STORE_UNAVAILABLE: {}{}",
+            e.toString(),
             LogThrottle.heldBackNote(heldBack));
       }
       lookup.result.completeExceptionally(e);
@@ -374,14 +397,18 @@ public final class TokenValidator implements AutoCloseable {
     if (row.id().bits() != id.bits()) {
       long heldBack = wrongRowLines.admit();
       if (heldBack >= 0) {
-        log.error("Store returned token {} for a digest of token {}; treating it as unknown{}", row.id(), id,
+        log.error(
+            "Store returned token {} for a digest of token {}; treating it as unknown{}",
+            row.id(),
+            id,
             LogThrottle.heldBackNote(heldBack));
       }
       return Answer.NOT_FOUND;
     }
     AccessToken token = row.token();
-    ValidatedToken validated = new ValidatedToken(
-        id, intern(token.organization()), intern(token.environment()), token.scope());
+    ValidatedToken validated =
+        new ValidatedToken(
+            id, intern(token.organization()), intern(token.environment()), token.scope());
     boolean entitled = entitlements.isEntitled(token.organization(), token.scope());
     return new Answer(presented, validated, token.isActive(), entitled, start + expireAfterNanos);
   }
@@ -394,12 +421,16 @@ public final class TokenValidator implements AutoCloseable {
   private void install(TokenId id, long generation, Answer answer, String presented, long start) {
     if (answer == Answer.NOT_FOUND) {
       Unknown unknown = new Unknown(presented, start + negativeExpireAfterNanos);
-      unknowns.asMap().compute(id, (key, old) -> generations.current(id.bits()) == generation ? unknown : old);
+      unknowns
+          .asMap()
+          .compute(id, (key, old) -> generations.current(id.bits()) == generation ? unknown : old);
       if (generations.current(id.bits()) != generation) {
         unknowns.asMap().remove(id, unknown); // as for answers below
       }
     } else {
-      answers.asMap().compute(id, (key, old) -> generations.current(id.bits()) == generation ? answer : old);
+      answers
+          .asMap()
+          .compute(id, (key, old) -> generations.current(id.bits()) == generation ? answer : old);
       unknowns.invalidate(id);
       if (generations.current(id.bits()) != generation) {
         // An invalidation came between the check above and the end of the install. One of a single
@@ -420,7 +451,8 @@ public final class TokenValidator implements AutoCloseable {
     return Math.max(0, maxConcurrentLookups - lookupPermits.availablePermits());
   }
 
-  // ---- invalidation and management ----------------------------------------------------------------
+  // ---- invalidation and management
+  // ----------------------------------------------------------------
 
   /**
    * Forgets what is cached about token {@code id}, in constant time, and makes any lookup of it
@@ -450,7 +482,12 @@ public final class TokenValidator implements AutoCloseable {
       byCause.put(cause, refusals[cause.ordinal()].sum());
     }
     return new ValidatorStats(
-        hits.sum(), misses.sum(), negativeHits.sum(), storeLookups.sum(), failClosed.sum(), byCause);
+        hits.sum(),
+        misses.sum(),
+        negativeHits.sum(),
+        storeLookups.sum(),
+        failClosed.sum(),
+        byCause);
   }
 
   /** Answers cached now (valid or not), not counting unknown values. Approximate. */
@@ -459,9 +496,9 @@ public final class TokenValidator implements AutoCloseable {
   }
 
   /**
-   * Detaches from the service, stops the change follower if there is one, and drops the cache. Later
-   * calls to {@link #validate} throw {@link IllegalStateException}. The executors were the host's and
-   * stay running. Idempotent.
+   * Detaches from the service, stops the change follower if there is one, and drops the cache.
+   * Later calls to {@link #validate} throw {@link IllegalStateException}. The executors were the
+   * host's and stay running. Idempotent.
    */
   @Override
   public void close() {
@@ -475,18 +512,25 @@ public final class TokenValidator implements AutoCloseable {
     }
   }
 
-  /** The refusal bound across nodes: the follower's, or zero on a single node (changes evict at once). */
+  /**
+   * The refusal bound across nodes: the follower's, or zero on a single node (changes evict at
+   * once).
+   */
   public Duration refusalBound() {
     return follower == null ? Duration.ZERO : follower.refusalBound();
   }
 
   @Override
   public String toString() {
-    return "TokenValidator[cached=" + answers.estimatedSize() + ", expireAfter="
-        + Duration.ofNanos(expireAfterNanos) + "]";
+    return "TokenValidator[cached="
+        + answers.estimatedSize()
+        + ", expireAfter="
+        + Duration.ofNanos(expireAfterNanos)
+        + "]";
   }
 
-  // ---- cache entries ------------------------------------------------------------------------------
+  // ---- cache entries
+  // ------------------------------------------------------------------------------
 
   /**
    * The secret digits of a value, packed into four words held in the entry itself: a hit compares
@@ -500,8 +544,11 @@ public final class TokenValidator implements AutoCloseable {
     private final long secret3;
 
     SecretWords(String wellFormed) {
-      this(TokenFormat.secretWord(wellFormed, 0), TokenFormat.secretWord(wellFormed, 1),
-          TokenFormat.secretWord(wellFormed, 2), TokenFormat.secretWord(wellFormed, 3));
+      this(
+          TokenFormat.secretWord(wellFormed, 0),
+          TokenFormat.secretWord(wellFormed, 1),
+          TokenFormat.secretWord(wellFormed, 2),
+          TokenFormat.secretWord(wellFormed, 3));
     }
 
     SecretWords(long secret0, long secret1, long secret2, long secret3) {
@@ -523,7 +570,9 @@ public final class TokenValidator implements AutoCloseable {
 
     /** Null only in {@link #NOT_FOUND}. */
     final @Nullable ValidatedToken token;
-    // The token's fields again (null only in NOT_FOUND), so that a hit reads nothing but this entry.
+
+    // The token's fields again (null only in NOT_FOUND), so that a hit reads nothing but this
+    // entry.
     final @Nullable OrganizationId organization;
     final @Nullable EnvironmentId environment;
     final @Nullable Scope scope;
@@ -531,7 +580,8 @@ public final class TokenValidator implements AutoCloseable {
     final boolean entitled;
     final long expiresAt;
 
-    Answer(String presented, ValidatedToken token, boolean active, boolean entitled, long expiresAt) {
+    Answer(
+        String presented, ValidatedToken token, boolean active, boolean entitled, long expiresAt) {
       super(presented);
       this.token = token;
       this.organization = token.organization();
@@ -575,7 +625,8 @@ public final class TokenValidator implements AutoCloseable {
     }
   }
 
-  // ---- configuration ------------------------------------------------------------------------------
+  // ---- configuration
+  // ------------------------------------------------------------------------------
 
   /**
    * Configures a {@link TokenValidator}. Every setting may be set once and is checked when set. Not
@@ -613,13 +664,15 @@ public final class TokenValidator implements AutoCloseable {
      */
     public Builder expireAfter(Duration duration) {
       Checks.state(expireAfter == null, "expire after already set to " + expireAfter);
-      this.expireAfter = checkDuration(duration, "expire after", Duration.ofMillis(1), Duration.ofDays(1));
+      this.expireAfter =
+          checkDuration(duration, "expire after", Duration.ofMillis(1), Duration.ofDays(1));
       return this;
     }
 
     /** Most unknown values remembered; default 10,000. */
     public Builder negativeMaximumSize(long size) {
-      Checks.state(negativeMaximumSize < 0, "negative maximum size already set to " + negativeMaximumSize);
+      Checks.state(
+          negativeMaximumSize < 0, "negative maximum size already set to " + negativeMaximumSize);
       Checks.argument(size > 0, "negative maximum size must be positive, but was " + size);
       this.negativeMaximumSize = size;
       return this;
@@ -630,9 +683,12 @@ public final class TokenValidator implements AutoCloseable {
      * Between 1 millisecond and 1 hour.
      */
     public Builder negativeExpireAfter(Duration duration) {
-      Checks.state(negativeExpireAfter == null, "negative expire after already set to " + negativeExpireAfter);
+      Checks.state(
+          negativeExpireAfter == null,
+          "negative expire after already set to " + negativeExpireAfter);
       this.negativeExpireAfter =
-          checkDuration(duration, "negative expire after", Duration.ofMillis(1), Duration.ofHours(1));
+          checkDuration(
+              duration, "negative expire after", Duration.ofMillis(1), Duration.ofHours(1));
       return this;
     }
 
@@ -642,14 +698,18 @@ public final class TokenValidator implements AutoCloseable {
      */
     public Builder lookupTimeout(Duration duration) {
       Checks.state(lookupTimeout == null, "lookup timeout already set to " + lookupTimeout);
-      this.lookupTimeout = checkDuration(duration, "lookup timeout", Duration.ofMillis(1), Duration.ofMinutes(1));
+      this.lookupTimeout =
+          checkDuration(duration, "lookup timeout", Duration.ofMillis(1), Duration.ofMinutes(1));
       return this;
     }
 
     /** Most store lookups running at once; default 16. Between 1 and 10,000. */
     public Builder maxConcurrentLookups(int max) {
-      Checks.state(maxConcurrentLookups < 0, "max concurrent lookups already set to " + maxConcurrentLookups);
-      Checks.argument(max >= 1 && max <= 10_000,
+      Checks.state(
+          maxConcurrentLookups < 0,
+          "max concurrent lookups already set to " + maxConcurrentLookups);
+      Checks.argument(
+          max >= 1 && max <= 10_000,
           "max concurrent lookups must be between 1 and 10000, but was " + max);
       this.maxConcurrentLookups = max;
       return this;
@@ -677,8 +737,9 @@ public final class TokenValidator implements AutoCloseable {
     }
 
     /**
-     * Follows other nodes' changes through {@code follower}, which also becomes the freshness lease;
-     * the validator starts it and {@link TokenValidator#close()} stops it. For nodes sharing a store.
+     * Follows other nodes' changes through {@code follower}, which also becomes the freshness
+     * lease; the validator starts it and {@link TokenValidator#close()} stops it. For nodes sharing
+     * a store.
      */
     public Builder changeFollower(ChangeFollower follower) {
       Checks.state(this.lease == null && this.follower == null, "freshness lease already set");
@@ -744,7 +805,8 @@ public final class TokenValidator implements AutoCloseable {
 
     private static Duration checkDuration(Duration d, String name, Duration min, Duration max) {
       Checks.notNull(d, name);
-      Checks.argument(d.compareTo(min) >= 0 && d.compareTo(max) <= 0,
+      Checks.argument(
+          d.compareTo(min) >= 0 && d.compareTo(max) <= 0,
           name + " must be between " + min + " and " + max + ", but was " + d);
       return d;
     }

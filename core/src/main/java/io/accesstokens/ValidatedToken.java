@@ -9,4 +9,5 @@ package io.accesstokens;
  * @param environment its environment (the one the connection asked for)
  * @param scope its scope
  */
-public record ValidatedToken(TokenId id, OrganizationId organization, EnvironmentId environment, Scope scope) {}
+public record ValidatedToken(
+    TokenId id, OrganizationId organization, EnvironmentId environment, Scope scope) {}

@@ -13,7 +13,11 @@ import java.util.Map;
  * @param refusals refusals with {@link ErrorCode#INVALID_TOKEN}, by cause; every cause is present
  */
 public record ValidatorStats(
-    long hits, long misses, long negativeHits, long storeLookups, long failClosed,
+    long hits,
+    long misses,
+    long negativeHits,
+    long storeLookups,
+    long failClosed,
     Map<RefusalCause, Long> refusals) {
   public ValidatorStats {
     refusals = Map.copyOf(refusals);

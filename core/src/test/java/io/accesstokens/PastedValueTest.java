@@ -11,10 +11,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * A token value pasted where an id, a cursor or an actor belongs: whatever the value type answers (a
- * refusal's message, or the accepted value's own text, which every message naming it would show), it
- * never holds the value or a piece of its secret. The stores' suites repeat this through the service
- * ({@code AbstractSecretLeakTest}).
+ * A token value pasted where an id, a cursor or an actor belongs: whatever the value type answers
+ * (a refusal's message, or the accepted value's own text, which every message naming it would
+ * show), it never holds the value or a piece of its secret. The stores' suites repeat this through
+ * the service ({@code AbstractSecretLeakTest}).
  */
 class PastedValueTest {
   private final String value = mintedWithEveryKindOfCharacter();
@@ -45,7 +45,9 @@ class PastedValueTest {
       // Refused: the message; accepted: the value's own text, which every message naming it shows.
       Throwable refused = catchThrowable(() -> parse.apply(pasted));
       String shown = refused == null ? String.valueOf(parse.apply(pasted)) : refused.getMessage();
-      assertThat(SecretLeakGuard.leak(shown)).as("%s echoes a pasted value: %s", what, shown).isNull();
+      assertThat(SecretLeakGuard.leak(shown))
+          .as("%s echoes a pasted value: %s", what, shown)
+          .isNull();
     }
   }
 

@@ -24,21 +24,26 @@ class PoliciesTest {
     LookupDigest digest = DigestPolicy.sha256().digest(value);
 
     assertThat(digest.keyId()).isEqualTo("sha256");
-    assertThat(digest.value()).isEqualTo(
-        MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII)));
+    assertThat(digest.value())
+        .isEqualTo(
+            MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test
   void hmac_usesTheCurrentKey_andOffersRetiredKeysForLookup() throws Exception {
     byte[] k1 = HexFormat.of().parseHex("00".repeat(32));
     byte[] k2 = HexFormat.of().parseHex("11".repeat(32));
-    DigestPolicy policy = DigestPolicy.hmacSha256(KeyRing.builder().current("k2", k2).retired("k1", k1).build());
+    DigestPolicy policy =
+        DigestPolicy.hmacSha256(KeyRing.builder().current("k2", k2).retired("k1", k1).build());
 
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(k2, "HmacSHA256"));
-    assertThat(policy.digest(value)).isEqualTo(
-        new LookupDigest("hmac:k2", mac.doFinal(value.getBytes(StandardCharsets.US_ASCII))));
-    assertThat(policy.candidates(value)).extracting(LookupDigest::keyId).containsExactly("hmac:k2", "hmac:k1");
+    assertThat(policy.digest(value))
+        .isEqualTo(
+            new LookupDigest("hmac:k2", mac.doFinal(value.getBytes(StandardCharsets.US_ASCII))));
+    assertThat(policy.candidates(value))
+        .extracting(LookupDigest::keyId)
+        .containsExactly("hmac:k2", "hmac:k1");
   }
 
   @Test
@@ -54,9 +59,11 @@ class PoliciesTest {
 
     assertThat(policy.open(sealed, id, ORG)).isEqualTo(value);
     assertThat(sealed.ciphertext()).hasSize(12 + 53 + 16);
-    assertThat(new String(sealed.ciphertext(), StandardCharsets.ISO_8859_1)).doesNotContain(value.substring(15, 25));
+    assertThat(new String(sealed.ciphertext(), StandardCharsets.ISO_8859_1))
+        .doesNotContain(value.substring(15, 25));
     assertThatThrownBy(() -> policy.open(sealed, new TokenId(id.bits() + 1), ORG))
-        .isInstanceOf(CopyUnavailableException.class).hasMessageContaining("does not open under key id s1");
+        .isInstanceOf(CopyUnavailableException.class)
+        .hasMessageContaining("does not open under key id s1");
     assertThatThrownBy(() -> policy.open(sealed, id, OrganizationId.of("globex")))
         .isInstanceOf(CopyUnavailableException.class);
   }
@@ -67,7 +74,9 @@ class PoliciesTest {
     assertThat(policy.seal(value, id, ORG)).isNotEqualTo(policy.seal(value, id, ORG));
   }
 
-  /** Each thread keeps one cipher; nothing of a failed or finished use may carry over to the next. */
+  /**
+   * Each thread keeps one cipher; nothing of a failed or finished use may carry over to the next.
+   */
   @Test
   void afterAFailedOpen_theSameThreadSealsAndOpensAgain_underEveryKey() {
     CopyPolicy first = CopyPolicy.sealed(KeyRing.of("s1", new byte[32]));
@@ -80,7 +89,10 @@ class PoliciesTest {
 
     assertThatThrownBy(() -> first.open(new SealedValue("s1", tampered), id, ORG))
         .isInstanceOf(CopyUnavailableException.class);
-    assertThatThrownBy(() -> second.open(new SealedValue("s2", first.seal(value, id, ORG).ciphertext()), id, ORG))
+    assertThatThrownBy(
+            () ->
+                second.open(
+                    new SealedValue("s2", first.seal(value, id, ORG).ciphertext()), id, ORG))
         .isInstanceOf(CopyUnavailableException.class);
 
     SealedValue again = first.seal(value, id, ORG);
@@ -99,7 +111,8 @@ class PoliciesTest {
     assertThatThrownBy(() -> policy.open(new SealedValue("ephemeral", bytes), id, ORG))
         .isInstanceOf(CopyUnavailableException.class)
         .hasMessageContaining("altered")
-        .message().doesNotContain(value);
+        .message()
+        .doesNotContain(value);
   }
 
   @Test
@@ -110,13 +123,18 @@ class PoliciesTest {
 
   @Test
   void keyRing_failsFast_andShowsIdsOnly() {
-    assertThatThrownBy(() -> KeyRing.builder().build()).hasMessage("a key ring needs a current key");
-    assertThatThrownBy(() -> KeyRing.builder().current("a", new byte[32]).current("b", new byte[32]))
+    assertThatThrownBy(() -> KeyRing.builder().build())
+        .hasMessage("a key ring needs a current key");
+    assertThatThrownBy(
+            () -> KeyRing.builder().current("a", new byte[32]).current("b", new byte[32]))
         .hasMessage("current key already set (a)");
-    assertThatThrownBy(() -> KeyRing.builder().current("a", new byte[32]).retired("a", new byte[32]))
+    assertThatThrownBy(
+            () -> KeyRing.builder().current("a", new byte[32]).retired("a", new byte[32]))
         .hasMessage("key id a is used twice");
-    assertThatThrownBy(() -> KeyRing.of("a", new byte[8])).hasMessage("key a must be 16 to 64 bytes, but has 8");
-    assertThatThrownBy(() -> KeyRing.of("bad id", new byte[32])).hasMessageStartingWith("key id must be");
+    assertThatThrownBy(() -> KeyRing.of("a", new byte[8]))
+        .hasMessage("key a must be 16 to 64 bytes, but has 8");
+    assertThatThrownBy(() -> KeyRing.of("bad id", new byte[32]))
+        .hasMessageStartingWith("key id must be");
     byte[] key = new byte[32];
     java.util.Arrays.fill(key, (byte) 0x41);
     KeyRing ring = KeyRing.builder().current("new", key).retired("old", key).build();

@@ -16,24 +16,30 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The workload every lookup benchmark shares, so that the floor and the validator answer exactly the
- * same stream of questions: a {@link Population} of real tokens filled into the structure under test
- * outside the timed code, presented in a shuffled order prepared in setup, each one as a <em>fresh</em>
- * {@code String} decoded from bytes, as a connector receiving it from the network would have it (so
- * no benchmark gets a cached {@code String.hashCode} or a reference-equal key for free).
+ * The workload every lookup benchmark shares, so that the floor and the validator answer exactly
+ * the same stream of questions: a {@link Population} of real tokens filled into the structure under
+ * test outside the timed code, presented in a shuffled order prepared in setup, each one as a
+ * <em>fresh</em> {@code String} decoded from bytes, as a connector receiving it from the network
+ * would have it (so no benchmark gets a cached {@code String.hashCode} or a reference-equal key for
+ * free).
  *
- * <p>Subclasses fill their structure in {@link #prepare} and answer one question in {@link #lookup};
- * the timed method is {@link #lookup(Population, Cursor, StoreCalls, Blackhole)}, which also reports
- * the store calls made during each iteration ({@link StoreCalls}).
+ * <p>Subclasses fill their structure in {@link #prepare} and answer one question in {@link
+ * #lookup}; the timed method is {@link #lookup(Population, Cursor, StoreCalls, Blackhole)}, which
+ * also reports the store calls made during each iteration ({@link StoreCalls}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public abstract class AbstractLookupBenchmark {
-  /** What is presented, in visiting order; the population's valid tokens unless a subclass says otherwise. */
+  /**
+   * What is presented, in visiting order; the population's valid tokens unless a subclass says
+   * otherwise.
+   */
   byte[][] visits;
 
   @Setup(Level.Trial)
@@ -49,7 +55,8 @@ public abstract class AbstractLookupBenchmark {
   protected abstract void lookup(String presented, Blackhole blackhole);
 
   @Benchmark
-  public void lookup(Population population, Cursor cursor, StoreCalls storeCalls, Blackhole blackhole) {
+  public void lookup(
+      Population population, Cursor cursor, StoreCalls storeCalls, Blackhole blackhole) {
     lookup(new String(visits[cursor.next()], StandardCharsets.US_ASCII), blackhole);
   }
 }

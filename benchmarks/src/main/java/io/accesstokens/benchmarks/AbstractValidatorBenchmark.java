@@ -13,9 +13,9 @@ import org.openjdk.jmh.annotations.Param;
  *
  * <p>{@link #lease} picks the {@link FreshnessLease}: {@code follower} (the default, and the figure
  * quoted) is a {@link FollowerLease}, a volatile deadline compared on every hit as a multi-node
- * follower would; {@code always} is {@link FreshnessLease#always()}, the single-node lease. Each fork
- * runs well under the 60-second expiry, so a measured hit never turns into a miss; the store calls
- * each iteration made are reported alongside the time to prove it.
+ * follower would; {@code always} is {@link FreshnessLease#always()}, the single-node lease. Each
+ * fork runs well under the 60-second expiry, so a measured hit never turns into a miss; the store
+ * calls each iteration made are reported alongside the time to prove it.
  */
 public abstract class AbstractValidatorBenchmark extends AbstractLookupBenchmark {
   @Param({"follower", "always"})
@@ -36,15 +36,19 @@ public abstract class AbstractValidatorBenchmark extends AbstractLookupBenchmark
     } else {
       throw new IllegalArgumentException("lease must be follower or always, but was " + lease);
     }
-    validator = configure(TokenValidator.builder(population.service).freshnessLease(chosen)).build();
+    validator =
+        configure(TokenValidator.builder(population.service).freshnessLease(chosen)).build();
     long storeCalls = population.store.calls();
     for (String value : population.values) {
       validator.validate(value, Scope.EDI, Population.ORGANIZATION, Population.ENVIRONMENT);
     }
     ValidatorStats stats = validator.stats();
-    check(stats.misses() == population.keys && stats.storeLookups() == population.keys
+    check(
+        stats.misses() == population.keys
+            && stats.storeLookups() == population.keys
             && population.store.calls() - storeCalls == population.keys,
-        "filling the cache must take exactly one miss and one store call per token, but took " + stats);
+        "filling the cache must take exactly one miss and one store call per token, but took "
+            + stats);
     prepareVisits(population);
   }
 

@@ -17,11 +17,12 @@ import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The databases the database benchmarks run on, each reached through a HikariCP pool as a host would
- * reach it: {@code h2} is an in-memory H2 database of this JVM (always there); {@code postgresql} and
- * {@code mariadb} are servers named by a JDBC URL (with user and password) in the environment variables
- * {@value #POSTGRESQL_URL} and {@value #MARIADB_URL}, which {@code benchmarks/run} sets to a database it
- * creates for the run on the machine's servers (and drops afterwards).
+ * The databases the database benchmarks run on, each reached through a HikariCP pool as a host
+ * would reach it: {@code h2} is an in-memory H2 database of this JVM (always there); {@code
+ * postgresql} and {@code mariadb} are servers named by a JDBC URL (with user and password) in the
+ * environment variables {@value #POSTGRESQL_URL} and {@value #MARIADB_URL}, which {@code
+ * benchmarks/run} sets to a database it creates for the run on the machine's servers (and drops
+ * afterwards).
  *
  * <p>Every user of a database gets tables of its own, under a random table prefix, and drops them
  * when done ({@link #dropTables}), so benchmarks and forks never see each other's rows.
@@ -41,33 +42,39 @@ enum BenchDatabase {
     this.shortName = shortName;
   }
 
-  /** By its parameter name ({@code h2}, {@code postgresql}, {@code mariadb}) or its short name ({@code pg}). */
+  /**
+   * By its parameter name ({@code h2}, {@code postgresql}, {@code mariadb}) or its short name
+   * ({@code pg}).
+   */
   static BenchDatabase named(String name) {
     for (BenchDatabase d : values()) {
       if (d.name().toLowerCase(Locale.ROOT).equals(name) || d.shortName.equals(name)) {
         return d;
       }
     }
-    throw new IllegalArgumentException("database must be h2, postgresql (pg) or mariadb, but was " + name);
+    throw new IllegalArgumentException(
+        "database must be h2, postgresql (pg) or mariadb, but was " + name);
   }
 
   /** Why this database cannot be used in this run, or {@code null} if its URL is set. */
   @Nullable String unavailableReason() {
     return switch (this) {
       case H2 -> null;
-      case POSTGRESQL -> System.getenv(POSTGRESQL_URL) == null ? POSTGRESQL_URL + " is not set" : null;
+      case POSTGRESQL ->
+          System.getenv(POSTGRESQL_URL) == null ? POSTGRESQL_URL + " is not set" : null;
       case MARIADB -> System.getenv(MARIADB_URL) == null ? MARIADB_URL + " is not set" : null;
     };
   }
 
   /**
-   * A new pool of at most {@code size} connections on this database; for H2, on the in-memory database
-   * {@code h2Name} of this JVM, which stays open until the JVM ends.
+   * A new pool of at most {@code size} connections on this database; for H2, on the in-memory
+   * database {@code h2Name} of this JVM, which stays open until the JVM ends.
    */
   HikariDataSource pool(String poolName, int size, String h2Name) {
     String reason = unavailableReason();
     if (reason != null) {
-      throw new IllegalStateException(name().toLowerCase(Locale.ROOT) + " is not available: " + reason);
+      throw new IllegalStateException(
+          name().toLowerCase(Locale.ROOT) + " is not available: " + reason);
     }
     HikariConfig config = new HikariConfig();
     config.setPoolName(poolName);
@@ -94,7 +101,10 @@ enum BenchDatabase {
     return new HikariDataSource(config);
   }
 
-  /** A table prefix no other user of the database has: {@code b} and 8 random letters, then {@code _}. */
+  /**
+   * A table prefix no other user of the database has: {@code b} and 8 random letters, then {@code
+   * _}.
+   */
   static String randomTablePrefix() {
     StringBuilder prefix = new StringBuilder("b");
     for (int i = 0; i < 8; i++) {
@@ -118,7 +128,8 @@ enum BenchDatabase {
       }
       try (Statement s = c.createStatement()) {
         for (String table : tables) {
-          // Names read from the catalog, matched to our own random prefix: no input reaches this text.
+          // Names read from the catalog, matched to our own random prefix: no input reaches this
+          // text.
           s.execute("DROP TABLE " + table);
         }
       }

@@ -5,11 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * For reference: a bare Caffeine cache bounded like the validator's ({@code maximumSize}, no expiry,
- * default executor), keyed by the full value like the floor, hit with {@code getIfPresent}. Shows
- * what the bounded cache's read bookkeeping costs over a plain map, before any validation.
+ * For reference: a bare Caffeine cache bounded like the validator's ({@code maximumSize}, no
+ * expiry, default executor), keyed by the full value like the floor, hit with {@code getIfPresent}.
+ * Shows what the bounded cache's read bookkeeping costs over a plain map, before any validation.
  *
  * <p>Run alone:
+ *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar 'CaffeineBenchmark' -p keys=100000
  * </pre>
@@ -27,7 +28,8 @@ public class CaffeineBenchmark extends AbstractLookupBenchmark {
   }
 
   // The measured code: every presented key was put in prepare into a cache sized to hold them all,
-  // so getIfPresent always finds its row (NullAway cannot know that), and a null check here would be
+  // so getIfPresent always finds its row (NullAway cannot know that), and a null check here would
+  // be
   // work that the bare-Caffeine reference must not do.
   @Override
   @SuppressWarnings("NullAway")

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A store that counts every call it receives before passing it on, so a benchmark can prove from the
- * store's side (not only from the validator's own counters) that a path never reached it.
+ * A store that counts every call it receives before passing it on, so a benchmark can prove from
+ * the store's side (not only from the validator's own counters) that a path never reached it.
  */
 final class CountingTokenStore implements TokenStore {
   private final TokenStore delegate;

@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the run.
  *
  * <p>Run alone:
+ *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar 'CreateBenchmark' -t 1
  * java -jar benchmarks/target/benchmarks.jar 'CreateBenchmark' -t 2
@@ -35,17 +36,22 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class CreateBenchmark {
   private TokenService service;
 
   @Setup(Level.Iteration)
   public void emptyStore() {
-    service = Population.newService(new CountingTokenStore(new MemoryTokenStore()), CopyPolicy.ephemeral());
+    service =
+        Population.newService(
+            new CountingTokenStore(new MemoryTokenStore()), CopyPolicy.ephemeral());
   }
 
   @Benchmark
   public IssuedToken create() {
-    return service.create(Population.ORGANIZATION, Population.ENVIRONMENT, "benchmark token", Population.ACTOR);
+    return service.create(
+        Population.ORGANIZATION, Population.ENVIRONMENT, "benchmark token", Population.ACTOR);
   }
 }

@@ -29,6 +29,7 @@ public class Population {
   public static final OrganizationId ORGANIZATION = OrganizationId.of("acme");
   public static final EnvironmentId ENVIRONMENT = EnvironmentId.of("production");
   static final Actor ACTOR = Actor.of("benchmark@acme.example");
+
   /** Fixed, so every fork and every benchmark visits the keys in the same order. */
   static final long SEED = 0x5EED_ACCE55L;
 
@@ -38,8 +39,10 @@ public class Population {
 
   CountingTokenStore store;
   TokenService service;
+
   /** The token values, in the order they were created (and put into maps and caches). */
   String[] values;
+
   /** The same values in visiting order, as the bytes a connector reads from the network. */
   byte[][] visits;
 
@@ -60,7 +63,8 @@ public class Population {
     service = newService(store, CopyPolicy.digestOnly());
     values = new String[count];
     for (int i = 0; i < count; i++) {
-      values[i] = service.create(ORGANIZATION, ENVIRONMENT, "benchmark token " + i, ACTOR).value().reveal();
+      values[i] =
+          service.create(ORGANIZATION, ENVIRONMENT, "benchmark token " + i, ACTOR).value().reveal();
     }
     visits = asBytes(shuffled(values));
   }

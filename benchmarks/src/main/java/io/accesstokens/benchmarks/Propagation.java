@@ -24,23 +24,24 @@ import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * How fast a deactivation made on one node is refused on another, per database and change-feed mode:
- * the figures {@code propagation_<db>_<mode>_p50_ms} and {@code _p99_ms} of {@code summary.json}.
+ * How fast a deactivation made on one node is refused on another, per database and change-feed
+ * mode: the figures {@code propagation_<db>_<mode>_p50_ms} and {@code _p99_ms} of {@code
+ * summary.json}.
  *
- * <p>Two nodes share one database, each wired as a host would: a HikariCP pool of its own, a
- * {@link JdbcTokenStore}, a {@link TokenService} and a {@link TokenValidator} with a
- * {@link ChangeFollower} at the library's defaults (200 ms polls, 1 s staleness bound, 5 s longest
- * transaction). Once both followers are warm, each round creates a token, waits until node {@code b}
- * answers it from its cache, deactivates it through node {@code a} at a random moment within one poll
- * interval, and times node {@code b}'s first refusal from the moment the deactivating call returned
- * (its commit acknowledged): node {@code b} validates every 200 µs meanwhile, so a latency overstates by
- * that much at most ({@link PropagationProbe} does the measuring). A refusal later than the bound, or an
- * acceptance after it, is counted as a stale accept; there must be none.
+ * <p>Two nodes share one database, each wired as a host would: a HikariCP pool of its own, a {@link
+ * JdbcTokenStore}, a {@link TokenService} and a {@link TokenValidator} with a {@link
+ * ChangeFollower} at the library's defaults (200 ms polls, 1 s staleness bound, 5 s longest
+ * transaction). Once both followers are warm, each round creates a token, waits until node {@code
+ * b} answers it from its cache, deactivates it through node {@code a} at a random moment within one
+ * poll interval, and times node {@code b}'s first refusal from the moment the deactivating call
+ * returned (its commit acknowledged): node {@code b} validates every 200 µs meanwhile, so a latency
+ * overstates by that much at most ({@link PropagationProbe} does the measuring). A refusal later
+ * than the bound, or an acceptance after it, is counted as a stale accept; there must be none.
  *
  * <p>Not a JMH benchmark: a latency distribution over rounds, not a throughput. Each target is
- * {@code <database>:<mode>}, database {@code h2}, {@code pg} or {@code mariadb} (see
- * {@link BenchDatabase}), mode {@code polling} or {@code notify} (PostgreSQL only). A database that is
- * not available is written with its reason instead of figures.
+ * {@code <database>:<mode>}, database {@code h2}, {@code pg} or {@code mariadb} (see {@link
+ * BenchDatabase}), mode {@code polling} or {@code notify} (PostgreSQL only). A database that is not
+ * available is written with its reason instead of figures.
  *
  * <pre>
  * ACCESS_TOKENS_BENCH_POSTGRESQL_URL=... ACCESS_TOKENS_BENCH_MARIADB_URL=... \
@@ -56,7 +57,8 @@ public final class Propagation {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 3) {
-      throw new IllegalArgumentException("usage: Propagation <out.json> <rounds> <database:mode>...");
+      throw new IllegalArgumentException(
+          "usage: Propagation <out.json> <rounds> <database:mode>...");
     }
     Path out = Path.of(args[0]);
     int rounds = Integer.parseInt(args[1]);
@@ -74,8 +76,8 @@ public final class Propagation {
   }
 
   /**
-   * What one database and mode gave, written as one JSON object: the figures, or only
-   * {@code unavailable} with the reason (which of the two a file holds is told by its fields).
+   * What one database and mode gave, written as one JSON object: the figures, or only {@code
+   * unavailable} with the reason (which of the two a file holds is told by its fields).
    */
   @JsonTypeInfo(use = JsonTypeInfo.Id.DEDUCTION)
   @JsonSubTypes({@JsonSubTypes.Type(Measured.class), @JsonSubTypes.Type(Unavailable.class)})
@@ -83,8 +85,18 @@ public final class Propagation {
 
   /** The figures: latency percentiles in milliseconds and the counts behind them. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record Measured(double p50Ms, double p99Ms, double maxMs, int rounds, int staleAccepts, int neverRefused,
-      long boundMs, long pollIntervalMs, double writeP50Ms, long followerCatchUps) implements Result {}
+  record Measured(
+      double p50Ms,
+      double p99Ms,
+      double maxMs,
+      int rounds,
+      int staleAccepts,
+      int neverRefused,
+      long boundMs,
+      long pollIntervalMs,
+      double writeP50Ms,
+      long followerCatchUps)
+      implements Result {}
 
   /** Why there are no figures: the database was not available, or the measurement failed. */
   record Unavailable(String unavailable) implements Result {}
@@ -104,18 +116,20 @@ public final class Propagation {
       Node watched = nodes.get(1);
       Duration poll = POLL_INTERVAL;
       awaitWarm(nodes, Duration.ofSeconds(60));
-      // Polling: a change may commit at any phase of a poll. Woken by notifications, the phase hardly
+      // Polling: a change may commit at any phase of a poll. Woken by notifications, the phase
+      // hardly
       // matters; a little jitter keeps rounds from locking onto the safety-net polls all the same.
       Duration jitter = mode == JdbcChangeFeed.Mode.POLLING ? poll : Duration.ofMillis(50);
       List<Duration> latencies = new ArrayList<>();
       List<Duration> writes = new ArrayList<>();
       int stale = 0;
       int missing = 0;
-      try (PropagationProbe probe = PropagationProbe.builder(writer.service, watched.follower.refusalBound())
-          .node(watched.name, watched.validator)
-          .tokensOf(Population.ORGANIZATION, Population.ENVIRONMENT, Population.ACTOR)
-          .phaseJitter(jitter)
-          .build()) {
+      try (PropagationProbe probe =
+          PropagationProbe.builder(writer.service, watched.follower.refusalBound())
+              .node(watched.name, watched.validator)
+              .tokensOf(Population.ORGANIZATION, Population.ENVIRONMENT, Population.ACTOR)
+              .phaseJitter(jitter)
+              .build()) {
         for (int r = 0; r < rounds; r++) {
           IssuedToken token = probe.cachedToken();
           PropagationProbe.Round round = probe.deactivate(token);
@@ -143,7 +157,8 @@ public final class Propagation {
         node.close();
       }
       if (!nodes.isEmpty()) {
-        try (HikariDataSource cleanup = database.pool("propagation-cleanup", 1, "propagation_" + prefix)) {
+        try (HikariDataSource cleanup =
+            database.pool("propagation-cleanup", 1, "propagation_" + prefix)) {
           BenchDatabase.dropTables(cleanup, prefix);
         } catch (Exception e) {
           System.err.println("could not drop the tables under " + prefix + ": " + e);
@@ -162,7 +177,10 @@ public final class Propagation {
     }
   }
 
-  /** One node: a pool, a store, a service and a validator whose follower reads the shared change feed. */
+  /**
+   * One node: a pool, a store, a service and a validator whose follower reads the shared change
+   * feed.
+   */
   private static final class Node implements AutoCloseable {
     final String name;
     final HikariDataSource pool;
@@ -177,8 +195,10 @@ public final class Propagation {
       try {
         JdbcTokenStore store = JdbcTokenStore.builder(pool).tablePrefix(prefix).build();
         store.migrate();
-        this.service = Population.newService(new CountingTokenStore(store), CopyPolicy.digestOnly());
-        this.follower = ChangeFollower.builder(store.changeFeed(mode)).pollInterval(POLL_INTERVAL).build();
+        this.service =
+            Population.newService(new CountingTokenStore(store), CopyPolicy.digestOnly());
+        this.follower =
+            ChangeFollower.builder(store.changeFeed(mode)).pollInterval(POLL_INTERVAL).build();
         this.validator = TokenValidator.builder(service).changeFollower(follower).build();
       } catch (RuntimeException e) {
         pool.close();

@@ -18,12 +18,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Checks the reason minting uses one DRBG per thread: the random draws of one minted token (an 8-byte
- * id and a 48-byte pool for the 32 secret digits) from {@code perThreadDrbg}, what
- * {@code CryptoSupport.random()} gives, against {@code sharedDefault}, one {@code new SecureRandom()}
+ * Checks the reason minting uses one DRBG per thread: the random draws of one minted token (an
+ * 8-byte id and a 48-byte pool for the 32 secret digits) from {@code perThreadDrbg}, what {@code
+ * CryptoSupport.random()} gives, against {@code sharedDefault}, one {@code new SecureRandom()}
  * shared by every thread. Throughput summed over threads; run with 1 and 2 threads.
  *
  * <p>Run alone:
+ *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar 'RandomSourceBenchmark' -t 1
  * java -jar benchmarks/target/benchmarks.jar 'RandomSourceBenchmark' -t 2
@@ -34,7 +35,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class RandomSourceBenchmark {
   @Param({"perThreadDrbg", "sharedDefault"})
   public String source;
@@ -45,7 +48,8 @@ public class RandomSourceBenchmark {
   @Setup(Level.Trial)
   public void choose() {
     if (!source.equals("perThreadDrbg") && !source.equals("sharedDefault")) {
-      throw new IllegalArgumentException("source must be perThreadDrbg or sharedDefault, but was " + source);
+      throw new IllegalArgumentException(
+          "source must be perThreadDrbg or sharedDefault, but was " + source);
     }
     perThread = source.equals("perThreadDrbg");
   }

@@ -23,19 +23,21 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@code badChecksum}: a valid token with its last checksum digit changed. Refused by the
  *       well-formedness check, before any cache or store.
- *   <li>{@code wrongPrefix}: a valid token whose prefix reads {@code atx_}. Refused at the first test.
- *   <li>{@code unknownRepeat}: well-formed values no store knows (10,000 distinct, or the population
- *       size if smaller), each presented once in setup (one store lookup each) and then again and
- *       again: the negative cache answers. The negative cache's lifetime is set to 10 minutes here
- *       so that none of them expires during the run (at the default 10 seconds the measurement would
- *       mix in a store lookup per value every 10 seconds); the lifetime does not change what a
- *       negative hit costs.
+ *   <li>{@code wrongPrefix}: a valid token whose prefix reads {@code atx_}. Refused at the first
+ *       test.
+ *   <li>{@code unknownRepeat}: well-formed values no store knows (10,000 distinct, or the
+ *       population size if smaller), each presented once in setup (one store lookup each) and then
+ *       again and again: the negative cache answers. The negative cache's lifetime is set to 10
+ *       minutes here so that none of them expires during the run (at the default 10 seconds the
+ *       measurement would mix in a store lookup per value every 10 seconds); the lifetime does not
+ *       change what a negative hit costs.
  * </ul>
  *
  * <p>Every refusal is caught, as a connector would, and the exception handed to the blackhole. The
  * store calls of each iteration are reported as {@code storeCalls} (they must be 0).
  *
  * <p>Run alone, with the allocation profiler:
+ *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar 'RejectBenchmark' -p keys=100000 -p lease=follower -prof gc
  * </pre>
@@ -98,7 +100,8 @@ public class RejectBenchmark extends AbstractValidatorBenchmark {
       refusal(value);
     }
     ValidatorStats after = validator.stats();
-    check(population.store.calls() - storeCalls == distinct
+    check(
+        population.store.calls() - storeCalls == distinct
             && after.storeLookups() - before.storeLookups() == distinct,
         "a first sight of each unknown value must make exactly one store lookup");
     List<String> repeats = new ArrayList<>(population.keys);
@@ -121,7 +124,9 @@ public class RejectBenchmark extends AbstractValidatorBenchmark {
   @Override
   protected void lookup(String presented, Blackhole blackhole) {
     try {
-      blackhole.consume(validator.validate(presented, Scope.EDI, Population.ORGANIZATION, Population.ENVIRONMENT));
+      blackhole.consume(
+          validator.validate(
+              presented, Scope.EDI, Population.ORGANIZATION, Population.ENVIRONMENT));
     } catch (ConnectionOpenException refused) {
       blackhole.consume(refused);
     }

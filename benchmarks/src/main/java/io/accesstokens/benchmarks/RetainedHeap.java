@@ -20,10 +20,10 @@ import java.util.List;
  * the figure stops moving), build a validator with the default settings, measure again, validate
  * every token once (each one a miss that caches its answer), measure again. The difference over the
  * filling, divided by the number of tokens, is the cost of one cached token: its cache entry and
- * node, its answer, the table slots and the eviction sketch that grow with it. The validator's fixed
- * structures are reported apart. Several rounds, each on a new validator; the median is quoted. Run
- * in a JVM of its own with the serial collector, whose used-heap figure after a full collection is
- * exact:
+ * node, its answer, the table slots and the eviction sketch that grow with it. The validator's
+ * fixed structures are reported apart. Several rounds, each on a new validator; the median is
+ * quoted. Run in a JVM of its own with the serial collector, whose used-heap figure after a full
+ * collection is exact:
  *
  * <pre>
  * java -XX:+UseSerialGC -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar io.accesstokens.benchmarks.RetainedHeap 100000 3 [out.json]
@@ -42,10 +42,20 @@ public final class RetainedHeap {
     System.out.print(json);
   }
 
-  /** What {@code heap.json} holds: the median cost per cached token, each round's, and how it was measured. */
+  /**
+   * What {@code heap.json} holds: the median cost per cached token, each round's, and how it was
+   * measured.
+   */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record Measurement(int entries, int rounds, double bytesPerEntry, List<Double> bytesPerEntryByRound,
-      double validatorFixedBytes, String gc, List<String> jvmArgs, String method) {}
+  record Measurement(
+      int entries,
+      int rounds,
+      double bytesPerEntry,
+      List<Double> bytesPerEntryByRound,
+      double validatorFixedBytes,
+      String gc,
+      List<String> jvmArgs,
+      String method) {}
 
   static Measurement measure(int entries, int rounds) throws InterruptedException {
     Population population = new Population();
@@ -60,8 +70,13 @@ public final class RetainedHeap {
         validator.validate(value, Scope.EDI, Population.ORGANIZATION, Population.ENVIRONMENT);
       }
       if (validator.stats().misses() != entries || validator.cachedAnswers() != entries) {
-        throw new IllegalStateException("expected " + entries + " cached answers, but " + validator.stats()
-            + " cached " + validator.cachedAnswers());
+        throw new IllegalStateException(
+            "expected "
+                + entries
+                + " cached answers, but "
+                + validator.stats()
+                + " cached "
+                + validator.cachedAnswers());
       }
       Thread.sleep(200); // let the cache's maintenance drain its write buffer
       long filled = usedAfterGc();
@@ -71,12 +86,20 @@ public final class RetainedHeap {
       validator.close();
     }
     Reference.reachabilityFence(population);
-    return new Measurement(entries, rounds, median(perEntry), Arrays.stream(perEntry).boxed().toList(),
-        median(fixed), ManagementFactory.getGarbageCollectorMXBeans().get(0).getName(),
+    return new Measurement(
+        entries,
+        rounds,
+        median(perEntry),
+        Arrays.stream(perEntry).boxed().toList(),
+        median(fixed),
+        ManagementFactory.getGarbageCollectorMXBeans().get(0).getName(),
         ManagementFactory.getRuntimeMXBean().getInputArguments(),
         "used heap after repeated System.gc() (MemoryMXBean), before and after validating "
-            + entries + " stored tokens once each through a new default validator; difference / entries;"
-            + " median of " + rounds + " rounds; its own JVM");
+            + entries
+            + " stored tokens once each through a new default validator; difference / entries;"
+            + " median of "
+            + rounds
+            + " rounds; its own JVM");
   }
 
   /** Used heap after full collections, once two in a row agree to within 1 KiB. */

@@ -15,7 +15,12 @@ final class Row {
   final boolean active;
   final long expiresAt;
 
-  Row(OrganizationId organization, EnvironmentId environment, Scope scope, boolean active, long expiresAt) {
+  Row(
+      OrganizationId organization,
+      EnvironmentId environment,
+      Scope scope,
+      boolean active,
+      long expiresAt) {
     this.organization = organization;
     this.environment = environment;
     this.scope = scope;
@@ -24,6 +29,7 @@ final class Row {
   }
 
   static Row valid() {
-    return new Row(Population.ORGANIZATION, Population.ENVIRONMENT, Scope.EDI, true, Long.MAX_VALUE);
+    return new Row(
+        Population.ORGANIZATION, Population.ENVIRONMENT, Scope.EDI, true, Long.MAX_VALUE);
   }
 }

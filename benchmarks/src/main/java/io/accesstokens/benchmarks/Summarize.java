@@ -24,16 +24,17 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns one run of {@code benchmarks/run} into {@code summary.json} and a Markdown {@code README.md}:
- * reads every JMH result file in {@code <results>/raw} (runs of the same benchmark, parameters and
- * thread count in several files are merged: each file is one or more forks), the heap measurement
- * ({@code heap.json}) and what the script recorded about the run ({@code run.properties}).
+ * Turns one run of {@code benchmarks/run} into {@code summary.json} and a Markdown {@code
+ * README.md}: reads every JMH result file in {@code <results>/raw} (runs of the same benchmark,
+ * parameters and thread count in several files are merged: each file is one or more forks), the
+ * heap measurement ({@code heap.json}) and what the script recorded about the run ({@code
+ * run.properties}).
  *
- * <p>Every figure is the <em>median</em> of all measurement iterations of all forks (not JMH's mean),
- * and every ratio is a ratio of two medians of the same run. A figure whose benchmark did not run is
- * written as {@code null} with a reason, never left out: a database the run could not reach has its
- * reason in {@code run.properties} as {@code unavailable.<database>}, and the propagation measurement
- * ({@code propagation*.json}, merged) carries its own.
+ * <p>Every figure is the <em>median</em> of all measurement iterations of all forks (not JMH's
+ * mean), and every ratio is a ratio of two medians of the same run. A figure whose benchmark did
+ * not run is written as {@code null} with a reason, never left out: a database the run could not
+ * reach has its reason in {@code run.properties} as {@code unavailable.<database>}, and the
+ * propagation measurement ({@code propagation*.json}, merged) carries its own.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.accesstokens.benchmarks.Summarize benchmarks/results
@@ -41,18 +42,40 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Summarize {
   /** The database-and-mode pairs whose propagation latency is reported, as {@code <db>_<mode>}. */
-  static final List<String> PROPAGATION_TARGETS = List.of("h2_polling", "pg_polling", "pg_notify", "mariadb_polling");
+  static final List<String> PROPAGATION_TARGETS =
+      List.of("h2_polling", "pg_polling", "pg_notify", "mariadb_polling");
 
   /** The keys summary.json always holds: a number measured in the run, or null with a reason. */
-  static final List<String> REQUIRED_KEYS = List.of(
-      "floor_100k_ns", "floor_1k_ns", "validate_hit_100k_ns", "validate_hit_1k_ns", "validate_hit_ratio",
-      "validate_hit_1k_ratio", "caffeine_get_100k_ns", "floor_2t_scaling", "validate_hit_2t_scaling",
-      "reject_bad_checksum_ns", "reject_wrong_prefix_ns", "reject_malformed_store_calls",
-      "reject_unknown_repeat_ns", "miss_h2_overhead_ratio", "miss_pg_overhead_ratio", "uncached_pg_over_cached",
-      "create_1t_ops_s", "create_2t_scaling", "validate_hit_alloc_over_floor_bytes", "cache_bytes_per_entry",
-      "propagation_h2_polling_p50_ms", "propagation_h2_polling_p99_ms", "propagation_pg_polling_p50_ms",
-      "propagation_pg_polling_p99_ms", "propagation_pg_notify_p50_ms", "propagation_pg_notify_p99_ms",
-      "propagation_mariadb_polling_p50_ms", "propagation_mariadb_polling_p99_ms");
+  static final List<String> REQUIRED_KEYS =
+      List.of(
+          "floor_100k_ns",
+          "floor_1k_ns",
+          "validate_hit_100k_ns",
+          "validate_hit_1k_ns",
+          "validate_hit_ratio",
+          "validate_hit_1k_ratio",
+          "caffeine_get_100k_ns",
+          "floor_2t_scaling",
+          "validate_hit_2t_scaling",
+          "reject_bad_checksum_ns",
+          "reject_wrong_prefix_ns",
+          "reject_malformed_store_calls",
+          "reject_unknown_repeat_ns",
+          "miss_h2_overhead_ratio",
+          "miss_pg_overhead_ratio",
+          "uncached_pg_over_cached",
+          "create_1t_ops_s",
+          "create_2t_scaling",
+          "validate_hit_alloc_over_floor_bytes",
+          "cache_bytes_per_entry",
+          "propagation_h2_polling_p50_ms",
+          "propagation_h2_polling_p99_ms",
+          "propagation_pg_polling_p50_ms",
+          "propagation_pg_polling_p99_ms",
+          "propagation_pg_notify_p50_ms",
+          "propagation_pg_notify_p99_ms",
+          "propagation_mariadb_polling_p50_ms",
+          "propagation_mariadb_polling_p99_ms");
 
   private final Map<String, Run> runs;
   private final RetainedHeap.@Nullable Measurement heap;
@@ -63,8 +86,11 @@ public final class Summarize {
   private final Map<String, String> descriptions = new LinkedHashMap<>();
   private final List<Target> targets = new ArrayList<>();
 
-  Summarize(Map<String, Run> runs, RetainedHeap.@Nullable Measurement heap,
-      @Nullable Map<String, Propagation.Result> propagation, Properties run) {
+  Summarize(
+      Map<String, Run> runs,
+      RetainedHeap.@Nullable Measurement heap,
+      @Nullable Map<String, Propagation.Result> propagation,
+      Properties run) {
     this.runs = runs;
     this.heap = heap;
     this.propagation = propagation;
@@ -78,15 +104,24 @@ public final class Summarize {
     Files.writeString(results.resolve("summary.json"), Json.write(summary.summary()));
     Files.writeString(results.resolve("README.md"), summary.markdown());
     for (Target t : summary.targets) {
-      System.out.println((Boolean.TRUE.equals(t.met()) ? "met     " : "NOT MET ") + t.target()
-          + "  (" + t.value() + ")");
+      System.out.println(
+          (Boolean.TRUE.equals(t.met()) ? "met     " : "NOT MET ")
+              + t.target()
+              + "  ("
+              + t.value()
+              + ")");
     }
   }
 
-  // ---- reading --------------------------------------------------------------------------------------
+  // ---- reading
+  // --------------------------------------------------------------------------------------
 
   /** One benchmark with one set of parameters and one thread count, over all its forks. */
-  record Run(String name, List<double[]> primaryForks, String unit, Map<String, List<double[]>> secondaryForks) {
+  record Run(
+      String name,
+      List<double[]> primaryForks,
+      String unit,
+      Map<String, List<double[]>> secondaryForks) {
     double median() {
       return Summarize.median(flatten(primaryForks));
     }
@@ -122,6 +157,7 @@ public final class Summarize {
 
   /** A JMH result file: a list of entries. */
   private static final TypeReference<List<JmhResult>> JMH_FILE = new TypeReference<>() {};
+
   /** A propagation*.json file: by {@code <db>_<mode>}, the figures or why there are none. */
   private static final TypeReference<LinkedHashMap<String, Propagation.Result>> PROPAGATION_FILE =
       new TypeReference<>() {};
@@ -160,104 +196,256 @@ public final class Summarize {
   private static void merge(Map<String, Run> runs, JmhResult entry) {
     String name = key(entry.benchmark(), entry.threads(), entry.params());
     JmhMetric primary = entry.primaryMetric();
-    Run current = runs.computeIfAbsent(name,
-        n -> new Run(n, new ArrayList<>(), primary.scoreUnit(), new TreeMap<>()));
+    Run current =
+        runs.computeIfAbsent(
+            name, n -> new Run(n, new ArrayList<>(), primary.scoreUnit(), new TreeMap<>()));
     current.primaryForks().addAll(primary.rawData());
-    entry.secondaryMetrics().forEach((metric, value) ->
-        current.secondaryForks().computeIfAbsent(metric, k -> new ArrayList<>()).addAll(value.rawData()));
+    entry
+        .secondaryMetrics()
+        .forEach(
+            (metric, value) ->
+                current
+                    .secondaryForks()
+                    .computeIfAbsent(metric, k -> new ArrayList<>())
+                    .addAll(value.rawData()));
   }
 
-  /** {@code Simple.method t=N k=v ...}, parameters sorted by name: how figures name their source. */
+  /**
+   * {@code Simple.method t=N k=v ...}, parameters sorted by name: how figures name their source.
+   */
   static String key(String benchmark, int threads, Map<String, String> params) {
     String[] parts = benchmark.split("\\.");
-    StringBuilder out = new StringBuilder(parts[parts.length - 2]).append('.').append(parts[parts.length - 1]);
+    StringBuilder out =
+        new StringBuilder(parts[parts.length - 2]).append('.').append(parts[parts.length - 1]);
     out.append(" t=").append(threads);
     new TreeMap<>(params).forEach((k, v) -> out.append(' ').append(k).append('=').append(v));
     return out.toString();
   }
 
-  // ---- figures --------------------------------------------------------------------------------------
+  // ---- figures
+  // --------------------------------------------------------------------------------------
 
   static final String FLOOR = "FloorBenchmark.lookup";
   static final String HIT = "ValidatorHitBenchmark.lookup";
   static final String REJECT = "RejectBenchmark.lookup";
 
   void compute() {
-    ns("floor_100k_ns", FLOOR + " t=1 keys=100000", "floor: ConcurrentHashMap<String, row>.get, fresh key, 100,000 keys");
+    ns(
+        "floor_100k_ns",
+        FLOOR + " t=1 keys=100000",
+        "floor: ConcurrentHashMap<String, row>.get, fresh key, 100,000 keys");
     ns("floor_1k_ns", FLOOR + " t=1 keys=1000", "floor at 1,000 keys");
-    ns("validate_hit_100k_ns", HIT + " t=1 keys=100000 lease=follower",
+    ns(
+        "validate_hit_100k_ns",
+        HIT + " t=1 keys=100000 lease=follower",
         "validator cached hit, 100,000 tokens, follower lease (volatile deadline)");
-    ns("validate_hit_1k_ns", HIT + " t=1 keys=1000 lease=follower", "validator cached hit, 1,000 tokens, follower lease");
-    ns("validate_hit_always_100k_ns", HIT + " t=1 keys=100000 lease=always",
+    ns(
+        "validate_hit_1k_ns",
+        HIT + " t=1 keys=1000 lease=follower",
+        "validator cached hit, 1,000 tokens, follower lease");
+    ns(
+        "validate_hit_always_100k_ns",
+        HIT + " t=1 keys=100000 lease=always",
         "validator cached hit, 100,000 tokens, FreshnessLease.always()");
-    ns("validate_hit_always_1k_ns", HIT + " t=1 keys=1000 lease=always", "validator cached hit, 1,000 tokens, always()");
-    ratio("validate_hit_ratio", "validate_hit_100k_ns", "floor_100k_ns", "cached hit / floor at 100,000");
-    ratio("validate_hit_1k_ratio", "validate_hit_1k_ns", "floor_1k_ns", "cached hit / floor at 1,000");
-    ratio("validate_hit_always_ratio", "validate_hit_always_100k_ns", "floor_100k_ns", "hit with always() / floor at 100,000");
-    ratio("validate_hit_always_1k_ratio", "validate_hit_always_1k_ns", "floor_1k_ns", "hit with always() / floor at 1,000");
-    ns("caffeine_get_100k_ns", "CaffeineBenchmark.lookup t=1 keys=100000",
+    ns(
+        "validate_hit_always_1k_ns",
+        HIT + " t=1 keys=1000 lease=always",
+        "validator cached hit, 1,000 tokens, always()");
+    ratio(
+        "validate_hit_ratio",
+        "validate_hit_100k_ns",
+        "floor_100k_ns",
+        "cached hit / floor at 100,000");
+    ratio(
+        "validate_hit_1k_ratio",
+        "validate_hit_1k_ns",
+        "floor_1k_ns",
+        "cached hit / floor at 1,000");
+    ratio(
+        "validate_hit_always_ratio",
+        "validate_hit_always_100k_ns",
+        "floor_100k_ns",
+        "hit with always() / floor at 100,000");
+    ratio(
+        "validate_hit_always_1k_ratio",
+        "validate_hit_always_1k_ns",
+        "floor_1k_ns",
+        "hit with always() / floor at 1,000");
+    ns(
+        "caffeine_get_100k_ns",
+        "CaffeineBenchmark.lookup t=1 keys=100000",
         "reference: bare Caffeine getIfPresent (maximumSize), fresh String key, 100,000 keys");
-    ratio("caffeine_get_ratio", "caffeine_get_100k_ns", "floor_100k_ns", "bare Caffeine / floor at 100,000");
-    ns("floor_100k_2t_ns", FLOOR + " t=2 keys=100000", "floor, 2 threads (time per operation per thread)");
-    ns("validate_hit_100k_2t_ns", HIT + " t=2 keys=100000 lease=follower", "cached hit, 2 threads (per thread)");
-    scaling("floor_2t_scaling", "floor_100k_ns", "floor_100k_2t_ns", "floor: 2-thread / 1-thread throughput");
-    scaling("validate_hit_2t_scaling", "validate_hit_100k_ns", "validate_hit_100k_2t_ns",
+    ratio(
+        "caffeine_get_ratio",
+        "caffeine_get_100k_ns",
+        "floor_100k_ns",
+        "bare Caffeine / floor at 100,000");
+    ns(
+        "floor_100k_2t_ns",
+        FLOOR + " t=2 keys=100000",
+        "floor, 2 threads (time per operation per thread)");
+    ns(
+        "validate_hit_100k_2t_ns",
+        HIT + " t=2 keys=100000 lease=follower",
+        "cached hit, 2 threads (per thread)");
+    scaling(
+        "floor_2t_scaling",
+        "floor_100k_ns",
+        "floor_100k_2t_ns",
+        "floor: 2-thread / 1-thread throughput");
+    scaling(
+        "validate_hit_2t_scaling",
+        "validate_hit_100k_ns",
+        "validate_hit_100k_2t_ns",
         "cached hit: 2-thread / 1-thread throughput");
-    ns("reject_bad_checksum_ns", REJECT + " t=1 keys=100000 kind=badChecksum lease=follower",
+    ns(
+        "reject_bad_checksum_ns",
+        REJECT + " t=1 keys=100000 kind=badChecksum lease=follower",
         "refusal of a value with a bad checksum");
-    ns("reject_wrong_prefix_ns", REJECT + " t=1 keys=100000 kind=wrongPrefix lease=follower",
+    ns(
+        "reject_wrong_prefix_ns",
+        REJECT + " t=1 keys=100000 kind=wrongPrefix lease=follower",
         "refusal of a value with a wrong prefix");
-    sum("reject_malformed_store_calls", "storeCalls", "store calls during the malformed runs (measurement iterations)",
+    sum(
+        "reject_malformed_store_calls",
+        "storeCalls",
+        "store calls during the malformed runs (measurement iterations)",
         REJECT + " t=1 keys=100000 kind=badChecksum lease=follower",
         REJECT + " t=1 keys=100000 kind=wrongPrefix lease=follower");
-    ns("reject_unknown_repeat_ns", REJECT + " t=1 keys=100000 kind=unknownRepeat lease=follower",
+    ns(
+        "reject_unknown_repeat_ns",
+        REJECT + " t=1 keys=100000 kind=unknownRepeat lease=follower",
         "refusal of a well-formed unknown value seen before (negative cache hit)");
-    sum("reject_unknown_repeat_store_calls", "storeCalls", "store calls during the unknown-repeat run",
+    sum(
+        "reject_unknown_repeat_store_calls",
+        "storeCalls",
+        "store calls during the unknown-repeat run",
         REJECT + " t=1 keys=100000 kind=unknownRepeat lease=follower");
-    sum("validate_hit_store_calls", "storeCalls", "store calls during all cached-hit runs",
-        HIT + " t=1 keys=100000 lease=follower", HIT + " t=1 keys=1000 lease=follower",
-        HIT + " t=1 keys=100000 lease=always", HIT + " t=1 keys=1000 lease=always",
+    sum(
+        "validate_hit_store_calls",
+        "storeCalls",
+        "store calls during all cached-hit runs",
+        HIT + " t=1 keys=100000 lease=follower",
+        HIT + " t=1 keys=1000 lease=follower",
+        HIT + " t=1 keys=100000 lease=always",
+        HIT + " t=1 keys=1000 lease=always",
         HIT + " t=2 keys=100000 lease=follower");
-    ratio("reject_bad_checksum_over_hit", "reject_bad_checksum_ns", "validate_hit_100k_ns", "bad checksum / cached hit");
-    ratio("reject_wrong_prefix_over_hit", "reject_wrong_prefix_ns", "validate_hit_100k_ns", "wrong prefix / cached hit");
-    ratio("reject_unknown_repeat_over_hit", "reject_unknown_repeat_ns", "validate_hit_100k_ns", "unknown seen before / cached hit");
-    database("miss_h2_us", "validateMiss", "h2", "validation that goes to the store, H2 (in-memory), µs");
-    database("bare_lookup_h2_us", "bareLookup", "h2",
+    ratio(
+        "reject_bad_checksum_over_hit",
+        "reject_bad_checksum_ns",
+        "validate_hit_100k_ns",
+        "bad checksum / cached hit");
+    ratio(
+        "reject_wrong_prefix_over_hit",
+        "reject_wrong_prefix_ns",
+        "validate_hit_100k_ns",
+        "wrong prefix / cached hit");
+    ratio(
+        "reject_unknown_repeat_over_hit",
+        "reject_unknown_repeat_ns",
+        "validate_hit_100k_ns",
+        "unknown seen before / cached hit");
+    database(
+        "miss_h2_us",
+        "validateMiss",
+        "h2",
+        "validation that goes to the store, H2 (in-memory), µs");
+    database(
+        "bare_lookup_h2_us",
+        "bareLookup",
+        "h2",
         "bare lookup: SHA-256, then the store's SELECT by digest on a pooled connection, H2, µs");
-    ratio("miss_h2_overhead_ratio", "miss_h2_us", "bare_lookup_h2_us", "validation miss / bare lookup, H2");
-    database("miss_pg_us", "validateMiss", "postgresql", "validation that goes to the store, PostgreSQL (loopback), µs");
+    ratio(
+        "miss_h2_overhead_ratio",
+        "miss_h2_us",
+        "bare_lookup_h2_us",
+        "validation miss / bare lookup, H2");
+    database(
+        "miss_pg_us",
+        "validateMiss",
+        "postgresql",
+        "validation that goes to the store, PostgreSQL (loopback), µs");
     database("bare_lookup_pg_us", "bareLookup", "postgresql", "bare lookup, PostgreSQL, µs");
-    database("hit_pg_us", "validateHit", "postgresql", "cached hit of a validator on PostgreSQL (2,000 tokens), µs");
-    ratio("miss_pg_overhead_ratio", "miss_pg_us", "bare_lookup_pg_us", "validation miss / bare lookup, PostgreSQL");
-    ratio("uncached_pg_over_cached", "bare_lookup_pg_us", "hit_pg_us",
+    database(
+        "hit_pg_us",
+        "validateHit",
+        "postgresql",
+        "cached hit of a validator on PostgreSQL (2,000 tokens), µs");
+    ratio(
+        "miss_pg_overhead_ratio",
+        "miss_pg_us",
+        "bare_lookup_pg_us",
+        "validation miss / bare lookup, PostgreSQL");
+    ratio(
+        "uncached_pg_over_cached",
+        "bare_lookup_pg_us",
+        "hit_pg_us",
         "a database lookup per validation (no cache) / the cached hit, PostgreSQL");
-    primary("create_1t_ops_s", "CreateBenchmark.create t=1", "create (mint, digest, seal, memory-store insert), 1 thread, ops/s");
+    primary(
+        "create_1t_ops_s",
+        "CreateBenchmark.create t=1",
+        "create (mint, digest, seal, memory-store insert), 1 thread, ops/s");
     primary("create_2t_ops_s", "CreateBenchmark.create t=2", "create, 2 threads, ops/s (total)");
-    ratio("create_2t_scaling", "create_2t_ops_s", "create_1t_ops_s", "create: 2-thread / 1-thread throughput");
-    primary("random_per_thread_drbg_1t_ops_s", "RandomSourceBenchmark.drawsOfOneToken t=1 source=perThreadDrbg",
+    ratio(
+        "create_2t_scaling",
+        "create_2t_ops_s",
+        "create_1t_ops_s",
+        "create: 2-thread / 1-thread throughput");
+    primary(
+        "random_per_thread_drbg_1t_ops_s",
+        "RandomSourceBenchmark.drawsOfOneToken t=1 source=perThreadDrbg",
         "random draws of one token, per-thread DRBG, 1 thread, ops/s");
-    primary("random_per_thread_drbg_2t_ops_s", "RandomSourceBenchmark.drawsOfOneToken t=2 source=perThreadDrbg",
+    primary(
+        "random_per_thread_drbg_2t_ops_s",
+        "RandomSourceBenchmark.drawsOfOneToken t=2 source=perThreadDrbg",
         "same, 2 threads (total)");
-    primary("random_shared_default_1t_ops_s", "RandomSourceBenchmark.drawsOfOneToken t=1 source=sharedDefault",
+    primary(
+        "random_shared_default_1t_ops_s",
+        "RandomSourceBenchmark.drawsOfOneToken t=1 source=sharedDefault",
         "random draws of one token, one shared new SecureRandom(), 1 thread, ops/s");
-    primary("random_shared_default_2t_ops_s", "RandomSourceBenchmark.drawsOfOneToken t=2 source=sharedDefault",
+    primary(
+        "random_shared_default_2t_ops_s",
+        "RandomSourceBenchmark.drawsOfOneToken t=2 source=sharedDefault",
         "same, 2 threads (total)");
-    ratio("random_per_thread_drbg_2t_scaling", "random_per_thread_drbg_2t_ops_s", "random_per_thread_drbg_1t_ops_s",
+    ratio(
+        "random_per_thread_drbg_2t_scaling",
+        "random_per_thread_drbg_2t_ops_s",
+        "random_per_thread_drbg_1t_ops_s",
         "per-thread DRBG: 2-thread / 1-thread throughput");
-    ratio("random_shared_default_2t_scaling", "random_shared_default_2t_ops_s", "random_shared_default_1t_ops_s",
+    ratio(
+        "random_shared_default_2t_scaling",
+        "random_shared_default_2t_ops_s",
+        "random_shared_default_1t_ops_s",
         "shared SecureRandom: 2-thread / 1-thread throughput");
-    secondary("floor_alloc_bytes", FLOOR + " t=1 keys=100000", "gc.alloc.rate.norm", "floor: bytes allocated per lookup");
-    secondary("validate_hit_alloc_bytes", HIT + " t=1 keys=100000 lease=follower", "gc.alloc.rate.norm",
+    secondary(
+        "floor_alloc_bytes",
+        FLOOR + " t=1 keys=100000",
+        "gc.alloc.rate.norm",
+        "floor: bytes allocated per lookup");
+    secondary(
+        "validate_hit_alloc_bytes",
+        HIT + " t=1 keys=100000 lease=follower",
+        "gc.alloc.rate.norm",
         "cached hit: bytes allocated per validation");
-    difference("validate_hit_alloc_over_floor_bytes", "validate_hit_alloc_bytes", "floor_alloc_bytes",
+    difference(
+        "validate_hit_alloc_over_floor_bytes",
+        "validate_hit_alloc_bytes",
+        "floor_alloc_bytes",
         "cached hit allocation minus the floor's");
-    secondary("reject_bad_checksum_alloc_bytes", REJECT + " t=1 keys=100000 kind=badChecksum lease=follower",
-        "gc.alloc.rate.norm", "bad-checksum refusal: bytes allocated (with the fresh String)");
+    secondary(
+        "reject_bad_checksum_alloc_bytes",
+        REJECT + " t=1 keys=100000 kind=badChecksum lease=follower",
+        "gc.alloc.rate.norm",
+        "bad-checksum refusal: bytes allocated (with the fresh String)");
     if (heap != null) {
-      put("cache_bytes_per_entry", heap.bytesPerEntry(),
+      put(
+          "cache_bytes_per_entry",
+          heap.bytesPerEntry(),
           "retained heap per cached valid token (" + heap.entries() + " entries, see method)");
     } else {
-      missing("cache_bytes_per_entry", "heap.json not found: the heap measurement did not run",
+      missing(
+          "cache_bytes_per_entry",
+          "heap.json not found: the heap measurement did not run",
           "retained heap per cached valid token");
     }
 
@@ -270,28 +458,65 @@ public final class Summarize {
     target("validate_hit_always_ratio", "<=", 1.5, "same with FreshnessLease.always()");
     target("validate_hit_always_1k_ratio", "<=", 2.5, "same with FreshnessLease.always() at 1,000");
     target("validate_hit_store_calls", "==", 0, "no store call on a cached hit");
-    targetRelative("validate_hit_2t_scaling", ">=", 0.85, "floor_2t_scaling",
+    targetRelative(
+        "validate_hit_2t_scaling",
+        ">=",
+        0.85,
+        "floor_2t_scaling",
         "hit 2-thread scaling >= 0.85 x floor's");
-    targetRelative("reject_bad_checksum_ns", "<=", 0.5, "validate_hit_100k_ns", "bad checksum <= half a cached hit");
-    targetRelative("reject_wrong_prefix_ns", "<=", 0.5, "validate_hit_100k_ns", "wrong prefix <= half a cached hit");
+    targetRelative(
+        "reject_bad_checksum_ns",
+        "<=",
+        0.5,
+        "validate_hit_100k_ns",
+        "bad checksum <= half a cached hit");
+    targetRelative(
+        "reject_wrong_prefix_ns",
+        "<=",
+        0.5,
+        "validate_hit_100k_ns",
+        "wrong prefix <= half a cached hit");
     target("reject_malformed_store_calls", "==", 0, "malformed values make no store call");
-    targetRelative("reject_unknown_repeat_ns", "<=", 1.2, "validate_hit_100k_ns",
+    targetRelative(
+        "reject_unknown_repeat_ns",
+        "<=",
+        1.2,
+        "validate_hit_100k_ns",
         "unknown seen before <= 1.2 x cached hit");
-    target("reject_unknown_repeat_store_calls", "==", 0,
+    target(
+        "reject_unknown_repeat_store_calls",
+        "==",
+        0,
         "unknown seen before: no store call within the negative cache's lifetime");
-    target("validate_hit_alloc_over_floor_bytes", "<=", 64, "a hit allocates <= 64 bytes more than the floor");
+    target(
+        "validate_hit_alloc_over_floor_bytes",
+        "<=",
+        64,
+        "a hit allocates <= 64 bytes more than the floor");
     target("cache_bytes_per_entry", "<=", 256, "a cached token retains <= 256 bytes");
     target("create_2t_scaling", ">=", 1.5, "create from 2 threads scales >= 1.5");
     target("miss_h2_overhead_ratio", "<=", 1.15, "miss to H2 <= 1.15 x bare lookup");
     target("miss_pg_overhead_ratio", "<=", 1.15, "miss to PostgreSQL <= 1.15 x bare lookup");
-    target("propagation_pg_notify_p99_ms", "<", 20, "PostgreSQL with notifications: p99 propagation < 20 ms");
+    target(
+        "propagation_pg_notify_p99_ms",
+        "<",
+        20,
+        "PostgreSQL with notifications: p99 propagation < 20 ms");
     for (String pair : PROPAGATION_TARGETS) {
       if (pair.endsWith("_polling")) {
-        target("propagation_" + pair + "_p99_ms", "<=", 1000, pair.replace('_', ' ') + ": p99 within the 1 s bound");
+        target(
+            "propagation_" + pair + "_p99_ms",
+            "<=",
+            1000,
+            pair.replace('_', ' ') + ": p99 within the 1 s bound");
       }
     }
     for (String pair : PROPAGATION_TARGETS) {
-      target("propagation_" + pair + "_stale_accepts", "==", 0, pair.replace('_', ' ') + ": no stale accept");
+      target(
+          "propagation_" + pair + "_stale_accepts",
+          "==",
+          0,
+          pair.replace('_', ' ') + ": no stale accept");
     }
   }
 
@@ -304,7 +529,12 @@ public final class Summarize {
     Run r = runs.get(source);
     if (r == null) {
       String reason = run.getProperty("unavailable." + database);
-      missing(key, reason != null ? database + " not reachable in this run: " + reason : "not run: " + source, what);
+      missing(
+          key,
+          reason != null
+              ? database + " not reachable in this run: " + reason
+              : "not run: " + source,
+          what);
     } else {
       put(key, r.median(), what);
     }
@@ -315,7 +545,8 @@ public final class Summarize {
     String what = pair.replace('_', ' ') + ": deactivation on one node until refused on another";
     Propagation.Result measured = propagation == null ? null : propagation.get(pair);
     String reason;
-    String database = BenchDatabase.named(pair.substring(0, pair.indexOf('_'))).name().toLowerCase(Locale.ROOT);
+    String database =
+        BenchDatabase.named(pair.substring(0, pair.indexOf('_'))).name().toLowerCase(Locale.ROOT);
     String unreachable = run.getProperty("unavailable." + database);
     if (unreachable != null) {
       reason = database + " not reachable in this run: " + unreachable;
@@ -328,16 +559,29 @@ public final class Summarize {
     } else {
       Propagation.Measured m = (Propagation.Measured) measured;
       put("propagation_" + pair + "_p50_ms", m.p50Ms(), what + ", p50, ms");
-      put("propagation_" + pair + "_p99_ms", m.p99Ms(),
-          what + ", p99, ms (" + m.rounds() + " rounds, max " + Json.number(m.maxMs()) + " ms, bound "
-              + m.boundMs() + " ms)");
-      put("propagation_" + pair + "_stale_accepts", (double) m.staleAccepts() + m.neverRefused(),
+      put(
+          "propagation_" + pair + "_p99_ms",
+          m.p99Ms(),
+          what
+              + ", p99, ms ("
+              + m.rounds()
+              + " rounds, max "
+              + Json.number(m.maxMs())
+              + " ms, bound "
+              + m.boundMs()
+              + " ms)");
+      put(
+          "propagation_" + pair + "_stale_accepts",
+          (double) m.staleAccepts() + m.neverRefused(),
           what + ": accepted after the bound, or never refused");
       return;
     }
     missing("propagation_" + pair + "_p50_ms", reason, what + ", p50, ms");
     missing("propagation_" + pair + "_p99_ms", reason, what + ", p99, ms");
-    missing("propagation_" + pair + "_stale_accepts", reason, what + ": accepted after the bound, or never refused");
+    missing(
+        "propagation_" + pair + "_stale_accepts",
+        reason,
+        what + ": accepted after the bound, or never refused");
   }
 
   private void ns(String key, String source, String what) {
@@ -411,7 +655,9 @@ public final class Summarize {
     StringBuilder out = new StringBuilder();
     for (String input : inputs) {
       if (number(input) == null) {
-        out.append(out.length() == 0 ? "" : "; ").append(input).append(": ")
+        out.append(out.length() == 0 ? "" : "; ")
+            .append(input)
+            .append(": ")
             .append(reasons.getOrDefault(input, "not computed"));
       }
     }
@@ -439,33 +685,50 @@ public final class Summarize {
 
   private void targetRelative(String key, String op, double factor, String of, String target) {
     Double base = number(of);
-    addTarget(key, op, base == null ? null : factor * base, Json.number(factor) + " x " + of, target);
+    addTarget(
+        key, op, base == null ? null : factor * base, Json.number(factor) + " x " + of, target);
   }
 
-  private void addTarget(String key, String op, @Nullable Double limit, String limitText, String target) {
+  private void addTarget(
+      String key, String op, @Nullable Double limit, String limitText, String target) {
     Double value = number(key);
     Boolean met = null;
     if (value != null && limit != null) {
-      met = switch (op) {
-        case "<=" -> value <= limit;
-        case ">=" -> value >= limit;
-        case "<" -> value < limit;
-        case "==" -> value.doubleValue() == limit.doubleValue();
-        default -> throw new IllegalArgumentException(op);
-      };
+      met =
+          switch (op) {
+            case "<=" -> value <= limit;
+            case ">=" -> value >= limit;
+            case "<" -> value < limit;
+            case "==" -> value.doubleValue() == limit.doubleValue();
+            default -> throw new IllegalArgumentException(op);
+          };
     }
     targets.add(new Target(target, key, value, key + " " + op + " " + limitText, limit, met));
   }
 
-  // ---- writing --------------------------------------------------------------------------------------
+  // ---- writing
+  // --------------------------------------------------------------------------------------
 
-  /** A target: its condition on a figure, the figure and the limit in this run, met or not (null). */
-  record Target(String target, String key, @Nullable Double value, String condition,
-      @Nullable Double limit, @Nullable Boolean met) {}
+  /**
+   * A target: its condition on a figure, the figure and the limit in this run, met or not (null).
+   */
+  record Target(
+      String target,
+      String key,
+      @Nullable Double value,
+      String condition,
+      @Nullable Double limit,
+      @Nullable Boolean met) {}
 
   /** One benchmark's line in summary.json: its median and spread, over all forks. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record BenchmarkFigures(double median, String unit, int forks, int iterations, double min, double max,
+  record BenchmarkFigures(
+      double median,
+      String unit,
+      int forks,
+      int iterations,
+      double min,
+      double max,
       @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double allocBytesPerOp,
       @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double storeCalls) {}
 
@@ -473,10 +736,23 @@ public final class Summarize {
    * summary.json: every figure (null when it could not be computed) at the top level, then the
    * reasons, targets, the run and each benchmark, and the heap measurement when it ran.
    */
-  @JsonPropertyOrder({"figures", "reasons", "targets", "all_targets_met", "run", "benchmarks", "heap"})
+  @JsonPropertyOrder({
+    "figures",
+    "reasons",
+    "targets",
+    "all_targets_met",
+    "run",
+    "benchmarks",
+    "heap"
+  })
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record Summary(@JsonAnyGetter Map<String, @Nullable Double> figures, Map<String, String> reasons,
-      List<Target> targets, boolean allTargetsMet, Map<String, String> run, Map<String, BenchmarkFigures> benchmarks,
+  record Summary(
+      @JsonAnyGetter Map<String, @Nullable Double> figures,
+      Map<String, String> reasons,
+      List<Target> targets,
+      boolean allTargetsMet,
+      Map<String, String> run,
+      Map<String, BenchmarkFigures> benchmarks,
       @JsonInclude(JsonInclude.Include.NON_NULL) RetainedHeap.@Nullable Measurement heap) {}
 
   Summary summary() {
@@ -486,96 +762,215 @@ public final class Summarize {
       }
     }
     Map<String, BenchmarkFigures> measured = new LinkedHashMap<>();
-    runs.forEach((name, r) -> {
-      double[] all = flatten(r.primaryForks());
-      measured.put(name, new BenchmarkFigures(r.median(), r.unit(), r.forks(), r.iterations(),
-          Arrays.stream(all).min().orElse(Double.NaN), Arrays.stream(all).max().orElse(Double.NaN),
-          r.secondaryForks().containsKey("gc.alloc.rate.norm") ? r.medianOf("gc.alloc.rate.norm") : null,
-          r.secondaryForks().containsKey("storeCalls") ? r.sumOf("storeCalls") : null));
-    });
+    runs.forEach(
+        (name, r) -> {
+          double[] all = flatten(r.primaryForks());
+          measured.put(
+              name,
+              new BenchmarkFigures(
+                  r.median(),
+                  r.unit(),
+                  r.forks(),
+                  r.iterations(),
+                  Arrays.stream(all).min().orElse(Double.NaN),
+                  Arrays.stream(all).max().orElse(Double.NaN),
+                  r.secondaryForks().containsKey("gc.alloc.rate.norm")
+                      ? r.medianOf("gc.alloc.rate.norm")
+                      : null,
+                  r.secondaryForks().containsKey("storeCalls") ? r.sumOf("storeCalls") : null));
+        });
     Map<String, String> runProperties = new TreeMap<>();
     run.stringPropertyNames().forEach(k -> runProperties.put(k, run.getProperty(k)));
-    return new Summary(new LinkedHashMap<>(values), new LinkedHashMap<>(reasons), List.copyOf(targets),
-        targets.stream().allMatch(t -> Boolean.TRUE.equals(t.met())), runProperties, measured, heap);
+    return new Summary(
+        new LinkedHashMap<>(values),
+        new LinkedHashMap<>(reasons),
+        List.copyOf(targets),
+        targets.stream().allMatch(t -> Boolean.TRUE.equals(t.met())),
+        runProperties,
+        measured,
+        heap);
   }
 
   String markdown() {
     StringBuilder md = new StringBuilder();
     md.append("# Benchmark results\n\n");
-    md.append("Written by `benchmarks/run` (do not edit by hand); the numbers are in [`summary.json`](summary.json)")
-        .append(" and JMH's own output in [`raw/`](raw/). A figure the run could not measure (a database it")
-        .append(" could not reach) is `null` with its reason, in the tables below as in the JSON.\n\n");
+    md.append(
+            "Written by `benchmarks/run` (do not edit by hand); the numbers are in"
+                + " [`summary.json`](summary.json)")
+        .append(
+            " and JMH's own output in [`raw/`](raw/). A figure the run could not measure (a"
+                + " database it")
+        .append(
+            " could not reach) is `null` with its reason, in the tables below as in the JSON.\n\n");
     md.append("## Machine and run\n\n| | |\n| --- | --- |\n");
-    for (String k : List.of("date", "cpu", "nproc", "memory", "os", "jdk", "jmh", "commit", "load_start",
-        "load_end", "profile", "duration_s")) {
+    for (String k :
+        List.of(
+            "date",
+            "cpu",
+            "nproc",
+            "memory",
+            "os",
+            "jdk",
+            "jmh",
+            "commit",
+            "load_start",
+            "load_end",
+            "profile",
+            "duration_s")) {
       if (run.getProperty(k) != null) {
-        md.append("| ").append(k).append(" | ").append(run.getProperty(k).replace("|", "\\|")).append(" |\n");
+        md.append("| ")
+            .append(k)
+            .append(" | ")
+            .append(run.getProperty(k).replace("|", "\\|"))
+            .append(" |\n");
       }
     }
-    new TreeMap<>(run).forEach((k, v) -> {
-      if (String.valueOf(k).startsWith("database.") || String.valueOf(k).startsWith("unavailable.")) {
-        md.append("| ").append(k).append(" | ").append(String.valueOf(v).replace("|", "\\|")).append(" |\n");
-      }
-    });
-    md.append("\nThe machine is shared with other engineers' builds; the load average is the one `uptime`")
-        .append(" showed at the start and end of the run. Compare ratios of the same run, not absolute")
+    new TreeMap<>(run)
+        .forEach(
+            (k, v) -> {
+              if (String.valueOf(k).startsWith("database.")
+                  || String.valueOf(k).startsWith("unavailable.")) {
+                md.append("| ")
+                    .append(k)
+                    .append(" | ")
+                    .append(String.valueOf(v).replace("|", "\\|"))
+                    .append(" |\n");
+              }
+            });
+    md.append(
+            "\n"
+                + "The machine is shared with other engineers' builds; the load average is the one"
+                + " `uptime`")
+        .append(
+            " showed at the start and end of the run. Compare ratios of the same run, not absolute")
         .append(" nanoseconds across runs.\n\n");
     md.append("## Targets\n\n| Target | Condition | Value | Met |\n| --- | --- | ---: | --- |\n");
     for (Target t : targets) {
       Double limit = t.limit();
       Double value = t.value();
       Boolean met = t.met();
-      md.append("| ").append(t.target()).append(" | `").append(t.condition()).append("` (limit ")
-          .append(limit == null ? "n/a" : Json.number(limit)).append(") | ")
-          .append(value == null ? "n/a" : Json.number(value)).append(" | ")
-          .append(met == null ? "n/a" : met ? "yes" : "**no**").append(" |\n");
+      md.append("| ")
+          .append(t.target())
+          .append(" | `")
+          .append(t.condition())
+          .append("` (limit ")
+          .append(limit == null ? "n/a" : Json.number(limit))
+          .append(") | ")
+          .append(value == null ? "n/a" : Json.number(value))
+          .append(" | ")
+          .append(met == null ? "n/a" : met ? "yes" : "**no**")
+          .append(" |\n");
     }
     md.append("\n## Figures\n\nMedians of every measurement iteration of every fork.\n\n")
         .append("| Key | What | Value |\n| --- | --- | ---: |\n");
-    values.forEach((k, v) -> md.append("| `").append(k).append("` | ").append(descriptions.get(k)).append(" | ")
-        .append(v == null ? "null (" + reasons.get(k) + ")" : Json.number(v)).append(" |\n"));
-    md.append("\n## Every benchmark\n\n| Benchmark | Median | Unit | Min | Max | Forks x iterations | B/op |\n")
+    values.forEach(
+        (k, v) ->
+            md.append("| `")
+                .append(k)
+                .append("` | ")
+                .append(descriptions.get(k))
+                .append(" | ")
+                .append(v == null ? "null (" + reasons.get(k) + ")" : Json.number(v))
+                .append(" |\n"));
+    md.append(
+            "\n"
+                + "## Every benchmark\n\n"
+                + "| Benchmark | Median | Unit | Min | Max | Forks x iterations | B/op |\n")
         .append("| --- | ---: | --- | ---: | ---: | --- | ---: |\n");
-    runs.forEach((name, r) -> {
-      double[] all = flatten(r.primaryForks());
-      md.append("| `").append(name).append("` | ").append(Json.number(r.median())).append(" | ").append(r.unit())
-          .append(" | ").append(Json.number(Arrays.stream(all).min().orElse(Double.NaN))).append(" | ")
-          .append(Json.number(Arrays.stream(all).max().orElse(Double.NaN))).append(" | ").append(r.forks())
-          .append(" x ").append(all.length / Math.max(1, r.forks())).append(" | ")
-          .append(r.secondaryForks().containsKey("gc.alloc.rate.norm")
-              ? Json.number(r.medianOf("gc.alloc.rate.norm")) : "").append(" |\n");
-    });
+    runs.forEach(
+        (name, r) -> {
+          double[] all = flatten(r.primaryForks());
+          md.append("| `")
+              .append(name)
+              .append("` | ")
+              .append(Json.number(r.median()))
+              .append(" | ")
+              .append(r.unit())
+              .append(" | ")
+              .append(Json.number(Arrays.stream(all).min().orElse(Double.NaN)))
+              .append(" | ")
+              .append(Json.number(Arrays.stream(all).max().orElse(Double.NaN)))
+              .append(" | ")
+              .append(r.forks())
+              .append(" x ")
+              .append(all.length / Math.max(1, r.forks()))
+              .append(" | ")
+              .append(
+                  r.secondaryForks().containsKey("gc.alloc.rate.norm")
+                      ? Json.number(r.medianOf("gc.alloc.rate.norm"))
+                      : "")
+              .append(" |\n");
+        });
     if (heap != null) {
-      md.append("\n## Retained heap\n\n").append(heap.method()).append(". Rounds: ")
-          .append(heap.bytesPerEntryByRound().stream().map(Json::number).collect(Collectors.joining(", ", "[", "]")))
-          .append(" bytes per entry; the validator's fixed structures: ").append(Json.number(heap.validatorFixedBytes()))
-          .append(" bytes; collector: ").append(heap.gc()).append(", JVM arguments: ").append(heap.jvmArgs())
+      md.append("\n## Retained heap\n\n")
+          .append(heap.method())
+          .append(". Rounds: ")
+          .append(
+              heap.bytesPerEntryByRound().stream()
+                  .map(Json::number)
+                  .collect(Collectors.joining(", ", "[", "]")))
+          .append(" bytes per entry; the validator's fixed structures: ")
+          .append(Json.number(heap.validatorFixedBytes()))
+          .append(" bytes; collector: ")
+          .append(heap.gc())
+          .append(", JVM arguments: ")
+          .append(heap.jvmArgs())
           .append(".\n");
     }
     md.append("\n## How each figure is measured\n\n")
-        .append("- Every lookup benchmark presents the tokens of one population (created through `TokenService`")
-        .append(" on the memory store) in a shuffled order prepared in setup, each as a fresh `String` decoded")
+        .append(
+            "- Every lookup benchmark presents the tokens of one population (created through"
+                + " `TokenService`")
+        .append(
+            " on the memory store) in a shuffled order prepared in setup, each as a fresh `String`"
+                + " decoded")
         .append(" from bytes; with 2 threads each thread starts at its own offset.\n")
-        .append("- The floor is `ConcurrentHashMap<String, Row>.get` with that fresh key, reading the row's fields")
+        .append(
+            "- The floor is `ConcurrentHashMap<String, Row>.get` with that fresh key, reading the"
+                + " row's fields")
         .append(" into a blackhole.\n")
-        .append("- The validator runs with its defaults (60 s hard expiry checked on every hit) and a follower")
-        .append(" lease (a volatile deadline compared on every hit); `always` rows use `FreshnessLease.always()`.\n")
-        .append("- Store calls are counted by a wrapper around the store, per measurement iteration.\n")
-        .append("- Allocation is JMH's `gc.alloc.rate.norm` (`-prof gc`); scaling is 2-thread over 1-thread")
+        .append(
+            "- The validator runs with its defaults (60 s hard expiry checked on every hit) and a"
+                + " follower")
+        .append(
+            " lease (a volatile deadline compared on every hit); `always` rows use"
+                + " `FreshnessLease.always()`.\n")
+        .append(
+            "- Store calls are counted by a wrapper around the store, per measurement iteration.\n")
+        .append(
+            "- Allocation is JMH's `gc.alloc.rate.norm` (`-prof gc`); scaling is 2-thread over"
+                + " 1-thread")
         .append(" throughput from the same run.\n")
-        .append("- Database rows (`DatabaseLookupBenchmark`, microseconds): 2,000 tokens in tables of the fork's own, one")
-        .append(" HikariCP pool; the bare lookup is SHA-256 plus the store's own `SELECT` by digest on a pooled")
-        .append(" connection, every column read; the miss is `validate` with a ticker moved past the hard expiry")
-        .append(" before each call, so every call goes to the store (checked: no hit, one store lookup per miss).\n")
-        .append("- Propagation (`Propagation`): two nodes, each with its own pool, store, service and validator with")
-        .append(" a change follower at the library's defaults; each round deactivates a token cached on node b")
-        .append(" through node a, at a random moment within a poll interval, and times b's first refusal from the")
-        .append(" moment the deactivation returned (b validates every 200 µs). A stale accept is an acceptance")
+        .append(
+            "- Database rows (`DatabaseLookupBenchmark`, microseconds): 2,000 tokens in tables of"
+                + " the fork's own, one")
+        .append(
+            " HikariCP pool; the bare lookup is SHA-256 plus the store's own `SELECT` by digest on"
+                + " a pooled")
+        .append(
+            " connection, every column read; the miss is `validate` with a ticker moved past the"
+                + " hard expiry")
+        .append(
+            " before each call, so every call goes to the store (checked: no hit, one store lookup"
+                + " per miss).\n")
+        .append(
+            "- Propagation (`Propagation`): two nodes, each with its own pool, store, service and"
+                + " validator with")
+        .append(
+            " a change follower at the library's defaults; each round deactivates a token cached on"
+                + " node b")
+        .append(
+            " through node a, at a random moment within a poll interval, and times b's first"
+                + " refusal from the")
+        .append(
+            " moment the deactivation returned (b validates every 200 µs). A stale accept is an"
+                + " acceptance")
         .append(" after the refusal bound.\n");
     return md.toString();
   }
 
-  // ---- helpers --------------------------------------------------------------------------------------
+  // ---- helpers
+  // --------------------------------------------------------------------------------------
 
   static double[] flatten(List<double[]> forks) {
     return forks.stream().flatMapToDouble(Arrays::stream).toArray();

@@ -26,40 +26,47 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Proves every benchmark still runs, without measuring anything: each one once, in this JVM, one
- * short iteration, at 1,000 keys, the database ones on H2. The real runs are {@code benchmarks/run}'s.
+ * short iteration, at 1,000 keys, the database ones on H2. The real runs are {@code
+ * benchmarks/run}'s.
  */
 class BenchmarksSmokeTest {
 
   @Test
   void everyBenchmark_runsOnce_andItsResultsSummarize(@TempDir Path results) throws Exception {
     Path raw = Files.createDirectories(results.resolve("raw"));
-    Options options = new OptionsBuilder()
-        .include("io\\.accesstokens\\.benchmarks\\..*")
-        .forks(0)
-        .warmupIterations(0)
-        .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(50))
-        .param("keys", "1000")
-        .param("database", "h2")
-        .shouldFailOnError(true)
-        .verbosity(VerboseMode.SILENT)
-        .resultFormat(ResultFormatType.JSON)
-        .result(raw.resolve("smoke.json").toString())
-        .build();
+    Options options =
+        new OptionsBuilder()
+            .include("io\\.accesstokens\\.benchmarks\\..*")
+            .forks(0)
+            .warmupIterations(0)
+            .measurementIterations(1)
+            .measurementTime(TimeValue.milliseconds(50))
+            .param("keys", "1000")
+            .param("database", "h2")
+            .shouldFailOnError(true)
+            .verbosity(VerboseMode.SILENT)
+            .resultFormat(ResultFormatType.JSON)
+            .result(raw.resolve("smoke.json").toString())
+            .build();
 
     Collection<RunResult> ran = new Runner(options).run();
 
-    Set<String> declared = BenchmarkList.defaultList()
-        .getAll(OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of())
-        .stream().map(BenchmarkListEntry::getUsername).collect(Collectors.toSet());
-    assertThat(declared).contains(
-        "io.accesstokens.benchmarks.FloorBenchmark.lookup",
-        "io.accesstokens.benchmarks.ValidatorHitBenchmark.lookup",
-        "io.accesstokens.benchmarks.RejectBenchmark.lookup",
-        "io.accesstokens.benchmarks.CreateBenchmark.create",
-        "io.accesstokens.benchmarks.DatabaseLookupBenchmark.bareLookup",
-        "io.accesstokens.benchmarks.DatabaseLookupBenchmark.validateMiss",
-        "io.accesstokens.benchmarks.DatabaseLookupBenchmark.validateHit");
+    Set<String> declared =
+        BenchmarkList.defaultList()
+            .getAll(
+                OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of())
+            .stream()
+            .map(BenchmarkListEntry::getUsername)
+            .collect(Collectors.toSet());
+    assertThat(declared)
+        .contains(
+            "io.accesstokens.benchmarks.FloorBenchmark.lookup",
+            "io.accesstokens.benchmarks.ValidatorHitBenchmark.lookup",
+            "io.accesstokens.benchmarks.RejectBenchmark.lookup",
+            "io.accesstokens.benchmarks.CreateBenchmark.create",
+            "io.accesstokens.benchmarks.DatabaseLookupBenchmark.bareLookup",
+            "io.accesstokens.benchmarks.DatabaseLookupBenchmark.validateMiss",
+            "io.accesstokens.benchmarks.DatabaseLookupBenchmark.validateHit");
     assertThat(ran.stream().map(r -> r.getParams().getBenchmark()).collect(Collectors.toSet()))
         .isEqualTo(declared);
     for (RunResult r : ran) {
@@ -87,7 +94,8 @@ class BenchmarksSmokeTest {
     // Not measured here, so null with a reason, never left out.
     assertThat(written.get("miss_pg_overhead_ratio").isNull()).isTrue();
     assertThat(reasons.get("miss_pg_overhead_ratio").asText()).contains("not run");
-    assertThat(reasons.get("propagation_pg_notify_p99_ms").asText()).contains("no propagation*.json");
+    assertThat(reasons.get("propagation_pg_notify_p99_ms").asText())
+        .contains("no propagation*.json");
     assertThat(written.get("targets").isArray()).isTrue();
     assertThat(written.get("benchmarks").has("FloorBenchmark.lookup t=1 keys=1000")).isTrue();
     assertThat(summary.markdown()).contains("| Target |", "null (no propagation*.json");
@@ -95,7 +103,8 @@ class BenchmarksSmokeTest {
 
   @Test
   void thePropagationMeasurement_runsOnH2_withinTheBound() {
-    Propagation.Result result = Propagation.measure(BenchDatabase.H2, JdbcChangeFeed.Mode.POLLING, 2);
+    Propagation.Result result =
+        Propagation.measure(BenchDatabase.H2, JdbcChangeFeed.Mode.POLLING, 2);
 
     assertThat(result).isInstanceOf(Propagation.Measured.class);
     Propagation.Measured measured = (Propagation.Measured) result;
@@ -106,11 +115,15 @@ class BenchmarksSmokeTest {
 
   @Test
   void aDatabaseWithoutItsUrl_isReportedUnavailable_withTheReason() throws Exception {
-    assumeTrue(System.getenv(BenchDatabase.MARIADB_URL) == null, BenchDatabase.MARIADB_URL + " is set here");
-    Propagation.Result result = Propagation.measure(BenchDatabase.MARIADB, JdbcChangeFeed.Mode.POLLING, 1);
+    assumeTrue(
+        System.getenv(BenchDatabase.MARIADB_URL) == null,
+        BenchDatabase.MARIADB_URL + " is set here");
+    Propagation.Result result =
+        Propagation.measure(BenchDatabase.MARIADB, JdbcChangeFeed.Mode.POLLING, 1);
 
     assertThat(result).isInstanceOf(Propagation.Unavailable.class);
-    assertThat(((Propagation.Unavailable) result).unavailable()).contains(BenchDatabase.MARIADB_URL);
+    assertThat(((Propagation.Unavailable) result).unavailable())
+        .contains(BenchDatabase.MARIADB_URL);
     JsonNode written = Json.MAPPER.readTree(Json.write(result));
     assertThat(written.fieldNames()).toIterable().containsExactly("unavailable");
   }

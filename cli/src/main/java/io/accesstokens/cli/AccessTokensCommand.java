@@ -33,80 +33,117 @@ import picocli.CommandLine.Spec;
     versionProvider = AccessTokensCommand.Version.class,
     header = "The Access Tokens page of the management console, on the command line.",
     description = {
-        "Creates, lists, copies, edits, activates, deactivates and deletes the access tokens of an"
-            + " organization's environments, and validates a token as the EDI connector does.",
-        "",
-        "Tokens live in an embedded H2 database in the console's home (~/.access-tokens unless --home),"
-            + " created on first use, or in any database the JDBC store speaks (--jdbc-url). The"
-            + " organizations, their EDI access and their environments are in console.properties"
-            + " there (see the org and env commands). Try the demo command first: it runs the whole"
-            + " page on a throwaway database."},
+      "Creates, lists, copies, edits, activates, deactivates and deletes the access tokens of an"
+          + " organization's environments, and validates a token as the EDI connector does.",
+      "",
+      "Tokens live in an embedded H2 database in the console's home (~/.access-tokens unless"
+          + " --home), created on first use, or in any database the JDBC store speaks (--jdbc-url)."
+          + " The organizations, their EDI access and their environments are in console.properties"
+          + " there (see the org and env commands). Try the demo command first: it runs the whole"
+          + " page on a throwaway database."
+    },
     footerHeading = "%nEnvironment:%n",
     footer = {
-        "  ACCESS_TOKENS_ORG, ACCESS_TOKENS_ACTOR, ACCESS_TOKENS_HOME,",
-        "  ACCESS_TOKENS_JDBC_URL, ACCESS_TOKENS_KEY_FILE",
-        "      Defaults of the options of the same names.",
-        "  ACCESS_TOKENS_KEY",
-        "      The copy key: the base64 of 32 random bytes. Never an option, which",
-        "      the process list and the shell history would show.",
-        "  ACCESS_TOKENS_JDBC_USER, ACCESS_TOKENS_JDBC_PASSWORD",
-        "      Credentials for --jdbc-url."},
+      "  ACCESS_TOKENS_ORG, ACCESS_TOKENS_ACTOR, ACCESS_TOKENS_HOME,",
+      "  ACCESS_TOKENS_JDBC_URL, ACCESS_TOKENS_KEY_FILE",
+      "      Defaults of the options of the same names.",
+      "  ACCESS_TOKENS_KEY",
+      "      The copy key: the base64 of 32 random bytes. Never an option, which",
+      "      the process list and the shell history would show.",
+      "  ACCESS_TOKENS_JDBC_USER, ACCESS_TOKENS_JDBC_PASSWORD",
+      "      Credentials for --jdbc-url."
+    },
     subcommands = {
-        CreateCommand.class,
-        ListCommand.class,
-        CopyCommand.class,
-        EditCommand.class,
-        StatusCommand.Activate.class,
-        StatusCommand.Deactivate.class,
-        DeleteCommand.class,
-        ValidateCommand.class,
-        OrgCommand.class,
-        EnvCommand.class,
-        DemoCommand.class,
-        CommandLine.HelpCommand.class,
-        AutoComplete.GenerateCompletion.class})
+      CreateCommand.class,
+      ListCommand.class,
+      CopyCommand.class,
+      EditCommand.class,
+      StatusCommand.Activate.class,
+      StatusCommand.Deactivate.class,
+      DeleteCommand.class,
+      ValidateCommand.class,
+      OrgCommand.class,
+      EnvCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class,
+      AutoComplete.GenerateCompletion.class
+    })
 final class AccessTokensCommand implements Runnable {
   static final String HOME_DIRECTORY = ".access-tokens";
 
   final Terminal terminal;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--org", paramLabel = "ORG", scope = ScopeType.INHERIT,
-      description = "The organization to act in. Required by the token commands. Default: ACCESS_TOKENS_ORG.")
+  @Option(
+      names = "--org",
+      paramLabel = "ORG",
+      scope = ScopeType.INHERIT,
+      description =
+          "The organization to act in. Required by the token commands. Default: ACCESS_TOKENS_ORG.")
   @Nullable OrganizationId organization;
 
-  @Option(names = "--actor", paramLabel = "NAME", scope = ScopeType.INHERIT, converter = Console.Text.class,
+  @Option(
+      names = "--actor",
+      paramLabel = "NAME",
+      scope = ScopeType.INHERIT,
+      converter = Console.Text.class,
       description = "Who acts, in audit.log. Default: ACCESS_TOKENS_ACTOR, else your login name.")
   @Nullable String actor;
 
-  @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
-      description = "The console's directory: configuration, embedded database, copy key, audit log."
-          + " Default: ACCESS_TOKENS_HOME, else ~/.access-tokens.")
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
+      scope = ScopeType.INHERIT,
+      description =
+          "The console's directory: configuration, embedded database, copy key, audit log."
+              + " Default: ACCESS_TOKENS_HOME, else ~/.access-tokens.")
   @Nullable Path home;
 
-  @Option(names = "--jdbc-url", paramLabel = "URL", scope = ScopeType.INHERIT, converter = Console.JdbcUrl.class,
-      description = "Keep tokens in this database instead (jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,"
-          + " jdbc:h2:). Default: ACCESS_TOKENS_JDBC_URL, else the embedded database in the home.")
+  @Option(
+      names = "--jdbc-url",
+      paramLabel = "URL",
+      scope = ScopeType.INHERIT,
+      converter = Console.JdbcUrl.class,
+      description =
+          "Keep tokens in this database instead (jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,"
+              + " jdbc:h2:). Default: ACCESS_TOKENS_JDBC_URL, else the embedded database in the"
+              + " home.")
   @Nullable String jdbcUrl;
 
-  @Option(names = "--table-prefix", paramLabel = "PREFIX", scope = ScopeType.INHERIT, converter = Console.Text.class,
-      description = "Prefix of the token tables, to share a host application's. Default: "
-          + JdbcTokenStore.DEFAULT_TABLE_PREFIX + ".")
+  @Option(
+      names = "--table-prefix",
+      paramLabel = "PREFIX",
+      scope = ScopeType.INHERIT,
+      converter = Console.Text.class,
+      description =
+          "Prefix of the token tables, to share a host application's. Default: "
+              + JdbcTokenStore.DEFAULT_TABLE_PREFIX
+              + ".")
   String tablePrefix = JdbcTokenStore.DEFAULT_TABLE_PREFIX;
 
-  @Option(names = "--key-file", paramLabel = "PATH", scope = ScopeType.INHERIT,
-      description = "File holding the copy key (base64 of 32 bytes). Default: ACCESS_TOKENS_KEY, else"
-          + " ACCESS_TOKENS_KEY_FILE, else copy.key in the home, made by the first create.")
+  @Option(
+      names = "--key-file",
+      paramLabel = "PATH",
+      scope = ScopeType.INHERIT,
+      description =
+          "File holding the copy key (base64 of 32 bytes). Default: ACCESS_TOKENS_KEY, else"
+              + " ACCESS_TOKENS_KEY_FILE, else copy.key in the home, made by the first create.")
   @Nullable Path keyFile;
 
-  @Option(names = "--key-id", paramLabel = "ID", scope = ScopeType.INHERIT, converter = Console.Text.class,
-      description = "Key id stored beside sealed values, to share a host application's key."
-          + " Default: a fingerprint of the key.")
+  @Option(
+      names = "--key-id",
+      paramLabel = "ID",
+      scope = ScopeType.INHERIT,
+      converter = Console.Text.class,
+      description =
+          "Key id stored beside sealed values, to share a host application's key."
+              + " Default: a fingerprint of the key.")
   @Nullable String keyId;
 
-  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = ScopeType.INHERIT,
       description = "Log what the library does, and show the stack trace of an error.")
   boolean verbose;
 
@@ -119,7 +156,8 @@ final class AccessTokensCommand implements Runnable {
     throw new ParameterException(spec.commandLine(), "missing a command");
   }
 
-  // ---- what the commands share -------------------------------------------------------------------
+  // ---- what the commands share
+  // -------------------------------------------------------------------
 
   /** The console's directory. */
   Path home() {
@@ -135,8 +173,8 @@ final class AccessTokensCommand implements Runnable {
   /**
    * The console's directory, created (its owner's only) if it does not exist.
    *
-   * @throws ConsoleException ({@link ExitCode#CONFIGURATION}) if it cannot be created, or other users
-   *     can write it
+   * @throws ConsoleException ({@link ExitCode#CONFIGURATION}) if it cannot be created, or other
+   *     users can write it
    */
   Path createdHome() {
     Path dir = home();
@@ -144,16 +182,20 @@ final class AccessTokensCommand implements Runnable {
       PrivateFiles.createDirectory(dir);
       return checkedHome();
     } catch (FileAlreadyExistsException e) {
-      throw new ConsoleException(ExitCode.CONFIGURATION, "the console's home " + dir + " is not a directory", e);
+      throw new ConsoleException(
+          ExitCode.CONFIGURATION, "the console's home " + dir + " is not a directory", e);
     } catch (IOException e) {
-      throw new ConsoleException(ExitCode.CONFIGURATION,
-          "cannot create the console's home " + dir + ": " + e.getMessage(), e);
+      throw new ConsoleException(
+          ExitCode.CONFIGURATION,
+          "cannot create the console's home " + dir + ": " + e.getMessage(),
+          e);
     }
   }
 
   /**
-   * The console's directory, refused if other users can write it: they could replace its configuration,
-   * its database or its key file. A missing home passes (it is created, private, when first needed).
+   * The console's directory, refused if other users can write it: they could replace its
+   * configuration, its database or its key file. A missing home passes (it is created, private,
+   * when first needed).
    */
   Path checkedHome() {
     Path dir = home();
@@ -177,13 +219,19 @@ final class AccessTokensCommand implements Runnable {
    */
   OrganizationId organization(CommandSpec caller, ConsoleConfig config) {
     if (organization == null) {
-      throw new ParameterException(caller.commandLine(),
+      throw new ParameterException(
+          caller.commandLine(),
           "missing the organization: give --org ORG or set ACCESS_TOKENS_ORG");
     }
     if (config.organization(organization).isEmpty()) {
-      throw new ConsoleException(ExitCode.NOT_ENTITLED,
-          "organization " + organization + " is not configured in " + configFile()
-              + "; add it with: access-tokens org add " + organization);
+      throw new ConsoleException(
+          ExitCode.NOT_ENTITLED,
+          "organization "
+              + organization
+              + " is not configured in "
+              + configFile()
+              + "; add it with: access-tokens org add "
+              + organization);
     }
     return organization;
   }
@@ -197,10 +245,19 @@ final class AccessTokensCommand implements Runnable {
       throw new ConsoleException(ExitCode.USAGE, "cannot tell who you are; give --actor NAME");
     }
     if (Redaction.isTokenShapedName(name)) {
-      String source = actor != null ? "--actor" : terminal.env("ACCESS_TOKENS_ACTOR") != null
-          ? "ACCESS_TOKENS_ACTOR" : "your login name";
-      throw new ConsoleException(ExitCode.USAGE, source + ": " + Redaction.describe(name)
-          + " is refused as the actor: a token value never goes into audit.log or the database");
+      String source =
+          actor != null
+              ? "--actor"
+              : terminal.env("ACCESS_TOKENS_ACTOR") != null
+                  ? "ACCESS_TOKENS_ACTOR"
+                  : "your login name";
+      throw new ConsoleException(
+          ExitCode.USAGE,
+          source
+              + ": "
+              + Redaction.describe(name)
+              + " is refused as the actor: a token value never goes into audit.log or the"
+              + " database");
     }
     try {
       return Actor.of(name);
@@ -211,31 +268,40 @@ final class AccessTokensCommand implements Runnable {
 
   /**
    * Everything a token command needs: its organization (checked against the configuration first, so
-   * a typo is not taken for a missing entitlement), the actor, and a service on the opened database.
+   * a typo is not taken for a missing entitlement), the actor, and a service on the opened
+   * database.
    *
    * @param newKey create's {@code --new-key} (see {@link CopyKeys#policy})
    * @param beforeOpening runs before the database is opened and the key read (or made)
    */
-  Session openSession(CommandSpec caller, CopyKeys.Use keyUse, boolean newKey,
+  Session openSession(
+      CommandSpec caller,
+      CopyKeys.Use keyUse,
+      boolean newKey,
       BiConsumer<ConsoleConfig, OrganizationId> beforeOpening) {
     ConsoleConfig config = config();
     OrganizationId org = organization(caller, config);
     Actor who = actor();
     beforeOpening.accept(config, org);
-    Database database = jdbcUrl == null
-        ? Database.openEmbedded(createdHome(), tablePrefix, terminal)
-        : Database.open(jdbcUrl, tablePrefix, terminal);
+    Database database =
+        jdbcUrl == null
+            ? Database.openEmbedded(createdHome(), tablePrefix, terminal)
+            : Database.open(jdbcUrl, tablePrefix, terminal);
     try {
-      Path defaultKeys = keyUse == CopyKeys.Use.NONE ? home().resolve(CopyKeys.DEFAULT_FILE_NAME)
-          : createdHome().resolve(CopyKeys.DEFAULT_FILE_NAME);
-      CopyPolicy copyPolicy = CopyKeys.policy(keyUse, terminal, keyFile, defaultKeys, keyId, newKey,
-          database::sealedKeyIds);
-      TokenService service = TokenService.builder(database.store())
-          .entitlements(config.entitlements())
-          .environments(config.environments())
-          .copyPolicy(copyPolicy)
-          .listener(new AuditLog(home().resolve(AuditLog.FILE_NAME), terminal.err()))
-          .build();
+      Path defaultKeys =
+          keyUse == CopyKeys.Use.NONE
+              ? home().resolve(CopyKeys.DEFAULT_FILE_NAME)
+              : createdHome().resolve(CopyKeys.DEFAULT_FILE_NAME);
+      CopyPolicy copyPolicy =
+          CopyKeys.policy(
+              keyUse, terminal, keyFile, defaultKeys, keyId, newKey, database::sealedKeyIds);
+      TokenService service =
+          TokenService.builder(database.store())
+              .entitlements(config.entitlements())
+              .environments(config.environments())
+              .copyPolicy(copyPolicy)
+              .listener(new AuditLog(home().resolve(AuditLog.FILE_NAME), terminal.err()))
+              .build();
       return new Session(database, service, org, who);
     } catch (RuntimeException e) {
       database.close();
@@ -253,7 +319,9 @@ final class AccessTokensCommand implements Runnable {
           properties.load(in);
         }
       }
-      return new String[] {"access-tokens " + properties.getProperty("version", "(unknown version)")};
+      return new String[] {
+        "access-tokens " + properties.getProperty("version", "(unknown version)")
+      };
     }
   }
 }

@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * A message about a command line, with every argument a person may have pasted a token value into
- * shown by kind and length only ({@link Redaction#describe}): picocli's errors quote arguments whole
- * ("Unmatched argument at index 3: 'atk_...'"), and a message of the library or the console may quote
- * part of one. Every error the console prints passes through here, whatever produced it.
+ * shown by kind and length only ({@link Redaction#describe}): picocli's errors quote arguments
+ * whole ("Unmatched argument at index 3: 'atk_...'"), and a message of the library or the console
+ * may quote part of one. Every error the console prints passes through here, whatever produced it.
  *
  * <p>Three passes, each catching what the one before cannot:
  *
@@ -22,9 +22,9 @@ import java.util.regex.Pattern;
  *   <li>a quoted fragment ({@code '...'} or {@code "..."}) that may hold a secret is replaced, for
  *       text that never was an argument as such (the contents of a variable, a value split off an
  *       option);
- *   <li>any run of {@value #PIECE} or more characters that the message shares with token-shaped text
- *       of an argument (a value after its prefix, a long run mixing upper case, lower case and digits)
- *       is replaced, for a message that quotes part of one.
+ *   <li>any run of {@value #PIECE} or more characters that the message shares with token-shaped
+ *       text of an argument (a value after its prefix, a long run mixing upper case, lower case and
+ *       digits) is replaced, for a message that quotes part of one.
  * </ol>
  */
 final class ArgumentRedaction {
@@ -39,10 +39,10 @@ final class ArgumentRedaction {
 
   /**
    * @param arguments what the person typed or set (arguments, and variables that stand for options)
-   * @param broad whether to replace every argument that may hold a secret ({@link Redaction#mayHoldSecret},
-   *     for picocli's messages, which quote arguments and little else) or only the token-shaped ones
-   *     ({@link Redaction#isTokenShaped}, for the console's and the library's messages, which name
-   *     paths and ids the person gave and must keep them readable)
+   * @param broad whether to replace every argument that may hold a secret ({@link
+   *     Redaction#mayHoldSecret}, for picocli's messages, which quote arguments and little else) or
+   *     only the token-shaped ones ({@link Redaction#isTokenShaped}, for the console's and the
+   *     library's messages, which name paths and ids the person gave and must keep them readable)
    */
   ArgumentRedaction(Collection<String> arguments, boolean broad) {
     this.arguments = List.copyOf(arguments);
@@ -79,9 +79,11 @@ final class ArgumentRedaction {
     String redacted = message;
     for (String candidate : candidates) {
       String described = Redaction.describe(candidate);
-      redacted = redacted.replace("'" + candidate + "'", described)
-          .replace("\"" + candidate + "\"", described)
-          .replace(candidate, described);
+      redacted =
+          redacted
+              .replace("'" + candidate + "'", described)
+              .replace("\"" + candidate + "\"", described)
+              .replace(candidate, described);
     }
     return redacted;
   }
@@ -91,14 +93,19 @@ final class ArgumentRedaction {
     StringBuilder out = new StringBuilder();
     while (quoted.find()) {
       String inside = quoted.group(1) != null ? quoted.group(1) : quoted.group(2);
-      quoted.appendReplacement(out, Matcher.quoteReplacement(
-          Redaction.mayHoldSecret(inside) ? Redaction.describe(inside) : quoted.group()));
+      quoted.appendReplacement(
+          out,
+          Matcher.quoteReplacement(
+              Redaction.mayHoldSecret(inside) ? Redaction.describe(inside) : quoted.group()));
     }
     quoted.appendTail(out);
     return out.toString();
   }
 
-  /** Marks every character the message shares, in a run of {@value #PIECE}, with a secret run of an argument. */
+  /**
+   * Marks every character the message shares, in a run of {@value #PIECE}, with a secret run of an
+   * argument.
+   */
   private String pieces(String message) {
     boolean[] marked = new boolean[message.length()];
     boolean any = false;
@@ -129,15 +136,17 @@ final class ArgumentRedaction {
 
   /**
    * The runs of the arguments that are token material: a run right after the token prefix, or a run
-   * that is token-shaped by itself. The rest of an argument (a path's directories, say) may be quoted.
+   * that is token-shaped by itself. The rest of an argument (a path's directories, say) may be
+   * quoted.
    */
   private List<String> secretRuns() {
     List<String> runs = new ArrayList<>();
     for (String argument : arguments) {
       Matcher run = BASE62_RUN.matcher(argument);
       while (run.find()) {
-        boolean afterPrefix = run.start() >= 4
-            && argument.substring(run.start() - 4, run.start()).equalsIgnoreCase("atk_");
+        boolean afterPrefix =
+            run.start() >= 4
+                && argument.substring(run.start() - 4, run.start()).equalsIgnoreCase("atk_");
         if (afterPrefix || Redaction.isTokenShaped(run.group())) {
           runs.add(run.group());
         }

@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * The console's audit trail: every change and every Copy, one line each, appended to
- * {@value #FILE_NAME} in the console's home, tab-separated: time, event, organization, environment,
- * token id, version, actor, each escaped ({@link #record}). The events carry no secret, so neither does the file. A line that cannot
- * be written is reported on standard error; the change itself stands, as the library promises. The
- * file is its owner's only and never opened through a symbolic link, which would let whoever planted
- * it choose the file the console appends to.
+ * The console's audit trail: every change and every Copy, one line each, appended to {@value
+ * #FILE_NAME} in the console's home, tab-separated: time, event, organization, environment, token
+ * id, version, actor, each escaped ({@link #record}). The events carry no secret, so neither does
+ * the file. A line that cannot be written is reported on standard error; the change itself stands,
+ * as the library promises. The file is its owner's only and never opened through a symbolic link,
+ * which would let whoever planted it choose the file the console appends to.
  */
 final class AuditLog implements TokenEventListener {
   static final String FILE_NAME = "audit.log";
@@ -37,20 +37,34 @@ final class AuditLog implements TokenEventListener {
         channel.write(bytes);
       }
     } catch (IOException e) {
-      err.println("warning: the " + event.type() + " of token " + event.tokenId() + " is done, but the audit"
-          + " log " + file + " could not be written: " + e.getMessage());
+      err.println(
+          "warning: the "
+              + event.type()
+              + " of token "
+              + event.tokenId()
+              + " is done, but the audit"
+              + " log "
+              + file
+              + " could not be written: "
+              + e.getMessage());
     }
   }
 
   /**
-   * The event's line: every field written with {@link ConsoleText#forRecord}, so a tab, a line break
-   * of any kind (NEL, U+2028 and U+2029 among them) or a bidirectional control in an actor can neither
-   * split the record nor make it read as another, and a field reads back exactly.
+   * The event's line: every field written with {@link ConsoleText#forRecord}, so a tab, a line
+   * break of any kind (NEL, U+2028 and U+2029 among them) or a bidirectional control in an actor
+   * can neither split the record nor make it read as another, and a field reads back exactly.
    */
   static String record(TokenEvent event) {
-    return String.join("\t", ConsoleText.forRecord(event.at().toString()), event.type().name(),
-        ConsoleText.forRecord(event.organization().value()), ConsoleText.forRecord(event.environment().value()),
-        event.tokenId().toString(), Long.toString(event.version()), ConsoleText.forRecord(event.actor().name()))
+    return String.join(
+            "\t",
+            ConsoleText.forRecord(event.at().toString()),
+            event.type().name(),
+            ConsoleText.forRecord(event.organization().value()),
+            ConsoleText.forRecord(event.environment().value()),
+            event.tokenId().toString(),
+            Long.toString(event.version()),
+            ConsoleText.forRecord(event.actor().name()))
         + "\n";
   }
 

@@ -30,21 +30,31 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Runs one command line of the console in-process: parses it, runs the command, and turns every
- * failure into one line on standard error and an {@link ExitCode}. No stack trace unless
- * {@code --verbose}.
+ * failure into one line on standard error and an {@link ExitCode}. No stack trace unless {@code
+ * --verbose}.
  *
  * <p>A token value is never echoed: an id, a path, an actor or a description that is token-shaped
- * ({@link Redaction#isTokenShaped}) is refused when it is parsed, and every error message, picocli's
- * own included, passes through {@link ArgumentRedaction} before it is printed.
+ * ({@link Redaction#isTokenShaped}) is refused when it is parsed, and every error message,
+ * picocli's own included, passes through {@link ArgumentRedaction} before it is printed.
  */
 public final class Console {
   private static final Pattern TOKEN_ID = Pattern.compile("[0-9A-Za-z]{" + TokenId.LENGTH + "}");
-  /** The variables that stand for options or arguments: what a person may have pasted a value into. */
-  private static final List<String> ARGUMENT_VARIABLES = List.of("ACCESS_TOKENS_ORG", "ACCESS_TOKENS_ACTOR",
-      "ACCESS_TOKENS_HOME", "ACCESS_TOKENS_JDBC_URL", CopyKeys.KEY_FILE_VARIABLE);
+
+  /**
+   * The variables that stand for options or arguments: what a person may have pasted a value into.
+   */
+  private static final List<String> ARGUMENT_VARIABLES =
+      List.of(
+          "ACCESS_TOKENS_ORG",
+          "ACCESS_TOKENS_ACTOR",
+          "ACCESS_TOKENS_HOME",
+          "ACCESS_TOKENS_JDBC_URL",
+          CopyKeys.KEY_FILE_VARIABLE);
+
   /** Why a token value is refused wherever it is given as an argument. */
-  static final String NEVER_AN_ARGUMENT = "a token value never goes on a command line, where the shell history"
-      + " and the process list keep it";
+  static final String NEVER_AN_ARGUMENT =
+      "a token value never goes on a command line, where the shell history"
+          + " and the process list keep it";
 
   private Console() {}
 
@@ -57,26 +67,38 @@ public final class Console {
     commandLine.setColorScheme(Help.defaultColorScheme(terminal.ansi()));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setAbbreviatedOptionsAllowed(false);
-    // An argument file (@FILE) would put the file's contents into the error messages, a key file's too.
+    // An argument file (@FILE) would put the file's contents into the error messages, a key file's
+    // too.
     commandLine.setExpandAtFiles(false);
-    commandLine.registerConverter(OrganizationId.class, text -> convert(text, "an organization id", OrganizationId::of));
-    commandLine.registerConverter(EnvironmentId.class, text -> convert(text, "an environment id", EnvironmentId::of));
+    commandLine.registerConverter(
+        OrganizationId.class, text -> convert(text, "an organization id", OrganizationId::of));
+    commandLine.registerConverter(
+        EnvironmentId.class, text -> convert(text, "an environment id", EnvironmentId::of));
     commandLine.registerConverter(TokenId.class, Console::tokenId);
     commandLine.registerConverter(PageCursor.class, Console::cursor);
     commandLine.registerConverter(Path.class, text -> convert(text, "a path", Path::of));
-    commandLine.setDefaultValueProvider(argument -> argument instanceof OptionSpec option
-        ? defaultFromEnvironment(option, terminal) : null);
+    commandLine.setDefaultValueProvider(
+        argument ->
+            argument instanceof OptionSpec option
+                ? defaultFromEnvironment(option, terminal)
+                : null);
     documentExitCodes(commandLine);
-    Objects.requireNonNull(commandLine.getSubcommands().get("generate-completion")).getCommandSpec().usageMessage()
-        .header("Print a bash or zsh completion script: source <(access-tokens generate-completion)");
-    commandLine.setExecutionStrategy(parseResult -> {
-      terminal.configureLogging(root.verbose);
-      return new CommandLine.RunLast().execute(parseResult);
-    });
+    Objects.requireNonNull(commandLine.getSubcommands().get("generate-completion"))
+        .getCommandSpec()
+        .usageMessage()
+        .header(
+            "Print a bash or zsh completion script: source <(access-tokens generate-completion)");
+    commandLine.setExecutionStrategy(
+        parseResult -> {
+          terminal.configureLogging(root.verbose);
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     List<String> typed = typed(args, terminal);
-    commandLine.setParameterExceptionHandler((e, arguments) -> usageError(e, terminal.err(), typed));
-    commandLine.setExecutionExceptionHandler((e, failed, parseResult) ->
-        failure(e, failed.getCommandSpec(), terminal.err(), root.verbose, typed));
+    commandLine.setParameterExceptionHandler(
+        (e, arguments) -> usageError(e, terminal.err(), typed));
+    commandLine.setExecutionExceptionHandler(
+        (e, failed, parseResult) ->
+            failure(e, failed.getCommandSpec(), terminal.err(), root.verbose, typed));
     try {
       return commandLine.execute(args);
     } finally {
@@ -96,7 +118,9 @@ public final class Console {
   }
 
   private static void documentExitCodes(CommandLine commandLine) {
-    commandLine.getCommandSpec().usageMessage()
+    commandLine
+        .getCommandSpec()
+        .usageMessage()
         .exitCodeListHeading("%nExit codes:%n")
         .exitCodeList(ExitCode.helpList());
     for (CommandLine sub : commandLine.getSubcommands().values()) {
@@ -104,9 +128,12 @@ public final class Console {
     }
   }
 
-  // ---- failures ----------------------------------------------------------------------------------
+  // ---- failures
+  // ----------------------------------------------------------------------------------
 
-  /** The arguments, and the variables that stand for arguments: what every message is redacted by. */
+  /**
+   * The arguments, and the variables that stand for arguments: what every message is redacted by.
+   */
   private static List<String> typed(String[] args, Terminal terminal) {
     List<String> typed = new ArrayList<>(List.of(args));
     for (String variable : ARGUMENT_VARIABLES) {
@@ -126,10 +153,12 @@ public final class Console {
   private static int usageError(ParameterException e, PrintWriter err, List<String> typed) {
     CommandSpec spec = e.getCommandLine().getCommandSpec();
     String message = firstLine(e.getMessage());
-    boolean pasted = e instanceof UnmatchedArgumentException unmatched
-        && unmatched.getUnmatched().stream().anyMatch(Redaction::mayHoldSecret);
+    boolean pasted =
+        e instanceof UnmatchedArgumentException unmatched
+            && unmatched.getUnmatched().stream().anyMatch(Redaction::mayHoldSecret);
     // Picocli suggests names close to the first unmatched argument: none is close to a value.
-    if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()
+    if (e instanceof UnmatchedArgumentException unmatched
+        && !unmatched.getSuggestions().isEmpty()
         && !Redaction.mayHoldSecret(unmatched.getUnmatched().get(0))) {
       message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
     }
@@ -140,25 +169,31 @@ public final class Console {
     }
     String redacted = new ArgumentRedaction(typed, true).redact(message);
     if (pasted) {
-      redacted += spec.name().equals("validate")
-          ? "; validate reads the token from standard input, never from its arguments:"
-              + " echo \"$TOKEN\" | access-tokens validate --env ENV"
-          : "; " + NEVER_AN_ARGUMENT + ": the token commands take its id (the ID column of list)";
+      redacted +=
+          spec.name().equals("validate")
+              ? "; validate reads the token from standard input, never from its arguments:"
+                  + " echo \"$TOKEN\" | access-tokens validate --env ENV"
+              : "; "
+                  + NEVER_AN_ARGUMENT
+                  + ": the token commands take its id (the ID column of list)";
     }
-    err.println(spec.qualifiedName() + ": " + redacted + " (see '" + spec.qualifiedName() + " --help')");
+    err.println(
+        spec.qualifiedName() + ": " + redacted + " (see '" + spec.qualifiedName() + " --help')");
     return ExitCode.USAGE.code();
   }
 
   /**
    * A command that failed: one line, and the stack trace only if asked for. The library and the
-   * console quote the ids and paths a person gave; anything token-shaped among them is shown by kind
-   * and length, in the stack trace too.
+   * console quote the ids and paths a person gave; anything token-shaped among them is shown by
+   * kind and length, in the stack trace too.
    */
-  private static int failure(Exception e, CommandSpec spec, PrintWriter err, boolean verbose, List<String> typed) {
+  private static int failure(
+      Exception e, CommandSpec spec, PrintWriter err, boolean verbose, List<String> typed) {
     ExitCode exit = exitCodeOf(e);
-    String message = exit == ExitCode.SOFTWARE
-        ? "unexpected error: " + e + " (run again with --verbose for the stack trace)"
-        : firstLine(e.getMessage());
+    String message =
+        exit == ExitCode.SOFTWARE
+            ? "unexpected error: " + e + " (run again with --verbose for the stack trace)"
+            : firstLine(e.getMessage());
     ArgumentRedaction redaction = new ArgumentRedaction(typed, false);
     err.println(spec.qualifiedName() + ": " + redaction.redact(message));
     if (verbose) {
@@ -202,7 +237,8 @@ public final class Console {
     return (end < 0 ? message : message.substring(0, end)).strip();
   }
 
-  // ---- arguments ---------------------------------------------------------------------------------
+  // ---- arguments
+  // ---------------------------------------------------------------------------------
 
   /**
    * An id or a path: token-shaped text is refused as {@code what} without being quoted; the rest is
@@ -217,23 +253,28 @@ public final class Console {
     }
   }
 
-  /** @throws TypeConversionException naming {@code text} by kind and length, if it is token-shaped */
+  /**
+   * @throws TypeConversionException naming {@code text} by kind and length, if it is token-shaped
+   */
   static void refuseTokenShaped(String text, String what) {
     if (Redaction.isTokenShaped(text)) {
-      throw new TypeConversionException(Redaction.describe(text) + " is refused as " + what + ": "
-          + NEVER_AN_ARGUMENT);
+      throw new TypeConversionException(
+          Redaction.describe(text) + " is refused as " + what + ": " + NEVER_AN_ARGUMENT);
     }
   }
 
   /** {@link #refuseTokenShaped} for a name (an id, a path): {@link Redaction#isTokenShapedName}. */
   static void refuseTokenShapedName(String text, String what) {
     if (Redaction.isTokenShapedName(text)) {
-      throw new TypeConversionException(Redaction.describe(text) + " is refused as " + what + ": "
-          + NEVER_AN_ARGUMENT);
+      throw new TypeConversionException(
+          Redaction.describe(text) + " is refused as " + what + ": " + NEVER_AN_ARGUMENT);
     }
   }
 
-  /** The converter of a free-text option (a name, a description, a prefix, a key id): token-shaped text is refused. */
+  /**
+   * The converter of a free-text option (a name, a description, a prefix, a key id): token-shaped
+   * text is refused.
+   */
   static final class Text implements CommandLine.ITypeConverter<String> {
     @Override
     public String convert(String text) {
@@ -243,8 +284,9 @@ public final class Console {
   }
 
   /**
-   * The converter of {@code --jdbc-url}: a JDBC URL may hold a password of any shape, so only text that
-   * is not a JDBC URL at all is refused when token-shaped (messages show the URL without its password).
+   * The converter of {@code --jdbc-url}: a JDBC URL may hold a password of any shape, so only text
+   * that is not a JDBC URL at all is refused when token-shaped (messages show the URL without its
+   * password).
    */
   static final class JdbcUrl implements CommandLine.ITypeConverter<String> {
     @Override
@@ -256,24 +298,33 @@ public final class Console {
     }
   }
 
-  /** A page's cursor, which is opaque: never quoted, whether it is a value pasted by mistake or not. */
+  /**
+   * A page's cursor, which is opaque: never quoted, whether it is a value pasted by mistake or not.
+   */
   private static PageCursor cursor(String text) {
     try {
       return PageCursor.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new TypeConversionException("cursor is malformed: " + Redaction.describe(text)
-          + " is not what the last line of the previous page gave");
+      throw new TypeConversionException(
+          "cursor is malformed: "
+              + Redaction.describe(text)
+              + " is not what the last line of the previous page gave");
     }
   }
 
   /**
-   * A token id, the ID column of {@code list}. A pasted token value is refused without being quoted:
-   * the value must not go into a command line, an error message, or a shell history.
+   * A token id, the ID column of {@code list}. A pasted token value is refused without being
+   * quoted: the value must not go into a command line, an error message, or a shell history.
    */
   private static TokenId tokenId(String text) {
     if (Redaction.mayHoldSecret(text)) {
       String kind = Redaction.describe(text);
-      throw new TypeConversionException("that is " + kind + ", not a token id; " + NEVER_AN_ARGUMENT + ": the id is the ID column of list");
+      throw new TypeConversionException(
+          "that is "
+              + kind
+              + ", not a token id; "
+              + NEVER_AN_ARGUMENT
+              + ": the id is the ID column of list");
     }
     if (!TOKEN_ID.matcher(text).matches()) {
       throw new TypeConversionException(

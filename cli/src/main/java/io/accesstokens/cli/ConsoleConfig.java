@@ -28,23 +28,25 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The console as a host: which organizations it serves, whether each has access to the EDI
- * application ({@link Entitlements}) and which environments each has ({@link EnvironmentDirectory}).
- * Kept in a properties file beside the database, two lines per organization:
+ * application ({@link Entitlements}) and which environments each has ({@link
+ * EnvironmentDirectory}). Kept in a properties file beside the database, two lines per
+ * organization:
  *
  * <pre>
  * org.acme.edi=true
  * org.acme.environments=production,sandbox
  * </pre>
  *
- * <p>An organization without an {@code edi} line has no EDI access (fail closed). Immutable; changes
- * go through {@link #update}, which locks, reads, changes and replaces the file atomically.
+ * <p>An organization without an {@code edi} line has no EDI access (fail closed). Immutable;
+ * changes go through {@link #update}, which locks, reads, changes and replaces the file atomically.
  */
 final class ConsoleConfig {
   static final String FILE_NAME = "console.properties";
   private static final String PREFIX = "org.";
   private static final String EDI = ".edi";
   private static final String ENVIRONMENTS = ".environments";
-  private static final String HEADER = """
+  private static final String HEADER =
+      """
       # The access-tokens console's organizations: whether each has access to the EDI application
       # (without it, its page commands are refused and its tokens do not validate) and its environments.
       # Written by `access-tokens org add` and `access-tokens env add`; may be edited by hand:
@@ -69,7 +71,8 @@ final class ConsoleConfig {
 
   /** Environments in the order of their names (the id record is not comparable). */
   static SortedSet<EnvironmentId> environmentSet(java.util.Collection<EnvironmentId> environments) {
-    SortedSet<EnvironmentId> set = new TreeSet<>(java.util.Comparator.comparing(EnvironmentId::value));
+    SortedSet<EnvironmentId> set =
+        new TreeSet<>(java.util.Comparator.comparing(EnvironmentId::value));
     set.addAll(environments);
     return set;
   }
@@ -114,7 +117,8 @@ final class ConsoleConfig {
     };
   }
 
-  // ---- the file ---------------------------------------------------------------------------------------
+  // ---- the file
+  // ---------------------------------------------------------------------------------------
 
   /**
    * Reads the file; a missing file is an empty configuration.
@@ -134,20 +138,25 @@ final class ConsoleConfig {
     } catch (NoSuchFileException e) {
       return empty();
     } catch (IOException | IllegalArgumentException e) {
-      throw new ConsoleException(ExitCode.CONFIGURATION,
-          "cannot read the configuration " + file + ": " + e.getMessage(), e);
+      throw new ConsoleException(
+          ExitCode.CONFIGURATION,
+          "cannot read the configuration " + file + ": " + e.getMessage(),
+          e);
     }
     TreeMap<String, Boolean> edi = new TreeMap<>();
     TreeMap<String, SortedSet<EnvironmentId>> environments = new TreeMap<>();
     for (String key : properties.stringPropertyNames()) {
       String value = properties.getProperty(key).strip();
-      if (key.startsWith(PREFIX) && key.endsWith(EDI) && key.length() > PREFIX.length() + EDI.length()) {
+      if (key.startsWith(PREFIX)
+          && key.endsWith(EDI)
+          && key.length() > PREFIX.length() + EDI.length()) {
         String org = organizationIn(file, key, EDI);
         if (!value.equals("true") && !value.equals("false")) {
           throw bad(file, key, "must be true or false");
         }
         edi.put(org, Boolean.parseBoolean(value));
-      } else if (key.startsWith(PREFIX) && key.endsWith(ENVIRONMENTS)
+      } else if (key.startsWith(PREFIX)
+          && key.endsWith(ENVIRONMENTS)
           && key.length() > PREFIX.length() + ENVIRONMENTS.length()) {
         String org = organizationIn(file, key, ENVIRONMENTS);
         SortedSet<EnvironmentId> set = environmentSet(List.of());
@@ -168,16 +177,20 @@ final class ConsoleConfig {
     }
     TreeMap<String, Organization> organizations = new TreeMap<>();
     for (String org : union(edi.keySet(), environments.keySet())) {
-      organizations.put(org, new Organization(
-          OrganizationId.of(org), edi.getOrDefault(org, false), environments.getOrDefault(org, environmentSet(List.of()))));
+      organizations.put(
+          org,
+          new Organization(
+              OrganizationId.of(org),
+              edi.getOrDefault(org, false),
+              environments.getOrDefault(org, environmentSet(List.of()))));
     }
     return new ConsoleConfig(organizations);
   }
 
   /**
-   * Locks the file against other consoles, reads it, applies {@code change} and replaces the file with
-   * the result in one atomic rename. The lock file and the new file are created owner-only and never
-   * through a symbolic link.
+   * Locks the file against other consoles, reads it, applies {@code change} and replaces the file
+   * with the result in one atomic rename. The lock file and the new file are created owner-only and
+   * never through a symbolic link.
    */
   static ConsoleConfig update(Path file, UnaryOperator<ConsoleConfig> change) {
     Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
@@ -187,8 +200,10 @@ final class ConsoleConfig {
       next.save(file);
       return next;
     } catch (IOException e) {
-      throw new ConsoleException(ExitCode.CONFIGURATION,
-          "cannot write the configuration " + file + ": " + e.getMessage(), e);
+      throw new ConsoleException(
+          ExitCode.CONFIGURATION,
+          "cannot write the configuration " + file + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -199,7 +214,11 @@ final class ConsoleConfig {
       text.append(key).append(EDI).append('=').append(o.edi()).append('\n');
       List<String> names = new ArrayList<>();
       o.environments().forEach(e -> names.add(e.value()));
-      text.append(key).append(ENVIRONMENTS).append('=').append(String.join(",", names)).append('\n');
+      text.append(key)
+          .append(ENVIRONMENTS)
+          .append('=')
+          .append(String.join(",", names))
+          .append('\n');
     }
     // Under the lock, the temporary file is this console's: what is there is left by a console that
     // died, or planted; deleting removes a link itself, and the new file is created, never opened.
@@ -207,13 +226,17 @@ final class ConsoleConfig {
     Files.deleteIfExists(temporary);
     PrivateFiles.createNew(temporary, text.toString().getBytes(StandardCharsets.UTF_8));
     try {
-      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
-  /** Ids may hold {@code :}, which a properties key must escape; no other character of theirs needs it. */
+  /**
+   * Ids may hold {@code :}, which a properties key must escape; no other character of theirs needs
+   * it.
+   */
   private static String escapeKey(String id) {
     return id.replace(":", "\\:");
   }
@@ -233,10 +256,13 @@ final class ConsoleConfig {
     return all;
   }
 
-  /** The bad line, named by its key; a token-shaped key (a value pasted into the file) by kind and length. */
+  /**
+   * The bad line, named by its key; a token-shaped key (a value pasted into the file) by kind and
+   * length.
+   */
   private static ConsoleException bad(Path file, String key, @Nullable String why) {
     String shown = Redaction.isTokenShaped(key) ? "a key of " + Redaction.describe(key) : key;
-    return new ConsoleException(ExitCode.CONFIGURATION,
-        "the configuration " + file + " is invalid: " + shown + " " + why);
+    return new ConsoleException(
+        ExitCode.CONFIGURATION, "the configuration " + file + " is invalid: " + shown + " " + why);
   }
 }

@@ -4,8 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A failure the console explains itself (a missing organization, an unreadable key file, a database
- * that cannot be opened), with the exit code it ends the command with. Its message is the one line the
- * user sees; it never contains a token value or a key.
+ * that cannot be opened), with the exit code it ends the command with. Its message is the one line
+ * the user sees; it never contains a token value or a key.
  */
 final class ConsoleException extends RuntimeException {
   private static final long serialVersionUID = 1L;

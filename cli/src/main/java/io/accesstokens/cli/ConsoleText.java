@@ -18,9 +18,9 @@ final class ConsoleText {
   }
 
   /**
-   * For a field of a record (audit.log): as {@link #forTerminal}, and a backslash doubled, so that the
-   * escape of a character and the same six characters typed are told apart and a field reads back
-   * exactly.
+   * For a field of a record (audit.log): as {@link #forTerminal}, and a backslash doubled, so that
+   * the escape of a character and the same six characters typed are told apart and a field reads
+   * back exactly.
    */
   static String forRecord(String text) {
     return escape(text, true);
@@ -30,9 +30,14 @@ final class ConsoleText {
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
-      boolean escaped = Character.isISOControl(c) || Redaction.isLineBreakOrBidi(c)
-          || (Character.isSurrogate(c) && !pair);
+      boolean pair =
+          Character.isHighSurrogate(c)
+              && i + 1 < text.length()
+              && Character.isLowSurrogate(text.charAt(i + 1));
+      boolean escaped =
+          Character.isISOControl(c)
+              || Redaction.isLineBreakOrBidi(c)
+              || (Character.isSurrogate(c) && !pair);
       boolean doubled = backslash && c == '\\';
       if (out == null) {
         if (!escaped && !doubled) {

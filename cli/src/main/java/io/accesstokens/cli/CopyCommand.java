@@ -9,8 +9,9 @@ import picocli.CommandLine.Parameters;
     name = "copy",
     header = "Copy: print a token's full value.",
     description = {
-        "Prints the value alone on standard output, for example into a clipboard tool"
-            + " (access-tokens copy ID | xclip). Needs the copy key the token was created under."})
+      "Prints the value alone on standard output, for example into a clipboard tool"
+          + " (access-tokens copy ID | xclip). Needs the copy key the token was created under."
+    })
 final class CopyCommand extends PageCommand {
   @Parameters(paramLabel = "ID", description = "The token's id (the ID column of list).")
   TokenId id;

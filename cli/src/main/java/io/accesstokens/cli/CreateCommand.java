@@ -15,23 +15,32 @@ import picocli.CommandLine.Option;
     name = "create",
     header = "Add Token: create an active EDI token in an environment, and print its value.",
     description = {
-        "Prints the new token's full value on standard output, alone on its line (what it is, on"
-            + " standard error), so TOKEN=$(access-tokens create --env E) keeps just the value.",
-        "The value is sealed under the copy key so that copy can show it again; without a key"
-            + " (ACCESS_TOKENS_KEY, --key-file) the first create makes copy.key in the home."})
+      "Prints the new token's full value on standard output, alone on its line (what it is, on"
+          + " standard error), so TOKEN=$(access-tokens create --env E) keeps just the value.",
+      "The value is sealed under the copy key so that copy can show it again; without a key"
+          + " (ACCESS_TOKENS_KEY, --key-file) the first create makes copy.key in the home."
+    })
 final class CreateCommand extends PageCommand {
-  @Option(names = "--env", required = true, paramLabel = "ENV",
+  @Option(
+      names = "--env",
+      required = true,
+      paramLabel = "ENV",
       description = "The environment, one of the organization's (see env list).")
   EnvironmentId environment;
 
-  @Option(names = "--description", paramLabel = "TEXT", converter = Console.Text.class,
+  @Option(
+      names = "--description",
+      paramLabel = "TEXT",
+      converter = Console.Text.class,
       description = "Optional: at most 256 characters, no control characters.")
   @Nullable String description;
 
-  @Option(names = "--new-key",
-      description = "Make a new copy key although the database holds values sealed under another one (its"
-          + " key file was lost, or this home is a second one on the same database): those tokens keep"
-          + " validating, but copy cannot show them again. Refused when there is a key.")
+  @Option(
+      names = "--new-key",
+      description =
+          "Make a new copy key although the database holds values sealed under another one (its key"
+              + " file was lost, or this home is a second one on the same database): those tokens"
+              + " keep validating, but copy cannot show them again. Refused when there is a key.")
   boolean newKey;
 
   @Override
@@ -51,7 +60,8 @@ final class CreateCommand extends PageCommand {
       throw new NotEntitledException(organization, Scope.EDI);
     }
     if (!config.environments().contains(organization, environment)) {
-      throw unknownEnvironment(new UnknownEnvironmentException(organization, environment), organization);
+      throw unknownEnvironment(
+          new UnknownEnvironmentException(organization, environment), organization);
     }
   }
 
@@ -59,20 +69,38 @@ final class CreateCommand extends PageCommand {
   ExitCode run(Session session) {
     IssuedToken issued;
     try {
-      issued = session.service().create(session.organization(), environment, description, session.actor());
+      issued =
+          session
+              .service()
+              .create(session.organization(), environment, description, session.actor());
     } catch (UnknownEnvironmentException e) {
       throw unknownEnvironment(e, session.organization());
     }
-    err().println("Created access token " + Table.describe(issued.token()) + " in organization "
-        + session.organization() + ". Its value follows; keep it secret (copy " + issued.id()
-        + " shows it again):");
+    err()
+        .println(
+            "Created access token "
+                + Table.describe(issued.token())
+                + " in organization "
+                + session.organization()
+                + ". Its value follows; keep it secret (copy "
+                + issued.id()
+                + " shows it again):");
     err().flush();
     out().println(issued.value().reveal());
     return ExitCode.OK;
   }
 
-  private ConsoleException unknownEnvironment(UnknownEnvironmentException e, OrganizationId organization) {
-    return new ConsoleException(ExitCode.NOT_ENTITLED, e.getMessage() + " in " + root.configFile()
-        + "; add it with: access-tokens env add --org " + organization + " " + environment, e);
+  private ConsoleException unknownEnvironment(
+      UnknownEnvironmentException e, OrganizationId organization) {
+    return new ConsoleException(
+        ExitCode.NOT_ENTITLED,
+        e.getMessage()
+            + " in "
+            + root.configFile()
+            + "; add it with: access-tokens env add --org "
+            + organization
+            + " "
+            + environment,
+        e);
   }
 }

@@ -36,11 +36,15 @@ final class Database implements AutoCloseable {
   static final String USER_VARIABLE = "ACCESS_TOKENS_JDBC_USER";
   static final String PASSWORD_VARIABLE = "ACCESS_TOKENS_JDBC_PASSWORD";
   private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;]*");
+
   /** H2's "Database may be already in use": another process holds the file's lock. */
   private static final int H2_DATABASE_IN_USE = 90020;
+
   private static final String H2_FILE = "jdbc:h2:file:";
+
   /** How long a command waits for another to release an H2 file database. */
   static final Duration LOCK_WAIT = Duration.ofSeconds(10);
+
   private static final Duration FIRST_RETRY = Duration.ofMillis(20);
   private static final Duration LONGEST_RETRY = Duration.ofMillis(500);
   private static final Pattern USER_INFO = Pattern.compile("//([^/@:]*):[^/@]*@");
@@ -48,6 +52,7 @@ final class Database implements AutoCloseable {
 
   /** The embedded database's name in the home: H2 keeps it in {@code tokens.mv.db}. */
   static final String EMBEDDED_NAME = "tokens";
+
   private static final String EMBEDDED_FILE = EMBEDDED_NAME + ".mv.db";
 
   private final JdbcTokenStore store;
@@ -64,18 +69,21 @@ final class Database implements AutoCloseable {
   static String embeddedUrl(Path home) {
     String path = home.resolve(EMBEDDED_NAME).toAbsolutePath().toString();
     if (path.indexOf(';') >= 0) {
-      throw new ConsoleException(ExitCode.USAGE,
-          "the console's home " + home + " has a ';' in its path, which H2 reads as a setting; use --home");
+      throw new ConsoleException(
+          ExitCode.USAGE,
+          "the console's home "
+              + home
+              + " has a ';' in its path, which H2 reads as a setting; use --home");
     }
     return H2_FILE + path;
   }
 
   /**
-   * Opens the embedded database in {@code home}, creating it on first use, with every file of it its
-   * owner's only: H2 creates its files with the process's umask, so the database file is created
-   * (empty, {@code 0600}) before H2 opens it, which H2 takes for a new database; H2's trace file, which
-   * would record the driver's error messages, is off; and whatever H2 made is set {@code 0600} once it
-   * has opened and again when it closes.
+   * Opens the embedded database in {@code home}, creating it on first use, with every file of it
+   * its owner's only: H2 creates its files with the process's umask, so the database file is
+   * created (empty, {@code 0600}) before H2 opens it, which H2 takes for a new database; H2's trace
+   * file, which would record the driver's error messages, is off; and whatever H2 made is set
+   * {@code 0600} once it has opened and again when it closes.
    *
    * @throws ConsoleException as {@link #open}, and if the database file cannot be created
    */
@@ -86,8 +94,10 @@ final class Database implements AutoCloseable {
     } catch (FileAlreadyExistsException e) {
       // an existing database (or whatever is there, which H2 reports when it opens it)
     } catch (IOException e) {
-      throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
-          "cannot create the database " + home.resolve(EMBEDDED_FILE) + ": " + e.getMessage(), e);
+      throw new ConsoleException(
+          ExitCode.STORE_UNAVAILABLE,
+          "cannot create the database " + home.resolve(EMBEDDED_FILE) + ": " + e.getMessage(),
+          e);
     }
     Properties settings = new Properties();
     settings.setProperty("TRACE_LEVEL_FILE", "0");
@@ -104,8 +114,8 @@ final class Database implements AutoCloseable {
   /**
    * Opens the database at {@code url} and creates or upgrades its tables.
    *
-   * @throws ConsoleException if there is no driver for the URL ({@link ExitCode#USAGE}) or the database
-   *     cannot be opened ({@link ExitCode#STORE_UNAVAILABLE})
+   * @throws ConsoleException if there is no driver for the URL ({@link ExitCode#USAGE}) or the
+   *     database cannot be opened ({@link ExitCode#STORE_UNAVAILABLE})
    * @throws io.accesstokens.StoreUnavailableException if the migration fails
    */
   static Database open(String url, String tablePrefix, Terminal terminal) {
@@ -113,30 +123,50 @@ final class Database implements AutoCloseable {
   }
 
   private static Database open(
-      String url, Properties settings, String tablePrefix, Terminal terminal, @Nullable Path embeddedHome) {
+      String url,
+      Properties settings,
+      String tablePrefix,
+      Terminal terminal,
+      @Nullable Path embeddedHome) {
     if (!url.startsWith("jdbc:")) {
-      throw new ConsoleException(ExitCode.USAGE, "--jdbc-url must be a JDBC URL (jdbc:postgresql://...,"
-          + " jdbc:mariadb://..., jdbc:mysql://..., jdbc:h2:...), but was " + redact(url));
+      throw new ConsoleException(
+          ExitCode.USAGE,
+          "--jdbc-url must be a JDBC URL (jdbc:postgresql://...,"
+              + " jdbc:mariadb://..., jdbc:mysql://..., jdbc:h2:...), but was "
+              + redact(url));
     }
     try {
       DriverManager.getDriver(url);
     } catch (SQLException e) {
-      throw new ConsoleException(ExitCode.USAGE, "no JDBC driver takes " + redact(url)
-          + " (the console has the H2, PostgreSQL and MariaDB/MySQL drivers)", e);
+      throw new ConsoleException(
+          ExitCode.USAGE,
+          "no JDBC driver takes "
+              + redact(url)
+              + " (the console has the H2, PostgreSQL and MariaDB/MySQL drivers)",
+          e);
     }
     UrlDataSource dataSource =
-        new UrlDataSource(url, settings, terminal.env(USER_VARIABLE), terminal.env(PASSWORD_VARIABLE));
+        new UrlDataSource(
+            url, settings, terminal.env(USER_VARIABLE), terminal.env(PASSWORD_VARIABLE));
     Connection first;
     try {
       first = connect(dataSource, url, embeddedHome, terminal);
     } catch (SQLException e) {
       if (e.getErrorCode() == H2_DATABASE_IN_USE && url.startsWith(H2_FILE)) {
-        throw new ConsoleException(ExitCode.STORE_UNAVAILABLE, "cannot open the database " + redact(url)
-            + ": another process has had it open for " + LOCK_WAIT.toSeconds() + " seconds, and an embedded H2"
-            + " database admits one at a time (is another access-tokens command still running?)", e);
+        throw new ConsoleException(
+            ExitCode.STORE_UNAVAILABLE,
+            "cannot open the database "
+                + redact(url)
+                + ": another process has had it open for "
+                + LOCK_WAIT.toSeconds()
+                + " seconds, and an embedded H2 database admits one at a time (is another"
+                + " access-tokens command still running?)",
+            e);
       }
-      throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
-          "cannot open the database " + redact(url) + ": " + reason(e), e);
+      throw new ConsoleException(
+          ExitCode.STORE_UNAVAILABLE,
+          "cannot open the database " + redact(url) + ": " + reason(e),
+          e);
     }
     boolean keep = url.startsWith("jdbc:h2:");
     try {
@@ -148,15 +178,19 @@ final class Database implements AutoCloseable {
       return new Database(store, keep ? first : null, embeddedHome);
     } catch (SQLException e) {
       closeQuietly(first);
-      throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
-          "cannot open the database " + redact(url) + ": " + reason(e), e);
+      throw new ConsoleException(
+          ExitCode.STORE_UNAVAILABLE,
+          "cannot open the database " + redact(url) + ": " + reason(e),
+          e);
     } catch (IllegalArgumentException e) {
       closeQuietly(first);
       throw new ConsoleException(ExitCode.USAGE, "--table-prefix: " + e.getMessage(), e);
     } catch (IllegalStateException e) {
       closeQuietly(first);
-      throw new ConsoleException(ExitCode.STORE_UNAVAILABLE, "cannot use the database " + redact(url)
-          + ": " + e.getMessage(), e);
+      throw new ConsoleException(
+          ExitCode.STORE_UNAVAILABLE,
+          "cannot use the database " + redact(url) + ": " + e.getMessage(),
+          e);
     } catch (RuntimeException e) {
       closeQuietly(first);
       throw e;
@@ -164,15 +198,16 @@ final class Database implements AutoCloseable {
   }
 
   /**
-   * The first connection. An H2 file database admits one process at a time and reports the others at
-   * once (error 90020, "database may be already in use"): another console command holds it for the
-   * moment it works, so this one tries again, backing off from {@link #FIRST_RETRY} to
-   * {@link #LONGEST_RETRY}, for {@link #LOCK_WAIT} at most, and says on standard error that it waits.
+   * The first connection. An H2 file database admits one process at a time and reports the others
+   * at once (error 90020, "database may be already in use"): another console command holds it for
+   * the moment it works, so this one tries again, backing off from {@link #FIRST_RETRY} to {@link
+   * #LONGEST_RETRY}, for {@link #LOCK_WAIT} at most, and says on standard error that it waits.
    *
    * @throws SQLException the driver's, the last 90020 included when the wait is over
    */
   private static Connection connect(
-      UrlDataSource dataSource, String url, @Nullable Path embeddedHome, Terminal terminal) throws SQLException {
+      UrlDataSource dataSource, String url, @Nullable Path embeddedHome, Terminal terminal)
+      throws SQLException {
     Sleeper sleeper = terminal.sleeper();
     long start = sleeper.nanoTime();
     Duration retry = FIRST_RETRY;
@@ -182,12 +217,21 @@ final class Database implements AutoCloseable {
         return dataSource.getConnection();
       } catch (SQLException e) {
         Duration left = LOCK_WAIT.minusNanos(sleeper.nanoTime() - start);
-        if (e.getErrorCode() != H2_DATABASE_IN_USE || !url.startsWith(H2_FILE) || left.isNegative() || left.isZero()) {
+        if (e.getErrorCode() != H2_DATABASE_IN_USE
+            || !url.startsWith(H2_FILE)
+            || left.isNegative()
+            || left.isZero()) {
           throw e;
         }
         if (!said) {
-          terminal.err().println("waiting for another access-tokens command to finish with "
-              + (embeddedHome != null ? embeddedHome.resolve(EMBEDDED_FILE).toString() : redact(url)) + "...");
+          terminal
+              .err()
+              .println(
+                  "waiting for another access-tokens command to finish with "
+                      + (embeddedHome != null
+                          ? embeddedHome.resolve(EMBEDDED_FILE).toString()
+                          : redact(url))
+                      + "...");
           terminal.err().flush();
           said = true;
         }
@@ -195,10 +239,15 @@ final class Database implements AutoCloseable {
           sleeper.sleep(retry.compareTo(left) < 0 ? retry : left);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
-          throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
-              "interrupted while waiting for the database " + redact(url), interrupted);
+          throw new ConsoleException(
+              ExitCode.STORE_UNAVAILABLE,
+              "interrupted while waiting for the database " + redact(url),
+              interrupted);
         }
-        retry = retry.multipliedBy(2).compareTo(LONGEST_RETRY) < 0 ? retry.multipliedBy(2) : LONGEST_RETRY;
+        retry =
+            retry.multipliedBy(2).compareTo(LONGEST_RETRY) < 0
+                ? retry.multipliedBy(2)
+                : LONGEST_RETRY;
       }
     }
   }
@@ -208,8 +257,8 @@ final class Database implements AutoCloseable {
   }
 
   /**
-   * How many stored values are sealed under each key id, in every organization (the store's maintenance
-   * scan): what a new copy key would leave unopenable.
+   * How many stored values are sealed under each key id, in every organization (the store's
+   * maintenance scan): what a new copy key would leave unopenable.
    */
   SortedMap<String, Long> sealedKeyIds() {
     SortedMap<String, Long> counts = new TreeMap<>();
@@ -238,7 +287,8 @@ final class Database implements AutoCloseable {
       try {
         tightenEmbeddedFiles();
       } catch (ConsoleException e) {
-        // the command is done; the files were private when it opened them, and the home is its owner's
+        // the command is done; the files were private when it opened them, and the home is its
+        // owner's
       }
     }
   }
@@ -248,13 +298,16 @@ final class Database implements AutoCloseable {
     if (embeddedHome == null || !PrivateFiles.isPosix(embeddedHome)) {
       return;
     }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(embeddedHome, EMBEDDED_NAME + ".*")) {
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(embeddedHome, EMBEDDED_NAME + ".*")) {
       for (Path file : files) {
         PrivateFiles.tighten(file);
       }
     } catch (IOException e) {
-      throw new ConsoleException(ExitCode.STORE_UNAVAILABLE,
-          "cannot make the database files in " + embeddedHome + " private: " + e.getMessage(), e);
+      throw new ConsoleException(
+          ExitCode.STORE_UNAVAILABLE,
+          "cannot make the database files in " + embeddedHome + " private: " + e.getMessage(),
+          e);
     }
   }
 
@@ -268,7 +321,9 @@ final class Database implements AutoCloseable {
     return Redaction.isTokenShaped(shown) ? Redaction.describe(shown) : shown;
   }
 
-  /** The driver's reason on one line: for a failure to connect it says why, and no value was sent. */
+  /**
+   * The driver's reason on one line: for a failure to connect it says why, and no value was sent.
+   */
   private static String reason(SQLException e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
     int end = message.indexOf('\n');
@@ -289,7 +344,8 @@ final class Database implements AutoCloseable {
     private final String url;
     private final Properties properties = new Properties();
 
-    UrlDataSource(String url, Properties settings, @Nullable String user, @Nullable String password) {
+    UrlDataSource(
+        String url, Properties settings, @Nullable String user, @Nullable String password) {
       this.url = url;
       properties.putAll(settings);
       if (user != null) {

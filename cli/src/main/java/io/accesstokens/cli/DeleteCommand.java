@@ -16,13 +16,17 @@ import picocli.CommandLine.Parameters;
     name = "delete",
     header = "Delete: remove a token, after confirming as the page does.",
     description = {
-        "Shows the token and asks for confirmation on standard input (y or yes deletes; anything else,"
-            + " or no input at all, keeps the token and exits with 1). --yes skips the question."})
+      "Shows the token and asks for confirmation on standard input (y or yes deletes; anything"
+          + " else, or no input at all, keeps the token and exits with 1). --yes skips the"
+          + " question."
+    })
 final class DeleteCommand extends PageCommand {
   @Parameters(paramLabel = "ID", description = "The token's id (the ID column of list).")
   TokenId id;
 
-  @Option(names = {"-y", "--yes"}, description = "Delete without asking.")
+  @Option(
+      names = {"-y", "--yes"},
+      description = "Delete without asking.")
   boolean yes;
 
   /** The token as shown in the question. */
@@ -48,25 +52,40 @@ final class DeleteCommand extends PageCommand {
 
   @Override
   ExitCode run(Session session) {
-    if (session.service().delete(session.organization(), id, session.actor()) == DeleteOutcome.ALREADY_ABSENT) {
+    if (session.service().delete(session.organization(), id, session.actor())
+        == DeleteOutcome.ALREADY_ABSENT) {
       throw new TokenNotFoundException(session.organization(), id);
     }
-    out().println("Deleted access token " + (shown == null ? id.toString() : Table.describe(shown)) + ".");
+    out()
+        .println(
+            "Deleted access token "
+                + (shown == null ? id.toString() : Table.describe(shown))
+                + ".");
     return ExitCode.OK;
   }
 
   private boolean confirmed(AccessToken token) {
-    err().print("Are you sure you want to delete the access token " + Table.describe(token)
-        + "? It stops working at once and cannot be restored. [y/N] ");
+    err()
+        .print(
+            "Are you sure you want to delete the access token "
+                + Table.describe(token)
+                + "? It stops working at once and cannot be restored. [y/N] ");
     err().flush();
     String answer = terminal().readLine(256);
     if (!terminal().interactive()) {
-      // Echoed so a transcript reads as a dialogue; a value piped in by mistake only by kind and length.
+      // Echoed so a transcript reads as a dialogue; a value piped in by mistake only by kind and
+      // length.
       String shown = answer == null ? "" : answer.strip();
-      err().println(Redaction.mayHoldSecret(shown) ? Redaction.describe(shown) : ConsoleText.forTerminal(shown));
+      err()
+          .println(
+              Redaction.mayHoldSecret(shown)
+                  ? Redaction.describe(shown)
+                  : ConsoleText.forTerminal(shown));
     }
     if (answer == null) {
-      err().println("Not deleted: no answer on standard input (give --yes to delete without asking).");
+      err()
+          .println(
+              "Not deleted: no answer on standard input (give --yes to delete without asking).");
       return false;
     }
     String word = answer.strip().toLowerCase(Locale.ROOT);

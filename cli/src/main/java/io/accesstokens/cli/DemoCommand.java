@@ -29,15 +29,15 @@ import picocli.CommandLine.ParentCommand;
     name = "demo",
     header = "Walk through the whole page on a throwaway database, printing each step.",
     description = {
-        "Runs real commands of this console, each shown as you would type it, in a new temporary"
-            + " directory that is deleted at the end: it reads no standard input and touches neither your"
-            + " configuration, nor your database, nor your key (it ignores --home, --jdbc-url, --org and"
-            + " the key options). Exits with 0 when every step answered as the page does."})
+      "Runs real commands of this console, each shown as you would type it, in a new temporary"
+          + " directory that is deleted at the end: it reads no standard input and touches neither"
+          + " your configuration, nor your database, nor your key (it ignores --home, --jdbc-url,"
+          + " --org and the key options). Exits with 0 when every step answered as the page does."
+    })
 final class DemoCommand implements Callable<Integer> {
   static final String ORGANIZATION = "demo-org";
 
-  @ParentCommand
-  AccessTokensCommand root;
+  @ParentCommand AccessTokensCommand root;
 
   @Override
   public Integer call() throws IOException {
@@ -78,11 +78,13 @@ final class DemoCommand implements Callable<Integer> {
       this.terminal = terminal;
       this.out = terminal.out();
       this.directory = directory;
-      this.environment = Map.of("ACCESS_TOKENS_HOME", directory.toString(), "ACCESS_TOKENS_ORG", ORGANIZATION);
+      this.environment =
+          Map.of("ACCESS_TOKENS_HOME", directory.toString(), "ACCESS_TOKENS_ORG", ORGANIZATION);
     }
 
     ExitCode run() {
-      out.println("Access Tokens console demo: the page's whole flow, as real commands of this console,");
+      out.println(
+          "Access Tokens console demo: the page's whole flow, as real commands of this console,");
       out.println("on a throwaway database in " + directory + " (deleted at the end).");
       out.println("Your own configuration, database and key are not touched.");
       try {
@@ -99,14 +101,20 @@ final class DemoCommand implements Callable<Integer> {
 
     private void walk() {
       step("The console is its own host: an organization with EDI access, and its environments");
-      out.println("$ export ACCESS_TOKENS_HOME=" + directory + " ACCESS_TOKENS_ORG=" + ORGANIZATION);
+      out.println(
+          "$ export ACCESS_TOKENS_HOME=" + directory + " ACCESS_TOKENS_ORG=" + ORGANIZATION);
       run(ExitCode.OK, "org", "add", ORGANIZATION);
       run(ExitCode.OK, "env", "add", "production");
       run(ExitCode.OK, "env", "add", "sandbox");
 
-      step("Add Token: one token in each environment; each value is printed once, on standard output");
-      String partner = run(ExitCode.OK, "create", "--env", "production", "--description", "Partner X over AS2").strip();
-      String test = run(ExitCode.OK, "create", "--env", "sandbox", "--description", "Test partner").strip();
+      step(
+          "Add Token: one token in each environment; each value is printed once, on standard"
+              + " output");
+      String partner =
+          run(ExitCode.OK, "create", "--env", "production", "--description", "Partner X over AS2")
+              .strip();
+      String test =
+          run(ExitCode.OK, "create", "--env", "sandbox", "--description", "Test partner").strip();
       String partnerId = idOf(partner);
       String testId = idOf(test);
 
@@ -168,21 +176,23 @@ final class DemoCommand implements Callable<Integer> {
     private String execute(ExitCode expected, InputStream in, boolean showOutput, String... args) {
       StringWriter captured = new StringWriter();
       Writer stdout = showOutput ? new Tee(out, captured) : captured;
-      Terminal nested = Terminal.builder()
-          .in(in)
-          .out(new PrintWriter(stdout, true))
-          .err(out)
-          .environment(environment)
-          .userHome(directory.toString())
-          .userName(terminal.userName().isBlank() ? "demo" : terminal.userName())
-          .build();
+      Terminal nested =
+          Terminal.builder()
+              .in(in)
+              .out(new PrintWriter(stdout, true))
+              .err(out)
+              .environment(environment)
+              .userHome(directory.toString())
+              .userName(terminal.userName().isBlank() ? "demo" : terminal.userName())
+              .build();
       int exit = Console.run(nested, args);
       out.flush();
       if (exit != ExitCode.OK.code()) {
         out.println("[exit code " + exit + "]");
       }
       if (exit != expected.code()) {
-        throw new StepFailed("access-tokens " + shown(args) + " exited with " + exit + ", not " + expected.code());
+        throw new StepFailed(
+            "access-tokens " + shown(args) + " exited with " + exit + ", not " + expected.code());
       }
       return captured.toString();
     }
@@ -202,7 +212,8 @@ final class DemoCommand implements Callable<Integer> {
     private static String shown(String... args) {
       List<String> words = new ArrayList<>();
       for (String arg : args) {
-        words.add(arg.matches("[A-Za-z0-9_./:=@-]+") ? arg : "\"" + arg.replace("\"", "\\\"") + "\"");
+        words.add(
+            arg.matches("[A-Za-z0-9_./:=@-]+") ? arg : "\"" + arg.replace("\"", "\\\"") + "\"");
       }
       return String.join(" ", words);
     }

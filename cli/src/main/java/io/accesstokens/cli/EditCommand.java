@@ -15,16 +15,24 @@ final class EditCommand extends PageCommand {
   @Parameters(paramLabel = "ID", description = "The token's id (the ID column of list).")
   TokenId id;
 
-  @Option(names = "--description", required = true, paramLabel = "TEXT", converter = Console.Text.class,
-      description = "The new description: at most 256 characters, no control characters; \"\" removes it.")
+  @Option(
+      names = "--description",
+      required = true,
+      paramLabel = "TEXT",
+      converter = Console.Text.class,
+      description =
+          "The new description: at most 256 characters, no control characters; \"\" removes it.")
   String description;
 
   @Override
   ExitCode run(Session session) {
-    AccessToken token = session.service().editDescription(session.organization(), id, description, session.actor());
-    out().println(token.description() == null
-        ? "Removed the description of access token " + Table.describe(token) + "."
-        : "Set the description of access token " + Table.describe(token) + ".");
+    AccessToken token =
+        session.service().editDescription(session.organization(), id, description, session.actor());
+    out()
+        .println(
+            token.description() == null
+                ? "Removed the description of access token " + Table.describe(token) + "."
+                : "Set the description of access token " + Table.describe(token) + ".");
     return ExitCode.OK;
   }
 }

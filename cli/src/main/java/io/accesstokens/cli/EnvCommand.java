@@ -16,15 +16,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "env",
     header = "The environments of each organization.",
-    description = "Kept in console.properties in the console's home. A token can be created only in"
-        + " an environment of its organization.",
+    description =
+        "Kept in console.properties in the console's home. A token can be created only in"
+            + " an environment of its organization.",
     subcommands = {EnvCommand.Add.class, EnvCommand.ListEnvironments.class})
 final class EnvCommand implements Runnable {
-  @ParentCommand
-  AccessTokensCommand root;
+  @ParentCommand AccessTokensCommand root;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -33,11 +32,9 @@ final class EnvCommand implements Runnable {
 
   @Command(name = "add", header = "Add an environment to the organization (--org).")
   static final class Add implements Callable<Integer> {
-    @ParentCommand
-    EnvCommand env;
+    @ParentCommand EnvCommand env;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "ENV", description = "The environment's id, as the platform names it.")
     EnvironmentId id;
@@ -48,29 +45,32 @@ final class EnvCommand implements Runnable {
       root.createdHome();
       boolean[] added = {false};
       OrganizationId[] organization = {null};
-      ConsoleConfig.update(root.configFile(), config -> {
-        organization[0] = root.organization(spec, config);
-        ConsoleConfig.Organization o = config.organization(organization[0]).orElseThrow();
-        if (o.environments().contains(id)) {
-          return config;
-        }
-        added[0] = true;
-        return config.with(o.withEnvironment(id));
-      });
-      root.terminal.out().println(added[0]
-          ? "Added environment " + id + " to organization " + organization[0] + "."
-          : "Organization " + organization[0] + " already has environment " + id + ".");
+      ConsoleConfig.update(
+          root.configFile(),
+          config -> {
+            organization[0] = root.organization(spec, config);
+            ConsoleConfig.Organization o = config.organization(organization[0]).orElseThrow();
+            if (o.environments().contains(id)) {
+              return config;
+            }
+            added[0] = true;
+            return config.with(o.withEnvironment(id));
+          });
+      root.terminal
+          .out()
+          .println(
+              added[0]
+                  ? "Added environment " + id + " to organization " + organization[0] + "."
+                  : "Organization " + organization[0] + " already has environment " + id + ".");
       return ExitCode.OK.code();
     }
   }
 
   @Command(name = "list", header = "List the environments of the organization (--org), or of all.")
   static final class ListEnvironments implements Callable<Integer> {
-    @ParentCommand
-    EnvCommand env;
+    @ParentCommand EnvCommand env;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -78,7 +78,8 @@ final class EnvCommand implements Runnable {
       ConsoleConfig config = root.config();
       List<List<String>> rows = new ArrayList<>();
       if (root.organization != null) {
-        ConsoleConfig.Organization o = config.organization(root.organization(spec, config)).orElseThrow();
+        ConsoleConfig.Organization o =
+            config.organization(root.organization(spec, config)).orElseThrow();
         o.environments().forEach(e -> rows.add(List.of(o.id().value(), e.value())));
       } else {
         for (ConsoleConfig.Organization o : config.organizations()) {
@@ -86,8 +87,12 @@ final class EnvCommand implements Runnable {
         }
       }
       if (rows.isEmpty()) {
-        root.terminal.out().println("No environments" + (root.organization == null ? "" : " in organization "
-            + root.organization) + "; add one with: access-tokens env add --org ORG ENV");
+        root.terminal
+            .out()
+            .println(
+                "No environments"
+                    + (root.organization == null ? "" : " in organization " + root.organization)
+                    + "; add one with: access-tokens env add --org ORG ENV");
         return ExitCode.OK.code();
       }
       Table.print(root.terminal.out(), List.of("Organization", "Environment"), rows);

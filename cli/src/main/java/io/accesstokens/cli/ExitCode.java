@@ -9,16 +9,25 @@ import java.util.Map;
  */
 enum ExitCode {
   OK(0, "Done."),
-  REFUSED(1, "Refused: validate found the token invalid (INVALID_TOKEN), or delete was not confirmed."),
+  REFUSED(
+      1, "Refused: validate found the token invalid (INVALID_TOKEN), or delete was not confirmed."),
   USAGE(2, "Usage error: a missing or bad argument, option or input."),
-  NOT_FOUND(3, "No such token in the organization (never created, deleted, or another organization's)."),
-  NOT_ENTITLED(4, "The organization is not configured or has no EDI access, or the environment is not"
-      + " one of the organization's."),
-  STORE_UNAVAILABLE(5, "The database cannot be opened or did not answer (validate: STORE_UNAVAILABLE)."),
-  COPY_UNAVAILABLE(6, "Copy cannot show the value: no key, or the value is sealed under another key."),
+  NOT_FOUND(
+      3, "No such token in the organization (never created, deleted, or another organization's)."),
+  NOT_ENTITLED(
+      4,
+      "The organization is not configured or has no EDI access, or the environment is not"
+          + " one of the organization's."),
+  STORE_UNAVAILABLE(
+      5, "The database cannot be opened or did not answer (validate: STORE_UNAVAILABLE)."),
+  COPY_UNAVAILABLE(
+      6, "Copy cannot show the value: no key, or the value is sealed under another key."),
   CONFLICT(7, "The token was changed concurrently; run the command again."),
-  CONFIGURATION(8, "The configuration file, the key file or a key variable is unreadable, invalid or open to other"
-      + " users; or there is no copy key while the database holds values sealed under one."),
+  CONFIGURATION(
+      8,
+      "The configuration file, the key file or a key variable is unreadable, invalid or open to"
+          + " other users; or there is no copy key while the database holds values sealed under"
+          + " one."),
   SOFTWARE(70, "Unexpected error (a bug); run again with --verbose for the stack trace.");
 
   private final int code;

@@ -17,30 +17,55 @@ import picocli.CommandLine.Option;
     name = "list",
     header = "The table: the organization's tokens, oldest first, with masked values.",
     description = {
-        "Columns: ID (what the other commands take), Token (masked: atk_ and the id, nothing of the secret;"
-            + " the full value comes only from create and copy), Status, Environment, Description, Scope.",
-        "When more rows follow, the last line gives the --after cursor of the next page."})
+      "Columns: ID (what the other commands take), Token (masked: atk_ and the id, nothing of the"
+          + " secret; the full value comes only from create and copy), Status, Environment,"
+          + " Description, Scope.",
+      "When more rows follow, the last line gives the --after cursor of the next page."
+    })
 final class ListCommand extends PageCommand {
   @Option(names = "--env", paramLabel = "ENV", description = "Only tokens of this environment.")
   @Nullable EnvironmentId environment;
 
-  @Option(names = "--status", paramLabel = "STATUS", description = "Only ${COMPLETION-CANDIDATES} tokens.")
+  @Option(
+      names = "--status",
+      paramLabel = "STATUS",
+      description = "Only ${COMPLETION-CANDIDATES} tokens.")
   @Nullable TokenStatus status;
 
-  @Option(names = "--page-size", paramLabel = "N",
-      description = "Rows per page, 1 to " + TokenQuery.MAX_PAGE_SIZE + ". Default: " + TokenQuery.DEFAULT_PAGE_SIZE + ".")
+  @Option(
+      names = "--page-size",
+      paramLabel = "N",
+      description =
+          "Rows per page, 1 to "
+              + TokenQuery.MAX_PAGE_SIZE
+              + ". Default: "
+              + TokenQuery.DEFAULT_PAGE_SIZE
+              + ".")
   int pageSize = TokenQuery.DEFAULT_PAGE_SIZE;
 
-  @Option(names = "--after", paramLabel = "CURSOR", description = "Start after this cursor (printed by the previous page).")
+  @Option(
+      names = "--after",
+      paramLabel = "CURSOR",
+      description = "Start after this cursor (printed by the previous page).")
   @Nullable PageCursor after;
 
   @Override
   ExitCode run(Session session) {
-    TokenQuery query = TokenQuery.all().inEnvironment(environment).withStatus(status).pageSize(pageSize).after(after);
+    TokenQuery query =
+        TokenQuery.all()
+            .inEnvironment(environment)
+            .withStatus(status)
+            .pageSize(pageSize)
+            .after(after);
     TokenPage page = session.service().list(session.organization(), query);
     if (page.tokens().isEmpty()) {
-      out().println((after == null ? "No access tokens" : "No more access tokens") + " in organization "
-          + session.organization() + filters() + ".");
+      out()
+          .println(
+              (after == null ? "No access tokens" : "No more access tokens")
+                  + " in organization "
+                  + session.organization()
+                  + filters()
+                  + ".");
       return ExitCode.OK;
     }
     List<List<String>> rows = new ArrayList<>();
@@ -48,9 +73,16 @@ final class ListCommand extends PageCommand {
       rows.add(Table.tokenRow(token));
     }
     Table.print(out(), Table.TOKEN_COLUMNS, rows);
-    page.nextPage().ifPresent(next ->
-        out().println("More tokens follow: list again with --after " + next.encode()
-            + (environment == null && status == null ? "" : " and the same filters")));
+    page.nextPage()
+        .ifPresent(
+            next ->
+                out()
+                    .println(
+                        "More tokens follow: list again with --after "
+                            + next.encode()
+                            + (environment == null && status == null
+                                ? ""
+                                : " and the same filters")));
     return ExitCode.OK;
   }
 

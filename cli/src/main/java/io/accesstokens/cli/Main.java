@@ -14,8 +14,8 @@ public final class Main {
   /**
    * Silent unless verbose: the console's answers are its output, and a log line on standard error
    * would read as a second answer. Runs after the command line is parsed and before anything logs
-   * (slf4j-simple reads these properties when the first logger is made). A level given with
-   * {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} is kept.
+   * (slf4j-simple reads these properties when the first logger is made). A level given with {@code
+   * -Dorg.slf4j.simpleLogger.defaultLogLevel} is kept.
    */
   static void configureLogging(boolean verbose) {
     if (verbose) {
@@ -25,7 +25,8 @@ public final class Main {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off");
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    // The PostgreSQL driver logs through java.util.logging, whose console handler prints INFO and up.
+    // The PostgreSQL driver logs through java.util.logging, whose console handler prints INFO and
+    // up.
     Logger.getLogger("").setLevel(verbose ? Level.INFO : Level.OFF);
   }
 }

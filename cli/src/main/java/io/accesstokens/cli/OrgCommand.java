@@ -16,16 +16,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "org",
     header = "The organizations the console hosts, and their EDI access.",
-    description = "Kept in console.properties in the console's home. The page exists only for an"
-        + " organization with access to the EDI application: the others' commands are refused and"
-        + " their tokens do not validate.",
+    description =
+        "Kept in console.properties in the console's home. The page exists only for an organization"
+            + " with access to the EDI application: the others' commands are refused and their"
+            + " tokens do not validate.",
     subcommands = {OrgCommand.Add.class, OrgCommand.ListOrganizations.class})
 final class OrgCommand implements Runnable {
-  @ParentCommand
-  AccessTokensCommand root;
+  @ParentCommand AccessTokensCommand root;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -34,13 +33,16 @@ final class OrgCommand implements Runnable {
 
   @Command(name = "add", header = "Add an organization, with EDI access unless --no-edi.")
   static final class Add implements Callable<Integer> {
-    @ParentCommand
-    OrgCommand org;
+    @ParentCommand OrgCommand org;
 
-    @Parameters(paramLabel = "ORG", description = "The organization's id, as the platform names it.")
+    @Parameters(
+        paramLabel = "ORG",
+        description = "The organization's id, as the platform names it.")
     OrganizationId id;
 
-    @Option(names = "--no-edi", description = "The organization has no access to the EDI application.")
+    @Option(
+        names = "--no-edi",
+        description = "The organization has no access to the EDI application.")
     boolean noEdi;
 
     @Override
@@ -48,38 +50,67 @@ final class OrgCommand implements Runnable {
       AccessTokensCommand root = org.root;
       root.createdHome();
       boolean[] added = {false};
-      ConsoleConfig.update(root.configFile(), config -> {
-        var existing = config.organization(id);
-        if (existing.isPresent()) {
-          if (existing.get().edi() == !noEdi) {
-            return config;
-          }
-          throw new ConsoleException(ExitCode.USAGE, "organization " + id + " is already configured, with"
-              + " EDI access " + yesNo(existing.get().edi()) + "; change org." + id + ".edi in " + root.configFile());
-        }
-        added[0] = true;
-        return config.with(new ConsoleConfig.Organization(id, !noEdi, ConsoleConfig.environmentSet(List.of())));
-      });
-      root.terminal.out().println(added[0]
-          ? "Added organization " + id + " (EDI access: " + yesNo(!noEdi) + "). Add its environments with:"
-              + " access-tokens env add --org " + id + " ENV"
-          : "Organization " + id + " is already configured (EDI access: " + yesNo(!noEdi) + ").");
+      ConsoleConfig.update(
+          root.configFile(),
+          config -> {
+            var existing = config.organization(id);
+            if (existing.isPresent()) {
+              if (existing.get().edi() == !noEdi) {
+                return config;
+              }
+              throw new ConsoleException(
+                  ExitCode.USAGE,
+                  "organization "
+                      + id
+                      + " is already configured, with"
+                      + " EDI access "
+                      + yesNo(existing.get().edi())
+                      + "; change org."
+                      + id
+                      + ".edi in "
+                      + root.configFile());
+            }
+            added[0] = true;
+            return config.with(
+                new ConsoleConfig.Organization(
+                    id, !noEdi, ConsoleConfig.environmentSet(List.of())));
+          });
+      root.terminal
+          .out()
+          .println(
+              added[0]
+                  ? "Added organization "
+                      + id
+                      + " (EDI access: "
+                      + yesNo(!noEdi)
+                      + "). Add its environments with:"
+                      + " access-tokens env add --org "
+                      + id
+                      + " ENV"
+                  : "Organization "
+                      + id
+                      + " is already configured (EDI access: "
+                      + yesNo(!noEdi)
+                      + ").");
       return ExitCode.OK.code();
     }
   }
 
   @Command(name = "list", header = "List the organizations, their EDI access and environments.")
   static final class ListOrganizations implements Callable<Integer> {
-    @ParentCommand
-    OrgCommand org;
+    @ParentCommand OrgCommand org;
 
     @Override
     public Integer call() {
       AccessTokensCommand root = org.root;
       ConsoleConfig config = root.config();
       if (config.organizations().isEmpty()) {
-        root.terminal.out().println("No organizations in " + root.configFile()
-            + "; add one with: access-tokens org add ORG");
+        root.terminal
+            .out()
+            .println(
+                "No organizations in "
+                    + root.configFile()
+                    + "; add one with: access-tokens org add ORG");
         return ExitCode.OK.code();
       }
       List<List<String>> rows = new ArrayList<>();

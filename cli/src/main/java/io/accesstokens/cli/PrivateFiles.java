@@ -22,16 +22,18 @@ import java.util.Set;
 
 /**
  * The console's files are its owner's only: directories {@code 0700}, files {@code 0600}, set
- * explicitly after they are made (an open(2) or mkdir(2) mode is cut by the umask, which may also have
- * left an older console's files readable). What other users can change is refused, naming the
+ * explicitly after they are made (an open(2) or mkdir(2) mode is cut by the umask, which may also
+ * have left an older console's files readable). What other users can change is refused, naming the
  * command that fixes it: they could swap the organizations, or the key that later values are sealed
  * under. Nothing is written through a symbolic link: files are opened with {@code NOFOLLOW_LINKS}
  * and made with {@code CREATE_NEW}. On a file system without POSIX permissions only the links are
  * checked.
  */
 final class PrivateFiles {
-  static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-  static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+  static final Set<PosixFilePermission> OWNER_ONLY_FILE =
+      PosixFilePermissions.fromString("rw-------");
+  static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY =
+      PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> OTHERS_WRITE =
       EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
   private static final Set<PosixFilePermission> OTHERS_READ =
@@ -50,13 +52,17 @@ final class PrivateFiles {
         : new FileAttribute<?>[0];
   }
 
-  /** Creates {@code directory} (and missing parents) if it does not exist; a created one is made {@code 0700}. */
+  /**
+   * Creates {@code directory} (and missing parents) if it does not exist; a created one is made
+   * {@code 0700}.
+   */
   static void createDirectory(Path directory) throws IOException {
     if (Files.isDirectory(directory)) {
       return;
     }
     if (isPosix(directory)) {
-      Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+      Files.createDirectories(
+          directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
       Files.setPosixFilePermissions(directory, OWNER_ONLY_DIRECTORY);
     } else {
       Files.createDirectories(directory);
@@ -64,24 +70,30 @@ final class PrivateFiles {
   }
 
   /**
-   * Opens {@code file} for appending, creating it owner-only if it does not exist, and never through a
-   * symbolic link.
+   * Opens {@code file} for appending, creating it owner-only if it does not exist, and never
+   * through a symbolic link.
    *
    * @throws IOException if it cannot be opened, a symbolic link at {@code file} included
    */
   static FileChannel openForAppend(Path file) throws IOException {
-    Set<OpenOption> options = new HashSet<>(Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+    Set<OpenOption> options =
+        new HashSet<>(
+            Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS));
     return openPrivate(file, options);
   }
 
   /**
-   * Opens {@code file} for writing (to lock it), creating it owner-only if it does not exist, and never
-   * through a symbolic link.
+   * Opens {@code file} for writing (to lock it), creating it owner-only if it does not exist, and
+   * never through a symbolic link.
    */
   static FileChannel openForLocking(Path file) throws IOException {
-    Set<OpenOption> options = new HashSet<>(Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS));
+    Set<OpenOption> options =
+        new HashSet<>(
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
     return openPrivate(file, options);
   }
 
@@ -93,7 +105,9 @@ final class PrivateFiles {
       throw e;
     } catch (IOException e) {
       if (Files.isSymbolicLink(file)) {
-        throw new FileSystemException(file.toString(), null,
+        throw new FileSystemException(
+            file.toString(),
+            null,
             "is a symbolic link, which the console does not write through; remove it");
       }
       throw e;
@@ -114,8 +128,12 @@ final class PrivateFiles {
    * @throws FileAlreadyExistsException if {@code file} exists
    */
   static void createNew(Path file, byte[] content) throws IOException {
-    Set<OpenOption> options = new HashSet<>(Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS));
+    Set<OpenOption> options =
+        new HashSet<>(
+            Set.of(
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS));
     try (FileChannel channel = openPrivate(file, options)) {
       ByteBuffer buffer = ByteBuffer.wrap(content);
       while (buffer.hasRemaining()) {
@@ -126,14 +144,15 @@ final class PrivateFiles {
   }
 
   /**
-   * Makes {@code file} owner-only ({@code 0600}) if it is a regular file with any permission for others;
-   * a symbolic link, a missing file and a non-POSIX file system are left alone.
+   * Makes {@code file} owner-only ({@code 0600}) if it is a regular file with any permission for
+   * others; a symbolic link, a missing file and a non-POSIX file system are left alone.
    */
   static void tighten(Path file) throws IOException {
     if (!isPosix(file) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    PosixFileAttributeView view =
+        Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     Set<PosixFilePermission> permissions = view.readAttributes().permissions();
     if (!OWNER_ONLY_FILE.containsAll(permissions) || !permissions.containsAll(OWNER_ONLY_FILE)) {
       view.setPermissions(OWNER_ONLY_FILE);
@@ -146,7 +165,8 @@ final class PrivateFiles {
    *
    * @param what what it is, for the message ("the console's home", "the key file")
    * @param fix the mode that the message's {@code chmod} sets
-   * @throws ConsoleException ({@link ExitCode#CONFIGURATION}) saying so, with the command that fixes it
+   * @throws ConsoleException ({@link ExitCode#CONFIGURATION}) saying so, with the command that
+   *     fixes it
    */
   static void refuseIfOthersCan(Path path, String what, boolean secret, String fix) {
     if (!isPosix(path)) {
@@ -158,14 +178,33 @@ final class PrivateFiles {
     } catch (NoSuchFileException e) {
       return;
     } catch (IOException e) {
-      throw new ConsoleException(ExitCode.CONFIGURATION,
-          "cannot read the permissions of " + what + " " + path + " (" + e.getClass().getSimpleName() + ")", e);
+      throw new ConsoleException(
+          ExitCode.CONFIGURATION,
+          "cannot read the permissions of "
+              + what
+              + " "
+              + path
+              + " ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
-    String can = !Collections.disjoint(permissions, OTHERS_WRITE) ? "written"
-        : secret && !Collections.disjoint(permissions, OTHERS_READ) ? "read" : null;
+    String can =
+        !Collections.disjoint(permissions, OTHERS_WRITE)
+            ? "written"
+            : secret && !Collections.disjoint(permissions, OTHERS_READ) ? "read" : null;
     if (can != null) {
-      throw new ConsoleException(ExitCode.CONFIGURATION, what + " " + path + " can be " + can
-          + " by other users; restrict it with: chmod " + fix + " " + path);
+      throw new ConsoleException(
+          ExitCode.CONFIGURATION,
+          what
+              + " "
+              + path
+              + " can be "
+              + can
+              + " by other users; restrict it with: chmod "
+              + fix
+              + " "
+              + path);
     }
   }
 }

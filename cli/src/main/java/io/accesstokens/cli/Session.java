@@ -5,8 +5,8 @@ import io.accesstokens.OrganizationId;
 import io.accesstokens.TokenService;
 
 /**
- * One token command's view of the page: the service on the opened database, the organization it acts
- * in and who acts. Closing it closes the database.
+ * One token command's view of the page: the service on the opened database, the organization it
+ * acts in and who acts. Closing it closes the database.
  */
 final class Session implements AutoCloseable {
   private final Database database;

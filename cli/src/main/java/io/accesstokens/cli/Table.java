@@ -8,18 +8,19 @@ import java.util.List;
 /** Plain-text tables and the page's words for a token (Active, Inactive, the masked value). */
 final class Table {
   /** The page's columns, after the id every other command takes. */
-  static final List<String> TOKEN_COLUMNS = List.of("ID", "Token", "Status", "Environment", "Description", "Scope");
+  static final List<String> TOKEN_COLUMNS =
+      List.of("ID", "Token", "Status", "Environment", "Description", "Scope");
 
   private Table() {}
 
   /**
-   * Columns padded to their widest cell (in code points), two spaces apart, no trailing blanks. Each
-   * cell is shown as {@link ConsoleText#forTerminal}, so one row is one line and reads as what it holds.
+   * Columns padded to their widest cell (in code points), two spaces apart, no trailing blanks.
+   * Each cell is shown as {@link ConsoleText#forTerminal}, so one row is one line and reads as what
+   * it holds.
    */
   static void print(PrintWriter out, List<String> headers, List<List<String>> rawRows) {
-    List<List<String>> rows = rawRows.stream()
-        .map(row -> row.stream().map(ConsoleText::forTerminal).toList())
-        .toList();
+    List<List<String>> rows =
+        rawRows.stream().map(row -> row.stream().map(ConsoleText::forTerminal).toList()).toList();
     int[] widths = new int[headers.size()];
     for (int i = 0; i < widths.length; i++) {
       widths[i] = width(headers.get(i));
@@ -33,7 +34,9 @@ final class Table {
     }
   }
 
-  /** One row of the token table: never the full value, which the library does not even have here. */
+  /**
+   * One row of the token table: never the full value, which the library does not even have here.
+   */
   static List<String> tokenRow(AccessToken token) {
     return List.of(
         token.id().toString(),
@@ -54,8 +57,13 @@ final class Table {
    * masked value would only repeat the id (it is the prefix and the id).
    */
   static String describe(AccessToken token) {
-    return token.id() + " (" + token.environment()
-        + (token.description() == null ? "" : ", \"" + ConsoleText.forTerminal(token.description()) + "\"") + ")";
+    return token.id()
+        + " ("
+        + token.environment()
+        + (token.description() == null
+            ? ""
+            : ", \"" + ConsoleText.forTerminal(token.description()) + "\"")
+        + ")";
   }
 
   private static void printRow(PrintWriter out, List<String> cells, int[] widths) {

@@ -17,9 +17,9 @@ import picocli.CommandLine.Help.Ansi;
 
 /**
  * Everything the console takes from the process it runs in: standard input, output and error, the
- * environment, the user's home and name, whether a person is at a terminal, and the passing of time. {@link #system()} is
- * the real process; tests build one of their own, so no command ever reads the real environment, the
- * real standard input or the real home directory.
+ * environment, the user's home and name, whether a person is at a terminal, and the passing of
+ * time. {@link #system()} is the real process; tests build one of their own, so no command ever
+ * reads the real environment, the real standard input or the real home directory.
  */
 public final class Terminal {
   private final InputStream in;
@@ -124,7 +124,8 @@ public final class Terminal {
           return stripCarriageReturn(line);
         }
         if (line.length() >= maxChars) {
-          throw new ConsoleException(ExitCode.USAGE,
+          throw new ConsoleException(
+              ExitCode.USAGE,
               "the line on standard input is longer than " + maxChars + " characters");
         }
         line.append((char) c);
@@ -136,8 +137,8 @@ public final class Terminal {
   }
 
   /**
-   * A secret typed or piped in: read without echo from the terminal (after {@code prompt} on standard
-   * error), or as one line of standard input when it is not a terminal.
+   * A secret typed or piped in: read without echo from the terminal (after {@code prompt} on
+   * standard error), or as one line of standard input when it is not a terminal.
    */
   @Nullable String readSecret(String prompt, int maxChars) {
     if (console != null) {
@@ -147,7 +148,8 @@ public final class Terminal {
       }
       try {
         if (typed.length > maxChars) {
-          throw new ConsoleException(ExitCode.USAGE, "the input is longer than " + maxChars + " characters");
+          throw new ConsoleException(
+              ExitCode.USAGE, "the input is longer than " + maxChars + " characters");
         }
         return new String(typed);
       } finally {
@@ -182,7 +184,7 @@ public final class Terminal {
     private String userName = "";
     private @Nullable Console console;
     private Ansi ansi = Ansi.OFF;
-    private Consumer<Boolean> logging = verbose -> { };
+    private Consumer<Boolean> logging = verbose -> {};
     private Sleeper sleeper = Sleeper.system();
 
     private Builder() {}

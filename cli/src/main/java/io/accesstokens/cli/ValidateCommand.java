@@ -15,21 +15,27 @@ import picocli.CommandLine.Option;
     name = "validate",
     header = "Validate a token read from standard input, as the EDI connector does.",
     description = {
-        "Reads one line from standard input (typed without echo at a terminal) and prints the outcome"
-            + " on standard output: the token when it is valid (exit 0), or exactly the connector's"
-            + " error, Error opening connection. Exception is: Error code: INVALID_TOKEN (exit 1;"
-            + " STORE_UNAVAILABLE exits with 5)."})
+      "Reads one line from standard input (typed without echo at a terminal) and prints the outcome"
+          + " on standard output: the token when it is valid (exit 0), or exactly the connector's"
+          + " error, Error opening connection. Exception is: Error code: INVALID_TOKEN (exit 1;"
+          + " STORE_UNAVAILABLE exits with 5)."
+    })
 final class ValidateCommand extends PageCommand {
   /** Longer than any token, short enough that a runaway pipe is refused quickly. */
   private static final int MAX_INPUT = 4096;
 
-  @Option(names = "--env", required = true, paramLabel = "ENV",
+  @Option(
+      names = "--env",
+      required = true,
+      paramLabel = "ENV",
       description = "The environment of the connection.")
   EnvironmentId environment;
 
   private String presented = "";
 
-  /** The token is read before the database is opened, so that a prompt waiting for it holds no lock. */
+  /**
+   * The token is read before the database is opened, so that a prompt waiting for it holds no lock.
+   */
   @Override
   void beforeOpening(ConsoleConfig config, OrganizationId organization) {
     String line = terminal().readSecret("Token (not echoed): ", MAX_INPUT);
@@ -42,13 +48,25 @@ final class ValidateCommand extends PageCommand {
   @Override
   ExitCode run(Session session) {
     try (TokenValidator validator = TokenValidator.builder(session.service()).build()) {
-      ValidatedToken valid = validator.validate(presented.strip(), Scope.EDI, session.organization(), environment);
-      out().println("Valid: access token " + valid.id() + " of organization " + valid.organization()
-          + ", environment " + valid.environment() + ", scope " + valid.scope() + ".");
+      ValidatedToken valid =
+          validator.validate(presented.strip(), Scope.EDI, session.organization(), environment);
+      out()
+          .println(
+              "Valid: access token "
+                  + valid.id()
+                  + " of organization "
+                  + valid.organization()
+                  + ", environment "
+                  + valid.environment()
+                  + ", scope "
+                  + valid.scope()
+                  + ".");
       return ExitCode.OK;
     } catch (ConnectionOpenException e) {
       out().println(e.getMessage());
-      return e.errorCode() == ErrorCode.INVALID_TOKEN ? ExitCode.REFUSED : ExitCode.STORE_UNAVAILABLE;
+      return e.errorCode() == ErrorCode.INVALID_TOKEN
+          ? ExitCode.REFUSED
+          : ExitCode.STORE_UNAVAILABLE;
     }
   }
 }

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** audit.log: who did what to which token, and never a value. */
 class AuditLogTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void everyChangeAndEveryCopy_isALine_withTheActor_andNoValue() throws IOException {
@@ -27,39 +26,51 @@ class AuditLogTest {
     cli.run("list");
     cli.run("delete", "--yes", id);
 
-    List<List<String>> lines = Files.readAllLines(cli.home().resolve("audit.log")).stream()
-        .map(line -> List.of(line.split("\t", -1))).toList();
-    assertThat(lines).extracting(fields -> fields.subList(1, 7)).containsExactly(
-        List.of("CREATED", "acme", "production", id, "1", "tester"),
-        List.of("VALUE_COPIED", "acme", "production", id, "1", "alice@acme.example"),
-        List.of("DESCRIPTION_EDITED", "acme", "production", id, "2", "tester"),
-        List.of("STATUS_CHANGED", "acme", "production", id, "3", "night operator"),
-        List.of("DELETED", "acme", "production", id, "3", "night operator"));
-    assertThat(lines).allSatisfy(fields -> assertThat(fields.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT.*Z"));
-    assertThat(Files.readString(cli.home().resolve("audit.log"))).doesNotContain(value, value.substring(15, 47));
+    List<List<String>> lines =
+        Files.readAllLines(cli.home().resolve("audit.log")).stream()
+            .map(line -> List.of(line.split("\t", -1)))
+            .toList();
+    assertThat(lines)
+        .extracting(fields -> fields.subList(1, 7))
+        .containsExactly(
+            List.of("CREATED", "acme", "production", id, "1", "tester"),
+            List.of("VALUE_COPIED", "acme", "production", id, "1", "alice@acme.example"),
+            List.of("DESCRIPTION_EDITED", "acme", "production", id, "2", "tester"),
+            List.of("STATUS_CHANGED", "acme", "production", id, "3", "night operator"),
+            List.of("DELETED", "acme", "production", id, "3", "night operator"));
+    assertThat(lines)
+        .allSatisfy(fields -> assertThat(fields.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT.*Z"));
+    assertThat(Files.readString(cli.home().resolve("audit.log")))
+        .doesNotContain(value, value.substring(15, 47));
   }
 
   /**
-   * One record per line, whatever the actor holds: characters that break a line for tools that follow
-   * Unicode (NEL, U+2028, U+2029) or turn its text around (bidirectional controls) are written
-   * escaped. The library may refuse such an actor itself, which keeps the log whole as well.
+   * One record per line, whatever the actor holds: characters that break a line for tools that
+   * follow Unicode (NEL, U+2028, U+2029) or turn its text around (bidirectional controls) are
+   * written escaped. The library may refuse such an actor itself, which keeps the log whole as
+   * well.
    */
   @Test
-  void anActorFullOfLineBreaksAndBidirectionalControls_staysOneRecordOnOneLine() throws IOException {
+  void anActorFullOfLineBreaksAndBidirectionalControls_staysOneRecordOnOneLine()
+      throws IOException {
     Cli cli = new Cli(dir).organization("acme", "production").env("ACCESS_TOKENS_ORG", "acme");
     String id = Cli.idOf(cli.create("acme", "production", null));
-    String actor = "night\u0085operator\u2028DELETED\u2029\u202Eevil\u202C\u2066x\u2069\u200E\\u0085";
+    String actor =
+        "night\u0085operator\u2028DELETED\u2029\u202Eevil\u202C\u2066x\u2069\u200E\\u0085";
 
     Result deactivate = cli.run("--actor", actor, "deactivate", id);
 
     String log = Files.readString(cli.home().resolve("audit.log"));
     List<String> records = List.of(log.split("\\R")); // every line break Unicode knows
     assertThat(records).allSatisfy(record -> assertThat(record.split("\t", -1)).hasSize(7));
-    assertThat(log).doesNotContainPattern("[\\u0085\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\u200e\\u200f]");
+    assertThat(log)
+        .doesNotContainPattern(
+            "[\\u0085\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\u200e\\u200f]");
     if (deactivate.exitCode() == 0) {
       assertThat(records).hasSize(2);
-      assertThat(records.get(1).split("\t", -1)[6]).isEqualTo(
-          "night\\u0085operator\\u2028DELETED\\u2029\\u202eevil\\u202c\\u2066x\\u2069\\u200e\\\\u0085");
+      assertThat(records.get(1).split("\t", -1)[6])
+          .isEqualTo(
+              "night\\u0085operator\\u2028DELETED\\u2029\\u202eevil\\u202c\\u2066x\\u2069\\u200e\\\\u0085");
     } else {
       assertThat(deactivate.exitCode()).as(deactivate.toString()).isEqualTo(2);
       assertThat(records).hasSize(1);
@@ -76,8 +87,15 @@ class AuditLogTest {
     Result deactivate = cli.run("deactivate", id);
 
     assertThat(deactivate.exitCode()).isZero();
-    assertThat(deactivate.errLines()).singleElement().asString().startsWith("warning: the STATUS_CHANGED of token "
-        + id + " is done, but the audit log " + cli.home().resolve("audit.log") + " could not be written");
+    assertThat(deactivate.errLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "warning: the STATUS_CHANGED of token "
+                + id
+                + " is done, but the audit log "
+                + cli.home().resolve("audit.log")
+                + " could not be written");
     assertThat(cli.run("list").outLines().get(1)).contains("  Inactive  ");
   }
 }

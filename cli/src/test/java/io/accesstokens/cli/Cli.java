@@ -28,19 +28,22 @@ import java.util.Map;
  * temporary directories, so no test ever touches the real ones, and the real environment is never
  * seen.
  *
- * <p>Every run is scanned ({@link #scan}): its standard output and error, and what the console keeps
- * in its home (audit.log, console.properties, the embedded database), for any piece of a secret issued
- * in this JVM ({@link IssuedSecrets#pieceIn}). A run that shows one fails the test that made it. The
- * shape-based scan ({@code SecretLeakGuard.leak}) is not applied to every run: the console prints
- * paths, and a path of 43 characters looks like a Base64 digest to it; the suites that paste values
- * apply it themselves, to output whose paths they know.
+ * <p>Every run is scanned ({@link #scan}): its standard output and error, and what the console
+ * keeps in its home (audit.log, console.properties, the embedded database), for any piece of a
+ * secret issued in this JVM ({@link IssuedSecrets#pieceIn}). A run that shows one fails the test
+ * that made it. The shape-based scan ({@code SecretLeakGuard.leak}) is not applied to every run:
+ * the console prints paths, and a path of 43 characters looks like a Base64 digest to it; the
+ * suites that paste values apply it themselves, to output whose paths they know.
  */
 final class Cli {
   private final Path userHome;
   private final Map<String, String> environment = new LinkedHashMap<>();
   private Sleeper sleeper = Sleeper.system();
 
-  /** A console whose home is {@code dir/home} (ACCESS_TOKENS_HOME) and whose user's home is {@code dir/user}. */
+  /**
+   * A console whose home is {@code dir/home} (ACCESS_TOKENS_HOME) and whose user's home is {@code
+   * dir/user}.
+   */
   Cli(Path dir) {
     this.userHome = dir.resolve("user");
     environment.put("ACCESS_TOKENS_HOME", dir.resolve("home").toString());
@@ -83,32 +86,36 @@ final class Cli {
   Result run(InputStream in, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Terminal terminal = Terminal.builder()
-        .in(in)
-        .out(new PrintWriter(out, true))
-        .err(new PrintWriter(err, true))
-        .environment(environment)
-        .userHome(userHome.toString())
-        .userName("tester")
-        .sleeper(sleeper)
-        .build();
+    Terminal terminal =
+        Terminal.builder()
+            .in(in)
+            .out(new PrintWriter(out, true))
+            .err(new PrintWriter(err, true))
+            .environment(environment)
+            .userHome(userHome.toString())
+            .userName("tester")
+            .sleeper(sleeper)
+            .build();
     int exit = Console.run(terminal, args);
     Result result = new Result(exit, out.toString(), err.toString());
     scan(result, args);
     return result;
   }
 
-  // ---- the scan of every run ---------------------------------------------------------------------
+  // ---- the scan of every run
+  // ---------------------------------------------------------------------
 
   /** Files of the home that the console writes text into, where no secret may ever be. */
-  private static final List<String> HOME_FILES = List.of("audit.log", "console.properties", "tokens.mv.db");
+  private static final List<String> HOME_FILES =
+      List.of("audit.log", "console.properties", "tokens.mv.db");
 
   /**
-   * Fails unless {@code result} and the home's files are free of secrets. The values a command shows
-   * on purpose are recorded first ({@link IssuedSecrets#record}), so every later run is scanned for
-   * pieces of them, and are then left out of this run's scan: exactly the lines that are the shown
-   * values (see {@link #shownValues}), nothing else. So a shown value elsewhere in the output (on
-   * standard error, or twice), another value, or any piece of one still fails the run.
+   * Fails unless {@code result} and the home's files are free of secrets. The values a command
+   * shows on purpose are recorded first ({@link IssuedSecrets#record}), so every later run is
+   * scanned for pieces of them, and are then left out of this run's scan: exactly the lines that
+   * are the shown values (see {@link #shownValues}), nothing else. So a shown value elsewhere in
+   * the output (on standard error, or twice), another value, or any piece of one still fails the
+   * run.
    */
   private void scan(Result result, String... args) {
     List<String> shown = shownValues(result, args);
@@ -126,7 +133,9 @@ final class Cli {
         try {
           // The database is binary: ISO-8859-1 reads every byte as one character, so text stored in
           // clear (a description, an actor) reads as itself.
-          check(name + " after " + command, new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+          check(
+              name + " after " + command,
+              new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -164,7 +173,9 @@ final class Cli {
       boolean showing = false;
       for (String line : lines) {
         if (line.startsWith("$ ") || line.startsWith("== ")) {
-          showing = line.startsWith("$ access-tokens create ") || line.startsWith("$ access-tokens copy ");
+          showing =
+              line.startsWith("$ access-tokens create ")
+                  || line.startsWith("$ access-tokens copy ");
         } else if (showing && isValue(line)) {
           shown.add(line);
           showing = false;
@@ -178,11 +189,18 @@ final class Cli {
     return line.length() == TokenFormat.LENGTH && TokenFormat.isWellFormed(line);
   }
 
-  /** The global options that take a value (in the next argument unless given as {@code --opt=value}). */
+  /**
+   * The global options that take a value (in the next argument unless given as {@code
+   * --opt=value}).
+   */
   private static final List<String> VALUED_OPTIONS =
-      List.of("--org", "--actor", "--home", "--jdbc-url", "--table-prefix", "--key-file", "--key-id");
+      List.of(
+          "--org", "--actor", "--home", "--jdbc-url", "--table-prefix", "--key-file", "--key-id");
 
-  /** The command a command line runs: its first word that is neither an option nor an option's value. */
+  /**
+   * The command a command line runs: its first word that is neither an option nor an option's
+   * value.
+   */
   private static String commandOf(String... args) {
     for (int i = 0; i < args.length; i++) {
       if (VALUED_OPTIONS.contains(args[i])) {
@@ -194,7 +212,9 @@ final class Cli {
     return null;
   }
 
-  /** The command line, for a failure message: arguments that may hold a secret by kind and length. */
+  /**
+   * The command line, for a failure message: arguments that may hold a secret by kind and length.
+   */
   static String describe(String... args) {
     List<String> words = new ArrayList<>();
     for (String arg : args) {
@@ -214,9 +234,17 @@ final class Cli {
 
   /** Creates a token; returns its full value. */
   String create(String organization, String environmentName, String description) {
-    Result created = description == null
-        ? run("--org", organization, "create", "--env", environmentName)
-        : run("--org", organization, "create", "--env", environmentName, "--description", description);
+    Result created =
+        description == null
+            ? run("--org", organization, "create", "--env", environmentName)
+            : run(
+                "--org",
+                organization,
+                "create",
+                "--env",
+                environmentName,
+                "--description",
+                description);
     assertThat(created.exitCode()).as(created.toString()).isZero();
     return created.out().strip();
   }

@@ -6,20 +6,26 @@ import org.junit.jupiter.api.Test;
 
 /** The escaping of everything the console writes that a person or the database gave it. */
 class ConsoleTextTest {
-  private static final String HOSTILE = "a\tb\nc\rd\u0085e\u2028f\u2029g\u202Eh\u202Ci\u2066j\u2069k\u200El\u200Fm"
-      + "\u061Cn\u001b[31mo\u007fp\u0000q\uD800r";
+  private static final String HOSTILE =
+      "a\tb\nc\rd\u0085e\u2028f\u2029g\u202Eh\u202Ci\u2066j\u2069k\u200El\u200Fm"
+          + "\u061Cn\u001b[31mo\u007fp\u0000q\uD800r";
 
   @Test
   void everyCharacterThatBreaksALineOrTurnsText_isEscaped() {
-    assertThat(ConsoleText.forTerminal(HOSTILE)).isEqualTo("a\\u0009b\\u000ac\\u000dd\\u0085e\\u2028f\\u2029g\\u202eh"
-        + "\\u202ci\\u2066j\\u2069k\\u200el\\u200fm\\u061cn\\u001b[31mo\\u007fp\\u0000q\\ud800r");
+    assertThat(ConsoleText.forTerminal(HOSTILE))
+        .isEqualTo(
+            "a\\u0009b\\u000ac\\u000dd\\u0085e\\u2028f\\u2029g\\u202eh"
+                + "\\u202ci\\u2066j\\u2069k\\u200el\\u200fm\\u061cn\\u001b[31mo\\u007fp\\u0000q\\ud800r");
     assertThat(ConsoleText.forRecord(HOSTILE)).isEqualTo(ConsoleText.forTerminal(HOSTILE));
     assertThat(ConsoleText.forRecord(HOSTILE).split("\\R")).hasSize(1);
   }
 
   @Test
   void ordinaryText_isUnchanged_includingLettersOfAnyScriptAndEmoji() {
-    for (String text : new String[] {"Partner X over AS2", "Müller & Söhne", "שותף", "合作伙伴", "\uD83D\uDE80 launch", ""}) {
+    for (String text :
+        new String[] {
+          "Partner X over AS2", "Müller & Söhne", "שותף", "合作伙伴", "\uD83D\uDE80 launch", ""
+        }) {
       assertThat(ConsoleText.forTerminal(text)).isSameAs(text);
       assertThat(ConsoleText.forRecord(text)).isEqualTo(text);
     }

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * key, the one in the file, and every token they created is copyable under it.
  */
 class CopyKeyCreationTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void consolesMakingTheFirstKeyAtOnce_allUseTheKeyInTheFile() throws Exception {
@@ -27,14 +26,25 @@ class CopyKeyCreationTest {
       Path keyFile = Files.createDirectories(dir.resolve("round-" + round)).resolve("copy.key");
       List<String> policies = new CopyOnWriteArrayList<>();
 
-      Concurrently.run(6, thread -> {
-        CopyPolicy policy = CopyKeys.policy(CopyKeys.Use.CREATE, Terminal.builder().build(), null, keyFile, null,
-            false, TreeMap::new);
-        policies.add(policy.toString());
-      });
+      Concurrently.run(
+          6,
+          thread -> {
+            CopyPolicy policy =
+                CopyKeys.policy(
+                    CopyKeys.Use.CREATE,
+                    Terminal.builder().build(),
+                    null,
+                    keyFile,
+                    null,
+                    false,
+                    TreeMap::new);
+            policies.add(policy.toString());
+          });
 
       String keyId = CopyKeys.keyIdOf(CopyKeys.decode(Files.readString(keyFile), "the key file"));
-      assertThat(policies).as("round %d", round).hasSize(6)
+      assertThat(policies)
+          .as("round %d", round)
+          .hasSize(6)
           .allSatisfy(policy -> assertThat(policy).contains("[" + keyId + "]"));
     }
   }
@@ -46,7 +56,9 @@ class CopyKeyCreationTest {
       new Cli(roundDir).organization("acme", "production");
       List<String> values = new CopyOnWriteArrayList<>();
 
-      Concurrently.run(2, thread -> values.add(new Cli(roundDir).create("acme", "production", "thread " + thread)));
+      Concurrently.run(
+          2,
+          thread -> values.add(new Cli(roundDir).create("acme", "production", "thread " + thread)));
 
       Cli cli = new Cli(roundDir);
       for (String value : values) {
@@ -56,7 +68,8 @@ class CopyKeyCreationTest {
       }
       try (var files = Files.list(roundDir.resolve("home"))) {
         assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.contains("key")))
-            .as("round %d: one key file, no temporary left", round).containsExactly("copy.key");
+            .as("round %d: one key file, no temporary left", round)
+            .containsExactly("copy.key");
       }
     }
   }

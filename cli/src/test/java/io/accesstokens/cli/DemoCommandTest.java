@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** demo: the seed's whole flow, unattended, on a throwaway database. */
 class DemoCommandTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void demo_runsTheWholePage_readsNoInput_andExits0() {
@@ -24,36 +23,52 @@ class DemoCommandTest {
     assertThat(demo.exitCode()).as(demo.toString()).isZero();
     assertThat(demo.err()).isEmpty();
     List<String> lines = demo.outLines();
-    assertThat(lines).filteredOn(line -> line.startsWith("== ")).containsExactly(
-        "== 1. The console is its own host: an organization with EDI access, and its environments",
-        "== 2. Add Token: one token in each environment; each value is printed once, on standard output",
-        "== 3. The table: Token (masked), Status, Environment, Description, Scope",
-        "== 4. Copy: the full value again",
-        "== 5. Edit: the description, and nothing else",
-        "== 6. The EDI connector opens a connection with the token",
-        "== 7. Status toggle: deactivate it, and the connector's connection fails",
-        "== 8. Status toggle: activate it again, and it validates again",
-        "== 9. Delete: the page asks for confirmation first; no keeps the token, yes deletes it");
+    assertThat(lines)
+        .filteredOn(line -> line.startsWith("== "))
+        .containsExactly(
+            "== 1. The console is its own host: an organization with EDI access, and its"
+                + " environments",
+            "== 2. Add Token: one token in each environment; each value is printed once, on"
+                + " standard output",
+            "== 3. The table: Token (masked), Status, Environment, Description, Scope",
+            "== 4. Copy: the full value again",
+            "== 5. Edit: the description, and nothing else",
+            "== 6. The EDI connector opens a connection with the token",
+            "== 7. Status toggle: deactivate it, and the connector's connection fails",
+            "== 8. Status toggle: activate it again, and it validates again",
+            "== 9. Delete: the page asks for confirmation first; no keeps the token, yes deletes"
+                + " it");
     assertThat(lines).filteredOn(line -> line.startsWith("$ ")).hasSize(19);
     assertThat(demo.out())
         .contains("$ access-tokens create --env production --description \"Partner X over AS2\"\n")
         .contains("ID           Token             Status  Environment  Description         Scope\n")
-        .contains("\nError opening connection. Exception is: Error code: INVALID_TOKEN\n[exit code 1]\n")
-        .containsPattern("\\? It stops working at once and cannot be restored\\. \\[y/N\\] n\nNot deleted\\.\n\\[exit code 1\\]\n")
+        .contains(
+            "\nError opening connection. Exception is: Error code: INVALID_TOKEN\n[exit code 1]\n")
+        .containsPattern(
+            "\\? It stops working at once and cannot be restored\\. \\[y/N\\] n\n"
+                + "Not deleted\\.\n"
+                + "\\[exit code 1\\]\n")
         .containsPattern("\\[y/N\\] y\nDeleted access token ")
-        .containsPattern("access-tokens copy: no token [0-9A-Za-z]{11} in organization demo-org\n\\[exit code 3\\]\n")
+        .containsPattern(
+            "access-tokens copy: no token [0-9A-Za-z]{11} in organization demo-org\n"
+                + "\\[exit code 3\\]\n")
         .endsWith("\nDemo complete: every step answered as the page does.\n");
     assertThat(lines).filteredOn(line -> line.startsWith("Valid: access token ")).hasSize(2);
   }
 
   @Test
   void demo_deletesItsDirectory_andTouchesNeitherTheHomeNorTheUsersHome() {
-    Cli cli = new Cli(dir).env("ACCESS_TOKENS_ORG", "acme").env("ACCESS_TOKENS_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/x");
+    Cli cli =
+        new Cli(dir)
+            .env("ACCESS_TOKENS_ORG", "acme")
+            .env("ACCESS_TOKENS_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/x");
 
     Result demo = cli.run("demo");
 
     assertThat(demo.exitCode()).as(demo.toString()).isZero();
-    Matcher directory = Pattern.compile("on a throwaway database in (.+) \\(deleted at the end\\)").matcher(demo.out());
+    Matcher directory =
+        Pattern.compile("on a throwaway database in (.+) \\(deleted at the end\\)")
+            .matcher(demo.out());
     assertThat(directory.find()).isTrue();
     assertThat(Path.of(directory.group(1))).doesNotExist();
     assertThat(cli.home()).doesNotExist();

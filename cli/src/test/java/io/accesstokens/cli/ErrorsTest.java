@@ -11,12 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What goes wrong: one line on standard error naming the command, an exit code a script can rely on,
- * nothing on standard output, and a stack trace only with --verbose.
+ * What goes wrong: one line on standard error naming the command, an exit code a script can rely
+ * on, nothing on standard output, and a stack trace only with --verbose.
  */
 class ErrorsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void noCommand_printsTheUsage_andExits2() {
@@ -35,10 +34,15 @@ class ErrorsTest {
     Result option = cli.run("--org", "acme", "list", "--environment", "production");
 
     assertThat(command.exitCode()).isEqualTo(2);
-    assertThat(command.errLines()).singleElement().asString()
-        .startsWith("access-tokens: Unmatched argument").contains("did you mean list?");
+    assertThat(command.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("access-tokens: Unmatched argument")
+        .contains("did you mean list?");
     assertThat(option.exitCode()).isEqualTo(2);
-    assertThat(option.errLines()).singleElement().asString()
+    assertThat(option.errLines())
+        .singleElement()
+        .asString()
         .startsWith("access-tokens list: Unknown options: '--environment', 'production'")
         .endsWith("(see 'access-tokens list --help')");
   }
@@ -47,16 +51,29 @@ class ErrorsTest {
   void aMissingOrganization_isAUsageError_forEveryTokenCommand() {
     Cli cli = new Cli(dir).organization("acme", "production");
 
-    for (String[] command : new String[][] {
-        {"create", "--env", "production"}, {"list"}, {"copy", "0000000000A"}, {"edit", "0000000000A", "--description", "x"},
-        {"activate", "0000000000A"}, {"deactivate", "0000000000A"}, {"delete", "0000000000A"},
-        {"validate", "--env", "production"}}) {
+    for (String[] command :
+        new String[][] {
+          {"create", "--env", "production"},
+          {"list"},
+          {"copy", "0000000000A"},
+          {"edit", "0000000000A", "--description", "x"},
+          {"activate", "0000000000A"},
+          {"deactivate", "0000000000A"},
+          {"delete", "0000000000A"},
+          {"validate", "--env", "production"}
+        }) {
       Result result = cli.run(command);
 
       assertThat(result.exitCode()).as(command[0]).isEqualTo(2);
-      assertThat(result.errLines()).as(command[0]).containsExactly("access-tokens " + command[0]
-          + ": missing the organization: give --org ORG or set ACCESS_TOKENS_ORG (see 'access-tokens "
-          + command[0] + " --help')");
+      assertThat(result.errLines())
+          .as(command[0])
+          .containsExactly(
+              "access-tokens "
+                  + command[0]
+                  + ": missing the organization: give --org ORG or set ACCESS_TOKENS_ORG (see"
+                  + " 'access-tokens "
+                  + command[0]
+                  + " --help')");
       assertThat(result.out()).isEmpty();
     }
   }
@@ -68,8 +85,11 @@ class ErrorsTest {
     Result result = cli.run("--org", "acme-typo", "list");
 
     assertThat(result.exitCode()).isEqualTo(4);
-    assertThat(result.errLines()).containsExactly("access-tokens list: organization acme-typo is not configured in "
-        + cli.home().resolve("console.properties") + "; add it with: access-tokens org add acme-typo");
+    assertThat(result.errLines())
+        .containsExactly(
+            "access-tokens list: organization acme-typo is not configured in "
+                + cli.home().resolve("console.properties")
+                + "; add it with: access-tokens org add acme-typo");
   }
 
   @Test
@@ -82,10 +102,14 @@ class ErrorsTest {
     Result list = cli.run("--org", "initech", "list");
 
     assertThat(create.exitCode()).isEqualTo(4);
-    assertThat(create.errLines()).containsExactly("access-tokens create: organization initech has no access to"
-        + " the EDI application, so it has no access tokens page");
+    assertThat(create.errLines())
+        .containsExactly(
+            "access-tokens create: organization initech has no access to"
+                + " the EDI application, so it has no access tokens page");
     assertThat(list.exitCode()).isEqualTo(4);
-    assertThat(cli.home().resolve("copy.key")).as("no key is made for a create that is refused").doesNotExist();
+    assertThat(cli.home().resolve("copy.key"))
+        .as("no key is made for a create that is refused")
+        .doesNotExist();
   }
 
   @Test
@@ -93,7 +117,9 @@ class ErrorsTest {
     Result result = new Cli(dir).run("--org", "no spaces", "list");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.errLines()).singleElement().asString()
+    assertThat(result.errLines())
+        .singleElement()
+        .asString()
         .startsWith("access-tokens: Invalid value for option '--org': organization id must be");
   }
 
@@ -104,8 +130,11 @@ class ErrorsTest {
     Result result = cli.run("--org", "acme", "copy", "abc");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.errLines()).containsExactly("access-tokens copy: Invalid value for positional parameter at"
-        + " index 0 (ID): a token id is 11 letters and digits (the ID column of list) (see 'access-tokens copy --help')");
+    assertThat(result.errLines())
+        .containsExactly(
+            "access-tokens copy: Invalid value for positional parameter at index 0 (ID): a token id"
+                + " is 11 letters and digits (the ID column of list) (see 'access-tokens copy"
+                + " --help')");
   }
 
   @Test
@@ -116,46 +145,72 @@ class ErrorsTest {
     Result result = cli.run("--org", "acme", "deactivate", value);
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.errLines()).singleElement().asString().contains("that is a token value (53 characters), not a token id");
+    assertThat(result.errLines())
+        .singleElement()
+        .asString()
+        .contains("that is a token value (53 characters), not a token id");
     assertThat(result.err()).doesNotContain(value.substring(4, 30));
   }
 
-  // ---- the database ------------------------------------------------------------------------------
+  // ---- the database
+  // ------------------------------------------------------------------------------
 
   @Test
   void aDatabaseFileThatCannotBeOpened_exits5_inOneLine() throws IOException {
     Cli cli = new Cli(dir).organization("acme", "production");
-    Files.writeString(cli.home().resolve("tokens.mv.db"), "not an H2 database\n".repeat(500), StandardCharsets.UTF_8);
+    Files.writeString(
+        cli.home().resolve("tokens.mv.db"),
+        "not an H2 database\n".repeat(500),
+        StandardCharsets.UTF_8);
 
     Result result = cli.run("--org", "acme", "list");
 
     assertThat(result.exitCode()).isEqualTo(5);
-    assertThat(result.errLines()).singleElement().asString()
-        .startsWith("access-tokens list: cannot open the database jdbc:h2:file:" + cli.home().resolve("tokens") + ": ");
+    assertThat(result.errLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "access-tokens list: cannot open the database jdbc:h2:file:"
+                + cli.home().resolve("tokens")
+                + ": ");
     assertThat(result.out()).isEmpty();
   }
 
   @Test
   void withVerbose_aFailureAlsoShowsItsStackTrace() throws IOException {
     Cli cli = new Cli(dir).organization("acme", "production");
-    Files.writeString(cli.home().resolve("tokens.mv.db"), "not an H2 database\n".repeat(500), StandardCharsets.UTF_8);
+    Files.writeString(
+        cli.home().resolve("tokens.mv.db"),
+        "not an H2 database\n".repeat(500),
+        StandardCharsets.UTF_8);
 
     Result result = cli.run("--org", "acme", "list", "--verbose");
 
     assertThat(result.exitCode()).isEqualTo(5);
     assertThat(result.errLines().get(0)).startsWith("access-tokens list: cannot open the database");
-    assertThat(result.err()).contains("io.accesstokens.cli.ConsoleException", "\tat ", "Caused by: org.h2");
+    assertThat(result.err())
+        .contains("io.accesstokens.cli.ConsoleException", "\tat ", "Caused by: org.h2");
   }
 
   @Test
   void anUnreachableDatabaseServer_exits5_withTheDriversReason() {
     Cli cli = new Cli(dir).organization("acme", "production");
 
-    Result result = cli.run("--org", "acme", "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/tokens?password=s3cret", "list");
+    Result result =
+        cli.run(
+            "--org",
+            "acme",
+            "--jdbc-url",
+            "jdbc:postgresql://127.0.0.1:1/tokens?password=s3cret",
+            "list");
 
     assertThat(result.exitCode()).isEqualTo(5);
-    assertThat(result.errLines()).singleElement().asString()
-        .startsWith("access-tokens list: cannot open the database jdbc:postgresql://127.0.0.1:1/tokens?password=***: ")
+    assertThat(result.errLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "access-tokens list: cannot open the database"
+                + " jdbc:postgresql://127.0.0.1:1/tokens?password=***: ")
         .contains("refused")
         .doesNotContain("s3cret");
   }
@@ -168,8 +223,10 @@ class ErrorsTest {
     Result notJdbc = cli.run("--org", "acme", "--jdbc-url", "postgres://db/x", "list");
 
     assertThat(noDriver.exitCode()).isEqualTo(2);
-    assertThat(noDriver.errLines()).containsExactly("access-tokens list: no JDBC driver takes"
-        + " jdbc:oracle:thin:@db:1521/x (the console has the H2, PostgreSQL and MariaDB/MySQL drivers)");
+    assertThat(noDriver.errLines())
+        .containsExactly(
+            "access-tokens list: no JDBC driver takes jdbc:oracle:thin:@db:1521/x (the console has"
+                + " the H2, PostgreSQL and MariaDB/MySQL drivers)");
     assertThat(notJdbc.exitCode()).isEqualTo(2);
   }
 
@@ -181,7 +238,9 @@ class ErrorsTest {
     Result result = cli.run("org", "add", "acme");
 
     assertThat(result.exitCode()).isEqualTo(8);
-    assertThat(result.errLines()).containsExactly("access-tokens org add: the console's home " + file + " is not a directory");
+    assertThat(result.errLines())
+        .containsExactly(
+            "access-tokens org add: the console's home " + file + " is not a directory");
   }
 
   @Test
@@ -192,8 +251,11 @@ class ErrorsTest {
     Result result = cli.run("--org", "acme", "list");
 
     assertThat(result.exitCode()).isEqualTo(8);
-    assertThat(result.errLines()).containsExactly("access-tokens list: the configuration "
-        + cli.home().resolve("console.properties") + " is invalid: org.acme.edi must be true or false");
+    assertThat(result.errLines())
+        .containsExactly(
+            "access-tokens list: the configuration "
+                + cli.home().resolve("console.properties")
+                + " is invalid: org.acme.edi must be true or false");
   }
 
   @Test

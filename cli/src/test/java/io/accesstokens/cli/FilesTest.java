@@ -18,23 +18,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The console's files: its home and everything in it (configuration, lock, embedded database, copy key,
- * audit log) are its owner's only, whatever the umask and whether or not the home existed; a home, a
- * configuration or a key that other users can change is refused, with the command that fixes it; and
- * nothing is ever written through a symbolic link planted where the console writes. POSIX only.
+ * The console's files: its home and everything in it (configuration, lock, embedded database, copy
+ * key, audit log) are its owner's only, whatever the umask and whether or not the home existed; a
+ * home, a configuration or a key that other users can change is refused, with the command that
+ * fixes it; and nothing is ever written through a symbolic link planted where the console writes.
+ * POSIX only.
  */
 class FilesTest {
   private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeEach
   void posixOnly() {
-    assumeThat(dir.getFileSystem().supportedFileAttributeViews()).as("a POSIX file system").contains("posix");
+    assumeThat(dir.getFileSystem().supportedFileAttributeViews())
+        .as("a POSIX file system")
+        .contains("posix");
   }
 
-  // ---- owner-only, whatever the umask --------------------------------------------------------------
+  // ---- owner-only, whatever the umask
+  // --------------------------------------------------------------
 
   @Test
   void everyFileTheConsoleMakes_isItsOwnersOnly_inTheHomeItCreates() throws IOException {
@@ -43,7 +46,8 @@ class FilesTest {
     useEveryFile(cli);
 
     assertThat(mode(cli.home())).isEqualTo("rwx------");
-    assertThat(modes(cli.home())).containsKeys("console.properties", "tokens.mv.db", "copy.key", "audit.log")
+    assertThat(modes(cli.home()))
+        .containsKeys("console.properties", "tokens.mv.db", "copy.key", "audit.log")
         .allSatisfy((name, mode) -> assertThat(mode).as(name).isEqualTo("rw-------"));
   }
 
@@ -55,7 +59,8 @@ class FilesTest {
 
     useEveryFile(cli);
 
-    assertThat(modes(cli.home())).containsKeys("console.properties", "tokens.mv.db", "copy.key", "audit.log")
+    assertThat(modes(cli.home()))
+        .containsKeys("console.properties", "tokens.mv.db", "copy.key", "audit.log")
         .allSatisfy((name, mode) -> assertThat(mode).as(name).isEqualTo("rw-------"));
   }
 
@@ -64,7 +69,8 @@ class FilesTest {
     Cli cli = new Cli(dir);
     useEveryFile(cli);
     for (String name : new String[] {"console.properties", "tokens.mv.db", "audit.log"}) {
-      Files.setPosixFilePermissions(cli.home().resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(
+          cli.home().resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     Result list = cli.run("list");
@@ -72,10 +78,12 @@ class FilesTest {
 
     assertThat(list.exitCode()).as(list.toString()).isZero();
     assertThat(deactivate.exitCode()).as(deactivate.toString()).isZero();
-    assertThat(modes(cli.home())).allSatisfy((name, mode) -> assertThat(mode).as(name).isEqualTo("rw-------"));
+    assertThat(modes(cli.home()))
+        .allSatisfy((name, mode) -> assertThat(mode).as(name).isEqualTo("rw-------"));
   }
 
-  // ---- refused when others can change them --------------------------------------------------------
+  // ---- refused when others can change them
+  // --------------------------------------------------------
 
   @Test
   void aHomeOthersCanWrite_isRefused_withTheCommandThatFixesIt() throws IOException {
@@ -88,8 +96,14 @@ class FilesTest {
 
     for (Result result : new Result[] {list, orgAdd}) {
       assertThat(result.exitCode()).as(result.toString()).isEqualTo(8);
-      assertThat(result.errLines()).singleElement().asString().endsWith("the console's home " + cli.home()
-          + " can be written by other users; restrict it with: chmod 700 " + cli.home());
+      assertThat(result.errLines())
+          .singleElement()
+          .asString()
+          .endsWith(
+              "the console's home "
+                  + cli.home()
+                  + " can be written by other users; restrict it with: chmod 700 "
+                  + cli.home());
     }
     assertThat(Files.readString(cli.home().resolve("console.properties"))).doesNotContain("globex");
   }
@@ -103,7 +117,8 @@ class FilesTest {
     Result result = cli.run("org", "add", "acme");
 
     assertThat(result.exitCode()).isEqualTo(8);
-    assertThat(result.err()).contains("can be written by other users; restrict it with: chmod 700 " + cli.home());
+    assertThat(result.err())
+        .contains("can be written by other users; restrict it with: chmod 700 " + cli.home());
     assertThat(cli.home().resolve("console.properties")).doesNotExist();
   }
 
@@ -117,8 +132,12 @@ class FilesTest {
     Result result = cli.run("list");
 
     assertThat(result.exitCode()).isEqualTo(8);
-    assertThat(result.errLines()).containsExactly("access-tokens list: the configuration " + config
-        + " can be written by other users; restrict it with: chmod 600 " + config);
+    assertThat(result.errLines())
+        .containsExactly(
+            "access-tokens list: the configuration "
+                + config
+                + " can be written by other users; restrict it with: chmod 600 "
+                + config);
   }
 
   @Test
@@ -126,16 +145,25 @@ class FilesTest {
     Cli cli = new Cli(dir).organization("acme", "production").env("ACCESS_TOKENS_ORG", "acme");
     Path keyFile = Files.writeString(dir.resolve("key.b64"), KEY);
 
-    for (String[] mode : new String[][] {
-        {"rw-r--r--", "read"}, {"rw-r-----", "read"}, {"rw----r--", "read"},
-        {"rw--w----", "written"}, {"rw-----w-", "written"}, {"rw-rw-rw-", "written"}}) {
+    for (String[] mode :
+        new String[][] {
+          {"rw-r--r--", "read"}, {"rw-r-----", "read"}, {"rw----r--", "read"},
+          {"rw--w----", "written"}, {"rw-----w-", "written"}, {"rw-rw-rw-", "written"}
+        }) {
       Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString(mode[0]));
 
       Result created = cli.run("--key-file", keyFile.toString(), "create", "--env", "production");
 
       assertThat(created.exitCode()).as(mode[0]).isEqualTo(8);
-      assertThat(created.errLines()).as(mode[0]).containsExactly("access-tokens create: the key file " + keyFile
-          + " can be " + mode[1] + " by other users; restrict it with: chmod 600 " + keyFile);
+      assertThat(created.errLines())
+          .as(mode[0])
+          .containsExactly(
+              "access-tokens create: the key file "
+                  + keyFile
+                  + " can be "
+                  + mode[1]
+                  + " by other users; restrict it with: chmod 600 "
+                  + keyFile);
       assertThat(created.out()).isEmpty();
     }
     assertThat(cli.run("list").out()).startsWith("No access tokens");
@@ -151,11 +179,16 @@ class FilesTest {
     Result created = cli.run("create", "--env", "production");
 
     assertThat(created.exitCode()).isEqualTo(8);
-    assertThat(created.errLines()).containsExactly("access-tokens create: the key file " + keyFile
-        + " can be read by other users; restrict it with: chmod 600 " + keyFile);
+    assertThat(created.errLines())
+        .containsExactly(
+            "access-tokens create: the key file "
+                + keyFile
+                + " can be read by other users; restrict it with: chmod 600 "
+                + keyFile);
   }
 
-  // ---- never through a symbolic link --------------------------------------------------------------
+  // ---- never through a symbolic link
+  // --------------------------------------------------------------
 
   @Test
   void anAuditLogThatIsASymbolicLink_isNotWrittenThrough_andTheChangeStands() throws IOException {
@@ -170,7 +203,9 @@ class FilesTest {
 
     assertThat(Files.readString(victim)).isEqualTo("not the console's\n");
     assertThat(created.exitCode()).as(created.toString()).isZero();
-    assertThat(created.err()).contains("warning: the CREATED of token ", "the audit log " + audit + " could not be written");
+    assertThat(created.err())
+        .contains(
+            "warning: the CREATED of token ", "the audit log " + audit + " could not be written");
     assertThat(Files.isSymbolicLink(audit)).isTrue();
   }
 
@@ -200,7 +235,8 @@ class FilesTest {
 
     assertThat(Files.readString(victim)).isEqualTo("not the console's\n");
     assertThat(added.exitCode()).as(added.toString()).isZero();
-    assertThat(Files.readString(cli.home().resolve("console.properties"))).contains("org.globex.edi=true");
+    assertThat(Files.readString(cli.home().resolve("console.properties")))
+        .contains("org.globex.edi=true");
     assertThat(Files.isSymbolicLink(cli.home().resolve("console.properties"))).isFalse();
   }
 
@@ -217,9 +253,13 @@ class FilesTest {
 
     assertThat(target).doesNotExist();
     assertThat(added.exitCode()).isEqualTo(8);
-    assertThat(added.errLines()).containsExactly("access-tokens org add: cannot write the configuration "
-        + cli.home().resolve("console.properties") + ": " + lock
-        + ": is a symbolic link, which the console does not write through; remove it");
+    assertThat(added.errLines())
+        .containsExactly(
+            "access-tokens org add: cannot write the configuration "
+                + cli.home().resolve("console.properties")
+                + ": "
+                + lock
+                + ": is a symbolic link, which the console does not write through; remove it");
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -232,7 +272,8 @@ class FilesTest {
   }
 
   private static String mode(Path path) throws IOException {
-    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+    return PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
   }
 
   /** The mode of every file in {@code directory}, by name. */

@@ -13,13 +13,14 @@ import picocli.CommandLine;
 
 /** --help on every command, with the exit codes; --version; the completion script. */
 class HelpTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void everyCommand_hasHelp_thatListsTheExitCodes_andExits0() {
     Cli cli = new Cli(dir);
-    List<List<String>> paths = commandPaths(new CommandLine(new AccessTokensCommand(Terminal.builder().build())), List.of());
+    List<List<String>> paths =
+        commandPaths(
+            new CommandLine(new AccessTokensCommand(Terminal.builder().build())), List.of());
     assertThat(paths).hasSizeGreaterThanOrEqualTo(17);
 
     for (List<String> path : paths) {
@@ -30,9 +31,14 @@ class HelpTest {
       String name = String.join(" ", path);
       assertThat(help.exitCode()).as(name).isZero();
       assertThat(help.err()).as(name).isEmpty();
-      assertThat(help.out()).as(name).contains("Usage: access-tokens" + (name.isEmpty() ? "" : " " + name), "Exit codes:");
+      assertThat(help.out())
+          .as(name)
+          .contains("Usage: access-tokens" + (name.isEmpty() ? "" : " " + name), "Exit codes:");
       for (ExitCode exit : ExitCode.values()) {
-        assertThat(help.out()).as(name).containsPattern("(?m)^ +" + exit.code() + " +" + Pattern.quote(exit.meaning().substring(0, 5)));
+        assertThat(help.out())
+            .as(name)
+            .containsPattern(
+                "(?m)^ +" + exit.code() + " +" + Pattern.quote(exit.meaning().substring(0, 5)));
       }
     }
     assertThat(cli.home()).doesNotExist();
@@ -56,17 +62,21 @@ class HelpTest {
     Result script = new Cli(dir).run("generate-completion");
 
     assertThat(script.exitCode()).isZero();
-    assertThat(script.out()).contains("complete -F _complete_access-tokens", "deactivate", "--jdbc-url");
+    assertThat(script.out())
+        .contains("complete -F _complete_access-tokens", "deactivate", "--jdbc-url");
   }
 
   private static List<List<String>> commandPaths(CommandLine command, List<String> path) {
     List<List<String>> paths = new ArrayList<>();
     paths.add(path);
-    command.getSubcommands().forEach((name, sub) -> {
-      List<String> longer = new ArrayList<>(path);
-      longer.add(name);
-      paths.addAll(commandPaths(sub, longer));
-    });
+    command
+        .getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              List<String> longer = new ArrayList<>(path);
+              longer.add(name);
+              paths.addAll(commandPaths(sub, longer));
+            });
     return paths;
   }
 }

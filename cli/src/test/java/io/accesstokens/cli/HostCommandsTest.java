@@ -11,8 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The console as its own host: org and env commands, and the configuration file they keep. */
 class HostCommandsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void orgAddAndEnvAdd_writeTheDocumentedFile() throws IOException {
@@ -23,8 +22,10 @@ class HostCommandsTest {
     cli.run("env", "add", "--org", "acme", "sandbox");
     cli.run("org", "add", "initech", "--no-edi");
 
-    assertThat(org.out()).isEqualTo("Added organization acme (EDI access: yes). Add its environments with:"
-        + " access-tokens env add --org acme ENV\n");
+    assertThat(org.out())
+        .isEqualTo(
+            "Added organization acme (EDI access: yes). Add its environments with:"
+                + " access-tokens env add --org acme ENV\n");
     assertThat(env.out()).isEqualTo("Added environment production to organization acme.\n");
     assertThat(Files.readAllLines(cli.home().resolve("console.properties")))
         .filteredOn(line -> !line.startsWith("#"))
@@ -55,8 +56,11 @@ class HostCommandsTest {
     Result result = cli.run("org", "add", "acme", "--no-edi");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.errLines()).containsExactly("access-tokens org add: organization acme is already configured,"
-        + " with EDI access yes; change org.acme.edi in " + cli.home().resolve("console.properties"));
+    assertThat(result.errLines())
+        .containsExactly(
+            "access-tokens org add: organization acme is already configured,"
+                + " with EDI access yes; change org.acme.edi in "
+                + cli.home().resolve("console.properties"));
   }
 
   @Test
@@ -68,36 +72,45 @@ class HostCommandsTest {
 
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(unknown.exitCode()).isEqualTo(4);
-    assertThat(unknown.errLines()).singleElement().asString()
+    assertThat(unknown.errLines())
+        .singleElement()
+        .asString()
         .contains("organization acme is not configured", "access-tokens org add acme");
   }
 
   @Test
   void orgListAndEnvList_showTheConfiguration() {
-    Cli cli = new Cli(dir).organization("acme", "sandbox", "production").organization("globex", "production");
+    Cli cli =
+        new Cli(dir)
+            .organization("acme", "sandbox", "production")
+            .organization("globex", "production");
     cli.run("org", "add", "initech", "--no-edi");
 
-    assertThat(cli.run("org", "list").outLines()).containsExactly(
-        "Organization  EDI  Environments",
-        "acme          yes  production, sandbox",
-        "globex        yes  production",
-        "initech       no");
-    assertThat(cli.run("env", "list").outLines()).containsExactly(
-        "Organization  Environment",
-        "acme          production",
-        "acme          sandbox",
-        "globex        production");
-    assertThat(cli.run("--org", "globex", "env", "list").outLines()).containsExactly(
-        "Organization  Environment",
-        "globex        production");
+    assertThat(cli.run("org", "list").outLines())
+        .containsExactly(
+            "Organization  EDI  Environments",
+            "acme          yes  production, sandbox",
+            "globex        yes  production",
+            "initech       no");
+    assertThat(cli.run("env", "list").outLines())
+        .containsExactly(
+            "Organization  Environment",
+            "acme          production",
+            "acme          sandbox",
+            "globex        production");
+    assertThat(cli.run("--org", "globex", "env", "list").outLines())
+        .containsExactly("Organization  Environment", "globex        production");
   }
 
   @Test
   void withNothingConfigured_theListsSaySoAndHow() {
     Cli cli = new Cli(dir);
 
-    assertThat(cli.run("org", "list").out()).isEqualTo("No organizations in "
-        + cli.home().resolve("console.properties") + "; add one with: access-tokens org add ORG\n");
+    assertThat(cli.run("org", "list").out())
+        .isEqualTo(
+            "No organizations in "
+                + cli.home().resolve("console.properties")
+                + "; add one with: access-tokens org add ORG\n");
     assertThat(cli.run("env", "list").out()).startsWith("No environments; add one with");
   }
 
@@ -116,14 +129,21 @@ class HostCommandsTest {
   void aHandWrittenFile_withoutAnEdiLine_meansNoEdiAccess() throws IOException {
     Cli cli = new Cli(dir);
     Files.createDirectories(cli.home());
-    Files.writeString(cli.home().resolve("console.properties"), "org.acme.environments = production , sandbox\n");
-    if (cli.home().getFileSystem().supportedFileAttributeViews().contains("posix")) { // whatever the build's umask
-      Files.setPosixFilePermissions(cli.home(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-      Files.setPosixFilePermissions(cli.home().resolve("console.properties"),
+    Files.writeString(
+        cli.home().resolve("console.properties"), "org.acme.environments = production , sandbox\n");
+    if (cli.home()
+        .getFileSystem()
+        .supportedFileAttributeViews()
+        .contains("posix")) { // whatever the build's umask
+      Files.setPosixFilePermissions(
+          cli.home(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(
+          cli.home().resolve("console.properties"),
           java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
-    assertThat(cli.run("org", "list").outLines().get(1)).isEqualTo("acme          no   production, sandbox");
+    assertThat(cli.run("org", "list").outLines().get(1))
+        .isEqualTo("acme          no   production, sandbox");
     assertThat(cli.run("--org", "acme", "list").exitCode()).isEqualTo(4);
   }
 
@@ -136,8 +156,10 @@ class HostCommandsTest {
     assertThat(result.exitCode()).isZero();
     assertThat(cli.userHome().resolve(".access-tokens/console.properties")).exists();
     if (cli.userHome().getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
-          Files.getPosixFilePermissions(cli.userHome().resolve(".access-tokens")))).isEqualTo("rwx------");
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(cli.userHome().resolve(".access-tokens"))))
+          .isEqualTo("rwx------");
     }
   }
 

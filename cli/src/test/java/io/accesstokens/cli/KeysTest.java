@@ -19,8 +19,7 @@ class KeysTest {
   private static final String KEY_A = Base64.getEncoder().encodeToString(bytes(32, 1));
   private static final String KEY_B = Base64.getEncoder().encodeToString(bytes(32, 2));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Cli cli;
 
@@ -37,12 +36,18 @@ class KeysTest {
     Result created = cli.run("create", "--env", "production");
 
     assertThat(created.exitCode()).isZero();
-    assertThat(created.errLines().get(0)).isEqualTo("Created the copy key " + keyFile + " (readable by you only)."
-        + " Keep it with the database: without it, copy cannot show the values of the tokens created under it.");
+    assertThat(created.errLines().get(0))
+        .isEqualTo(
+            "Created the copy key "
+                + keyFile
+                + " (readable by you only). Keep it with the database: without it, copy cannot show"
+                + " the values of the tokens created under it.");
     assertThat(Base64.getDecoder().decode(Files.readString(keyFile).strip())).hasSize(32);
     assumeThat(keyFile.getFileSystem().supportedFileAttributeViews()).contains("posix");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cli.home()))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cli.home())))
+        .isEqualTo("rwx------");
   }
 
   @Test
@@ -61,7 +66,8 @@ class KeysTest {
   // ---- a key is never made over values sealed under another -------------------------------------
 
   @Test
-  void aLostKeyFile_isNotReplacedByANewKey_andCreateSaysWhatHappenedAndWhatToDo() throws IOException {
+  void aLostKeyFile_isNotReplacedByANewKey_andCreateSaysWhatHappenedAndWhatToDo()
+      throws IOException {
     cli.create("acme", "production", null);
     cli.create("acme", "production", null);
     Path keyFile = cli.home().resolve("copy.key");
@@ -71,11 +77,18 @@ class KeysTest {
     Result created = cli.run("create", "--env", "production");
 
     assertThat(created.exitCode()).as(created.toString()).isEqualTo(8);
-    assertThat(created.errLines()).containsExactly("access-tokens create: there is no copy key (" + keyFile
-        + " is missing, and neither ACCESS_TOKENS_KEY nor --key-file is given), but the database holds 2 tokens"
-        + " sealed under key id " + keyId + ": restore " + keyFile + ", or give that key in ACCESS_TOKENS_KEY or"
-        + " --key-file; or give --new-key to make a new key anyway (those tokens keep validating, but copy cannot"
-        + " show them again)");
+    assertThat(created.errLines())
+        .containsExactly(
+            "access-tokens create: there is no copy key ("
+                + keyFile
+                + " is missing, and neither ACCESS_TOKENS_KEY nor --key-file is given), but the"
+                + " database holds 2 tokens sealed under key id "
+                + keyId
+                + ": restore "
+                + keyFile
+                + ", or give that key in ACCESS_TOKENS_KEY or --key-file; or give --new-key to make"
+                + " a new key anyway (those tokens keep validating, but copy cannot show them"
+                + " again)");
     assertThat(created.out()).isEmpty();
     assertThat(keyFile).doesNotExist();
     assertThat(cli.run("list").outLines()).as("nothing created").hasSize(3);
@@ -84,18 +97,29 @@ class KeysTest {
   @Test
   void aSecondHomeOnTheSameDatabase_isRefusedANewKey_namingEveryKeyId() {
     String database = "jdbc:h2:file:" + dir.resolve("shared/tokens");
-    Cli first = new Cli(dir.resolve("first")).organization("acme", "production")
-        .env("ACCESS_TOKENS_ORG", "acme").env("ACCESS_TOKENS_JDBC_URL", database);
-    Cli second = new Cli(dir.resolve("second")).organization("acme", "production")
-        .env("ACCESS_TOKENS_ORG", "acme").env("ACCESS_TOKENS_JDBC_URL", database);
+    Cli first =
+        new Cli(dir.resolve("first"))
+            .organization("acme", "production")
+            .env("ACCESS_TOKENS_ORG", "acme")
+            .env("ACCESS_TOKENS_JDBC_URL", database);
+    Cli second =
+        new Cli(dir.resolve("second"))
+            .organization("acme", "production")
+            .env("ACCESS_TOKENS_ORG", "acme")
+            .env("ACCESS_TOKENS_JDBC_URL", database);
     first.create("acme", "production", null);
     first.env("ACCESS_TOKENS_KEY", KEY_A).create("acme", "production", null);
 
     Result created = second.run("create", "--env", "production");
 
     assertThat(created.exitCode()).as(created.toString()).isEqualTo(8);
-    assertThat(created.errLines()).singleElement().asString()
-        .contains("but the database holds 2 tokens sealed under key ids ", " (1), ", CopyKeys.keyIdOf(bytes(32, 1)) + " (1)")
+    assertThat(created.errLines())
+        .singleElement()
+        .asString()
+        .contains(
+            "but the database holds 2 tokens sealed under key ids ",
+            " (1), ",
+            CopyKeys.keyIdOf(bytes(32, 1)) + " (1)")
         .contains("or give --new-key to make a new key anyway");
     assertThat(second.home().resolve("copy.key")).doesNotExist();
   }
@@ -110,7 +134,8 @@ class KeysTest {
     Result copyNewer = cli.run("copy", Cli.idOf(created.out().strip()));
 
     assertThat(created.exitCode()).as(created.toString()).isZero();
-    assertThat(created.errLines().get(0)).startsWith("Created the copy key " + cli.home().resolve("copy.key"));
+    assertThat(created.errLines().get(0))
+        .startsWith("Created the copy key " + cli.home().resolve("copy.key"));
     assertThat(copyOlder.exitCode()).isEqualTo(6);
     assertThat(copyNewer.out()).isEqualTo(created.out());
   }
@@ -120,14 +145,21 @@ class KeysTest {
     cli.create("acme", "production", null);
 
     Result inTheHome = cli.run("create", "--env", "production", "--new-key");
-    Result inTheVariable = cli.env("ACCESS_TOKENS_KEY", KEY_A).run("create", "--env", "production", "--new-key");
+    Result inTheVariable =
+        cli.env("ACCESS_TOKENS_KEY", KEY_A).run("create", "--env", "production", "--new-key");
 
     assertThat(inTheHome.exitCode()).isEqualTo(2);
-    assertThat(inTheHome.errLines()).containsExactly("access-tokens create: --new-key makes a key only where there is"
-        + " none, but " + cli.home().resolve("copy.key") + " holds one; leave --new-key out");
+    assertThat(inTheHome.errLines())
+        .containsExactly(
+            "access-tokens create: --new-key makes a key only where there is"
+                + " none, but "
+                + cli.home().resolve("copy.key")
+                + " holds one; leave --new-key out");
     assertThat(inTheVariable.exitCode()).isEqualTo(2);
-    assertThat(inTheVariable.errLines()).containsExactly("access-tokens create: --new-key makes a key only where"
-        + " there is none, but ACCESS_TOKENS_KEY holds one; leave --new-key out");
+    assertThat(inTheVariable.errLines())
+        .containsExactly(
+            "access-tokens create: --new-key makes a key only where"
+                + " there is none, but ACCESS_TOKENS_KEY holds one; leave --new-key out");
   }
 
   @Test
@@ -150,7 +182,8 @@ class KeysTest {
     cli.env("ACCESS_TOKENS_KEY", null);
 
     Result byOption = cli.run("--key-file", keyFile.toString(), "copy", Cli.idOf(value));
-    Result byVariable = cli.env("ACCESS_TOKENS_KEY_FILE", keyFile.toString()).run("copy", Cli.idOf(value));
+    Result byVariable =
+        cli.env("ACCESS_TOKENS_KEY_FILE", keyFile.toString()).run("copy", Cli.idOf(value));
 
     assertThat(byOption.out()).isEqualTo(value + "\n");
     assertThat(byVariable.out()).isEqualTo(value + "\n");
@@ -164,8 +197,13 @@ class KeysTest {
     Result copy = cli.env("ACCESS_TOKENS_KEY", KEY_B).run("copy", Cli.idOf(value));
 
     assertThat(copy.exitCode()).isEqualTo(6);
-    assertThat(copy.errLines()).singleElement().asString()
-        .startsWith("access-tokens copy: copy is unavailable for token " + Cli.idOf(value) + ": its value is sealed under key id cli-")
+    assertThat(copy.errLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "access-tokens copy: copy is unavailable for token "
+                + Cli.idOf(value)
+                + ": its value is sealed under key id cli-")
         .doesNotContain(KEY_A, KEY_B);
     assertThat(copy.out()).isEmpty();
   }
@@ -178,8 +216,12 @@ class KeysTest {
     Result copy = cli.env("ACCESS_TOKENS_KEY", null).run("copy", Cli.idOf(value));
 
     assertThat(copy.exitCode()).isEqualTo(6);
-    assertThat(copy.errLines()).containsExactly("access-tokens copy: copy is unavailable: there is no copy key (set"
-        + " ACCESS_TOKENS_KEY, give --key-file, or keep " + cli.home().resolve("copy.key") + ", which the first create makes)");
+    assertThat(copy.errLines())
+        .containsExactly(
+            "access-tokens copy: copy is unavailable: there is no copy key (set"
+                + " ACCESS_TOKENS_KEY, give --key-file, or keep "
+                + cli.home().resolve("copy.key")
+                + ", which the first create makes)");
     assertThat(cli.home().resolve("copy.key")).doesNotExist();
   }
 
@@ -190,15 +232,25 @@ class KeysTest {
     Path shortFile = keyFile("short.key", tooShort);
 
     Result garbage = cli.env("ACCESS_TOKENS_KEY", notBase64).run("create", "--env", "production");
-    Result shortKey = cli.env("ACCESS_TOKENS_KEY", null).run("--key-file", shortFile.toString(), "create", "--env", "production");
-    Result missing = cli.run("--key-file", dir.resolve("nope.key").toString(), "create", "--env", "production");
+    Result shortKey =
+        cli.env("ACCESS_TOKENS_KEY", null)
+            .run("--key-file", shortFile.toString(), "create", "--env", "production");
+    Result missing =
+        cli.run("--key-file", dir.resolve("nope.key").toString(), "create", "--env", "production");
 
     assertThat(garbage.exitCode()).isEqualTo(8);
-    assertThat(garbage.errLines()).containsExactly("access-tokens create: the variable ACCESS_TOKENS_KEY is not"
-        + " base64: it must hold the base64 of 32 random bytes");
+    assertThat(garbage.errLines())
+        .containsExactly(
+            "access-tokens create: the variable ACCESS_TOKENS_KEY is not"
+                + " base64: it must hold the base64 of 32 random bytes");
     assertThat(shortKey.exitCode()).isEqualTo(8);
-    assertThat(shortKey.errLines()).last().asString().isEqualTo("access-tokens create: the key file " + shortFile
-        + " must hold the base64 of 32 random bytes, but holds 16 bytes");
+    assertThat(shortKey.errLines())
+        .last()
+        .asString()
+        .isEqualTo(
+            "access-tokens create: the key file "
+                + shortFile
+                + " must hold the base64 of 32 random bytes, but holds 16 bytes");
     assertThat(shortKey.err()).doesNotContain(tooShort);
     assertThat(missing.exitCode()).isEqualTo(8);
     assertThat(cli.run("list").out()).startsWith("No access tokens");
@@ -213,19 +265,27 @@ class KeysTest {
     Result created = cli.run("--key-file", keyFile.toString(), "create", "--env", "production");
 
     assertThat(created.exitCode()).isEqualTo(8);
-    assertThat(created.errLines()).containsExactly("access-tokens create: the key file " + keyFile
-        + " can be read by other users; restrict it with: chmod 600 " + keyFile);
+    assertThat(created.errLines())
+        .containsExactly(
+            "access-tokens create: the key file "
+                + keyFile
+                + " can be read by other users; restrict it with: chmod 600 "
+                + keyFile);
   }
 
   @Test
   void aKeyBothInTheVariableAndByOption_isAUsageError() throws IOException {
     Path keyFile = keyFile("key.b64", KEY_B);
 
-    Result result = cli.env("ACCESS_TOKENS_KEY", KEY_A).run("--key-file", keyFile.toString(), "create", "--env", "production");
+    Result result =
+        cli.env("ACCESS_TOKENS_KEY", KEY_A)
+            .run("--key-file", keyFile.toString(), "create", "--env", "production");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.errLines()).containsExactly(
-        "access-tokens create: both ACCESS_TOKENS_KEY and --key-file name a copy key; give only one");
+    assertThat(result.errLines())
+        .containsExactly(
+            "access-tokens create: both ACCESS_TOKENS_KEY and --key-file name a copy key; give only"
+                + " one");
   }
 
   @Test
@@ -235,7 +295,8 @@ class KeysTest {
 
     assertThat(cli.run("list").exitCode()).isZero();
     assertThat(cli.run("deactivate", Cli.idOf(value)).exitCode()).isZero();
-    assertThat(cli.withInput(value + "\n", "validate", "--env", "production").exitCode()).isEqualTo(1);
+    assertThat(cli.withInput(value + "\n", "validate", "--env", "production").exitCode())
+        .isEqualTo(1);
     assertThat(cli.run("activate", Cli.idOf(value)).exitCode()).isZero();
     assertThat(cli.run("delete", "--yes", Cli.idOf(value)).exitCode()).isZero();
   }
@@ -251,7 +312,10 @@ class KeysTest {
     assertThat(copy.exitCode()).isEqualTo(6);
     assertThat(copy.err()).contains("not in this service's key ring [seal-1]");
     assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.errLines()).singleElement().asString().startsWith("access-tokens copy: --key-id: key id must be");
+    assertThat(bad.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("access-tokens copy: --key-id: key id must be");
   }
 
   /** A key file as one must be kept: readable and writable by its owner only. */

@@ -15,14 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A command waits for the embedded database while another holds it, for ten seconds at most, and says
- * so. The lock is the real one H2 takes (a lock on tokens.mv.db, held here by the test); the time is a
- * fake that moves forward when the console sleeps, so the ten seconds take none. The runnable-jar test
- * does the same with real processes and real time.
+ * A command waits for the embedded database while another holds it, for ten seconds at most, and
+ * says so. The lock is the real one H2 takes (a lock on tokens.mv.db, held here by the test); the
+ * time is a fake that moves forward when the console sleeps, so the ten seconds take none. The
+ * runnable-jar test does the same with real processes and real time.
  */
 class LockWaitTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Cli cli;
   FakeSleeper sleeper;
@@ -31,7 +30,11 @@ class LockWaitTest {
   @BeforeEach
   void configure() {
     sleeper = new FakeSleeper();
-    cli = new Cli(dir).organization("acme", "production").env("ACCESS_TOKENS_ORG", "acme").sleeper(sleeper);
+    cli =
+        new Cli(dir)
+            .organization("acme", "production")
+            .env("ACCESS_TOKENS_ORG", "acme")
+            .sleeper(sleeper);
     id = Cli.idOf(cli.create("acme", "production", "Partner X"));
   }
 
@@ -43,8 +46,11 @@ class LockWaitTest {
     Result list = cli.run("list");
 
     assertThat(list.exitCode()).as(list.toString()).isZero();
-    assertThat(list.errLines()).containsExactly(
-        "waiting for another access-tokens command to finish with " + cli.home().resolve("tokens.mv.db") + "...");
+    assertThat(list.errLines())
+        .containsExactly(
+            "waiting for another access-tokens command to finish with "
+                + cli.home().resolve("tokens.mv.db")
+                + "...");
     assertThat(list.out()).contains(id);
     assertThat(sleeper.slept()).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(4));
   }
@@ -55,15 +61,21 @@ class LockWaitTest {
       Result deactivate = cli.run("deactivate", id);
 
       assertThat(deactivate.exitCode()).isEqualTo(5);
-      assertThat(deactivate.errLines()).containsExactly(
-          "waiting for another access-tokens command to finish with " + cli.home().resolve("tokens.mv.db") + "...",
-          "access-tokens deactivate: cannot open the database jdbc:h2:file:" + cli.home().resolve("tokens")
-              + ": another process has had it open for 10 seconds, and an embedded H2 database admits one at a"
-              + " time (is another access-tokens command still running?)");
+      assertThat(deactivate.errLines())
+          .containsExactly(
+              "waiting for another access-tokens command to finish with "
+                  + cli.home().resolve("tokens.mv.db")
+                  + "...",
+              "access-tokens deactivate: cannot open the database jdbc:h2:file:"
+                  + cli.home().resolve("tokens")
+                  + ": another process has had it open for 10 seconds, and an embedded H2 database"
+                  + " admits one at a time (is another access-tokens command still running?)");
       assertThat(deactivate.out()).isEmpty();
       assertThat(sleeper.slept()).isEqualTo(Duration.ofSeconds(10));
-      assertThat(sleeper.sleeps()).as("backing off, not spinning").allSatisfy(
-          pause -> assertThat(pause).isLessThanOrEqualTo(Duration.ofMillis(500))).hasSizeLessThan(40);
+      assertThat(sleeper.sleeps())
+          .as("backing off, not spinning")
+          .allSatisfy(pause -> assertThat(pause).isLessThanOrEqualTo(Duration.ofMillis(500)))
+          .hasSizeLessThan(40);
     }
     assertThat(cli.run("list").out()).contains("  Active  ");
   }
@@ -79,7 +91,8 @@ class LockWaitTest {
 
   /** Takes the lock H2 takes on the database file, as another process's H2 would hold it. */
   private FileChannel hold() throws IOException {
-    FileChannel channel = FileChannel.open(cli.home().resolve("tokens.mv.db"), StandardOpenOption.WRITE);
+    FileChannel channel =
+        FileChannel.open(cli.home().resolve("tokens.mv.db"), StandardOpenOption.WRITE);
     channel.lock();
     return channel;
   }
@@ -92,12 +105,14 @@ class LockWaitTest {
     }
   }
 
-  /** Time that passes only when the console sleeps; runs an action once it has passed a given point. */
+  /**
+   * Time that passes only when the console sleeps; runs an action once it has passed a given point.
+   */
   static final class FakeSleeper implements Sleeper {
     private long now = 1_000_000_000L;
     private final List<Duration> sleeps = new ArrayList<>();
     private Duration actionAt = Duration.ofDays(1);
-    private Runnable action = () -> { };
+    private Runnable action = () -> {};
 
     void after(Duration at, Runnable then) {
       this.actionAt = at;
@@ -115,7 +130,7 @@ class LockWaitTest {
       now += duration.toNanos();
       if (slept().compareTo(actionAt) >= 0) {
         action.run();
-        action = () -> { };
+        action = () -> {};
       }
     }
 

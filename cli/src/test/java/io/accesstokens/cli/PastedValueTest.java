@@ -16,11 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A person pastes a real token value where something else belongs: as an argument of any command, as
- * the value of any option, in a variable that stands for an option. The console refuses it as a usage
- * error (exit 2) and never echoes it: not on standard output or error (a terminal, a CI log, a
- * support ticket would keep it), not in audit.log, not in the database. Where it is named at all, it is
- * by kind and length ("a token value (53 characters)").
+ * A person pastes a real token value where something else belongs: as an argument of any command,
+ * as the value of any option, in a variable that stands for an option. The console refuses it as a
+ * usage error (exit 2) and never echoes it: not on standard output or error (a terminal, a CI log,
+ * a support ticket would keep it), not in audit.log, not in the database. Where it is named at all,
+ * it is by kind and length ("a token value (53 characters)").
  *
  * <p>{@link Cli} scans every run for pieces of issued values already; this suite asserts the same
  * explicitly, one case per place, so a failure names the place.
@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PastedValueTest {
   /**
    * Where a value may be pasted: {@code {value}} is the issued value, {@code {id}} its token id,
-   * {@code {dir}} the test's directory; {@code env:NAME=...} sets a variable instead of an argument.
+   * {@code {dir}} the test's directory; {@code env:NAME=...} sets a variable instead of an
+   * argument.
    */
   static Stream<List<String>> places() {
     return Stream.of(
@@ -72,8 +73,7 @@ class PastedValueTest {
         List.of("--table-prefix", "{value}", "list"));
   }
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @ParameterizedTest
   @MethodSource("places")
@@ -83,7 +83,10 @@ class PastedValueTest {
     IssuedSecrets.record(value);
     List<String> args = new ArrayList<>();
     for (String word : place) {
-      String filled = word.replace("{dir}", dir.toString()).replace("{id}", Cli.idOf(value)).replace("{value}", value);
+      String filled =
+          word.replace("{dir}", dir.toString())
+              .replace("{id}", Cli.idOf(value))
+              .replace("{value}", value);
       if (filled.startsWith("env:")) {
         String[] variable = filled.substring(4).split("=", 2);
         cli.env(variable[0], variable[1]);
@@ -101,12 +104,16 @@ class PastedValueTest {
 
     String everything = result.out() + result.err() + homeText(cli);
     assertThat(IssuedSecrets.pieceIn(everything)).as("%s: a piece of the value", place).isNull();
-    // The shape scan takes a path of 43 characters for a Base64 digest: the test's own paths are left out.
+    // The shape scan takes a path of 43 characters for a Base64 digest: the test's own paths are
+    // left out.
     assertThat(SecretLeakGuard.leak((result.out() + result.err()).replace(dir.toString(), "DIR")))
-        .as("%s: secret-shaped output", place).isNull();
+        .as("%s: secret-shaped output", place)
+        .isNull();
     assertThat(result.exitCode()).as("%s: %s", place, result).isEqualTo(ExitCode.USAGE.code());
     assertThat(result.errLines()).as("%s: one line", place).hasSize(1);
-    assertThat(result.err()).as("%s: named by kind and length", place).containsPattern("\\(\\d+ characters\\)");
+    assertThat(result.err())
+        .as("%s: named by kind and length", place)
+        .containsPattern("\\(\\d+ characters\\)");
     assertThat(result.out()).as("%s", place).isEmpty();
   }
 
@@ -123,8 +130,11 @@ class PastedValueTest {
 
     assertThat(delete.exitCode()).isEqualTo(1);
     assertThat(IssuedSecrets.pieceIn(delete.err())).isNull();
-    assertThat(delete.errLines()).containsExactly(delete.errLines().get(0).substring(0, delete.errLines().get(0)
-        .indexOf("[y/N] ") + 6) + "a token value (53 characters)", "Not deleted.");
+    assertThat(delete.errLines())
+        .containsExactly(
+            delete.errLines().get(0).substring(0, delete.errLines().get(0).indexOf("[y/N] ") + 6)
+                + "a token value (53 characters)",
+            "Not deleted.");
     assertThat(cli.run("list").out()).contains(Cli.idOf(value));
   }
 

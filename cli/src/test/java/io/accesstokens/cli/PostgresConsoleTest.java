@@ -14,14 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The console on a PostgreSQL server (an embedded PostgreSQL 14) through --jdbc-url, with the
- * credentials in their environment variables and tables under a prefix of their own, as it would run
- * against a host application's database.
+ * credentials in their environment variables and tables under a prefix of their own, as it would
+ * run against a host application's database.
  */
 class PostgresConsoleTest {
   private static EmbeddedPostgres postgres;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void start() throws IOException {
@@ -35,12 +34,16 @@ class PostgresConsoleTest {
 
   @Test
   void thePage_onPostgreSql() {
-    Cli cli = new Cli(dir).organization("acme", "production")
-        .env("ACCESS_TOKENS_ORG", "acme")
-        .env("ACCESS_TOKENS_JDBC_URL", "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres")
-        .env("ACCESS_TOKENS_JDBC_USER", "postgres")
-        .env("ACCESS_TOKENS_JDBC_PASSWORD", "postgres")
-        .env("ACCESS_TOKENS_KEY", Base64.getEncoder().encodeToString(new byte[32]));
+    Cli cli =
+        new Cli(dir)
+            .organization("acme", "production")
+            .env("ACCESS_TOKENS_ORG", "acme")
+            .env(
+                "ACCESS_TOKENS_JDBC_URL",
+                "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres")
+            .env("ACCESS_TOKENS_JDBC_USER", "postgres")
+            .env("ACCESS_TOKENS_JDBC_PASSWORD", "postgres")
+            .env("ACCESS_TOKENS_KEY", Base64.getEncoder().encodeToString(new byte[32]));
 
     String value = cli.create("acme", "production", "Partner X");
     String id = Cli.idOf(value);
@@ -53,10 +56,13 @@ class PostgresConsoleTest {
     Result otherTables = cli.run("--table-prefix", "console_", "list");
 
     assertThat(list.exitCode()).as(list.toString()).isZero();
-    assertThat(list.outLines().get(1)).startsWith(id + "  atk_" + id + "…").contains("  Active  production   Partner X");
+    assertThat(list.outLines().get(1))
+        .startsWith(id + "  atk_" + id + "…")
+        .contains("  Active  production   Partner X");
     assertThat(copy.out()).isEqualTo(value + "\n");
     assertThat(refused.exitCode()).isEqualTo(1);
-    assertThat(refused.out()).isEqualTo("Error opening connection. Exception is: Error code: INVALID_TOKEN\n");
+    assertThat(refused.out())
+        .isEqualTo("Error opening connection. Exception is: Error code: INVALID_TOKEN\n");
     assertThat(valid.exitCode()).isZero();
     assertThat(otherTables.out()).isEqualTo("No access tokens in organization acme.\n");
     assertThat(cli.run("delete", "--yes", id).exitCode()).isZero();
@@ -65,15 +71,24 @@ class PostgresConsoleTest {
 
   @Test
   void wrongCredentials_exit5_withTheServersReason_andNoPassword() {
-    Cli cli = new Cli(dir).organization("acme", "production")
-        .env("ACCESS_TOKENS_JDBC_USER", "nobody")
-        .env("ACCESS_TOKENS_JDBC_PASSWORD", "wrong-password");
+    Cli cli =
+        new Cli(dir)
+            .organization("acme", "production")
+            .env("ACCESS_TOKENS_JDBC_USER", "nobody")
+            .env("ACCESS_TOKENS_JDBC_PASSWORD", "wrong-password");
 
-    Result list = cli.run("--org", "acme", "--jdbc-url",
-        "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", "list");
+    Result list =
+        cli.run(
+            "--org",
+            "acme",
+            "--jdbc-url",
+            "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres",
+            "list");
 
     assertThat(list.exitCode()).isEqualTo(5);
-    assertThat(list.errLines()).singleElement().asString()
+    assertThat(list.errLines())
+        .singleElement()
+        .asString()
         .startsWith("access-tokens list: cannot open the database jdbc:postgresql://localhost:")
         .contains("nobody")
         .doesNotContain("wrong-password");

@@ -17,8 +17,10 @@ class ReadmeTest {
   void theFirstOfTheTwoCommands_buildsTheConsole_andRunsTheDemo() throws IOException {
     List<String> rows = tableRows(Files.readString(README), "## The two commands");
 
-    assertThat(rows.get(0)).contains(
-        "`mvn -B -q -pl cli -am package -DskipTests && java -jar cli/target/access-tokens-cli.jar demo`");
+    assertThat(rows.get(0))
+        .contains(
+            "`mvn -B -q -pl cli -am package -DskipTests && java -jar"
+                + " cli/target/access-tokens-cli.jar demo`");
     assertThat(rows.get(1)).contains("`mvn -B verify`");
   }
 

@@ -23,17 +23,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shaded jar, run as the README runs it ({@code java -jar cli/target/access-tokens-cli.jar ...}) in
- * a process of its own, with no standard input, an empty environment (but a UTF-8 locale) and a
- * temporary user home: the
- * drivers and the log binding are found in the jar, and the console is silent unless --verbose. Runs
- * after {@code package} (the runnable-jar execution of surefire in cli/pom.xml).
+ * The shaded jar, run as the README runs it ({@code java -jar cli/target/access-tokens-cli.jar
+ * ...}) in a process of its own, with no standard input, an empty environment (but a UTF-8 locale)
+ * and a temporary user home: the drivers and the log binding are found in the jar, and the console
+ * is silent unless --verbose. Runs after {@code package} (the runnable-jar execution of surefire in
+ * cli/pom.xml).
  */
 class RunnableJarIT {
   private static Path jar;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void findTheJar() {
@@ -46,7 +45,8 @@ class RunnableJarIT {
     Run demo = java("demo");
 
     assertThat(demo.exit).as(demo.toString()).isZero();
-    assertThat(demo.out).contains("Error opening connection. Exception is: Error code: INVALID_TOKEN")
+    assertThat(demo.out)
+        .contains("Error opening connection. Exception is: Error code: INVALID_TOKEN")
         .endsWith("Demo complete: every step answered as the page does.\n");
     assertThat(demo.err).as("no log lines, no SLF4J warnings").isEmpty();
     assertThat(dir.resolve("user")).isEmptyDirectory();
@@ -59,8 +59,24 @@ class RunnableJarIT {
 
     Run created = java("--home", home(), "--org", "acme", "create", "--env", "production");
     Run list = java("--home", home(), "--org", "acme", "list");
-    Run postgres = java("--home", home(), "--org", "acme", "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/x", "list");
-    Run mariadb = java("--home", home(), "--org", "acme", "--jdbc-url", "jdbc:mariadb://127.0.0.1:1/x", "list");
+    Run postgres =
+        java(
+            "--home",
+            home(),
+            "--org",
+            "acme",
+            "--jdbc-url",
+            "jdbc:postgresql://127.0.0.1:1/x",
+            "list");
+    Run mariadb =
+        java(
+            "--home",
+            home(),
+            "--org",
+            "acme",
+            "--jdbc-url",
+            "jdbc:mariadb://127.0.0.1:1/x",
+            "list");
 
     assertThat(created.exit).as(created.toString()).isZero();
     assertThat(created.out).matches("atk_[0-9A-Za-z]{49}\n");
@@ -68,7 +84,10 @@ class RunnableJarIT {
     assertThat(list.out).contains(id + "  atk_" + id + "…");
     for (Run unreachable : List.of(postgres, mariadb)) {
       assertThat(unreachable.exit).as(unreachable.toString()).isEqualTo(5);
-      assertThat(unreachable.err.lines()).as(unreachable.toString()).singleElement().asString()
+      assertThat(unreachable.err.lines())
+          .as(unreachable.toString())
+          .singleElement()
+          .asString()
           .startsWith("access-tokens list: cannot open the database jdbc:");
     }
   }
@@ -80,11 +99,22 @@ class RunnableJarIT {
     Run missing = java("--home", home(), "list");
     Run quiet = java("--home", home(), "--org", "acme", "list");
     Run verbose = java("--home", home(), "--org", "acme", "list", "--verbose");
-    Run failing = java("--home", home(), "--org", "acme", "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/x", "list", "-v");
+    Run failing =
+        java(
+            "--home",
+            home(),
+            "--org",
+            "acme",
+            "--jdbc-url",
+            "jdbc:postgresql://127.0.0.1:1/x",
+            "list",
+            "-v");
 
     assertThat(missing.exit).isEqualTo(2);
-    assertThat(missing.err).isEqualTo("access-tokens list: missing the organization: give --org ORG or set"
-        + " ACCESS_TOKENS_ORG (see 'access-tokens list --help')\n");
+    assertThat(missing.err)
+        .isEqualTo(
+            "access-tokens list: missing the organization: give --org ORG or set"
+                + " ACCESS_TOKENS_ORG (see 'access-tokens list --help')\n");
     assertThat(quiet.err).isEmpty();
     assertThat(verbose.exit).isZero();
     assertThat(verbose.err).contains("DEBUG io.accesstokens.jdbc");
@@ -95,7 +125,8 @@ class RunnableJarIT {
   @Test
   void aDeleteWaitingForItsAnswer_holdsNoLock_soOtherCommandsRun() throws Exception {
     String id = setUpOneToken();
-    Process delete = start(List.of("-jar", jar.toString(), "--home", home(), "--org", "acme", "delete", id));
+    Process delete =
+        start(List.of("-jar", jar.toString(), "--home", home(), "--org", "acme", "delete", id));
     CompletableFuture<String> deleteOut = read(delete.getInputStream());
     String prompt = readUntil(delete.getErrorStream(), "[y/N] ");
 
@@ -120,11 +151,15 @@ class RunnableJarIT {
     shell.getOutputStream().close();
 
     assertThat(list.exit).as(list.toString()).isEqualTo(5);
-    assertThat(list.err).isEqualTo("waiting for another access-tokens command to finish with "
-        + dir.resolve("home/tokens.mv.db") + "...\n"
-        + "access-tokens list: cannot open the database jdbc:h2:file:" + dir.resolve("home/tokens")
-        + ": another process has had it open for 10 seconds, and an embedded H2 database admits one at a time"
-        + " (is another access-tokens command still running?)\n");
+    assertThat(list.err)
+        .isEqualTo(
+            "waiting for another access-tokens command to finish with "
+                + dir.resolve("home/tokens.mv.db")
+                + "...\n"
+                + "access-tokens list: cannot open the database jdbc:h2:file:"
+                + dir.resolve("home/tokens")
+                + ": another process has had it open for 10 seconds, and an embedded H2 database"
+                + " admits one at a time (is another access-tokens command still running?)\n");
     assertThat(shell.waitFor(120, TimeUnit.SECONDS)).isTrue();
   }
 
@@ -132,15 +167,19 @@ class RunnableJarIT {
   void aCommandWaitingForTheEmbeddedDatabase_runsWhenItIsReleased() throws Exception {
     setUpOneToken();
     Process shell = holdTheDatabase();
-    Process list = start(List.of("-jar", jar.toString(), "--home", home(), "--org", "acme", "list"));
+    Process list =
+        start(List.of("-jar", jar.toString(), "--home", home(), "--org", "acme", "list"));
     list.getOutputStream().close();
     CompletableFuture<String> out = read(list.getInputStream());
 
     String waiting = readUntil(list.getErrorStream(), "...\n");
     shell.getOutputStream().close();
 
-    assertThat(waiting).isEqualTo("waiting for another access-tokens command to finish with "
-        + dir.resolve("home/tokens.mv.db") + "...\n");
+    assertThat(waiting)
+        .isEqualTo(
+            "waiting for another access-tokens command to finish with "
+                + dir.resolve("home/tokens.mv.db")
+                + "...\n");
     assertThat(list.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(list.exitValue()).isZero();
     assertThat(out.join()).startsWith("ID ");
@@ -148,8 +187,8 @@ class RunnableJarIT {
   }
 
   /**
-   * Five creates at once on one embedded database, as five operators (or a script's loop with {@code &})
-   * would run them: each waits its turn, and all five tokens are made.
+   * Five creates at once on one embedded database, as five operators (or a script's loop with
+   * {@code &}) would run them: each waits its turn, and all five tokens are made.
    */
   @Test
   void fiveCreatesAtOnce_allSucceed() throws Exception {
@@ -158,7 +197,9 @@ class RunnableJarIT {
     List<Future<Run>> creates = new ArrayList<>();
     try {
       for (int i = 0; i < 5; i++) {
-        creates.add(operators.submit(() -> java("--home", home(), "--org", "acme", "create", "--env", "production")));
+        creates.add(
+            operators.submit(
+                () -> java("--home", home(), "--org", "acme", "create", "--env", "production")));
       }
     } finally {
       operators.shutdown();
@@ -175,10 +216,23 @@ class RunnableJarIT {
     assertThat(list.out.lines()).hasSize(7);
   }
 
-  /** An H2 shell of its own on the embedded database, which holds its file lock until its input closes. */
+  /**
+   * An H2 shell of its own on the embedded database, which holds its file lock until its input
+   * closes.
+   */
   private Process holdTheDatabase() throws IOException {
-    Process shell = start(List.of("-cp", jar.toString(), "org.h2.tools.Shell",
-        "-url", "jdbc:h2:file:" + dir.resolve("home/tokens"), "-user", "", "-password", ""));
+    Process shell =
+        start(
+            List.of(
+                "-cp",
+                jar.toString(),
+                "org.h2.tools.Shell",
+                "-url",
+                "jdbc:h2:file:" + dir.resolve("home/tokens"),
+                "-user",
+                "",
+                "-password",
+                ""));
     read(shell.getErrorStream());
     readUntil(shell.getInputStream(), "sql> ");
     return shell;
@@ -190,15 +244,16 @@ class RunnableJarIT {
     String value = java("--home", home(), "--org", "acme", "copy", id).out.strip();
     IssuedSecrets.record(value);
 
-    for (List<String> place : List.of(
-        List.of("validate", "--env", "production", value),
-        List.of("create", "--env", "production", value),
-        List.of("list", value),
-        List.of("list", "--after", value),
-        List.of("--org", value, "list"),
-        List.of("lst", value),
-        List.of("--actor", value, "create", "--env", "production"),
-        List.of("create", "--env", "production", "--description", value))) {
+    for (List<String> place :
+        List.of(
+            List.of("validate", "--env", "production", value),
+            List.of("create", "--env", "production", value),
+            List.of("list", value),
+            List.of("list", "--after", value),
+            List.of("--org", value, "list"),
+            List.of("lst", value),
+            List.of("--actor", value, "create", "--env", "production"),
+            List.of("create", "--env", "production", "--description", value))) {
       List<String> args = new ArrayList<>(List.of("--home", home()));
       if (!place.contains("--org")) {
         args.addAll(List.of("--org", "acme"));
@@ -209,12 +264,16 @@ class RunnableJarIT {
       String shown = Cli.describe(place.toArray(String[]::new));
       String everything = run.out + run.err + Files.readString(dir.resolve("home/audit.log"));
       assertThat(IssuedSecrets.pieceIn(everything)).as("%s: a piece of the value", shown).isNull();
-      // The shape scan takes a path of 43 characters for a Base64 digest: the test's own paths are left out.
+      // The shape scan takes a path of 43 characters for a Base64 digest: the test's own paths are
+      // left out.
       assertThat(SecretLeakGuard.leak((run.out + run.err).replace(dir.toString(), "DIR")))
-          .as("%s: secret-shaped output", shown).isNull();
+          .as("%s: secret-shaped output", shown)
+          .isNull();
       assertThat(run.exit).as("%s: exit code", shown).isEqualTo(2);
       assertThat(run.err.lines()).as("%s: one line", shown).hasSize(1);
-      assertThat(run.err).as("%s: named by kind and length", shown).contains("a token value (53 characters)");
+      assertThat(run.err)
+          .as("%s: named by kind and length", shown)
+          .contains("a token value (53 characters)");
     }
   }
 
@@ -226,8 +285,10 @@ class RunnableJarIT {
     String id = setUpOneToken();
     java("--home", home(), "--org", "acme", "copy", id);
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("home")))).isEqualTo("rwx------");
-    assertThat(FilesTest.modes(dir.resolve("home"))).containsKeys("console.properties", "tokens.mv.db", "copy.key", "audit.log")
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("home"))))
+        .isEqualTo("rwx------");
+    assertThat(FilesTest.modes(dir.resolve("home")))
+        .containsKeys("console.properties", "tokens.mv.db", "copy.key", "audit.log")
         .allSatisfy((name, mode) -> assertThat(mode).as(name).isEqualTo("rw-------"));
   }
 
@@ -273,14 +334,17 @@ class RunnableJarIT {
     if (umask != null) {
       command.addAll(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\""));
     }
-    command.addAll(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Duser.home=" + dir.resolve("user")));
+    command.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Duser.home=" + dir.resolve("user")));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().clear();
     builder.environment().put("HOME", dir.resolve("user").toString());
-    builder.environment().put("LANG", "C.UTF-8"); // the masked values' ellipsis, whatever the build's locale
+    builder
+        .environment()
+        .put("LANG", "C.UTF-8"); // the masked values' ellipsis, whatever the build's locale
     return builder.start();
   }
 
@@ -298,13 +362,14 @@ class RunnableJarIT {
   }
 
   private static CompletableFuture<String> read(InputStream stream) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (stream) {
-        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (stream) {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
   }
 
   private record Run(int exit, String out, String err) {

@@ -10,31 +10,39 @@ import org.junit.jupiter.api.Test;
 /**
  * The console's tables render each cell as what it is: a bidirectional override cannot make a row
  * read as another, a line or paragraph separator cannot make one row look like two. Whatever the
- * library lets into a description now, a row stored earlier, or by a host, may hold such characters.
+ * library lets into a description now, a row stored earlier, or by a host, may hold such
+ * characters.
  */
 class TableTest {
   @Test
   void controlSeparatorAndBidirectionalCharacters_areShownEscaped_oneRowPerLine() {
     StringWriter out = new StringWriter();
 
-    Table.print(new PrintWriter(out, true), List.of("ID", "Description"), List.of(
-        List.of("0000000000A", "Partner \u202Eevil\u202C X"),
-        List.of("0000000000B", "two\u2028lines\u2029and\u0085more\u2066isolated\u2069\u200F"),
-        List.of("0000000000C", "tab\there\u001b[31mred")));
+    Table.print(
+        new PrintWriter(out, true),
+        List.of("ID", "Description"),
+        List.of(
+            List.of("0000000000A", "Partner \u202Eevil\u202C X"),
+            List.of("0000000000B", "two\u2028lines\u2029and\u0085more\u2066isolated\u2069\u200F"),
+            List.of("0000000000C", "tab\there\u001b[31mred")));
 
-    assertThat(out.toString().lines()).containsExactly(
-        "ID           Description",
-        "0000000000A  Partner \\u202eevil\\u202c X",
-        "0000000000B  two\\u2028lines\\u2029and\\u0085more\\u2066isolated\\u2069\\u200f",
-        "0000000000C  tab\\u0009here\\u001b[31mred");
-    assertThat(out.toString()).doesNotContainPattern("[\\u0085\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\u200f\\u001b\\t]");
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "ID           Description",
+            "0000000000A  Partner \\u202eevil\\u202c X",
+            "0000000000B  two\\u2028lines\\u2029and\\u0085more\\u2066isolated\\u2069\\u200f",
+            "0000000000C  tab\\u0009here\\u001b[31mred");
+    assertThat(out.toString())
+        .doesNotContainPattern(
+            "[\\u0085\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\u200f\\u001b\\t]");
   }
 
   @Test
   void aBackslash_isShownAsItIs_onTheTerminal() {
     StringWriter out = new StringWriter();
 
-    Table.print(new PrintWriter(out, true), List.of("Description"), List.of(List.of("C:\\partner\\in")));
+    Table.print(
+        new PrintWriter(out, true), List.of("Description"), List.of(List.of("C:\\partner\\in")));
 
     assertThat(out.toString().lines()).containsExactly("Description", "C:\\partner\\in");
   }

@@ -14,28 +14,32 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenCommandsTest {
   private static final String VALUE = "atk_[0-9A-Za-z]{49}";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Cli cli;
 
   @BeforeEach
   void configure() {
-    cli = new Cli(dir).organization("acme", "production", "sandbox").env("ACCESS_TOKENS_ORG", "acme");
+    cli =
+        new Cli(dir).organization("acme", "production", "sandbox").env("ACCESS_TOKENS_ORG", "acme");
   }
 
-  // ---- create ------------------------------------------------------------------------------------
+  // ---- create
+  // ------------------------------------------------------------------------------------
 
   @Test
   void create_printsTheValueAloneOnStandardOutput_andWhatItIsOnStandardError() {
-    Result created = cli.run("create", "--env", "production", "--description", "Partner X over AS2");
+    Result created =
+        cli.run("create", "--env", "production", "--description", "Partner X over AS2");
 
     assertThat(created.exitCode()).isZero();
     assertThat(created.outLines()).singleElement().asString().matches(VALUE);
     String id = Cli.idOf(created.out().strip());
     assertThat(created.err())
-        .contains("Created access token " + id + " (production, \"Partner X over AS2\")",
-            "in organization acme", "copy " + id + " shows it again")
+        .contains(
+            "Created access token " + id + " (production, \"Partner X over AS2\")",
+            "in organization acme",
+            "copy " + id + " shows it again")
         .doesNotContain(created.out().strip());
   }
 
@@ -45,7 +49,8 @@ class TokenCommandsTest {
 
     Result list = cli.run("list");
 
-    assertThat(list.outLines().get(1)).matches(Cli.idOf(value) + "  atk_" + Cli.idOf(value) + "…  Active  sandbox\\s+EDI");
+    assertThat(list.outLines().get(1))
+        .matches(Cli.idOf(value) + "  atk_" + Cli.idOf(value) + "…  Active  sandbox\\s+EDI");
   }
 
   @Test
@@ -54,9 +59,13 @@ class TokenCommandsTest {
 
     assertThat(created.exitCode()).isEqualTo(4);
     assertThat(created.out()).isEmpty();
-    assertThat(created.errLines()).last().asString()
-        .isEqualTo("access-tokens create: organization acme has no environment staging in "
-            + cli.home().resolve("console.properties") + "; add it with: access-tokens env add --org acme staging");
+    assertThat(created.errLines())
+        .last()
+        .asString()
+        .isEqualTo(
+            "access-tokens create: organization acme has no environment staging in "
+                + cli.home().resolve("console.properties")
+                + "; add it with: access-tokens env add --org acme staging");
   }
 
   @Test
@@ -65,10 +74,15 @@ class TokenCommandsTest {
     Result control = cli.run("create", "--env", "production", "--description", "line\nbreak");
 
     assertThat(tooLong.exitCode()).isEqualTo(2);
-    assertThat(tooLong.errLines()).last().asString()
+    assertThat(tooLong.errLines())
+        .last()
+        .asString()
         .isEqualTo("access-tokens create: description must be at most 256 characters, but has 257");
     assertThat(control.exitCode()).isEqualTo(2);
-    assertThat(control.errLines()).last().asString().contains("must not contain control characters");
+    assertThat(control.errLines())
+        .last()
+        .asString()
+        .contains("must not contain control characters");
     assertThat(cli.run("list").out()).startsWith("No access tokens in organization acme.");
   }
 
@@ -77,14 +91,19 @@ class TokenCommandsTest {
     Result created = cli.run("create");
 
     assertThat(created.exitCode()).isEqualTo(2);
-    assertThat(created.errLines()).containsExactly(
-        "access-tokens create: Missing required option: '--env=ENV' (see 'access-tokens create --help')");
+    assertThat(created.errLines())
+        .containsExactly(
+            "access-tokens create: Missing required option: '--env=ENV' (see 'access-tokens create"
+                + " --help')");
   }
 
   @Test
   void aDescriptionWithBidirectionalControls_isShownEscaped_inEveryOutput() {
-    Result created = cli.run("create", "--env", "production", "--description", "Partner \u202Eevil\u202C X");
-    assumeThat(created.exitCode()).as("the library takes the description (if not, TableTest covers the table)").isZero();
+    Result created =
+        cli.run("create", "--env", "production", "--description", "Partner \u202Eevil\u202C X");
+    assumeThat(created.exitCode())
+        .as("the library takes the description (if not, TableTest covers the table)")
+        .isZero();
     String id = Cli.idOf(created.out().strip());
 
     Result list = cli.run("list");
@@ -96,7 +115,8 @@ class TokenCommandsTest {
     assertThat(created.err() + list.out() + delete.err()).doesNotContain("\u202E", "\u202C");
   }
 
-  // ---- list --------------------------------------------------------------------------------------
+  // ---- list
+  // --------------------------------------------------------------------------------------
 
   @Test
   void list_showsTheSeedsColumns_withMaskedValues_andNeverAFullValue() {
@@ -106,10 +126,17 @@ class TokenCommandsTest {
     Result list = cli.run("list");
 
     assertThat(list.exitCode()).isZero();
-    assertThat(list.outLines()).containsExactly(
-        "ID           Token      Status  Environment  Description         Scope",
-        Cli.idOf(first) + "  atk_" + Cli.idOf(first) + "…  Active  production   Partner X over AS2  EDI",
-        Cli.idOf(second) + "  atk_" + Cli.idOf(second) + "…  Active  sandbox      Test partner        EDI");
+    assertThat(list.outLines())
+        .containsExactly(
+            "ID           Token      Status  Environment  Description         Scope",
+            Cli.idOf(first)
+                + "  atk_"
+                + Cli.idOf(first)
+                + "…  Active  production   Partner X over AS2  EDI",
+            Cli.idOf(second)
+                + "  atk_"
+                + Cli.idOf(second)
+                + "…  Active  sandbox      Test partner        EDI");
     assertThat(list.out()).doesNotContain(first, second).doesNotContainPattern(VALUE);
   }
 
@@ -121,20 +148,24 @@ class TokenCommandsTest {
 
     assertThat(ids(cli.run("list", "--env", "sandbox"))).containsExactly(Cli.idOf(sandbox));
     assertThat(ids(cli.run("list", "--status", "active"))).containsExactly(Cli.idOf(production));
-    assertThat(ids(cli.run("list", "--status", "INACTIVE", "--env", "sandbox"))).containsExactly(Cli.idOf(sandbox));
+    assertThat(ids(cli.run("list", "--status", "INACTIVE", "--env", "sandbox")))
+        .containsExactly(Cli.idOf(sandbox));
     assertThat(cli.run("list", "--status", "inactive", "--env", "production").out())
-        .isEqualTo("No access tokens in organization acme (environment production, status Inactive).\n");
+        .isEqualTo(
+            "No access tokens in organization acme (environment production, status Inactive).\n");
   }
 
   @Test
   void list_pagesWithACursor_thatTheLastLineGives() {
-    List<String> created = List.of(
-        Cli.idOf(cli.create("acme", "production", "1")),
-        Cli.idOf(cli.create("acme", "production", "2")),
-        Cli.idOf(cli.create("acme", "production", "3")));
+    List<String> created =
+        List.of(
+            Cli.idOf(cli.create("acme", "production", "1")),
+            Cli.idOf(cli.create("acme", "production", "2")),
+            Cli.idOf(cli.create("acme", "production", "3")));
 
     Result first = cli.run("list", "--page-size", "2");
-    String cursor = first.outLines().get(3).replaceFirst("^More tokens follow: list again with --after ", "");
+    String cursor =
+        first.outLines().get(3).replaceFirst("^More tokens follow: list again with --after ", "");
     Result second = cli.run("list", "--page-size", "2", "--after", cursor);
 
     assertThat(ids(first)).containsExactly(created.get(0), created.get(1));
@@ -149,13 +180,14 @@ class TokenCommandsTest {
     Result cursor = cli.run("list", "--after", "not-a-cursor");
 
     assertThat(size.exitCode()).isEqualTo(2);
-    assertThat(size.errLines()).containsExactly(
-        "access-tokens list: page size must be between 1 and 1000, but was 0");
+    assertThat(size.errLines())
+        .containsExactly("access-tokens list: page size must be between 1 and 1000, but was 0");
     assertThat(cursor.exitCode()).isEqualTo(2);
     assertThat(cursor.errLines()).singleElement().asString().contains("cursor is malformed");
   }
 
-  // ---- copy and edit -----------------------------------------------------------------------------
+  // ---- copy and edit
+  // -----------------------------------------------------------------------------
 
   @Test
   void copy_printsTheFullValueAlone() {
@@ -179,9 +211,10 @@ class TokenCommandsTest {
     Result removed = cli.run("edit", id, "--description", "");
 
     assertThat(edit.exitCode()).isZero();
-    assertThat(edit.out()).isEqualTo("Set the description of access token " + id
-        + " (production, \"new text\").\n");
-    assertThat(row.get(1)).isEqualTo(id + "  atk_" + id + "…  Inactive  production   new text     EDI");
+    assertThat(edit.out())
+        .isEqualTo("Set the description of access token " + id + " (production, \"new text\").\n");
+    assertThat(row.get(1))
+        .isEqualTo(id + "  atk_" + id + "…  Inactive  production   new text     EDI");
     assertThat(removed.out()).startsWith("Removed the description of access token " + id + " (");
     assertThat(cli.run("copy", id).out()).isEqualTo(value + "\n");
   }
@@ -193,10 +226,14 @@ class TokenCommandsTest {
     Result edit = cli.run("edit", id);
 
     assertThat(edit.exitCode()).isEqualTo(2);
-    assertThat(edit.errLines()).singleElement().asString().contains("Missing required option: '--description=TEXT'");
+    assertThat(edit.errLines())
+        .singleElement()
+        .asString()
+        .contains("Missing required option: '--description=TEXT'");
   }
 
-  // ---- status ------------------------------------------------------------------------------------
+  // ---- status
+  // ------------------------------------------------------------------------------------
 
   @Test
   void deactivateAndActivate_toggleTheStatus_andSayWhenNothingChanged() {
@@ -207,14 +244,16 @@ class TokenCommandsTest {
     Result activated = cli.run("activate", id);
 
     assertThat(deactivated.exitCode()).isZero();
-    assertThat(deactivated.out()).startsWith("Access token " + id).endsWith(
-        " is now Inactive: EDI connections with it fail with INVALID_TOKEN.\n");
+    assertThat(deactivated.out())
+        .startsWith("Access token " + id)
+        .endsWith(" is now Inactive: EDI connections with it fail with INVALID_TOKEN.\n");
     assertThat(again.out()).endsWith(" was already Inactive.\n");
     assertThat(activated.out()).endsWith(" is now Active.\n");
     assertThat(cli.run("list").outLines().get(1)).contains("  Active  ");
   }
 
-  // ---- delete ------------------------------------------------------------------------------------
+  // ---- delete
+  // ------------------------------------------------------------------------------------
 
   @Test
   void delete_asksForConfirmation_andYesDeletes() {
@@ -224,11 +263,14 @@ class TokenCommandsTest {
     Result delete = cli.withInput("y\n", "delete", id);
 
     assertThat(delete.exitCode()).isZero();
-    assertThat(delete.err()).isEqualTo("Are you sure you want to delete the access token " + id
-        + " (production, \"Partner X\")? It stops working at once and cannot be restored."
-        + " [y/N] y\n");
-    assertThat(delete.out()).isEqualTo("Deleted access token " + id
-        + " (production, \"Partner X\").\n");
+    assertThat(delete.err())
+        .isEqualTo(
+            "Are you sure you want to delete the access token "
+                + id
+                + " (production, \"Partner X\")? It stops working at once and cannot be restored."
+                + " [y/N] y\n");
+    assertThat(delete.out())
+        .isEqualTo("Deleted access token " + id + " (production, \"Partner X\").\n");
     assertThat(cli.run("list").out()).startsWith("No access tokens");
   }
 
@@ -253,8 +295,11 @@ class TokenCommandsTest {
     Result delete = cli.run("delete", id);
 
     assertThat(delete.exitCode()).isEqualTo(1);
-    assertThat(delete.errLines()).last().asString()
-        .isEqualTo("Not deleted: no answer on standard input (give --yes to delete without asking).");
+    assertThat(delete.errLines())
+        .last()
+        .asString()
+        .isEqualTo(
+            "Not deleted: no answer on standard input (give --yes to delete without asking).");
     assertThat(ids(cli.run("list"))).containsExactly(id);
   }
 
@@ -269,21 +314,29 @@ class TokenCommandsTest {
     assertThat(delete.out()).startsWith("Deleted access token " + id);
   }
 
-  // ---- a deleted token, another organization's token ---------------------------------------------
+  // ---- a deleted token, another organization's token
+  // ---------------------------------------------
 
   @Test
   void aDeletedToken_isNotFound_byEveryCommand_withExit3() {
     String id = Cli.idOf(cli.create("acme", "production", null));
     cli.run("delete", "--yes", id);
 
-    for (List<String> command : List.of(
-        List.of("copy", id), List.of("edit", id, "--description", "x"), List.of("activate", id),
-        List.of("deactivate", id), List.of("delete", "--yes", id), List.of("delete", id))) {
+    for (List<String> command :
+        List.of(
+            List.of("copy", id),
+            List.of("edit", id, "--description", "x"),
+            List.of("activate", id),
+            List.of("deactivate", id),
+            List.of("delete", "--yes", id),
+            List.of("delete", id))) {
       Result result = cli.run(command.toArray(String[]::new));
 
       assertThat(result.exitCode()).as("%s", command).isEqualTo(3);
-      assertThat(result.errLines()).as("%s", command).containsExactly(
-          "access-tokens " + command.get(0) + ": no token " + id + " in organization acme");
+      assertThat(result.errLines())
+          .as("%s", command)
+          .containsExactly(
+              "access-tokens " + command.get(0) + ": no token " + id + " in organization acme");
       assertThat(result.out()).isEmpty();
     }
   }
@@ -309,9 +362,11 @@ class TokenCommandsTest {
   /** The ID column of a list. */
   private static List<String> ids(Result list) {
     assertThat(list.exitCode()).as(list.toString()).isZero();
-    return list.outLines().stream().skip(1)
+    return list.outLines().stream()
+        .skip(1)
         .takeWhile(line -> !line.startsWith("More tokens"))
-        .map(line -> line.substring(0, 11)).toList();
+        .map(line -> line.substring(0, 11))
+        .toList();
   }
 
   /** Standard input that fails the test if a command reads it. */

@@ -13,17 +13,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** validate: a token on standard input, the connector's answer on standard output. */
 class ValidateCommandTest {
-  private static final String INVALID_TOKEN = "Error opening connection. Exception is: Error code: INVALID_TOKEN\n";
+  private static final String INVALID_TOKEN =
+      "Error opening connection. Exception is: Error code: INVALID_TOKEN\n";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Cli cli;
   String value;
 
   @BeforeEach
   void configure() {
-    cli = new Cli(dir).organization("acme", "production", "sandbox").env("ACCESS_TOKENS_ORG", "acme");
+    cli =
+        new Cli(dir).organization("acme", "production", "sandbox").env("ACCESS_TOKENS_ORG", "acme");
     value = cli.create("acme", "production", "Partner X");
   }
 
@@ -32,14 +33,18 @@ class ValidateCommandTest {
     Result valid = cli.withInput(value + "\n", "validate", "--env", "production");
 
     assertThat(valid.exitCode()).isZero();
-    assertThat(valid.out()).isEqualTo("Valid: access token " + Cli.idOf(value)
-        + " of organization acme, environment production, scope EDI.\n");
+    assertThat(valid.out())
+        .isEqualTo(
+            "Valid: access token "
+                + Cli.idOf(value)
+                + " of organization acme, environment production, scope EDI.\n");
     assertThat(valid.err()).isEmpty();
   }
 
   @Test
   void validate_toleratesSurroundingBlanksAndAWindowsLineEnd() {
-    assertThat(cli.withInput("  " + value + " \r\n", "validate", "--env", "production").exitCode()).isZero();
+    assertThat(cli.withInput("  " + value + " \r\n", "validate", "--env", "production").exitCode())
+        .isZero();
     assertThat(cli.withInput(value, "validate", "--env", "production").exitCode()).isZero();
   }
 
@@ -68,9 +73,11 @@ class ValidateCommandTest {
     cli.run("delete", "--yes", Cli.idOf(deleted));
     cli.organization("globex", "production");
     String foreign = cli.create("globex", "production", null);
-    String mistyped = value.substring(0, 20) + (value.charAt(20) == 'a' ? 'b' : 'a') + value.substring(21);
+    String mistyped =
+        value.substring(0, 20) + (value.charAt(20) == 'a' ? 'b' : 'a') + value.substring(21);
 
-    for (String presented : new String[] {deleted, foreign, mistyped, "garbage", value.substring(0, 52), ""}) {
+    for (String presented :
+        new String[] {deleted, foreign, mistyped, "garbage", value.substring(0, 52), ""}) {
       Result refused = cli.withInput(presented + "\n", "validate", "--env", "production");
 
       assertThat(refused.exitCode()).as(presented).isEqualTo(1);
@@ -82,9 +89,12 @@ class ValidateCommandTest {
   }
 
   @Test
-  void validate_whenTheOrganizationLosesEdiAccess_refusesItsTokens_asTheConnectorDoes() throws IOException {
+  void validate_whenTheOrganizationLosesEdiAccess_refusesItsTokens_asTheConnectorDoes()
+      throws IOException {
     Path config = cli.home().resolve("console.properties");
-    Files.writeString(config, Files.readString(config).replace("org.acme.edi=true", "org.acme.edi=false"),
+    Files.writeString(
+        config,
+        Files.readString(config).replace("org.acme.edi=true", "org.acme.edi=false"),
         StandardCharsets.UTF_8);
 
     Result refused = cli.withInput(value + "\n", "validate", "--env", "production");
@@ -93,8 +103,10 @@ class ValidateCommandTest {
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.out()).isEqualTo(INVALID_TOKEN);
     assertThat(list.exitCode()).isEqualTo(4);
-    assertThat(list.errLines()).containsExactly(
-        "access-tokens list: organization acme has no access to the EDI application, so it has no access tokens page");
+    assertThat(list.errLines())
+        .containsExactly(
+            "access-tokens list: organization acme has no access to the EDI application, so it has"
+                + " no access tokens page");
   }
 
   @Test
@@ -102,7 +114,8 @@ class ValidateCommandTest {
     Result nothing = cli.run("validate", "--env", "production");
 
     assertThat(nothing.exitCode()).isEqualTo(2);
-    assertThat(nothing.errLines()).containsExactly("access-tokens validate: no token on standard input");
+    assertThat(nothing.errLines())
+        .containsExactly("access-tokens validate: no token on standard input");
   }
 
   @Test
@@ -112,7 +125,8 @@ class ValidateCommandTest {
 
     assertThat(first.exitCode()).isZero();
     assertThat(runaway.exitCode()).isEqualTo(2);
-    assertThat(runaway.errLines()).containsExactly(
-        "access-tokens validate: the line on standard input is longer than 4096 characters");
+    assertThat(runaway.errLines())
+        .containsExactly(
+            "access-tokens validate: the line on standard input is longer than 4096 characters");
   }
 }

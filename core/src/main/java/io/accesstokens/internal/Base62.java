@@ -19,6 +19,7 @@ public final class Base62 {
 
   /** The largest unsigned 64-bit value, divided by 62, and the remainder. */
   private static final long MAX_DIV_62 = Long.divideUnsigned(-1L, 62);
+
   private static final int MAX_REM_62 = (int) Long.remainderUnsigned(-1L, 62);
 
   /** The digit value of {@code c}, or -1 when {@code c} is not in the alphabet. */
@@ -27,8 +28,8 @@ public final class Base62 {
   }
 
   /**
-   * The digit value of the low seven bits of {@code c}, or -1 when they are not in the alphabet; for
-   * loops that check separately that every character is below 128.
+   * The digit value of the low seven bits of {@code c}, or -1 when they are not in the alphabet;
+   * for loops that check separately that every character is below 128.
    */
   static int valueOfAscii(int c) {
     return VALUES[c & 0x7F];
@@ -39,7 +40,10 @@ public final class Base62 {
     return ALPHABET[value];
   }
 
-  /** Writes {@code value}, read as unsigned, as exactly {@code width} digits, most significant first. */
+  /**
+   * Writes {@code value}, read as unsigned, as exactly {@code width} digits, most significant
+   * first.
+   */
   public static void writeUnsigned(long value, char[] out, int offset, int width) {
     long rest = value;
     for (int i = offset + width - 1; i >= offset; i--) {
@@ -52,8 +56,9 @@ public final class Base62 {
   }
 
   /**
-   * Reads {@code width} digits at {@code offset} as an unsigned 64-bit value. The caller has checked
-   * them with {@link #fitsUnsigned} or {@link TokenFormat#isWellFormed}; other input gives garbage.
+   * Reads {@code width} digits at {@code offset} as an unsigned 64-bit value. The caller has
+   * checked them with {@link #fitsUnsigned} or {@link TokenFormat#isWellFormed}; other input gives
+   * garbage.
    */
   public static long readUncheckedUnsigned(CharSequence text, int offset, int width) {
     long value = 0;
@@ -64,8 +69,8 @@ public final class Base62 {
   }
 
   /**
-   * Whether {@code width} digits at {@code offset} are all base62 and their value fits in an unsigned
-   * 64-bit number.
+   * Whether {@code width} digits at {@code offset} are all base62 and their value fits in an
+   * unsigned 64-bit number.
    */
   public static boolean fitsUnsigned(CharSequence text, int offset, int width) {
     long value = 0;
@@ -74,7 +79,8 @@ public final class Base62 {
       if (d < 0) {
         return false;
       }
-      // value * 62 + d must not exceed 2^64 - 1 = 62 * MAX_DIV_62 + MAX_REM_62, compared as unsigned:
+      // value * 62 + d must not exceed 2^64 - 1 = 62 * MAX_DIV_62 + MAX_REM_62, compared as
+      // unsigned:
       // the same test as value <= (2^64 - 1 - d) / 62, without a division per digit.
       int over = Long.compareUnsigned(value, MAX_DIV_62);
       if (over > 0 || (over == 0 && d > MAX_REM_62)) {

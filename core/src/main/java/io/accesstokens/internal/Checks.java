@@ -4,7 +4,9 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** Argument checks whose messages name the field and the rule it broke, never the value of a secret. */
+/**
+ * Argument checks whose messages name the field and the rule it broke, never the value of a secret.
+ */
 public final class Checks {
   private Checks() {}
 
@@ -18,27 +20,29 @@ public final class Checks {
   }
 
   /**
-   * Checks an identifier-like text against {@code pattern}, with a message that shows the value only
-   * as {@link Redaction#quote} allows (printable, and never text that may hold a secret).
+   * Checks an identifier-like text against {@code pattern}, with a message that shows the value
+   * only as {@link Redaction#quote} allows (printable, and never text that may hold a secret).
    */
-  public static String identifier(@Nullable String value, String field, Pattern pattern, String rule) {
+  public static String identifier(
+      @Nullable String value, String field, Pattern pattern, String rule) {
     return identifier(value, field, rule, pattern.asMatchPredicate());
   }
 
   /**
-   * Checks an organization or environment id: 1 to 128 characters, letters, digits and
-   * {@code . _ : @ -}, starting with a letter or digit (ASCII only), and not token-shaped (see
-   * {@link #notTokenShaped}), with a message that shows the value only as {@link Redaction#quote}
-   * allows. A loop over the characters rather than a regular expression: every row a store reads
-   * builds two of these, so a validation that goes to the store pays for them (a regular expression
-   * cost two matcher allocations and a backtracking walk per id).
+   * Checks an organization or environment id: 1 to 128 characters, letters, digits and {@code . _
+   * : @ -}, starting with a letter or digit (ASCII only), and not token-shaped (see {@link
+   * #notTokenShaped}), with a message that shows the value only as {@link Redaction#quote} allows.
+   * A loop over the characters rather than a regular expression: every row a store reads builds two
+   * of these, so a validation that goes to the store pays for them (a regular expression cost two
+   * matcher allocations and a backtracking walk per id).
    */
   public static String identifier(@Nullable String value, String field, String rule) {
     notTokenShapedName(notNull(value, field), field);
     return identifier(value, field, rule, Checks::isIdentifier);
   }
 
-  private static String identifier(@Nullable String value, String field, String rule, Predicate<String> valid) {
+  private static String identifier(
+      @Nullable String value, String field, String rule, Predicate<String> valid) {
     notNull(value, field);
     if (value.isBlank()) {
       throw new IllegalArgumentException(field + " must not be blank");
@@ -51,30 +55,40 @@ public final class Checks {
   }
 
   /**
-   * Refuses text that holds what is almost certainly a token value or a piece of its secret
-   * ({@link Redaction#isTokenShaped}), with a message that says so without quoting it: a value pasted
-   * where an id, an actor or a description belongs would otherwise be stored and shown in clear.
+   * Refuses text that holds what is almost certainly a token value or a piece of its secret ({@link
+   * Redaction#isTokenShaped}), with a message that says so without quoting it: a value pasted where
+   * an id, an actor or a description belongs would otherwise be stored and shown in clear.
    */
   public static void notTokenShaped(String value, String field) {
     if (Redaction.isTokenShaped(value)) {
       throw new IllegalArgumentException(
-          field + " must not hold a token value, but was " + Redaction.describe(value)
-              + ": a token's value must never be stored as text; paste it only where a token is expected");
+          field
+              + " must not hold a token value, but was "
+              + Redaction.describe(value)
+              + ": a token's value must never be stored as text; paste it only where a token is"
+              + " expected");
     }
   }
+
   /**
-   * {@link #notTokenShaped} for a name (an organization or environment id, an actor), by
-   * {@link Redaction#isTokenShapedName}: hosts' random ids of up to 31 characters pass.
+   * {@link #notTokenShaped} for a name (an organization or environment id, an actor), by {@link
+   * Redaction#isTokenShapedName}: hosts' random ids of up to 31 characters pass.
    */
   public static void notTokenShapedName(String value, String field) {
     if (Redaction.isTokenShapedName(value)) {
       throw new IllegalArgumentException(
-          field + " must not hold a token value, but was " + Redaction.describe(value)
-              + ": a token's value must never be stored as text; paste it only where a token is expected");
+          field
+              + " must not hold a token value, but was "
+              + Redaction.describe(value)
+              + ": a token's value must never be stored as text; paste it only where a token is"
+              + " expected");
     }
   }
 
-  /** Whether {@code value} is an identifier as {@link #identifier(String, String, String)} defines it. */
+  /**
+   * Whether {@code value} is an identifier as {@link #identifier(String, String, String)} defines
+   * it.
+   */
   public static boolean isIdentifier(String value) {
     int length = value.length();
     if (length < 1 || length > 128 || !isAsciiLetterOrDigit(value.charAt(0))) {

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
  * The rule for the Description column, the same on every store: at most {@value #MAX_CODE_POINTS}
  * Unicode code points (not UTF-16 units, not bytes), no control characters (NEL, U+0085, included),
  * no lone surrogates; and, for what callers give ({@link #normalize}), no line or paragraph
- * separators or bidirectional controls ({@link Redaction#isLineBreakOrBidi}: they let a row, a prompt
- * or an audit record render as something else) and nothing that looks like a token value
+ * separators or bidirectional controls ({@link Redaction#isLineBreakOrBidi}: they let a row, a
+ * prompt or an audit record render as something else) and nothing that looks like a token value
  * ({@link Redaction#isTokenShaped}: a value pasted as a description would be stored and listed in
  * clear).
  */
@@ -31,19 +31,22 @@ public final class Descriptions {
     int at = Redaction.indexOfLineBreakOrBidi(description);
     if (at >= 0) {
       throw new IllegalArgumentException(
-          "description must not contain line or paragraph separators or bidirectional controls, but has U+"
-              + String.format("%04X", (int) description.charAt(at)) + " at index " + at);
+          "description must not contain line or paragraph separators or bidirectional controls, but"
+              + " has U+"
+              + String.format("%04X", (int) description.charAt(at))
+              + " at index "
+              + at);
     }
     Checks.notTokenShaped(description, "description");
     return description;
   }
 
   /**
-   * A stored description as the library shows it: itself; or, if it looks like a token value (stored
-   * before {@link #normalize} refused such text, or by another program), a note in its place that
-   * gives only its kind and length; with any line or paragraph separator or bidirectional control
-   * (refused since) replaced by U+FFFD. A row read from a store never shows a pasted value, and renders
-   * as what it is.
+   * A stored description as the library shows it: itself; or, if it looks like a token value
+   * (stored before {@link #normalize} refused such text, or by another program), a note in its
+   * place that gives only its kind and length; with any line or paragraph separator or
+   * bidirectional control (refused since) replaced by U+FFFD. A row read from a store never shows a
+   * pasted value, and renders as what it is.
    */
   public static @Nullable String shown(@Nullable String stored) {
     if (stored == null) {
@@ -87,7 +90,9 @@ public final class Descriptions {
       } else if (Character.isISOControl(c)) {
         throw new IllegalArgumentException(
             "description must not contain control characters, but has U+"
-                + String.format("%04X", (int) c) + " at index " + i);
+                + String.format("%04X", (int) c)
+                + " at index "
+                + i);
       }
       codePoints++;
     }

@@ -4,13 +4,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Invalidation counters for cache entries keyed by 64-bit ids: a lookup reads {@link #current} before
- * it asks the store and installs its answer only if the value is unchanged, so an invalidation that
- * happened meanwhile always wins.
+ * Invalidation counters for cache entries keyed by 64-bit ids: a lookup reads {@link #current}
+ * before it asks the store and installs its answer only if the value is unchanged, so an
+ * invalidation that happened meanwhile always wins.
  *
- * <p>Ids share 4096 striped counters plus one global epoch, so the structure is constant in size and
- * each operation constant in time. Two ids on one stripe only cost a spurious "do not install", which
- * turns into one more miss later, never a stale answer.
+ * <p>Ids share 4096 striped counters plus one global epoch, so the structure is constant in size
+ * and each operation constant in time. Two ids on one stripe only cost a spurious "do not install",
+ * which turns into one more miss later, never a stale answer.
  */
 public final class Generations {
   private static final int STRIPES = 4096;

@@ -5,17 +5,19 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * At most one log line per interval for one kind of event, counting the lines it holds back: a flood
- * of refused lookups writes one line per interval, which says how many it stands for, instead of one
- * line per request. Time comes from the caller's {@link Ticker} (the validator's), so a test moves it
- * instead of sleeping. Lock-free; under contention a held-back line may be counted in the next
- * window's line instead of this one's, never lost.
+ * At most one log line per interval for one kind of event, counting the lines it holds back: a
+ * flood of refused lookups writes one line per interval, which says how many it stands for, instead
+ * of one line per request. Time comes from the caller's {@link Ticker} (the validator's), so a test
+ * moves it instead of sleeping. Lock-free; under contention a held-back line may be counted in the
+ * next window's line instead of this one's, never lost.
  */
 public final class LogThrottle {
   private final Ticker ticker;
   private final long intervalNanos;
+
   /** Ticker time from which the next line may be written. */
   private final AtomicLong nextLineAt;
+
   private final AtomicLong heldBack = new AtomicLong();
 
   /** The first line may be written at once, the next one {@code interval} later, and so on. */
@@ -27,7 +29,8 @@ public final class LogThrottle {
 
   /**
    * Whether a line may be written now: if so, how many lines were held back since the last one
-   * written (0 or more), and the caller writes it; otherwise -1, and this line is counted as held back.
+   * written (0 or more), and the caller writes it; otherwise -1, and this line is counted as held
+   * back.
    */
   public long admit() {
     long now = ticker.read();
@@ -44,6 +47,8 @@ public final class LogThrottle {
    * many lines like it were not written since the last one.
    */
   public static String heldBackNote(long heldBack) {
-    return heldBack <= 0 ? "" : " (" + heldBack + " more like this since the last such line were not logged)";
+    return heldBack <= 0
+        ? ""
+        : " (" + heldBack + " more like this since the last such line were not logged)";
   }
 }

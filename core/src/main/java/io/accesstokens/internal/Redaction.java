@@ -10,14 +10,15 @@ import org.jspecify.annotations.Nullable;
  * library and the console answers them the same way:
  *
  * <ul>
- *   <li>{@link #mayHoldSecret} (broad, for messages): could this text be a token value or a piece of
- *       one's secret? Text that may is never quoted; {@link #quote} and {@link #describe} show it by
- *       kind and length only. A false alarm costs a less helpful message, nothing more.
+ *   <li>{@link #mayHoldSecret} (broad, for messages): could this text be a token value or a piece
+ *       of one's secret? Text that may is never quoted; {@link #quote} and {@link #describe} show
+ *       it by kind and length only. A false alarm costs a less helpful message, nothing more.
  *   <li>{@link #isTokenShaped} and {@link #isTokenShapedName} (narrow, for input): does this text
- *       hold something that is almost certainly a token value or its secret? Such text is refused as
- *       a description, and as an organization id, an environment id or an actor (names, which hosts
- *       make of random ids, so the name rule asks for a whole secret part), so a pasted value is
- *       never stored. A false alarm would refuse legitimate data, so these ask for more evidence.
+ *       hold something that is almost certainly a token value or its secret? Such text is refused
+ *       as a description, and as an organization id, an environment id or an actor (names, which
+ *       hosts make of random ids, so the name rule asks for a whole secret part), so a pasted value
+ *       is never stored. A false alarm would refuse legitimate data, so these ask for more
+ *       evidence.
  * </ul>
  */
 public final class Redaction {
@@ -26,19 +27,20 @@ public final class Redaction {
   /**
    * A run of this many base62 characters with at least two kinds of character (upper case, lower
    * case, digits) may be a piece of a secret, as far as messages are concerned: short enough that a
-   * pasted half of a secret part (16 of its 32 characters) is caught, long enough that ordinary words
-   * and the ids in this library's own messages (token ids are 11 characters) are still quoted. A run
-   * of one kind only (a long number, a word in one case) is quoted: a 16-character piece of a secret
-   * is of one kind with probability 1.8 in a million, a whole secret part practically never.
+   * pasted half of a secret part (16 of its 32 characters) is caught, long enough that ordinary
+   * words and the ids in this library's own messages (token ids are 11 characters) are still
+   * quoted. A run of one kind only (a long number, a word in one case) is quoted: a 16-character
+   * piece of a secret is of one kind with probability 1.8 in a million, a whole secret part
+   * practically never.
    */
   public static final int MESSAGE_RUN = 16;
 
   /**
    * A run of this many base62 characters with upper-case letters, lower-case letters and digits all
    * present is taken, as input, for a secret (or a large piece of one). Measured on minted secrets
-   * ({@code RedactionTest}): a 20-character piece of a secret lacks one of the three classes, and so
-   * passes, with probability 2.97%, a whole 32-character secret part with probability 0.36%; a value
-   * with its prefix is always caught by the prefix. Words, CamelCase names, e-mail addresses,
+   * ({@code RedactionTest}): a 20-character piece of a secret lacks one of the three classes, and
+   * so passes, with probability 2.97%, a whole 32-character secret part with probability 0.36%; a
+   * value with its prefix is always caught by the prefix. Words, CamelCase names, e-mail addresses,
    * hexadecimal ids and UUIDs (hex digits and one case of letters only) are not refused.
    *
    * <p>Names (organization and environment ids, actors) use {@link #NAME_RUN} instead: hosts name
@@ -51,16 +53,16 @@ public final class Redaction {
   /**
    * A run of this many base62 characters mixing upper case, lower case and digits is taken, in a
    * name (an organization id, an environment id, an actor), for a whole secret part: random base62
-   * text of 32 characters lacks one of the three kinds with probability below 0.4%, and a value with
-   * its prefix is always caught by the prefix. Shorter random ids, which hosts use as names, pass.
-   * A piece of a secret pasted as a name is still never quoted in a message ({@link #mayHoldSecret}).
+   * text of 32 characters lacks one of the three kinds with probability below 0.4%, and a value
+   * with its prefix is always caught by the prefix. Shorter random ids, which hosts use as names,
+   * pass. A piece of a secret pasted as a name is still never quoted in a message ({@link
+   * #mayHoldSecret}).
    */
   public static final int NAME_RUN = 32;
 
   /**
-   * Whether {@code text} contains the token prefix ({@code atk_}, in any case) or a run of
-   * {@value #MESSAGE_RUN} or more base62 characters of at least two kinds: text a message must not
-   * quote.
+   * Whether {@code text} contains the token prefix ({@code atk_}, in any case) or a run of {@value
+   * #MESSAGE_RUN} or more base62 characters of at least two kinds: text a message must not quote.
    */
   public static boolean mayHoldSecret(CharSequence text) {
     return hasPrefix(text) || longestRun(text, 2) >= MESSAGE_RUN;
@@ -69,8 +71,8 @@ public final class Redaction {
   /**
    * Whether {@code text} holds what is almost certainly a token value or a secret: the token prefix
    * ({@code atk_}, in any case) followed by a base62 character, or a run of {@value #INPUT_RUN} or
-   * more base62 characters mixing upper case, lower case and digits. Refused as an id, an actor or a
-   * description.
+   * more base62 characters mixing upper case, lower case and digits. Refused as an id, an actor or
+   * a description.
    */
   public static boolean isTokenShaped(CharSequence text) {
     return hasPrefixAndDigit(text) || longestRun(text, 3) >= INPUT_RUN;
@@ -87,8 +89,8 @@ public final class Redaction {
 
   /**
    * {@code text} as a message may show it: quoted, with control characters escaped and at most
-   * {@code maxChars} characters, when it cannot hold a secret (see {@link #mayHoldSecret}); otherwise
-   * only its kind and length, for example {@code a token value (53 characters)}.
+   * {@code maxChars} characters, when it cannot hold a secret (see {@link #mayHoldSecret});
+   * otherwise only its kind and length, for example {@code a token value (53 characters)}.
    */
   public static String quote(@Nullable CharSequence text, int maxChars) {
     if (text == null) {
@@ -105,7 +107,9 @@ public final class Redaction {
    * message may show it: itself, unquoted, when it cannot hold a secret, else {@link #describe}.
    */
   public static String shown(@Nullable CharSequence identifier) {
-    return identifier == null ? "null" : mayHoldSecret(identifier) ? describe(identifier) : identifier.toString();
+    return identifier == null
+        ? "null"
+        : mayHoldSecret(identifier) ? describe(identifier) : identifier.toString();
   }
 
   /**
@@ -153,14 +157,19 @@ public final class Redaction {
   }
 
   /**
-   * Whether {@code c} breaks a line for tools that follow Unicode (U+2028, U+2029; NEL, U+0085, is an
-   * ISO control character and refused as one) or changes the direction text is shown in (U+061C,
+   * Whether {@code c} breaks a line for tools that follow Unicode (U+2028, U+2029; NEL, U+0085, is
+   * an ISO control character and refused as one) or changes the direction text is shown in (U+061C,
    * U+200E, U+200F, U+202A-U+202E, U+2066-U+2069): characters that would let one record look like
    * two, or a row like another.
    */
   public static boolean isLineBreakOrBidi(char c) {
-    return c == '\u2028' || c == '\u2029' || c == '\u061c' || c == '\u200e' || c == '\u200f'
-        || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
+    return c == '\u2028'
+        || c == '\u2029'
+        || c == '\u061c'
+        || c == '\u200e'
+        || c == '\u200f'
+        || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069');
   }
 
   /** The index of the first character {@link #isLineBreakOrBidi} holds for, or -1. */

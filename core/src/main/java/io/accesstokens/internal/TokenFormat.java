@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  *   prefix, so scanners and people recognise the value
  * </pre>
  *
- * <p>Every token is exactly {@value #LENGTH} ASCII characters. The checksum lets anything that sees a
- * value (the validator, a secret scanner, a support engineer) reject a mistyped or truncated one
+ * <p>Every token is exactly {@value #LENGTH} ASCII characters. The checksum lets anything that sees
+ * a value (the validator, a secret scanner, a support engineer) reject a mistyped or truncated one
  * without a lookup; it is not a security measure. Being computed from the secret, the checksum is
  * never shown: the masked form ({@link #mask}) is the prefix and the id, which are not secret.
  */
@@ -29,18 +29,21 @@ public final class TokenFormat {
   public static final int SECRET_LENGTH = 32;
   public static final int CHECKSUM_OFFSET = SECRET_OFFSET + SECRET_LENGTH;
   public static final int CHECKSUM_LENGTH = 6;
+
   /** Every token value is exactly this many characters. */
   public static final int LENGTH = CHECKSUM_OFFSET + CHECKSUM_LENGTH;
 
   /**
    * CRC32 (the zip/PNG polynomial, reflected) lookup tables for slicing by 8: table {@code k} at
    * {@code k * 256}. Table 0 is the classic byte-at-a-time table; table {@code k} advances a byte
-   * {@code k} further positions, so eight bytes cost eight independent lookups instead of a chain of
-   * eight dependent ones.
+   * {@code k} further positions, so eight bytes cost eight independent lookups instead of a chain
+   * of eight dependent ones.
    */
   private static final int[] CRC_TABLES = new int[8 * 256];
+
   /** The CRC register after the prefix, which every well-formed value starts with. */
   private static final int CRC_AFTER_PREFIX;
+
   /**
    * Ids whose first digit is below this always fit in 64 bits: 11 digits starting with a smaller
    * digit are less than {@code ID_ALWAYS_FITS_BELOW * 62^10 <= 2^64}.
@@ -70,7 +73,8 @@ public final class TokenFormat {
     for (int k = 1; k < TokenId.LENGTH; k++) {
       pow *= 62;
     }
-    // floor((2^64 - 1) / 62^10) = 21: every id below 21 * 62^10 fits, and 21 * 62^10 - 1 < 2^64 - 1.
+    // floor((2^64 - 1) / 62^10) = 21: every id below 21 * 62^10 fits, and 21 * 62^10 - 1 < 2^64 -
+    // 1.
     ID_ALWAYS_FITS_BELOW = (int) Long.divideUnsigned(-1L, pow);
   }
 
@@ -111,18 +115,25 @@ public final class TokenFormat {
       int c6 = value.charAt(i + 6);
       int c7 = value.charAt(i + 7);
       seen |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7;
-      digits |= Base62.valueOfAscii(c0) | Base62.valueOfAscii(c1) | Base62.valueOfAscii(c2)
-          | Base62.valueOfAscii(c3) | Base62.valueOfAscii(c4) | Base62.valueOfAscii(c5)
-          | Base62.valueOfAscii(c6) | Base62.valueOfAscii(c7);
+      digits |=
+          Base62.valueOfAscii(c0)
+              | Base62.valueOfAscii(c1)
+              | Base62.valueOfAscii(c2)
+              | Base62.valueOfAscii(c3)
+              | Base62.valueOfAscii(c4)
+              | Base62.valueOfAscii(c5)
+              | Base62.valueOfAscii(c6)
+              | Base62.valueOfAscii(c7);
       int low = crc ^ ((c0 & 0xFF) | (c1 & 0xFF) << 8 | (c2 & 0xFF) << 16 | (c3 & 0xFF) << 24);
-      crc = t[7 * 256 + (low & 0xFF)]
-          ^ t[6 * 256 + ((low >>> 8) & 0xFF)]
-          ^ t[5 * 256 + ((low >>> 16) & 0xFF)]
-          ^ t[4 * 256 + (low >>> 24)]
-          ^ t[3 * 256 + (c4 & 0xFF)]
-          ^ t[2 * 256 + (c5 & 0xFF)]
-          ^ t[256 + (c6 & 0xFF)]
-          ^ t[c7 & 0xFF];
+      crc =
+          t[7 * 256 + (low & 0xFF)]
+              ^ t[6 * 256 + ((low >>> 8) & 0xFF)]
+              ^ t[5 * 256 + ((low >>> 16) & 0xFF)]
+              ^ t[4 * 256 + (low >>> 24)]
+              ^ t[3 * 256 + (c4 & 0xFF)]
+              ^ t[2 * 256 + (c5 & 0xFF)]
+              ^ t[256 + (c6 & 0xFF)]
+              ^ t[c7 & 0xFF];
     }
     for (; i < CHECKSUM_OFFSET; i++) {
       int c = value.charAt(i);
@@ -142,11 +153,12 @@ public final class TokenFormat {
     long id = readId(value);
     // Any character of 128 or more, or any ASCII character outside the alphabet (value -1), fails
     // here; only then are the checksum and the id's digits meaningful.
-    boolean wellFormed = seen < 128
-        && digits >= 0
-        && checksum == Integer.toUnsignedLong(~crc)
-        && (Base62.valueOfAscii(value.charAt(ID_OFFSET)) < ID_ALWAYS_FITS_BELOW
-            || Base62.fitsUnsigned(value, ID_OFFSET, TokenId.LENGTH));
+    boolean wellFormed =
+        seen < 128
+            && digits >= 0
+            && checksum == Integer.toUnsignedLong(~crc)
+            && (Base62.valueOfAscii(value.charAt(ID_OFFSET)) < ID_ALWAYS_FITS_BELOW
+                || Base62.fitsUnsigned(value, ID_OFFSET, TokenId.LENGTH));
     return wellFormed ? new TokenId(id) : null;
   }
 
@@ -191,15 +203,19 @@ public final class TokenFormat {
 
   /**
    * The display form of token {@code id}'s value: the prefix, the id and an ellipsis, for example
-   * {@code atk_3QthUyX9wl7…}. Nothing in it is derived from the secret. (Earlier versions showed the
-   * last four characters instead: the tail of the checksum, a function of the secret, which together
-   * with a quoted piece of a value narrowed its missing characters to a few that could be tried.)
+   * {@code atk_3QthUyX9wl7…}. Nothing in it is derived from the secret. (Earlier versions showed
+   * the last four characters instead: the tail of the checksum, a function of the secret, which
+   * together with a quoted piece of a value narrowed its missing characters to a few that could be
+   * tried.)
    */
   public static String mask(TokenId id) {
     return PREFIX + id + "\u2026";
   }
 
-  /** The secret digits of a well-formed value as ASCII bytes, what a validator cache keeps to compare. */
+  /**
+   * The secret digits of a well-formed value as ASCII bytes, what a validator cache keeps to
+   * compare.
+   */
   public static byte[] secretBytes(String wellFormed) {
     byte[] out = new byte[SECRET_LENGTH];
     for (int i = 0; i < SECRET_LENGTH; i++) {
@@ -212,9 +228,9 @@ public final class TokenFormat {
   public static final int SECRET_WORDS = SECRET_LENGTH / 8;
 
   /**
-   * Secret digits {@code 8 * word} to {@code 8 * word + 7} of a well-formed value, one byte each (the
-   * digits are ASCII, so the packing loses nothing): what a validator cache keeps to compare, in the
-   * entry itself rather than in an array beside it.
+   * Secret digits {@code 8 * word} to {@code 8 * word + 7} of a well-formed value, one byte each
+   * (the digits are ASCII, so the packing loses nothing): what a validator cache keeps to compare,
+   * in the entry itself rather than in an array beside it.
    */
   public static long secretWord(String wellFormed, int word) {
     int at = SECRET_OFFSET + 8 * word;
@@ -233,10 +249,11 @@ public final class TokenFormat {
    * the expected value, in time that depends on neither value (no branch on the data).
    */
   public static boolean secretEquals(String wellFormed, long w0, long w1, long w2, long w3) {
-    long diff = (secretWord(wellFormed, 0) ^ w0)
-        | (secretWord(wellFormed, 1) ^ w1)
-        | (secretWord(wellFormed, 2) ^ w2)
-        | (secretWord(wellFormed, 3) ^ w3);
+    long diff =
+        (secretWord(wellFormed, 0) ^ w0)
+            | (secretWord(wellFormed, 1) ^ w1)
+            | (secretWord(wellFormed, 2) ^ w2)
+            | (secretWord(wellFormed, 3) ^ w3);
     return diff == 0;
   }
 

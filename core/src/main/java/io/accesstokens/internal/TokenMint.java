@@ -3,7 +3,10 @@ package io.accesstokens.internal;
 import io.accesstokens.TokenId;
 import java.security.SecureRandom;
 
-/** Mints new token values: a random id and 32 uniformly random base62 digits from this thread's CSPRNG. */
+/**
+ * Mints new token values: a random id and 32 uniformly random base62 digits from this thread's
+ * CSPRNG.
+ */
 public final class TokenMint {
   private TokenMint() {}
 

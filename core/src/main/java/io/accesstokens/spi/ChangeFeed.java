@@ -6,17 +6,20 @@ import java.util.List;
 
 /**
  * Optional, for stores that several nodes share: a log of every status change, description edit and
- * delete, written in the same transaction as the change, which a {@link io.accesstokens.ChangeFollower}
- * on each node reads to evict what it has cached.
+ * delete, written in the same transaction as the change, which a {@link
+ * io.accesstokens.ChangeFollower} on each node reads to evict what it has cached.
  *
- * <p>Sequence numbers are allocated in increasing order, but a transaction may commit after one with
- * a higher number, and a rolled-back one leaves a gap forever; the follower handles both, provided
- * no write transaction takes longer between allocating its number and committing than the
+ * <p>Sequence numbers are allocated in increasing order, but a transaction may commit after one
+ * with a higher number, and a rolled-back one leaves a gap forever; the follower handles both,
+ * provided no write transaction takes longer between allocating its number and committing than the
  * follower's {@code longestTransaction}.
  */
 public interface ChangeFeed extends AutoCloseable {
 
-  /** Up to {@code limit} committed changes with a sequence greater than {@code after}, in sequence order. */
+  /**
+   * Up to {@code limit} committed changes with a sequence greater than {@code after}, in sequence
+   * order.
+   */
   List<ChangeRecord> changesAfter(long after, int limit);
 
   /** A number at least the sequence of every change committed so far (0 for an empty log). */
@@ -30,8 +33,8 @@ public interface ChangeFeed extends AutoCloseable {
 
   /**
    * Waits at most {@code timeout} for a sign that changes were committed, for feeds that have one
-   * (PostgreSQL's LISTEN/NOTIFY); returns early when signalled. The default has no sign and waits the
-   * whole timeout. Never needed for correctness: the follower polls anyway.
+   * (PostgreSQL's LISTEN/NOTIFY); returns early when signalled. The default has no sign and waits
+   * the whole timeout. Never needed for correctness: the follower polls anyway.
    *
    * @throws InterruptedException if the waiting thread is interrupted
    */

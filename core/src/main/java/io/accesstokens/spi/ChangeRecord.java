@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
  * @param sequence the position in the log; unique, allocated in increasing order (but transactions
  *     may commit out of that order, and a rolled-back one leaves a gap)
  * @param tokenId the token that changed
- * @param type status change, description edit or delete; {@code null} for a kind of change this version
- *     of the library does not know (written by a newer node during a rolling upgrade): a follower
- *     evicts the token all the same, since it evicts whatever changed
+ * @param type status change, description edit or delete; {@code null} for a kind of change this
+ *     version of the library does not know (written by a newer node during a rolling upgrade): a
+ *     follower evicts the token all the same, since it evicts whatever changed
  * @param version the token's version after the change (the version it had, for a delete)
  * @param at when, from the writing node's clock
  */

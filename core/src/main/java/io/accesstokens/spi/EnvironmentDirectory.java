@@ -17,8 +17,8 @@ public interface EnvironmentDirectory {
   boolean contains(OrganizationId organization, EnvironmentId environment);
 
   /**
-   * The organization's environments, in the order a menu shows them: what the Add Token form offers.
-   * Every environment listed must be one {@link #contains} accepts.
+   * The organization's environments, in the order a menu shows them: what the Add Token form
+   * offers. Every environment listed must be one {@link #contains} accepts.
    *
    * <p>The default lists none: a directory that can only answer {@link #contains} (a lambda, a rule
    * such as "any name the host's deployment service knows") cannot enumerate, and the page then
@@ -29,14 +29,19 @@ public interface EnvironmentDirectory {
   }
 
   /**
-   * A fixed directory, for tests and simple hosts. The map is copied; {@link #environments} lists an
-   * organization's environments sorted by id.
+   * A fixed directory, for tests and simple hosts. The map is copied; {@link #environments} lists
+   * an organization's environments sorted by id.
    */
   static EnvironmentDirectory of(Map<OrganizationId, Set<EnvironmentId>> environments) {
-    Map<OrganizationId, List<EnvironmentId>> copy = environments.entrySet().stream()
-        .collect(Collectors.toUnmodifiableMap(
-            Map.Entry::getKey,
-            e -> e.getValue().stream().sorted(Comparator.comparing(EnvironmentId::value)).toList()));
+    Map<OrganizationId, List<EnvironmentId>> copy =
+        environments.entrySet().stream()
+            .collect(
+                Collectors.toUnmodifiableMap(
+                    Map.Entry::getKey,
+                    e ->
+                        e.getValue().stream()
+                            .sorted(Comparator.comparing(EnvironmentId::value))
+                            .toList()));
     return new EnvironmentDirectory() {
       @Override
       public boolean contains(OrganizationId organization, EnvironmentId environment) {

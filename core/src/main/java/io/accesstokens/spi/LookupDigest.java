@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The digest of a token value that a store indexes for the validator's lookup, and the id of how it
- * was computed ({@code sha256}, or {@code hmac:<key id>}). {@link #toString()} never shows the bytes.
+ * was computed ({@code sha256}, or {@code hmac:<key id>}). {@link #toString()} never shows the
+ * bytes.
  *
  * @param keyId how the digest was computed; at most 40 characters
  * @param value the 32 digest bytes (the array is copied in and out)
@@ -16,7 +17,8 @@ public record LookupDigest(String keyId, byte[] value) {
   public LookupDigest {
     Checks.notNull(keyId, "digest key id");
     Checks.notNull(value, "digest");
-    Checks.argument(!keyId.isEmpty() && keyId.length() <= 40, "digest key id must be 1 to 40 characters");
+    Checks.argument(
+        !keyId.isEmpty() && keyId.length() <= 40, "digest key id must be 1 to 40 characters");
     Checks.argument(value.length == 32, "digest must be 32 bytes, but has " + value.length);
     value = value.clone();
   }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A token value encrypted for the page's Copy action (AES-GCM: nonce, ciphertext and tag), with the id
- * of the key that sealed it. Opaque to stores, which keep it as bytes. {@link #toString()} never
+ * A token value encrypted for the page's Copy action (AES-GCM: nonce, ciphertext and tag), with the
+ * id of the key that sealed it. Opaque to stores, which keep it as bytes. {@link #toString()} never
  * shows the bytes.
  *
  * @param keyId the sealing key's id; at most 32 characters
@@ -16,7 +16,8 @@ public record SealedValue(String keyId, byte[] ciphertext) {
   public SealedValue {
     Checks.notNull(keyId, "sealing key id");
     Checks.notNull(ciphertext, "sealed value");
-    Checks.argument(!keyId.isEmpty() && keyId.length() <= 32, "sealing key id must be 1 to 32 characters");
+    Checks.argument(
+        !keyId.isEmpty() && keyId.length() <= 32, "sealing key id must be 1 to 32 characters");
     Checks.argument(
         ciphertext.length > 0 && ciphertext.length <= 256,
         "sealed value must be 1 to 256 bytes, but has " + ciphertext.length);

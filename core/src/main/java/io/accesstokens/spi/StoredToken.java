@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param digest the lookup digest (unique across the store)
  * @param sealedValue the value sealed for Copy, or {@code null}
  */
-public record StoredToken(AccessToken token, LookupDigest digest, @Nullable SealedValue sealedValue) {
+public record StoredToken(
+    AccessToken token, LookupDigest digest, @Nullable SealedValue sealedValue) {
   public StoredToken {
     Checks.notNull(token, "token");
     Checks.notNull(digest, "digest");

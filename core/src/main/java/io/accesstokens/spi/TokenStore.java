@@ -9,12 +9,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where tokens are kept. Implementations must be thread-safe; the contract suite in this module's
- * test-jar ({@code AbstractTokenStoreContractTest}) states every rule below as a test, and a store is
- * correct when it passes it.
+ * test-jar ({@code AbstractTokenStoreContractTest}) states every rule below as a test, and a store
+ * is correct when it passes it.
  *
- * <p>Stores receive what the service computed (digest, sealed value) and never a clear token value. Every failure to reach the underlying storage is a
- * {@link io.accesstokens.StoreUnavailableException}; no exception message contains a digest or a
- * sealed value. Rows are compared by organization <em>and</em> id: an id of another organization is
+ * <p>Stores receive what the service computed (digest, sealed value) and never a clear token value.
+ * Every failure to reach the underlying storage is a {@link
+ * io.accesstokens.StoreUnavailableException}; no exception message contains a digest or a sealed
+ * value. Rows are compared by organization <em>and</em> id: an id of another organization is
  * absent.
  */
 public interface TokenStore {
@@ -22,39 +23,45 @@ public interface TokenStore {
   /**
    * Stores a new token (version 1) atomically with its change record.
    *
-   * @throws io.accesstokens.DuplicateTokenException if the id or the digest is already stored; nothing
-   *     is written
+   * @throws io.accesstokens.DuplicateTokenException if the id or the digest is already stored;
+   *     nothing is written
    */
   void insert(StoredToken token, Change change);
 
-  /** The token with this id in this organization; empty if none (including another organization's). */
+  /**
+   * The token with this id in this organization; empty if none (including another organization's).
+   */
   Optional<StoredToken> find(OrganizationId organization, TokenId id);
 
-  /** The token whose digest equals {@code digest} (key id and bytes), in any organization; or empty. */
+  /**
+   * The token whose digest equals {@code digest} (key id and bytes), in any organization; or empty.
+   */
   Optional<StoredToken> findByDigest(LookupDigest digest);
 
   /**
-   * Up to {@code limit} tokens of the organization that pass {@code filter}, ordered by creation time
-   * and then id, both ascending, starting strictly after {@code after} (or at the first when null).
+   * Up to {@code limit} tokens of the organization that pass {@code filter}, ordered by creation
+   * time and then id, both ascending, starting strictly after {@code after} (or at the first when
+   * null).
    */
   List<StoredToken> list(
       OrganizationId organization, TokenFilter filter, @Nullable PageCursor after, int limit);
 
   /**
-   * Up to {@code limit} tokens of every organization with an id greater than {@code after} (unsigned),
-   * in id order, for maintenance such as {@link io.accesstokens.TokenService#reseal}.
+   * Up to {@code limit} tokens of every organization with an id greater than {@code after}
+   * (unsigned), in id order, for maintenance such as {@link io.accesstokens.TokenService#reseal}.
    */
   List<StoredToken> scan(@Nullable TokenId after, int limit);
 
   /**
-   * Replaces the stored row by {@code next} if, and only if, the stored version is
-   * {@code next.version() - 1}, atomically with its change record. Status, description, updated time,
+   * Replaces the stored row by {@code next} if, and only if, the stored version is {@code
+   * next.version() - 1}, atomically with its change record. Status, description, updated time,
    * version, digest and sealed value are taken from {@code next}; id, organization, environment,
    * scope and created time never change, and the stored ones are kept.
    *
    * @throws io.accesstokens.TokenNotFoundException if the token is absent (a deleted token is never
    *     brought back by an update)
-   * @throws io.accesstokens.TokenConflictException if the stored version differs; nothing is written
+   * @throws io.accesstokens.TokenConflictException if the stored version differs; nothing is
+   *     written
    */
   void update(StoredToken next, Change change);
 

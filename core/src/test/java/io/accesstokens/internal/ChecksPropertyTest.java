@@ -16,7 +16,9 @@ class ChecksPropertyTest {
 
   @Property(tries = 5_000)
   void isIdentifier_agreesWithTheDocumentedPattern(@ForAll("nearIdentifiers") String value) {
-    assertThat(Checks.isIdentifier(value)).as("%s", value).isEqualTo(DOCUMENTED.matcher(value).matches());
+    assertThat(Checks.isIdentifier(value))
+        .as("%s", value)
+        .isEqualTo(DOCUMENTED.matcher(value).matches());
   }
 
   /**
@@ -26,17 +28,24 @@ class ChecksPropertyTest {
    */
   @Provide
   Arbitrary<String> nearIdentifiers() {
-    Arbitrary<Character> allowed = Arbitraries.of(
-        'a', 'z', 'A', 'Z', '0', '9', 'm', 'Q', '5', '.', '_', ':', '@', '-');
-    Arbitrary<Character> nearMisses = Arbitraries.of(
-        '`', '{', '[', '/', ';', '?', '!', ' ', '\t', '\n', '\u0000', '\u00e9', '\u0663', '\uff21', '\ud83d',
-        '\ude00', '+', '~', '\u00a0');
-    Arbitrary<Character> any = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(20, allowed), net.jqwik.api.Tuple.of(1, nearMisses));
-    return any.list().ofMinSize(0).ofMaxSize(130).map(chars -> {
-      StringBuilder out = new StringBuilder(chars.size());
-      chars.forEach(out::append);
-      return out.toString();
-    }).edgeCases(edges -> edges.add("a".repeat(128)).add("a".repeat(129)).add("-a").add("a-"));
+    Arbitrary<Character> allowed =
+        Arbitraries.of('a', 'z', 'A', 'Z', '0', '9', 'm', 'Q', '5', '.', '_', ':', '@', '-');
+    Arbitrary<Character> nearMisses =
+        Arbitraries.of(
+            '`', '{', '[', '/', ';', '?', '!', ' ', '\t', '\n', '\u0000', '\u00e9', '\u0663',
+            '\uff21', '\ud83d', '\ude00', '+', '~', '\u00a0');
+    Arbitrary<Character> any =
+        Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(20, allowed), net.jqwik.api.Tuple.of(1, nearMisses));
+    return any.list()
+        .ofMinSize(0)
+        .ofMaxSize(130)
+        .map(
+            chars -> {
+              StringBuilder out = new StringBuilder(chars.size());
+              chars.forEach(out::append);
+              return out.toString();
+            })
+        .edgeCases(edges -> edges.add("a".repeat(128)).add("a".repeat(129)).add("-a").add("a-"));
   }
 }

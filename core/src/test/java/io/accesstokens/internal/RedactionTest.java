@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one rule for text a person may have pasted a token into ({@link Redaction}): every value and
- * every secret part is caught by both predicates, the input rule misses pieces of secrets at the rate
- * its Javadoc states (measured on minted values), and ordinary identifiers and descriptions pass.
+ * every secret part is caught by both predicates, the input rule misses pieces of secrets at the
+ * rate its Javadoc states (measured on minted values), and ordinary identifiers and descriptions
+ * pass.
  */
 class RedactionTest {
 
@@ -38,7 +39,8 @@ class RedactionTest {
   }
 
   @Property(tries = 5_000)
-  void everyValue_mayHoldASecret_isTokenShaped_andIsShownAsATokenValue(@ForAll("values") String value) {
+  void everyValue_mayHoldASecret_isTokenShaped_andIsShownAsATokenValue(
+      @ForAll("values") String value) {
     assertThat(Redaction.mayHoldSecret(value)).isTrue();
     assertThat(Redaction.isTokenShaped(value)).isTrue();
     assertThat(Redaction.describe(value)).isEqualTo("a token value (53 characters)");
@@ -59,11 +61,14 @@ class RedactionTest {
 
   @Property(tries = 5_000)
   void aValueInAnyText_isTokenShaped_andNothingOfTheTextIsQuoted(
-      @ForAll("values") String value, @ForAll("surroundings") String before, @ForAll("surroundings") String after) {
+      @ForAll("values") String value,
+      @ForAll("surroundings") String before,
+      @ForAll("surroundings") String after) {
     String text = before + value + after;
     assertThat(Redaction.mayHoldSecret(text)).isTrue();
     assertThat(Redaction.isTokenShaped(text)).isTrue();
-    assertThat(Redaction.quote(text, 200)).doesNotContain(secretOf(value).substring(0, 8))
+    assertThat(Redaction.quote(text, 200))
+        .doesNotContain(secretOf(value).substring(0, 8))
         .matches("(a token value|token-shaped text) \\(\\d+ characters\\)");
   }
 
@@ -76,9 +81,9 @@ class RedactionTest {
 
   /**
    * The miss rates the Javadoc of {@link Redaction#INPUT_RUN} states, measured on freshly minted
-   * secrets: a 20-character piece, and a whole 32-character secret part, pass the input rule when they
-   * happen to lack upper case, lower case or digits. The bounds are five standard deviations of the
-   * sample around the stated rate, which is the exact probability for uniform base62 digits.
+   * secrets: a 20-character piece, and a whole 32-character secret part, pass the input rule when
+   * they happen to lack upper case, lower case or digits. The bounds are five standard deviations
+   * of the sample around the stated rate, which is the exact probability for uniform base62 digits.
    */
   @Example
   void theInputRule_missesPiecesOfSecrets_atTheRateItsJavadocStates() {
@@ -98,9 +103,14 @@ class RedactionTest {
     }
     double wholeRate = (double) missedWhole / samples;
     double pieceRate = (double) missedPieces / samples;
-    LoggerFactory.getLogger("io.accesstokens.figures").info(
-        "Redaction input rule misses: {} of {} whole secret parts, {} of {} 20-character pieces",
-        missedWhole, samples, missedPieces, samples);
+    LoggerFactory.getLogger("io.accesstokens.figures")
+        .info(
+            "Redaction input rule misses: {} of {} whole secret parts, {} of {} 20-character"
+                + " pieces",
+            missedWhole,
+            samples,
+            missedPieces,
+            samples);
 
     assertThat(exactMissRate(32)).isCloseTo(0.0036, within(0.00005));
     assertThat(exactMissRate(20)).isCloseTo(0.0297, within(0.00005));
@@ -109,8 +119,8 @@ class RedactionTest {
   }
 
   /**
-   * Messages quote a run of one kind of character: the rate at which that lets a 16-character piece of
-   * a secret through, as {@link Redaction#MESSAGE_RUN}'s Javadoc states it, and its measurement.
+   * Messages quote a run of one kind of character: the rate at which that lets a 16-character piece
+   * of a secret through, as {@link Redaction#MESSAGE_RUN}'s Javadoc states it, and its measurement.
    */
   @Example
   void theMessageRule_quotesPiecesOfSecrets_aboutTwiceInAMillion() {
@@ -120,17 +130,26 @@ class RedactionTest {
     int quoted = 0;
     for (int i = 0; i < samples; i++) {
       String secret = secretOf(TokenMint.newValue(TokenMint.newId()));
-      if (!Redaction.mayHoldSecret(secret.substring(0, 16)) || !Redaction.mayHoldSecret(secret.substring(16))) {
+      if (!Redaction.mayHoldSecret(secret.substring(0, 16))
+          || !Redaction.mayHoldSecret(secret.substring(16))) {
         quoted++;
       }
     }
     // Expected 0.7 of 400,000; more than 8 has odds below 10^-7.
-    assertThat(quoted).as("16-character pieces a message would quote, of %s", 2 * samples).isLessThanOrEqualTo(8);
+    assertThat(quoted)
+        .as("16-character pieces a message would quote, of %s", 2 * samples)
+        .isLessThanOrEqualTo(8);
   }
 
-  /** The probability that {@code n} uniform base62 digits lack a digit, an upper or a lower case letter. */
+  /**
+   * The probability that {@code n} uniform base62 digits lack a digit, an upper or a lower case
+   * letter.
+   */
   private static double exactMissRate(int n) {
-    return Math.pow(52 / 62.0, n) + 2 * Math.pow(36 / 62.0, n) - 2 * Math.pow(26 / 62.0, n) - Math.pow(10 / 62.0, n);
+    return Math.pow(52 / 62.0, n)
+        + 2 * Math.pow(36 / 62.0, n)
+        - 2 * Math.pow(26 / 62.0, n)
+        - Math.pow(10 / 62.0, n);
   }
 
   private static double fiveSigmas(double p, int samples) {
@@ -140,15 +159,35 @@ class RedactionTest {
   /** What hosts and people legitimately put where the input rule applies: never refused. */
   @Example
   void ordinaryIdentifiersAndDescriptions_areNotTokenShaped() {
-    List<String> corpus = new ArrayList<>(List.of(
-        "production", "sandbox", "acme", "acme-corp_eu.1:prod@x", "12345", "Partner X over AS2",
-        "Partner X over AS2 (Berlin, 2026-11-28)", "alice@acme.example", "Zo\u00eb O'Brien <zoe@example.com>",
-        "svc-edi-connector@platform.iam.example.com", "IntegrationPartnerNorthEastRegion",
-        "ThisIsAVeryLongCamelCaseDescriptionWithoutDigits", "EDI_PARTNER_2026_WAREHOUSE_NORTH",
-        "AKIAIOSFODNN7EXAMPLE", "5f2b8c9e4a1d3e7f6b0c9d8e", "da39a3ee5e6b4b0d3255bfef95601890afd80709",
-        "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709", "cli-9f86d081", "seal-2026-11",
-        "https://edi.example.com/as2/partner-x", "ORDERS D96A UNOC:3", "\u00c4rger mit \u00dcberweisungen",
-        "\ud83d\udd11 rotate before 2027", "atk_", "atk_\u2026", "the atk_ prefix"));
+    List<String> corpus =
+        new ArrayList<>(
+            List.of(
+                "production",
+                "sandbox",
+                "acme",
+                "acme-corp_eu.1:prod@x",
+                "12345",
+                "Partner X over AS2",
+                "Partner X over AS2 (Berlin, 2026-11-28)",
+                "alice@acme.example",
+                "Zo\u00eb O'Brien <zoe@example.com>",
+                "svc-edi-connector@platform.iam.example.com",
+                "IntegrationPartnerNorthEastRegion",
+                "ThisIsAVeryLongCamelCaseDescriptionWithoutDigits",
+                "EDI_PARTNER_2026_WAREHOUSE_NORTH",
+                "AKIAIOSFODNN7EXAMPLE",
+                "5f2b8c9e4a1d3e7f6b0c9d8e",
+                "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+                "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709",
+                "cli-9f86d081",
+                "seal-2026-11",
+                "https://edi.example.com/as2/partner-x",
+                "ORDERS D96A UNOC:3",
+                "\u00c4rger mit \u00dcberweisungen",
+                "\ud83d\udd11 rotate before 2027",
+                "atk_",
+                "atk_\u2026",
+                "the atk_ prefix"));
     for (int i = 0; i < 1_000; i++) {
       UUID uuid = UUID.randomUUID();
       corpus.add(uuid.toString());
@@ -164,9 +203,9 @@ class RedactionTest {
   }
 
   /**
-   * Random ids that hosts use as names (20 to 31 characters of every kind) pass as names
-   * ({@link Redaction#NAME_RUN}) and are refused only in free text ({@link Redaction#INPUT_RUN}),
-   * where nothing tells them from a piece of a secret; a whole secret part is refused as a name.
+   * Random ids that hosts use as names (20 to 31 characters of every kind) pass as names ({@link
+   * Redaction#NAME_RUN}) and are refused only in free text ({@link Redaction#INPUT_RUN}), where
+   * nothing tells them from a piece of a secret; a whole secret part is refused as a name.
    */
   @Example
   void randomIdsOfTwentyToThirtyOneCharacters_passAsNames_butNotAsFreeText() {
@@ -181,21 +220,32 @@ class RedactionTest {
     assertThat(Redaction.isTokenShapedName(secretPart)).as("a whole secret part").isTrue();
     assertThat(Redaction.isTokenShapedName("acme-" + secretPart)).isTrue();
     assertThat(Redaction.isTokenShapedName(secretPart.substring(1))).as("31 characters").isFalse();
-    assertThat(Redaction.isTokenShapedName("atk_" + secretPart.substring(0, 5))).as("the prefix").isTrue();
+    assertThat(Redaction.isTokenShapedName("atk_" + secretPart.substring(0, 5)))
+        .as("the prefix")
+        .isTrue();
   }
 
   @Example
   void messagesQuoteOrdinaryText_escaped_andCapped() {
     assertThat(Redaction.quote("eve\u0007", 80)).isEqualTo("\"eve\\u0007\"");
-    assertThat(Redaction.quote("a\u0085b\u2028c\u202ed", 80)).isEqualTo("\"a\\u0085b\\u2028c\\u202ed\"");
-    assertThat(Redaction.quote("x".repeat(100), 10)).isEqualTo("\"xxxxxxxxxx\"... (100 characters)");
+    assertThat(Redaction.quote("a\u0085b\u2028c\u202ed", 80))
+        .isEqualTo("\"a\\u0085b\\u2028c\\u202ed\"");
+    assertThat(Redaction.quote("x".repeat(100), 10))
+        .isEqualTo("\"xxxxxxxxxx\"... (100 characters)");
     assertThat(Redaction.quote(null, 10)).isEqualTo("null");
     assertThat(Redaction.describe("x")).isEqualTo("text of 1 character");
-    assertThat(Redaction.describe("0123456789abcdefXYZ")).isEqualTo("token-shaped text (19 characters)");
+    assertThat(Redaction.describe("0123456789abcdefXYZ"))
+        .isEqualTo("token-shaped text (19 characters)");
     assertThat(Redaction.mayHoldSecret("0123456789abcde")).as("15 characters").isFalse();
-    assertThat(Redaction.mayHoldSecret("0123456789abcdef")).as("16 characters of two kinds").isTrue();
-    assertThat(Redaction.shown("100000000012345678")).as("a long number").isEqualTo("100000000012345678");
-    assertThat(Redaction.shown("integrationpartnernortheast")).as("a word").isEqualTo("integrationpartnernortheast");
+    assertThat(Redaction.mayHoldSecret("0123456789abcdef"))
+        .as("16 characters of two kinds")
+        .isTrue();
+    assertThat(Redaction.shown("100000000012345678"))
+        .as("a long number")
+        .isEqualTo("100000000012345678");
+    assertThat(Redaction.shown("integrationpartnernortheast"))
+        .as("a word")
+        .isEqualTo("integrationpartnernortheast");
   }
 
   /** Exactly the line and paragraph separators and bidirectional controls, over every char. */
@@ -207,8 +257,12 @@ class RedactionTest {
         found.add(c);
       }
     }
-    assertThat(found).containsExactly(0x061c, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202b, 0x202c,
-        0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069);
-    assertThat(Character.isISOControl('\u0085')).as("NEL is refused as a control character").isTrue();
+    assertThat(found)
+        .containsExactly(
+            0x061c, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066,
+            0x2067, 0x2068, 0x2069);
+    assertThat(Character.isISOControl('\u0085'))
+        .as("NEL is refused as a control character")
+        .isTrue();
   }
 }

@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-thread generators reseed themselves, and a host's call after a restore reaches every thread.
- * A restored snapshot is modelled by two generators in the same state: SHA1PRNG seeded before its first
- * use is deterministic, so two such instances are two copies of one snapshot.
+ * The per-thread generators reseed themselves, and a host's call after a restore reaches every
+ * thread. A restored snapshot is modelled by two generators in the same state: SHA1PRNG seeded
+ * before its first use is deterministic, so two such instances are two copies of one snapshot.
  */
 class ReseedingRandomTest {
   private static final byte[] SNAPSHOT_SEED = HexFormat.of().parseHex("5eed5eed5eed5eed");
@@ -42,18 +42,22 @@ class ReseedingRandomTest {
   void twoCopiesOfOneSnapshot_mintTheSameValuesAndNonces_untilThePublicCallReseedsOne() {
     AtomicLong clock = new AtomicLong(1_000);
     // The copy that nobody told: a JVM of its own, so it never sees this JVM's epoch move.
-    ReseedingRandom untold = new ReseedingRandom(inTheSnapshotsState(), () -> 0, clock::get, 1L << 16, 60_000);
-    ReseedingRandom restored = new ReseedingRandom(
-        inTheSnapshotsState(), CryptoSupport::reseedEpoch, clock::get, 1L << 16, 60_000);
+    ReseedingRandom untold =
+        new ReseedingRandom(inTheSnapshotsState(), () -> 0, clock::get, 1L << 16, 60_000);
+    ReseedingRandom restored =
+        new ReseedingRandom(
+            inTheSnapshotsState(), CryptoSupport::reseedEpoch, clock::get, 1L << 16, 60_000);
     TokenId id = new TokenId(7);
 
-    assertThat(TokenMint.newValue(id, restored.next())).as("copies of one state mint alike")
+    assertThat(TokenMint.newValue(id, restored.next()))
+        .as("copies of one state mint alike")
         .isEqualTo(TokenMint.newValue(id, untold.next()));
     assertThat(nonce(restored.next())).isEqualTo(nonce(untold.next()));
 
     Randomness.reseedAll();
 
-    assertThat(TokenMint.newValue(id, restored.next())).isNotEqualTo(TokenMint.newValue(id, untold.next()));
+    assertThat(TokenMint.newValue(id, restored.next()))
+        .isNotEqualTo(TokenMint.newValue(id, untold.next()));
     assertThat(restored.reseeds()).isEqualTo(1);
     assertThat(untold.reseeds()).isZero();
     Set<String> untoldNonces = new HashSet<>();
@@ -69,7 +73,8 @@ class ReseedingRandomTest {
   @Test
   void aGenerator_reseedsAfterItsDraws_andWhenTheWallClockStepsEitherWay() {
     AtomicLong clock = new AtomicLong(1_000);
-    ReseedingRandom random = new ReseedingRandom(inTheSnapshotsState(), () -> 0, clock::get, 3, 60_000);
+    ReseedingRandom random =
+        new ReseedingRandom(inTheSnapshotsState(), () -> 0, clock::get, 3, 60_000);
 
     for (int i = 0; i < 3; i++) {
       random.next();
@@ -92,29 +97,40 @@ class ReseedingRandomTest {
 
   @Test
   void aReseed_changesTheStream_ofAGeneratorInAKnownState() {
-    ReseedingRandom reseeded = new ReseedingRandom(inTheSnapshotsState(), () -> 0, () -> 0, 0, 60_000);
+    ReseedingRandom reseeded =
+        new ReseedingRandom(inTheSnapshotsState(), () -> 0, () -> 0, 0, 60_000);
     SecureRandom same = inTheSnapshotsState();
 
-    assertThat(nonce(reseeded.next())).as("reseeded before its first use").isNotEqualTo(nonce(same));
+    assertThat(nonce(reseeded.next()))
+        .as("reseeded before its first use")
+        .isNotEqualTo(nonce(same));
   }
 
   @Test
   void thePublicCall_reachesTheGeneratorsOfOtherThreads_andThisOne() throws Exception {
     ExecutorService other = Executors.newSingleThreadExecutor();
     try {
-      long before = other.submit(() -> {
-        CryptoSupport.random();
-        return CryptoSupport.reseedsOfThisThread();
-      }).get();
+      long before =
+          other
+              .submit(
+                  () -> {
+                    CryptoSupport.random();
+                    return CryptoSupport.reseedsOfThisThread();
+                  })
+              .get();
       CryptoSupport.random();
       long mineBefore = CryptoSupport.reseedsOfThisThread();
 
       Randomness.reseedAll();
 
-      long after = other.submit(() -> {
-        CryptoSupport.random();
-        return CryptoSupport.reseedsOfThisThread();
-      }).get();
+      long after =
+          other
+              .submit(
+                  () -> {
+                    CryptoSupport.random();
+                    return CryptoSupport.reseedsOfThisThread();
+                  })
+              .get();
       CryptoSupport.random();
       assertThat(after).as("the other thread's generator").isEqualTo(before + 1);
       assertThat(CryptoSupport.reseedsOfThisThread()).as("this thread's").isEqualTo(mineBefore + 1);

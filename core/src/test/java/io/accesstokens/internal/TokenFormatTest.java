@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenSecret;
-import java.util.zip.CRC32;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 class TokenFormatTest {
@@ -87,10 +87,15 @@ class TokenFormatTest {
   void idsAroundThe64BitLimit_areWellFormedExactlyWhenTheyFit() {
     String secretAndRest = "abcdefghijklmnopqrstuvwxyzABCDEF";
     for (String id : new String[] {"LygHa16AHYF", "KzzzzzzzzzZ", "Kzzzzzzzzzz", "L0000000000"}) {
-      assertThat(TokenFormat.isWellFormed(recomputeChecksum("atk_" + id + secretAndRest))).as(id).isTrue();
+      assertThat(TokenFormat.isWellFormed(recomputeChecksum("atk_" + id + secretAndRest)))
+          .as(id)
+          .isTrue();
     }
-    for (String id : new String[] {"LygHa16AHYG", "LygHa16AHZ0", "LzzzzzzzzzZ", "M0000000000", "Z0000000000"}) {
-      assertThat(TokenFormat.isWellFormed(recomputeChecksum("atk_" + id + secretAndRest))).as(id).isFalse();
+    for (String id :
+        new String[] {"LygHa16AHYG", "LygHa16AHZ0", "LzzzzzzzzzZ", "M0000000000", "Z0000000000"}) {
+      assertThat(TokenFormat.isWellFormed(recomputeChecksum("atk_" + id + secretAndRest)))
+          .as(id)
+          .isFalse();
     }
   }
 
@@ -98,10 +103,14 @@ class TokenFormatTest {
   void aCharacterAbove127WhoseLowBitsAreADigit_isNotWellFormed() {
     String value = TokenMint.newValue(TokenMint.newId());
     for (int i = 4; i < value.length(); i++) {
-      // U+0130 and U+00B0 have the low seven bits of '0'; the checksum is recomputed over the low byte.
-      for (char c : new char[] {(char) (0x80 | value.charAt(i)), (char) (0x100 | value.charAt(i))}) {
+      // U+0130 and U+00B0 have the low seven bits of '0'; the checksum is recomputed over the low
+      // byte.
+      for (char c :
+          new char[] {(char) (0x80 | value.charAt(i)), (char) (0x100 | value.charAt(i))}) {
         String changed = value.substring(0, i) + c + value.substring(i + 1);
-        assertThat(TokenFormat.isWellFormed(changed)).as("changed at %d to U+%04X", i, (int) c).isFalse();
+        assertThat(TokenFormat.isWellFormed(changed))
+            .as("changed at %d to U+%04X", i, (int) c)
+            .isFalse();
         if (i < 47) {
           char[] chars = changed.toCharArray();
           CRC32 crc = new CRC32();
@@ -109,7 +118,9 @@ class TokenFormatTest {
             crc.update(chars[k] & 0xFF);
           }
           Base62.writeUnsigned(crc.getValue(), chars, 47, 6);
-          assertThat(TokenFormat.isWellFormed(new String(chars))).as("recomputed at %d", i).isFalse();
+          assertThat(TokenFormat.isWellFormed(new String(chars)))
+              .as("recomputed at %d", i)
+              .isFalse();
         }
       }
     }
@@ -119,9 +130,19 @@ class TokenFormatTest {
   void fitsUnsigned_agreesWithExactArithmetic_atAndAroundTheLimit() {
     java.math.BigInteger limit = java.math.BigInteger.ONE.shiftLeft(64);
     java.util.Random random = new java.util.Random(7);
-    java.util.List<String> cases = new java.util.ArrayList<>(java.util.List.of(
-        "LygHa16AHYF", "LygHa16AHYG", "LygHa16AHZ0", "LygHa16AHY0", "LygHa16AHYz", "zzzzzzzzzzz",
-        "00000000000", "LygHa16AHXz", "M0000000000", "Lz000000000"));
+    java.util.List<String> cases =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "LygHa16AHYF",
+                "LygHa16AHYG",
+                "LygHa16AHZ0",
+                "LygHa16AHY0",
+                "LygHa16AHYz",
+                "zzzzzzzzzzz",
+                "00000000000",
+                "LygHa16AHXz",
+                "M0000000000",
+                "Lz000000000"));
     for (int n = 0; n < 5000; n++) {
       char[] digits = new char[11];
       for (int i = 0; i < 11; i++) {
@@ -133,7 +154,10 @@ class TokenFormatTest {
     for (String text : cases) {
       java.math.BigInteger exact = java.math.BigInteger.ZERO;
       for (int i = 0; i < text.length(); i++) {
-        exact = exact.multiply(java.math.BigInteger.valueOf(62)).add(java.math.BigInteger.valueOf(Base62.value(text.charAt(i))));
+        exact =
+            exact
+                .multiply(java.math.BigInteger.valueOf(62))
+                .add(java.math.BigInteger.valueOf(Base62.value(text.charAt(i))));
       }
       assertThat(Base62.fitsUnsigned(text, 0, 11)).as(text).isEqualTo(exact.compareTo(limit) < 0);
     }
@@ -173,8 +197,10 @@ class TokenFormatTest {
     assertThat(TokenFormat.wellFormedId("atx_" + value.substring(4))).isNull();
     String badChecksum = value.substring(0, 52) + (value.charAt(52) == '0' ? '1' : '0');
     assertThat(TokenFormat.wellFormedId(badChecksum)).isNull();
-    for (long bits : new long[] {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x0123_4567_89ab_cdefL}) {
-      assertThat(TokenFormat.wellFormedId(TokenMint.newValue(new TokenId(bits)))).isEqualTo(new TokenId(bits));
+    for (long bits :
+        new long[] {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x0123_4567_89ab_cdefL}) {
+      assertThat(TokenFormat.wellFormedId(TokenMint.newValue(new TokenId(bits))))
+          .isEqualTo(new TokenId(bits));
     }
   }
 
@@ -189,7 +215,9 @@ class TokenFormatTest {
     for (int i = TokenFormat.SECRET_OFFSET; i < TokenFormat.CHECKSUM_OFFSET; i++) {
       char other = value.charAt(i) == 'a' ? 'b' : 'a';
       String changed = value.substring(0, i) + other + value.substring(i + 1);
-      assertThat(TokenFormat.secretEquals(changed, w[0], w[1], w[2], w[3])).as("digit %d", i).isFalse();
+      assertThat(TokenFormat.secretEquals(changed, w[0], w[1], w[2], w[3]))
+          .as("digit %d", i)
+          .isFalse();
       assertThat(TokenFormat.secretEquals(changed, TokenFormat.secretBytes(value)))
           .isEqualTo(TokenFormat.secretEquals(changed, w[0], w[1], w[2], w[3]));
     }
@@ -197,8 +225,8 @@ class TokenFormatTest {
 
   /**
    * Regression (issue 11): the mask showed the last four characters, the checksum's tail, computed
-   * from the secret. It is now a function of the id alone: every value of one id masks alike, and the
-   * mask is the value's first 15 characters (prefix and id, the ID column) and an ellipsis.
+   * from the secret. It is now a function of the id alone: every value of one id masks alike, and
+   * the mask is the value's first 15 characters (prefix and id, the ID column) and an ellipsis.
    */
   @Test
   void theMask_isThePrefixAndTheId_nothingDerivedFromTheSecret() {
@@ -206,9 +234,11 @@ class TokenFormatTest {
       TokenId id = TokenMint.newId();
       String value = TokenMint.newValue(id);
       String sameIdOtherSecret = TokenMint.newValue(id);
-      assertThat(TokenFormat.mask(id)).isEqualTo("atk_" + id + "\u2026")
+      assertThat(TokenFormat.mask(id))
+          .isEqualTo("atk_" + id + "\u2026")
           .isEqualTo(value.substring(0, TokenFormat.SECRET_OFFSET) + "\u2026");
-      assertThat(TokenSecret.of(value).masked()).isEqualTo(TokenSecret.of(sameIdOtherSecret).masked());
+      assertThat(TokenSecret.of(value).masked())
+          .isEqualTo(TokenSecret.of(sameIdOtherSecret).masked());
     }
   }
 

@@ -20,8 +20,9 @@ class EnvironmentDirectoryTest {
 
   @Test
   void of_listsEachOrganizationsEnvironments_sortedById() {
-    EnvironmentDirectory directory = EnvironmentDirectory.of(Map.of(
-        ACME, Set.of(STAGING, PRODUCTION, DEV), GLOBEX, Set.of(PRODUCTION)));
+    EnvironmentDirectory directory =
+        EnvironmentDirectory.of(
+            Map.of(ACME, Set.of(STAGING, PRODUCTION, DEV), GLOBEX, Set.of(PRODUCTION)));
 
     assertThat(directory.environments(ACME)).containsExactly(DEV, PRODUCTION, STAGING);
     assertThat(directory.environments(GLOBEX)).containsExactly(PRODUCTION);
@@ -56,7 +57,8 @@ class EnvironmentDirectoryTest {
 
   @Test
   void aDirectoryThatOnlyAnswersContains_listsNothing() {
-    EnvironmentDirectory rule = (organization, environment) -> environment.value().startsWith("prod");
+    EnvironmentDirectory rule =
+        (organization, environment) -> environment.value().startsWith("prod");
 
     assertThat(rule.contains(ACME, PRODUCTION)).isTrue();
     assertThat(rule.environments(ACME)).isEmpty();

@@ -83,18 +83,20 @@ public abstract class AbstractChangeFollowerTest {
     Node(TokenStore store, ScriptedChangeFeed feed) {
       this.feed = feed;
       a = service(store);
-      follower = ChangeFollower.builder(feed)
-          .stalenessBound(BOUND)
-          .longestTransaction(LONGEST_TRANSACTION)
-          .ticker(ticker)
-          .drivenByCaller()
-          .build();
-      b = TokenValidator.builder(service(store))
-          .ticker(ticker)
-          .expireAfter(Duration.ofMinutes(10))
-          .executor(Runnable::run)
-          .changeFollower(follower)
-          .build();
+      follower =
+          ChangeFollower.builder(feed)
+              .stalenessBound(BOUND)
+              .longestTransaction(LONGEST_TRANSACTION)
+              .ticker(ticker)
+              .drivenByCaller()
+              .build();
+      b =
+          TokenValidator.builder(service(store))
+              .ticker(ticker)
+              .expireAfter(Duration.ofMinutes(10))
+              .executor(Runnable::run)
+              .changeFollower(follower)
+              .build();
     }
 
     static TokenService service(TokenStore store) {
@@ -151,7 +153,8 @@ public abstract class AbstractChangeFollowerTest {
     return nodeB.stats().storeLookups();
   }
 
-  // ---- the basic path ------------------------------------------------------------------------------
+  // ---- the basic path
+  // ------------------------------------------------------------------------------
 
   @Test
   void aRemoteDeactivation_isRefusedAfterTheNextCatchUp() {
@@ -159,7 +162,9 @@ public abstract class AbstractChangeFollowerTest {
     IssuedToken token = cachedOnB();
     deactivateOnA(token);
 
-    assertThat(accepts(token)).as("not yet seen: the cached answer stands, within the bound").isTrue();
+    assertThat(accepts(token))
+        .as("not yet seen: the cached answer stands, within the bound")
+        .isTrue();
     follower.catchUp();
     assertThat(accepts(token)).isFalse();
     assertThat(nodeB.refusalBound()).isEqualTo(BOUND);
@@ -197,7 +202,8 @@ public abstract class AbstractChangeFollowerTest {
     assertThat(accepts(toggled)).isTrue();
   }
 
-  // ---- the lease -----------------------------------------------------------------------------------
+  // ---- the lease
+  // -----------------------------------------------------------------------------------
 
   @Test
   void aStalledFollower_stopsBeingTrusted_exactlyTheBoundAfterItsLastCatchUpBegan() {
@@ -251,7 +257,8 @@ public abstract class AbstractChangeFollowerTest {
     assertThat(follower.stats().cacheClears()).isEqualTo(1);
   }
 
-  // ---- sequence gaps -------------------------------------------------------------------------------
+  // ---- sequence gaps
+  // -------------------------------------------------------------------------------
 
   @Test
   void aLowerSequenceCommittedAfterAHigherOneWasRead_isNotMissed() {
@@ -309,7 +316,8 @@ public abstract class AbstractChangeFollowerTest {
     assertThat(accepts(token)).isFalse();
   }
 
-  // ---- pruning and notifications -------------------------------------------------------------------
+  // ---- pruning and notifications
+  // -------------------------------------------------------------------
 
   @Test
   void changesPrunedBeforeTheyWereRead_dropTheWholeCache() {
@@ -326,8 +334,8 @@ public abstract class AbstractChangeFollowerTest {
 
   /**
    * Another node prunes after this catch-up read the pruning marker but before it read the changes:
-   * the catch-up sees neither the change nor a marker above its position, so only a marker read after
-   * the changes tells it that it may have missed something.
+   * the catch-up sees neither the change nor a marker above its position, so only a marker read
+   * after the changes tells it that it may have missed something.
    */
   @Test
   void changesPrunedBetweenReadingTheMarkerAndReadingTheChanges_dropTheWholeCache() {
@@ -338,7 +346,9 @@ public abstract class AbstractChangeFollowerTest {
 
     follower.catchUp();
 
-    assertThat(accepts(token)).as("the deactivation was pruned unread: nothing cached may be trusted").isFalse();
+    assertThat(accepts(token))
+        .as("the deactivation was pruned unread: nothing cached may be trusted")
+        .isFalse();
     assertThat(follower.stats().cacheClears()).isEqualTo(2); // warm-up, then the pruned changes
   }
 
@@ -346,9 +356,13 @@ public abstract class AbstractChangeFollowerTest {
   void aLostNotificationConnection_doesNotStopPolling() throws Exception {
     ScriptedChangeFeed broken = new ScriptedChangeFeed();
     broken.breakNotifications(true);
-    ChangeFollower polling = ChangeFollower.builder(broken)
-        .pollInterval(Duration.ofMillis(5)).longestTransaction(Duration.ZERO).build();
-    TokenValidator validator = TokenValidator.builder(Node.service(createStore())).changeFollower(polling).build();
+    ChangeFollower polling =
+        ChangeFollower.builder(broken)
+            .pollInterval(Duration.ofMillis(5))
+            .longestTransaction(Duration.ZERO)
+            .build();
+    TokenValidator validator =
+        TokenValidator.builder(Node.service(createStore())).changeFollower(polling).build();
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (polling.stats().catchUps() < 3 && System.nanoTime() < deadline) {
@@ -368,10 +382,13 @@ public abstract class AbstractChangeFollowerTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("a change follower serves one validator, and it already has one");
     assertThatThrownBy(() -> ChangeFollower.builder(feed).retention(Duration.ofSeconds(2)).build())
-        .hasMessageContaining("must be longer than the staleness bound plus the longest transaction");
+        .hasMessageContaining(
+            "must be longer than the staleness bound plus the longest transaction");
     assertThatThrownBy(() -> ChangeFollower.builder(feed).pollInterval(Duration.ZERO))
         .hasMessage("poll interval must be at least 1 ms, but was PT0S");
-    assertThatThrownBy(() -> TokenValidator.builder(nodeA).freshnessLease(now -> true).changeFollower(follower))
+    assertThatThrownBy(
+            () ->
+                TokenValidator.builder(nodeA).freshnessLease(now -> true).changeFollower(follower))
         .hasMessage("freshness lease already set");
   }
 
@@ -379,21 +396,24 @@ public abstract class AbstractChangeFollowerTest {
     nodeA.deactivate(ACME, token.id(), ALICE);
   }
 
-  // ---- the bound, on any timeline ------------------------------------------------------------------
+  // ---- the bound, on any timeline
+  // ------------------------------------------------------------------
 
   /** Runs one timeline, as the property does; for regression tests of a shrunk counterexample. */
   protected final void replayTimeline(List<Step> steps) {
     theRefusalBound_holdsOnAnyTimeline(true, List.of(), steps);
   }
 
-  public sealed interface Step permits Advance, Begin, OutOfOrder, Commit, CatchUp, FeedDown, Validate {}
+  public sealed interface Step
+      permits Advance, Begin, OutOfOrder, Commit, CatchUp, FeedDown, Validate {}
 
   public record Advance(int millis) implements Step {}
 
   public record Begin(int token, TokenStatus status) implements Step {}
 
   /** Two transactions take numbers; the later commits at once and the earlier stays open. */
-  public record OutOfOrder(int first, TokenStatus firstStatus, int second, TokenStatus secondStatus) implements Step {}
+  public record OutOfOrder(int first, TokenStatus firstStatus, int second, TokenStatus secondStatus)
+      implements Step {}
 
   public record Commit(int pending) implements Step {}
 
@@ -406,22 +426,33 @@ public abstract class AbstractChangeFollowerTest {
   @Provide
   Arbitrary<List<Step>> timelines() {
     Arbitrary<Integer> token = Arbitraries.integers().between(0, 3);
-    Arbitrary<Step> step = Arbitraries.frequencyOf(
-        Tuple.of(6, Arbitraries.integers().between(0, 450).map(Advance::new)),
-        Tuple.of(3, Combinators.combine(token, Arbitraries.of(TokenStatus.class)).as(Begin::new)),
-        Tuple.of(2, Combinators.combine(token, Arbitraries.of(TokenStatus.class), token, Arbitraries.of(TokenStatus.class))
-            .as(OutOfOrder::new)),
-        Tuple.of(3, Arbitraries.integers().between(0, 3).map(Commit::new)),
-        Tuple.of(6, Arbitraries.just(new CatchUp())),
-        Tuple.of(2, Arbitraries.of(true, false).map(FeedDown::new)),
-        Tuple.of(5, token.map(Validate::new)));
+    Arbitrary<Step> step =
+        Arbitraries.frequencyOf(
+            Tuple.of(6, Arbitraries.integers().between(0, 450).map(Advance::new)),
+            Tuple.of(
+                3, Combinators.combine(token, Arbitraries.of(TokenStatus.class)).as(Begin::new)),
+            Tuple.of(
+                2,
+                Combinators.combine(
+                        token,
+                        Arbitraries.of(TokenStatus.class),
+                        token,
+                        Arbitraries.of(TokenStatus.class))
+                    .as(OutOfOrder::new)),
+            Tuple.of(3, Arbitraries.integers().between(0, 3).map(Commit::new)),
+            Tuple.of(6, Arbitraries.just(new CatchUp())),
+            Tuple.of(2, Arbitraries.of(true, false).map(FeedDown::new)),
+            Tuple.of(5, token.map(Validate::new)));
     return step.list().ofMinSize(5).ofMaxSize(60);
   }
 
   @Provide
   Arbitrary<List<Begin>> beforeStart() {
-    return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.of(TokenStatus.class))
-        .as(Begin::new).list().ofMaxSize(3);
+    return Combinators.combine(
+            Arbitraries.integers().between(0, 3), Arbitraries.of(TokenStatus.class))
+        .as(Begin::new)
+        .list()
+        .ofMaxSize(3);
   }
 
   /**
@@ -430,8 +461,10 @@ public abstract class AbstractChangeFollowerTest {
    * change committed at least the bound ago, node B answers as the store does.
    */
   @Property(tries = 1000)
-  void theRefusalBound_holdsOnAnyTimeline(@ForAll boolean startWarm,
-      @ForAll("beforeStart") List<Begin> beforeStart, @ForAll("timelines") List<Step> steps) {
+  void theRefusalBound_holdsOnAnyTimeline(
+      @ForAll boolean startWarm,
+      @ForAll("beforeStart") List<Begin> beforeStart,
+      @ForAll("timelines") List<Step> steps) {
     // Transactions may have taken their numbers before node B starts following.
     ScriptedChangeFeed feed = new ScriptedChangeFeed();
     TokenStore store = createStore();
@@ -470,7 +503,8 @@ public abstract class AbstractChangeFollowerTest {
           Pending second = new Pending(node.feed.allocate(), o.second(), o.secondStatus(), now);
           commit(node, tokens, second, now, lastCommitAt, truth);
         } else if (step instanceof Commit c && !pending.isEmpty()) {
-          commit(node, tokens, pending.remove(c.pending() % pending.size()), now, lastCommitAt, truth);
+          commit(
+              node, tokens, pending.remove(c.pending() % pending.size()), now, lastCommitAt, truth);
         } else if (step instanceof CatchUp) {
           node.follower.catchUp();
         } else if (step instanceof FeedDown f) {
@@ -483,7 +517,9 @@ public abstract class AbstractChangeFollowerTest {
           Long committed = lastCommitAt.get(i);
           if (committed == null || at - committed >= BOUND.toNanos()) {
             assertThat(node.accepts(tokens.get(i)))
-                .as("token %d, last change %s ns ago, after %s", i, committed == null ? "never" : at - committed, step)
+                .as(
+                    "token %d, last change %s ns ago, after %s",
+                    i, committed == null ? "never" : at - committed, step)
                 .isEqualTo(truth.get(i) == TokenStatus.ACTIVE);
           }
         }
@@ -496,8 +532,13 @@ public abstract class AbstractChangeFollowerTest {
   private record Pending(long sequence, int token, TokenStatus status, long allocatedAt) {}
 
   /** Commits a transaction unless the store's statement timeout has rolled it back already. */
-  private static void commit(Node node, List<IssuedToken> tokens, Pending p, long now,
-      Map<Integer, Long> lastCommitAt, Map<Integer, TokenStatus> truth) {
+  private static void commit(
+      Node node,
+      List<IssuedToken> tokens,
+      Pending p,
+      long now,
+      Map<Integer, Long> lastCommitAt,
+      Map<Integer, TokenStatus> truth) {
     if (now - p.allocatedAt() >= LONGEST_TRANSACTION.toNanos()) {
       return;
     }

@@ -43,6 +43,7 @@ public abstract class AbstractFaultTest {
   protected FaultyTokenStore store;
   protected TokenService service;
   protected TokenValidator validator;
+
   /** Faults injected by the last test, for the README's figures. */
   protected int faults;
 
@@ -77,14 +78,15 @@ public abstract class AbstractFaultTest {
     Map<TokenId, StoredToken> before = snapshot();
     store.down(true);
 
-    List<Runnable> actions = List.of(
-        () -> create(service, ACME, PROD, null, ALICE),
-        () -> service.list(ACME, TokenQuery.all()),
-        () -> copy(service, ACME, a.id(), ALICE),
-        () -> service.editDescription(ACME, a.id(), "x", ALICE),
-        () -> service.deactivate(ACME, a.id(), ALICE),
-        () -> service.delete(ACME, b.id(), ALICE),
-        () -> service.reseal(ALICE));
+    List<Runnable> actions =
+        List.of(
+            () -> create(service, ACME, PROD, null, ALICE),
+            () -> service.list(ACME, TokenQuery.all()),
+            () -> copy(service, ACME, a.id(), ALICE),
+            () -> service.editDescription(ACME, a.id(), "x", ALICE),
+            () -> service.deactivate(ACME, a.id(), ALICE),
+            () -> service.delete(ACME, b.id(), ALICE),
+            () -> service.reseal(ALICE));
     for (Runnable action : actions) {
       faults++;
       assertThat(catchThrowable(action::run)).isInstanceOf(StoreUnavailableException.class);
@@ -94,7 +96,9 @@ public abstract class AbstractFaultTest {
     store.down(false);
 
     assertThat(snapshot()).isEqualTo(before);
-    assertThat(validator.validate(a.value().reveal(), Scope.EDI, ACME, PROD).id()).as("recovered").isEqualTo(a.id());
+    assertThat(validator.validate(a.value().reveal(), Scope.EDI, ACME, PROD).id())
+        .as("recovered")
+        .isEqualTo(a.id());
     assertThat(validator.stats().failClosed()).isEqualTo(1);
   }
 
@@ -148,7 +152,9 @@ public abstract class AbstractFaultTest {
       assertThat(row.description()).isEqualTo("lost answer");
       assertThat(row.status()).isEqualTo(TokenStatus.ACTIVE);
       assertThat(row.version()).isEqualTo(1);
-      assertThat(copy(service, ACME, row.id(), ALICE).id()).as("copyable, so not lost").isEqualTo(row.id());
+      assertThat(copy(service, ACME, row.id(), ALICE).id())
+          .as("copyable, so not lost")
+          .isEqualTo(row.id());
     }
   }
 
@@ -175,11 +181,15 @@ public abstract class AbstractFaultTest {
       store.down(i % 3 == 0);
       faults += i % 3 == 0 ? 1 : 0;
       validator.invalidateAll();
-      Throwable t = catchThrowable(() -> validator.validate(inactive.value().reveal(), Scope.EDI, ACME, PROD));
+      Throwable t =
+          catchThrowable(
+              () -> validator.validate(inactive.value().reveal(), Scope.EDI, ACME, PROD));
       assertThat(t).isInstanceOf(ConnectionOpenException.class);
-      Throwable u = catchThrowable(() -> validator.validate(active.value().reveal(), Scope.EDI, ACME, PROD));
+      Throwable u =
+          catchThrowable(() -> validator.validate(active.value().reveal(), Scope.EDI, ACME, PROD));
       if (i % 3 == 0) {
-        assertThat(((ConnectionOpenException) u).errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+        assertThat(((ConnectionOpenException) u).errorCode())
+            .isEqualTo(ErrorCode.STORE_UNAVAILABLE);
       } else {
         assertThat(u).isNull();
       }

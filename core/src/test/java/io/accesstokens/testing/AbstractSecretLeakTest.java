@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
  * Drives every operation, failures included, with logging at TRACE, and then scans every log line,
  * every exception message (with causes) and every {@code toString()} produced for the value, the
  * secret part and the digest (hex and Base64) of every token issued, and for any piece of them that
- * {@link IssuedSecrets} knows (8+ characters of a secret part, 12+ of a digest's text). One hit fails
- * the test.
+ * {@link IssuedSecrets} knows (8+ characters of a secret part, 12+ of a digest's text). One hit
+ * fails the test.
  *
  * <p>A second test pastes a real value, and pieces of its secret, where a person might by mistake:
  * into every parser of ids and cursors, as an organization, an environment, an actor and a
@@ -71,14 +71,18 @@ public abstract class AbstractSecretLeakTest {
     FaultyTokenStore store = new FaultyTokenStore(createStore());
     byte[] macKey = new byte[32];
     macKey[0] = 7;
-    TokenService service = TokenService.builder(store)
-        .entitlements(new Fixtures.SwitchableEntitlements())
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
-        .digestPolicy(DigestPolicy.hmacSha256(KeyRing.of("mac-1", macKey)))
-        .listener(this::record)
-        .listener(e -> { throw new IllegalStateException("listener failure for " + e); })
-        .build();
+    TokenService service =
+        TokenService.builder(store)
+            .entitlements(new Fixtures.SwitchableEntitlements())
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
+            .digestPolicy(DigestPolicy.hmacSha256(KeyRing.of("mac-1", macKey)))
+            .listener(this::record)
+            .listener(
+                e -> {
+                  throw new IllegalStateException("listener failure for " + e);
+                })
+            .build();
     TokenValidator validator = TokenValidator.builder(service).build();
     record(service);
     record(validator);
@@ -135,7 +139,8 @@ public abstract class AbstractSecretLeakTest {
     scanned.addAll(texts);
 
     assertThat(scanned.stream().filter(l -> l.contains("Created token")).count())
-        .as("the debug lines were captured, so the scan is not empty").isGreaterThanOrEqualTo(3);
+        .as("the debug lines were captured, so the scan is not empty")
+        .isGreaterThanOrEqualTo(3);
     assertThat(scanned.stream().anyMatch(l -> l.contains("listener failure"))).isTrue();
     for (String text : scanned) {
       for (String secret : secrets) {
@@ -169,7 +174,9 @@ public abstract class AbstractSecretLeakTest {
       attempt(() -> create(service, ACME, PROD, pasted, ALICE)); // as a description
       attempt(() -> service.editDescription(ACME, id, pasted, ALICE));
       attempt(() -> service.list(ACME, TokenQuery.all()).tokens());
-      attempt(() -> create(service, ACME, EnvironmentId.of(pasted), null, ALICE)); // unknown environment
+      attempt(
+          () ->
+              create(service, ACME, EnvironmentId.of(pasted), null, ALICE)); // unknown environment
       attempt(() -> service.list(OrganizationId.of(pasted), TokenQuery.all())); // not entitled
       attempt(() -> service.get(OrganizationId.of(pasted), id));
       attempt(() -> create(service, ACME, PROD, null, Actor.of(pasted)));
@@ -183,9 +190,13 @@ public abstract class AbstractSecretLeakTest {
     List<String> lines = CapturingAppender.lines();
     List<String> scanned = new ArrayList<>(lines.subList(firstLine, lines.size()));
     scanned.addAll(texts);
-    assertThat(texts).as("messages were produced, so the scan is not empty").hasSizeGreaterThan(10 * pastes.size());
+    assertThat(texts)
+        .as("messages were produced, so the scan is not empty")
+        .hasSizeGreaterThan(10 * pastes.size());
     for (String text : scanned) {
-      assertThat(SecretLeakGuard.leak(text)).as("a pasted value echoed or stored: %s", text).isNull();
+      assertThat(SecretLeakGuard.leak(text))
+          .as("a pasted value echoed or stored: %s", text)
+          .isNull();
     }
   }
 }

@@ -37,17 +37,22 @@ import org.junit.jupiter.api.TestInfo;
 /**
  * Tenant isolation, exhaustively: every management action and every validation is attempted by each
  * organization with every other organization's token ids and values (and across environments of one
- * organization). All must be refused, change nothing anywhere, and look exactly like an attempt with
- * an id nobody has.
+ * organization). All must be refused, change nothing anywhere, and look exactly like an attempt
+ * with an id nobody has.
  */
 public abstract class AbstractTenantIsolationTest {
   /** A new, empty store. */
   protected abstract TokenStore createStore();
 
   /** Organizations whose ids differ only where a careless LIKE or prefix match would merge them. */
-  private static final List<OrganizationId> ORGS = List.of(
-      OrganizationId.of("acme"), OrganizationId.of("acme2"), OrganizationId.of("a_me"),
-      OrganizationId.of("ACME"), OrganizationId.of("acm"));
+  private static final List<OrganizationId> ORGS =
+      List.of(
+          OrganizationId.of("acme"),
+          OrganizationId.of("acme2"),
+          OrganizationId.of("a_me"),
+          OrganizationId.of("ACME"),
+          OrganizationId.of("acm"));
+
   private static final EnvironmentId PROD = EnvironmentId.of("prod");
   private static final EnvironmentId TEST = EnvironmentId.of("test");
 
@@ -56,6 +61,7 @@ public abstract class AbstractTenantIsolationTest {
   private TokenValidator validator;
   private final List<TokenEvent> events = new CopyOnWriteArrayList<>();
   private final Map<OrganizationId, List<IssuedToken>> issued = new LinkedHashMap<>();
+
   /** How many foreign attempts the last test made, for the README's figures. */
   protected int attempts;
 
@@ -64,12 +70,13 @@ public abstract class AbstractTenantIsolationTest {
     store = createStore();
     Map<OrganizationId, Set<EnvironmentId>> dirs = new LinkedHashMap<>();
     ORGS.forEach(o -> dirs.put(o, Set.of(PROD, TEST)));
-    service = TokenService.builder(store)
-        .entitlements((org, scope) -> true)
-        .environments(EnvironmentDirectory.of(dirs))
-        .copyPolicy(CopyPolicy.ephemeral())
-        .listener(events::add)
-        .build();
+    service =
+        TokenService.builder(store)
+            .entitlements((org, scope) -> true)
+            .environments(EnvironmentDirectory.of(dirs))
+            .copyPolicy(CopyPolicy.ephemeral())
+            .listener(events::add)
+            .build();
     validator = TokenValidator.builder(service).build();
     for (OrganizationId org : ORGS) {
       List<IssuedToken> mine = new ArrayList<>();
@@ -94,26 +101,38 @@ public abstract class AbstractTenantIsolationTest {
     return all;
   }
 
-  /** What a call gives: its result, or the exception's class and message with the id made generic. */
+  /**
+   * What a call gives: its result, or the exception's class and message with the id made generic.
+   */
   private static String outcome(TokenId id, java.util.function.Supplier<?> call) {
     try {
       Object result = call.get();
       return "returned " + result;
     } catch (RuntimeException e) {
-      return e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replace(id.toString(), "<id>");
+      return e.getClass().getSimpleName()
+          + ": "
+          + String.valueOf(e.getMessage()).replace(id.toString(), "<id>");
     }
   }
 
-  private static final List<Map.Entry<String, Function<TokenService, Function<OrganizationId, Function<TokenId, Object>>>>> ACTIONS =
-      List.of(
-          Map.entry("get", s -> o -> id -> s.get(o, id)),
-          Map.entry("copy", s -> o -> id -> copy(s, o, id, Fixtures.BOB)),
-          Map.entry("edit", s -> o -> id -> s.editDescription(o, id, "taken over", Fixtures.BOB)),
-          Map.entry("edit@1", s -> o -> id -> s.editDescription(o, id, "taken over", 1, Fixtures.BOB)),
-          Map.entry("deactivate", s -> o -> id -> s.deactivate(o, id, Fixtures.BOB)),
-          Map.entry("activate", s -> o -> id -> s.activate(o, id, Fixtures.BOB)),
-          Map.entry("setStatus@2", s -> o -> id -> s.setStatus(o, id, TokenStatus.ACTIVE, 2, Fixtures.BOB)),
-          Map.entry("delete", s -> o -> id -> s.delete(o, id, Fixtures.BOB)));
+  private static final List<
+          Map.Entry<
+              String, Function<TokenService, Function<OrganizationId, Function<TokenId, Object>>>>>
+      ACTIONS =
+          List.of(
+              Map.entry("get", s -> o -> id -> s.get(o, id)),
+              Map.entry("copy", s -> o -> id -> copy(s, o, id, Fixtures.BOB)),
+              Map.entry(
+                  "edit", s -> o -> id -> s.editDescription(o, id, "taken over", Fixtures.BOB)),
+              Map.entry(
+                  "edit@1",
+                  s -> o -> id -> s.editDescription(o, id, "taken over", 1, Fixtures.BOB)),
+              Map.entry("deactivate", s -> o -> id -> s.deactivate(o, id, Fixtures.BOB)),
+              Map.entry("activate", s -> o -> id -> s.activate(o, id, Fixtures.BOB)),
+              Map.entry(
+                  "setStatus@2",
+                  s -> o -> id -> s.setStatus(o, id, TokenStatus.ACTIVE, 2, Fixtures.BOB)),
+              Map.entry("delete", s -> o -> id -> s.delete(o, id, Fixtures.BOB)));
 
   @Test
   void everyActionWithAnotherOrganizationsId_isRefusedLikeAnUnknownId_andChangesNothing() {
@@ -144,8 +163,11 @@ public abstract class AbstractTenantIsolationTest {
   @Test
   void everyOrganizationsList_showsItsOwnTokensOnly() {
     for (OrganizationId org : ORGS) {
-      List<TokenId> listed = service.list(org, TokenQuery.all()).tokens().stream().map(AccessToken::id).toList();
-      assertThat(listed).containsExactlyInAnyOrderElementsOf(issued.get(org).stream().map(IssuedToken::id).toList());
+      List<TokenId> listed =
+          service.list(org, TokenQuery.all()).tokens().stream().map(AccessToken::id).toList();
+      assertThat(listed)
+          .containsExactlyInAnyOrderElementsOf(
+              issued.get(org).stream().map(IssuedToken::id).toList());
       for (EnvironmentId env : List.of(PROD, TEST)) {
         assertThat(service.list(org, TokenQuery.all().inEnvironment(env)).tokens())
             .allSatisfy(t -> assertThat(t.organization()).isEqualTo(org))
@@ -161,18 +183,23 @@ public abstract class AbstractTenantIsolationTest {
         for (OrganizationId org : ORGS) {
           for (EnvironmentId env : List.of(PROD, TEST)) {
             attempts++;
-            boolean expected = org.equals(owner) && env.equals(token.token().environment())
-                && service.get(owner, token.id()).isActive();
+            boolean expected =
+                org.equals(owner)
+                    && env.equals(token.token().environment())
+                    && service.get(owner, token.id()).isActive();
             String value = token.value().reveal();
             if (expected) {
               assertThat(validator.validate(value, Scope.EDI, org, env).id()).isEqualTo(token.id());
             } else {
               try {
                 validator.validate(value, Scope.EDI, org, env);
-                throw new AssertionError("accepted a token of " + owner + " for " + org + "/" + env);
+                throw new AssertionError(
+                    "accepted a token of " + owner + " for " + org + "/" + env);
               } catch (ConnectionOpenException e) {
                 assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
-                assertThat(e).hasMessage("Error opening connection. Exception is: Error code: INVALID_TOKEN");
+                assertThat(e)
+                    .hasMessage(
+                        "Error opening connection. Exception is: Error code: INVALID_TOKEN");
               }
             }
           }

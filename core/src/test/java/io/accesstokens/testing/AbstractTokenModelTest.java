@@ -57,8 +57,8 @@ import org.jspecify.annotations.Nullable;
  * {@code ModelRegressionTest}-style classes of the store module that found them.
  *
  * <p>Each store module runs it by giving {@link #createStore()} (a new, empty store for each
- * sequence). {@value #TRIES} sequences per store in every build, and {@value #LONG_TRIES} more in the
- * long variant ({@link LongVariants}).
+ * sequence). {@value #TRIES} sequences per store in every build, and {@value #LONG_TRIES} more in
+ * the long variant ({@link LongVariants}).
  */
 public abstract class AbstractTokenModelTest {
   static final int TRIES = 1000;
@@ -71,11 +71,12 @@ public abstract class AbstractTokenModelTest {
   /** A new, empty store; called once per sequence. */
   protected abstract TokenStore createStore();
 
-  // ---- the actions ---------------------------------------------------------------------------------
+  // ---- the actions
+  // ---------------------------------------------------------------------------------
 
   /**
-   * One step. {@code token} picks a token issued earlier in the sequence (modulo), or an unknown one
-   * when negative; {@code org} and {@code env} of -1 mean "the picked token's own", which the
+   * One step. {@code token} picks a token issued earlier in the sequence (modulo), or an unknown
+   * one when negative; {@code org} and {@code env} of -1 mean "the picked token's own", which the
    * generator prefers so that sequences act on the same tokens the way users do.
    */
   sealed interface Op permits Create, ListAll, Copy, Edit, Toggle, Delete, Validate, Entitle {}
@@ -100,26 +101,55 @@ public abstract class AbstractTokenModelTest {
   Arbitrary<List<Op>> sequences() {
     Arbitrary<Integer> org = Arbitraries.integers().between(0, 2);
     Arbitrary<Integer> env = Arbitraries.integers().between(0, 2);
-    Arbitrary<Integer> owner = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(4, Arbitraries.just(-1)), net.jqwik.api.Tuple.of(1, org));
-    Arbitrary<Integer> ownEnv = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(4, Arbitraries.just(-1)), net.jqwik.api.Tuple.of(1, env));
+    Arbitrary<Integer> owner =
+        Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(4, Arbitraries.just(-1)), net.jqwik.api.Tuple.of(1, org));
+    Arbitrary<Integer> ownEnv =
+        Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(4, Arbitraries.just(-1)), net.jqwik.api.Tuple.of(1, env));
     Arbitrary<Integer> token = Arbitraries.integers().between(-1, 3);
-    Arbitrary<String> description = Arbitraries.oneOf(
-        Arbitraries.just(null),
-        Arbitraries.of("", "   ", "partner A", "Z\u00fcrich \ud83d\ude80", "x".repeat(256), "\ud83d\udd11".repeat(256),
-            "x".repeat(257), "tab\there", "half \ud83d", "'; DROP TABLE tokens; --"),
-        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(20));
-    Arbitrary<Op> op = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(6, Combinators.combine(org, env, description, Arbitraries.of(true, false)).as(Create::new)),
-        net.jqwik.api.Tuple.of(2, Combinators.combine(org, Arbitraries.integers().between(-1, 2),
-            Arbitraries.integers().between(-1, 1), Arbitraries.integers().between(1, 4)).as(ListAll::new)),
-        net.jqwik.api.Tuple.of(2, Combinators.combine(owner, token).as(Copy::new)),
-        net.jqwik.api.Tuple.of(3, Combinators.combine(owner, token, description).as(Edit::new)),
-        net.jqwik.api.Tuple.of(4, Combinators.combine(owner, token, Arbitraries.of(TokenStatus.class)).as(Toggle::new)),
-        net.jqwik.api.Tuple.of(2, Combinators.combine(owner, token).as(Delete::new)),
-        net.jqwik.api.Tuple.of(6, Combinators.combine(owner, ownEnv, token, Arbitraries.of(false, false, false, true)).as(Validate::new)),
-        net.jqwik.api.Tuple.of(1, Combinators.combine(org, Arbitraries.of(true, false)).as(Entitle::new)));
+    Arbitrary<String> description =
+        Arbitraries.oneOf(
+            Arbitraries.just(null),
+            Arbitraries.of(
+                "",
+                "   ",
+                "partner A",
+                "Z\u00fcrich \ud83d\ude80",
+                "x".repeat(256),
+                "\ud83d\udd11".repeat(256),
+                "x".repeat(257),
+                "tab\there",
+                "half \ud83d",
+                "'; DROP TABLE tokens; --"),
+            Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(20));
+    Arbitrary<Op> op =
+        Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(
+                6,
+                Combinators.combine(org, env, description, Arbitraries.of(true, false))
+                    .as(Create::new)),
+            net.jqwik.api.Tuple.of(
+                2,
+                Combinators.combine(
+                        org,
+                        Arbitraries.integers().between(-1, 2),
+                        Arbitraries.integers().between(-1, 1),
+                        Arbitraries.integers().between(1, 4))
+                    .as(ListAll::new)),
+            net.jqwik.api.Tuple.of(2, Combinators.combine(owner, token).as(Copy::new)),
+            net.jqwik.api.Tuple.of(3, Combinators.combine(owner, token, description).as(Edit::new)),
+            net.jqwik.api.Tuple.of(
+                4,
+                Combinators.combine(owner, token, Arbitraries.of(TokenStatus.class))
+                    .as(Toggle::new)),
+            net.jqwik.api.Tuple.of(2, Combinators.combine(owner, token).as(Delete::new)),
+            net.jqwik.api.Tuple.of(
+                6,
+                Combinators.combine(owner, ownEnv, token, Arbitraries.of(false, false, false, true))
+                    .as(Validate::new)),
+            net.jqwik.api.Tuple.of(
+                1, Combinators.combine(org, Arbitraries.of(true, false)).as(Entitle::new)));
     return op.list().ofMinSize(1).ofMaxSize(24);
   }
 
@@ -131,13 +161,14 @@ public abstract class AbstractTokenModelTest {
   /** The same with ten times as many sequences, when the long variants are on. */
   @Property(tries = LONG_TRIES, shrinking = ShrinkingMode.FULL)
   @AddLifecycleHook(LongVariants.Only.class)
-  void anySequenceOfActions_behavesLikeTheModel_longVariant(@ForAll("sequences") @Size(max = 24) List<Op> ops) {
+  void anySequenceOfActions_behavesLikeTheModel_longVariant(
+      @ForAll("sequences") @Size(max = 24) List<Op> ops) {
     new Run(createStore()).execute(ops);
   }
 
   /**
-   * jqwik runs after Jupiter, whose final scan of every captured line has then already run: the same
-   * scan again, once this class's sequences are done.
+   * jqwik runs after Jupiter, whose final scan of every captured line has then already run: the
+   * same scan again, once this class's sequences are done.
    */
   @AfterContainer
   static void scanEveryLineOfTheRunSoFar() {
@@ -149,7 +180,8 @@ public abstract class AbstractTokenModelTest {
     new Run(createStore()).execute(ops);
   }
 
-  // ---- the model -----------------------------------------------------------------------------------
+  // ---- the model
+  // -----------------------------------------------------------------------------------
 
   private static final class ModelToken {
     final TokenId id;
@@ -178,19 +210,22 @@ public abstract class AbstractTokenModelTest {
     final List<TokenEvent> events = new CopyOnWriteArrayList<>();
     final TokenService service;
     final TokenValidator validator;
+
     /** Every token issued in this sequence, deleted ones included, in creation order. */
     final List<ModelToken> tokens = new ArrayList<>();
+
     final Map<OrganizationId, Boolean> entitled = new LinkedHashMap<>();
     int seenEvents;
 
     Run(TokenStore store) {
-      service = TokenService.builder(store)
-          .entitlements(entitlements)
-          .environments(Fixtures.environments())
-          .copyPolicy(CopyPolicy.ephemeral())
-          .clock(clock)
-          .listener(events::add)
-          .build();
+      service =
+          TokenService.builder(store)
+              .entitlements(entitlements)
+              .environments(Fixtures.environments())
+              .copyPolicy(CopyPolicy.ephemeral())
+              .clock(clock)
+              .listener(events::add)
+              .build();
       validator = TokenValidator.builder(service).executor(Runnable::run).build();
       entitled.put(Fixtures.ACME, true);
       entitled.put(Fixtures.GLOBEX, true);
@@ -307,30 +342,35 @@ public abstract class AbstractTokenModelTest {
       OrganizationId org = ORGS[l.org()];
       EnvironmentId env = l.envFilter() < 0 ? null : ENVS[l.envFilter()];
       TokenStatus status = l.statusFilter() < 0 ? null : TokenStatus.values()[l.statusFilter()];
-      TokenQuery query = TokenQuery.all().inEnvironment(env).withStatus(status).pageSize(l.pageSize());
+      TokenQuery query =
+          TokenQuery.all().inEnvironment(env).withStatus(status).pageSize(l.pageSize());
       List<TokenId> seen = new ArrayList<>();
-      Object outcome = outcome(() -> {
-        TokenQuery q = query;
-        while (true) {
-          TokenPage page = service.list(org, q);
-          page.tokens().forEach(t -> seen.add(t.id()));
-          if (page.nextPage().isEmpty()) {
-            return seen;
-          }
-          q = q.after(page.nextPage().get());
-        }
-      });
+      Object outcome =
+          outcome(
+              () -> {
+                TokenQuery q = query;
+                while (true) {
+                  TokenPage page = service.list(org, q);
+                  page.tokens().forEach(t -> seen.add(t.id()));
+                  if (page.nextPage().isEmpty()) {
+                    return seen;
+                  }
+                  q = q.after(page.nextPage().get());
+                }
+              });
       if (!isEntitled(org)) {
         assertThat(outcome).isInstanceOf(NotEntitledException.class);
       } else {
-        List<TokenId> expected = tokens.stream()
-            .filter(t -> visible(org, t) != null)
-            .filter(t -> env == null || t.env.equals(env))
-            .filter(t -> status == null || t.status == status)
-            .sorted(Comparator.<ModelToken, Instant>comparing(t -> t.createdAt)
-                .thenComparing((a, b) -> Long.compareUnsigned(a.id.bits(), b.id.bits())))
-            .map(t -> t.id)
-            .toList();
+        List<TokenId> expected =
+            tokens.stream()
+                .filter(t -> visible(org, t) != null)
+                .filter(t -> env == null || t.env.equals(env))
+                .filter(t -> status == null || t.status == status)
+                .sorted(
+                    Comparator.<ModelToken, Instant>comparing(t -> t.createdAt)
+                        .thenComparing((a, b) -> Long.compareUnsigned(a.id.bits(), b.id.bits())))
+                .map(t -> t.id)
+                .toList();
         assertThat(outcome).isEqualTo(expected);
       }
       expectEvents();
@@ -355,7 +395,8 @@ public abstract class AbstractTokenModelTest {
     private void edit(Edit e) {
       ModelToken token = pick(e.token());
       OrganizationId org = org(e.org(), token);
-      Object outcome = outcome(() -> service.editDescription(org, idOf(token), e.description(), ACTOR));
+      Object outcome =
+          outcome(() -> service.editDescription(org, idOf(token), e.description(), ACTOR));
       if (!descriptionIsValid(e.description())) {
         assertThat(outcome).isInstanceOf(IllegalArgumentException.class);
       } else if (!isEntitled(org)) {
@@ -421,30 +462,41 @@ public abstract class AbstractTokenModelTest {
       ModelToken token = pick(v.token());
       OrganizationId org = org(v.org(), token);
       EnvironmentId env = env(v.env(), token);
-      String presented = token == null ? Fixtures.mint(TokenMint.newId())
-          : v.garble() ? Fixtures.mint(token.id) : token.value;
+      String presented =
+          token == null
+              ? Fixtures.mint(TokenMint.newId())
+              : v.garble() ? Fixtures.mint(token.id) : token.value;
       Object outcome = outcome(() -> validator.validate(presented, Scope.EDI, org, env).id());
-      boolean valid = token != null && !v.garble() && !token.deleted && token.status == TokenStatus.ACTIVE
-          && token.org.equals(org) && token.env.equals(env) && isEntitled(token.org);
+      boolean valid =
+          token != null
+              && !v.garble()
+              && !token.deleted
+              && token.status == TokenStatus.ACTIVE
+              && token.org.equals(org)
+              && token.env.equals(env)
+              && isEntitled(token.org);
       if (valid) {
         assertThat(outcome).isEqualTo(token.id);
       } else {
         assertThat(outcome).isInstanceOf(ConnectionOpenException.class);
-        assertThat(((ConnectionOpenException) outcome).errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+        assertThat(((ConnectionOpenException) outcome).errorCode())
+            .isEqualTo(ErrorCode.INVALID_TOKEN);
       }
       expectEvents();
     }
 
     private static void assertNotFound(Object outcome, OrganizationId org, TokenId id) {
       assertThat(outcome).isExactlyInstanceOf(TokenNotFoundException.class);
-      assertThat(((Throwable) outcome).getMessage()).isEqualTo("no token " + id + " in organization " + org);
+      assertThat(((Throwable) outcome).getMessage())
+          .isEqualTo("no token " + id + " in organization " + org);
     }
 
     /** The audit events of the last step, as TYPE@version:id, must be exactly {@code expected}. */
     private void expectEvents(String... expected) {
-      List<String> fresh = events.subList(seenEvents, events.size()).stream()
-          .map(e -> e.type() + "@" + e.version() + ":" + e.tokenId())
-          .toList();
+      List<String> fresh =
+          events.subList(seenEvents, events.size()).stream()
+              .map(e -> e.type() + "@" + e.version() + ":" + e.tokenId())
+              .toList();
       seenEvents = events.size();
       assertThat(fresh).as("audit events").containsExactly(expected);
     }
@@ -459,7 +511,8 @@ public abstract class AbstractTokenModelTest {
         TokenQuery q = TokenQuery.all().pageSize(1000);
         service.list(org, q).tokens().forEach(t -> actual.put(t.id(), t));
         List<ModelToken> expected = tokens.stream().filter(t -> visible(org, t) != null).toList();
-        assertThat(actual.keySet()).as("tokens of %s", org)
+        assertThat(actual.keySet())
+            .as("tokens of %s", org)
             .containsExactlyInAnyOrderElementsOf(expected.stream().map(t -> t.id).toList());
         for (ModelToken m : expected) {
           AccessToken a = actual.get(m.id);

@@ -67,7 +67,8 @@ public abstract class AbstractTokenServiceTest {
   protected abstract TokenStore createStore();
 
   protected final MutableClock clock = MutableClock.startingAt("2026-11-28T09:00:00.123456789Z");
-  protected final Fixtures.SwitchableEntitlements entitlements = new Fixtures.SwitchableEntitlements();
+  protected final Fixtures.SwitchableEntitlements entitlements =
+      new Fixtures.SwitchableEntitlements();
   protected final List<TokenEvent> events = new CopyOnWriteArrayList<>();
   protected TokenStore store;
   protected TokenService service;
@@ -81,7 +82,10 @@ public abstract class AbstractTokenServiceTest {
   }
 
   protected TokenService newService(
-      TokenStore on, CopyPolicy copyPolicy, DigestPolicy digestPolicy, Consumer<TokenEvent> listener) {
+      TokenStore on,
+      CopyPolicy copyPolicy,
+      DigestPolicy digestPolicy,
+      Consumer<TokenEvent> listener) {
     return TokenService.builder(on)
         .entitlements(entitlements)
         .environments(Fixtures.environments())
@@ -100,10 +104,12 @@ public abstract class AbstractTokenServiceTest {
     assertThatThrownBy(() -> validator.validate(value.reveal(), Scope.EDI, org, env))
         .isInstanceOf(ConnectionOpenException.class)
         .hasMessage("Error opening connection. Exception is: Error code: INVALID_TOKEN")
-        .extracting(e -> ((ConnectionOpenException) e).errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+        .extracting(e -> ((ConnectionOpenException) e).errorCode())
+        .isEqualTo(ErrorCode.INVALID_TOKEN);
   }
 
-  // ---- Add Token ---------------------------------------------------------------------------------
+  // ---- Add Token
+  // ---------------------------------------------------------------------------------
 
   @Test
   void create_returnsAnActiveEdiTokenOfTheEnvironment_withItsFullValueOnce() {
@@ -120,9 +126,12 @@ public abstract class AbstractTokenServiceTest {
     assertThat(token.updatedAt()).isEqualTo(token.createdAt());
     assertThat(issued.value().reveal()).matches("atk_[0-9A-Za-z]{49}");
     assertThat(issued.value().id()).isEqualTo(token.id());
-    assertThat(token.maskedValue()).isEqualTo("atk_" + token.id() + "\u2026").isEqualTo(issued.value().masked());
+    assertThat(token.maskedValue())
+        .isEqualTo("atk_" + token.id() + "\u2026")
+        .isEqualTo(issued.value().masked());
     assertThat(service.get(ACME, token.id())).isEqualTo(token);
-    assertThat(service.list(ACME, TokenQuery.all()).tokens()).singleElement()
+    assertThat(service.list(ACME, TokenQuery.all()).tokens())
+        .singleElement()
         .satisfies(listed -> assertThat(listed.maskedValue()).isEqualTo(token.maskedValue()));
   }
 
@@ -183,12 +192,16 @@ public abstract class AbstractTokenServiceTest {
 
   @Test
   void create_withMissingArguments_namesThem() {
-    assertThatThrownBy(() -> create(service, null, PROD, null, ALICE)).hasMessage("organization must not be null");
-    assertThatThrownBy(() -> create(service, ACME, null, null, ALICE)).hasMessage("environment must not be null");
-    assertThatThrownBy(() -> create(service, ACME, PROD, null, null)).hasMessage("actor must not be null");
+    assertThatThrownBy(() -> create(service, null, PROD, null, ALICE))
+        .hasMessage("organization must not be null");
+    assertThatThrownBy(() -> create(service, ACME, null, null, ALICE))
+        .hasMessage("environment must not be null");
+    assertThatThrownBy(() -> create(service, ACME, PROD, null, null))
+        .hasMessage("actor must not be null");
   }
 
-  // ---- The table -----------------------------------------------------------------------------------
+  // ---- The table
+  // -----------------------------------------------------------------------------------
 
   @Test
   void list_showsTheOrganizationsRows_oldestFirst_withMaskedValuesOnly() {
@@ -214,11 +227,17 @@ public abstract class AbstractTokenServiceTest {
     service.deactivate(ACME, prodInactive.id(), ALICE);
 
     assertThat(service.list(ACME, TokenQuery.all().inEnvironment(PROD)).tokens())
-        .extracting(AccessToken::id).containsExactlyInAnyOrder(prodActive.id(), prodInactive.id());
+        .extracting(AccessToken::id)
+        .containsExactlyInAnyOrder(prodActive.id(), prodInactive.id());
     assertThat(service.list(ACME, TokenQuery.all().withStatus(TokenStatus.ACTIVE)).tokens())
-        .extracting(AccessToken::id).containsExactlyInAnyOrder(prodActive.id(), testActive.id());
-    assertThat(service.list(ACME, TokenQuery.all().inEnvironment(PROD).withStatus(TokenStatus.INACTIVE)).tokens())
-        .extracting(AccessToken::id).containsExactly(prodInactive.id());
+        .extracting(AccessToken::id)
+        .containsExactlyInAnyOrder(prodActive.id(), testActive.id());
+    assertThat(
+            service
+                .list(ACME, TokenQuery.all().inEnvironment(PROD).withStatus(TokenStatus.INACTIVE))
+                .tokens())
+        .extracting(AccessToken::id)
+        .containsExactly(prodInactive.id());
   }
 
   @Test
@@ -264,7 +283,8 @@ public abstract class AbstractTokenServiceTest {
         .hasMessage("page size must be between 1 and 1000, but was 1001");
   }
 
-  // ---- Copy ----------------------------------------------------------------------------------------
+  // ---- Copy
+  // ----------------------------------------------------------------------------------------
 
   @Test
   void copy_returnsTheFullValue_andEmitsAnAuditEvent() {
@@ -275,16 +295,20 @@ public abstract class AbstractTokenServiceTest {
 
     assertThat(copied).isEqualTo(issued.value());
     assertThat(copied.reveal()).isEqualTo(issued.value().reveal());
-    assertThat(events).singleElement().satisfies(e -> {
-      assertThat(e.type()).isEqualTo(TokenEventType.VALUE_COPIED);
-      assertThat(e.actor()).isEqualTo(BOB);
-      assertThat(e.tokenId()).isEqualTo(issued.id());
-    });
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo(TokenEventType.VALUE_COPIED);
+              assertThat(e.actor()).isEqualTo(BOB);
+              assertThat(e.tokenId()).isEqualTo(issued.id());
+            });
   }
 
   @Test
   void copy_underDigestOnly_failsAndSaysWhy() {
-    TokenService digestOnly = newService(store, CopyPolicy.digestOnly(), DigestPolicy.sha256(), e -> {});
+    TokenService digestOnly =
+        newService(store, CopyPolicy.digestOnly(), DigestPolicy.sha256(), e -> {});
     IssuedToken issued = create(digestOnly, ACME, PROD, null, ALICE);
 
     assertThatThrownBy(() -> copy(digestOnly, ACME, issued.id(), ALICE))
@@ -300,15 +324,20 @@ public abstract class AbstractTokenServiceTest {
   @Test
   void copy_underAnotherSealingKey_failsAndNamesTheKeyId() {
     IssuedToken issued = create(service, ACME, PROD, null, ALICE); // sealed under an ephemeral key
-    TokenService otherKeys = newService(
-        store, CopyPolicy.sealed(KeyRing.of("k2", new byte[32])), DigestPolicy.sha256(), e -> {});
+    TokenService otherKeys =
+        newService(
+            store,
+            CopyPolicy.sealed(KeyRing.of("k2", new byte[32])),
+            DigestPolicy.sha256(),
+            e -> {});
 
     assertThatThrownBy(() -> copy(otherKeys, ACME, issued.id(), ALICE))
         .isInstanceOf(CopyUnavailableException.class)
         .hasMessageContaining("sealed under key id ephemeral");
   }
 
-  // ---- Edit ----------------------------------------------------------------------------------------
+  // ---- Edit
+  // ----------------------------------------------------------------------------------------
 
   @Test
   void editDescription_changesOnlyTheDescription() {
@@ -321,14 +350,19 @@ public abstract class AbstractTokenServiceTest {
     assertThat(after.description()).isEqualTo("new");
     assertThat(after.version()).isEqualTo(2);
     assertThat(after.updatedAt()).isEqualTo(before.createdAt().plus(Duration.ofMinutes(5)));
-    assertThat(after).usingRecursiveComparison()
-        .ignoringFields("description", "version", "updatedAt").isEqualTo(before);
+    assertThat(after)
+        .usingRecursiveComparison()
+        .ignoringFields("description", "version", "updatedAt")
+        .isEqualTo(before);
     assertThat(service.get(ACME, before.id())).isEqualTo(after);
-    assertThat(events).singleElement().satisfies(e -> {
-      assertThat(e.type()).isEqualTo(TokenEventType.DESCRIPTION_EDITED);
-      assertThat(e.version()).isEqualTo(2);
-      assertThat(e.actor()).isEqualTo(BOB);
-    });
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo(TokenEventType.DESCRIPTION_EDITED);
+              assertThat(e.version()).isEqualTo(2);
+              assertThat(e.actor()).isEqualTo(BOB);
+            });
   }
 
   @Test
@@ -345,9 +379,13 @@ public abstract class AbstractTokenServiceTest {
     AccessToken seen = create(service, ACME, PROD, "v1", ALICE).token();
     service.deactivate(ACME, seen.id(), BOB);
 
-    assertThatThrownBy(() -> service.editDescription(ACME, seen.id(), "mine", seen.version(), ALICE))
+    assertThatThrownBy(
+            () -> service.editDescription(ACME, seen.id(), "mine", seen.version(), ALICE))
         .isInstanceOf(TokenConflictException.class)
-        .hasMessage("token " + seen.id() + " was changed concurrently: expected version 1 but the stored version is 2");
+        .hasMessage(
+            "token "
+                + seen.id()
+                + " was changed concurrently: expected version 1 but the stored version is 2");
     assertThat(service.get(ACME, seen.id()).description()).isEqualTo("v1");
   }
 
@@ -355,10 +393,12 @@ public abstract class AbstractTokenServiceTest {
   void editDescription_withTheCurrentVersion_succeeds() {
     AccessToken seen = create(service, ACME, PROD, "v1", ALICE).token();
 
-    assertThat(service.editDescription(ACME, seen.id(), "v2", 1, ALICE).description()).isEqualTo("v2");
+    assertThat(service.editDescription(ACME, seen.id(), "v2", 1, ALICE).description())
+        .isEqualTo("v2");
   }
 
-  // ---- Status --------------------------------------------------------------------------------------
+  // ---- Status
+  // --------------------------------------------------------------------------------------
 
   @Test
   void deactivate_makesTheTokenInvalidAtOnce_andActivateMakesItValidAgain() {
@@ -371,8 +411,10 @@ public abstract class AbstractTokenServiceTest {
 
     service.setStatus(ACME, issued.id(), TokenStatus.ACTIVE, ALICE);
     assertValid(issued.value(), ACME, PROD);
-    assertThat(events).extracting(TokenEvent::type).containsExactly(
-        TokenEventType.CREATED, TokenEventType.STATUS_CHANGED, TokenEventType.STATUS_CHANGED);
+    assertThat(events)
+        .extracting(TokenEvent::type)
+        .containsExactly(
+            TokenEventType.CREATED, TokenEventType.STATUS_CHANGED, TokenEventType.STATUS_CHANGED);
   }
 
   @Test
@@ -383,7 +425,8 @@ public abstract class AbstractTokenServiceTest {
     assertThat(events).hasSize(1);
   }
 
-  // ---- Delete --------------------------------------------------------------------------------------
+  // ---- Delete
+  // --------------------------------------------------------------------------------------
 
   @Test
   void delete_removesTheToken_andReportsAnAbsentOneAsAbsent() {
@@ -394,15 +437,20 @@ public abstract class AbstractTokenServiceTest {
     assertThat(service.delete(ACME, issued.id(), BOB)).isEqualTo(DeleteOutcome.ALREADY_ABSENT);
 
     assertInvalid(issued.value(), ACME, PROD);
-    assertThatThrownBy(() -> service.get(ACME, issued.id())).isInstanceOf(TokenNotFoundException.class);
-    assertThatThrownBy(() -> service.activate(ACME, issued.id(), ALICE)).isInstanceOf(TokenNotFoundException.class);
+    assertThatThrownBy(() -> service.get(ACME, issued.id()))
+        .isInstanceOf(TokenNotFoundException.class);
+    assertThatThrownBy(() -> service.activate(ACME, issued.id(), ALICE))
+        .isInstanceOf(TokenNotFoundException.class);
     assertThat(service.list(ACME, TokenQuery.all()).tokens()).isEmpty();
-    assertThat(events).extracting(TokenEvent::type).containsExactly(TokenEventType.CREATED, TokenEventType.DELETED);
+    assertThat(events)
+        .extracting(TokenEvent::type)
+        .containsExactly(TokenEventType.CREATED, TokenEventType.DELETED);
     assertThat(events.get(1).actor()).isEqualTo(BOB);
     assertThat(events.get(1).environment()).isEqualTo(PROD);
   }
 
-  // ---- Organization scoping ------------------------------------------------------------------------
+  // ---- Organization scoping
+  // ------------------------------------------------------------------------
 
   @Test
   void anotherOrganizationsTokenId_behavesExactlyLikeAnUnknownId_andNothingChanges() {
@@ -411,15 +459,19 @@ public abstract class AbstractTokenServiceTest {
     events.clear();
 
     for (TokenId id : List.of(theirs.id(), unknown)) {
-      List<Throwable> failures = List.of(
-          catchThrowable(() -> service.get(ACME, id)),
-          catchThrowable(() -> copy(service, ACME, id, ALICE)),
-          catchThrowable(() -> service.editDescription(ACME, id, "pwned", ALICE)),
-          catchThrowable(() -> service.deactivate(ACME, id, ALICE)),
-          catchThrowable(() -> service.setStatus(ACME, id, TokenStatus.INACTIVE, 1, ALICE)));
-      assertThat(failures).allSatisfy(f -> assertThat(f)
-          .isExactlyInstanceOf(TokenNotFoundException.class)
-          .hasMessage("no token " + id + " in organization acme"));
+      List<Throwable> failures =
+          List.of(
+              catchThrowable(() -> service.get(ACME, id)),
+              catchThrowable(() -> copy(service, ACME, id, ALICE)),
+              catchThrowable(() -> service.editDescription(ACME, id, "pwned", ALICE)),
+              catchThrowable(() -> service.deactivate(ACME, id, ALICE)),
+              catchThrowable(() -> service.setStatus(ACME, id, TokenStatus.INACTIVE, 1, ALICE)));
+      assertThat(failures)
+          .allSatisfy(
+              f ->
+                  assertThat(f)
+                      .isExactlyInstanceOf(TokenNotFoundException.class)
+                      .hasMessage("no token " + id + " in organization acme"));
       assertThat(service.delete(ACME, id, ALICE)).isEqualTo(DeleteOutcome.ALREADY_ABSENT);
     }
     assertThat(service.get(GLOBEX, theirs.id())).isEqualTo(theirs.token());
@@ -429,7 +481,8 @@ public abstract class AbstractTokenServiceTest {
     assertInvalid(theirs.value(), ACME, PROD);
   }
 
-  // ---- EDI entitlement -----------------------------------------------------------------------------
+  // ---- EDI entitlement
+  // -----------------------------------------------------------------------------
 
   @Test
   void everyManagementCall_ofAnOrganizationWithoutEdi_isRefused_andChangesNothing() {
@@ -440,18 +493,24 @@ public abstract class AbstractTokenServiceTest {
     events.clear();
     TokenId id = issued.id();
 
-    List<Throwable> failures = List.of(
-        catchThrowable(() -> create(service, INITECH, PROD, null, ALICE)),
-        catchThrowable(() -> service.list(INITECH, TokenQuery.all())),
-        catchThrowable(() -> service.get(INITECH, id)),
-        catchThrowable(() -> copy(service, INITECH, id, ALICE)),
-        catchThrowable(() -> service.editDescription(INITECH, id, "x", ALICE)),
-        catchThrowable(() -> service.deactivate(INITECH, id, ALICE)),
-        catchThrowable(() -> service.delete(INITECH, id, ALICE)));
+    List<Throwable> failures =
+        List.of(
+            catchThrowable(() -> create(service, INITECH, PROD, null, ALICE)),
+            catchThrowable(() -> service.list(INITECH, TokenQuery.all())),
+            catchThrowable(() -> service.get(INITECH, id)),
+            catchThrowable(() -> copy(service, INITECH, id, ALICE)),
+            catchThrowable(() -> service.editDescription(INITECH, id, "x", ALICE)),
+            catchThrowable(() -> service.deactivate(INITECH, id, ALICE)),
+            catchThrowable(() -> service.delete(INITECH, id, ALICE)));
 
-    assertThat(failures).allSatisfy(f -> assertThat(f)
-        .isExactlyInstanceOf(NotEntitledException.class)
-        .hasMessage("organization initech has no access to the EDI application, so it has no access tokens page"));
+    assertThat(failures)
+        .allSatisfy(
+            f ->
+                assertThat(f)
+                    .isExactlyInstanceOf(NotEntitledException.class)
+                    .hasMessage(
+                        "organization initech has no access to the EDI application, so it has no"
+                            + " access tokens page"));
     assertThat(events).isEmpty();
     assertInvalid(issued.value(), INITECH, PROD);
     entitlements.set(INITECH, true);
@@ -476,7 +535,8 @@ public abstract class AbstractTokenServiceTest {
     assertThat(validator.stats().storeLookups()).as("GLOBEX stayed cached").isEqualTo(lookups);
   }
 
-  // ---- Audit events --------------------------------------------------------------------------------
+  // ---- Audit events
+  // --------------------------------------------------------------------------------
 
   @Test
   void everyChange_emitsOneEventWithWhoWhenWhatAndVersion() {
@@ -490,35 +550,58 @@ public abstract class AbstractTokenServiceTest {
     service.delete(ACME, issued.id(), ALICE);
 
     Instant t0 = issued.token().createdAt();
-    assertThat(events).containsExactly(
-        new TokenEvent(TokenEventType.CREATED, ACME, PROD, issued.id(), ALICE, t0, 1),
-        new TokenEvent(TokenEventType.DESCRIPTION_EDITED, ACME, PROD, issued.id(), BOB, t0.plusSeconds(1), 2),
-        new TokenEvent(TokenEventType.STATUS_CHANGED, ACME, PROD, issued.id(), ALICE, t0.plusSeconds(2), 3),
-        new TokenEvent(TokenEventType.VALUE_COPIED, ACME, PROD, issued.id(), BOB, t0.plusSeconds(2), 3),
-        new TokenEvent(TokenEventType.DELETED, ACME, PROD, issued.id(), ALICE, t0.plusSeconds(3), 3));
+    assertThat(events)
+        .containsExactly(
+            new TokenEvent(TokenEventType.CREATED, ACME, PROD, issued.id(), ALICE, t0, 1),
+            new TokenEvent(
+                TokenEventType.DESCRIPTION_EDITED,
+                ACME,
+                PROD,
+                issued.id(),
+                BOB,
+                t0.plusSeconds(1),
+                2),
+            new TokenEvent(
+                TokenEventType.STATUS_CHANGED,
+                ACME,
+                PROD,
+                issued.id(),
+                ALICE,
+                t0.plusSeconds(2),
+                3),
+            new TokenEvent(
+                TokenEventType.VALUE_COPIED, ACME, PROD, issued.id(), BOB, t0.plusSeconds(2), 3),
+            new TokenEvent(
+                TokenEventType.DELETED, ACME, PROD, issued.id(), ALICE, t0.plusSeconds(3), 3));
   }
 
   @Test
   void aFailingListener_neitherUndoesTheChange_norStopsTheOtherListeners() {
     List<TokenEvent> seenAfterFailure = new CopyOnWriteArrayList<>();
-    TokenService withBadListener = TokenService.builder(store)
-        .entitlements(entitlements)
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.ephemeral())
-        .clock(clock)
-        .listener(e -> { throw new IllegalStateException("audit sink is down"); })
-        .listener(seenAfterFailure::add)
-        .build();
+    TokenService withBadListener =
+        TokenService.builder(store)
+            .entitlements(entitlements)
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.ephemeral())
+            .clock(clock)
+            .listener(
+                e -> {
+                  throw new IllegalStateException("audit sink is down");
+                })
+            .listener(seenAfterFailure::add)
+            .build();
 
     IssuedToken issued = create(withBadListener, ACME, PROD, null, ALICE);
     withBadListener.deactivate(ACME, issued.id(), ALICE);
 
     assertThat(withBadListener.get(ACME, issued.id()).status()).isEqualTo(TokenStatus.INACTIVE);
-    assertThat(seenAfterFailure).extracting(TokenEvent::type)
+    assertThat(seenAfterFailure)
+        .extracting(TokenEvent::type)
         .containsExactly(TokenEventType.CREATED, TokenEventType.STATUS_CHANGED);
   }
 
-  // ---- Time ----------------------------------------------------------------------------------------
+  // ---- Time
+  // ----------------------------------------------------------------------------------------
 
   @Test
   void aClockThatStepsBack_neverMakesUpdatedBeforeCreated() {
@@ -530,20 +613,30 @@ public abstract class AbstractTokenServiceTest {
     assertThat(changed.updatedAt()).isEqualTo(token.createdAt());
   }
 
-  // ---- Keys and rotation ---------------------------------------------------------------------------
+  // ---- Keys and rotation
+  // ---------------------------------------------------------------------------
 
   @Test
   void rotatingKeys_keepsOldTokensValidAndCopyable_andResealMovesThemToTheNewKeys() {
     byte[] seal1 = random(32), seal2 = random(32), mac1 = random(32), mac2 = random(32);
-    TokenService before = newService(store, CopyPolicy.sealed(KeyRing.of("s1", seal1)),
-        DigestPolicy.hmacSha256(KeyRing.of("m1", mac1)), e -> {});
+    TokenService before =
+        newService(
+            store,
+            CopyPolicy.sealed(KeyRing.of("s1", seal1)),
+            DigestPolicy.hmacSha256(KeyRing.of("m1", mac1)),
+            e -> {});
     IssuedToken old = create(before, ACME, PROD, "made under s1/m1", ALICE);
 
-    TokenService rotated = newService(store,
-        CopyPolicy.sealed(KeyRing.builder().current("s2", seal2).retired("s1", seal1).build()),
-        DigestPolicy.hmacSha256(KeyRing.builder().current("m2", mac2).retired("m1", mac1).build()), e -> {});
+    TokenService rotated =
+        newService(
+            store,
+            CopyPolicy.sealed(KeyRing.builder().current("s2", seal2).retired("s1", seal1).build()),
+            DigestPolicy.hmacSha256(
+                KeyRing.builder().current("m2", mac2).retired("m1", mac1).build()),
+            e -> {});
     TokenValidator rotatedValidator = TokenValidator.builder(rotated).build();
-    assertThat(rotatedValidator.validate(old.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(old.id());
+    assertThat(rotatedValidator.validate(old.value().reveal(), Scope.EDI, ACME, PROD).id())
+        .isEqualTo(old.id());
     assertThat(copy(rotated, ACME, old.id(), ALICE)).isEqualTo(old.value());
     IssuedToken fresh = create(rotated, ACME, PROD, "made under s2/m2", ALICE);
 
@@ -553,12 +646,17 @@ public abstract class AbstractTokenServiceTest {
     assertThat(rotated.reseal(ALICE)).isEqualTo(new ResealReport(2, 0, 2, 0, 0, 0));
 
     // The retired keys can go now.
-    TokenService newOnly = newService(store, CopyPolicy.sealed(KeyRing.of("s2", seal2)),
-        DigestPolicy.hmacSha256(KeyRing.of("m2", mac2)), e -> {});
+    TokenService newOnly =
+        newService(
+            store,
+            CopyPolicy.sealed(KeyRing.of("s2", seal2)),
+            DigestPolicy.hmacSha256(KeyRing.of("m2", mac2)),
+            e -> {});
     TokenValidator newOnlyValidator = TokenValidator.builder(newOnly).build();
     for (IssuedToken t : List.of(old, fresh)) {
       assertThat(copy(newOnly, ACME, t.id(), ALICE)).isEqualTo(t.value());
-      assertThat(newOnlyValidator.validate(t.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(t.id());
+      assertThat(newOnlyValidator.validate(t.value().reveal(), Scope.EDI, ACME, PROD).id())
+          .isEqualTo(t.id());
     }
     assertThat(newOnly.get(ACME, old.id()).description()).isEqualTo("made under s1/m1");
   }
@@ -566,24 +664,38 @@ public abstract class AbstractTokenServiceTest {
   @Test
   void reseal_cannotRedigestATokenWithoutASealedValue_andSaysSo() {
     byte[] mac1 = random(32);
-    TokenService digestOnly = newService(store, CopyPolicy.digestOnly(),
-        DigestPolicy.hmacSha256(KeyRing.of("m1", mac1)), e -> {});
+    TokenService digestOnly =
+        newService(
+            store,
+            CopyPolicy.digestOnly(),
+            DigestPolicy.hmacSha256(KeyRing.of("m1", mac1)),
+            e -> {});
     IssuedToken issued = create(digestOnly, ACME, PROD, null, ALICE);
-    TokenService rotated = newService(store, CopyPolicy.digestOnly(),
-        DigestPolicy.hmacSha256(KeyRing.builder().current("m2", random(32)).retired("m1", mac1).build()), e -> {});
+    TokenService rotated =
+        newService(
+            store,
+            CopyPolicy.digestOnly(),
+            DigestPolicy.hmacSha256(
+                KeyRing.builder().current("m2", random(32)).retired("m1", mac1).build()),
+            e -> {});
 
     ResealReport report = rotated.reseal(ALICE);
 
     assertThat(report).isEqualTo(new ResealReport(1, 0, 0, 1, 0, 0));
     assertThat(report.complete()).isFalse();
-    assertThat(TokenValidator.builder(rotated).build()
-        .validate(issued.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(issued.id());
+    assertThat(
+            TokenValidator.builder(rotated)
+                .build()
+                .validate(issued.value().reveal(), Scope.EDI, ACME, PROD)
+                .id())
+        .isEqualTo(issued.id());
   }
 
   @Test
   void switchingToDigestOnly_andResealing_dropsTheSealedValues() {
     IssuedToken issued = create(service, ACME, PROD, null, ALICE);
-    TokenService digestOnly = newService(store, CopyPolicy.digestOnly(), DigestPolicy.sha256(), e -> {});
+    TokenService digestOnly =
+        newService(store, CopyPolicy.digestOnly(), DigestPolicy.sha256(), e -> {});
 
     assertThat(digestOnly.reseal(ALICE).rewritten()).isEqualTo(1);
     assertThatThrownBy(() -> copy(service, ACME, issued.id(), ALICE))
@@ -591,13 +703,14 @@ public abstract class AbstractTokenServiceTest {
     assertValid(issued.value(), ACME, PROD);
   }
 
-  // ---- Concurrency through the service ---------------------------------------------------------------
+  // ---- Concurrency through the service
+  // ---------------------------------------------------------------
 
   /**
    * Eight threads toggle, edit and delete the same tokens. Every effective change emits one event
    * carrying the version it produced, so the versions of a token's events must be exactly 2..final,
-   * each once (two changes from the same base would repeat a version; a lost one would leave a gap),
-   * and exactly one delete per deleted token reports DELETED.
+   * each once (two changes from the same base would repeat a version; a lost one would leave a
+   * gap), and exactly one delete per deleted token reports DELETED.
    */
   @Test
   void concurrentTogglesEditsAndDeletes_endInTheExactExpectedState() throws Exception {
@@ -608,35 +721,51 @@ public abstract class AbstractTokenServiceTest {
     TokenId doomed = tokens.get(3).id();
     events.clear();
     AtomicInteger deletedOutcomes = new AtomicInteger();
-    Concurrently.run(8, t -> {
-      ThreadLocalRandom random = ThreadLocalRandom.current();
-      for (int i = 0; i < 60; i++) {
-        IssuedToken target = tokens.get(random.nextInt(tokens.size()));
-        try {
-          switch (random.nextInt(5)) {
-            case 0, 1 -> service.setStatus(ACME, target.id(),
-                random.nextBoolean() ? TokenStatus.ACTIVE : TokenStatus.INACTIVE, ALICE);
-            case 2, 3 -> service.editDescription(ACME, target.id(), "t" + t + "-" + i, ALICE);
-            default -> {
-              if (target.id().equals(doomed) && i > 20
-                  && service.delete(ACME, doomed, ALICE) == DeleteOutcome.DELETED) {
-                deletedOutcomes.incrementAndGet();
+    Concurrently.run(
+        8,
+        t -> {
+          ThreadLocalRandom random = ThreadLocalRandom.current();
+          for (int i = 0; i < 60; i++) {
+            IssuedToken target = tokens.get(random.nextInt(tokens.size()));
+            try {
+              switch (random.nextInt(5)) {
+                case 0, 1 ->
+                    service.setStatus(
+                        ACME,
+                        target.id(),
+                        random.nextBoolean() ? TokenStatus.ACTIVE : TokenStatus.INACTIVE,
+                        ALICE);
+                case 2, 3 -> service.editDescription(ACME, target.id(), "t" + t + "-" + i, ALICE);
+                default -> {
+                  if (target.id().equals(doomed)
+                      && i > 20
+                      && service.delete(ACME, doomed, ALICE) == DeleteOutcome.DELETED) {
+                    deletedOutcomes.incrementAndGet();
+                  }
+                }
               }
+            } catch (TokenNotFoundException e) {
+              assertThat(target.id()).isEqualTo(doomed);
             }
           }
-        } catch (TokenNotFoundException e) {
-          assertThat(target.id()).isEqualTo(doomed);
-        }
-      }
-    });
+        });
 
-    Map<TokenId, List<TokenEvent>> byToken = events.stream()
-        .collect(Collectors.groupingBy(TokenEvent::tokenId, ConcurrentHashMap::new, Collectors.toList()));
+    Map<TokenId, List<TokenEvent>> byToken =
+        events.stream()
+            .collect(
+                Collectors.groupingBy(
+                    TokenEvent::tokenId, ConcurrentHashMap::new, Collectors.toList()));
     for (IssuedToken token : tokens.subList(0, 3)) {
       AccessToken last = service.get(ACME, token.id());
-      List<Long> versions = byToken.getOrDefault(token.id(), List.of()).stream().map(TokenEvent::version).sorted().toList();
-      assertThat(versions).as("versions of %s", token.id())
-          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(2, last.version()).boxed().toList());
+      List<Long> versions =
+          byToken.getOrDefault(token.id(), List.of()).stream()
+              .map(TokenEvent::version)
+              .sorted()
+              .toList();
+      assertThat(versions)
+          .as("versions of %s", token.id())
+          .containsExactlyElementsOf(
+              java.util.stream.LongStream.rangeClosed(2, last.version()).boxed().toList());
       if (last.isActive()) {
         assertValid(token.value(), ACME, PROD);
       } else {
@@ -644,19 +773,30 @@ public abstract class AbstractTokenServiceTest {
       }
     }
     List<TokenEvent> doomedEvents = byToken.getOrDefault(doomed, List.of());
-    List<TokenEvent> deletes = doomedEvents.stream().filter(e -> e.type() == TokenEventType.DELETED).toList();
+    List<TokenEvent> deletes =
+        doomedEvents.stream().filter(e -> e.type() == TokenEventType.DELETED).toList();
     assertThat(deletes).hasSize(deletedOutcomes.get()).hasSizeLessThanOrEqualTo(1);
-    List<Long> doomedVersions = doomedEvents.stream()
-        .filter(e -> e.type() != TokenEventType.DELETED).map(TokenEvent::version).sorted().toList();
+    List<Long> doomedVersions =
+        doomedEvents.stream()
+            .filter(e -> e.type() != TokenEventType.DELETED)
+            .map(TokenEvent::version)
+            .sorted()
+            .toList();
     if (deletes.isEmpty()) {
       long last = service.get(ACME, doomed).version();
-      assertThat(doomedVersions).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(2, last).boxed().toList());
+      assertThat(doomedVersions)
+          .containsExactlyElementsOf(
+              java.util.stream.LongStream.rangeClosed(2, last).boxed().toList());
     } else {
       // The delete removed the row at the last version any change produced: nothing came after it.
-      assertThat(doomedVersions).containsExactlyElementsOf(
-          java.util.stream.LongStream.rangeClosed(2, deletes.get(0).version()).boxed().toList());
+      assertThat(doomedVersions)
+          .containsExactlyElementsOf(
+              java.util.stream.LongStream.rangeClosed(2, deletes.get(0).version())
+                  .boxed()
+                  .toList());
       assertInvalid(tokens.get(3).value(), ACME, PROD);
-      assertThatThrownBy(() -> service.get(ACME, doomed)).isInstanceOf(TokenNotFoundException.class);
+      assertThatThrownBy(() -> service.get(ACME, doomed))
+          .isInstanceOf(TokenNotFoundException.class);
     }
   }
 

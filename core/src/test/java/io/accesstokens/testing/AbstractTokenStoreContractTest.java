@@ -38,7 +38,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link TokenStore} contract as tests. A store is correct when its subclass of this class passes:
+ * The {@link TokenStore} contract as tests. A store is correct when its subclass of this class
+ * passes:
  *
  * <pre>{@code
  * class MyStoreContractTest extends AbstractTokenStoreContractTest {
@@ -63,15 +64,25 @@ public abstract class AbstractTokenStoreContractTest {
     store = createStore();
   }
 
-  // ---- building rows -------------------------------------------------------------------------------
+  // ---- building rows
+  // -------------------------------------------------------------------------------
 
   protected StoredToken row(OrganizationId org, EnvironmentId env, Instant createdAt) {
     return row(new TokenId(NEXT_ID.getAndAdd(0x9E3779B97F4A7C15L)), org, env, createdAt);
   }
 
   protected StoredToken row(TokenId id, OrganizationId org, EnvironmentId env, Instant createdAt) {
-    AccessToken token = new AccessToken(
-        id, org, env, TokenStatus.ACTIVE, "made by the contract suite", Scope.EDI, createdAt, createdAt, 1);
+    AccessToken token =
+        new AccessToken(
+            id,
+            org,
+            env,
+            TokenStatus.ACTIVE,
+            "made by the contract suite",
+            Scope.EDI,
+            createdAt,
+            createdAt,
+            1);
     return new StoredToken(token, randomDigest(), sealed());
   }
 
@@ -100,7 +111,8 @@ public abstract class AbstractTokenStoreContractTest {
     return row.withToken(row.token().withStatus(status, at));
   }
 
-  // ---- insert and find ---------------------------------------------------------------------------
+  // ---- insert and find
+  // ---------------------------------------------------------------------------
 
   @Test
   void insert_thenFind_returnsTheSameRow() {
@@ -112,8 +124,20 @@ public abstract class AbstractTokenStoreContractTest {
   @Test
   void insert_withoutDescriptionOrSealedValue_keepsThemAbsent() {
     AccessToken t = row(ACME, PROD, T0).token();
-    StoredToken row = new StoredToken(new AccessToken(t.id(), t.organization(), t.environment(), t.status(),
-        null, t.scope(), t.createdAt(), t.createdAt(), 1), randomDigest(), null);
+    StoredToken row =
+        new StoredToken(
+            new AccessToken(
+                t.id(),
+                t.organization(),
+                t.environment(),
+                t.status(),
+                null,
+                t.scope(),
+                t.createdAt(),
+                t.createdAt(),
+                1),
+            randomDigest(),
+            null);
     insert(row);
 
     StoredToken found = store.find(ACME, row.id()).orElseThrow();
@@ -199,15 +223,28 @@ public abstract class AbstractTokenStoreContractTest {
 
   @Test
   void description_isStoredLosslessly_inFullUnicode() {
-    String description = "Prod \u2014 EDI partner \u00e9\u00e8 \u4e2d\u6587 \ud83d\ude80\ud83d\udd11 "
-        + "\ud835\udd4f".repeat(100) + " \u05e2\u05d1\u05e8\u05d9\u05ea";
+    String description =
+        "Prod \u2014 EDI partner \u00e9\u00e8 \u4e2d\u6587 \ud83d\ude80\ud83d\udd11 "
+            + "\ud835\udd4f".repeat(100)
+            + " \u05e2\u05d1\u05e8\u05d9\u05ea";
     StoredToken base = row(ACME, PROD, T0);
     AccessToken t = base.token();
-    StoredToken row = base.withToken(new AccessToken(t.id(), t.organization(), t.environment(), t.status(),
-        description, t.scope(), t.createdAt(), t.updatedAt(), 1));
+    StoredToken row =
+        base.withToken(
+            new AccessToken(
+                t.id(),
+                t.organization(),
+                t.environment(),
+                t.status(),
+                description,
+                t.scope(),
+                t.createdAt(),
+                t.updatedAt(),
+                1));
     insert(row);
 
-    assertThat(store.find(ACME, row.id()).orElseThrow().token().description()).isEqualTo(description);
+    assertThat(store.find(ACME, row.id()).orElseThrow().token().description())
+        .isEqualTo(description);
   }
 
   @Test
@@ -220,7 +257,8 @@ public abstract class AbstractTokenStoreContractTest {
     assertThat(found.sealedValue().keyId()).isEqualTo("k1");
   }
 
-  // ---- list and scan -------------------------------------------------------------------------------
+  // ---- list and scan
+  // -------------------------------------------------------------------------------
 
   @Test
   void list_ordersByCreationTimeThenUnsignedId() {
@@ -240,7 +278,8 @@ public abstract class AbstractTokenStoreContractTest {
       rows.add(insert(row(ACME, PROD, T0.plusMillis(i))));
     }
 
-    List<StoredToken> page = store.list(ACME, TokenFilter.NONE, PageCursor.after(rows.get(2).token()), 3);
+    List<StoredToken> page =
+        store.list(ACME, TokenFilter.NONE, PageCursor.after(rows.get(2).token()), 3);
 
     assertThat(ids(page)).containsExactly(rows.get(3).id(), rows.get(4).id(), rows.get(5).id());
   }
@@ -249,7 +288,8 @@ public abstract class AbstractTokenStoreContractTest {
   void list_filtersByEnvironmentAndStatus() {
     StoredToken prodActive = insert(row(ACME, PROD, T0));
     StoredToken prodInactive = insert(row(ACME, PROD, T0.plusMillis(1)));
-    store.update(withStatus(prodInactive, TokenStatus.INACTIVE, T0.plusSeconds(1)),
+    store.update(
+        withStatus(prodInactive, TokenStatus.INACTIVE, T0.plusSeconds(1)),
         change(TokenEventType.STATUS_CHANGED, T0.plusSeconds(1)));
     StoredToken testActive = insert(row(ACME, TEST, T0.plusMillis(2)));
 
@@ -288,7 +328,8 @@ public abstract class AbstractTokenStoreContractTest {
         break;
       }
       cursor = PageCursor.after(rows.get(rows.size() - 1).token());
-      // Between pages: a row before the cursor goes, a row after it goes, rows arrive before and after.
+      // Between pages: a row before the cursor goes, a row after it goes, rows arrive before and
+      // after.
       StoredToken behind = initial.get(page);
       StoredToken ahead = initial.get(59 - page);
       if (deleted.add(behind.id())) {
@@ -308,8 +349,9 @@ public abstract class AbstractTokenStoreContractTest {
     }
     assertThat(seen).doesNotHaveDuplicates();
     assertThat(seen).containsAll(expected);
-    assertThat(seen).doesNotContainAnyElementsOf(
-        initial.stream().skip(30).map(StoredToken::id).filter(deleted::contains).toList());
+    assertThat(seen)
+        .doesNotContainAnyElementsOf(
+            initial.stream().skip(30).map(StoredToken::id).filter(deleted::contains).toList());
   }
 
   @Test
@@ -332,7 +374,8 @@ public abstract class AbstractTokenStoreContractTest {
     assertThat(walked).isSortedAccordingTo((a, b) -> Long.compareUnsigned(a.bits(), b.bits()));
   }
 
-  // ---- update --------------------------------------------------------------------------------------
+  // ---- update
+  // --------------------------------------------------------------------------------------
 
   @Test
   void update_withTheNextVersion_replacesTheMutableFields() {
@@ -341,8 +384,20 @@ public abstract class AbstractTokenStoreContractTest {
     LookupDigest newDigest = randomDigest();
     SealedValue newSeal = new SealedValue("k2", new byte[] {1, 2, 3});
     AccessToken t = row.token();
-    StoredToken next = new StoredToken(new AccessToken(t.id(), t.organization(), t.environment(),
-        TokenStatus.INACTIVE, "renamed", t.scope(), t.createdAt(), at, 2), newDigest, newSeal);
+    StoredToken next =
+        new StoredToken(
+            new AccessToken(
+                t.id(),
+                t.organization(),
+                t.environment(),
+                TokenStatus.INACTIVE,
+                "renamed",
+                t.scope(),
+                t.createdAt(),
+                at,
+                2),
+            newDigest,
+            newSeal);
 
     store.update(next, change(TokenEventType.STATUS_CHANGED, at));
 
@@ -357,8 +412,18 @@ public abstract class AbstractTokenStoreContractTest {
     StoredToken row = insert(row(ACME, PROD, T0));
     AccessToken t = row.token();
     Instant at = T0.plusSeconds(5);
-    StoredToken forged = row.withToken(new AccessToken(t.id(), t.organization(), TEST,
-        TokenStatus.INACTIVE, t.description(), t.scope(), T0.minusSeconds(99), at, 2));
+    StoredToken forged =
+        row.withToken(
+            new AccessToken(
+                t.id(),
+                t.organization(),
+                TEST,
+                TokenStatus.INACTIVE,
+                t.description(),
+                t.scope(),
+                T0.minusSeconds(99),
+                at,
+                2));
 
     store.update(forged, change(TokenEventType.STATUS_CHANGED, at));
 
@@ -376,8 +441,10 @@ public abstract class AbstractTokenStoreContractTest {
     StoredToken first = withStatus(row, TokenStatus.INACTIVE, T0.plusSeconds(1));
     store.update(first, change(TokenEventType.STATUS_CHANGED, T0.plusSeconds(1)));
 
-    StoredToken stale = row.withToken(row.token().withDescription("lost update?", T0.plusSeconds(2)));
-    assertThatThrownBy(() -> store.update(stale, change(TokenEventType.DESCRIPTION_EDITED, T0.plusSeconds(2))))
+    StoredToken stale =
+        row.withToken(row.token().withDescription("lost update?", T0.plusSeconds(2)));
+    assertThatThrownBy(
+            () -> store.update(stale, change(TokenEventType.DESCRIPTION_EDITED, T0.plusSeconds(2))))
         .isInstanceOf(TokenConflictException.class)
         .isNotInstanceOf(DuplicateTokenException.class)
         .hasMessageContaining(row.id().toString());
@@ -390,8 +457,11 @@ public abstract class AbstractTokenStoreContractTest {
     StoredToken row = insert(row(ACME, PROD, T0));
     store.delete(ACME, row.id(), change(TokenEventType.DELETED, T0));
 
-    assertThatThrownBy(() -> store.update(withStatus(row, TokenStatus.INACTIVE, T0.plusSeconds(1)),
-        change(TokenEventType.STATUS_CHANGED, T0.plusSeconds(1))))
+    assertThatThrownBy(
+            () ->
+                store.update(
+                    withStatus(row, TokenStatus.INACTIVE, T0.plusSeconds(1)),
+                    change(TokenEventType.STATUS_CHANGED, T0.plusSeconds(1))))
         .isInstanceOf(TokenNotFoundException.class);
     assertThat(store.find(ACME, row.id())).isEmpty();
     assertThat(store.findByDigest(row.digest())).isEmpty();
@@ -402,15 +472,27 @@ public abstract class AbstractTokenStoreContractTest {
   void update_fromAnotherOrganization_isNotFound_andChangesNothing() {
     StoredToken row = insert(row(ACME, PROD, T0));
     AccessToken t = row.token();
-    StoredToken foreign = row.withToken(new AccessToken(t.id(), GLOBEX, t.environment(),
-        TokenStatus.INACTIVE, t.description(), t.scope(), t.createdAt(), T0.plusSeconds(1), 2));
+    StoredToken foreign =
+        row.withToken(
+            new AccessToken(
+                t.id(),
+                GLOBEX,
+                t.environment(),
+                TokenStatus.INACTIVE,
+                t.description(),
+                t.scope(),
+                t.createdAt(),
+                T0.plusSeconds(1),
+                2));
 
-    assertThatThrownBy(() -> store.update(foreign, change(TokenEventType.STATUS_CHANGED, T0.plusSeconds(1))))
+    assertThatThrownBy(
+            () -> store.update(foreign, change(TokenEventType.STATUS_CHANGED, T0.plusSeconds(1))))
         .isInstanceOf(TokenNotFoundException.class);
     assertThat(store.find(ACME, row.id())).contains(row);
   }
 
-  // ---- delete --------------------------------------------------------------------------------------
+  // ---- delete
+  // --------------------------------------------------------------------------------------
 
   @Test
   void delete_returnsTheRemovedRow_andASecondDeleteFindsNothing() {
@@ -441,11 +523,13 @@ public abstract class AbstractTokenStoreContractTest {
     assertThat(store.find(ACME, again.id())).contains(again);
   }
 
-  // ---- concurrency ---------------------------------------------------------------------------------
+  // ---- concurrency
+  // ---------------------------------------------------------------------------------
 
   /**
-   * Eight threads race compare-and-set updates on one token: every success must be a distinct version,
-   * so the final version is exactly one more than the number of successes (a single lost update fails).
+   * Eight threads race compare-and-set updates on one token: every success must be a distinct
+   * version, so the final version is exactly one more than the number of successes (a single lost
+   * update fails).
    */
   @Test
   void concurrentUpdates_loseNothing_everySuccessIsOneVersion() throws Exception {
@@ -454,19 +538,22 @@ public abstract class AbstractTokenStoreContractTest {
     int attemptsPerThread = 150;
     AtomicInteger successes = new AtomicInteger();
     AtomicInteger conflicts = new AtomicInteger();
-    Concurrently.run(threads, t -> {
-      for (int i = 0; i < attemptsPerThread; i++) {
-        StoredToken current = store.find(ACME, row.id()).orElseThrow();
-        Instant at = current.token().updatedAt().plusNanos(1000);
-        StoredToken next = current.withToken(current.token().withDescription("t" + t + " i" + i, at));
-        try {
-          store.update(next, change(TokenEventType.DESCRIPTION_EDITED, at));
-          successes.incrementAndGet();
-        } catch (TokenConflictException e) {
-          conflicts.incrementAndGet();
-        }
-      }
-    });
+    Concurrently.run(
+        threads,
+        t -> {
+          for (int i = 0; i < attemptsPerThread; i++) {
+            StoredToken current = store.find(ACME, row.id()).orElseThrow();
+            Instant at = current.token().updatedAt().plusNanos(1000);
+            StoredToken next =
+                current.withToken(current.token().withDescription("t" + t + " i" + i, at));
+            try {
+              store.update(next, change(TokenEventType.DESCRIPTION_EDITED, at));
+              successes.incrementAndGet();
+            } catch (TokenConflictException e) {
+              conflicts.incrementAndGet();
+            }
+          }
+        });
 
     assertThat(successes.get() + conflicts.get()).isEqualTo(threads * attemptsPerThread);
     assertThat(successes.get()).isPositive();
@@ -479,27 +566,31 @@ public abstract class AbstractTokenStoreContractTest {
     for (int round = 0; round < 20; round++) {
       StoredToken row = insert(row(ACME, PROD, T0.plusSeconds(round)));
       CountDownLatch deleted = new CountDownLatch(1);
-      Concurrently.run(4, t -> {
-        if (t == 0) {
-          store.delete(ACME, row.id(), change(TokenEventType.DELETED, T0));
-          deleted.countDown();
-          return;
-        }
-        for (int i = 0; i < 50; i++) {
-          var current = store.find(ACME, row.id());
-          if (current.isEmpty()) {
-            return;
-          }
-          StoredToken next = withStatus(current.get(),
-              current.get().token().isActive() ? TokenStatus.INACTIVE : TokenStatus.ACTIVE,
-              current.get().token().updatedAt().plusNanos(1000));
-          try {
-            store.update(next, change(TokenEventType.STATUS_CHANGED, next.token().updatedAt()));
-          } catch (TokenConflictException | TokenNotFoundException e) {
-            // lost the race; fine
-          }
-        }
-      });
+      Concurrently.run(
+          4,
+          t -> {
+            if (t == 0) {
+              store.delete(ACME, row.id(), change(TokenEventType.DELETED, T0));
+              deleted.countDown();
+              return;
+            }
+            for (int i = 0; i < 50; i++) {
+              var current = store.find(ACME, row.id());
+              if (current.isEmpty()) {
+                return;
+              }
+              StoredToken next =
+                  withStatus(
+                      current.get(),
+                      current.get().token().isActive() ? TokenStatus.INACTIVE : TokenStatus.ACTIVE,
+                      current.get().token().updatedAt().plusNanos(1000));
+              try {
+                store.update(next, change(TokenEventType.STATUS_CHANGED, next.token().updatedAt()));
+              } catch (TokenConflictException | TokenNotFoundException e) {
+                // lost the race; fine
+              }
+            }
+          });
       assertThat(deleted.getCount()).isZero();
       assertThat(store.find(ACME, row.id())).as("round %d", round).isEmpty();
       assertThat(store.findByDigest(row.digest())).isEmpty();
@@ -510,11 +601,13 @@ public abstract class AbstractTokenStoreContractTest {
   void concurrentInserts_areAllKept() throws Exception {
     int threads = 8;
     int perThread = 40;
-    Concurrently.run(threads, t -> {
-      for (int i = 0; i < perThread; i++) {
-        insert(row(t % 2 == 0 ? ACME : GLOBEX, PROD, T0.plusMillis(i)));
-      }
-    });
+    Concurrently.run(
+        threads,
+        t -> {
+          for (int i = 0; i < perThread; i++) {
+            insert(row(t % 2 == 0 ? ACME : GLOBEX, PROD, T0.plusMillis(i)));
+          }
+        });
 
     assertThat(countAll(ACME) + countAll(GLOBEX)).isEqualTo(threads * perThread);
     assertThat(countAll(ACME)).isEqualTo(threads / 2 * perThread);
@@ -533,7 +626,8 @@ public abstract class AbstractTokenStoreContractTest {
     }
   }
 
-  // ---- helpers -------------------------------------------------------------------------------------
+  // ---- helpers
+  // -------------------------------------------------------------------------------------
 
   protected static List<TokenId> ids(List<StoredToken> rows) {
     return rows.stream().map(StoredToken::id).toList();

@@ -15,7 +15,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.accesstokens.ConnectionOpenException;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.ErrorCode;
-import io.accesstokens.FreshnessLease;
 import io.accesstokens.IssuedToken;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.RefusalCause;
@@ -42,12 +41,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cached validator on a real store, wrapped to count calls and inject faults. Time is a
- * {@link FakeTicker}: nothing here sleeps.
+ * The cached validator on a real store, wrapped to count calls and inject faults. Time is a {@link
+ * FakeTicker}: nothing here sleeps.
  */
 public abstract class AbstractTokenValidatorTest {
-  protected static final String INVALID = "Error opening connection. Exception is: Error code: INVALID_TOKEN";
-  protected static final String UNAVAILABLE = "Error opening connection. Exception is: Error code: STORE_UNAVAILABLE";
+  protected static final String INVALID =
+      "Error opening connection. Exception is: Error code: INVALID_TOKEN";
+  protected static final String UNAVAILABLE =
+      "Error opening connection. Exception is: Error code: STORE_UNAVAILABLE";
   private static final Duration EXPIRY = Duration.ofSeconds(60);
   private static final Duration NEGATIVE_EXPIRY = Duration.ofSeconds(10);
 
@@ -55,7 +56,8 @@ public abstract class AbstractTokenValidatorTest {
   protected abstract TokenStore createStore();
 
   protected final FakeTicker ticker = new FakeTicker();
-  protected final Fixtures.SwitchableEntitlements entitlements = new Fixtures.SwitchableEntitlements();
+  protected final Fixtures.SwitchableEntitlements entitlements =
+      new Fixtures.SwitchableEntitlements();
   protected FaultyTokenStore store;
   protected TokenService service;
   protected TokenValidator validator;
@@ -64,11 +66,12 @@ public abstract class AbstractTokenValidatorTest {
   @BeforeEach
   void setUpValidator() {
     store = new FaultyTokenStore(createStore());
-    service = TokenService.builder(store)
-        .entitlements(entitlements)
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.ephemeral())
-        .build();
+    service =
+        TokenService.builder(store)
+            .entitlements(entitlements)
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.ephemeral())
+            .build();
     validator = validatorBuilder().build();
   }
 
@@ -98,19 +101,23 @@ public abstract class AbstractTokenValidatorTest {
     return e;
   }
 
-  private void assertRefused(String value, OrganizationId org, io.accesstokens.EnvironmentId env, RefusalCause cause) {
+  private void assertRefused(
+      String value, OrganizationId org, io.accesstokens.EnvironmentId env, RefusalCause cause) {
     long before = validator.stats().refusals(cause);
     ConnectionOpenException e = refusal(() -> validator.validate(value, Scope.EDI, org, env));
     assertThat(e).hasMessage(INVALID);
     assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
-    assertThat(validator.stats().refusals(cause)).as("refusals for %s", cause).isEqualTo(before + 1);
+    assertThat(validator.stats().refusals(cause))
+        .as("refusals for %s", cause)
+        .isEqualTo(before + 1);
   }
 
   private IssuedToken acmeToken() {
     return create(service, ACME, PROD, null, ALICE);
   }
 
-  // ---- accepted ------------------------------------------------------------------------------------
+  // ---- accepted
+  // ------------------------------------------------------------------------------------
 
   @Test
   void aValidToken_validates_andIsThenAnsweredFromTheCacheWithTheSameInstance() {
@@ -128,25 +135,27 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(store.findByDigestCalls()).isEqualTo(1);
   }
 
-  // ---- refused, all alike --------------------------------------------------------------------------
+  // ---- refused, all alike
+  // --------------------------------------------------------------------------
 
   @Test
   void malformedValues_areRefused_withoutAStoreCall_andAreNeverCached() {
     String good = acmeToken().value().reveal();
     char last = good.charAt(good.length() - 1);
-    List<String> malformed = List.of(
-        "",
-        " ",
-        "atk_",
-        "xyz_" + good.substring(4),                                  // wrong prefix
-        good.substring(0, good.length() - 1) + (last == 'a' ? 'b' : 'a'), // bad checksum
-        good.substring(0, good.length() - 1),                         // truncated
-        good + "A",                                                   // too long
-        good.substring(0, 20) + "\u00e9" + good.substring(21),       // non-ASCII
-        good.substring(0, 20) + "-" + good.substring(21),             // not base62
-        good.toUpperCase(),                                           // mangled case
-        " " + good.substring(1),
-        "a".repeat(1 << 20));                                         // 1 MB
+    List<String> malformed =
+        List.of(
+            "",
+            " ",
+            "atk_",
+            "xyz_" + good.substring(4), // wrong prefix
+            good.substring(0, good.length() - 1) + (last == 'a' ? 'b' : 'a'), // bad checksum
+            good.substring(0, good.length() - 1), // truncated
+            good + "A", // too long
+            good.substring(0, 20) + "\u00e9" + good.substring(21), // non-ASCII
+            good.substring(0, 20) + "-" + good.substring(21), // not base62
+            good.toUpperCase(), // mangled case
+            " " + good.substring(1),
+            "a".repeat(1 << 20)); // 1 MB
     int callsBefore = store.calls();
 
     for (String value : malformed) {
@@ -170,7 +179,9 @@ public abstract class AbstractTokenValidatorTest {
 
     ticker.advance(NEGATIVE_EXPIRY);
     assertRefused(unknown, ACME, PROD, RefusalCause.UNKNOWN);
-    assertThat(store.findByDigestCalls()).as("one more lookup per negative-cache lifetime").isEqualTo(2);
+    assertThat(store.findByDigestCalls())
+        .as("one more lookup per negative-cache lifetime")
+        .isEqualTo(2);
   }
 
   @Test
@@ -217,7 +228,8 @@ public abstract class AbstractTokenValidatorTest {
 
     assertRefused(globex.value().reveal(), ACME, PROD, RefusalCause.WRONG_ORGANIZATION);
     assertRefused(globex.value().reveal(), ACME, GLOBEX_PROD, RefusalCause.WRONG_ORGANIZATION);
-    assertThat(validator.validate(globex.value().reveal(), Scope.EDI, GLOBEX, GLOBEX_PROD).id()).isEqualTo(globex.id());
+    assertThat(validator.validate(globex.value().reveal(), Scope.EDI, GLOBEX, GLOBEX_PROD).id())
+        .isEqualTo(globex.id());
   }
 
   @Test
@@ -237,14 +249,15 @@ public abstract class AbstractTokenValidatorTest {
   }
 
   /**
-   * Only one scope exists today, so a wrong-scope token cannot be made; the check is in place for the
-   * second scope, and every scope the enum has is accepted for its own tokens.
+   * Only one scope exists today, so a wrong-scope token cannot be made; the check is in place for
+   * the second scope, and every scope the enum has is accepted for its own tokens.
    */
   @Test
   void everyScope_validatesItsOwnTokens() {
     IssuedToken issued = acmeToken();
     for (Scope scope : Scope.values()) {
-      assertThat(validator.validate(issued.value().reveal(), scope, ACME, PROD).scope()).isEqualTo(scope);
+      assertThat(validator.validate(issued.value().reveal(), scope, ACME, PROD).scope())
+          .isEqualTo(scope);
     }
   }
 
@@ -258,20 +271,28 @@ public abstract class AbstractTokenValidatorTest {
   @Test
   void missingArguments_areCallerMistakes_notRefusals() {
     String value = acmeToken().value().reveal();
-    assertThatThrownBy(() -> validator.validate(value, null, ACME, PROD)).hasMessage("scope must not be null");
-    assertThatThrownBy(() -> validator.validate(value, Scope.EDI, null, PROD)).hasMessage("organization must not be null");
-    assertThatThrownBy(() -> validator.validate(value, Scope.EDI, ACME, null)).hasMessage("environment must not be null");
+    assertThatThrownBy(() -> validator.validate(value, null, ACME, PROD))
+        .hasMessage("scope must not be null");
+    assertThatThrownBy(() -> validator.validate(value, Scope.EDI, null, PROD))
+        .hasMessage("organization must not be null");
+    assertThatThrownBy(() -> validator.validate(value, Scope.EDI, ACME, null))
+        .hasMessage("environment must not be null");
   }
 
-  // ---- expiry and freshness ------------------------------------------------------------------------
+  // ---- expiry and freshness
+  // ------------------------------------------------------------------------
 
   @Test
   void theHardExpiry_capsACachedAnswer_evenWhenNoInvalidationArrives() {
     IssuedToken issued = acmeToken();
     validate(issued.value().reveal());
     // Another node deactivates it: the change reaches the store but not this validator.
-    TokenService otherNode = TokenService.builder(store).entitlements(entitlements)
-        .environments(Fixtures.environments()).copyPolicy(CopyPolicy.ephemeral()).build();
+    TokenService otherNode =
+        TokenService.builder(store)
+            .entitlements(entitlements)
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.ephemeral())
+            .build();
     otherNode.deactivate(ACME, issued.id(), ALICE);
 
     ticker.advance(EXPIRY.minusNanos(1));
@@ -313,7 +334,8 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(asked).containsExactly(ticker.read());
   }
 
-  // ---- invalidation --------------------------------------------------------------------------------
+  // ---- invalidation
+  // --------------------------------------------------------------------------------
 
   @Test
   void invalidate_byId_forgetsThatTokenOnly() {
@@ -348,11 +370,12 @@ public abstract class AbstractTokenValidatorTest {
     IssuedToken issued = acmeToken();
     AtomicBoolean once = new AtomicBoolean(true);
     // The store answers "active"; before that answer is installed, the token is deactivated.
-    store.afterFindByDigest(found -> {
-      if (once.getAndSet(false)) {
-        service.deactivate(ACME, issued.id(), ALICE);
-      }
-    });
+    store.afterFindByDigest(
+        found -> {
+          if (once.getAndSet(false)) {
+            service.deactivate(ACME, issued.id(), ALICE);
+          }
+        });
 
     // This call overlapped the change, so either answer is right for it.
     try {
@@ -370,11 +393,12 @@ public abstract class AbstractTokenValidatorTest {
   void aLookupInFlightDuringADelete_cannotPutTheOldAnswerBack() {
     IssuedToken issued = acmeToken();
     AtomicBoolean once = new AtomicBoolean(true);
-    store.afterFindByDigest(found -> {
-      if (once.getAndSet(false)) {
-        service.delete(ACME, issued.id(), ALICE);
-      }
-    });
+    store.afterFindByDigest(
+        found -> {
+          if (once.getAndSet(false)) {
+            service.delete(ACME, issued.id(), ALICE);
+          }
+        });
     try {
       validate(issued.value().reveal());
     } catch (ConnectionOpenException e) {
@@ -394,14 +418,16 @@ public abstract class AbstractTokenValidatorTest {
     validator.close();
 
     assertThatThrownBy(() -> validate(issued.value().reveal()))
-        .isInstanceOf(IllegalStateException.class).hasMessage("validator is closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("validator is closed");
     // Changes after close reach no closed validator (no listener is left behind).
     service.deactivate(ACME, issued.id(), ALICE);
     validator = validatorBuilder().build();
     assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
   }
 
-  // ---- fail closed ---------------------------------------------------------------------------------
+  // ---- fail closed
+  // ---------------------------------------------------------------------------------
 
   @Test
   void aStoreFailureOnAMiss_failsClosedWithItsOwnCode_andIsNotCached() {
@@ -415,7 +441,9 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(validator.stats().totalRefusals()).isZero();
 
     store.down(false);
-    assertThat(validate(issued.value().reveal()).id()).as("recovers by itself").isEqualTo(issued.id());
+    assertThat(validate(issued.value().reveal()).id())
+        .as("recovers by itself")
+        .isEqualTo(issued.id());
   }
 
   @Test
@@ -430,11 +458,18 @@ public abstract class AbstractTokenValidatorTest {
   @Test
   void aHostEntitlementFailure_failsClosed() {
     IssuedToken issued = acmeToken();
-    TokenService throwing = TokenService.builder(store)
-        .entitlements((org, scope) -> { throw new IllegalStateException("directory down"); })
-        .environments(Fixtures.environments()).copyPolicy(CopyPolicy.ephemeral()).build();
+    TokenService throwing =
+        TokenService.builder(store)
+            .entitlements(
+                (org, scope) -> {
+                  throw new IllegalStateException("directory down");
+                })
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.ephemeral())
+            .build();
     try (TokenValidator v = TokenValidator.builder(throwing).ticker(ticker).build()) {
-      ConnectionOpenException e = refusal(() -> v.validate(issued.value().reveal(), Scope.EDI, ACME, PROD));
+      ConnectionOpenException e =
+          refusal(() -> v.validate(issued.value().reveal(), Scope.EDI, ACME, PROD));
       assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
     }
   }
@@ -445,7 +480,8 @@ public abstract class AbstractTokenValidatorTest {
     closeables.add(lookups::shutdownNow);
     CountDownLatch release = new CountDownLatch(1);
     validator.close();
-    validator = validatorBuilder().lookupExecutor(lookups).lookupTimeout(Duration.ofMillis(200)).build();
+    validator =
+        validatorBuilder().lookupExecutor(lookups).lookupTimeout(Duration.ofMillis(200)).build();
     IssuedToken issued = acmeToken();
     store.afterFindByDigest(found -> await(release));
 
@@ -461,13 +497,15 @@ public abstract class AbstractTokenValidatorTest {
   @Test
   void lookupsBeyondTheCap_failClosed_whileTheStoreIsSlow() throws Exception {
     validator.close();
-    validator = validatorBuilder().maxConcurrentLookups(2).lookupTimeout(Duration.ofMillis(100)).build();
+    validator =
+        validatorBuilder().maxConcurrentLookups(2).lookupTimeout(Duration.ofMillis(100)).build();
     CountDownLatch twoInside = new CountDownLatch(2);
     CountDownLatch release = new CountDownLatch(1);
-    store.afterFindByDigest(found -> {
-      twoInside.countDown();
-      await(release);
-    });
+    store.afterFindByDigest(
+        found -> {
+          twoInside.countDown();
+          await(release);
+        });
     ExecutorService callers = Executors.newFixedThreadPool(2);
     try {
       List<Future<?>> slow = new ArrayList<>();
@@ -477,7 +515,8 @@ public abstract class AbstractTokenValidatorTest {
       }
       assertThat(twoInside.await(30, TimeUnit.SECONDS)).isTrue();
 
-      ConnectionOpenException third = refusal(() -> validate(TokenFormatAccess.wellFormedUnknown()));
+      ConnectionOpenException third =
+          refusal(() -> validate(TokenFormatAccess.wellFormedUnknown()));
       assertThat(third.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
       assertThat(store.findByDigestCalls()).isEqualTo(2);
 
@@ -491,16 +530,20 @@ public abstract class AbstractTokenValidatorTest {
     }
   }
 
-  /** The lines of this test's validator that start with {@code prefix}, logged since {@code mark}. */
+  /**
+   * The lines of this test's validator that start with {@code prefix}, logged since {@code mark}.
+   */
   private static List<String> validatorLines(int mark, String prefix) {
     List<String> lines = CapturingAppender.lines();
     return lines.subList(mark, lines.size()).stream()
-        .filter(l -> l.startsWith("WARN io.accesstokens.TokenValidator: " + prefix)).toList();
+        .filter(l -> l.startsWith("WARN io.accesstokens.TokenValidator: " + prefix))
+        .toList();
   }
 
   /**
    * Regression (issue 11): every failed lookup wrote a WARN line, so a flood of requests while the
-   * store is down was a flood of log lines. 10,000 of them over 20 s of the ticker's time write two.
+   * store is down was a flood of log lines. 10,000 of them over 20 s of the ticker's time write
+   * two.
    */
   @Test
   void aFloodOfFailedLookups_logsOneLinePerTenSeconds_countingTheRest() {
@@ -509,30 +552,36 @@ public abstract class AbstractTokenValidatorTest {
     int mark = CapturingAppender.mark();
 
     for (int i = 0; i < 10_000; i++) {
-      assertThat(refusal(() -> validate(issued.value().reveal())).errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+      assertThat(refusal(() -> validate(issued.value().reveal())).errorCode())
+          .isEqualTo(ErrorCode.STORE_UNAVAILABLE);
       ticker.advance(Duration.ofMillis(2));
     }
 
     assertThat(validator.stats().failClosed()).isEqualTo(10_000);
-    assertThat(validatorLines(mark, "Token lookup failed")).containsExactly(
-        "WARN io.accesstokens.TokenValidator: Token lookup failed, refusing with STORE_UNAVAILABLE:"
-            + " io.accesstokens.StoreUnavailableException: store is down (injected fault)",
-        "WARN io.accesstokens.TokenValidator: Token lookup failed, refusing with STORE_UNAVAILABLE:"
-            + " io.accesstokens.StoreUnavailableException: store is down (injected fault)"
-            + " (4999 more like this since the last such line were not logged)");
+    assertThat(validatorLines(mark, "Token lookup failed"))
+        .containsExactly(
+            "WARN io.accesstokens.TokenValidator: Token lookup failed, refusing with"
+                + " STORE_UNAVAILABLE: io.accesstokens.StoreUnavailableException: store is down"
+                + " (injected fault)",
+            "WARN io.accesstokens.TokenValidator: Token lookup failed, refusing with"
+                + " STORE_UNAVAILABLE: io.accesstokens.StoreUnavailableException: store is down"
+                + " (injected fault) (4999 more like this since the last such line were not"
+                + " logged)");
   }
 
   /** The same for lookups refused because every slot is taken by a slow store. */
   @Test
   void aFloodOfRefusedLookups_logsOneLinePerTenSeconds_countingTheRest() throws Exception {
     validator.close();
-    validator = validatorBuilder().maxConcurrentLookups(1).lookupTimeout(Duration.ofMillis(1)).build();
+    validator =
+        validatorBuilder().maxConcurrentLookups(1).lookupTimeout(Duration.ofMillis(1)).build();
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    store.afterFindByDigest(found -> {
-      inside.countDown();
-      await(release);
-    });
+    store.afterFindByDigest(
+        found -> {
+          inside.countDown();
+          await(release);
+        });
     ExecutorService slow = Executors.newSingleThreadExecutor();
     try {
       String held = TokenFormatAccess.wellFormedUnknown();
@@ -546,11 +595,13 @@ public abstract class AbstractTokenValidatorTest {
       ticker.advance(Duration.ofSeconds(10));
       refusal(() -> validate(TokenFormatAccess.wellFormedUnknown()));
 
-      assertThat(validatorLines(mark, "Token lookup refused")).containsExactly(
-          "WARN io.accesstokens.TokenValidator: Token lookup refused: 1 lookups already running"
-              + " (maxConcurrentLookups)",
-          "WARN io.accesstokens.TokenValidator: Token lookup refused: 1 lookups already running"
-              + " (maxConcurrentLookups) (199 more like this since the last such line were not logged)");
+      assertThat(validatorLines(mark, "Token lookup refused"))
+          .containsExactly(
+              "WARN io.accesstokens.TokenValidator: Token lookup refused: 1 lookups already running"
+                  + " (maxConcurrentLookups)",
+              "WARN io.accesstokens.TokenValidator: Token lookup refused: 1 lookups already running"
+                  + " (maxConcurrentLookups) (199 more like this since the last such line were not"
+                  + " logged)");
       release.countDown();
       holding.get(30, TimeUnit.SECONDS);
     } finally {
@@ -593,10 +644,11 @@ public abstract class AbstractTokenValidatorTest {
     IssuedToken issued = acmeToken();
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    store.afterFindByDigest(found -> {
-      inside.countDown();
-      await(release);
-    });
+    store.afterFindByDigest(
+        found -> {
+          inside.countDown();
+          await(release);
+        });
     ExecutorService pool = Executors.newFixedThreadPool(1);
     try {
       pool.submit(() -> validate(issued.value().reveal()));
@@ -622,12 +674,14 @@ public abstract class AbstractTokenValidatorTest {
     assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
   }
 
-  // ---- builder -------------------------------------------------------------------------------------
+  // ---- builder
+  // -------------------------------------------------------------------------------------
 
   @Test
   void builderSettings_areCheckedWhenSet_andOnlyOnce() {
     TokenValidator.Builder b = TokenValidator.builder(service);
-    assertThatThrownBy(() -> b.maximumSize(0)).hasMessage("maximum size must be positive, but was 0");
+    assertThatThrownBy(() -> b.maximumSize(0))
+        .hasMessage("maximum size must be positive, but was 0");
     assertThatThrownBy(() -> b.expireAfter(Duration.ZERO))
         .hasMessage("expire after must be between PT0.001S and PT24H, but was PT0S");
     assertThatThrownBy(() -> b.maxConcurrentLookups(0))

@@ -53,7 +53,11 @@ public abstract class AbstractTwoNodeConcurrencyTest {
   }
 
   /** A successful call as the calling thread saw it. */
-  private record Done(TokenId id, long version, TokenEventType type, @Nullable TokenStatus status,
+  private record Done(
+      TokenId id,
+      long version,
+      TokenEventType type,
+      @Nullable TokenStatus status,
       @Nullable String description) {}
 
   @Test
@@ -63,12 +67,13 @@ public abstract class AbstractTwoNodeConcurrencyTest {
     List<TokenEvent> events = new CopyOnWriteArrayList<>();
     TokenService[] nodes = new TokenService[2];
     for (int n = 0; n < 2; n++) {
-      nodes[n] = TokenService.builder(stores[n])
-          .entitlements(new Fixtures.SwitchableEntitlements())
-          .environments(Fixtures.environments())
-          .copyPolicy(CopyPolicy.sealed(sealing))
-          .listener(events::add)
-          .build();
+      nodes[n] =
+          TokenService.builder(stores[n])
+              .entitlements(new Fixtures.SwitchableEntitlements())
+              .environments(Fixtures.environments())
+              .copyPolicy(CopyPolicy.sealed(sealing))
+              .listener(events::add)
+              .build();
     }
     List<IssuedToken> tokens = new CopyOnWriteArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -78,49 +83,66 @@ public abstract class AbstractTwoNodeConcurrencyTest {
     Map<TokenId, Integer> deletes = new ConcurrentHashMap<>();
     java.util.Set<TokenId> notFound = ConcurrentHashMap.newKeySet();
 
-    Concurrently.run(8, thread -> {
-      TokenService node = nodes[thread % 2];
-      ThreadLocalRandom random = ThreadLocalRandom.current();
-      for (int i = 0; i < operationsPerThread(); i++) {
-        IssuedToken target = tokens.get(random.nextInt(tokens.size()));
-        int dice = random.nextInt(100);
-        try {
-          if (dice < 40) {
-            TokenStatus status = random.nextBoolean() ? TokenStatus.ACTIVE : TokenStatus.INACTIVE;
-            AccessToken after = node.setStatus(ACME, target.id(), status, ALICE);
-            done.add(new Done(target.id(), after.version(), TokenEventType.STATUS_CHANGED, status, null));
-          } else if (dice < 80) {
-            String description = "n" + (thread % 2) + "t" + thread + "i" + i;
-            AccessToken after = node.editDescription(ACME, target.id(), description, ALICE);
-            done.add(new Done(target.id(), after.version(), TokenEventType.DESCRIPTION_EDITED, null, description));
-          } else if (dice < 81) {
-            if (node.delete(ACME, target.id(), ALICE) == DeleteOutcome.DELETED) {
-              deletes.merge(target.id(), 1, Integer::sum);
+    Concurrently.run(
+        8,
+        thread -> {
+          TokenService node = nodes[thread % 2];
+          ThreadLocalRandom random = ThreadLocalRandom.current();
+          for (int i = 0; i < operationsPerThread(); i++) {
+            IssuedToken target = tokens.get(random.nextInt(tokens.size()));
+            int dice = random.nextInt(100);
+            try {
+              if (dice < 40) {
+                TokenStatus status =
+                    random.nextBoolean() ? TokenStatus.ACTIVE : TokenStatus.INACTIVE;
+                AccessToken after = node.setStatus(ACME, target.id(), status, ALICE);
+                done.add(
+                    new Done(
+                        target.id(), after.version(), TokenEventType.STATUS_CHANGED, status, null));
+              } else if (dice < 80) {
+                String description = "n" + (thread % 2) + "t" + thread + "i" + i;
+                AccessToken after = node.editDescription(ACME, target.id(), description, ALICE);
+                done.add(
+                    new Done(
+                        target.id(),
+                        after.version(),
+                        TokenEventType.DESCRIPTION_EDITED,
+                        null,
+                        description));
+              } else if (dice < 81) {
+                if (node.delete(ACME, target.id(), ALICE) == DeleteOutcome.DELETED) {
+                  deletes.merge(target.id(), 1, Integer::sum);
+                }
+              } else if (dice < 90) {
+                tokens.add(create(node, ACME, PROD, "made by thread " + thread, ALICE));
+              } else {
+                assertThat(copy(node, ACME, target.id(), ALICE)).isEqualTo(target.value());
+              }
+            } catch (TokenNotFoundException e) {
+              notFound.add(target.id()); // checked against the deletes once all threads are done
+            } catch (TokenConflictException e) {
+              // 64 lost races in a row: possible only under extreme contention; counted, not
+              // hidden.
+              throw new AssertionError("a set-to-value change gave up after retries", e);
             }
-          } else if (dice < 90) {
-            tokens.add(create(node, ACME, PROD, "made by thread " + thread, ALICE));
-          } else {
-            assertThat(copy(node, ACME, target.id(), ALICE)).isEqualTo(target.value());
           }
-        } catch (TokenNotFoundException e) {
-          notFound.add(target.id()); // checked against the deletes once all threads are done
-        } catch (TokenConflictException e) {
-          // 64 lost races in a row: possible only under extreme contention; counted, not hidden.
-          throw new AssertionError("a set-to-value change gave up after retries", e);
-        }
-      }
-    });
+        });
 
     // Effective changes, by token and version, from the audit events of both nodes.
     Map<TokenId, Map<Long, TokenEventType>> effective = new HashMap<>();
     Map<TokenId, Long> deletedAt = new HashMap<>();
     for (TokenEvent e : events) {
       switch (e.type()) {
-        case STATUS_CHANGED, DESCRIPTION_EDITED -> assertThat(
-            effective.computeIfAbsent(e.tokenId(), k -> new HashMap<>()).put(e.version(), e.type()))
-            .as("two changes produced version %d of %s", e.version(), e.tokenId()).isNull();
-        case DELETED -> assertThat(deletedAt.put(e.tokenId(), e.version())).as("deleted twice").isNull();
-        default -> { }
+        case STATUS_CHANGED, DESCRIPTION_EDITED ->
+            assertThat(
+                    effective
+                        .computeIfAbsent(e.tokenId(), k -> new HashMap<>())
+                        .put(e.version(), e.type()))
+                .as("two changes produced version %d of %s", e.version(), e.tokenId())
+                .isNull();
+        case DELETED ->
+            assertThat(deletedAt.put(e.tokenId(), e.version())).as("deleted twice").isNull();
+        default -> {}
       }
     }
     assertThat(deletes.values()).allMatch(n -> n == 1);
@@ -129,12 +151,15 @@ public abstract class AbstractTwoNodeConcurrencyTest {
 
     TokenValidator validator = TokenValidator.builder(nodes[0]).build();
     for (IssuedToken token : tokens) {
-      List<Done> mine = done.stream()
-          .filter(d -> d.id().equals(token.id()))
-          .filter(d -> effective.getOrDefault(token.id(), Map.of()).get(d.version()) == d.type())
-          .sorted(Comparator.comparingLong(Done::version))
-          .toList();
-      // Replay in version order; a no-op call reports the version of the change it found, with the same value.
+      List<Done> mine =
+          done.stream()
+              .filter(d -> d.id().equals(token.id()))
+              .filter(
+                  d -> effective.getOrDefault(token.id(), Map.of()).get(d.version()) == d.type())
+              .sorted(Comparator.comparingLong(Done::version))
+              .toList();
+      // Replay in version order; a no-op call reports the version of the change it found, with the
+      // same value.
       TokenStatus status = TokenStatus.ACTIVE;
       String description = token.token().description();
       long version = 1;
@@ -154,7 +179,8 @@ public abstract class AbstractTwoNodeConcurrencyTest {
           description = d.description();
         }
       }
-      assertThat(effective.getOrDefault(token.id(), Map.of())).as("every effective change was seen by its caller")
+      assertThat(effective.getOrDefault(token.id(), Map.of()))
+          .as("every effective change was seen by its caller")
           .hasSize((int) (version - 1));
       if (deletedAt.containsKey(token.id())) {
         assertThat(deletedAt.get(token.id())).as("deleted at its last version").isEqualTo(version);
@@ -166,7 +192,9 @@ public abstract class AbstractTwoNodeConcurrencyTest {
         AccessToken stored = node.get(ACME, token.id());
         assertThat(stored.version()).isEqualTo(version);
         assertThat(stored.status()).isEqualTo(status);
-        assertThat(Objects.equals(stored.description(), description)).as("description of %s", token.id()).isTrue();
+        assertThat(Objects.equals(stored.description(), description))
+            .as("description of %s", token.id())
+            .isTrue();
       }
       boolean valid;
       try {
@@ -179,7 +207,10 @@ public abstract class AbstractTwoNodeConcurrencyTest {
     }
     validator.close();
     List<TokenId> remaining = new ArrayList<>();
-    nodes[0].list(ACME, TokenQuery.all().pageSize(1000)).tokens().forEach(t -> remaining.add(t.id()));
+    nodes[0]
+        .list(ACME, TokenQuery.all().pageSize(1000))
+        .tokens()
+        .forEach(t -> remaining.add(t.id()));
     assertThat(remaining).hasSize(tokens.size() - deletedAt.size());
   }
 }

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps every log line of the test JVM (the tests' logback-test.xml sends everything, at TRACE, here)
- * so a test can check that no secret was ever logged: the formatted message and every message of the
- * attached exception chain.
+ * Keeps every log line of the test JVM (the tests' logback-test.xml sends everything, at TRACE,
+ * here) so a test can check that no secret was ever logged: the formatted message and every message
+ * of the attached exception chain.
  */
 public final class CapturingAppender extends AppenderBase<ILoggingEvent> {
   /** Guarded by itself; appends are O(1), unlike a copy-on-write list under TRACE volume. */
@@ -17,9 +17,13 @@ public final class CapturingAppender extends AppenderBase<ILoggingEvent> {
 
   @Override
   protected void append(ILoggingEvent event) {
-    StringBuilder line = new StringBuilder()
-        .append(event.getLevel()).append(' ').append(event.getLoggerName()).append(": ")
-        .append(event.getFormattedMessage());
+    StringBuilder line =
+        new StringBuilder()
+            .append(event.getLevel())
+            .append(' ')
+            .append(event.getLoggerName())
+            .append(": ")
+            .append(event.getFormattedMessage());
     for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
       line.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
     }

@@ -4,7 +4,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A ticker that moves only when a test says so. Starts at a large negative value to catch overflow. */
+/**
+ * A ticker that moves only when a test says so. Starts at a large negative value to catch overflow.
+ */
 public final class FakeTicker implements Ticker {
   private final AtomicLong nanos = new AtomicLong(-1_000_000_000_000L);
 

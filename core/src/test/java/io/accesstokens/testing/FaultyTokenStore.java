@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * Wraps a real store to count calls and to inject faults where a failure must be provoked: every
  * call can be made to throw, and a hook can run inside {@code findByDigest} after the real store
  * answered (to block it, or to change the token while the answer is on its way back). Records the
- * digest of every row written in {@link IssuedSecrets}, so the leak guard knows digests made under any
- * digest policy.
+ * digest of every row written in {@link IssuedSecrets}, so the leak guard knows digests made under
+ * any digest policy.
  */
 public final class FaultyTokenStore implements TokenStore {
   private final TokenStore delegate;

@@ -21,14 +21,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * The tenants every suite uses (two entitled organizations with environments, and one without EDI),
  * and the one way the suites obtain token values: {@link #create}, {@link #copy} and {@link #mint}
- * record each value in {@link IssuedSecrets}, so the leak guard finds any piece of it in any log line
- * or message of the run.
+ * record each value in {@link IssuedSecrets}, so the leak guard finds any piece of it in any log
+ * line or message of the run.
  */
 public final class Fixtures {
   private Fixtures() {}
 
   public static final OrganizationId ACME = OrganizationId.of("acme");
   public static final OrganizationId GLOBEX = OrganizationId.of("globex");
+
   /** Has environments but no access to the EDI application. */
   public static final OrganizationId INITECH = OrganizationId.of("initech");
 
@@ -55,21 +56,30 @@ public final class Fixtures {
    * creates tokens through this, so practically every value a test sees is one the guard knows.
    */
   public static IssuedToken create(
-      TokenService service, OrganizationId organization, EnvironmentId environment,
-      @Nullable String description, Actor actor) {
+      TokenService service,
+      OrganizationId organization,
+      EnvironmentId environment,
+      @Nullable String description,
+      Actor actor) {
     IssuedToken issued = service.create(organization, environment, description, actor);
     IssuedSecrets.record(issued.value().reveal());
     return issued;
   }
 
-  /** {@code service.copy(...)}, with the value recorded in {@link IssuedSecrets} (it may be a new one). */
-  public static TokenSecret copy(TokenService service, OrganizationId organization, TokenId id, Actor actor) {
+  /**
+   * {@code service.copy(...)}, with the value recorded in {@link IssuedSecrets} (it may be a new
+   * one).
+   */
+  public static TokenSecret copy(
+      TokenService service, OrganizationId organization, TokenId id, Actor actor) {
     TokenSecret value = service.copy(organization, id, actor);
     IssuedSecrets.record(value.reveal());
     return value;
   }
 
-  /** A well-formed value for {@code id} that no service issued (a guess, a forgery), recorded too. */
+  /**
+   * A well-formed value for {@code id} that no service issued (a guess, a forgery), recorded too.
+   */
   public static String mint(TokenId id) {
     String value = TokenMint.newValue(id);
     IssuedSecrets.record(value);
@@ -77,10 +87,11 @@ public final class Fixtures {
   }
 
   public static EnvironmentDirectory environments() {
-    return EnvironmentDirectory.of(Map.of(
-        ACME, Set.of(PROD, TEST),
-        GLOBEX, Set.of(GLOBEX_PROD, TEST),
-        INITECH, Set.of(PROD)));
+    return EnvironmentDirectory.of(
+        Map.of(
+            ACME, Set.of(PROD, TEST),
+            GLOBEX, Set.of(GLOBEX_PROD, TEST),
+            INITECH, Set.of(PROD)));
   }
 
   /** Entitlements a test can change: ACME and GLOBEX have EDI, INITECH has not. */

@@ -16,28 +16,31 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Recorded for each value: every window of {@value #SECRET_PIECE} characters of its secret part
  * (the 32 random characters), and every window of {@value #DIGEST_PIECE} characters of its SHA-256
- * digest in hex, Base64 and URL-safe Base64 (a digest under another policy is recorded with
- * {@link #recordDigest}). A window is kept as a 64-bit hash in an open-addressing set, so a scan costs
- * one hash and one probe per position of the text and window length. The hash reads {@code A-F} as
- * {@code a-f} and the URL-safe {@code - _} as {@code + /}, so one window stands for a digest's hex in
- * either case and its Base64 in either alphabet (a third fewer windows: about 110 per value); a
+ * digest in hex, Base64 and URL-safe Base64 (a digest under another policy is recorded with {@link
+ * #recordDigest}). A window is kept as a 64-bit hash in an open-addressing set, so a scan costs one
+ * hash and one probe per position of the text and window length. The hash reads {@code A-F} as
+ * {@code a-f} and the URL-safe {@code - _} as {@code + /}, so one window stands for a digest's hex
+ * in either case and its Base64 in either alphabet (a third fewer windows: about 110 per value); a
  * secret's 8 characters still carry over 46 bits.
  *
- * <p>Why two lengths: eight base62 characters are 47 bits, so eight characters of a secret appear in
- * unrelated text by chance with odds of about one in 10^14 per position and recorded window. Eight hex
- * characters are only 32 bits, and tests log hash codes of exactly that shape; a digest piece counts
- * from {@value #DIGEST_PIECE} characters (48 bits in hex), which keeps chance matches as rare as a
- * secret's.
+ * <p>Why two lengths: eight base62 characters are 47 bits, so eight characters of a secret appear
+ * in unrelated text by chance with odds of about one in 10^14 per position and recorded window.
+ * Eight hex characters are only 32 bits, and tests log hash codes of exactly that shape; a digest
+ * piece counts from {@value #DIGEST_PIECE} characters (48 bits in hex), which keeps chance matches
+ * as rare as a secret's.
  */
 public final class IssuedSecrets {
   /** The shortest piece of a secret part that counts as a leak. */
   public static final int SECRET_PIECE = 8;
+
   /** The shortest piece of a digest's text (hex or Base64) that counts as a leak. */
   public static final int DIGEST_PIECE = 12;
 
   private static final Object LOCK = new Object();
+
   /** Open addressing of window hashes; 0 is the empty slot (a hash is never 0). */
   private static long[] slots = new long[1 << 16];
+
   private static int size;
   private static final AtomicInteger VALUES = new AtomicInteger();
 
@@ -45,12 +48,15 @@ public final class IssuedSecrets {
 
   /** Records a full token value: its secret part and its SHA-256 digest. Ignores anything else. */
   public static void record(@Nullable CharSequence value) {
-    if (value == null || value.length() != TokenFormat.LENGTH || !TokenFormat.isWellFormed(value.toString())) {
+    if (value == null
+        || value.length() != TokenFormat.LENGTH
+        || !TokenFormat.isWellFormed(value.toString())) {
       return;
     }
     String text = value.toString();
     VALUES.incrementAndGet();
-    addWindows(text.substring(TokenFormat.SECRET_OFFSET, TokenFormat.CHECKSUM_OFFSET), SECRET_PIECE);
+    addWindows(
+        text.substring(TokenFormat.SECRET_OFFSET, TokenFormat.CHECKSUM_OFFSET), SECRET_PIECE);
     recordDigest(sha256(text));
   }
 
@@ -76,8 +82,8 @@ public final class IssuedSecrets {
   }
 
   /**
-   * What piece of a recorded secret {@code text} holds, described without quoting it, or
-   * {@code null} if it holds none.
+   * What piece of a recorded secret {@code text} holds, described without quoting it, or {@code
+   * null} if it holds none.
    */
   public static @Nullable String pieceIn(@Nullable CharSequence text) {
     if (text == null) {
@@ -110,11 +116,11 @@ public final class IssuedSecrets {
   }
 
   /**
-   * A 64-bit hash of {@code length} characters from {@code at} (FNV-1a, then MurmurHash3's finalizer,
-   * with the length mixed in first so windows of the two lengths never meet); 0 if a character is not
-   * ASCII, since a secret, a digest and their text forms are ASCII. {@code A-F} hash as {@code a-f}
-   * and {@code - _} as {@code + /}, so hex in either case and Base64 in either alphabet meet. Two
-   * different windows share a hash with odds of 2^-64.
+   * A 64-bit hash of {@code length} characters from {@code at} (FNV-1a, then MurmurHash3's
+   * finalizer, with the length mixed in first so windows of the two lengths never meet); 0 if a
+   * character is not ASCII, since a secret, a digest and their text forms are ASCII. {@code A-F}
+   * hash as {@code a-f} and {@code - _} as {@code + /}, so hex in either case and Base64 in either
+   * alphabet meet. Two different windows share a hash with odds of 2^-64.
    */
   private static long pack(CharSequence text, int at, int length) {
     long h = 0xcbf29ce484222325L ^ length;

@@ -1,6 +1,7 @@
 package io.accesstokens.testing;
 
 import static io.accesstokens.testing.Fixtures.create;
+
 import io.accesstokens.Actor;
 import io.accesstokens.ConnectionOpenException;
 import io.accesstokens.EnvironmentId;
@@ -30,19 +31,19 @@ import java.util.concurrent.locks.LockSupport;
  * benchmarks that report it ({@code propagation_<db>_<mode>_p50_ms}). Uses no test framework, so a
  * JMH benchmark can call it with any store; needs nothing but the nodes.
  *
- * <p>One {@link #measure measurement}: a thread per node validates the token in a loop (paced, so the
- * nodes' own threads and the database keep their CPU), the change is made once every loop runs, and
- * each loop stops at the change's first effect on its node: a refusal for a deactivation or delete, an
- * acceptance for a reactivation. A node's latency runs from the moment the writing call returned (its
- * commit was acknowledged) to the end of the first validation that showed the effect; it can only
- * overstate. A refused token accepted by a validation that <em>began</em> more than the bound after
- * the writing call returned is a {@linkplain Round#staleAccepts stale accept}: the one thing a
- * coherent cluster never does.
+ * <p>One {@link #measure measurement}: a thread per node validates the token in a loop (paced, so
+ * the nodes' own threads and the database keep their CPU), the change is made once every loop runs,
+ * and each loop stops at the change's first effect on its node: a refusal for a deactivation or
+ * delete, an acceptance for a reactivation. A node's latency runs from the moment the writing call
+ * returned (its commit was acknowledged) to the end of the first validation that showed the effect;
+ * it can only overstate. A refused token accepted by a validation that <em>began</em> more than the
+ * bound after the writing call returned is a {@linkplain Round#staleAccepts stale accept}: the one
+ * thing a coherent cluster never does.
  *
- * <p>Writes made back to back would start right after the previous round ended, which is right after
- * the slowest node's last catch-up: they would lock onto its poll cycle and measure nearly a whole poll
- * interval every time. Real changes come at any moment, so each write waits a random part of
- * {@link Builder#phaseJitter} (set it to the followers' poll interval) while the loops run.
+ * <p>Writes made back to back would start right after the previous round ended, which is right
+ * after the slowest node's last catch-up: they would lock onto its poll cycle and measure nearly a
+ * whole poll interval every time. Real changes come at any moment, so each write waits a random
+ * part of {@link Builder#phaseJitter} (set it to the followers' poll interval) while the loops run.
  *
  * <pre>{@code
  * try (PropagationProbe probe = PropagationProbe.builder(serviceA, follower.refusalBound())
@@ -74,12 +75,16 @@ public final class PropagationProbe implements AutoCloseable {
    * @param write how long the writing call took
    * @param latencies per node, from the writing call's return to the first validation showing the
    *     effect; a node missing here did not show it within the probe's timeout
-   * @param staleAccepts per node, refused-to-be tokens accepted by validations that began more than the
-   *     bound after the writing call returned (or after the node had already refused)
+   * @param staleAccepts per node, refused-to-be tokens accepted by validations that began more than
+   *     the bound after the writing call returned (or after the node had already refused)
    * @param validations validations made per node
    */
-  public record Round(String label, Duration write, Map<String, Duration> latencies,
-      Map<String, Integer> staleAccepts, Map<String, Integer> validations) {
+  public record Round(
+      String label,
+      Duration write,
+      Map<String, Duration> latencies,
+      Map<String, Integer> staleAccepts,
+      Map<String, Integer> validations) {
 
     /** Whether every node showed the effect, and none accepted a stale answer. */
     public boolean clean(int nodes) {
@@ -116,16 +121,18 @@ public final class PropagationProbe implements AutoCloseable {
     this.paceNanos = b.pace.toNanos();
     this.phaseJitterNanos = b.phaseJitter.toNanos();
     this.timeout = b.timeout;
-    this.threads = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "propagation-probe");
-      t.setDaemon(true);
-      return t;
-    });
+    this.threads =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "propagation-probe");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
-   * A probe that changes tokens through {@code writer} and holds the nodes it watches to {@code bound},
-   * the refusal bound.
+   * A probe that changes tokens through {@code writer} and holds the nodes it watches to {@code
+   * bound}, the refusal bound.
    */
   public static Builder builder(TokenService writer, Duration bound) {
     return new Builder(writer, bound);
@@ -154,7 +161,10 @@ public final class PropagationProbe implements AutoCloseable {
       return this;
     }
 
-    /** Where tokens are made and by whom; default {@link Fixtures#ACME}'s production, {@link Fixtures#ALICE}. */
+    /**
+     * Where tokens are made and by whom; default {@link Fixtures#ACME}'s production, {@link
+     * Fixtures#ALICE}.
+     */
     public Builder tokensOf(OrganizationId organization, EnvironmentId environment, Actor actor) {
       this.organization = organization;
       this.environment = environment;
@@ -169,8 +179,8 @@ public final class PropagationProbe implements AutoCloseable {
     }
 
     /**
-     * Each write waits a uniformly random time below this first, so writes fall at random phases of the
-     * followers' polls; default zero. Set it to the poll interval when measuring latency.
+     * Each write waits a uniformly random time below this first, so writes fall at random phases of
+     * the followers' polls; default zero. Set it to the poll interval when measuring latency.
      */
     public Builder phaseJitter(Duration jitter) {
       this.phaseJitter = jitter;
@@ -189,8 +199,9 @@ public final class PropagationProbe implements AutoCloseable {
   }
 
   /**
-   * A new token, created through the writer and validated on every node until that node answers from
-   * its cache (a hit, no store lookup): only then can a measurement show the followers at work.
+   * A new token, created through the writer and validated on every node until that node answers
+   * from its cache (a hit, no store lookup): only then can a measurement show the followers at
+   * work.
    *
    * @throws IllegalStateException if some node never answers from its cache within the timeout (its
    *     follower is not warm, or stalled)
@@ -203,12 +214,18 @@ public final class PropagationProbe implements AutoCloseable {
         ValidatorStats before = node.validator().stats();
         boolean accepted = accepts(node, token);
         ValidatorStats after = node.validator().stats();
-        if (accepted && after.hits() > before.hits() && after.storeLookups() == before.storeLookups()) {
+        if (accepted
+            && after.hits() > before.hits()
+            && after.storeLookups() == before.storeLookups()) {
           break;
         }
         if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException("node " + node.name() + " did not answer from its cache within " + timeout
-              + " (is its change follower warm?)");
+          throw new IllegalStateException(
+              "node "
+                  + node.name()
+                  + " did not answer from its cache within "
+                  + timeout
+                  + " (is its change follower warm?)");
         }
         LockSupport.parkNanos(1_000_000);
       }
@@ -218,23 +235,32 @@ public final class PropagationProbe implements AutoCloseable {
 
   /** Deactivates {@code token} through the writer and measures its refusal on every node. */
   public Round deactivate(IssuedToken token) {
-    return measure("deactivate", token, Effect.REFUSED, () -> writer.deactivate(organization, token.id(), actor));
+    return measure(
+        "deactivate",
+        token,
+        Effect.REFUSED,
+        () -> writer.deactivate(organization, token.id(), actor));
   }
 
   /** Deletes {@code token} through the writer and measures its refusal on every node. */
   public Round delete(IssuedToken token) {
-    return measure("delete", token, Effect.REFUSED, () -> writer.delete(organization, token.id(), actor));
+    return measure(
+        "delete", token, Effect.REFUSED, () -> writer.delete(organization, token.id(), actor));
   }
 
   /** Reactivates {@code token} through the writer and measures its acceptance on every node. */
   public Round reactivate(IssuedToken token) {
-    return measure("reactivate", token, Effect.ACCEPTED, () -> writer.activate(organization, token.id(), actor));
+    return measure(
+        "reactivate",
+        token,
+        Effect.ACCEPTED,
+        () -> writer.activate(organization, token.id(), actor));
   }
 
   /**
-   * Runs {@code write} (a change to {@code token} made any way at all: through another node, held and
-   * released, ...) once every node's loop is validating, and measures its effect on every node, from
-   * the moment {@code write} returns.
+   * Runs {@code write} (a change to {@code token} made any way at all: through another node, held
+   * and released, ...) once every node's loop is validating, and measures its effect on every node,
+   * from the moment {@code write} returns.
    */
   public Round measure(String label, IssuedToken token, Effect effect, Runnable write) {
     CountDownLatch running = new CountDownLatch(nodes.size());
@@ -270,15 +296,20 @@ public final class PropagationProbe implements AutoCloseable {
           latencies.put(name, Duration.ofNanos(Math.max(0, w.firstEffectEnd - end)));
         }
         int staleAccepts = w.acceptsAfterRefusal;
-        if (effect == Effect.REFUSED && w.lastAcceptStart != Long.MIN_VALUE
+        if (effect == Effect.REFUSED
+            && w.lastAcceptStart != Long.MIN_VALUE
             && w.lastAcceptStart - (end + bound.toNanos()) > 0) {
           staleAccepts++;
         }
         stale.put(name, staleAccepts);
         counts.put(name, w.validations);
       }
-      return new Round(label, Duration.ofNanos(end - start), Collections.unmodifiableMap(latencies),
-          Collections.unmodifiableMap(stale), Collections.unmodifiableMap(counts));
+      return new Round(
+          label,
+          Duration.ofNanos(end - start),
+          Collections.unmodifiableMap(latencies),
+          Collections.unmodifiableMap(stale),
+          Collections.unmodifiableMap(counts));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while measuring", e);
@@ -297,8 +328,14 @@ public final class PropagationProbe implements AutoCloseable {
     int validations;
   }
 
-  private Watch watch(Node node, IssuedToken token, Effect effect, CountDownLatch running, CountDownLatch done,
-      long[] written) throws InterruptedException {
+  private Watch watch(
+      Node node,
+      IssuedToken token,
+      Effect effect,
+      CountDownLatch running,
+      CountDownLatch done,
+      long[] written)
+      throws InterruptedException {
     Watch w = new Watch();
     running.countDown();
     // Validates until the write is done, then until the effect shows (or the timeout passes).

@@ -37,7 +37,8 @@ public final class ReadmeSnippets {
     int to = text.indexOf(end, from);
     assertThat(from).as("marker %s", begin).isNotNegative();
     assertThat(to).as("marker %s", end).isPositive();
-    return text.substring(from + begin.length(), to).lines()
+    return text.substring(from + begin.length(), to)
+        .lines()
         .map(String::strip)
         .filter(line -> !line.isEmpty() && !line.startsWith("```"))
         .toList();

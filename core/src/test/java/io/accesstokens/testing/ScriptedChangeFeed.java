@@ -60,8 +60,8 @@ public final class ScriptedChangeFeed implements ChangeFeed {
   }
 
   /**
-   * Runs {@code action} once, at the start of the next {@link #changesAfter} call: what another node
-   * does (prune, commit) between two of the follower's reads.
+   * Runs {@code action} once, at the start of the next {@link #changesAfter} call: what another
+   * node does (prune, commit) between two of the follower's reads.
    */
   public void beforeNextRead(Runnable action) {
     beforeNextRead.set(action);

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * without ever holding up a poll.
  *
  * <p>Reads and pruning are bounded like the store's operations, by its query timeout (a read's
- * connection waits at most that long for the database, a partition included), and fail with
- * {@link StoreUnavailableException} as the store's do. Thread-safe.
+ * connection waits at most that long for the database, a partition included), and fail with {@link
+ * StoreUnavailableException} as the store's do. Thread-safe.
  */
 public final class JdbcChangeFeed implements ChangeFeed {
   private static final Logger log = LoggerFactory.getLogger(JdbcChangeFeed.class);
@@ -45,10 +45,10 @@ public final class JdbcChangeFeed implements ChangeFeed {
     /** Reads the log every poll interval of the follower; every database. */
     POLLING,
     /**
-     * PostgreSQL: {@code LISTEN} on one dedicated connection, so the follower reads as soon as a change
-     * commits (milliseconds), and polling as the safety net. Needs the PostgreSQL JDBC driver
-     * ({@code org.postgresql:postgresql}) and a connection on which notifications arrive (not a
-     * PgBouncer in transaction pooling mode).
+     * PostgreSQL: {@code LISTEN} on one dedicated connection, so the follower reads as soon as a
+     * change commits (milliseconds), and polling as the safety net. Needs the PostgreSQL JDBC
+     * driver ({@code org.postgresql:postgresql}) and a connection on which notifications arrive
+     * (not a PgBouncer in transaction pooling mode).
      */
     NOTIFY
   }
@@ -64,7 +64,8 @@ public final class JdbcChangeFeed implements ChangeFeed {
     this.mode = mode;
     this.listener =
         mode == Mode.NOTIFY
-            ? new PgChangeListener(jdbc, sql.get(Sql.LISTEN), sql.get(Sql.UNLISTEN), sql.changeChannel())
+            ? new PgChangeListener(
+                jdbc, sql.get(Sql.LISTEN), sql.get(Sql.UNLISTEN), sql.changeChannel())
             : null;
   }
 
@@ -88,43 +89,49 @@ public final class JdbcChangeFeed implements ChangeFeed {
     if (limit <= 0) {
       return List.of();
     }
-    return jdbc.read("reading the change log", connection -> {
-      try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.CHANGES_AFTER))) {
-        select.setLong(1, after);
-        select.setInt(2, limit);
-        List<ChangeRecord> rows = new ArrayList<>(Math.min(limit, 64));
-        try (ResultSet rs = select.executeQuery()) {
-          while (rs.next()) {
-            rows.add(ChangeRows.read(rs));
+    return jdbc.read(
+        "reading the change log",
+        connection -> {
+          try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.CHANGES_AFTER))) {
+            select.setLong(1, after);
+            select.setInt(2, limit);
+            List<ChangeRecord> rows = new ArrayList<>(Math.min(limit, 64));
+            try (ResultSet rs = select.executeQuery()) {
+              while (rs.next()) {
+                rows.add(ChangeRows.read(rs));
+              }
+            }
+            return rows;
           }
-        }
-        return rows;
-      }
-    });
+        });
   }
 
   @Override
   public long head() {
-    return jdbc.read("reading the change log's head", connection -> {
-      try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.CHANGE_HEAD));
-          ResultSet rs = select.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+    return jdbc.read(
+        "reading the change log's head",
+        connection -> {
+          try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.CHANGE_HEAD));
+              ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
   }
 
   @Override
   public long prunedThrough() {
-    return jdbc.read("reading the change log's pruning marker", connection -> {
-      try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.PRUNED_THROUGH));
-          ResultSet rs = select.executeQuery()) {
-        if (!rs.next()) {
-          throw missingMarker();
-        }
-        return rs.getLong(1);
-      }
-    });
+    return jdbc.read(
+        "reading the change log's pruning marker",
+        connection -> {
+          try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.PRUNED_THROUGH));
+              ResultSet rs = select.executeQuery()) {
+            if (!rs.next()) {
+              throw missingMarker();
+            }
+            return rs.getLong(1);
+          }
+        });
   }
 
   /**
@@ -132,62 +139,74 @@ public final class JdbcChangeFeed implements ChangeFeed {
    * clock) and raises the marker to it, in one transaction; pruners on several nodes queue on the
    * marker row. The newest change of all is always kept.
    *
-   * <p>The bound is read first, on its own: the transaction then runs only locking statements and never
-   * takes a snapshot, so a change committed meanwhile cannot make it fail (MariaDB with
-   * {@code innodb_snapshot_isolation} refuses a locking read of a row newer than the snapshot). A bound
-   * read before the lock stays good: rows are only ever deleted up to some such bound, and it lies below
-   * the newest change, which is never deleted.
+   * <p>The bound is read first, on its own: the transaction then runs only locking statements and
+   * never takes a snapshot, so a change committed meanwhile cannot make it fail (MariaDB with
+   * {@code innodb_snapshot_isolation} refuses a locking read of a row newer than the snapshot). A
+   * bound read before the lock stays good: rows are only ever deleted up to some such bound, and it
+   * lies below the newest change, which is never deleted.
    */
   @Override
   public void pruneBefore(Instant cutoff) {
     Checks.notNull(cutoff, "cutoff");
     long cutoffMicros = micros(cutoff);
     String operation = "pruning the change log";
-    long bound = jdbc.read(operation, connection -> {
-      try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.PRUNE_BOUND))) {
-        select.setLong(1, cutoffMicros);
-        try (ResultSet rs = select.executeQuery()) {
-          rs.next();
-          return rs.getLong(1); // 0 when there is nothing to prune (SQL NULL)
-        }
-      }
-    });
+    long bound =
+        jdbc.read(
+            operation,
+            connection -> {
+              try (PreparedStatement select =
+                  connection.prepareStatement(sql.get(Sql.PRUNE_BOUND))) {
+                select.setLong(1, cutoffMicros);
+                try (ResultSet rs = select.executeQuery()) {
+                  rs.next();
+                  return rs.getLong(1); // 0 when there is nothing to prune (SQL NULL)
+                }
+              }
+            });
     if (bound <= 0) {
       return;
     }
-    int deleted = jdbc.inTransaction(operation, null, connection -> {
-      long marker;
-      try (PreparedStatement lock = jdbc.prepare(connection, sql.get(Sql.LOCK_PRUNE_MARKER));
-          ResultSet rs = lock.executeQuery()) {
-        if (!rs.next()) {
-          throw missingMarker();
-        }
-        marker = rs.getLong(1);
-      }
-      if (bound <= marker) {
-        return -1; // another node pruned this far already
-      }
-      int changes;
-      try (PreparedStatement delete = jdbc.prepare(connection, sql.get(Sql.DELETE_CHANGES_THROUGH))) {
-        delete.setLong(1, bound);
-        changes = delete.executeUpdate();
-      }
-      try (PreparedStatement raise = jdbc.prepare(connection, sql.get(Sql.RAISE_PRUNE_MARKER))) {
-        raise.setLong(1, bound);
-        raise.setLong(2, bound);
-        raise.executeUpdate();
-      }
-      return changes;
-    });
+    int deleted =
+        jdbc.inTransaction(
+            operation,
+            null,
+            connection -> {
+              long marker;
+              try (PreparedStatement lock =
+                      jdbc.prepare(connection, sql.get(Sql.LOCK_PRUNE_MARKER));
+                  ResultSet rs = lock.executeQuery()) {
+                if (!rs.next()) {
+                  throw missingMarker();
+                }
+                marker = rs.getLong(1);
+              }
+              if (bound <= marker) {
+                return -1; // another node pruned this far already
+              }
+              int changes;
+              try (PreparedStatement delete =
+                  jdbc.prepare(connection, sql.get(Sql.DELETE_CHANGES_THROUGH))) {
+                delete.setLong(1, bound);
+                changes = delete.executeUpdate();
+              }
+              try (PreparedStatement raise =
+                  jdbc.prepare(connection, sql.get(Sql.RAISE_PRUNE_MARKER))) {
+                raise.setLong(1, bound);
+                raise.setLong(2, bound);
+                raise.executeUpdate();
+              }
+              return changes;
+            });
     if (deleted >= 0) {
-      log.debug("Pruned {} changes, through sequence {} (written before {})", deleted, bound, cutoff);
+      log.debug(
+          "Pruned {} changes, through sequence {} (written before {})", deleted, bound, cutoff);
     }
   }
 
   /**
-   * Returns when a change was committed (in {@link Mode#NOTIFY}, as soon as the notification arrives)
-   * or when {@code timeout} has passed, whichever comes first. Never fails: a lost listening connection
-   * is opened again in the background while this simply waits the timeout.
+   * Returns when a change was committed (in {@link Mode#NOTIFY}, as soon as the notification
+   * arrives) or when {@code timeout} has passed, whichever comes first. Never fails: a lost
+   * listening connection is opened again in the background while this simply waits the timeout.
    */
   @Override
   public void awaitChanges(Duration timeout) throws InterruptedException {
@@ -199,7 +218,9 @@ public final class JdbcChangeFeed implements ChangeFeed {
     }
   }
 
-  /** Releases the listening connection (in {@link Mode#NOTIFY}) and stops its thread. Idempotent. */
+  /**
+   * Releases the listening connection (in {@link Mode#NOTIFY}) and stops its thread. Idempotent.
+   */
   @Override
   public void close() {
     if (listener != null) {
@@ -231,8 +252,10 @@ public final class JdbcChangeFeed implements ChangeFeed {
   }
 
   private AccessTokenException missingMarker() {
-    return new StoreUnavailableException("the change log's pruning marker (the row of " + sql.prefix()
-        + "changes_pruned) is missing; migrate() writes it");
+    return new StoreUnavailableException(
+        "the change log's pruning marker (the row of "
+            + sql.prefix()
+            + "changes_pruned) is missing; migrate() writes it");
   }
 
   private static long micros(Instant at) {

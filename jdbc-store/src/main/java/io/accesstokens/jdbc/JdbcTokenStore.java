@@ -1,6 +1,5 @@
 package io.accesstokens.jdbc;
 
-import io.accesstokens.AccessTokenException;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
 import io.accesstokens.StoreUnavailableException;
@@ -53,30 +52,31 @@ import org.slf4j.LoggerFactory;
  * <p>Every write is one transaction: the row changes together with its change record. Updates are
  * compare-and-set on the row's version, so two nodes on one database never lose an update; a delete
  * is never undone by a concurrent change. Times are kept to the microsecond, ids in their unsigned
- * order, and descriptions in full Unicode. Like every store it keeps digests and sealed values only,
- * never clear values.
+ * order, and descriptions in full Unicode. Like every store it keeps digests and sealed values
+ * only, never clear values.
  *
- * <p><b>Several nodes.</b> Status changes, description edits and deletes are also written to a change
- * log ({@code <prefix>changes}), in the same transaction and as its last statement, so the log's
- * sequence number is taken right before the commit; on PostgreSQL the statement also sends
- * {@code pg_notify}, which the database delivers at commit. {@link #changeFeed()} reads the log for a
- * {@link io.accesstokens.ChangeFollower} on each node, which keeps that node's validator coherent:
+ * <p><b>Several nodes.</b> Status changes, description edits and deletes are also written to a
+ * change log ({@code <prefix>changes}), in the same transaction and as its last statement, so the
+ * log's sequence number is taken right before the commit; on PostgreSQL the statement also sends
+ * {@code pg_notify}, which the database delivers at commit. {@link #changeFeed()} reads the log for
+ * a {@link io.accesstokens.ChangeFollower} on each node, which keeps that node's validator
+ * coherent:
  *
  * <pre>{@code
  * ChangeFollower follower = ChangeFollower.builder(store.changeFeed()).build();
  * TokenValidator validator = TokenValidator.builder(service).changeFollower(follower).build();
  * }</pre>
  *
- * <p>The follower relies on every write transaction committing within its
- * {@code longestTransaction} (default 5 s) of taking its sequence number. The store bounds the
- * statement that takes it by {@link Builder#changeLogTimeout} (default 2 s) and logs a warning for
- * any change whose commit came later than that; keep the follower's {@code longestTransaction} above
- * the change-log timeout plus the longest the database may take to commit.
+ * <p>The follower relies on every write transaction committing within its {@code
+ * longestTransaction} (default 5 s) of taking its sequence number. The store bounds the statement
+ * that takes it by {@link Builder#changeLogTimeout} (default 2 s) and logs a warning for any change
+ * whose commit came later than that; keep the follower's {@code longestTransaction} above the
+ * change-log timeout plus the longest the database may take to commit.
  *
- * <p>SQL errors become {@link io.accesstokens.DuplicateTokenException} (a constraint),
- * {@link TokenConflictException} (a serialization failure or deadlock) or
- * {@link StoreUnavailableException} (connection, timeout, anything else); no message carries a
- * driver's text, which can quote stored values.
+ * <p>SQL errors become {@link io.accesstokens.DuplicateTokenException} (a constraint), {@link
+ * TokenConflictException} (a serialization failure or deadlock) or {@link
+ * StoreUnavailableException} (connection, timeout, anything else); no message carries a driver's
+ * text, which can quote stored values.
  *
  * <p>Immutable and thread-safe; it holds no connection between calls.
  */
@@ -85,34 +85,48 @@ public final class JdbcTokenStore implements TokenStore {
 
   /** The table prefix unless one is set. */
   public static final String DEFAULT_TABLE_PREFIX = "at_";
+
   /** The query timeout unless one is set. */
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(10);
+
   /** The change-log timeout unless one is set. */
   public static final Duration DEFAULT_CHANGE_LOG_TIMEOUT = Duration.ofSeconds(2);
+
   /** How long {@link #migrate()} waits for another node's migration unless set. */
   public static final Duration DEFAULT_MIGRATION_LOCK_TIMEOUT = Duration.ofSeconds(60);
+
   private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+
   /**
    * A delete applies whatever the version, so one rolled back by a deadlock or a snapshot conflict
    * (MariaDB picks it as the victim again and again while updates of the same row keep committing)
    * simply runs again, after a short random pause that lets it get between those updates.
    */
   private static final int DELETE_ATTEMPTS = 10;
+
   private static final long DELETE_BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final JdbcDialect dialect;
   private final SqlStatements sql;
+
   /** Connections, bounds, transactions and error translation: see {@link JdbcAccess}. */
   private final JdbcAccess jdbc;
+
   /** Whether a delete is one statement that returns the row ({@link Sql#DELETE_RETURNING}). */
   private final boolean deleteReturns;
+
   private final Duration queryTimeout;
   private final Duration changeLogTimeout;
   private final int changeLogTimeoutSeconds;
   private final Duration migrationLockTimeout;
 
-  private JdbcTokenStore(DataSource dataSource, JdbcDialect dialect, String tablePrefix, Duration queryTimeout,
-      Duration changeLogTimeout, Duration migrationLockTimeout) {
+  private JdbcTokenStore(
+      DataSource dataSource,
+      JdbcDialect dialect,
+      String tablePrefix,
+      Duration queryTimeout,
+      Duration changeLogTimeout,
+      Duration migrationLockTimeout) {
     this.dialect = dialect;
     this.sql = new SqlStatements(dialect.internal(), tablePrefix);
     this.jdbc = new JdbcAccess(dataSource, dialect.internal(), queryTimeout);
@@ -136,15 +150,17 @@ public final class JdbcTokenStore implements TokenStore {
   /**
    * Creates the tables, or applies the migrations the database lacks, each exactly once even when
    * several nodes start at once (they wait for each other on a database lock: an advisory lock on
-   * PostgreSQL, {@code GET_LOCK} on MariaDB/MySQL, a locked row on H2, which needs a second connection
-   * while it migrates). Safe to call on every start.
+   * PostgreSQL, {@code GET_LOCK} on MariaDB/MySQL, a locked row on H2, which needs a second
+   * connection while it migrates). Safe to call on every start.
    *
    * @return the schema versions this call applied, oldest first; empty when the schema was current
-   * @throws StoreUnavailableException if the database cannot be reached, a migration fails, or another
-   *     node's migration holds the lock longer than the {@link Builder#migrationLockTimeout}
+   * @throws StoreUnavailableException if the database cannot be reached, a migration fails, or
+   *     another node's migration holds the lock longer than the {@link
+   *     Builder#migrationLockTimeout}
    */
   public List<Integer> migrate() {
-    return new SchemaMigrator(jdbc, sql, Migration.of(sql.dialect()), migrationLockTimeout).migrate();
+    return new SchemaMigrator(jdbc, sql, Migration.of(sql.dialect()), migrationLockTimeout)
+        .migrate();
   }
 
   /** The dialect this store speaks, detected or set. */
@@ -162,7 +178,9 @@ public final class JdbcTokenStore implements TokenStore {
     return queryTimeout;
   }
 
-  /** The longest the statement that writes a change record (and takes its sequence number) may run. */
+  /**
+   * The longest the statement that writes a change record (and takes its sequence number) may run.
+   */
   public Duration changeLogTimeout() {
     return changeLogTimeout;
   }
@@ -172,21 +190,24 @@ public final class JdbcTokenStore implements TokenStore {
     return migrationLockTimeout;
   }
 
-  // ---- the change log ----------------------------------------------------------------------------
+  // ---- the change log
+  // ----------------------------------------------------------------------------
 
   /**
    * A new reader of this store's change log for one {@link io.accesstokens.ChangeFollower}, in the
-   * dialect's default mode: {@link JdbcChangeFeed.Mode#NOTIFY} on PostgreSQL (with its JDBC driver on
-   * the class path), {@link JdbcChangeFeed.Mode#POLLING} elsewhere. The follower closes it.
+   * dialect's default mode: {@link JdbcChangeFeed.Mode#NOTIFY} on PostgreSQL (with its JDBC driver
+   * on the class path), {@link JdbcChangeFeed.Mode#POLLING} elsewhere. The follower closes it.
    */
   public JdbcChangeFeed changeFeed() {
-    return changeFeed(sql.dialect().notifiesChanges() && JdbcChangeFeed.pgjdbcPresent()
-        ? JdbcChangeFeed.Mode.NOTIFY : JdbcChangeFeed.Mode.POLLING);
+    return changeFeed(
+        sql.dialect().notifiesChanges() && JdbcChangeFeed.pgjdbcPresent()
+            ? JdbcChangeFeed.Mode.NOTIFY
+            : JdbcChangeFeed.Mode.POLLING);
   }
 
   /**
-   * A new reader of this store's change log in {@code mode}, for one
-   * {@link io.accesstokens.ChangeFollower}, which closes it. Opens nothing until used.
+   * A new reader of this store's change log in {@code mode}, for one {@link
+   * io.accesstokens.ChangeFollower}, which closes it. Opens nothing until used.
    *
    * @throws IllegalArgumentException if {@code mode} is {@link JdbcChangeFeed.Mode#NOTIFY} and the
    *     database is not PostgreSQL
@@ -195,55 +216,71 @@ public final class JdbcTokenStore implements TokenStore {
    */
   public JdbcChangeFeed changeFeed(JdbcChangeFeed.Mode mode) {
     Checks.notNull(mode, "mode");
-    Checks.argument(mode != JdbcChangeFeed.Mode.NOTIFY || sql.dialect().notifiesChanges(),
-        "change notifications (LISTEN/NOTIFY) need PostgreSQL, but this store's dialect is " + dialect
+    Checks.argument(
+        mode != JdbcChangeFeed.Mode.NOTIFY || sql.dialect().notifiesChanges(),
+        "change notifications (LISTEN/NOTIFY) need PostgreSQL, but this store's dialect is "
+            + dialect
             + "; use Mode.POLLING");
-    Checks.state(mode != JdbcChangeFeed.Mode.NOTIFY || JdbcChangeFeed.pgjdbcPresent(),
-        "change notifications (LISTEN/NOTIFY) need the PostgreSQL JDBC driver (org.postgresql:postgresql)"
-            + " on the class path; use Mode.POLLING");
+    Checks.state(
+        mode != JdbcChangeFeed.Mode.NOTIFY || JdbcChangeFeed.pgjdbcPresent(),
+        "change notifications (LISTEN/NOTIFY) need the PostgreSQL JDBC driver"
+            + " (org.postgresql:postgresql) on the class path; use Mode.POLLING");
     return new JdbcChangeFeed(jdbc, sql, mode);
   }
 
-  // ---- writes: one transaction each --------------------------------------------------------------
+  // ---- writes: one transaction each
+  // --------------------------------------------------------------
 
   @Override
   public void insert(StoredToken token, Change change) {
     Checks.notNull(token, "token");
     Checks.notNull(change, "change");
-    write("insert", token.id(), (connection, changes) -> {
-      try (PreparedStatement insert = jdbc.prepare(connection, sql.get(Sql.INSERT))) {
-        TokenRows.bindInsert(insert, token);
-        insert.executeUpdate();
-      }
-      changes.record(connection, token.organization(), token.id(), token.version(), change);
-      return token;
-    });
+    write(
+        "insert",
+        token.id(),
+        (connection, changes) -> {
+          try (PreparedStatement insert = jdbc.prepare(connection, sql.get(Sql.INSERT))) {
+            TokenRows.bindInsert(insert, token);
+            insert.executeUpdate();
+          }
+          changes.record(connection, token.organization(), token.id(), token.version(), change);
+          return token;
+        });
   }
 
   @Override
   public void update(StoredToken next, Change change) {
     Checks.notNull(next, "next");
     Checks.notNull(change, "change");
-    write("update", next.id(), (connection, changes) -> {
-      int changed;
-      try (PreparedStatement update = jdbc.prepare(connection, sql.get(Sql.UPDATE))) {
-        TokenRows.bindUpdate(update, next);
-        changed = update.executeUpdate();
-      }
-      if (changed == 0) {
-        // Decided in the same transaction: absent (never brought back) or at another version.
-        long stored = storedVersion(connection, next.organization(), next.id());
-        if (stored < 0) {
-          log.debug("Update of token {} found no such token in organization {}", next.id(), next.organization());
-          throw new TokenNotFoundException(next.organization(), next.id());
-        }
-        log.debug("Update of token {} lost a race: expected version {}, stored {}",
-            next.id(), next.version() - 1, stored);
-        throw TokenConflictException.versionMismatch(next.id(), next.version() - 1, stored);
-      }
-      changes.record(connection, next.organization(), next.id(), next.version(), change);
-      return next;
-    });
+    write(
+        "update",
+        next.id(),
+        (connection, changes) -> {
+          int changed;
+          try (PreparedStatement update = jdbc.prepare(connection, sql.get(Sql.UPDATE))) {
+            TokenRows.bindUpdate(update, next);
+            changed = update.executeUpdate();
+          }
+          if (changed == 0) {
+            // Decided in the same transaction: absent (never brought back) or at another version.
+            long stored = storedVersion(connection, next.organization(), next.id());
+            if (stored < 0) {
+              log.debug(
+                  "Update of token {} found no such token in organization {}",
+                  next.id(),
+                  next.organization());
+              throw new TokenNotFoundException(next.organization(), next.id());
+            }
+            log.debug(
+                "Update of token {} lost a race: expected version {}, stored {}",
+                next.id(),
+                next.version() - 1,
+                stored);
+            throw TokenConflictException.versionMismatch(next.id(), next.version() - 1, stored);
+          }
+          changes.record(connection, next.organization(), next.id(), next.version(), change);
+          return next;
+        });
   }
 
   @Override
@@ -253,29 +290,34 @@ public final class JdbcTokenStore implements TokenStore {
     Checks.notNull(change, "change");
     for (int attempt = 1; ; attempt++) {
       try {
-        return write("delete", id, (connection, changes) -> {
-          StoredToken removed = deleteRow(connection, organization, id);
-          if (removed != null) {
-            changes.record(connection, organization, id, removed.version(), change);
-          }
-          return Optional.ofNullable(removed);
-        });
+        return write(
+            "delete",
+            id,
+            (connection, changes) -> {
+              StoredToken removed = deleteRow(connection, organization, id);
+              if (removed != null) {
+                changes.record(connection, organization, id, removed.version(), change);
+              }
+              return Optional.ofNullable(removed);
+            });
       } catch (TokenConflictException e) {
         if (attempt >= DELETE_ATTEMPTS) {
           throw e;
         }
-        log.debug("Delete of token {} was rolled back for a concurrent change; running it again", id);
+        log.debug(
+            "Delete of token {} was rolled back for a concurrent change; running it again", id);
         long bound = Math.min(DELETE_BACKOFF_MAX_NANOS, 250_000L << attempt);
         LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(bound / 2, bound));
         if (Thread.currentThread().isInterrupted()) {
-          throw new StoreUnavailableException("delete of token " + id + " was interrupted while retrying");
+          throw new StoreUnavailableException(
+              "delete of token " + id + " was interrupted while retrying");
         }
       }
     }
   }
 
-  private @Nullable StoredToken deleteRow(Connection connection, OrganizationId organization, TokenId id)
-      throws SQLException {
+  private @Nullable StoredToken deleteRow(
+      Connection connection, OrganizationId organization, TokenId id) throws SQLException {
     if (deleteReturns) {
       try (PreparedStatement delete = jdbc.prepare(connection, sql.get(Sql.DELETE_RETURNING))) {
         bindIdAndOrganization(delete, id, organization);
@@ -304,16 +346,22 @@ public final class JdbcTokenStore implements TokenStore {
    * The change-log hook of one write: called inside the write's transaction as its last statement,
    * after the row changed, so the record commits or rolls back with it and its sequence number is
    * taken as close to the commit as the transaction allows. Status changes, description edits and
-   * deletes are logged ({@link ChangeRows#LOGGED}); the statement that takes the number runs under the
-   * change-log timeout, and the time from taking it to the commit is watched.
+   * deletes are logged ({@link ChangeRows#LOGGED}); the statement that takes the number runs under
+   * the change-log timeout, and the time from taking it to the commit is watched.
    */
   private final class ChangeLog {
     private long takenAt = Long.MIN_VALUE;
 
-    void record(Connection connection, OrganizationId organization, TokenId id, long version, Change change)
+    void record(
+        Connection connection, OrganizationId organization, TokenId id, long version, Change change)
         throws SQLException {
-      log.trace("Change {} of token {} in organization {} at version {} by {}",
-          change.type(), id, organization, version, change.actor());
+      log.trace(
+          "Change {} of token {} in organization {} at version {} by {}",
+          change.type(),
+          id,
+          organization,
+          version,
+          change.actor());
       if (!ChangeRows.LOGGED.contains(change.type())) {
         return;
       }
@@ -328,23 +376,30 @@ public final class JdbcTokenStore implements TokenStore {
       }
     }
 
-    /** After the commit: a change that took longer than the timeout may have been given up as a gap. */
+    /**
+     * After the commit: a change that took longer than the timeout may have been given up as a gap.
+     */
     void committed(String operation, @Nullable TokenId id) {
       if (takenAt == Long.MIN_VALUE) {
         return;
       }
       long tookNanos = System.nanoTime() - takenAt;
       if (tookNanos > changeLogTimeout.toNanos()) {
-        log.warn("The {} committed {} ms after taking its change-log sequence number, longer than the"
-            + " change-log timeout ({}); a node whose ChangeFollower.longestTransaction is shorter than"
-            + " that may have missed it and can keep a stale cached answer until its hard expiry",
-            JdbcAccess.describe(operation, id), tookNanos / 1_000_000, changeLogTimeout);
+        log.warn(
+            "The {} committed {} ms after taking its change-log sequence number, longer than the"
+                + " change-log timeout ({}); a node whose ChangeFollower.longestTransaction is"
+                + " shorter than that may have missed it and can keep a stale cached answer until"
+                + " its hard expiry",
+            JdbcAccess.describe(operation, id),
+            tookNanos / 1_000_000,
+            changeLogTimeout);
       }
     }
   }
 
   /** The stored version of the token, or -1 if the organization has no such token. */
-  private long storedVersion(Connection connection, OrganizationId organization, TokenId id) throws SQLException {
+  private long storedVersion(Connection connection, OrganizationId organization, TokenId id)
+      throws SQLException {
     try (PreparedStatement select = jdbc.prepare(connection, sql.get(Sql.VERSION_OF))) {
       bindIdAndOrganization(select, id, organization);
       try (ResultSet rs = select.executeQuery()) {
@@ -353,30 +408,37 @@ public final class JdbcTokenStore implements TokenStore {
     }
   }
 
-  // ---- reads -------------------------------------------------------------------------------------
+  // ---- reads
+  // -------------------------------------------------------------------------------------
 
   @Override
   public Optional<StoredToken> find(OrganizationId organization, TokenId id) {
     Checks.notNull(organization, "organization");
     Checks.notNull(id, "token id");
-    return jdbc.read("find", id, connection -> {
-      try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.FIND_BY_ID))) {
-        bindIdAndOrganization(select, id, organization);
-        return first(select);
-      }
-    });
+    return jdbc.read(
+        "find",
+        id,
+        connection -> {
+          try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.FIND_BY_ID))) {
+            bindIdAndOrganization(select, id, organization);
+            return first(select);
+          }
+        });
   }
 
   @Override
   public Optional<StoredToken> findByDigest(LookupDigest digest) {
     Checks.notNull(digest, "digest");
-    return jdbc.read("lookup by digest", connection -> {
-      try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.FIND_BY_DIGEST))) {
-        select.setBytes(1, digest.value());
-        select.setString(2, digest.keyId());
-        return first(select);
-      }
-    });
+    return jdbc.read(
+        "lookup by digest",
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(sql.get(Sql.FIND_BY_DIGEST))) {
+            select.setBytes(1, digest.value());
+            select.setString(2, digest.keyId());
+            return first(select);
+          }
+        });
   }
 
   @Override
@@ -387,27 +449,30 @@ public final class JdbcTokenStore implements TokenStore {
     if (limit <= 0) {
       return List.of();
     }
-    String statement = sql.list(filter.environment() != null, filter.status() != null, after != null);
-    return jdbc.read("list", connection -> {
-      try (PreparedStatement select = connection.prepareStatement(statement)) {
-        int i = 1;
-        select.setString(i++, organization.value());
-        if (filter.environment() != null) {
-          select.setString(i++, filter.environment().value());
-        }
-        if (filter.status() != null) {
-          select.setString(i++, filter.status().name());
-        }
-        if (after != null) {
-          long createdAt = TokenRows.micros(after.createdAt());
-          select.setLong(i++, createdAt);
-          select.setLong(i++, createdAt);
-          select.setLong(i++, TokenRows.key(after.id()));
-        }
-        select.setInt(i, limit);
-        return all(select, limit);
-      }
-    });
+    String statement =
+        sql.list(filter.environment() != null, filter.status() != null, after != null);
+    return jdbc.read(
+        "list",
+        connection -> {
+          try (PreparedStatement select = connection.prepareStatement(statement)) {
+            int i = 1;
+            select.setString(i++, organization.value());
+            if (filter.environment() != null) {
+              select.setString(i++, filter.environment().value());
+            }
+            if (filter.status() != null) {
+              select.setString(i++, filter.status().name());
+            }
+            if (after != null) {
+              long createdAt = TokenRows.micros(after.createdAt());
+              select.setLong(i++, createdAt);
+              select.setLong(i++, createdAt);
+              select.setLong(i++, TokenRows.key(after.id()));
+            }
+            select.setInt(i, limit);
+            return all(select, limit);
+          }
+        });
   }
 
   @Override
@@ -415,17 +480,21 @@ public final class JdbcTokenStore implements TokenStore {
     if (limit <= 0) {
       return List.of();
     }
-    return jdbc.read("scan", after, connection -> {
-      try (PreparedStatement select =
-          connection.prepareStatement(sql.get(after == null ? Sql.SCAN_FIRST : Sql.SCAN_AFTER))) {
-        int i = 1;
-        if (after != null) {
-          select.setLong(i++, TokenRows.key(after));
-        }
-        select.setInt(i, limit);
-        return all(select, limit);
-      }
-    });
+    return jdbc.read(
+        "scan",
+        after,
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  sql.get(after == null ? Sql.SCAN_FIRST : Sql.SCAN_AFTER))) {
+            int i = 1;
+            if (after != null) {
+              select.setLong(i++, TokenRows.key(after));
+            }
+            select.setInt(i, limit);
+            return all(select, limit);
+          }
+        });
   }
 
   private static Optional<StoredToken> first(PreparedStatement select) throws SQLException {
@@ -444,8 +513,8 @@ public final class JdbcTokenStore implements TokenStore {
     return rows;
   }
 
-  private static void bindIdAndOrganization(PreparedStatement statement, TokenId id, OrganizationId organization)
-      throws SQLException {
+  private static void bindIdAndOrganization(
+      PreparedStatement statement, TokenId id, OrganizationId organization) throws SQLException {
     statement.setLong(1, TokenRows.key(id));
     statement.setString(2, organization.value());
   }
@@ -458,8 +527,8 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   /**
-   * Runs {@code work} in one transaction ({@link JdbcAccess#inTransaction}) with the change-log hook
-   * that its last statement writes to, and watches the time from that statement to the commit.
+   * Runs {@code work} in one transaction ({@link JdbcAccess#inTransaction}) with the change-log
+   * hook that its last statement writes to, and watches the time from that statement to the commit.
    */
   private <T> T write(String operation, TokenId id, WriteWork<T> work) {
     ChangeLog changes = new ChangeLog();
@@ -499,8 +568,9 @@ public final class JdbcTokenStore implements TokenStore {
      */
     public Builder tablePrefix(String prefix) {
       Checks.state(tablePrefix == null, "table prefix already set");
-      this.tablePrefix = Checks.identifier(prefix, "table prefix", SqlStatements.TABLE_PREFIX,
-          SqlStatements.TABLE_PREFIX_RULE);
+      this.tablePrefix =
+          Checks.identifier(
+              prefix, "table prefix", SqlStatements.TABLE_PREFIX, SqlStatements.TABLE_PREFIX_RULE);
       return this;
     }
 
@@ -517,12 +587,12 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     /**
-     * The longest any statement of a token operation may run before the call fails with
-     * {@link StoreUnavailableException}; default 10 seconds. A write's statements are cancelled by the
+     * The longest any statement of a token operation may run before the call fails with {@link
+     * StoreUnavailableException}; default 10 seconds. A write's statements are cancelled by the
      * database at this timeout, and while a write uses a connection its network timeout is at most
      * twice this, so a write whose network goes silent (the database can then neither cancel nor
-     * answer) fails too, and the driver discards that connection. A read (lookup, find, list) takes no
-     * lock, so it is bounded by the network timeout alone, set to this.
+     * answer) fails too, and the driver discards that connection. A read (lookup, find, list) takes
+     * no lock, so it is bounded by the network timeout alone, set to this.
      *
      * @throws IllegalArgumentException unless a whole number of seconds from 1 to 3600 (JDBC counts
      *     query timeouts in seconds)
@@ -535,12 +605,12 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     /**
-     * The longest the statement that writes a change record may run; default 2 seconds. It is the last
-     * statement of a status change, description edit or delete and takes the record's sequence number,
-     * so this bounds the time from taking the number to the commit, apart from the commit itself.
-     * Every {@link io.accesstokens.ChangeFollower} on the database must have a
-     * {@code longestTransaction} longer than this plus the longest commit (its default, 5 seconds,
-     * leaves 3 seconds for the commit).
+     * The longest the statement that writes a change record may run; default 2 seconds. It is the
+     * last statement of a status change, description edit or delete and takes the record's sequence
+     * number, so this bounds the time from taking the number to the commit, apart from the commit
+     * itself. Every {@link io.accesstokens.ChangeFollower} on the database must have a {@code
+     * longestTransaction} longer than this plus the longest commit (its default, 5 seconds, leaves
+     * 3 seconds for the commit).
      *
      * @throws IllegalArgumentException unless a whole number of seconds from 1 to 3600 (JDBC counts
      *     query timeouts in seconds)
@@ -568,9 +638,12 @@ public final class JdbcTokenStore implements TokenStore {
     private static Duration checkSeconds(@Nullable Duration timeout, String name) {
       Checks.notNull(timeout, name);
       Checks.argument(
-          timeout.truncatedTo(ChronoUnit.SECONDS).equals(timeout) && timeout.compareTo(Duration.ofSeconds(1)) >= 0
+          timeout.truncatedTo(ChronoUnit.SECONDS).equals(timeout)
+              && timeout.compareTo(Duration.ofSeconds(1)) >= 0
               && timeout.compareTo(MAX_TIMEOUT) <= 0,
-          name + " must be a whole number of seconds from 1 to 3600 (JDBC counts seconds), but was " + timeout);
+          name
+              + " must be a whole number of seconds from 1 to 3600 (JDBC counts seconds), but was "
+              + timeout);
       return timeout;
     }
 
@@ -578,7 +651,8 @@ public final class JdbcTokenStore implements TokenStore {
      * The store. Without an explicit {@link #dialect}, asks a connection for the database's product
      * name.
      *
-     * @throws StoreUnavailableException if the dialect must be detected and no connection can be had
+     * @throws StoreUnavailableException if the dialect must be detected and no connection can be
+     *     had
      * @throws IllegalStateException if the detected database is not one this store speaks
      */
     public JdbcTokenStore build() {
@@ -593,7 +667,8 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     private static JdbcDialect detect(DataSource dataSource) {
-      String operation = "dialect detection (set JdbcTokenStore.Builder.dialect to build without a connection)";
+      String operation =
+          "dialect detection (set JdbcTokenStore.Builder.dialect to build without a connection)";
       String product;
       try (Connection connection = dataSource.getConnection()) {
         product = connection.getMetaData().getDatabaseProductName();
@@ -601,10 +676,16 @@ public final class JdbcTokenStore implements TokenStore {
         // No dialect yet: any of them may have said what the failure means.
         throw SqlErrors.translateConnectFailure(e, operation, JdbcDialect::classifyAny);
       }
-      JdbcDialect detected = JdbcDialect.fromProductName(product == null ? "" : product).orElseThrow(() ->
-          new IllegalStateException("database product " + Redaction.quote(String.valueOf(product), 60)
-              + " is not one this store speaks (H2, PostgreSQL, MariaDB, MySQL); set the dialect"
-              + " explicitly if it is compatible with one of them"));
+      JdbcDialect detected =
+          JdbcDialect.fromProductName(product == null ? "" : product)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "database product "
+                              + Redaction.quote(String.valueOf(product), 60)
+                              + " is not one this store speaks (H2, PostgreSQL, MariaDB, MySQL);"
+                              + " set the dialect explicitly if it is compatible with one of"
+                              + " them"));
       log.debug("Detected the {} dialect from database product {}", detected, product);
       return detected;
     }

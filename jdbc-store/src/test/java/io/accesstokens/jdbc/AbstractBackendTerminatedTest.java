@@ -41,25 +41,28 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A PostgreSQL backend terminated by an administrator ({@code pg_terminate_backend}, what a failover,
- * an operator or a connection-reaping policy does) while the store's transaction is in the middle of a
- * write: the store's statement is made to wait for a lock held by another connection, found by that
- * wait (and by the application name the store's pool connects with), and terminated from a third
- * connection. The write fails with {@link StoreUnavailableException}, not a conflict: SQLState 57P01
- * says the connection is gone, and a connection lost during a write leaves its outcome unknown to the
- * client in general (during a COMMIT it may have happened), while a conflict promises it did not and
- * invites an automatic retry, which for a create could store a second token. Here the server rolled
- * the transaction back, so nothing was written, and the pool replaces the connection by itself.
+ * A PostgreSQL backend terminated by an administrator ({@code pg_terminate_backend}, what a
+ * failover, an operator or a connection-reaping policy does) while the store's transaction is in
+ * the middle of a write: the store's statement is made to wait for a lock held by another
+ * connection, found by that wait (and by the application name the store's pool connects with), and
+ * terminated from a third connection. The write fails with {@link StoreUnavailableException}, not a
+ * conflict: SQLState 57P01 says the connection is gone, and a connection lost during a write leaves
+ * its outcome unknown to the client in general (during a COMMIT it may have happened), while a
+ * conflict promises it did not and invites an automatic retry, which for a create could store a
+ * second token. Here the server rolled the transaction back, so nothing was written, and the pool
+ * replaces the connection by itself.
  */
 abstract class AbstractBackendTerminatedTest {
   protected abstract TestDatabase db();
 
-  private final String applicationName = "access-tokens-victim-" + Long.toHexString(System.nanoTime());
+  private final String applicationName =
+      "access-tokens-victim-" + Long.toHexString(System.nanoTime());
   private ServerSide server;
   private HikariDataSource pool;
   private TokenService service;
   private TokenValidator validator;
   private final List<AutoCloseable> closeables = new ArrayList<>();
+
   /** Faults injected by the last test, for the README's figures. */
   protected int faults;
 
@@ -81,13 +84,18 @@ abstract class AbstractBackendTerminatedTest {
     config.setPoolName("victim");
     pool = new HikariDataSource(config);
     closeables.add(pool);
-    JdbcTokenStore store = JdbcTokenStore.builder(pool).dialect(JdbcDialect.POSTGRESQL).tablePrefix(db().prefix())
-        .queryTimeout(Duration.ofSeconds(30)).build();
-    service = TokenService.builder(store)
-        .entitlements(Entitlements.all())
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
-        .build();
+    JdbcTokenStore store =
+        JdbcTokenStore.builder(pool)
+            .dialect(JdbcDialect.POSTGRESQL)
+            .tablePrefix(db().prefix())
+            .queryTimeout(Duration.ofSeconds(30))
+            .build();
+    service =
+        TokenService.builder(store)
+            .entitlements(Entitlements.all())
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
+            .build();
     validator = TokenValidator.builder(service).build();
     closeables.add(validator);
   }
@@ -106,8 +114,9 @@ abstract class AbstractBackendTerminatedTest {
 
   @ParameterizedTest
   @EnumSource(PageWrite.class)
-  void aWriteWhoseBackendIsTerminatedMidTransaction_failsAsUnavailable_writesNothing_andTheNextCallWorks(PageWrite write)
-      throws Exception {
+  void
+      aWriteWhoseBackendIsTerminatedMidTransaction_failsAsUnavailable_writesNothing_andTheNextCallWorks(
+          PageWrite write) throws Exception {
     IssuedToken token = create(service, ACME, PROD, "before", ALICE);
     assertValid(token);
     CompletableFuture<Object> call;
@@ -116,8 +125,10 @@ abstract class AbstractBackendTerminatedTest {
       terminateTheWaitingBackend();
 
       Throwable failure = catchThrowable(() -> call.get(30, TimeUnit.SECONDS));
-      assertThat(failure.getCause()).isInstanceOf(StoreUnavailableException.class)
-          .hasMessageContaining("SQLState 57P01").hasMessageContaining("unreachable or did not answer in time");
+      assertThat(failure.getCause())
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("SQLState 57P01")
+          .hasMessageContaining("unreachable or did not answer in time");
       holder.rollback();
     }
 
@@ -138,39 +149,49 @@ abstract class AbstractBackendTerminatedTest {
   }
 
   @Test
-  void aCreateWhoseBackendIsTerminatedMidTransaction_failsAsUnavailable_andLeavesNoToken() throws Exception {
+  void aCreateWhoseBackendIsTerminatedMidTransaction_failsAsUnavailable_andLeavesNoToken()
+      throws Exception {
     CompletableFuture<IssuedToken> call;
-    try (Connection holder = db().dataSource().getConnection(); Statement s = holder.createStatement()) {
+    try (Connection holder = db().dataSource().getConnection();
+        Statement s = holder.createStatement()) {
       holder.setAutoCommit(false);
-      s.execute("LOCK TABLE " + db().prefix() + "tokens IN SHARE MODE"); // inserts wait, reads do not
+      s.execute(
+          "LOCK TABLE " + db().prefix() + "tokens IN SHARE MODE"); // inserts wait, reads do not
       call = CompletableFuture.supplyAsync(() -> create(service, ACME, PROD, "never", ALICE));
       terminateTheWaitingBackend();
 
       Throwable failure = catchThrowable(() -> call.get(30, TimeUnit.SECONDS));
-      assertThat(failure.getCause()).isInstanceOf(StoreUnavailableException.class)
+      assertThat(failure.getCause())
+          .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("SQLState 57P01");
       holder.rollback();
     }
 
-    assertThat(service.list(ACME, TokenQuery.all()).tokens()).as("no token, not even part of one").isEmpty();
+    assertThat(service.list(ACME, TokenQuery.all()).tokens())
+        .as("no token, not even part of one")
+        .isEmpty();
     IssuedToken next = create(service, ACME, PROD, "next", ALICE);
     assertValid(next);
   }
 
   /** What a failover does: every backend of the pool terminated while idle between calls. */
   @Test
-  void everyIdleBackendOfThePoolTerminated_failsClosedAtMostOncePerConnection_andRecoversByItself() throws Exception {
+  void everyIdleBackendOfThePoolTerminated_failsClosedAtMostOncePerConnection_andRecoversByItself()
+      throws Exception {
     List<IssuedToken> tokens = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       tokens.add(create(service, ACME, PROD, "t" + i, ALICE));
     }
-    ServerSide.await("the pool holds 2 connections", Duration.ofSeconds(10), () -> {
-      try {
-        return server.backendsOf(applicationName).size() == 2;
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    ServerSide.await(
+        "the pool holds 2 connections",
+        Duration.ofSeconds(10),
+        () -> {
+          try {
+            return server.backendsOf(applicationName).size() == 2;
+          } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
     for (int pid : server.backendsOf(applicationName)) {
       assertThat(server.terminate(pid)).isTrue();
       faults++;
@@ -180,7 +201,8 @@ abstract class AbstractBackendTerminatedTest {
     int successes = 0;
     for (IssuedToken token : tokens) {
       try {
-        assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(token.id());
+        assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
+            .isEqualTo(token.id());
         successes++;
       } catch (ConnectionOpenException e) {
         assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
@@ -192,28 +214,38 @@ abstract class AbstractBackendTerminatedTest {
     assertThat(service.list(ACME, TokenQuery.all()).tokens()).hasSize(5);
   }
 
-  /** Finds the store's backend by its wait for the lock, checks it is ours by name, and terminates it. */
+  /**
+   * Finds the store's backend by its wait for the lock, checks it is ours by name, and terminates
+   * it.
+   */
   private void terminateTheWaitingBackend() throws Exception {
-    ServerSide.await("the store's statement waits for the lock", Duration.ofSeconds(20), () -> {
-      try {
-        return !server.backendsWaitingForALock().isEmpty();
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    ServerSide.await(
+        "the store's statement waits for the lock",
+        Duration.ofSeconds(20),
+        () -> {
+          try {
+            return !server.backendsWaitingForALock().isEmpty();
+          } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
     List<Integer> waiting = server.backendsWaitingForALock();
     assertThat(waiting).hasSize(1);
-    assertThat(server.backendsOf(applicationName)).as("the waiting backend is the store's").contains(waiting.get(0));
+    assertThat(server.backendsOf(applicationName))
+        .as("the waiting backend is the store's")
+        .contains(waiting.get(0));
     assertThat(server.terminate(waiting.get(0))).isTrue();
     faults++;
   }
 
   private void assertValid(IssuedToken token) {
-    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(token.id());
+    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
+        .isEqualTo(token.id());
   }
 
   private void assertRefused(IssuedToken token, ErrorCode code) {
-    Throwable t = catchThrowable(() -> validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD));
+    Throwable t =
+        catchThrowable(() -> validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD));
     assertThat(t).isInstanceOf(ConnectionOpenException.class);
     assertThat(((ConnectionOpenException) t).errorCode()).isEqualTo(code);
   }

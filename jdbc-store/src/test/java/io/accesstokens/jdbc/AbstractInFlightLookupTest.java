@@ -28,17 +28,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * A validator's cache load in flight while the token is deactivated or deleted, with the change made
- * for real on the database by another connection: the load must never put its old "valid" answer
- * back. First deterministically (the database runs the lookup, reading the token active, and its
- * answer is held back until the change has committed and returned), then as an open race repeated
- * many times with no hook at all.
+ * A validator's cache load in flight while the token is deactivated or deleted, with the change
+ * made for real on the database by another connection: the load must never put its old "valid"
+ * answer back. First deterministically (the database runs the lookup, reading the token active, and
+ * its answer is held back until the change has committed and returned), then as an open race
+ * repeated many times with no hook at all.
  */
 abstract class AbstractInFlightLookupTest {
   protected abstract TestDatabase db();
@@ -52,12 +51,14 @@ abstract class AbstractInFlightLookupTest {
   void buildTheNode() {
     db().emptyStore();
     held = new HeldAnswerDataSource(db().newPool(4), "WHERE digest = ?");
-    JdbcTokenStore store = JdbcTokenStore.builder(held).dialect(db().dialect()).tablePrefix(db().prefix()).build();
-    service = TokenService.builder(store)
-        .entitlements(Entitlements.all())
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.ephemeral())
-        .build();
+    JdbcTokenStore store =
+        JdbcTokenStore.builder(held).dialect(db().dialect()).tablePrefix(db().prefix()).build();
+    service =
+        TokenService.builder(store)
+            .entitlements(Entitlements.all())
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.ephemeral())
+            .build();
     validator = TokenValidator.builder(service).build();
     threads = Executors.newFixedThreadPool(2);
   }
@@ -69,7 +70,8 @@ abstract class AbstractInFlightLookupTest {
   }
 
   enum Change {
-    DEACTIVATE(RefusalCause.INACTIVE), DELETE(RefusalCause.UNKNOWN);
+    DEACTIVATE(RefusalCause.INACTIVE),
+    DELETE(RefusalCause.UNKNOWN);
 
     final RefusalCause refusal;
 
@@ -79,34 +81,48 @@ abstract class AbstractInFlightLookupTest {
 
     void on(TokenService service, IssuedToken token) {
       switch (this) {
-        case DEACTIVATE -> assertThat(service.deactivate(ACME, token.id(), ALICE).status()).isEqualTo(TokenStatus.INACTIVE);
-        case DELETE -> assertThat(service.delete(ACME, token.id(), ALICE)).isEqualTo(DeleteOutcome.DELETED);
+        case DEACTIVATE ->
+            assertThat(service.deactivate(ACME, token.id(), ALICE).status())
+                .isEqualTo(TokenStatus.INACTIVE);
+        case DELETE ->
+            assertThat(service.delete(ACME, token.id(), ALICE)).isEqualTo(DeleteOutcome.DELETED);
       }
     }
   }
 
   @ParameterizedTest
   @EnumSource(Change.class)
-  void aLookupThatReadTheTokenActive_andAnswersAfterItWasChanged_cannotPutTheOldAnswerBack(Change change)
-      throws Exception {
+  void aLookupThatReadTheTokenActive_andAnswersAfterItWasChanged_cannotPutTheOldAnswerBack(
+      Change change) throws Exception {
     IssuedToken token = create(service, ACME, PROD, null, ALICE);
     HeldAnswerDataSource.Hold hold = held.holdNext();
-    CompletableFuture<ValidatedToken> inFlight = CompletableFuture.supplyAsync(() -> validate(token), threads);
-    assertThat(hold.answered.await(30, TimeUnit.SECONDS)).as("the database ran the lookup").isTrue();
+    CompletableFuture<ValidatedToken> inFlight =
+        CompletableFuture.supplyAsync(() -> validate(token), threads);
+    assertThat(hold.answered.await(30, TimeUnit.SECONDS))
+        .as("the database ran the lookup")
+        .isTrue();
 
-    change.on(service, token); // another connection, committed, evicted: all before the lookup answers
+    change.on(
+        service, token); // another connection, committed, evicted: all before the lookup answers
     hold.release.countDown();
 
     // The load read the token active before the change: its own caller may be told so (the calls
     // overlapped), but the answer must not be kept.
-    assertThat(inFlight.get(30, TimeUnit.SECONDS).id()).as("the held lookup read the token active").isEqualTo(token.id());
+    assertThat(inFlight.get(30, TimeUnit.SECONDS).id())
+        .as("the held lookup read the token active")
+        .isEqualTo(token.id());
     long lookups = validator.stats().storeLookups();
     assertRefused(token, change.refusal);
-    assertThat(validator.stats().storeLookups()).as("the stale answer was not cached").isEqualTo(lookups + 1);
+    assertThat(validator.stats().storeLookups())
+        .as("the stale answer was not cached")
+        .isEqualTo(lookups + 1);
     assertRefused(token, change.refusal);
   }
 
-  /** No hook: a validation and a change start together, again and again; afterwards the token is refused. */
+  /**
+   * No hook: a validation and a change start together, again and again; afterwards the token is
+   * refused.
+   */
   @ParameterizedTest
   @EnumSource(Change.class)
   void aValidationRacingAChange_neverLeavesTheTokenValid(Change change) throws Exception {
@@ -115,21 +131,27 @@ abstract class AbstractInFlightLookupTest {
     for (int round = 0; round < rounds; round++) {
       IssuedToken token = create(service, ACME, PROD, null, ALICE);
       CyclicBarrier start = new CyclicBarrier(2);
-      CompletableFuture<Long> validation = CompletableFuture.supplyAsync(() -> {
-        await(start);
-        try {
-          validate(token);
-          return System.nanoTime(); // accepted: when its answer came back
-        } catch (ConnectionOpenException e) {
-          assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
-          return Long.MIN_VALUE;
-        }
-      }, threads);
-      CompletableFuture<Long> changed = CompletableFuture.supplyAsync(() -> {
-        await(start);
-        change.on(service, token);
-        return System.nanoTime();
-      }, threads);
+      CompletableFuture<Long> validation =
+          CompletableFuture.supplyAsync(
+              () -> {
+                await(start);
+                try {
+                  validate(token);
+                  return System.nanoTime(); // accepted: when its answer came back
+                } catch (ConnectionOpenException e) {
+                  assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+                  return Long.MIN_VALUE;
+                }
+              },
+              threads);
+      CompletableFuture<Long> changed =
+          CompletableFuture.supplyAsync(
+              () -> {
+                await(start);
+                change.on(service, token);
+                return System.nanoTime();
+              },
+              threads);
       long accepted = validation.get(30, TimeUnit.SECONDS);
       long changeReturned = changed.get(30, TimeUnit.SECONDS);
       if (accepted != Long.MIN_VALUE && accepted - changeReturned > 0) {
@@ -137,8 +159,14 @@ abstract class AbstractInFlightLookupTest {
       }
       assertRefused(token, change.refusal);
     }
-    LoggerFactory.getLogger("io.accesstokens.figures").info("{} {} races with a {}: {} lookups read the token valid and"
-        + " answered after the change had returned", db().kind(), rounds, change, overlapped);
+    LoggerFactory.getLogger("io.accesstokens.figures")
+        .info(
+            "{} {} races with a {}: {} lookups read the token valid and"
+                + " answered after the change had returned",
+            db().kind(),
+            rounds,
+            change,
+            overlapped);
   }
 
   private ValidatedToken validate(IssuedToken token) {

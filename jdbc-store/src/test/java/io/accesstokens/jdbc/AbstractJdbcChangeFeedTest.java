@@ -19,8 +19,8 @@ import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.SealedValue;
 import io.accesstokens.spi.StoredToken;
-import io.accesstokens.testing.Concurrently;
 import io.accesstokens.testing.CapturingAppender;
+import io.accesstokens.testing.Concurrently;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,10 +45,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link io.accesstokens.spi.ChangeFeed} contract of the JDBC change log, on a real database: what
- * is logged and how it reads back, sequence order, the head, pruning and its marker (with several
- * pruners at once), visibility only at commit, rollbacks, the change-log timeout, and on PostgreSQL the
- * listening connection. Each test gets tables of its own, so every log starts empty.
+ * The {@link io.accesstokens.spi.ChangeFeed} contract of the JDBC change log, on a real database:
+ * what is logged and how it reads back, sequence order, the head, pruning and its marker (with
+ * several pruners at once), visibility only at commit, rollbacks, the change-log timeout, and on
+ * PostgreSQL the listening connection. Each test gets tables of its own, so every log starts empty.
  */
 abstract class AbstractJdbcChangeFeedTest {
   private static final Instant T0 = Instant.parse("2026-03-04T05:06:07.123456Z");
@@ -83,7 +83,8 @@ abstract class AbstractJdbcChangeFeedTest {
     return feed(store, JdbcChangeFeed.Mode.POLLING);
   }
 
-  // ---- what is logged, and how it reads back -------------------------------------------------------
+  // ---- what is logged, and how it reads back
+  // -------------------------------------------------------
 
   @Test
   void statusChangesEditsAndDeletes_areLogged_inSequenceOrder_withIdTypeVersionAndTime() {
@@ -94,13 +95,25 @@ abstract class AbstractJdbcChangeFeedTest {
     StoredToken bEdited = edit(b, "edited", T0.plusSeconds(2));
     store.delete(ACME, c.id(), new Change(TokenEventType.DELETED, ALICE, T0.plusSeconds(3)));
     AccessToken t = aOff.token();
-    StoredToken resealed = aOff.withToken(new AccessToken(t.id(), t.organization(), t.environment(),
-        t.status(), t.description(), t.scope(), t.createdAt(), T0.plusSeconds(4), t.version() + 1));
+    StoredToken resealed =
+        aOff.withToken(
+            new AccessToken(
+                t.id(),
+                t.organization(),
+                t.environment(),
+                t.status(),
+                t.description(),
+                t.scope(),
+                t.createdAt(),
+                T0.plusSeconds(4),
+                t.version() + 1));
     store.update(resealed, new Change(TokenEventType.SECRETS_RESEALED, ALICE, T0.plusSeconds(4)));
 
     List<ChangeRecord> changes = polling().changesAfter(0, 100);
 
-    assertThat(changes).extracting(ChangeRecord::tokenId, ChangeRecord::type, ChangeRecord::version, ChangeRecord::at)
+    assertThat(changes)
+        .extracting(
+            ChangeRecord::tokenId, ChangeRecord::type, ChangeRecord::version, ChangeRecord::at)
         .as("creations and reseals are not logged")
         .containsExactly(
             tuple(a.id(), TokenEventType.STATUS_CHANGED, aOff.version(), T0.plusSeconds(1)),
@@ -115,8 +128,12 @@ abstract class AbstractJdbcChangeFeedTest {
   void aChangeTypeThisVersionDoesNotKnow_isReadWithoutAType_notRefused() throws SQLException {
     StoredToken a = inserted();
     StoredToken b = inserted();
-    try (Connection c = db().dataSource().getConnection(); PreparedStatement insert = c.prepareStatement(
-        "INSERT INTO " + prefix + "changes (id_key, change_type, version, changed_at) VALUES (?, ?, ?, ?)")) {
+    try (Connection c = db().dataSource().getConnection();
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + prefix
+                    + "changes (id_key, change_type, version, changed_at) VALUES (?, ?, ?, ?)")) {
       insert.setLong(1, TokenRows.key(a.id()));
       insert.setString(2, "TOKEN_RENAMED");
       insert.setLong(3, 2);
@@ -130,9 +147,11 @@ abstract class AbstractJdbcChangeFeedTest {
 
     List<ChangeRecord> changes = polling().changesAfter(0, 100);
 
-    assertThat(changes).extracting(ChangeRecord::tokenId, ChangeRecord::type, ChangeRecord::version)
+    assertThat(changes)
+        .extracting(ChangeRecord::tokenId, ChangeRecord::type, ChangeRecord::version)
         .as("the unknown row does not stop the ones after it")
-        .containsExactly(tuple(a.id(), null, 2L), tuple(b.id(), TokenEventType.STATUS_CHANGED, bOff.version()));
+        .containsExactly(
+            tuple(a.id(), null, 2L), tuple(b.id(), TokenEventType.STATUS_CHANGED, bOff.version()));
   }
 
   private static org.assertj.core.groups.Tuple tuple(Object... values) {
@@ -165,14 +184,19 @@ abstract class AbstractJdbcChangeFeedTest {
     assertThat(feed.head()).as("a creation is not logged").isZero();
     for (int i = 1; i <= 3; i++) {
       token = edit(token, "edit " + i, T0.plusSeconds(i));
-      long newest = feed.changesAfter(0, 100).stream().mapToLong(ChangeRecord::sequence).max().orElseThrow();
+      long newest =
+          feed.changesAfter(0, 100).stream().mapToLong(ChangeRecord::sequence).max().orElseThrow();
       assertThat(feed.head()).isGreaterThanOrEqualTo(newest);
     }
     feed.pruneBefore(T0.plusSeconds(100));
-    assertThat(feed.head()).as("after pruning").isGreaterThanOrEqualTo(feed.prunedThrough()).isPositive();
+    assertThat(feed.head())
+        .as("after pruning")
+        .isGreaterThanOrEqualTo(feed.prunedThrough())
+        .isPositive();
   }
 
-  // ---- pruning -------------------------------------------------------------------------------------
+  // ---- pruning
+  // -------------------------------------------------------------------------------------
 
   @Test
   void pruneBefore_deletesWhatWasWrittenBeforeTheCutoff_raisesTheMarker_andKeepsTheNewestChange() {
@@ -188,19 +212,22 @@ abstract class AbstractJdbcChangeFeedTest {
     assertThat(feed.changesAfter(0, 100)).containsExactly(all.get(2), all.get(3));
 
     feed.pruneBefore(T0.plusSeconds(60));
-    assertThat(feed.prunedThrough()).as("the newest change is kept").isEqualTo(all.get(2).sequence());
+    assertThat(feed.prunedThrough())
+        .as("the newest change is kept")
+        .isEqualTo(all.get(2).sequence());
     assertThat(feed.changesAfter(0, 100)).containsExactly(all.get(3));
 
     feed.pruneBefore(T0.plusSeconds(60));
     feed.pruneBefore(T0);
-    assertThat(feed.prunedThrough()).as("pruning again, or to an earlier cutoff, never lowers the marker")
+    assertThat(feed.prunedThrough())
+        .as("pruning again, or to an earlier cutoff, never lowers the marker")
         .isEqualTo(all.get(2).sequence());
     assertThat(feed.head()).isGreaterThanOrEqualTo(all.get(3).sequence());
   }
 
   /**
-   * Clocks of writing nodes disagree: a change stamped later than the cutoff can sit below one stamped
-   * earlier. The marker promises that everything up to it is gone, so that change goes too.
+   * Clocks of writing nodes disagree: a change stamped later than the cutoff can sit below one
+   * stamped earlier. The marker promises that everything up to it is gone, so that change goes too.
    */
   @Test
   void pruneBefore_deletesEverythingUpToTheMarker_evenAChangeStampedAfterTheCutoff() {
@@ -218,9 +245,9 @@ abstract class AbstractJdbcChangeFeedTest {
   }
 
   /**
-   * Four nodes prune at once, with cutoffs that keep moving, while two others keep writing: every prune
-   * succeeds, nothing at or below the marker is left, nothing above it is lost, and the marker is the
-   * highest sequence deleted.
+   * Four nodes prune at once, with cutoffs that keep moving, while two others keep writing: every
+   * prune succeeds, nothing at or below the marker is left, nothing above it is lost, and the
+   * marker is the highest sequence deleted.
    */
   @Test
   void concurrentPruners_whileNodesWrite_keepTheMarkersPromise() throws Exception {
@@ -239,28 +266,31 @@ abstract class AbstractJdbcChangeFeedTest {
     // Pruners run until both writers are done, then once more: however the threads are scheduled,
     // they prune while changes are written and after the last one.
     java.util.concurrent.CountDownLatch writersDone = new java.util.concurrent.CountDownLatch(2);
-    Concurrently.run(6, t -> {
-      JdbcTokenStore node = nodes.get(t);
-      if (t < 2) {
-        StoredToken token = tokens.get(t);
-        for (int i = 0; i < 40; i++) {
-          token = editOn(node, token, "w" + t + "-" + i, T0.plusSeconds(clock.incrementAndGet()));
-          written.add(token.version());
-        }
-        writersDone.countDown();
-      } else {
-        JdbcChangeFeed feed = feed(node, JdbcChangeFeed.Mode.POLLING);
-        boolean last = false;
-        while (!last) {
-          last = writersDone.getCount() == 0;
-          try {
-            feed.pruneBefore(T0.plusSeconds(clock.get()));
-          } catch (RuntimeException e) {
-            failures.add(e);
+    Concurrently.run(
+        6,
+        t -> {
+          JdbcTokenStore node = nodes.get(t);
+          if (t < 2) {
+            StoredToken token = tokens.get(t);
+            for (int i = 0; i < 40; i++) {
+              token =
+                  editOn(node, token, "w" + t + "-" + i, T0.plusSeconds(clock.incrementAndGet()));
+              written.add(token.version());
+            }
+            writersDone.countDown();
+          } else {
+            JdbcChangeFeed feed = feed(node, JdbcChangeFeed.Mode.POLLING);
+            boolean last = false;
+            while (!last) {
+              last = writersDone.getCount() == 0;
+              try {
+                feed.pruneBefore(T0.plusSeconds(clock.get()));
+              } catch (RuntimeException e) {
+                failures.add(e);
+              }
+            }
           }
-        }
-      }
-    });
+        });
     JdbcChangeFeed feed = polling();
 
     assertThat(failures).isEmpty();
@@ -270,30 +300,38 @@ abstract class AbstractJdbcChangeFeedTest {
     List<Long> left = feed.changesAfter(-1, 1000).stream().map(ChangeRecord::sequence).toList();
     assertThat(marker).as("the pruners deleted something").isPositive();
     assertThat(head).as("80 changes, numbered without gaps (nothing rolled back)").isEqualTo(80);
-    assertThat(left).as("exactly the changes above the marker are left; the newest always")
+    assertThat(left)
+        .as("exactly the changes above the marker are left; the newest always")
         .isEqualTo(LongStream.rangeClosed(marker + 1, head).boxed().toList());
     assertThat(countChanges()).isEqualTo(left.size());
   }
 
-  // ---- transactions --------------------------------------------------------------------------------
+  // ---- transactions
+  // --------------------------------------------------------------------------------
 
   /**
-   * A transaction takes its sequence number, then waits at its commit while a later one takes a higher
-   * number and commits: the higher change is visible alone until the lower one commits.
+   * A transaction takes its sequence number, then waits at its commit while a later one takes a
+   * higher number and commits: the higher change is visible alone until the lower one commits.
    */
   @Test
-  void aChange_isVisibleOnlyOnceItsTransactionCommits_evenBelowOneThatCommittedFirst() throws Exception {
+  void aChange_isVisibleOnlyOnceItsTransactionCommits_evenBelowOneThatCommittedFirst()
+      throws Exception {
     StoredToken first = inserted();
     StoredToken second = inserted();
     CommitGate gate = new CommitGate(db().dataSource());
     JdbcTokenStore held = JdbcTokenStore.builder(gate).tablePrefix(prefix).build();
     JdbcChangeFeed feed = polling();
     CommitGate.Held commit = gate.holdNextCommit();
-    CompletableFuture<StoredToken> slow = CompletableFuture.supplyAsync(() -> {
-      StoredToken next = first.withToken(first.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
-      held.update(next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1)));
-      return next;
-    });
+    CompletableFuture<StoredToken> slow =
+        CompletableFuture.supplyAsync(
+            () -> {
+              StoredToken next =
+                  first.withToken(
+                      first.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
+              held.update(
+                  next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1)));
+              return next;
+            });
     commit.awaitReached(Duration.ofSeconds(30));
 
     assertThat(feed.changesAfter(0, 100)).as("taken but not committed").isEmpty();
@@ -306,7 +344,8 @@ abstract class AbstractJdbcChangeFeedTest {
     slow.get(30, TimeUnit.SECONDS);
     List<ChangeRecord> after = feed.changesAfter(0, 100);
     assertThat(after).extracting(ChangeRecord::tokenId).containsExactly(first.id(), second.id());
-    assertThat(after.get(0).sequence()).as("the late commit took the lower number")
+    assertThat(after.get(0).sequence())
+        .as("the late commit took the lower number")
         .isLessThan(after.get(1).sequence());
   }
 
@@ -321,25 +360,43 @@ abstract class AbstractJdbcChangeFeedTest {
     long before = feed.head();
 
     gate.failNextCommit();
-    StoredToken next = token.withToken(token.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
-    assertThatThrownBy(() -> failing.update(next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1))))
+    StoredToken next =
+        token.withToken(token.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
+    assertThatThrownBy(
+            () ->
+                failing.update(
+                    next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1))))
         .isInstanceOf(StoreUnavailableException.class);
 
     assertThat(store.find(ACME, token.id())).contains(token);
     assertThat(feed.changesAfter(before, 100)).isEmpty();
     edit(otherOff, "after the rollback", T0.plusSeconds(2));
-    assertThat(feed.changesAfter(before, 100)).singleElement()
-        .satisfies(c -> assertThat(c.sequence()).as("the rolled-back number is a gap").isGreaterThanOrEqualTo(before + 2));
+    assertThat(feed.changesAfter(before, 100))
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c.sequence())
+                    .as("the rolled-back number is a gap")
+                    .isGreaterThanOrEqualTo(before + 2));
   }
 
-  /** The statement that takes the sequence runs under the change-log timeout, not the query timeout. */
+  /**
+   * The statement that takes the sequence runs under the change-log timeout, not the query timeout.
+   */
   @Test
   void aChangeInsertHeldUpPastTheChangeLogTimeout_failsTheWholeWrite() throws Exception {
-    assumeThat(db().dialect()).as("H2 has no table lock another session can hold").isNotEqualTo(JdbcDialect.H2);
-    JdbcTokenStore impatient = JdbcTokenStore.builder(db().dataSource()).tablePrefix(prefix)
-        .queryTimeout(Duration.ofSeconds(30)).changeLogTimeout(Duration.ofSeconds(1)).build();
+    assumeThat(db().dialect())
+        .as("H2 has no table lock another session can hold")
+        .isNotEqualTo(JdbcDialect.H2);
+    JdbcTokenStore impatient =
+        JdbcTokenStore.builder(db().dataSource())
+            .tablePrefix(prefix)
+            .queryTimeout(Duration.ofSeconds(30))
+            .changeLogTimeout(Duration.ofSeconds(1))
+            .build();
     StoredToken token = inserted();
-    try (Connection holder = db().dataSource().getConnection(); Statement s = holder.createStatement()) {
+    try (Connection holder = db().dataSource().getConnection();
+        Statement s = holder.createStatement()) {
       if (db().dialect() == JdbcDialect.POSTGRESQL) {
         holder.setAutoCommit(false);
         s.execute("LOCK TABLE " + prefix + "changes IN EXCLUSIVE MODE");
@@ -347,9 +404,13 @@ abstract class AbstractJdbcChangeFeedTest {
         s.execute("LOCK TABLES " + prefix + "changes WRITE");
       }
       long start = System.nanoTime();
-      StoredToken next = token.withToken(token.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
+      StoredToken next =
+          token.withToken(token.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
 
-      assertThatThrownBy(() -> impatient.update(next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1))))
+      assertThatThrownBy(
+              () ->
+                  impatient.update(
+                      next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1))))
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("did not answer in time");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
@@ -359,35 +420,54 @@ abstract class AbstractJdbcChangeFeedTest {
         s.execute("UNLOCK TABLES");
       }
     }
-    assertThat(store.find(ACME, token.id())).as("the row change rolled back with it").contains(token);
+    assertThat(store.find(ACME, token.id()))
+        .as("the row change rolled back with it")
+        .contains(token);
     assertThat(polling().changesAfter(0, 100)).isEmpty();
   }
 
   @Test
-  void aCommitLaterThanTheChangeLogTimeoutAfterTakingTheSequence_isLoggedAsAWarning() throws Exception {
+  void aCommitLaterThanTheChangeLogTimeoutAfterTakingTheSequence_isLoggedAsAWarning()
+      throws Exception {
     StoredToken token = inserted();
     CommitGate gate = new CommitGate(db().dataSource());
-    JdbcTokenStore slow = JdbcTokenStore.builder(gate).tablePrefix(prefix).changeLogTimeout(Duration.ofSeconds(1)).build();
+    JdbcTokenStore slow =
+        JdbcTokenStore.builder(gate)
+            .tablePrefix(prefix)
+            .changeLogTimeout(Duration.ofSeconds(1))
+            .build();
     CommitGate.Held commit = gate.holdNextCommit();
     int mark = CapturingAppender.mark();
     long[] heldSince = new long[1];
-    CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
-      StoredToken next = token.withToken(token.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
-      slow.update(next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1)));
-    });
+    CompletableFuture<Void> write =
+        CompletableFuture.runAsync(
+            () -> {
+              StoredToken next =
+                  token.withToken(
+                      token.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
+              slow.update(
+                  next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1)));
+            });
     commit.awaitReached(Duration.ofSeconds(30));
     heldSince[0] = System.nanoTime();
-    Await.until(Duration.ofSeconds(10), "1.1 s passed", () -> System.nanoTime() - heldSince[0] > 1_100_000_000L);
+    Await.until(
+        Duration.ofSeconds(10),
+        "1.1 s passed",
+        () -> System.nanoTime() - heldSince[0] > 1_100_000_000L);
     commit.release();
     write.get(30, TimeUnit.SECONDS);
 
     assertThat(CapturingAppender.lines().subList(mark, CapturingAppender.mark()))
-        .anySatisfy(line -> assertThat(line).startsWith("WARN io.accesstokens.jdbc.JdbcTokenStore")
-            .contains("update of token " + token.id() + " committed")
-            .contains("longer than the change-log timeout (PT1S)"));
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("WARN io.accesstokens.jdbc.JdbcTokenStore")
+                    .contains("update of token " + token.id() + " committed")
+                    .contains("longer than the change-log timeout (PT1S)"));
   }
 
-  // ---- errors and modes ----------------------------------------------------------------------------
+  // ---- errors and modes
+  // ----------------------------------------------------------------------------
 
   @Test
   void aFeedOnTablesNeverMigrated_failsAsUnavailable_andSaysSo() {
@@ -407,13 +487,16 @@ abstract class AbstractJdbcChangeFeedTest {
     JdbcChangeFeed feed = store.changeFeed();
     feeds.add(feed);
 
-    assertThat(feed.mode()).isEqualTo(postgres ? JdbcChangeFeed.Mode.NOTIFY : JdbcChangeFeed.Mode.POLLING);
+    assertThat(feed.mode())
+        .isEqualTo(postgres ? JdbcChangeFeed.Mode.NOTIFY : JdbcChangeFeed.Mode.POLLING);
     assertThat(feed.stats()).isEqualTo(new JdbcChangeFeed.Stats(false, 0, 0, 0));
     if (!postgres) {
       assertThatThrownBy(() -> store.changeFeed(JdbcChangeFeed.Mode.NOTIFY))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("change notifications (LISTEN/NOTIFY) need PostgreSQL, but this store's dialect is "
-              + db().dialect() + "; use Mode.POLLING");
+          .hasMessage(
+              "change notifications (LISTEN/NOTIFY) need PostgreSQL, but this store's dialect is "
+                  + db().dialect()
+                  + "; use Mode.POLLING");
     }
   }
 
@@ -425,20 +508,24 @@ abstract class AbstractJdbcChangeFeedTest {
 
     feed.awaitChanges(Duration.ofMillis(150));
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(150));
   }
 
-  // ---- PostgreSQL: LISTEN/NOTIFY --------------------------------------------------------------------
+  // ---- PostgreSQL: LISTEN/NOTIFY
+  // --------------------------------------------------------------------
 
   @Test
-  void awaitChanges_inNotifyMode_returnsAsSoonAsAChangeCommits_andWaitsTheTimeoutOtherwise() throws Exception {
+  void awaitChanges_inNotifyMode_returnsAsSoonAsAChangeCommits_andWaitsTheTimeoutOtherwise()
+      throws Exception {
     assumePostgres();
     JdbcChangeFeed feed = listening(feed(store, JdbcChangeFeed.Mode.NOTIFY));
     StoredToken token = inserted();
 
     long quiet = System.nanoTime();
     feed.awaitChanges(Duration.ofMillis(300));
-    assertThat(Duration.ofNanos(System.nanoTime() - quiet)).as("no change: the whole timeout")
+    assertThat(Duration.ofNanos(System.nanoTime() - quiet))
+        .as("no change: the whole timeout")
         .isGreaterThanOrEqualTo(Duration.ofMillis(300));
 
     ExecutorService writer = Executors.newSingleThreadExecutor();
@@ -446,14 +533,19 @@ abstract class AbstractJdbcChangeFeedTest {
       for (int i = 0; i < 5; i++) {
         StoredToken current = token;
         int n = i;
-        Future<StoredToken> write = writer.submit(() -> edit(current, "edit " + n, T0.plusSeconds(n)));
+        Future<StoredToken> write =
+            writer.submit(() -> edit(current, "edit " + n, T0.plusSeconds(n)));
         long start = System.nanoTime();
         feed.awaitChanges(Duration.ofSeconds(60));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("woken by the commit, round %d", i)
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .as("woken by the commit, round %d", i)
             .isLessThan(Duration.ofSeconds(10));
         token = write.get(30, TimeUnit.SECONDS);
         // A notification of this round's commit may arrive after the wake-up it caused: drain it.
-        Await.until(Duration.ofSeconds(10), "notification " + (n + 1), () -> feed.stats().notifications() >= n + 1);
+        Await.until(
+            Duration.ofSeconds(10),
+            "notification " + (n + 1),
+            () -> feed.stats().notifications() >= n + 1);
         feed.awaitChanges(Duration.ofMillis(1));
       }
     } finally {
@@ -470,13 +562,21 @@ abstract class AbstractJdbcChangeFeedTest {
     CommitGate gate = new CommitGate(db().dataSource());
     JdbcTokenStore failing = JdbcTokenStore.builder(gate).tablePrefix(prefix).build();
     gate.failNextCommit();
-    StoredToken next = token.withToken(token.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
-    assertThatThrownBy(() -> failing.update(next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1))))
+    StoredToken next =
+        token.withToken(token.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
+    assertThatThrownBy(
+            () ->
+                failing.update(
+                    next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1))))
         .isInstanceOf(StoreUnavailableException.class);
     edit(token, "committed", T0.plusSeconds(2));
 
-    Await.until(Duration.ofSeconds(10), "the committed change's notification", () -> feed.stats().notifications() >= 1);
-    // The one that committed is the only one that ever arrives (the listener drains its connection).
+    Await.until(
+        Duration.ofSeconds(10),
+        "the committed change's notification",
+        () -> feed.stats().notifications() >= 1);
+    // The one that committed is the only one that ever arrives (the listener drains its
+    // connection).
     long start = System.nanoTime();
     while (System.nanoTime() - start < 500_000_000L) {
       feed.awaitChanges(Duration.ofMillis(100));
@@ -497,7 +597,8 @@ abstract class AbstractJdbcChangeFeedTest {
 
     assertThat(feed.stats().listening()).isFalse();
     Await.until(Duration.ofSeconds(10), "no session listens", () -> listeners() == 0);
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pg_listening_channels()")) {
       rs.next();
       assertThat(rs.getInt(1)).as("the pooled session listens to nothing").isZero();
@@ -505,31 +606,47 @@ abstract class AbstractJdbcChangeFeedTest {
   }
 
   /**
-   * The listening session is killed by the server: the loss is logged, the feed listens again on a new
-   * connection, and notifications wake it as before.
+   * The listening session is killed by the server: the loss is logged, the feed listens again on a
+   * new connection, and notifications wake it as before.
    */
   @Test
-  void aKilledListeningConnection_isLogged_andListenedAgain_andNotificationsResume() throws Exception {
+  void aKilledListeningConnection_isLogged_andListenedAgain_andNotificationsResume()
+      throws Exception {
     assumePostgres();
     JdbcChangeFeed feed = listening(feed(store, JdbcChangeFeed.Mode.NOTIFY));
     int mark = CapturingAppender.mark();
 
     assertThat(terminateListeners()).isEqualTo(1);
 
-    Await.until(Duration.ofSeconds(30), "listening again on a new connection",
-        () -> feed.stats().losses() == 1 && feed.stats().connects() == 2 && feed.stats().listening());
+    Await.until(
+        Duration.ofSeconds(30),
+        "listening again on a new connection",
+        () ->
+            feed.stats().losses() == 1 && feed.stats().connects() == 2 && feed.stats().listening());
     assertThat(CapturingAppender.lines().subList(mark, CapturingAppender.mark()))
-        .anySatisfy(line -> assertThat(line).startsWith("WARN io.accesstokens.jdbc.internal.PgChangeListener")
-            .contains("Lost the change notification connection on channel " + prefix + "changes")
-            .contains("polling continues"))
-        .anySatisfy(line -> assertThat(line).startsWith("INFO io.accesstokens.jdbc.internal.PgChangeListener")
-            .contains("again"));
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("WARN io.accesstokens.jdbc.internal.PgChangeListener")
+                    .contains(
+                        "Lost the change notification connection on channel " + prefix + "changes")
+                    .contains("polling continues"))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("INFO io.accesstokens.jdbc.internal.PgChangeListener")
+                    .contains("again"));
     assertThat(listeners()).isEqualTo(1);
     edit(inserted(), "after the reconnect", T0);
-    Await.until(Duration.ofSeconds(10), "a notification on the new connection", () -> feed.stats().notifications() >= 1);
+    Await.until(
+        Duration.ofSeconds(10),
+        "a notification on the new connection",
+        () -> feed.stats().notifications() >= 1);
   }
 
-  /** Waits on {@code feed} until its listening connection is up, and drains the wake-up it causes. */
+  /**
+   * Waits on {@code feed} until its listening connection is up, and drains the wake-up it causes.
+   */
   static JdbcChangeFeed listening(JdbcChangeFeed feed) throws InterruptedException {
     feed.awaitChanges(Duration.ofMillis(1)); // starts the listening thread
     Await.until(Duration.ofSeconds(30), "the feed listens", () -> feed.stats().listening());
@@ -538,14 +655,18 @@ abstract class AbstractJdbcChangeFeedTest {
   }
 
   private void assumePostgres() {
-    assumeThat(db().dialect()).as("LISTEN/NOTIFY is PostgreSQL's").isEqualTo(JdbcDialect.POSTGRESQL);
+    assumeThat(db().dialect())
+        .as("LISTEN/NOTIFY is PostgreSQL's")
+        .isEqualTo(JdbcDialect.POSTGRESQL);
   }
 
   /** Sessions whose last statement was this prefix's LISTEN: the feeds' listening connections. */
   private int listeners() {
     try (Connection c = db().dataSource().getConnection();
-        PreparedStatement s = c.prepareStatement(
-            "SELECT COUNT(*) FROM pg_stat_activity WHERE query = ? AND pid <> pg_backend_pid()")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE query = ? AND pid <>"
+                    + " pg_backend_pid()")) {
       s.setString(1, "LISTEN " + prefix + "changes");
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -560,11 +681,16 @@ abstract class AbstractJdbcChangeFeedTest {
     return terminateListeners(db().dataSource(), prefix);
   }
 
-  /** Kills, as the server's administrator would, every session listening on {@code prefix}'s channel. */
+  /**
+   * Kills, as the server's administrator would, every session listening on {@code prefix}'s
+   * channel.
+   */
   static int terminateListeners(DataSource dataSource, String prefix) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            + " WHERE query = ? AND pid <> pg_backend_pid()")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE query = ? AND pid <> pg_backend_pid()")) {
       s.setString(1, "LISTEN " + prefix + "changes");
       int killed = 0;
       try (ResultSet rs = s.executeQuery()) {
@@ -576,10 +702,12 @@ abstract class AbstractJdbcChangeFeedTest {
     }
   }
 
-  // ---- helpers -------------------------------------------------------------------------------------
+  // ---- helpers
+  // -------------------------------------------------------------------------------------
 
   private long countChanges() throws SQLException {
-    try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement();
+    try (Connection c = db().dataSource().getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + prefix + "changes")) {
       rs.next();
       return rs.getLong(1);
@@ -588,10 +716,22 @@ abstract class AbstractJdbcChangeFeedTest {
 
   private StoredToken inserted() {
     TokenId id = new TokenId(nextId++);
-    AccessToken token = new AccessToken(id, ACME, PROD,
-        TokenStatus.ACTIVE, "made by the change feed tests", Scope.EDI, T0, T0, 1);
-    StoredToken row = new StoredToken(token, new LookupDigest("sha256", randomBytes(32)),
-        new SealedValue("k1", randomBytes(60)));
+    AccessToken token =
+        new AccessToken(
+            id,
+            ACME,
+            PROD,
+            TokenStatus.ACTIVE,
+            "made by the change feed tests",
+            Scope.EDI,
+            T0,
+            T0,
+            1);
+    StoredToken row =
+        new StoredToken(
+            token,
+            new LookupDigest("sha256", randomBytes(32)),
+            new SealedValue("k1", randomBytes(60)));
     store.insert(row, new Change(TokenEventType.CREATED, ALICE, T0));
     return row;
   }
@@ -606,7 +746,8 @@ abstract class AbstractJdbcChangeFeedTest {
     return editOn(store, row, description, at);
   }
 
-  private static StoredToken editOn(JdbcTokenStore on, StoredToken row, String description, Instant at) {
+  private static StoredToken editOn(
+      JdbcTokenStore on, StoredToken row, String description, Instant at) {
     StoredToken next = row.withToken(row.token().withDescription(description, at));
     on.update(next, new Change(TokenEventType.DESCRIPTION_EDITED, ALICE, at));
     return next;

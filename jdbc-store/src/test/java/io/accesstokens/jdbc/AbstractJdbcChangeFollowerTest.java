@@ -13,7 +13,8 @@ import net.jqwik.api.lifecycle.SkipExecutionHook;
  * follower's algorithm over this store's reads and writes. Its every example runs here; the 1,000
  * random timelines do not (see {@link TimelinesRunInMemory}).
  */
-@AddLifecycleHook(value = AbstractJdbcChangeFollowerTest.TimelinesRunInMemory.class,
+@AddLifecycleHook(
+    value = AbstractJdbcChangeFollowerTest.TimelinesRunInMemory.class,
     propagateTo = PropagationMode.ALL_DESCENDANTS)
 abstract class AbstractJdbcChangeFollowerTest extends AbstractChangeFollowerTest {
 
@@ -35,8 +36,9 @@ abstract class AbstractJdbcChangeFollowerTest extends AbstractChangeFollowerTest
     @Override
     public SkipResult shouldBeSkipped(LifecycleContext context) {
       return context instanceof PropertyLifecycleContext
-          ? SkipResult.skip("the random timelines prove the follower over a scripted feed; the memory store"
-              + " runs them, and on a database they only take minutes longer")
+          ? SkipResult.skip(
+              "the random timelines prove the follower over a scripted feed; the memory store"
+                  + " runs them, and on a database they only take minutes longer")
           : SkipResult.doNotSkip();
     }
   }

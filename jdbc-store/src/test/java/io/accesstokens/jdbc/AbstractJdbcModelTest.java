@@ -11,13 +11,13 @@ import net.jqwik.api.lifecycle.SkipExecutionHook;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The model-based property test on a database. jqwik runs no Jupiter extensions, so the
- * {@link TestDatabase} is started and stopped here, around each property, and a database whose URL is
- * not set skips the class with the same reason the Jupiter classes give.
+ * The model-based property test on a database. jqwik runs no Jupiter extensions, so the {@link
+ * TestDatabase} is started and stopped here, around each property, and a database whose URL is not
+ * set skips the class with the same reason the Jupiter classes give.
  *
  * <p>Every sequence needs an empty store: the tokens table is emptied with one {@code DELETE}, and
- * the sequence's calls all go through a small pool ({@link TestDatabase#emptyPooledStore()}): with a
- * new connection per call, a thousand sequences take minutes on PostgreSQL instead of seconds.
+ * the sequence's calls all go through a small pool ({@link TestDatabase#emptyPooledStore()}): with
+ * a new connection per call, a thousand sequences take minutes on PostgreSQL instead of seconds.
  */
 @AddLifecycleHook(AbstractJdbcModelTest.SkipWithoutDatabase.class)
 abstract class AbstractJdbcModelTest extends AbstractTokenModelTest {
@@ -49,11 +49,13 @@ abstract class AbstractJdbcModelTest extends AbstractTokenModelTest {
     @Override
     public SkipResult shouldBeSkipped(LifecycleContext context) {
       Class<?> container = context.optionalContainerClass().orElse(null);
-      if (container == null || !AbstractJdbcModelTest.class.isAssignableFrom(container)
+      if (container == null
+          || !AbstractJdbcModelTest.class.isAssignableFrom(container)
           || java.lang.reflect.Modifier.isAbstract(container.getModifiers())) {
         return SkipResult.doNotSkip();
       }
-      String reason = ((AbstractJdbcModelTest) context.newInstance(container)).database().unavailableReason();
+      String reason =
+          ((AbstractJdbcModelTest) context.newInstance(container)).database().unavailableReason();
       return reason == null ? SkipResult.doNotSkip() : SkipResult.skip(reason);
     }
   }

@@ -80,6 +80,7 @@ abstract class AbstractJdbcStoreTest {
   protected abstract TestDatabase db();
 
   private final Random random = new Random(7);
+
   /** A store on the class's tables, emptied before each test. */
   private JdbcTokenStore store;
 
@@ -88,7 +89,8 @@ abstract class AbstractJdbcStoreTest {
     store = db().emptyStore();
   }
 
-  // ---- dialect and schema --------------------------------------------------------------------------
+  // ---- dialect and schema
+  // --------------------------------------------------------------------------
 
   @Test
   void dialect_isDetectedFromTheConnectionsMetadata() {
@@ -97,8 +99,11 @@ abstract class AbstractJdbcStoreTest {
 
   @Test
   void dialect_setExplicitly_isUsed() {
-    JdbcTokenStore explicit = JdbcTokenStore.builder(db().dataSource())
-        .dialect(db().dialect()).tablePrefix(db().prefix()).build();
+    JdbcTokenStore explicit =
+        JdbcTokenStore.builder(db().dataSource())
+            .dialect(db().dialect())
+            .tablePrefix(db().prefix())
+            .build();
     StoredToken row = row(new TokenId(11), T0);
     explicit.insert(row, created(row));
 
@@ -120,24 +125,44 @@ abstract class AbstractJdbcStoreTest {
     assertThat(fresh.migrate()).containsExactly(1, 2);
     assertThat(fresh.migrate()).isEmpty();
     assertThat(schemaVersions(prefix)).containsExactly(1, 2);
-    assertThat(columns(prefix + "tokens")).containsExactly(
-        "id_key", "organization", "environment", "masked_value", "status", "description", "scope",
-        "created_at", "updated_at", "version", "digest_key_id", "digest", "sealed_key_id", "sealed_value");
-    assertThat(columns(prefix + "changes")).containsExactly("seq", "id_key", "change_type", "version", "changed_at");
+    assertThat(columns(prefix + "tokens"))
+        .containsExactly(
+            "id_key",
+            "organization",
+            "environment",
+            "masked_value",
+            "status",
+            "description",
+            "scope",
+            "created_at",
+            "updated_at",
+            "version",
+            "digest_key_id",
+            "digest",
+            "sealed_key_id",
+            "sealed_value");
+    assertThat(columns(prefix + "changes"))
+        .containsExactly("seq", "id_key", "change_type", "version", "changed_at");
     assertThat(columns(prefix + "changes_pruned")).containsExactly("id", "pruned_through");
     assertThat(fresh.changeFeed(JdbcChangeFeed.Mode.POLLING).prunedThrough()).isZero();
   }
 
-  /** A database a version-1 library created, with tokens in it, gains the change log and keeps them. */
+  /**
+   * A database a version-1 library created, with tokens in it, gains the change log and keeps them.
+   */
   @Test
   void migrate_ofADatabaseAtVersion1_appliesVersion2Only_andKeepsTheTokens() throws Exception {
     String prefix = db().newPrefix();
     JdbcTokenStore store = db().newStore(prefix);
-    // The store's own migrate() knows every version; a migrator given only the first is a v1 library.
+    // The store's own migrate() knows every version; a migrator given only the first is a v1
+    // library.
     Dialect dialect = db().dialect().internal();
-    new SchemaMigrator(new JdbcAccess(db().dataSource(), dialect, Duration.ofSeconds(10)),
-        new SqlStatements(dialect, prefix),
-        Migration.of(dialect).subList(0, 1), Duration.ofSeconds(10)).migrate();
+    new SchemaMigrator(
+            new JdbcAccess(db().dataSource(), dialect, Duration.ofSeconds(10)),
+            new SqlStatements(dialect, prefix),
+            Migration.of(dialect).subList(0, 1),
+            Duration.ofSeconds(10))
+        .migrate();
     StoredToken row = row(new TokenId(51), T0);
     store.insert(row, created(row));
 
@@ -147,11 +172,13 @@ abstract class AbstractJdbcStoreTest {
     StoredToken next = withDescription(row, "after the upgrade", T0.plusSeconds(1));
     store.update(next, edited(next));
     assertThat(store.changeFeed(JdbcChangeFeed.Mode.POLLING).changesAfter(0, 10))
-        .singleElement().satisfies(c -> assertThat(c.tokenId()).isEqualTo(row.id()));
+        .singleElement()
+        .satisfies(c -> assertThat(c.tokenId()).isEqualTo(row.id()));
   }
 
   @Test
-  void migrate_fromFourConcurrentStarters_onAnEmptyDatabase_appliesEachMigrationExactlyOnce() throws Exception {
+  void migrate_fromFourConcurrentStarters_onAnEmptyDatabase_appliesEachMigrationExactlyOnce()
+      throws Exception {
     int migrations = Migration.of(db().dialect().internal()).size();
     for (int round = 0; round < 3; round++) {
       String prefix = db().newPrefix();
@@ -163,8 +190,10 @@ abstract class AbstractJdbcStoreTest {
 
       Concurrently.run(4, t -> applied.addAll(starters.get(t).migrate()));
 
-      assertThat(applied).as("round %d", round)
-          .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, migrations).mapToObj(v -> (int) v).toList());
+      assertThat(applied)
+          .as("round %d", round)
+          .containsExactlyInAnyOrderElementsOf(
+              LongStream.rangeClosed(1, migrations).mapToObj(v -> (int) v).toList());
       assertThat(schemaVersions(prefix)).hasSize(migrations);
       StoredToken row = row(new TokenId(round + 1), T0);
       starters.get(round).insert(row, created(row));
@@ -177,7 +206,8 @@ abstract class AbstractJdbcStoreTest {
    * another prefix, so that migrate() starts again from version 1 on an empty store.
    */
   @Test
-  void theShippedDropFile_dropsEveryTableMigrateCreated_andMigrateCreatesThemAgain() throws Exception {
+  void theShippedDropFile_dropsEveryTableMigrateCreated_andMigrateCreatesThemAgain()
+      throws Exception {
     String file = db().dialect().schemaDropFile();
     assertShippedBesideTheStore(file);
     String prefix = db().newPrefix();
@@ -208,17 +238,21 @@ abstract class AbstractJdbcStoreTest {
     }
   }
 
-  // ---- at rest -------------------------------------------------------------------------------------
+  // ---- at rest
+  // -------------------------------------------------------------------------------------
 
   @Test
   void rows_keepIdsSignFlipped_andTimesInEpochMicros() throws SQLException {
     TokenId id = new TokenId(-3); // unsigned: the second largest id
-    Instant at = Instant.parse("1969-12-31T23:59:59.999999Z"); // before the epoch: floor, not truncation
+    Instant at =
+        Instant.parse("1969-12-31T23:59:59.999999Z"); // before the epoch: floor, not truncation
     StoredToken row = row(id, at);
     store.insert(row, created(row));
 
-    try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id_key, created_at FROM " + db().prefix() + "tokens")) {
+    try (Connection c = db().dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT id_key, created_at FROM " + db().prefix() + "tokens")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getLong(1)).isEqualTo(Long.MAX_VALUE - 2);
       assertThat(rs.getLong(2)).isEqualTo(-1L);
@@ -227,11 +261,20 @@ abstract class AbstractJdbcStoreTest {
   }
 
   @Test
-  void everyTable_afterTokensAreCreatedThroughTheService_holdsNoValueAndNoSecretPart() throws SQLException {
-    TokenService sealed = service(store, CopyPolicy.sealed(KeyRing.of("seal-1", randomBytes(32))),
-        DigestPolicy.sha256(), e -> {});
-    TokenService digestOnly = service(store, CopyPolicy.digestOnly(),
-        DigestPolicy.hmacSha256(KeyRing.of("mac-1", randomBytes(32))), e -> {});
+  void everyTable_afterTokensAreCreatedThroughTheService_holdsNoValueAndNoSecretPart()
+      throws SQLException {
+    TokenService sealed =
+        service(
+            store,
+            CopyPolicy.sealed(KeyRing.of("seal-1", randomBytes(32))),
+            DigestPolicy.sha256(),
+            e -> {});
+    TokenService digestOnly =
+        service(
+            store,
+            CopyPolicy.digestOnly(),
+            DigestPolicy.hmacSha256(KeyRing.of("mac-1", randomBytes(32))),
+            e -> {});
     List<IssuedToken> issued = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       issued.add(create(sealed, ACME, PROD, "sealed \ud83d\udd11 " + i, ALICE));
@@ -243,16 +286,20 @@ abstract class AbstractJdbcStoreTest {
 
     List<String> dump = db().dump(db().prefix());
 
-    assertThat(dump).as("the dump read the tokens").hasSizeGreaterThanOrEqualTo(8)
+    assertThat(dump)
+        .as("the dump read the tokens")
+        .hasSizeGreaterThanOrEqualTo(8)
         .anySatisfy(line -> assertThat(line).contains(issued.get(0).token().maskedValue()));
     for (IssuedToken token : issued) {
       String value = token.value().reveal();
       String secretPart = value.substring(15, 47);
-      List<String> forbidden = List.of(
-          value, secretPart,
-          HexFormat.of().formatHex(value.getBytes(StandardCharsets.US_ASCII)),
-          HexFormat.of().formatHex(secretPart.getBytes(StandardCharsets.US_ASCII)),
-          Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.US_ASCII)));
+      List<String> forbidden =
+          List.of(
+              value,
+              secretPart,
+              HexFormat.of().formatHex(value.getBytes(StandardCharsets.US_ASCII)),
+              HexFormat.of().formatHex(secretPart.getBytes(StandardCharsets.US_ASCII)),
+              Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.US_ASCII)));
       for (String line : dump) {
         for (String secret : forbidden) {
           assertThat(line).as("a stored clear value or secret part").doesNotContain(secret);
@@ -262,20 +309,22 @@ abstract class AbstractJdbcStoreTest {
   }
 
   /**
-   * A row as an earlier version left it: {@code masked_value} holds {@code atk_…} and the value's last
-   * four characters (the tail of a checksum of the secret), and the description a pasted value (then
-   * accepted). Neither is ever shown: the mask is derived from the id, the description is replaced by a
-   * note, which the row's next change writes in its place.
+   * A row as an earlier version left it: {@code masked_value} holds {@code atk_…} and the value's
+   * last four characters (the tail of a checksum of the secret), and the description a pasted value
+   * (then accepted). Neither is ever shown: the mask is derived from the id, the description is
+   * replaced by a note, which the row's next change writes in its place.
    */
   @Test
-  void aRowWrittenByAnEarlierVersion_showsNeitherItsStoredMask_norAPastedDescription() throws SQLException {
+  void aRowWrittenByAnEarlierVersion_showsNeitherItsStoredMask_norAPastedDescription()
+      throws SQLException {
     TokenService service = service(store, CopyPolicy.ephemeral(), DigestPolicy.sha256(), e -> {});
     IssuedToken issued = create(service, ACME, PROD, "partner", ALICE);
     String value = issued.value().reveal();
     String table = db().prefix() + "tokens";
     try (Connection c = db().dataSource().getConnection();
-        PreparedStatement legacy = c.prepareStatement(
-            "UPDATE " + table + " SET masked_value = ?, description = ? WHERE id_key = ?")) {
+        PreparedStatement legacy =
+            c.prepareStatement(
+                "UPDATE " + table + " SET masked_value = ?, description = ? WHERE id_key = ?")) {
       legacy.setString(1, "atk_\u2026" + value.substring(49));
       legacy.setString(2, "pasted: " + value);
       legacy.setLong(3, TokenRows.key(issued.id()));
@@ -288,7 +337,8 @@ abstract class AbstractJdbcStoreTest {
     assertThat(service.get(ACME, issued.id())).isEqualTo(listed);
 
     service.deactivate(ACME, issued.id(), ALICE);
-    try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement();
+    try (Connection c = db().dataSource().getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT description FROM " + table)) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("[hidden: token-shaped text (61 characters)]");
@@ -307,29 +357,37 @@ abstract class AbstractJdbcStoreTest {
         .hasMessageStartingWith("insert of token " + clash.id() + " was refused")
         .hasMessageContaining("SQLState 23")
         .hasNoCause()
-        .satisfies(e -> assertThat(e.getMessage().toLowerCase(Locale.ROOT))
-            .doesNotContain(HexFormat.of().formatHex(first.digest().value()))
-            .doesNotContain("duplicate entry")
-            .doesNotContain("key (")
-            .doesNotContain("unique index"));
+        .satisfies(
+            e ->
+                assertThat(e.getMessage().toLowerCase(Locale.ROOT))
+                    .doesNotContain(HexFormat.of().formatHex(first.digest().value()))
+                    .doesNotContain("duplicate entry")
+                    .doesNotContain("key (")
+                    .doesNotContain("unique index"));
   }
 
-  // ---- concurrency ---------------------------------------------------------------------------------
+  // ---- concurrency
+  // ---------------------------------------------------------------------------------
 
   /**
-   * Two nodes, each a store with a connection pool of its own and a service of its own, 8 threads each,
-   * toggle, edit and delete the same tokens. Every effective change is an event carrying the version it
-   * produced: per token, the versions from both nodes together must be exactly 2..last, each once (a
-   * lost update repeats a version or leaves a gap), the stored row must be the one the last version's
-   * call returned, and a deleted token must be deleted once, at its last version.
+   * Two nodes, each a store with a connection pool of its own and a service of its own, 8 threads
+   * each, toggle, edit and delete the same tokens. Every effective change is an event carrying the
+   * version it produced: per token, the versions from both nodes together must be exactly 2..last,
+   * each once (a lost update repeats a version or leaves a gap), the stored row must be the one the
+   * last version's call returned, and a deleted token must be deleted once, at its last version.
    */
   @Test
-  void twoNodes_withPoolsOfTheirOwn_togglingEditingAndDeleting_endInTheExactExpectedState() throws Exception {
-    JdbcTokenStore storeA = JdbcTokenStore.builder(db().newPool(8)).tablePrefix(db().prefix()).build();
-    JdbcTokenStore storeB = JdbcTokenStore.builder(db().newPool(8)).tablePrefix(db().prefix()).build();
+  void twoNodes_withPoolsOfTheirOwn_togglingEditingAndDeleting_endInTheExactExpectedState()
+      throws Exception {
+    JdbcTokenStore storeA =
+        JdbcTokenStore.builder(db().newPool(8)).tablePrefix(db().prefix()).build();
+    JdbcTokenStore storeB =
+        JdbcTokenStore.builder(db().newPool(8)).tablePrefix(db().prefix()).build();
     List<TokenEvent> events = new CopyOnWriteArrayList<>();
-    TokenService nodeA = service(storeA, CopyPolicy.ephemeral(), DigestPolicy.sha256(), events::add);
-    TokenService nodeB = service(storeB, CopyPolicy.ephemeral(), DigestPolicy.sha256(), events::add);
+    TokenService nodeA =
+        service(storeA, CopyPolicy.ephemeral(), DigestPolicy.sha256(), events::add);
+    TokenService nodeB =
+        service(storeB, CopyPolicy.ephemeral(), DigestPolicy.sha256(), events::add);
     List<TokenId> tokens = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       tokens.add(create(i % 2 == 0 ? nodeA : nodeB, ACME, PROD, "start", ALICE).id());
@@ -338,45 +396,67 @@ abstract class AbstractJdbcStoreTest {
     events.clear();
     Map<TokenId, Map<Long, AccessToken>> returned = new ConcurrentHashMap<>();
     Map<TokenId, AtomicInteger> deletes = new ConcurrentHashMap<>();
-    tokens.forEach(id -> {
-      returned.put(id, new ConcurrentHashMap<>());
-      deletes.put(id, new AtomicInteger());
-    });
+    tokens.forEach(
+        id -> {
+          returned.put(id, new ConcurrentHashMap<>());
+          deletes.put(id, new AtomicInteger());
+        });
 
-    Concurrently.run(16, t -> {
-      TokenService node = t % 2 == 0 ? nodeA : nodeB;
-      ThreadLocalRandom rnd = ThreadLocalRandom.current();
-      for (int i = 0; i < 40; i++) {
-        TokenId target = tokens.get(rnd.nextInt(tokens.size()));
-        try {
-          switch (rnd.nextInt(5)) {
-            case 0, 1 -> remember(returned, node.setStatus(ACME, target,
-                rnd.nextBoolean() ? TokenStatus.ACTIVE : TokenStatus.INACTIVE, ALICE));
-            case 2, 3 -> remember(returned, node.editDescription(ACME, target, "n" + t + "-" + i, ALICE));
-            default -> {
-              if (doomed.contains(target) && i > 10 && node.delete(ACME, target, BOB) == DeleteOutcome.DELETED) {
-                deletes.get(target).incrementAndGet();
+    Concurrently.run(
+        16,
+        t -> {
+          TokenService node = t % 2 == 0 ? nodeA : nodeB;
+          ThreadLocalRandom rnd = ThreadLocalRandom.current();
+          for (int i = 0; i < 40; i++) {
+            TokenId target = tokens.get(rnd.nextInt(tokens.size()));
+            try {
+              switch (rnd.nextInt(5)) {
+                case 0, 1 ->
+                    remember(
+                        returned,
+                        node.setStatus(
+                            ACME,
+                            target,
+                            rnd.nextBoolean() ? TokenStatus.ACTIVE : TokenStatus.INACTIVE,
+                            ALICE));
+                case 2, 3 ->
+                    remember(
+                        returned, node.editDescription(ACME, target, "n" + t + "-" + i, ALICE));
+                default -> {
+                  if (doomed.contains(target)
+                      && i > 10
+                      && node.delete(ACME, target, BOB) == DeleteOutcome.DELETED) {
+                    deletes.get(target).incrementAndGet();
+                  }
+                }
               }
+            } catch (TokenNotFoundException e) {
+              assertThat(doomed).contains(target);
             }
           }
-        } catch (TokenNotFoundException e) {
-          assertThat(doomed).contains(target);
-        }
-      }
-    });
+        });
 
     for (TokenId id : tokens) {
       List<TokenEvent> own = events.stream().filter(e -> e.tokenId().equals(id)).toList();
-      List<Long> versions = own.stream().filter(e -> e.type() != TokenEventType.DELETED)
-          .map(TokenEvent::version).sorted().toList();
-      List<TokenEvent> deleted = own.stream().filter(e -> e.type() == TokenEventType.DELETED).toList();
-      assertThat(deleted).as("deletes of %s", id).hasSize(deletes.get(id).get()).hasSizeLessThanOrEqualTo(1);
+      List<Long> versions =
+          own.stream()
+              .filter(e -> e.type() != TokenEventType.DELETED)
+              .map(TokenEvent::version)
+              .sorted()
+              .toList();
+      List<TokenEvent> deleted =
+          own.stream().filter(e -> e.type() == TokenEventType.DELETED).toList();
+      assertThat(deleted)
+          .as("deletes of %s", id)
+          .hasSize(deletes.get(id).get())
+          .hasSizeLessThanOrEqualTo(1);
       long last;
       if (deleted.isEmpty()) {
         StoredToken stored = storeB.find(ACME, id).orElseThrow();
         last = stored.version();
         if (last > 1) {
-          assertThat(stored.token()).as("the row of %s is the last change's", id)
+          assertThat(stored.token())
+              .as("the row of %s is the last change's", id)
               .isEqualTo(returned.get(id).get(last));
         }
       } else {
@@ -384,7 +464,8 @@ abstract class AbstractJdbcStoreTest {
         assertThat(storeA.find(ACME, id)).isEmpty();
         assertThat(storeB.find(ACME, id)).isEmpty();
       }
-      assertThat(versions).as("versions of %s", id)
+      assertThat(versions)
+          .as("versions of %s", id)
           .containsExactlyElementsOf(LongStream.rangeClosed(2, last).boxed().toList());
     }
     assertThat(events).as("the race did happen").hasSizeGreaterThan(50);
@@ -393,7 +474,8 @@ abstract class AbstractJdbcStoreTest {
   private static void remember(Map<TokenId, Map<Long, AccessToken>> returned, AccessToken token) {
     AccessToken earlier = returned.get(token.id()).putIfAbsent(token.version(), token);
     assertThat(earlier == null || earlier.equals(token))
-        .as("two different rows with version %d of %s", token.version(), token.id()).isTrue();
+        .as("two different rows with version %d of %s", token.version(), token.id())
+        .isTrue();
   }
 
   /**
@@ -408,7 +490,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(31), T0);
     other.insert(row, created(row));
     StoredToken theirs = withDescription(row, "theirs", T0.plusSeconds(1));
-    SnapshotFirstDataSource snapshotFirst = new SnapshotFirstDataSource(db().dataSource(), db().prefix());
+    SnapshotFirstDataSource snapshotFirst =
+        new SnapshotFirstDataSource(db().dataSource(), db().prefix());
     JdbcTokenStore node = JdbcTokenStore.builder(snapshotFirst).tablePrefix(db().prefix()).build();
     snapshotFirst.arm(() -> other.update(theirs, edited(theirs)));
     StoredToken mine = withDescription(row, "mine", T0.plusSeconds(2));
@@ -417,13 +500,16 @@ abstract class AbstractJdbcStoreTest {
         .isInstanceOf(TokenConflictException.class)
         .isNotInstanceOf(DuplicateTokenException.class)
         .hasMessageContaining(row.id().toString())
-        .satisfies(e -> {
-          switch (db().kind()) {
-            case MARIADB_SNAPSHOT_ISOLATION -> assertThat(e).hasMessageContaining("vendor code 1020");
-            case POSTGRESQL, EMBEDDED_POSTGRESQL -> assertThat(e).hasMessageContaining("SQLState 40001");
-            default -> { }
-          }
-        });
+        .satisfies(
+            e -> {
+              switch (db().kind()) {
+                case MARIADB_SNAPSHOT_ISOLATION ->
+                    assertThat(e).hasMessageContaining("vendor code 1020");
+                case POSTGRESQL, EMBEDDED_POSTGRESQL ->
+                    assertThat(e).hasMessageContaining("SQLState 40001");
+                default -> {}
+              }
+            });
     assertThat(other.find(ACME, row.id())).contains(theirs);
   }
 
@@ -433,7 +519,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(32), T0);
     other.insert(row, created(row));
     StoredToken theirs = withDescription(row, "theirs", T0.plusSeconds(1));
-    SnapshotFirstDataSource snapshotFirst = new SnapshotFirstDataSource(db().dataSource(), db().prefix());
+    SnapshotFirstDataSource snapshotFirst =
+        new SnapshotFirstDataSource(db().dataSource(), db().prefix());
     JdbcTokenStore node = JdbcTokenStore.builder(snapshotFirst).tablePrefix(db().prefix()).build();
     snapshotFirst.arm(() -> other.update(theirs, edited(theirs)));
 
@@ -444,14 +531,18 @@ abstract class AbstractJdbcStoreTest {
   /** A row locked by another transaction holds the store's update past its timeout. */
   @Test
   void aStatementHeldPastTheQueryTimeout_failsAsUnavailable() throws SQLException {
-    JdbcTokenStore impatient = JdbcTokenStore.builder(db().dataSource()).tablePrefix(db().prefix())
-        .queryTimeout(Duration.ofSeconds(1)).build();
+    JdbcTokenStore impatient =
+        JdbcTokenStore.builder(db().dataSource())
+            .tablePrefix(db().prefix())
+            .queryTimeout(Duration.ofSeconds(1))
+            .build();
     StoredToken row = row(new TokenId(41), T0);
     impatient.insert(row, created(row));
     try (Connection holder = db().dataSource().getConnection()) {
       holder.setAutoCommit(false);
-      try (PreparedStatement lock = holder.prepareStatement(
-          "SELECT version FROM " + db().prefix() + "tokens WHERE id_key = ? FOR UPDATE")) {
+      try (PreparedStatement lock =
+          holder.prepareStatement(
+              "SELECT version FROM " + db().prefix() + "tokens WHERE id_key = ? FOR UPDATE")) {
         lock.setLong(1, 41 ^ Long.MIN_VALUE);
         lock.executeQuery().close();
       }
@@ -469,9 +560,13 @@ abstract class AbstractJdbcStoreTest {
     assertThat(store.find(ACME, row.id())).contains(row);
   }
 
-  // ---- helpers -------------------------------------------------------------------------------------
+  // ---- helpers
+  // -------------------------------------------------------------------------------------
 
-  private TokenService service(TokenStore store, CopyPolicy copy, DigestPolicy digest,
+  private TokenService service(
+      TokenStore store,
+      CopyPolicy copy,
+      DigestPolicy digest,
       io.accesstokens.TokenEventListener listener) {
     return TokenService.builder(store)
         .entitlements(Entitlements.all())
@@ -483,9 +578,19 @@ abstract class AbstractJdbcStoreTest {
   }
 
   private StoredToken row(TokenId id, Instant createdAt) {
-    AccessToken token = new AccessToken(id, ACME, PROD,
-        TokenStatus.ACTIVE, "made by the JDBC tests", Scope.EDI, createdAt, createdAt, 1);
-    return new StoredToken(token, new LookupDigest("sha256", randomBytes(32)), new SealedValue("k1", randomBytes(60)));
+    AccessToken token =
+        new AccessToken(
+            id,
+            ACME,
+            PROD,
+            TokenStatus.ACTIVE,
+            "made by the JDBC tests",
+            Scope.EDI,
+            createdAt,
+            createdAt,
+            1);
+    return new StoredToken(
+        token, new LookupDigest("sha256", randomBytes(32)), new SealedValue("k1", randomBytes(60)));
   }
 
   private static StoredToken withDescription(StoredToken row, String description, Instant at) {
@@ -512,8 +617,10 @@ abstract class AbstractJdbcStoreTest {
 
   private List<Integer> schemaVersions(String prefix) throws SQLException {
     List<Integer> versions = new ArrayList<>();
-    try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT version FROM " + prefix + "schema_version ORDER BY version")) {
+    try (Connection c = db().dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT version FROM " + prefix + "schema_version ORDER BY version")) {
       while (rs.next()) {
         versions.add(rs.getInt(1));
       }
@@ -535,5 +642,4 @@ abstract class AbstractJdbcStoreTest {
       return columns;
     }
   }
-
 }

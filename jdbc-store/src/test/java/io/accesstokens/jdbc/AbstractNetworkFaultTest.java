@@ -39,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,21 +46,28 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Real network faults between a {@link JdbcTokenStore} and its database, made by an in-JVM
- * {@link TcpProxy}: connections cut while a write waits inside the database, a commit that reached the
- * database but whose answer never came back, a partition that answers nothing (to a lookup, and to a
- * follower reading the change log), and every pooled connection lost at once. No partial write, no
- * token lost or brought back, the validator fails closed with {@code STORE_UNAVAILABLE} within its
- * timeout and recovers by itself, and no call stays stuck.
+ * Real network faults between a {@link JdbcTokenStore} and its database, made by an in-JVM {@link
+ * TcpProxy}: connections cut while a write waits inside the database, a commit that reached the
+ * database but whose answer never came back, a partition that answers nothing (to a lookup, and to
+ * a follower reading the change log), and every pooled connection lost at once. No partial write,
+ * no token lost or brought back, the validator fails closed with {@code STORE_UNAVAILABLE} within
+ * its timeout and recovers by itself, and no call stays stuck.
  */
 abstract class AbstractNetworkFaultTest {
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
+
   /** The partition test's validator; the others wait longer, since a loaded machine is no fault. */
   private static final Duration LOOKUP_TIMEOUT = Duration.ofMillis(300);
+
   private static final Duration PATIENT_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
-  /** PostgreSQL's driver cancels a timed-out statement over a new connection, waiting this long for it. */
+
+  /**
+   * PostgreSQL's driver cancels a timed-out statement over a new connection, waiting this long for
+   * it.
+   */
   private static final int CANCEL_SIGNAL_TIMEOUT_SECONDS = 2;
 
   protected abstract TestDatabase db();
@@ -72,8 +78,10 @@ abstract class AbstractNetworkFaultTest {
   private TokenValidator validator;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final AtomicInteger lookupsEnded = new AtomicInteger();
+
   /** System.nanoTime() when the last lookup ended. */
   private final AtomicLong lastLookupEnded = new AtomicLong();
+
   /** Faults injected by the last test, for the README's figures. */
   protected int faults;
 
@@ -101,12 +109,13 @@ abstract class AbstractNetworkFaultTest {
     Figures.report(this, info, "faults", faults);
   }
 
-  // ---- a connection cut while a write waits inside the database -----------------------------------
+  // ---- a connection cut while a write waits inside the database
+  // -----------------------------------
 
   @ParameterizedTest
   @EnumSource(PageWrite.class)
-  void aWriteCutWhileItsStatementWaitsForALock_failsAsUnavailable_writesNothing_andTheNextCallWorks(PageWrite write)
-      throws Exception {
+  void aWriteCutWhileItsStatementWaitsForALock_failsAsUnavailable_writesNothing_andTheNextCallWorks(
+      PageWrite write) throws Exception {
     IssuedToken token = create(service, ACME, PROD, "before", ALICE);
     assertValid(token);
     CompletableFuture<Object> call;
@@ -118,28 +127,32 @@ abstract class AbstractNetworkFaultTest {
 
       Throwable failure = catchThrowable(() -> call.get(30, TimeUnit.SECONDS));
       assertThat(failure).as("the cut write").hasCauseInstanceOf(StoreUnavailableException.class);
-      assertThat(failure.getCause()).hasMessageContaining("unreachable or did not answer in time")
+      assertThat(failure.getCause())
+          .hasMessageContaining("unreachable or did not answer in time")
           .hasMessageContaining("SQLState 08");
       holder.rollback();
     }
-    server.awaitSessionsGone(proxy.upstreamPorts()); // the orphaned statement has ended, one way or the other
+    server.awaitSessionsGone(
+        proxy.upstreamPorts()); // the orphaned statement has ended, one way or the other
 
     assertThat(service.get(ACME, token.id())).as("nothing was written").isEqualTo(token.token());
     assertValid(token); // neither lost nor deactivated: the write failed as a whole
     Object retried = write.on(service, token.id());
     switch (write) {
-      case DEACTIVATE -> assertThat(((AccessToken) retried).status()).isEqualTo(TokenStatus.INACTIVE);
+      case DEACTIVATE ->
+          assertThat(((AccessToken) retried).status()).isEqualTo(TokenStatus.INACTIVE);
       case EDIT -> assertThat(((AccessToken) retried).description()).isEqualTo("after");
       case DELETE -> assertThat(retried).isEqualTo(DeleteOutcome.DELETED);
     }
   }
 
-  // ---- the commit reached the database, its answer did not come back ------------------------------
+  // ---- the commit reached the database, its answer did not come back
+  // ------------------------------
 
   @ParameterizedTest
   @EnumSource(PageWrite.class)
-  void aWriteWhoseCommitArrivedButWhoseAnswerWasLost_isWhole_stopsValidationHere_andRetriesCleanly(PageWrite write)
-      throws Exception {
+  void aWriteWhoseCommitArrivedButWhoseAnswerWasLost_isWhole_stopsValidationHere_andRetriesCleanly(
+      PageWrite write) throws Exception {
     IssuedToken token = create(service, ACME, PROD, "before", ALICE);
     assertValid(token);
     proxy.cutWhenClientSends("COMMIT");
@@ -148,7 +161,8 @@ abstract class AbstractNetworkFaultTest {
     Throwable failure = catchThrowable(() -> write.on(service, token.id()));
 
     assertThat(proxy.markerFired()).as("the commit was sent").isTrue();
-    assertThat(failure).isInstanceOf(StoreUnavailableException.class)
+    assertThat(failure)
+        .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("unreachable or did not answer in time");
     server.awaitSessionsGone(proxy.upstreamPorts());
     switch (write) {
@@ -167,7 +181,8 @@ abstract class AbstractNetworkFaultTest {
         assertValid(token);
       }
       case DELETE -> {
-        assertThat(catchThrowable(() -> service.get(ACME, token.id()))).isInstanceOf(TokenNotFoundException.class);
+        assertThat(catchThrowable(() -> service.get(ACME, token.id())))
+            .isInstanceOf(TokenNotFoundException.class);
         assertRefused(token, ErrorCode.INVALID_TOKEN);
         assertThat(service.delete(ACME, token.id(), ALICE)).isEqualTo(DeleteOutcome.ALREADY_ABSENT);
       }
@@ -175,7 +190,8 @@ abstract class AbstractNetworkFaultTest {
   }
 
   @Test
-  void aCreateWhoseCommitArrivedButWhoseAnswerWasLost_leavesOneWholeTokenThatCopiesAndValidates() throws Exception {
+  void aCreateWhoseCommitArrivedButWhoseAnswerWasLost_leavesOneWholeTokenThatCopiesAndValidates()
+      throws Exception {
     proxy.cutWhenClientSends("COMMIT");
     faults++;
 
@@ -190,19 +206,22 @@ abstract class AbstractNetworkFaultTest {
     assertThat(row.description()).isEqualTo("lost answer");
     assertThat(row.status()).isEqualTo(TokenStatus.ACTIVE);
     assertThat(row.version()).isEqualTo(1);
-    String value = copy(service, ACME, row.id(), ALICE).reveal(); // not lost: its value can be had again
+    String value =
+        copy(service, ACME, row.id(), ALICE).reveal(); // not lost: its value can be had again
     assertThat(validator.validate(value, Scope.EDI, ACME, PROD).id()).isEqualTo(row.id());
   }
 
-  // ---- a partition: nothing arrives, nothing fails ------------------------------------------------
+  // ---- a partition: nothing arrives, nothing fails
+  // ------------------------------------------------
 
   /**
-   * The lookup's connection is one the store already had (as from a pool that checks nothing), so the
-   * connect timeouts of the driver and the pool cannot help: once the network answers nothing, only
-   * the store's own timeouts can end the call.
+   * The lookup's connection is one the store already had (as from a pool that checks nothing), so
+   * the connect timeouts of the driver and the pool cannot help: once the network answers nothing,
+   * only the store's own timeouts can end the call.
    */
   @Test
-  void aBlackholedLookup_failsClosedWithinTheLookupTimeout_andTheStoresTimeoutEndsTheStuckCall() throws Exception {
+  void aBlackholedLookup_failsClosedWithinTheLookupTimeout_andTheStoresTimeoutEndsTheStuckCall()
+      throws Exception {
     DataSource throughProxy = proxy.dataSource(db());
     if (throughProxy instanceof PGSimpleDataSource pg) {
       pg.setCancelSignalTimeout(CANCEL_SIGNAL_TIMEOUT_SECONDS); // 10 by default
@@ -221,25 +240,36 @@ abstract class AbstractNetworkFaultTest {
     long failedClosedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     assertThat(refused.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
-    assertThat(failedClosedAfter).as("ms until the validator failed closed")
-        .isGreaterThanOrEqualTo(LOOKUP_TIMEOUT.toMillis() - 50).isLessThan(LOOKUP_TIMEOUT.toMillis() + 1_500);
-    ServerSide.await("the stuck lookup ends by the store's own timeout", Duration.ofSeconds(20),
+    assertThat(failedClosedAfter)
+        .as("ms until the validator failed closed")
+        .isGreaterThanOrEqualTo(LOOKUP_TIMEOUT.toMillis() - 50)
+        .isLessThan(LOOKUP_TIMEOUT.toMillis() + 1_500);
+    ServerSide.await(
+        "the stuck lookup ends by the store's own timeout",
+        Duration.ofSeconds(20),
         () -> lookupsEnded.get() == 1);
     long stuckFor = TimeUnit.NANOSECONDS.toMillis(lastLookupEnded.get() - start);
-    // A read carries no statement timeout (no cancel request to wait for); the network timeout, at the
-    // query timeout, ends it. A write's twice-the-query-timeout, or a cancel, would take 2 s or more.
-    assertThat(stuckFor).as("ms the lookup was stuck")
+    // A read carries no statement timeout (no cancel request to wait for); the network timeout, at
+    // the
+    // query timeout, ends it. A write's twice-the-query-timeout, or a cancel, would take 2 s or
+    // more.
+    assertThat(stuckFor)
+        .as("ms the lookup was stuck")
         .isBetween(QUERY_TIMEOUT.toMillis() - 50, QUERY_TIMEOUT.toMillis() + 700);
 
     Throwable management = catchThrowable(() -> node.list(ACME, TokenQuery.all()));
     assertThat(management).isInstanceOf(StoreUnavailableException.class);
     proxy.blackhole(false);
     assertThat(partitioned.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
-        .as("recovered by itself").isEqualTo(token.id());
+        .as("recovered by itself")
+        .isEqualTo(token.id());
     assertThat(node.list(ACME, TokenQuery.all()).tokens()).hasSize(1);
   }
 
-  /** What a {@link io.accesstokens.ChangeFollower} reads from its feed, on its own thread, every poll. */
+  /**
+   * What a {@link io.accesstokens.ChangeFollower} reads from its feed, on its own thread, every
+   * poll.
+   */
   enum FollowerRead {
     CHANGES_AFTER {
       @Override
@@ -264,17 +294,17 @@ abstract class AbstractNetworkFaultTest {
   }
 
   /**
-   * A follower's read of the change log, on a connection the feed already had, once the network answers
-   * nothing: only the feed's own bound can end it, and the follower's thread (which also serves its
-   * invalidations) must not hang there. It fails as unavailable at the query timeout, as a lookup does,
-   * and the next poll works once the network does. The JUnit timeout only keeps a feed without that
-   * bound from hanging the build.
+   * A follower's read of the change log, on a connection the feed already had, once the network
+   * answers nothing: only the feed's own bound can end it, and the follower's thread (which also
+   * serves its invalidations) must not hang there. It fails as unavailable at the query timeout, as
+   * a lookup does, and the next poll works once the network does. The JUnit timeout only keeps a
+   * feed without that bound from hanging the build.
    */
   @ParameterizedTest
   @EnumSource(FollowerRead.class)
   @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-  void aBlackholedFollowerRead_failsAsUnavailableWithinTheQueryTimeout_andTheNextPollWorks(FollowerRead read)
-      throws Exception {
+  void aBlackholedFollowerRead_failsAsUnavailableWithinTheQueryTimeout_andTheNextPollWorks(
+      FollowerRead read) throws Exception {
     DataSource throughProxy = proxy.dataSource(db());
     if (throughProxy instanceof PGSimpleDataSource pg) {
       pg.setCancelSignalTimeout(CANCEL_SIGNAL_TIMEOUT_SECONDS); // 10 by default
@@ -293,20 +323,27 @@ abstract class AbstractNetworkFaultTest {
     Throwable failure = catchThrowable(() -> read.on(feed));
     long failedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-    assertThat(failure).isInstanceOf(StoreUnavailableException.class)
+    assertThat(failure)
+        .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("unreachable or did not answer in time");
-    assertThat(failedAfter).as("ms until the read failed: a read's bound, the query timeout, not a write's")
-        .isGreaterThanOrEqualTo(QUERY_TIMEOUT.toMillis() - 50).isLessThan(2 * QUERY_TIMEOUT.toMillis());
+    assertThat(failedAfter)
+        .as("ms until the read failed: a read's bound, the query timeout, not a write's")
+        .isGreaterThanOrEqualTo(QUERY_TIMEOUT.toMillis() - 50)
+        .isLessThan(2 * QUERY_TIMEOUT.toMillis());
     proxy.blackhole(false);
     read.on(feed);
-    assertThat(feed.changesAfter(0, 1_000)).as("recovered by itself").extracting(ChangeRecord::tokenId)
+    assertThat(feed.changesAfter(0, 1_000))
+        .as("recovered by itself")
+        .extracting(ChangeRecord::tokenId)
         .contains(token.id());
   }
 
-  // ---- every pooled connection lost at once -------------------------------------------------------
+  // ---- every pooled connection lost at once
+  // -------------------------------------------------------
 
   @Test
-  void afterEveryPooledConnectionIsCut_thePooledStoreFailsClosedAtWorst_andRecoversByItself() throws Exception {
+  void afterEveryPooledConnectionIsCut_thePooledStoreFailsClosedAtWorst_andRecoversByItself()
+      throws Exception {
     HikariConfig config = new HikariConfig();
     config.setDataSource(proxy.dataSource(db()));
     config.setMaximumPoolSize(3);
@@ -321,7 +358,8 @@ abstract class AbstractNetworkFaultTest {
     for (int i = 0; i < 6; i++) {
       tokens.add(create(node, ACME, PROD, "t" + i, ALICE));
     }
-    ServerSide.await("the pool holds 3 connections", Duration.ofSeconds(10), () -> proxy.open() >= 3);
+    ServerSide.await(
+        "the pool holds 3 connections", Duration.ofSeconds(10), () -> proxy.open() >= 3);
     proxy.cut();
     faults++;
 
@@ -329,24 +367,34 @@ abstract class AbstractNetworkFaultTest {
     int successes = 0;
     for (IssuedToken token : tokens) {
       try {
-        assertThat(nodeValidator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(token.id());
+        assertThat(nodeValidator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
+            .isEqualTo(token.id());
         successes++;
       } catch (ConnectionOpenException e) {
-        assertThat(e.errorCode()).as("a failure fails closed").isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+        assertThat(e.errorCode())
+            .as("a failure fails closed")
+            .isEqualTo(ErrorCode.STORE_UNAVAILABLE);
         assertThat(successes).as("no failure after the first success").isZero();
         failures++;
       }
     }
-    assertThat(failures).as("at most one failure per dead pooled connection").isLessThanOrEqualTo(3);
+    assertThat(failures)
+        .as("at most one failure per dead pooled connection")
+        .isLessThanOrEqualTo(3);
     assertThat(node.list(ACME, TokenQuery.all()).tokens()).hasSize(6);
     for (IssuedToken token : tokens) {
-      assertThat(nodeValidator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(token.id());
+      assertThat(nodeValidator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
+          .isEqualTo(token.id());
     }
   }
 
-  // ---- helpers -------------------------------------------------------------------------------------
+  // ---- helpers
+  // -------------------------------------------------------------------------------------
 
-  /** Waits until the store's statement waits for the row lock; fails with the call's outcome if it ended. */
+  /**
+   * Waits until the store's statement waits for the row lock; fails with the call's outcome if it
+   * ended.
+   */
   private void awaitWaitingForALock(CompletableFuture<?> call) throws Exception {
     try {
       server.awaitWaitingForALock();
@@ -362,8 +410,11 @@ abstract class AbstractNetworkFaultTest {
   }
 
   private JdbcTokenStore store(DataSource dataSource) {
-    return JdbcTokenStore.builder(dataSource).dialect(db().dialect()).tablePrefix(db().prefix())
-        .queryTimeout(QUERY_TIMEOUT).build();
+    return JdbcTokenStore.builder(dataSource)
+        .dialect(db().dialect())
+        .tablePrefix(db().prefix())
+        .queryTimeout(QUERY_TIMEOUT)
+        .build();
   }
 
   private TokenService service(JdbcTokenStore store) {
@@ -376,29 +427,36 @@ abstract class AbstractNetworkFaultTest {
 
   /** A validator whose lookups run on threads of their own, counted as they end. */
   private TokenValidator validator(TokenService service, Duration lookupTimeout) {
-    ExecutorService threads = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "lookup");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService threads =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "lookup");
+              t.setDaemon(true);
+              return t;
+            });
     closeables.add(threads::shutdownNow);
-    TokenValidator built = TokenValidator.builder(service)
-        .lookupExecutor(task -> threads.execute(() -> {
-          try {
-            task.run();
-          } finally {
-            lastLookupEnded.set(System.nanoTime());
-            lookupsEnded.incrementAndGet();
-          }
-        }))
-        .lookupTimeout(lookupTimeout)
-        .build();
+    TokenValidator built =
+        TokenValidator.builder(service)
+            .lookupExecutor(
+                task ->
+                    threads.execute(
+                        () -> {
+                          try {
+                            task.run();
+                          } finally {
+                            lastLookupEnded.set(System.nanoTime());
+                            lookupsEnded.incrementAndGet();
+                          }
+                        }))
+            .lookupTimeout(lookupTimeout)
+            .build();
     closeables.add(built);
     return built;
   }
 
   private void assertValid(IssuedToken token) {
-    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(token.id());
+    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
+        .isEqualTo(token.id());
   }
 
   private void assertRefused(IssuedToken token, ErrorCode code) {
@@ -406,7 +464,8 @@ abstract class AbstractNetworkFaultTest {
   }
 
   private static ConnectionOpenException refusal(TokenValidator validator, IssuedToken token) {
-    Throwable t = catchThrowable(() -> validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD));
+    Throwable t =
+        catchThrowable(() -> validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD));
     assertThat(t).isInstanceOf(ConnectionOpenException.class);
     return (ConnectionOpenException) t;
   }

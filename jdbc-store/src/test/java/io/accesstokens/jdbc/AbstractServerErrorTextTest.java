@@ -34,14 +34,22 @@ import org.slf4j.LoggerFactory;
  * digest or id makes every server quote the offending key (PostgreSQL's {@code DETAIL: Key (digest,
  * digest_key_id)=(\x...)}, MariaDB's {@code Duplicate entry '...'}, H2's index violation with the
  * values): the store's exception, its causes and its {@code toString()}, and every line our loggers
- * wrote, must carry neither that text nor the digest in any encoding. What the drivers themselves log
- * is the host's to configure (the README says so); it is counted in a figures line, not asserted.
+ * wrote, must carry neither that text nor the digest in any encoding. What the drivers themselves
+ * log is the host's to configure (the README says so); it is counted in a figures line, not
+ * asserted.
  */
 abstract class AbstractServerErrorTextTest {
   /** Phrases of the servers' and drivers' duplicate-key messages, lower case. */
-  private static final List<String> SERVER_PHRASES = List.of(
-      "already exists", "duplicate entry", "duplicate key", "unique index or primary key violation",
-      "key (", "detail:", "violates unique constraint", "for key '");
+  private static final List<String> SERVER_PHRASES =
+      List.of(
+          "already exists",
+          "duplicate entry",
+          "duplicate key",
+          "unique index or primary key violation",
+          "key (",
+          "detail:",
+          "violates unique constraint",
+          "for key '");
 
   protected abstract TestDatabase db();
 
@@ -49,22 +57,32 @@ abstract class AbstractServerErrorTextTest {
   void aDuplicateDigestOrId_isRefused_withoutTheServersTextOrTheKey_inOurMessagesAndLogs() {
     int mark = CapturingAppender.mark();
     JdbcTokenStore store = db().emptyStore();
-    TokenService service = TokenService.builder(store)
-        .entitlements(Entitlements.all())
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
-        .build();
+    TokenService service =
+        TokenService.builder(store)
+            .entitlements(Entitlements.all())
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
+            .build();
     IssuedToken issued = create(service, ACME, PROD, "first", ALICE);
     StoredToken first = store.find(ACME, issued.id()).orElseThrow();
-    AccessToken other = new AccessToken(TokenMint.newId(), ACME, PROD,
-        first.token().status(), "clash", first.token().scope(), first.token().createdAt(),
-        first.token().updatedAt(), 1);
+    AccessToken other =
+        new AccessToken(
+            TokenMint.newId(),
+            ACME,
+            PROD,
+            first.token().status(),
+            "clash",
+            first.token().scope(),
+            first.token().createdAt(),
+            first.token().updatedAt(),
+            1);
     StoredToken sameDigest = new StoredToken(other, first.digest(), first.sealedValue());
     Change created = new Change(TokenEventType.CREATED, ALICE, first.token().createdAt());
 
-    List<Throwable> failures = List.of(
-        catchThrowable(() -> store.insert(sameDigest, created)),
-        catchThrowable(() -> store.insert(first, created)));
+    List<Throwable> failures =
+        List.of(
+            catchThrowable(() -> store.insert(sameDigest, created)),
+            catchThrowable(() -> store.insert(first, created)));
 
     List<String> texts = new ArrayList<>();
     for (Throwable failure : failures) {
@@ -78,26 +96,41 @@ abstract class AbstractServerErrorTextTest {
     List<String> ours = new ArrayList<>();
     List<String> drivers = new ArrayList<>();
     for (String line : lines.subList(mark, lines.size())) {
-      (line.substring(line.indexOf(' ') + 1).startsWith("io.accesstokens.") ? ours : drivers).add(line);
+      (line.substring(line.indexOf(' ') + 1).startsWith("io.accesstokens.") ? ours : drivers)
+          .add(line);
     }
     texts.addAll(ours);
 
     byte[] digest = first.digest().value();
     String hex = HexFormat.of().formatHex(digest);
     List<String> forbidden = new ArrayList<>(SERVER_PHRASES);
-    forbidden.addAll(List.of(hex, hex.toUpperCase(Locale.ROOT), hex.substring(0, 16),
-        Base64.getEncoder().encodeToString(digest), Base64.getUrlEncoder().withoutPadding().encodeToString(digest),
-        new String(digest, 0, 8, StandardCharsets.ISO_8859_1), issued.value().reveal()));
+    forbidden.addAll(
+        List.of(
+            hex,
+            hex.toUpperCase(Locale.ROOT),
+            hex.substring(0, 16),
+            Base64.getEncoder().encodeToString(digest),
+            Base64.getUrlEncoder().withoutPadding().encodeToString(digest),
+            new String(digest, 0, 8, StandardCharsets.ISO_8859_1),
+            issued.value().reveal()));
     for (String text : texts) {
       for (String bad : forbidden) {
-        assertThat(text.toLowerCase(Locale.ROOT)).as("our message or log line").doesNotContain(bad.toLowerCase(Locale.ROOT));
+        assertThat(text.toLowerCase(Locale.ROOT))
+            .as("our message or log line")
+            .doesNotContain(bad.toLowerCase(Locale.ROOT));
       }
     }
-    long driverLinesWithServerText = drivers.stream()
-        .filter(l -> SERVER_PHRASES.stream().anyMatch(p -> l.toLowerCase(Locale.ROOT).contains(p)))
-        .count();
-    LoggerFactory.getLogger("io.accesstokens.figures").info(
-        "{}: 2 duplicate-key errors; {} texts of ours scanned, 0 with server text; the drivers logged {} lines with it",
-        db().kind(), texts.size(), driverLinesWithServerText);
+    long driverLinesWithServerText =
+        drivers.stream()
+            .filter(
+                l -> SERVER_PHRASES.stream().anyMatch(p -> l.toLowerCase(Locale.ROOT).contains(p)))
+            .count();
+    LoggerFactory.getLogger("io.accesstokens.figures")
+        .info(
+            "{}: 2 duplicate-key errors; {} texts of ours scanned, 0 with server text; the drivers"
+                + " logged {} lines with it",
+            db().kind(),
+            texts.size(),
+            driverLinesWithServerText);
   }
 }

@@ -8,7 +8,10 @@ import java.util.function.BooleanSupplier;
 final class Await {
   private Await() {}
 
-  /** Polls {@code condition} every millisecond until it holds; fails with {@code what} after {@code timeout}. */
+  /**
+   * Polls {@code condition} every millisecond until it holds; fails with {@code what} after {@code
+   * timeout}.
+   */
   static void until(Duration timeout, String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {

@@ -15,31 +15,49 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * Nodes sharing one database, each as a host would wire it: a connection pool of its own (HikariCP), a
- * {@link JdbcTokenStore}, a {@link TokenService}, and a {@link TokenValidator} whose
- * {@link ChangeFollower} reads the store's change feed on a thread of its own. Each node's pool sits
- * behind a {@link CommitGate} and its feed behind a {@link PausableChangeFeed}, so a test can hold a
- * commit or stall a follower.
+ * Nodes sharing one database, each as a host would wire it: a connection pool of its own
+ * (HikariCP), a {@link JdbcTokenStore}, a {@link TokenService}, and a {@link TokenValidator} whose
+ * {@link ChangeFollower} reads the store's change feed on a thread of its own. Each node's pool
+ * sits behind a {@link CommitGate} and its feed behind a {@link PausableChangeFeed}, so a test can
+ * hold a commit or stall a follower.
  */
 final class Cluster implements AutoCloseable {
-  /** The follower's settings a cluster is built with; the defaults are the library's but for the warm-up. */
-  record Settings(JdbcChangeFeed.Mode mode, Duration pollInterval, Duration stalenessBound, Duration longestTransaction) {
+  /**
+   * The follower's settings a cluster is built with; the defaults are the library's but for the
+   * warm-up.
+   */
+  record Settings(
+      JdbcChangeFeed.Mode mode,
+      Duration pollInterval,
+      Duration stalenessBound,
+      Duration longestTransaction) {
     /**
-     * The library's defaults (200 ms polls, a 1 s bound), except a 2 s longest transaction, so a node
-     * trusts its cache after 2 s instead of 5; the stores' change-log timeout is 1 s to match.
+     * The library's defaults (200 ms polls, a 1 s bound), except a 2 s longest transaction, so a
+     * node trusts its cache after 2 s instead of 5; the stores' change-log timeout is 1 s to match.
      */
     static Settings defaults(JdbcChangeFeed.Mode mode) {
-      return new Settings(mode, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2));
+      return new Settings(
+          mode, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2));
     }
   }
 
-  record Node(String name, HikariDataSource pool, CommitGate gate, JdbcTokenStore store, TokenService service,
-      JdbcChangeFeed jdbcFeed, PausableChangeFeed feed, ChangeFollower follower, TokenValidator validator) {}
+  record Node(
+      String name,
+      HikariDataSource pool,
+      CommitGate gate,
+      JdbcTokenStore store,
+      TokenService service,
+      JdbcChangeFeed jdbcFeed,
+      PausableChangeFeed feed,
+      ChangeFollower follower,
+      TokenValidator validator) {}
 
   private final List<Node> nodes = new ArrayList<>();
   private final Settings settings;
 
-  /** Starts {@code size} nodes on the tables under {@code prefix}, reached through {@code database}. */
+  /**
+   * Starts {@code size} nodes on the tables under {@code prefix}, reached through {@code database}.
+   */
   Cluster(DataSource database, String prefix, int size, Settings settings) {
     this.settings = settings;
     try {
@@ -53,21 +71,26 @@ final class Cluster implements AutoCloseable {
         config.setConnectionTimeout(10_000);
         HikariDataSource pool = new HikariDataSource(config);
         CommitGate gate = new CommitGate(pool);
-        JdbcTokenStore store = JdbcTokenStore.builder(gate).tablePrefix(prefix)
-            .changeLogTimeout(Duration.ofSeconds(1)).build();
-        TokenService service = TokenService.builder(store)
-            .entitlements(Entitlements.all())
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.digestOnly())
-            .build();
+        JdbcTokenStore store =
+            JdbcTokenStore.builder(gate)
+                .tablePrefix(prefix)
+                .changeLogTimeout(Duration.ofSeconds(1))
+                .build();
+        TokenService service =
+            TokenService.builder(store)
+                .entitlements(Entitlements.all())
+                .environments(Fixtures.environments())
+                .copyPolicy(CopyPolicy.digestOnly())
+                .build();
         JdbcChangeFeed jdbcFeed = store.changeFeed(settings.mode());
         PausableChangeFeed feed = new PausableChangeFeed(jdbcFeed);
-        ChangeFollower follower = ChangeFollower.builder(feed)
-            .pollInterval(settings.pollInterval())
-            .stalenessBound(settings.stalenessBound())
-            .longestTransaction(settings.longestTransaction())
-            .threadFactory(r -> new Thread(r, "follower-" + prefix + name))
-            .build();
+        ChangeFollower follower =
+            ChangeFollower.builder(feed)
+                .pollInterval(settings.pollInterval())
+                .stalenessBound(settings.stalenessBound())
+                .longestTransaction(settings.longestTransaction())
+                .threadFactory(r -> new Thread(r, "follower-" + prefix + name))
+                .build();
         TokenValidator validator = TokenValidator.builder(service).changeFollower(follower).build();
         nodes.add(new Node(name, pool, gate, store, service, jdbcFeed, feed, follower, validator));
       }
@@ -89,10 +112,14 @@ final class Cluster implements AutoCloseable {
     return settings.stalenessBound();
   }
 
-  /** Waits until every follower has passed its warm-up (and so trusts its cache while it keeps up). */
+  /**
+   * Waits until every follower has passed its warm-up (and so trusts its cache while it keeps up).
+   */
   Cluster awaitWarm() {
-    Await.until(settings.longestTransaction().plus(settings.pollInterval().multipliedBy(3)).plusSeconds(20),
-        "every follower warm", () -> nodes.stream().allMatch(n -> n.follower().stats().cacheClears() >= 1));
+    Await.until(
+        settings.longestTransaction().plus(settings.pollInterval().multipliedBy(3)).plusSeconds(20),
+        "every follower warm",
+        () -> nodes.stream().allMatch(n -> n.follower().stats().cacheClears() >= 1));
     return this;
   }
 
@@ -102,14 +129,17 @@ final class Cluster implements AutoCloseable {
   }
 
   /**
-   * A probe whose changes go through {@code writer} and which watches {@code watched}. When polling, each
-   * write falls at a random phase of the followers' polls; woken by notifications, the phase hardly
-   * matters, so a little jitter does.
+   * A probe whose changes go through {@code writer} and which watches {@code watched}. When
+   * polling, each write falls at a random phase of the followers' polls; woken by notifications,
+   * the phase hardly matters, so a little jitter does.
    */
   PropagationProbe probe(Node writer, List<Node> watched) {
-    Duration jitter = settings.mode() == JdbcChangeFeed.Mode.POLLING
-        ? settings.pollInterval() : Duration.ofMillis(Math.min(50, settings.pollInterval().toMillis()));
-    PropagationProbe.Builder probe = PropagationProbe.builder(writer.service(), bound()).phaseJitter(jitter);
+    Duration jitter =
+        settings.mode() == JdbcChangeFeed.Mode.POLLING
+            ? settings.pollInterval()
+            : Duration.ofMillis(Math.min(50, settings.pollInterval().toMillis()));
+    PropagationProbe.Builder probe =
+        PropagationProbe.builder(writer.service(), bound()).phaseJitter(jitter);
     watched.forEach(n -> probe.node(n.name(), n.validator()));
     return probe.build();
   }

@@ -12,11 +12,11 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A fault injector around a real data source that acts at the one moment the change log cares about:
- * a transaction's commit, after its last statement (the change insert) has taken its sequence number.
- * Armed with {@link #holdNextCommit()}, the next commit waits until the test releases it, so another
- * transaction can take a higher number and commit first. Armed with {@link #failNextCommit()}, the
- * next commit rolls back instead and fails as a lost connection would.
+ * A fault injector around a real data source that acts at the one moment the change log cares
+ * about: a transaction's commit, after its last statement (the change insert) has taken its
+ * sequence number. Armed with {@link #holdNextCommit()}, the next commit waits until the test
+ * releases it, so another transaction can take a higher number and commit first. Armed with {@link
+ * #failNextCommit()}, the next commit rolls back instead and fails as a lost connection would.
  */
 final class CommitGate extends ForwardingDataSource {
   private final AtomicReference<@Nullable Held> armed = new AtomicReference<>();
@@ -26,7 +26,10 @@ final class CommitGate extends ForwardingDataSource {
     super(delegate);
   }
 
-  /** A commit on hold: {@link #reached} once the transaction is at its commit, {@link #release} lets it go. */
+  /**
+   * A commit on hold: {@link #reached} once the transaction is at its commit, {@link #release} lets
+   * it go.
+   */
   static final class Held {
     private final CountDownLatch reached = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
@@ -66,27 +69,30 @@ final class CommitGate extends ForwardingDataSource {
   }
 
   private Connection wrap(Connection connection) {
-    return (Connection) Proxy.newProxyInstance(
-        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          if (method.getName().equals("commit")) {
-            Held held = armed.getAndSet(null);
-            if (held != null) {
-              held.reached.countDown();
-              if (!held.released.await(60, TimeUnit.SECONDS)) {
-                throw new AssertionError("a held commit was never released");
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("commit")) {
+                Held held = armed.getAndSet(null);
+                if (held != null) {
+                  held.reached.countDown();
+                  if (!held.released.await(60, TimeUnit.SECONDS)) {
+                    throw new AssertionError("a held commit was never released");
+                  }
+                }
+                if (failNext) {
+                  failNext = false;
+                  connection.rollback();
+                  throw new SQLException("commit failed (injected)", "08006");
+                }
               }
-            }
-            if (failNext) {
-              failNext = false;
-              connection.rollback();
-              throw new SQLException("commit failed (injected)", "08006");
-            }
-          }
-          try {
-            return method.invoke(connection, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+              try {
+                return method.invoke(connection, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 }

@@ -26,30 +26,44 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a JDBC driver logs about one lookup when its logging is turned up, captured apart from the
- * test run's own log (which the leak guard scans): the README's list of driver loggers to keep quiet
- * is what the {@code *DriverTraceTest}s show, and the digest they make the drivers log on purpose must
- * not fail the run.
+ * test run's own log (which the leak guard scans): the README's list of driver loggers to keep
+ * quiet is what the {@code *DriverTraceTest}s show, and the digest they make the drivers log on
+ * purpose must not fail the run.
  */
 final class DriverLogs {
   private DriverLogs() {}
 
-  /** The hex text of the lookup digest of a new token's value, after one validation on {@code store} looked it up. */
+  /**
+   * The hex text of the lookup digest of a new token's value, after one validation on {@code store}
+   * looked it up.
+   */
   static String lookUpANewToken(JdbcTokenStore store) {
-    TokenService service = TokenService.builder(store).entitlements(Entitlements.all())
-        .environments(Fixtures.environments()).copyPolicy(CopyPolicy.digestOnly()).build();
-    IssuedToken issued = Fixtures.create(service, Fixtures.ACME, Fixtures.PROD, null, Fixtures.ALICE);
+    TokenService service =
+        TokenService.builder(store)
+            .entitlements(Entitlements.all())
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.digestOnly())
+            .build();
+    IssuedToken issued =
+        Fixtures.create(service, Fixtures.ACME, Fixtures.PROD, null, Fixtures.ALICE);
     try (TokenValidator validator = TokenValidator.builder(service).build()) {
-      validator.validate(issued.value().reveal(), Scope.EDI, Fixtures.ACME, Fixtures.PROD); // a miss: one lookup
+      validator.validate(
+          issued.value().reveal(), Scope.EDI, Fixtures.ACME, Fixtures.PROD); // a miss: one lookup
     }
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(issued.value().reveal().getBytes(StandardCharsets.US_ASCII));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(issued.value().reveal().getBytes(StandardCharsets.US_ASCII));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** What was logged through SLF4J under {@code loggerName} at {@code level} while {@code lookup} ran. */
+  /**
+   * What was logged through SLF4J under {@code loggerName} at {@code level} while {@code lookup}
+   * ran.
+   */
   static Captured slf4j(String loggerName, Level level, Function<Void, String> lookup) {
     Logger logger = (Logger) LoggerFactory.getLogger(loggerName);
     Level before = logger.getLevel();
@@ -68,30 +82,41 @@ final class DriverLogs {
     }
     List<String> lines = new ArrayList<>();
     for (ILoggingEvent event : appender.list) {
-      lines.add(event.getLevel() + " " + event.getLoggerName() + ": " + event.getFormattedMessage());
+      lines.add(
+          event.getLevel() + " " + event.getLoggerName() + ": " + event.getFormattedMessage());
     }
     return new Captured(digestHex, lines);
   }
 
-  /** What was logged through java.util.logging under {@code loggerName} at {@code level} while {@code lookup} ran. */
-  static Captured jul(String loggerName, java.util.logging.Level level, Function<Void, String> lookup) {
+  /**
+   * What was logged through java.util.logging under {@code loggerName} at {@code level} while
+   * {@code lookup} ran.
+   */
+  static Captured jul(
+      String loggerName, java.util.logging.Level level, Function<Void, String> lookup) {
     java.util.logging.Logger logger = java.util.logging.Logger.getLogger(loggerName);
     List<String> lines = new ArrayList<>();
     SimpleFormatter formatter = new SimpleFormatter();
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        synchronized (lines) {
-          lines.add(record.getLevel() + " " + record.getLoggerName() + ": " + formatter.formatMessage(record));
-        }
-      }
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            synchronized (lines) {
+              lines.add(
+                  record.getLevel()
+                      + " "
+                      + record.getLoggerName()
+                      + ": "
+                      + formatter.formatMessage(record));
+            }
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     handler.setLevel(java.util.logging.Level.ALL);
     java.util.logging.Level before = logger.getLevel();
     logger.setLevel(level);
@@ -119,9 +144,10 @@ final class DriverLogs {
     }
 
     /**
-     * Whether 12 bytes in a row of the digest are in a hex dump of packets ({@code |000180| 20 27 D1 B0
-     * ... | ascii |}), reading the bytes of every dump row in order. Twelve, not all 32: a driver that
-     * inlines parameters escapes quotes and backslashes in them, which would break a longer match.
+     * Whether 12 bytes in a row of the digest are in a hex dump of packets ({@code |000180| 20 27
+     * D1 B0 ... | ascii |}), reading the bytes of every dump row in order. Twelve, not all 32: a
+     * driver that inlines parameters escapes quotes and backslashes in them, which would break a
+     * longer match.
      */
     boolean dumpsTheDigest() {
       StringBuilder bytes = new StringBuilder();

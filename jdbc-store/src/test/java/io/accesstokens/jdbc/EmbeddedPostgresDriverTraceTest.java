@@ -7,25 +7,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The PostgreSQL driver logs through java.util.logging under {@code org.postgresql}; at FINEST (TRACE
- * through a bridge to SLF4J) {@code org.postgresql.core.v3.QueryExecutorImpl} writes every bound
- * parameter, the lookup's digest among them; at FINE it writes none (README, "Drivers' own logs").
+ * The PostgreSQL driver logs through java.util.logging under {@code org.postgresql}; at FINEST
+ * (TRACE through a bridge to SLF4J) {@code org.postgresql.core.v3.QueryExecutorImpl} writes every
+ * bound parameter, the lookup's digest among them; at FINE it writes none (README, "Drivers' own
+ * logs").
  */
 class EmbeddedPostgresDriverTraceTest {
   @RegisterExtension static final TestDatabase DB = TestDatabase.embeddedPostgres();
 
   @Test
   void atFinest_theDriverLogsTheLookupDigest() {
-    DriverLogs.Captured log = DriverLogs.jul("org.postgresql", Level.FINEST, x -> DriverLogs.lookUpANewToken(DB.emptyStore()));
+    DriverLogs.Captured log =
+        DriverLogs.jul(
+            "org.postgresql", Level.FINEST, x -> DriverLogs.lookUpANewToken(DB.emptyStore()));
 
-    assertThat(log.linesWithTheDigest()).isNotEmpty()
-        .anySatisfy(line -> assertThat(line).startsWith("FINEST org.postgresql.core.v3.QueryExecutorImpl:  FE=> Bind(")
-            .contains("$1=<'\\x" + log.digestHex() + "'::bytea>"));
+    assertThat(log.linesWithTheDigest())
+        .isNotEmpty()
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("FINEST org.postgresql.core.v3.QueryExecutorImpl:  FE=> Bind(")
+                    .contains("$1=<'\\x" + log.digestHex() + "'::bytea>"));
   }
 
   @Test
   void atFine_itDoesNot() {
-    DriverLogs.Captured log = DriverLogs.jul("org.postgresql", Level.FINE, x -> DriverLogs.lookUpANewToken(DB.emptyStore()));
+    DriverLogs.Captured log =
+        DriverLogs.jul(
+            "org.postgresql", Level.FINE, x -> DriverLogs.lookUpANewToken(DB.emptyStore()));
 
     assertThat(log.lines()).as("the driver logged at FINE").isNotEmpty();
     assertThat(log.linesWithTheDigest()).isEmpty();

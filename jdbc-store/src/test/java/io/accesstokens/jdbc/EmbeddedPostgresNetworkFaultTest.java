@@ -2,7 +2,9 @@ package io.accesstokens.jdbc;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Connections to the embedded PostgreSQL cut, answers lost and partitions, by an in-JVM TCP proxy. */
+/**
+ * Connections to the embedded PostgreSQL cut, answers lost and partitions, by an in-JVM TCP proxy.
+ */
 class EmbeddedPostgresNetworkFaultTest extends AbstractNetworkFaultTest {
   @RegisterExtension static final TestDatabase DB = TestDatabase.embeddedPostgres();
 

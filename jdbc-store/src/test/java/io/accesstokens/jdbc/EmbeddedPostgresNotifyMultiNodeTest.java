@@ -2,7 +2,9 @@ package io.accesstokens.jdbc;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Several nodes on the embedded PostgreSQL, their followers woken by LISTEN/NOTIFY (and polling). */
+/**
+ * Several nodes on the embedded PostgreSQL, their followers woken by LISTEN/NOTIFY (and polling).
+ */
 class EmbeddedPostgresNotifyMultiNodeTest extends AbstractMultiNodeTest {
   @RegisterExtension static final TestDatabase DB = TestDatabase.embeddedPostgres();
 

@@ -51,12 +51,12 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The database stopped and started again under a running service and validator: an embedded
- * PostgreSQL of this class's own (never a shared server), stopped with {@code pg_ctl stop -m fast} and
- * started again on the same data directory and port, as a host's database restarts. While it is down
- * the validator answers {@code STORE_UNAVAILABLE} on a miss and cached answers within their expiry
- * still serve, every management call throws {@link StoreUnavailableException} within the pool's
- * connection timeout, and a write cut by the shutdown writes nothing. Afterwards everything recovers by
- * itself: the service, the validator and the pool are the same objects.
+ * PostgreSQL of this class's own (never a shared server), stopped with {@code pg_ctl stop -m fast}
+ * and started again on the same data directory and port, as a host's database restarts. While it is
+ * down the validator answers {@code STORE_UNAVAILABLE} on a miss and cached answers within their
+ * expiry still serve, every management call throws {@link StoreUnavailableException} within the
+ * pool's connection timeout, and a write cut by the shutdown writes nothing. Afterwards everything
+ * recovers by itself: the service, the validator and the pool are the same objects.
  */
 class EmbeddedPostgresRestartTest {
   private static final String PREFIX = "restart_";
@@ -67,6 +67,7 @@ class EmbeddedPostgresRestartTest {
   private HikariDataSource pool;
   private TokenService service;
   private TokenValidator validator;
+
   /** Faults injected by the last test, for the README's figures. */
   int faults;
 
@@ -106,7 +107,8 @@ class EmbeddedPostgresRestartTest {
   void buildTheNode() throws Exception {
     PGSimpleDataSource plain = plainDataSource();
     JdbcTokenStore.builder(plain).tablePrefix(PREFIX).build().migrate();
-    try (Connection c = plain.getConnection(); PreparedStatement s = c.prepareStatement("DELETE FROM " + PREFIX + "tokens")) {
+    try (Connection c = plain.getConnection();
+        PreparedStatement s = c.prepareStatement("DELETE FROM " + PREFIX + "tokens")) {
       s.executeUpdate();
     }
     HikariConfig config = new HikariConfig();
@@ -115,13 +117,18 @@ class EmbeddedPostgresRestartTest {
     config.setConnectionTimeout(1_000);
     config.setPoolName("restart");
     pool = new HikariDataSource(config);
-    JdbcTokenStore store = JdbcTokenStore.builder(pool).dialect(JdbcDialect.POSTGRESQL).tablePrefix(PREFIX)
-        .queryTimeout(Duration.ofSeconds(5)).build();
-    service = TokenService.builder(store)
-        .entitlements(Entitlements.all())
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
-        .build();
+    JdbcTokenStore store =
+        JdbcTokenStore.builder(pool)
+            .dialect(JdbcDialect.POSTGRESQL)
+            .tablePrefix(PREFIX)
+            .queryTimeout(Duration.ofSeconds(5))
+            .build();
+    service =
+        TokenService.builder(store)
+            .entitlements(Entitlements.all())
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
+            .build();
     validator = TokenValidator.builder(service).build();
   }
 
@@ -134,11 +141,11 @@ class EmbeddedPostgresRestartTest {
       pool.close();
     }
   }
+
   @AfterEach
   void reportFigures(TestInfo info) {
     Figures.report(this, info, "faults", faults);
   }
-
 
   private static PGSimpleDataSource plainDataSource() {
     PGSimpleDataSource pg = new PGSimpleDataSource();
@@ -147,8 +154,9 @@ class EmbeddedPostgresRestartTest {
   }
 
   @Test
-  void whileTheDatabaseIsDown_missesFailClosed_hitsServe_managementIsUnavailable_andAllRecoversByItself()
-      throws Exception {
+  void
+      whileTheDatabaseIsDown_missesFailClosed_hitsServe_managementIsUnavailable_andAllRecoversByItself()
+          throws Exception {
     IssuedToken cached = create(service, ACME, PROD, "cached", ALICE);
     IssuedToken notCached = create(service, ACME, PROD, "not cached", ALICE);
     IssuedToken inactive = create(service, ACME, PROD, "inactive", ALICE);
@@ -161,38 +169,45 @@ class EmbeddedPostgresRestartTest {
 
     assertValid(cached); // a cached answer within its expiry still serves
     assertRefused(notCached, ErrorCode.STORE_UNAVAILABLE);
-    assertRefused(inactive, ErrorCode.STORE_UNAVAILABLE); // unknown to the cache: fail closed, not "invalid"
+    assertRefused(
+        inactive, ErrorCode.STORE_UNAVAILABLE); // unknown to the cache: fail closed, not "invalid"
     assertRefused(Fixtures.mint(TokenMint.newId()), ErrorCode.STORE_UNAVAILABLE);
     assertRefused("atk_not-even-well-formed", ErrorCode.INVALID_TOKEN); // needs no store
-    List<Runnable> management = List.of(
-        () -> create(service, ACME, PROD, "while down", ALICE),
-        () -> service.list(ACME, TokenQuery.all()),
-        () -> copy(service, ACME, cached.id(), ALICE),
-        () -> service.editDescription(ACME, notCached.id(), "while down", ALICE),
-        () -> service.activate(ACME, inactive.id(), ALICE),
-        () -> service.delete(ACME, notCached.id(), ALICE),
-        () -> service.deactivate(ACME, cached.id(), ALICE));
+    List<Runnable> management =
+        List.of(
+            () -> create(service, ACME, PROD, "while down", ALICE),
+            () -> service.list(ACME, TokenQuery.all()),
+            () -> copy(service, ACME, cached.id(), ALICE),
+            () -> service.editDescription(ACME, notCached.id(), "while down", ALICE),
+            () -> service.activate(ACME, inactive.id(), ALICE),
+            () -> service.delete(ACME, notCached.id(), ALICE),
+            () -> service.deactivate(ACME, cached.id(), ALICE));
     for (Runnable call : management) {
       long start = System.nanoTime();
       assertThat(catchThrowable(call::run)).isInstanceOf(StoreUnavailableException.class);
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("ms to fail")
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+          .as("ms to fail")
           .isLessThan(10_000);
     }
-    // The deactivation failed on its read, before anything could be written: the cached answer stands.
+    // The deactivation failed on its read, before anything could be written: the cached answer
+    // stands.
     assertValid(cached);
 
     postgres = start();
 
     long restarted = System.nanoTime();
-    ServerSide.await("the validator answers again", Duration.ofSeconds(30), () -> {
-      try {
-        validator.validate(notCached.value().reveal(), Scope.EDI, ACME, PROD);
-        return true;
-      } catch (ConnectionOpenException e) {
-        assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
-        return false;
-      }
-    });
+    ServerSide.await(
+        "the validator answers again",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            validator.validate(notCached.value().reveal(), Scope.EDI, ACME, PROD);
+            return true;
+          } catch (ConnectionOpenException e) {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+            return false;
+          }
+        });
     long recoveredAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
     org.slf4j.LoggerFactory.getLogger("io.accesstokens.figures")
         .info("The validator answered again {} ms after the restart", recoveredAfter);
@@ -200,7 +215,8 @@ class EmbeddedPostgresRestartTest {
     assertValid(cached);
     assertValid(notCached);
     assertRefused(inactive, ErrorCode.INVALID_TOKEN);
-    assertThat(service.deactivate(ACME, cached.id(), ALICE).status()).isEqualTo(TokenStatus.INACTIVE);
+    assertThat(service.deactivate(ACME, cached.id(), ALICE).status())
+        .isEqualTo(TokenStatus.INACTIVE);
     assertRefused(cached, ErrorCode.INVALID_TOKEN);
   }
 
@@ -210,13 +226,16 @@ class EmbeddedPostgresRestartTest {
     assertValid(token);
     Connection holder = plainDataSource().getConnection();
     holder.setAutoCommit(false);
-    try (PreparedStatement lock = holder.prepareStatement(
-        "SELECT version FROM " + PREFIX + "tokens WHERE id_key = ? FOR UPDATE")) {
+    try (PreparedStatement lock =
+        holder.prepareStatement(
+            "SELECT version FROM " + PREFIX + "tokens WHERE id_key = ? FOR UPDATE")) {
       lock.setLong(1, io.accesstokens.jdbc.internal.TokenRows.key(token.id()));
       lock.executeQuery().close();
     }
-    CompletableFuture<AccessToken> call = CompletableFuture.supplyAsync(() -> service.deactivate(ACME, token.id(), ALICE));
-    ServerSide.await("the deactivation waits for the lock", Duration.ofSeconds(20), () -> waitingForALock());
+    CompletableFuture<AccessToken> call =
+        CompletableFuture.supplyAsync(() -> service.deactivate(ACME, token.id(), ALICE));
+    ServerSide.await(
+        "the deactivation waits for the lock", Duration.ofSeconds(20), () -> waitingForALock());
 
     postgres.close(); // fast shutdown: every session ends, every open transaction rolls back
     faults++;
@@ -227,22 +246,28 @@ class EmbeddedPostgresRestartTest {
 
     postgres = start();
 
-    ServerSide.await("the service answers again", Duration.ofSeconds(30), () -> {
-      try {
-        service.get(ACME, token.id());
-        return true;
-      } catch (StoreUnavailableException e) {
-        return false;
-      }
-    });
+    ServerSide.await(
+        "the service answers again",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            service.get(ACME, token.id());
+            return true;
+          } catch (StoreUnavailableException e) {
+            return false;
+          }
+        });
     assertThat(service.get(ACME, token.id())).as("nothing was written").isEqualTo(token.token());
     assertValid(token);
   }
 
   /** Asked on a connection of its own: within a transaction, pg_stat_activity is a snapshot. */
   private static boolean waitingForALock() {
-    try (Connection admin = plainDataSource().getConnection(); PreparedStatement s = admin.prepareStatement(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
+    try (Connection admin = plainDataSource().getConnection();
+        PreparedStatement s =
+            admin.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query"
+                    + " LIKE ?")) {
       s.setString(1, "%" + PREFIX + "tokens%");
       try (var rs = s.executeQuery()) {
         rs.next();
@@ -260,7 +285,8 @@ class EmbeddedPostgresRestartTest {
   }
 
   private void assertValid(IssuedToken token) {
-    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(token.id());
+    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
+        .isEqualTo(token.id());
   }
 
   private void assertRefused(IssuedToken token, ErrorCode code) {

@@ -10,9 +10,9 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * H2 logs through SLF4J only when the URL sets {@code TRACE_LEVEL_FILE=4}, under the logger
- * {@code h2database}: then every statement with its parameters at INFO (the lookup's digest among
- * them) and every JDBC call at DEBUG; at WARN, neither. Without that setting it logs nothing through
+ * H2 logs through SLF4J only when the URL sets {@code TRACE_LEVEL_FILE=4}, under the logger {@code
+ * h2database}: then every statement with its parameters at INFO (the lookup's digest among them)
+ * and every JDBC call at DEBUG; at WARN, neither. Without that setting it logs nothing through
  * SLF4J, whatever the level (README, "Drivers' own logs").
  */
 class H2DriverTraceTest {
@@ -25,7 +25,8 @@ class H2DriverTraceTest {
     try {
       return DriverLogs.lookUpANewToken(store);
     } finally {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
         s.execute("SHUTDOWN");
       } catch (SQLException e) {
         throw new IllegalStateException(e);
@@ -35,31 +36,56 @@ class H2DriverTraceTest {
 
   @Test
   void withTraceLevelFile4_h2databaseLogsTheLookupDigest_atInfo() {
-    DriverLogs.Captured log = DriverLogs.slf4j("h2database", Level.INFO,
-        x -> lookUpOn("jdbc:h2:mem:trace-info;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4"));
+    DriverLogs.Captured log =
+        DriverLogs.slf4j(
+            "h2database",
+            Level.INFO,
+            x -> lookUpOn("jdbc:h2:mem:trace-info;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4"));
 
-    assertThat(log.linesWithTheDigest()).isNotEmpty()
-        .allSatisfy(line -> assertThat(line).startsWith("INFO h2database: ").contains("X'" + log.digestHex() + "'"));
+    assertThat(log.linesWithTheDigest())
+        .isNotEmpty()
+        .allSatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("INFO h2database: ")
+                    .contains("X'" + log.digestHex() + "'"));
   }
 
   @Test
   void withTraceLevelFile4_h2databaseLogsItAtDebugToo_butNotAtWarn() {
-    DriverLogs.Captured debug = DriverLogs.slf4j("h2database", Level.DEBUG,
-        x -> lookUpOn("jdbc:h2:mem:trace-debug;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4"));
-    DriverLogs.Captured warn = DriverLogs.slf4j("h2database", Level.WARN,
-        x -> lookUpOn("jdbc:h2:mem:trace-warn;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4"));
+    DriverLogs.Captured debug =
+        DriverLogs.slf4j(
+            "h2database",
+            Level.DEBUG,
+            x -> lookUpOn("jdbc:h2:mem:trace-debug;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4"));
+    DriverLogs.Captured warn =
+        DriverLogs.slf4j(
+            "h2database",
+            Level.WARN,
+            x -> lookUpOn("jdbc:h2:mem:trace-warn;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4"));
 
-    assertThat(debug.linesWithTheDigest()).anySatisfy(line -> assertThat(line).startsWith("DEBUG h2database: ")
-        .contains("setBytes(1, org.h2.util.StringUtils.convertHexToBytes(\"" + debug.digestHex() + "\"))"));
+    assertThat(debug.linesWithTheDigest())
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("DEBUG h2database: ")
+                    .contains(
+                        "setBytes(1, org.h2.util.StringUtils.convertHexToBytes(\""
+                            + debug.digestHex()
+                            + "\"))"));
     assertThat(warn.linesWithTheDigest()).isEmpty();
   }
 
   @Test
   void withoutIt_nothingIsLoggedThroughSlf4j_evenAtTrace() {
-    DriverLogs.Captured h2database = DriverLogs.slf4j("h2database", Level.TRACE,
-        x -> lookUpOn("jdbc:h2:mem:trace-default;DB_CLOSE_DELAY=-1"));
-    DriverLogs.Captured orgH2 = DriverLogs.slf4j("org.h2", Level.TRACE,
-        x -> lookUpOn("jdbc:h2:mem:trace-default-2;DB_CLOSE_DELAY=-1"));
+    DriverLogs.Captured h2database =
+        DriverLogs.slf4j(
+            "h2database",
+            Level.TRACE,
+            x -> lookUpOn("jdbc:h2:mem:trace-default;DB_CLOSE_DELAY=-1"));
+    DriverLogs.Captured orgH2 =
+        DriverLogs.slf4j(
+            "org.h2", Level.TRACE, x -> lookUpOn("jdbc:h2:mem:trace-default-2;DB_CLOSE_DELAY=-1"));
 
     assertThat(h2database.lines()).isEmpty();
     assertThat(orgH2.lines()).isEmpty();

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Several nodes on one H2 database, polling. The nodes reach it as separate processes would: through
- * an H2 TCP server started in this JVM (on a free port, local connections only), each over connections
- * of its own, while the test itself uses the in-memory database directly.
+ * Several nodes on one H2 database, polling. The nodes reach it as separate processes would:
+ * through an H2 TCP server started in this JVM (on a free port, local connections only), each over
+ * connections of its own, while the test itself uses the in-memory database directly.
  */
 class H2MultiNodeTest extends AbstractMultiNodeTest {
   @RegisterExtension static final TestDatabase DB = TestDatabase.h2();
@@ -44,7 +44,8 @@ class H2MultiNodeTest extends AbstractMultiNodeTest {
   protected DataSource nodeDatabase() {
     String url = ((JdbcDataSource) DB.dataSource()).getURL();
     JdbcDataSource tcp = new JdbcDataSource();
-    tcp.setURL(url.replace("jdbc:h2:mem:", "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/mem:"));
+    tcp.setURL(
+        url.replace("jdbc:h2:mem:", "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/mem:"));
     return tcp;
   }
 }

@@ -4,7 +4,9 @@ import io.accesstokens.spi.TokenStore;
 import io.accesstokens.testing.AbstractTenantIsolationTest;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Tenant isolation, every action with every other organization's ids and values, on H2, in memory. */
+/**
+ * Tenant isolation, every action with every other organization's ids and values, on H2, in memory.
+ */
 class H2TenantIsolationTest extends AbstractTenantIsolationTest {
   @RegisterExtension static final TestDatabase DB = TestDatabase.h2();
 

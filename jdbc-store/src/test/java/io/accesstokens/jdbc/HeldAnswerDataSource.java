@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A real data source whose next query containing a marker is run by the database as usual (its
  * snapshot is taken, its rows are read) and whose answer is then held back until the test releases
- * it: a lookup "in flight" for as long as the test needs, while other connections change the rows it
- * read.
+ * it: a lookup "in flight" for as long as the test needs, while other connections change the rows
+ * it read.
  */
 final class HeldAnswerDataSource extends ForwardingDataSource {
   private final String marker;
@@ -27,7 +27,10 @@ final class HeldAnswerDataSource extends ForwardingDataSource {
     this.marker = marker;
   }
 
-  /** The next matching query, once it has run, signals {@link Hold#answered} and waits for {@link Hold#release}. */
+  /**
+   * The next matching query, once it has run, signals {@link Hold#answered} and waits for {@link
+   * Hold#release}.
+   */
   Hold holdNext() {
     Hold hold = new Hold();
     armed.set(hold);
@@ -42,35 +45,43 @@ final class HeldAnswerDataSource extends ForwardingDataSource {
   @Override
   public Connection getConnection() throws SQLException {
     Connection connection = delegate.getConnection();
-    return (Connection) Proxy.newProxyInstance(
-        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          Object result = invoke(connection, method, args);
-          if (method.getName().equals("prepareStatement") && args.length == 1
-              && ((String) args[0]).contains(marker)) {
-            return holding((PreparedStatement) result);
-          }
-          return result;
-        });
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              Object result = invoke(connection, method, args);
+              if (method.getName().equals("prepareStatement")
+                  && args.length == 1
+                  && ((String) args[0]).contains(marker)) {
+                return holding((PreparedStatement) result);
+              }
+              return result;
+            });
   }
 
   private PreparedStatement holding(PreparedStatement statement) {
-    return (PreparedStatement) Proxy.newProxyInstance(
-        PreparedStatement.class.getClassLoader(), new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
-          Object result = invoke(statement, method, args);
-          if (method.getName().equals("executeQuery")) {
-            Hold hold = armed.getAndSet(null);
-            if (hold != null) {
-              hold.answered.countDown();
-              if (!hold.release.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the test never released the held answer");
+    return (PreparedStatement)
+        Proxy.newProxyInstance(
+            PreparedStatement.class.getClassLoader(),
+            new Class<?>[] {PreparedStatement.class},
+            (proxy, method, args) -> {
+              Object result = invoke(statement, method, args);
+              if (method.getName().equals("executeQuery")) {
+                Hold hold = armed.getAndSet(null);
+                if (hold != null) {
+                  hold.answered.countDown();
+                  if (!hold.release.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never released the held answer");
+                  }
+                }
               }
-            }
-          }
-          return result;
-        });
+              return result;
+            });
   }
 
-  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args)
+      throws Throwable {
     try {
       return method.invoke(target, args);
     } catch (InvocationTargetException e) {

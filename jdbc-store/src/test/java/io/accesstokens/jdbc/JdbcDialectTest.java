@@ -15,11 +15,12 @@ class JdbcDialectTest {
 
   @ParameterizedTest
   @CsvSource({
-      "H2, H2",
-      "PostgreSQL, POSTGRESQL",
-      "MariaDB, MARIADB",
-      "MySQL, MARIADB",
-      "' postgresql ', POSTGRESQL"})
+    "H2, H2",
+    "PostgreSQL, POSTGRESQL",
+    "MariaDB, MARIADB",
+    "MySQL, MARIADB",
+    "' postgresql ', POSTGRESQL"
+  })
   void fromProductName_knowsTheDriversNames(String productName, JdbcDialect expected) {
     assertThat(JdbcDialect.fromProductName(productName)).contains(expected);
   }
@@ -33,29 +34,40 @@ class JdbcDialectTest {
 
   @ParameterizedTest
   @EnumSource(JdbcDialect.class)
-  void eachDialect_shipsASchemaFile_ofStatementsThatUseOnlyThePrefixPlaceholder(JdbcDialect dialect) {
+  void eachDialect_shipsASchemaFile_ofStatementsThatUseOnlyThePrefixPlaceholder(
+      JdbcDialect dialect) {
     String script = SchemaScript.load(dialect.schemaFile());
     SqlStatements sql = new SqlStatements(dialect.internal(), "at_");
 
-    assertThat(SchemaScript.statements(script)).isNotEmpty().allSatisfy(statement -> {
-      assertThat(statement).startsWith("CREATE ").doesNotContain("--").doesNotEndWith(";");
-      assertThat(sql.resolve(statement)).doesNotContain("${").contains("at_tokens");
-    });
+    assertThat(SchemaScript.statements(script))
+        .isNotEmpty()
+        .allSatisfy(
+            statement -> {
+              assertThat(statement).startsWith("CREATE ").doesNotContain("--").doesNotEndWith(";");
+              assertThat(sql.resolve(statement)).doesNotContain("${").contains("at_tokens");
+            });
   }
 
   @ParameterizedTest
   @EnumSource(JdbcDialect.class)
   void eachDialect_shipsADropFile_thatDropsOnlyTablesOfThePrefix(JdbcDialect dialect) {
-    assertThat(dialect.schemaDropFile()).isEqualTo(
-        dialect.schemaFile().replace("schema-", "schema-drop-"));
+    assertThat(dialect.schemaDropFile())
+        .isEqualTo(dialect.schemaFile().replace("schema-", "schema-drop-"));
     String script = SchemaScript.load(dialect.schemaDropFile());
     SqlStatements sql = new SqlStatements(dialect.internal(), "at_");
 
-    assertThat(SchemaScript.statements(script)).isNotEmpty().allSatisfy(statement -> {
-      assertThat(statement).startsWith("DROP TABLE IF EXISTS ${prefix}").doesNotContain("--")
-          .doesNotEndWith(";");
-      assertThat(sql.resolve(statement)).doesNotContain("${").startsWith("DROP TABLE IF EXISTS at_");
-    });
+    assertThat(SchemaScript.statements(script))
+        .isNotEmpty()
+        .allSatisfy(
+            statement -> {
+              assertThat(statement)
+                  .startsWith("DROP TABLE IF EXISTS ${prefix}")
+                  .doesNotContain("--")
+                  .doesNotEndWith(";");
+              assertThat(sql.resolve(statement))
+                  .doesNotContain("${")
+                  .startsWith("DROP TABLE IF EXISTS at_");
+            });
   }
 
   @ParameterizedTest
@@ -63,18 +75,32 @@ class JdbcDialectTest {
   void eachDialect_resolvesEveryStatement_withTheValuesLeftAsParameters(JdbcDialect dialect) {
     SqlStatements sql = new SqlStatements(dialect.internal(), "p_");
 
-    assertThat(sql.get(Sql.INSERT)).startsWith("INSERT INTO p_tokens (").endsWith("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    assertThat(sql.list(true, true, true)).isEqualTo("SELECT " + TokenRows.COLUMNS
-        + " FROM p_tokens WHERE organization = ? AND environment = ? AND status = ?"
-        + " AND created_at >= ? AND (created_at > ? OR id_key > ?) ORDER BY created_at, id_key LIMIT ?");
-    assertThat(sql.list(false, false, false)).isEqualTo("SELECT " + TokenRows.COLUMNS
-        + " FROM p_tokens WHERE organization = ? ORDER BY created_at, id_key LIMIT ?");
-    assertThat(sql.get(Sql.UPDATE)).endsWith("WHERE id_key = ? AND organization = ? AND version = ?");
+    assertThat(sql.get(Sql.INSERT))
+        .startsWith("INSERT INTO p_tokens (")
+        .endsWith("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    assertThat(sql.list(true, true, true))
+        .isEqualTo(
+            "SELECT "
+                + TokenRows.COLUMNS
+                + " FROM p_tokens WHERE organization = ? AND environment = ? AND status = ? AND"
+                + " created_at >= ? AND (created_at > ? OR id_key > ?) ORDER BY created_at, id_key"
+                + " LIMIT ?");
+    assertThat(sql.list(false, false, false))
+        .isEqualTo(
+            "SELECT "
+                + TokenRows.COLUMNS
+                + " FROM p_tokens WHERE organization = ? ORDER BY created_at, id_key LIMIT ?");
+    assertThat(sql.get(Sql.UPDATE))
+        .endsWith("WHERE id_key = ? AND organization = ? AND version = ?");
     assertThat(sql.has(Sql.DELETE_RETURNING)).isEqualTo(dialect == JdbcDialect.POSTGRESQL);
     for (Sql statement : Sql.values()) {
       if (sql.has(statement)) {
-        assertThat(sql.get(statement)).as("%s", statement)
-            .doesNotContain("${").doesNotContain("\n").doesNotContain("  ").doesNotContain("[");
+        assertThat(sql.get(statement))
+            .as("%s", statement)
+            .doesNotContain("${")
+            .doesNotContain("\n")
+            .doesNotContain("  ")
+            .doesNotContain("[");
       }
     }
   }

@@ -12,7 +12,8 @@ class MariaDbTwoNodeConcurrencyTest extends AbstractTwoNodeConcurrencyTest {
   protected TokenStore[] createNodeStores() {
     DB.emptyStore();
     return new TokenStore[] {
-        JdbcTokenStore.builder(DB.newPool(4)).tablePrefix(DB.prefix()).build(),
-        JdbcTokenStore.builder(DB.newPool(4)).tablePrefix(DB.prefix()).build()};
+      JdbcTokenStore.builder(DB.newPool(4)).tablePrefix(DB.prefix()).build(),
+      JdbcTokenStore.builder(DB.newPool(4)).tablePrefix(DB.prefix()).build()
+    };
   }
 }

@@ -9,9 +9,10 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The worst pool there is: one physical connection, handed out again and again without any check, and
- * replaced only once the driver has closed it. What a store gets from it after a network fault is a
- * connection whose socket still looks open, so only the store's own timeouts can end a call on it.
+ * The worst pool there is: one physical connection, handed out again and again without any check,
+ * and replaced only once the driver has closed it. What a store gets from it after a network fault
+ * is a connection whose socket still looks open, so only the store's own timeouts can end a call on
+ * it.
  */
 final class OneConnectionDataSource extends ForwardingDataSource {
   private @Nullable Connection physical;
@@ -26,17 +27,20 @@ final class OneConnectionDataSource extends ForwardingDataSource {
       physical = delegate.getConnection();
     }
     Connection target = physical;
-    return (Connection) Proxy.newProxyInstance(
-        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          if (method.getName().equals("close")) {
-            return null; // kept for the next caller, as a pool would
-          }
-          try {
-            return method.invoke(target, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("close")) {
+                return null; // kept for the next caller, as a pool would
+              }
+              try {
+                return method.invoke(target, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   /** Closes the physical connection, if any. */

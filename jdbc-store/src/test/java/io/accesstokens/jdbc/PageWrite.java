@@ -8,7 +8,9 @@ import io.accesstokens.TokenService;
 
 /** The writes of the page that change an existing token, for the tests that cut one short. */
 enum PageWrite {
-  DEACTIVATE, EDIT, DELETE;
+  DEACTIVATE,
+  EDIT,
+  DELETE;
 
   /** Makes this write to token {@code id} of {@link io.accesstokens.testing.Fixtures#ACME}. */
   Object on(TokenService service, TokenId id) {

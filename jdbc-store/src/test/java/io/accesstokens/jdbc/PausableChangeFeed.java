@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A change feed that a test can stall, like a read that hangs on a dead connection: while
- * {@linkplain #pause() paused}, every read blocks until {@link #resume()} (or until the reading thread
- * is interrupted, as closing the follower does).
+ * {@linkplain #pause() paused}, every read blocks until {@link #resume()} (or until the reading
+ * thread is interrupted, as closing the follower does).
  */
 final class PausableChangeFeed implements ChangeFeed {
   private final ChangeFeed delegate;

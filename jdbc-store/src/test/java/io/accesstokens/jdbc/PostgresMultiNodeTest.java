@@ -2,7 +2,10 @@ package io.accesstokens.jdbc;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Several nodes on the external PostgreSQL named by ACCESS_TOKENS_TEST_POSTGRESQL_URL, their followers polling. */
+/**
+ * Several nodes on the external PostgreSQL named by ACCESS_TOKENS_TEST_POSTGRESQL_URL, their
+ * followers polling.
+ */
 class PostgresMultiNodeTest extends AbstractMultiNodeTest {
   @RegisterExtension static final TestDatabase DB = TestDatabase.postgres();
 

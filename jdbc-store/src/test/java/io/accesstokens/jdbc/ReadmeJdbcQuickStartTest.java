@@ -15,25 +15,36 @@ import io.accesstokens.testing.ReadmeSnippets;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
-/** The README's jdbc-store example, run as written on H2; a second test keeps the two texts identical. */
+/**
+ * The README's jdbc-store example, run as written on H2; a second test keeps the two texts
+ * identical.
+ */
 class ReadmeJdbcQuickStartTest {
 
   private static IssuedToken quickStart(byte[] sealingKey) {
     // jdbc-quick-start:begin
-    JdbcDataSource dataSource = new JdbcDataSource();            // or the host's pool
+    JdbcDataSource dataSource = new JdbcDataSource(); // or the host's pool
     dataSource.setURL("jdbc:h2:mem:tokens;DB_CLOSE_DELAY=-1");
-    JdbcTokenStore store = JdbcTokenStore.builder(dataSource)
-        .tablePrefix("at_")                                      // the default
-        .build();                                                // dialect detected: H2
-    store.migrate();                                             // safe on every start, on every node
+    JdbcTokenStore store =
+        JdbcTokenStore.builder(dataSource)
+            .tablePrefix("at_") // the default
+            .build(); // dialect detected: H2
+    store.migrate(); // safe on every start, on every node
 
-    TokenService service = TokenService.builder(store)
-        .entitlements(Entitlements.all())
-        .environments((org, env) -> env.value().equals("production"))
-        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", sealingKey))) // 32 bytes from the host's vault
-        .build();
-    IssuedToken issued = service.create(OrganizationId.of("acme"), EnvironmentId.of("production"),
-        "Partner X over AS2", Actor.of("alice@acme.example"));
+    TokenService service =
+        TokenService.builder(store)
+            .entitlements(Entitlements.all())
+            .environments((org, env) -> env.value().equals("production"))
+            .copyPolicy(
+                CopyPolicy.sealed(
+                    KeyRing.of("seal-1", sealingKey))) // 32 bytes from the host's vault
+            .build();
+    IssuedToken issued =
+        service.create(
+            OrganizationId.of("acme"),
+            EnvironmentId.of("production"),
+            "Partner X over AS2",
+            Actor.of("alice@acme.example"));
     // jdbc-quick-start:end
     IssuedSecrets.record(issued.value().reveal());
     assertThat(store.dialect()).isEqualTo(JdbcDialect.H2);
@@ -51,6 +62,7 @@ class ReadmeJdbcQuickStartTest {
 
   @Test
   void theReadme_showsExactlyThisCode() {
-    ReadmeSnippets.assertReadmeShowsSameCode("jdbc-quick-start", "src/test/java/io/accesstokens/jdbc/ReadmeJdbcQuickStartTest.java");
+    ReadmeSnippets.assertReadmeShowsSameCode(
+        "jdbc-quick-start", "src/test/java/io/accesstokens/jdbc/ReadmeJdbcQuickStartTest.java");
   }
 }

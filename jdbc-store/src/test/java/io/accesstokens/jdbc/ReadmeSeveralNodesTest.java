@@ -14,28 +14,35 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
-/** The README's "Several nodes" wiring, run as written on H2; a second test keeps the two texts identical. */
+/**
+ * The README's "Several nodes" wiring, run as written on H2; a second test keeps the two texts
+ * identical.
+ */
 class ReadmeSeveralNodesTest {
 
   private static TokenValidator node(DataSource pool, byte[] sealingKey) {
     // several-nodes:begin
-    JdbcTokenStore store = JdbcTokenStore.builder(pool)           // each node: a pool of its own
-        .changeLogTimeout(Duration.ofSeconds(2))                  // the default
-        .build();
+    JdbcTokenStore store =
+        JdbcTokenStore.builder(pool) // each node: a pool of its own
+            .changeLogTimeout(Duration.ofSeconds(2)) // the default
+            .build();
     store.migrate();
-    TokenService service = TokenService.builder(store)
-        .entitlements(Entitlements.all())
-        .environments((org, env) -> env.value().equals("production"))
-        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", sealingKey)))
-        .build();
+    TokenService service =
+        TokenService.builder(store)
+            .entitlements(Entitlements.all())
+            .environments((org, env) -> env.value().equals("production"))
+            .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", sealingKey)))
+            .build();
 
-    ChangeFollower follower = ChangeFollower.builder(store.changeFeed()) // NOTIFY on PostgreSQL, else polling
-        .longestTransaction(Duration.ofSeconds(5))                // the default; > changeLogTimeout + commit
-        .stalenessBound(Duration.ofSeconds(1))                    // the default: the refusal bound
-        .build();
-    TokenValidator validator = TokenValidator.builder(service)
-        .changeFollower(follower)                                 // started here, stopped by validator.close()
-        .build();
+    ChangeFollower follower =
+        ChangeFollower.builder(store.changeFeed()) // NOTIFY on PostgreSQL, else polling
+            .longestTransaction(Duration.ofSeconds(5)) // the default; > changeLogTimeout + commit
+            .stalenessBound(Duration.ofSeconds(1)) // the default: the refusal bound
+            .build();
+    TokenValidator validator =
+        TokenValidator.builder(service)
+            .changeFollower(follower) // started here, stopped by validator.close()
+            .build();
     // several-nodes:end
     return validator;
   }
@@ -54,6 +61,7 @@ class ReadmeSeveralNodesTest {
 
   @Test
   void theReadme_showsExactlyThisCode() {
-    ReadmeSnippets.assertReadmeShowsSameCode("several-nodes", "src/test/java/io/accesstokens/jdbc/ReadmeSeveralNodesTest.java");
+    ReadmeSnippets.assertReadmeShowsSameCode(
+        "several-nodes", "src/test/java/io/accesstokens/jdbc/ReadmeSeveralNodesTest.java");
   }
 }

@@ -14,20 +14,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The secret-leak guard really watches this module: it is found as an autodetected extension, the
- * parent pom turns autodetection on, the store's loggers write at TRACE into the capturing appender,
- * and the drivers' wire-level TRACE (every bound byte) stays off, as logback-test.xml says.
+ * parent pom turns autodetection on, the store's loggers write at TRACE into the capturing
+ * appender, and the drivers' wire-level TRACE (every bound byte) stays off, as logback-test.xml
+ * says.
  */
 class SecretLeakGuardCoverageTest {
   private static String autodetection;
 
   @RegisterExtension
-  static final BeforeEachCallback READ_CONFIGURATION = (ExtensionContext context) ->
-      autodetection = context.getConfigurationParameter("junit.jupiter.extensions.autodetection.enabled").orElse("unset");
+  static final BeforeEachCallback READ_CONFIGURATION =
+      (ExtensionContext context) ->
+          autodetection =
+              context
+                  .getConfigurationParameter("junit.jupiter.extensions.autodetection.enabled")
+                  .orElse("unset");
 
   @Test
   void theGuardIsAutodetected_andAutodetectionIsOn() {
     assertThat(ServiceLoader.load(Extension.class).stream().map(p -> p.type().getName()))
-        .as("extensions on this module's test classpath").contains(SecretLeakGuard.class.getName());
+        .as("extensions on this module's test classpath")
+        .contains(SecretLeakGuard.class.getName());
     assertThat(autodetection).isEqualTo("true");
   }
 
@@ -37,14 +43,16 @@ class SecretLeakGuardCoverageTest {
     LoggerFactory.getLogger(JdbcTokenStore.class).trace("probe {}", "trace line");
 
     assertThat(LoggerFactory.getLogger(JdbcTokenStore.class).isTraceEnabled()).isTrue();
-    assertThat(LoggerFactory.getLogger("io.accesstokens.jdbc.internal.SqlErrors").isTraceEnabled()).isTrue();
+    assertThat(LoggerFactory.getLogger("io.accesstokens.jdbc.internal.SqlErrors").isTraceEnabled())
+        .isTrue();
     assertThat(CapturingAppender.lines().subList(mark, CapturingAppender.mark()))
         .containsExactly("TRACE io.accesstokens.jdbc.JdbcTokenStore: probe trace line");
   }
 
   @Test
   void theDriversAndThePool_logAtInfoAndAbove() {
-    for (String driver : new String[] {"org.postgresql", "org.mariadb.jdbc", "org.h2", "com.zaxxer.hikari"}) {
+    for (String driver :
+        new String[] {"org.postgresql", "org.mariadb.jdbc", "org.h2", "com.zaxxer.hikari"}) {
       assertThat(LoggerFactory.getLogger(driver + ".Probe").isDebugEnabled()).as(driver).isFalse();
       assertThat(LoggerFactory.getLogger(driver + ".Probe").isInfoEnabled()).as(driver).isTrue();
     }

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * What the fault tests ask the database itself, over an administrator's connection of their own (never
- * through the store or a proxy): hold a row lock, see a statement of the store waiting for it, find or
- * terminate its server process, and wait until the server has let go of sessions whose client is gone.
- * Every query is narrowed to the test class's own table prefix or to the test's own connections, since
- * the external servers are shared.
+ * What the fault tests ask the database itself, over an administrator's connection of their own
+ * (never through the store or a proxy): hold a row lock, see a statement of the store waiting for
+ * it, find or terminate its server process, and wait until the server has let go of sessions whose
+ * client is gone. Every query is narrowed to the test class's own table prefix or to the test's own
+ * connections, since the external servers are shared.
  */
 final class ServerSide {
   private final TestDatabase db;
@@ -25,12 +25,15 @@ final class ServerSide {
     this.db = db;
   }
 
-  /** A connection of its own, in a transaction that holds the token's row FOR UPDATE until closed. */
+  /**
+   * A connection of its own, in a transaction that holds the token's row FOR UPDATE until closed.
+   */
   Connection lockRow(TokenId id) throws SQLException {
     Connection holder = db.dataSource().getConnection();
     holder.setAutoCommit(false);
-    try (PreparedStatement lock = holder.prepareStatement(
-        "SELECT version FROM " + db.prefix() + "tokens WHERE id_key = ? FOR UPDATE")) {
+    try (PreparedStatement lock =
+        holder.prepareStatement(
+            "SELECT version FROM " + db.prefix() + "tokens WHERE id_key = ? FOR UPDATE")) {
       lock.setLong(1, TokenRows.key(id));
       lock.executeQuery().close();
     }
@@ -39,28 +42,35 @@ final class ServerSide {
 
   /** How many statements on the class's tokens table wait for a lock now (PostgreSQL, MariaDB). */
   int waitingForALock() throws SQLException {
-    String sql = switch (db.dialect()) {
-      case POSTGRESQL -> "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-          + " AND pid <> pg_backend_pid() AND query LIKE ?";
-      // INNODB_TRX does not reliably list the waiting transaction; a statement on the table that has
-      // run for 200 ms when every other takes a few is one that waits.
-      case MARIADB -> "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query'"
-          + " AND TIME_MS >= 200 AND ID <> CONNECTION_ID() AND INFO LIKE ?";
-      case H2 -> throw new UnsupportedOperationException("H2 has no server to ask");
-    };
+    String sql =
+        switch (db.dialect()) {
+          case POSTGRESQL ->
+              "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                  + " AND pid <> pg_backend_pid() AND query LIKE ?";
+          // INNODB_TRX does not reliably list the waiting transaction; a statement on the table
+          // that has
+          // run for 200 ms when every other takes a few is one that waits.
+          case MARIADB ->
+              "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query'"
+                  + " AND TIME_MS >= 200 AND ID <> CONNECTION_ID() AND INFO LIKE ?";
+          case H2 -> throw new UnsupportedOperationException("H2 has no server to ask");
+        };
     return count(sql, "%" + db.prefix() + "tokens%");
   }
 
   /** Waits until a statement on the class's tokens table waits for a lock. */
   void awaitWaitingForALock() throws Exception {
     try {
-      await("a statement of the store waits for the row lock", Duration.ofSeconds(20), () -> {
-        try {
-          return waitingForALock() > 0;
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      await(
+          "a statement of the store waits for the row lock",
+          Duration.ofSeconds(20),
+          () -> {
+            try {
+              return waitingForALock() > 0;
+            } catch (SQLException e) {
+              throw new IllegalStateException(e);
+            }
+          });
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "; the server shows " + activity(), e);
     }
@@ -68,15 +78,19 @@ final class ServerSide {
 
   /** What the server is doing on the class's tables, for a failure message. */
   List<String> activity() throws SQLException {
-    String sql = switch (db.dialect()) {
-      case POSTGRESQL -> "SELECT concat_ws(' | ', pid, state, wait_event_type, wait_event, query)"
-          + " FROM pg_stat_activity WHERE query LIKE ?";
-      case MARIADB -> "SELECT CONCAT_WS(' | ', ID, COMMAND, STATE, INFO) FROM information_schema.PROCESSLIST"
-          + " WHERE INFO LIKE ?";
-      case H2 -> throw new UnsupportedOperationException("H2 has no server to ask");
-    };
+    String sql =
+        switch (db.dialect()) {
+          case POSTGRESQL ->
+              "SELECT concat_ws(' | ', pid, state, wait_event_type, wait_event, query)"
+                  + " FROM pg_stat_activity WHERE query LIKE ?";
+          case MARIADB ->
+              "SELECT CONCAT_WS(' | ', ID, COMMAND, STATE, INFO) FROM"
+                  + " information_schema.PROCESSLIST WHERE INFO LIKE ?";
+          case H2 -> throw new UnsupportedOperationException("H2 has no server to ask");
+        };
     List<String> rows = new ArrayList<>();
-    try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, "%" + db.prefix() + "%");
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -90,9 +104,11 @@ final class ServerSide {
   /** PostgreSQL: the process ids of the backends waiting for a lock on the class's tokens table. */
   List<Integer> backendsWaitingForALock() throws SQLException {
     List<Integer> pids = new ArrayList<>();
-    try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(
-        "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-            + " AND query LIKE ?")) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <>"
+                    + " pg_backend_pid() AND query LIKE ?")) {
       s.setString(1, "%" + db.prefix() + "tokens%");
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -106,8 +122,11 @@ final class ServerSide {
   /** PostgreSQL: the process ids of the backends connected under {@code applicationName}. */
   List<Integer> backendsOf(String applicationName) throws SQLException {
     List<Integer> pids = new ArrayList<>();
-    try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(
-        "SELECT pid FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()")) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = ? AND pid <>"
+                    + " pg_backend_pid()")) {
       s.setString(1, applicationName);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -135,13 +154,15 @@ final class ServerSide {
    * towards the server) are still there.
    */
   int sessionsFrom(List<Integer> clientPorts) throws SQLException {
-    String sql = switch (db.dialect()) {
-      case POSTGRESQL -> "SELECT count(*) FROM pg_stat_activity WHERE client_port = ?";
-      case MARIADB -> "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE HOST LIKE ?";
-      case H2 -> throw new UnsupportedOperationException("H2 has no server to ask");
-    };
+    String sql =
+        switch (db.dialect()) {
+          case POSTGRESQL -> "SELECT count(*) FROM pg_stat_activity WHERE client_port = ?";
+          case MARIADB -> "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE HOST LIKE ?";
+          case H2 -> throw new UnsupportedOperationException("H2 has no server to ask");
+        };
     int n = 0;
-    try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       for (int port : clientPorts) {
         if (db.dialect() == JdbcDialect.POSTGRESQL) {
           s.setInt(1, port);
@@ -162,17 +183,21 @@ final class ServerSide {
    * transaction whose client is gone may still be open, and what it will do is not yet decided.
    */
   void awaitSessionsGone(List<Integer> clientPorts) throws Exception {
-    await("the server ends the sessions whose client is gone", Duration.ofSeconds(30), () -> {
-      try {
-        return sessionsFrom(clientPorts) == 0;
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    await(
+        "the server ends the sessions whose client is gone",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            return sessionsFrom(clientPorts) == 0;
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   private int count(String sql, String like) throws SQLException {
-    try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, like);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -181,8 +206,12 @@ final class ServerSide {
     }
   }
 
-  /** Polls {@code condition} every 20 ms until it holds; fails naming {@code what} after {@code limit}. */
-  static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+  /**
+   * Polls {@code condition} every 20 ms until it holds; fails naming {@code what} after {@code
+   * limit}.
+   */
+  static void await(String what, Duration limit, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {

@@ -11,10 +11,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A fault injector around a real data source: when armed, the next transaction the store begins
- * (auto-commit switched off) first takes a REPEATABLE READ snapshot with a read, and then lets another
- * node commit a change, before the store's own statements run. The store's statements then meet a row
- * newer than their transaction's snapshot: PostgreSQL answers 40001, MariaDB with
- * {@code innodb_snapshot_isolation=ON} answers 1020, the others see the newest row.
+ * (auto-commit switched off) first takes a REPEATABLE READ snapshot with a read, and then lets
+ * another node commit a change, before the store's own statements run. The store's statements then
+ * meet a row newer than their transaction's snapshot: PostgreSQL answers 40001, MariaDB with {@code
+ * innodb_snapshot_isolation=ON} answers 1020, the others see the newest row.
  */
 final class SnapshotFirstDataSource extends ForwardingDataSource {
   private final String snapshotQuery;
@@ -41,25 +41,28 @@ final class SnapshotFirstDataSource extends ForwardingDataSource {
   }
 
   private Connection wrap(Connection connection) {
-    return (Connection) Proxy.newProxyInstance(
-        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          if (method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
-            Runnable concurrentCommit = armed.getAndSet(null);
-            if (concurrentCommit != null) {
-              connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-              connection.setAutoCommit(false);
-              try (Statement s = connection.createStatement()) {
-                s.executeQuery(snapshotQuery).close();
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
+                Runnable concurrentCommit = armed.getAndSet(null);
+                if (concurrentCommit != null) {
+                  connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                  connection.setAutoCommit(false);
+                  try (Statement s = connection.createStatement()) {
+                    s.executeQuery(snapshotQuery).close();
+                  }
+                  concurrentCommit.run();
+                  return null;
+                }
               }
-              concurrentCommit.run();
-              return null;
-            }
-          }
-          try {
-            return method.invoke(connection, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+              try {
+                return method.invoke(connection, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 }

@@ -23,14 +23,15 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A TCP proxy in the test JVM between the store and a database, which a test can break on demand:
- * {@link #cut()} closes every connection (a network failure or a database node lost), {@link #blackhole}
- * stops forwarding while keeping the sockets open (a partition: nothing arrives, nothing fails), and
- * {@link #cutWhenClientSends} lets the first chunk carrying a marker (say {@code COMMIT}) reach the
- * database and then cuts that connection before the answer comes back. Listens on the loopback only;
- * every thread it starts is a daemon and ends on {@link #close()}.
+ * {@link #cut()} closes every connection (a network failure or a database node lost), {@link
+ * #blackhole} stops forwarding while keeping the sockets open (a partition: nothing arrives,
+ * nothing fails), and {@link #cutWhenClientSends} lets the first chunk carrying a marker (say
+ * {@code COMMIT}) reach the database and then cuts that connection before the answer comes back.
+ * Listens on the loopback only; every thread it starts is a daemon and ends on {@link #close()}.
  */
 final class TcpProxy implements AutoCloseable {
-  private static final Pattern JDBC_URL = Pattern.compile("^(jdbc:[a-z]+://)([^/:?]+)(?::(\\d+))?(/.*)?$");
+  private static final Pattern JDBC_URL =
+      Pattern.compile("^(jdbc:[a-z]+://)([^/:?]+)(?::(\\d+))?(/.*)?$");
 
   private final InetSocketAddress target;
   private final ServerSocket server;
@@ -53,7 +54,10 @@ final class TcpProxy implements AutoCloseable {
   static TcpProxy inFrontOf(TestDatabase db) throws IOException {
     DataSource dataSource = db.dataSource();
     if (dataSource instanceof PGSimpleDataSource pg) {
-      int port = pg.getPortNumbers() == null || pg.getPortNumbers()[0] == 0 ? 5432 : pg.getPortNumbers()[0];
+      int port =
+          pg.getPortNumbers() == null || pg.getPortNumbers()[0] == 0
+              ? 5432
+              : pg.getPortNumbers()[0];
       return new TcpProxy(pg.getServerNames()[0], port);
     }
     Matcher m = parse(mariaDb(dataSource).getUrl());
@@ -62,9 +66,9 @@ final class TcpProxy implements AutoCloseable {
 
   /**
    * A plain data source like {@code db}'s (same database, user, settings), reaching it through this
-   * proxy. Connecting gives up after 2 seconds, as a host's pool makes its driver do (Hikari sets the
-   * login timeout from its connection timeout): a connection attempt is the pool's to bound, not the
-   * store's.
+   * proxy. Connecting gives up after 2 seconds, as a host's pool makes its driver do (Hikari sets
+   * the login timeout from its connection timeout): a connection attempt is the pool's to bound,
+   * not the store's.
    */
   DataSource dataSource(TestDatabase db) throws Exception {
     DataSource dataSource = db.dataSource();
@@ -79,7 +83,9 @@ final class TcpProxy implements AutoCloseable {
       through = viaProxy;
     } else {
       Matcher m = parse(mariaDb(dataSource).getUrl());
-      through = new MariaDbDataSource(m.group(1) + "127.0.0.1:" + port() + (m.group(4) == null ? "" : m.group(4)));
+      through =
+          new MariaDbDataSource(
+              m.group(1) + "127.0.0.1:" + port() + (m.group(4) == null ? "" : m.group(4)));
     }
     through.setLoginTimeout(2);
     return through;
@@ -95,7 +101,8 @@ final class TcpProxy implements AutoCloseable {
   private static Matcher parse(String url) {
     Matcher m = JDBC_URL.matcher(url);
     if (!m.matches()) {
-      throw new IllegalArgumentException("not a host:port JDBC URL: " + url.replaceAll("password=[^&]*", "password=..."));
+      throw new IllegalArgumentException(
+          "not a host:port JDBC URL: " + url.replaceAll("password=[^&]*", "password=..."));
     }
     return m;
   }
@@ -104,7 +111,10 @@ final class TcpProxy implements AutoCloseable {
     return server.getLocalPort();
   }
 
-  /** The local ports of every connection this proxy opened to the database: how the server knows them. */
+  /**
+   * The local ports of every connection this proxy opened to the database: how the server knows
+   * them.
+   */
   List<Integer> upstreamPorts() {
     return List.copyOf(upstreamPorts);
   }
@@ -126,15 +136,17 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  /** While on, no byte is forwarded either way, on open and new connections; the sockets stay open. */
+  /**
+   * While on, no byte is forwarded either way, on open and new connections; the sockets stay open.
+   */
   void blackhole(boolean on) {
     blackholed = on;
   }
 
   /**
-   * The next chunk a client sends that contains {@code marker} (ASCII) is forwarded to the database,
-   * whose side is then half-closed after it, and the client's side is closed at once: the database
-   * acts on the chunk, and its answer never reaches the client.
+   * The next chunk a client sends that contains {@code marker} (ASCII) is forwarded to the
+   * database, whose side is then half-closed after it, and the client's side is closed at once: the
+   * database acts on the chunk, and its answer never reaches the client.
    */
   void cutWhenClientSends(String marker) {
     cutMarker.set(marker.getBytes(StandardCharsets.US_ASCII));
@@ -183,8 +195,10 @@ final class TcpProxy implements AutoCloseable {
   private final class Link {
     final Socket client;
     final Socket upstream;
+
     /** Closed both ways. */
     volatile boolean wasCut;
+
     /** The client is gone after a marker; the database's answer is read and dropped. */
     volatile boolean answerLost;
 
@@ -199,8 +213,13 @@ final class TcpProxy implements AutoCloseable {
     }
 
     private void startPump(Socket from, Socket to, boolean fromClient) {
-      Thread pump = new Thread(() -> pump(from, to, fromClient),
-          "tcp-proxy-" + server.getLocalPort() + (fromClient ? "-up-" : "-down-") + from.getPort());
+      Thread pump =
+          new Thread(
+              () -> pump(from, to, fromClient),
+              "tcp-proxy-"
+                  + server.getLocalPort()
+                  + (fromClient ? "-up-" : "-down-")
+                  + from.getPort());
       pump.setDaemon(true);
       pump.start();
     }
@@ -226,7 +245,9 @@ final class TcpProxy implements AutoCloseable {
             continue; // the database's answer to a client that is gone
           }
           byte[] marker = fromClient ? cutMarker.get() : null;
-          if (marker != null && contains(buffer, n, marker) && cutMarker.compareAndSet(marker, null)) {
+          if (marker != null
+              && contains(buffer, n, marker)
+              && cutMarker.compareAndSet(marker, null)) {
             // The client is cut before the chunk goes on: a database that answers at once must not
             // have its answer forwarded by the other pump before this one has cut.
             answerLost = true;

@@ -28,15 +28,15 @@ import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A database a test class runs on, as a JUnit extension. Each class gets tables of its own (a random
- * table prefix, created through {@link JdbcTokenStore#migrate()}, so from the shipped schema files),
- * each test an empty store, and the tables are dropped after the class by the shipped drop file, so
- * nothing is left behind on a shared server.
+ * A database a test class runs on, as a JUnit extension. Each class gets tables of its own (a
+ * random table prefix, created through {@link JdbcTokenStore#migrate()}, so from the shipped schema
+ * files), each test an empty store, and the tables are dropped after the class by the shipped drop
+ * file, so nothing is left behind on a shared server.
  *
  * <p>H2 (in memory) and an embedded PostgreSQL always run. The machine's PostgreSQL and MariaDB run
- * when {@value #POSTGRESQL_URL} and {@value #MARIADB_URL} name them (JDBC URLs with user and password;
- * {@code .ci/run} sets both); without them every test of the class is reported as skipped, with the
- * reason. A URL that is set but cannot be reached fails the class.
+ * when {@value #POSTGRESQL_URL} and {@value #MARIADB_URL} name them (JDBC URLs with user and
+ * password; {@code .ci/run} sets both); without them every test of the class is reported as
+ * skipped, with the reason. A URL that is set but cannot be reached fails the class.
  */
 final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
   static final String POSTGRESQL_URL = "ACCESS_TOKENS_TEST_POSTGRESQL_URL";
@@ -47,7 +47,10 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     EMBEDDED_POSTGRESQL(JdbcDialect.POSTGRESQL),
     POSTGRESQL(JdbcDialect.POSTGRESQL),
     MARIADB(JdbcDialect.MARIADB),
-    /** MariaDB with {@code innodb_snapshot_isolation=ON} in every session (10.6.18+, default from 11.6). */
+    /**
+     * MariaDB with {@code innodb_snapshot_isolation=ON} in every session (10.6.18+, default from
+     * 11.6).
+     */
     MARIADB_SNAPSHOT_ISOLATION(JdbcDialect.MARIADB);
 
     final JdbcDialect dialect;
@@ -91,7 +94,8 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     return new TestDatabase(Kind.MARIADB_SNAPSHOT_ISOLATION);
   }
 
-  // ---- lifecycle -----------------------------------------------------------------------------------
+  // ---- lifecycle
+  // -----------------------------------------------------------------------------------
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -99,10 +103,10 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
   }
 
   /**
-   * {@link #beforeAll} for engines that run no Jupiter extensions (jqwik properties): the same tables.
-   * Such an engine skips by asking {@link #unavailableReason()} first. The embedded PostgreSQL is then
-   * one of its own for the JVM (the Jupiter run's lives in the Jupiter root store, out of reach). Undo
-   * with {@link #stop()}.
+   * {@link #beforeAll} for engines that run no Jupiter extensions (jqwik properties): the same
+   * tables. Such an engine skips by asking {@link #unavailableReason()} first. The embedded
+   * PostgreSQL is then one of its own for the JVM (the Jupiter run's lives in the Jupiter root
+   * store, out of reach). Undo with {@link #stop()}.
    *
    * @throws IllegalStateException if the database turned out to be unusable, with the reason
    */
@@ -125,15 +129,18 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     }
     dataSource = newDataSource(context);
     if (kind == Kind.MARIADB_SNAPSHOT_ISOLATION) {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT @@SESSION.innodb_snapshot_isolation")) {
         rs.next();
         if (!rs.getBoolean(1)) {
-          throw new IllegalStateException("innodb_snapshot_isolation did not take effect in the session");
+          throw new IllegalStateException(
+              "innodb_snapshot_isolation did not take effect in the session");
         }
       } catch (SQLException e) {
         if (e.getErrorCode() == 1193) { // unknown system variable: a server before 10.6.18
-          skipReason = "this MariaDB server has no innodb_snapshot_isolation (10.6.18 or later has it)";
+          skipReason =
+              "this MariaDB server has no innodb_snapshot_isolation (10.6.18 or later has it)";
           return;
         }
         throw e;
@@ -162,18 +169,24 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     }
   }
 
-  /** Why this kind of database cannot run here (its URL is not set), or null; needs no connection. */
+  /**
+   * Why this kind of database cannot run here (its URL is not set), or null; needs no connection.
+   */
   @Nullable String unavailableReason() {
     return switch (kind) {
       case H2, EMBEDDED_POSTGRESQL -> null;
-      case POSTGRESQL -> System.getenv(POSTGRESQL_URL) == null
-          ? POSTGRESQL_URL + " is not set, so these tests did not run on an external PostgreSQL server"
-              + " (.ci/run sets it for the machine's PostgreSQL)"
-          : null;
-      case MARIADB, MARIADB_SNAPSHOT_ISOLATION -> System.getenv(MARIADB_URL) == null
-          ? MARIADB_URL + " is not set, so these tests did not run on a MariaDB server"
-              + " (.ci/run sets it for the machine's MariaDB)"
-          : null;
+      case POSTGRESQL ->
+          System.getenv(POSTGRESQL_URL) == null
+              ? POSTGRESQL_URL
+                  + " is not set, so these tests did not run on an external PostgreSQL server"
+                  + " (.ci/run sets it for the machine's PostgreSQL)"
+              : null;
+      case MARIADB, MARIADB_SNAPSHOT_ISOLATION ->
+          System.getenv(MARIADB_URL) == null
+              ? MARIADB_URL
+                  + " is not set, so these tests did not run on a MariaDB server"
+                  + " (.ci/run sets it for the machine's MariaDB)"
+              : null;
     };
   }
 
@@ -185,10 +198,15 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
         return h2;
       }
       case EMBEDDED_POSTGRESQL -> {
-        EmbeddedPostgres postgres = context == null ? EmbeddedServer.outsideJupiter()
-            : context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(EmbeddedServer.class, k -> new EmbeddedServer(), EmbeddedServer.class)
-                .postgres;
+        EmbeddedPostgres postgres =
+            context == null
+                ? EmbeddedServer.outsideJupiter()
+                : context
+                    .getRoot()
+                    .getStore(ExtensionContext.Namespace.GLOBAL)
+                    .getOrComputeIfAbsent(
+                        EmbeddedServer.class, k -> new EmbeddedServer(), EmbeddedServer.class)
+                    .postgres;
         PGSimpleDataSource pg = new PGSimpleDataSource();
         pg.setURL(postgres.getJdbcUrl("postgres", "postgres"));
         return pg;
@@ -203,14 +221,18 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
       }
       case MARIADB_SNAPSHOT_ISOLATION -> {
         String url = System.getenv(MARIADB_URL);
-        return new MariaDbDataSource(url + (url.contains("?") ? "&" : "?")
-            + "sessionVariables=innodb_snapshot_isolation=ON");
+        return new MariaDbDataSource(
+            url
+                + (url.contains("?") ? "&" : "?")
+                + "sessionVariables=innodb_snapshot_isolation=ON");
       }
       default -> throw new IllegalStateException(kind.name());
     }
   }
 
-  /** One embedded PostgreSQL for the whole test run, stopped (closed by JUnit) when the run ends. */
+  /**
+   * One embedded PostgreSQL for the whole test run, stopped (closed by JUnit) when the run ends.
+   */
   private static final class EmbeddedServer implements AutoCloseable {
     final EmbeddedPostgres postgres;
 
@@ -238,7 +260,8 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     }
   }
 
-  // ---- what tests use ----------------------------------------------------------------------------
+  // ---- what tests use
+  // ----------------------------------------------------------------------------
 
   Kind kind() {
     return kind;
@@ -266,7 +289,8 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
 
   /** A store on the class's tables, emptied. */
   JdbcTokenStore emptyStore() {
-    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM " + prefix() + "tokens");
     } catch (SQLException e) {
       throw new IllegalStateException("could not empty the tokens table", e);
@@ -275,14 +299,15 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
   }
 
   /**
-   * {@link #emptyStore()} through a small pool of the class's, emptied through it too: for suites that
-   * make thousands of calls, since a new PostgreSQL connection costs more than most calls.
+   * {@link #emptyStore()} through a small pool of the class's, emptied through it too: for suites
+   * that make thousands of calls, since a new PostgreSQL connection costs more than most calls.
    */
   JdbcTokenStore emptyPooledStore() {
     if (classPool == null) {
       classPool = newPool(2);
     }
-    try (Connection c = classPool.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = classPool.getConnection();
+        Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM " + prefix() + "tokens");
     } catch (SQLException e) {
       throw new IllegalStateException("could not empty the tokens table", e);
@@ -295,7 +320,10 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     return JdbcTokenStore.builder(dataSource()).tablePrefix(tablePrefix).build();
   }
 
-  /** A fresh table prefix, whose tables are dropped after the class: an empty database for the store. */
+  /**
+   * A fresh table prefix, whose tables are dropped after the class: an empty database for the
+   * store.
+   */
   String newPrefix() {
     String fresh = "t" + randomName(7) + "_";
     prefixes.add(fresh);
@@ -322,12 +350,13 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
   }
 
   /**
-   * Runs a script shipped in the jar ({@code schema-drop-h2.sql}, say) on {@code tablePrefix}'s tables,
-   * read and resolved as {@link JdbcTokenStore#migrate()} reads its own.
+   * Runs a script shipped in the jar ({@code schema-drop-h2.sql}, say) on {@code tablePrefix}'s
+   * tables, read and resolved as {@link JdbcTokenStore#migrate()} reads its own.
    */
   void runShippedScript(String file, String tablePrefix) throws SQLException {
     SqlStatements sql = new SqlStatements(dialect().internal(), tablePrefix);
-    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
       for (String statement : SchemaScript.statements(SchemaScript.load(file))) {
         s.execute(sql.resolve(statement));
       }
@@ -346,7 +375,8 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
 
   private static List<String> tables(Connection c, String tablePrefix) throws SQLException {
     List<String> tables = new ArrayList<>();
-    try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, "%", new String[] {"TABLE"})) {
+    try (ResultSet rs =
+        c.getMetaData().getTables(c.getCatalog(), null, "%", new String[] {"TABLE"})) {
       while (rs.next()) {
         String name = rs.getString("TABLE_NAME");
         if (name.toLowerCase(Locale.ROOT).startsWith(tablePrefix)) {
@@ -358,21 +388,27 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
   }
 
   /**
-   * Every row of every table under {@code tablePrefix}, one line per row, every column rendered as text
-   * (bytes as hex).
+   * Every row of every table under {@code tablePrefix}, one line per row, every column rendered as
+   * text (bytes as hex).
    */
   List<String> dump(String tablePrefix) throws SQLException {
     List<String> lines = new ArrayList<>();
     try (Connection c = dataSource().getConnection()) {
       for (String table : tables(c, tablePrefix)) {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
           int columns = rs.getMetaData().getColumnCount();
           while (rs.next()) {
             StringBuilder line = new StringBuilder(table).append(':');
             for (int i = 1; i <= columns; i++) {
               Object value = rs.getObject(i);
-              line.append(' ').append(rs.getMetaData().getColumnName(i)).append('=')
-                  .append(value instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes) : String.valueOf(value));
+              line.append(' ')
+                  .append(rs.getMetaData().getColumnName(i))
+                  .append('=')
+                  .append(
+                      value instanceof byte[] bytes
+                          ? java.util.HexFormat.of().formatHex(bytes)
+                          : String.valueOf(value));
             }
             lines.add(line.toString());
           }

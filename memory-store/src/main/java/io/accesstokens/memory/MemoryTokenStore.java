@@ -5,9 +5,9 @@ import io.accesstokens.DuplicateTokenException;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
 import io.accesstokens.TokenConflictException;
+import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenNotFoundException;
-import io.accesstokens.TokenEventType;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.ChangeFeed;
 import io.accesstokens.spi.ChangeRecord;
@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link TokenStore} in this JVM's heap, for tests and single-node hosts that need no persistence:
+ * A {@link TokenStore} in this JVM's heap, for tests and single-node hosts that need no
+ * persistence:
  *
  * <pre>{@code
  * TokenStore store = new MemoryTokenStore();
@@ -37,9 +38,9 @@ import org.jspecify.annotations.Nullable;
  * per-organization indexes in step (a reader may see a row a moment before or after a concurrent
  * write, never half of one). Inserts take no lock: a new token's id and digest are claimed with
  * {@code putIfAbsent}, so two inserts never both win either, and nobody else can address a token
- * before its insert returns; creating tokens from several threads scales.
- * Like every store it keeps digests and sealed values only, never clear values; pair it with
- * {@code CopyPolicy.ephemeral()} when Copy should work for the life of the process.
+ * before its insert returns; creating tokens from several threads scales. Like every store it keeps
+ * digests and sealed values only, never clear values; pair it with {@code CopyPolicy.ephemeral()}
+ * when Copy should work for the life of the process.
  *
  * <p>It is also a {@link ChangeFeed}, so several services in one JVM sharing one store behave like
  * nodes sharing a database: status changes, description edits and deletes are logged in the same
@@ -48,14 +49,20 @@ import org.jspecify.annotations.Nullable;
 public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   private static final Comparator<TokenId> BY_UNSIGNED_ID =
       (a, b) -> Long.compareUnsigned(a.bits(), b.bits());
-  private static final Comparator<StoredToken> BY_ID = (a, b) -> BY_UNSIGNED_ID.compare(a.id(), b.id());
-  /** The list's order; written out rather than composed from lambdas, since every insert runs it. */
-  private static final Comparator<PageCursor> BY_CREATION = (a, b) -> {
-    int byTime = a.createdAt().compareTo(b.createdAt());
-    return byTime != 0 ? byTime : Long.compareUnsigned(a.id().bits(), b.id().bits());
-  };
+  private static final Comparator<StoredToken> BY_ID =
+      (a, b) -> BY_UNSIGNED_ID.compare(a.id(), b.id());
+
+  /**
+   * The list's order; written out rather than composed from lambdas, since every insert runs it.
+   */
+  private static final Comparator<PageCursor> BY_CREATION =
+      (a, b) -> {
+        int byTime = a.createdAt().compareTo(b.createdAt());
+        return byTime != 0 ? byTime : Long.compareUnsigned(a.id().bits(), b.id().bits());
+      };
 
   private final Object writeLock = new Object();
+
   /**
    * Rows by id: a hash map, not a sorted one. Creating a token and every lookup touch it, and on a
    * large store a skip list costs one cache miss per level (a profile of creating tokens from two
@@ -63,9 +70,10 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
    * order, and it selects its page from the whole map instead.
    */
   private final ConcurrentHashMap<TokenId, StoredToken> byId = new ConcurrentHashMap<>();
+
   private final ConcurrentHashMap<LookupDigest, TokenId> byDigest = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<OrganizationId, ConcurrentSkipListMap<PageCursor, TokenId>> byOrganization =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<OrganizationId, ConcurrentSkipListMap<PageCursor, TokenId>>
+      byOrganization = new ConcurrentHashMap<>();
 
   private final ConcurrentSkipListMap<Long, ChangeRecord> changes = new ConcurrentSkipListMap<>();
   private long lastSequence; // guarded by writeLock
@@ -77,14 +85,16 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   @Override
   public void insert(StoredToken token, Change change) {
     // The row is published last, in byId: until then a lookup that finds the digest, or a list that
-    // finds the cursor, finds no row (the answer it would have had a moment earlier), and a delete of
+    // finds the cursor, finds no row (the answer it would have had a moment earlier), and a delete
+    // of
     // the id finds nothing to delete, so no index is ever left pointing at a deleted row. Update
     // claims a new digest the same way.
     if (byDigest.putIfAbsent(token.digest(), token.id()) != null) {
       throw new DuplicateTokenException("a token with the same digest is already stored");
     }
     ConcurrentSkipListMap<PageCursor, TokenId> listed =
-        byOrganization.computeIfAbsent(token.organization(), o -> new ConcurrentSkipListMap<>(BY_CREATION));
+        byOrganization.computeIfAbsent(
+            token.organization(), o -> new ConcurrentSkipListMap<>(BY_CREATION));
     PageCursor cursor = PageCursor.after(token.token());
     if (listed.putIfAbsent(cursor, token.id()) != null) { // the same creation time and id: taken
       byDigest.remove(token.digest(), token.id());
@@ -100,7 +110,9 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   @Override
   public Optional<StoredToken> find(OrganizationId organization, TokenId id) {
     StoredToken row = byId.get(id);
-    return row != null && row.organization().equals(organization) ? Optional.of(row) : Optional.empty();
+    return row != null && row.organization().equals(organization)
+        ? Optional.of(row)
+        : Optional.empty();
   }
 
   @Override
@@ -142,7 +154,8 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
     }
     // The page is the limit smallest ids after the cursor: one pass over the rows with a bounded
     // max-heap, O(n log limit) per page.
-    PriorityQueue<StoredToken> smallest = new PriorityQueue<>(Math.min(limit, 1024), BY_ID.reversed());
+    PriorityQueue<StoredToken> smallest =
+        new PriorityQueue<>(Math.min(limit, 1024), BY_ID.reversed());
     for (StoredToken row : byId.values()) {
       if (after != null && BY_UNSIGNED_ID.compare(row.id(), after) <= 0) {
         continue;
@@ -167,7 +180,8 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
         throw new TokenNotFoundException(next.organization(), next.id());
       }
       if (current.version() != next.version() - 1) {
-        throw TokenConflictException.versionMismatch(next.id(), next.version() - 1, current.version());
+        throw TokenConflictException.versionMismatch(
+            next.id(), next.version() - 1, current.version());
       }
       if (!current.digest().equals(next.digest())) {
         // Claimed atomically: inserts run outside the lock.
@@ -180,18 +194,29 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       // Only the mutable fields come from next; the rest of the row never changes.
       AccessToken was = current.token();
       AccessToken now = next.token();
-      byId.put(next.id(), new StoredToken(
-          new AccessToken(
-              was.id(), was.organization(), was.environment(), now.status(),
-              now.description(), was.scope(), was.createdAt(), now.updatedAt(), now.version()),
-          next.digest(), next.sealedValue()));
+      byId.put(
+          next.id(),
+          new StoredToken(
+              new AccessToken(
+                  was.id(),
+                  was.organization(),
+                  was.environment(),
+                  now.status(),
+                  now.description(),
+                  was.scope(),
+                  was.createdAt(),
+                  now.updatedAt(),
+                  now.version()),
+              next.digest(),
+              next.sealedValue()));
       record(next.id(), change, next.version());
     }
   }
 
   /** Appends to the change log; called with the write lock held, so the log is in commit order. */
   private void record(TokenId id, Change change, long version) {
-    if (change.type() == TokenEventType.STATUS_CHANGED || change.type() == TokenEventType.DESCRIPTION_EDITED
+    if (change.type() == TokenEventType.STATUS_CHANGED
+        || change.type() == TokenEventType.DESCRIPTION_EDITED
         || change.type() == TokenEventType.DELETED) {
       long sequence = ++lastSequence;
       changes.put(sequence, new ChangeRecord(sequence, id, change.type(), version, change.at()));

@@ -16,15 +16,27 @@ class TokenServiceBuilderTest {
 
   @Test
   void build_withoutARequiredSetting_namesIt() {
-    assertThatThrownBy(() -> TokenService.builder(store).environments(anyEnvironment)
-        .copyPolicy(CopyPolicy.digestOnly()).build())
+    assertThatThrownBy(
+            () ->
+                TokenService.builder(store)
+                    .environments(anyEnvironment)
+                    .copyPolicy(CopyPolicy.digestOnly())
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("entitlements are required");
-    assertThatThrownBy(() -> TokenService.builder(store).entitlements(Entitlements.all())
-        .copyPolicy(CopyPolicy.digestOnly()).build())
+    assertThatThrownBy(
+            () ->
+                TokenService.builder(store)
+                    .entitlements(Entitlements.all())
+                    .copyPolicy(CopyPolicy.digestOnly())
+                    .build())
         .hasMessageStartingWith("an environment directory is required");
-    assertThatThrownBy(() -> TokenService.builder(store).entitlements(Entitlements.all())
-        .environments(anyEnvironment).build())
+    assertThatThrownBy(
+            () ->
+                TokenService.builder(store)
+                    .entitlements(Entitlements.all())
+                    .environments(anyEnvironment)
+                    .build())
         .hasMessageStartingWith("a copy policy is required: CopyPolicy.sealed(keys)");
   }
 
@@ -33,20 +45,28 @@ class TokenServiceBuilderTest {
     TokenService.Builder builder = TokenService.builder(store).clock(Clock.systemUTC());
     assertThatThrownBy(() -> builder.clock(Clock.systemUTC())).hasMessage("clock already set");
     builder.copyPolicy(CopyPolicy.digestOnly());
-    assertThatThrownBy(() -> builder.copyPolicy(CopyPolicy.ephemeral())).hasMessage("copy policy already set");
+    assertThatThrownBy(() -> builder.copyPolicy(CopyPolicy.ephemeral()))
+        .hasMessage("copy policy already set");
   }
 
   @Test
   void nullSettings_areRefusedWhenSet() {
     assertThatThrownBy(() -> TokenService.builder(null)).hasMessage("store must not be null");
-    assertThatThrownBy(() -> TokenService.builder(store).entitlements(null)).hasMessage("entitlements must not be null");
+    assertThatThrownBy(() -> TokenService.builder(store).entitlements(null))
+        .hasMessage("entitlements must not be null");
   }
 
   @Test
   void toString_namesTheStoreAndPolicies_withoutKeys() {
-    TokenService service = TokenService.builder(store).entitlements(Entitlements.all())
-        .environments(anyEnvironment).copyPolicy(CopyPolicy.ephemeral()).build();
-    assertThat(service.toString()).isEqualTo(
-        "TokenService[store=MemoryTokenStore[0 tokens], DigestPolicy[sha256], CopyPolicy[sealed, KeyRing[current=ephemeral, ids=[ephemeral]]]]");
+    TokenService service =
+        TokenService.builder(store)
+            .entitlements(Entitlements.all())
+            .environments(anyEnvironment)
+            .copyPolicy(CopyPolicy.ephemeral())
+            .build();
+    assertThat(service.toString())
+        .isEqualTo(
+            "TokenService[store=MemoryTokenStore[0 tokens], DigestPolicy[sha256],"
+                + " CopyPolicy[sealed, KeyRing[current=ephemeral, ids=[ephemeral]]]]");
   }
 }

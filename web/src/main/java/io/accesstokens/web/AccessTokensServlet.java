@@ -13,43 +13,49 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The Access Tokens page and its JSON REST API, as one servlet a host mounts under a path of its
- * choosing, for example {@code /access-tokens/*} (a path mapping; {@code /*} and {@code /} work too):
+ * choosing, for example {@code /access-tokens/*} (a path mapping; {@code /*} and {@code /} work
+ * too):
  *
  * <ul>
- *   <li>{@code GET /access-tokens/}: the page (HTML, CSS and plain JavaScript from this jar; no inline
- *       script, so its strict Content-Security-Policy holds);
- *   <li>{@code /access-tokens/api/...}: the REST API the page calls, over the host's
- *       {@link TokenService}, described in {@code docs/web.md}.
+ *   <li>{@code GET /access-tokens/}: the page (HTML, CSS and plain JavaScript from this jar; no
+ *       inline script, so its strict Content-Security-Policy holds);
+ *   <li>{@code /access-tokens/api/...}: the REST API the page calls, over the host's {@link
+ *       TokenService}, described in {@code docs/web.md}.
  * </ul>
  *
- * <p>Every request is scoped to one organization that the host's {@link PageAccess} lets the signed-in
- * user administer; a token id of another organization is answered exactly like an unknown one. Every
- * change needs the page's anti-forgery token. Token values appear only in the answers of create and
- * copy, never in an address, a log line or the page's HTML.
+ * <p>Every request is scoped to one organization that the host's {@link PageAccess} lets the
+ * signed-in user administer; a token id of another organization is answered exactly like an unknown
+ * one. Every change needs the page's anti-forgery token. Token values appear only in the answers of
+ * create and copy, never in an address, a log line or the page's HTML.
  *
  * <p>Built with {@link #builder}; immutable and thread-safe.
  */
 public final class AccessTokensServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
+
   /** Rows per page of the table, unless {@link Builder#pageSize} says otherwise. */
   public static final int DEFAULT_PAGE_SIZE = 25;
 
   private final transient PageHandler handler;
 
   private AccessTokensServlet(Builder builder) {
-    this.handler = new PageHandler(
-        builder.service, builder.environments, builder.access,
-        builder.pageSize == null ? DEFAULT_PAGE_SIZE : builder.pageSize);
+    this.handler =
+        new PageHandler(
+            builder.service,
+            builder.environments,
+            builder.access,
+            builder.pageSize == null ? DEFAULT_PAGE_SIZE : builder.pageSize);
   }
 
   /**
    * Starts a servlet over {@code service}.
    *
-   * @param environments the directory {@code service} was built with; its
-   *     {@link EnvironmentDirectory#environments listing} fills the page's Environment menu
+   * @param environments the directory {@code service} was built with; its {@link
+   *     EnvironmentDirectory#environments listing} fills the page's Environment menu
    * @param access who the user is and which organizations they administer
    */
-  public static Builder builder(TokenService service, EnvironmentDirectory environments, PageAccess access) {
+  public static Builder builder(
+      TokenService service, EnvironmentDirectory environments, PageAccess access) {
     return new Builder(
         Checks.notNull(service, "token service"),
         Checks.notNull(environments, "environment directory"),
@@ -57,7 +63,8 @@ public final class AccessTokensServlet extends HttpServlet {
   }
 
   @Override
-  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     handler.handle(request, response);
   }
 
@@ -80,16 +87,17 @@ public final class AccessTokensServlet extends HttpServlet {
     }
 
     /**
-     * Rows per page of the page's table; default {@value AccessTokensServlet#DEFAULT_PAGE_SIZE}. API clients may ask
-     * for other sizes, 1 to {@value TokenQuery#MAX_PAGE_SIZE}.
+     * Rows per page of the page's table; default {@value AccessTokensServlet#DEFAULT_PAGE_SIZE}.
+     * API clients may ask for other sizes, 1 to {@value TokenQuery#MAX_PAGE_SIZE}.
      *
-     * @throws IllegalArgumentException if {@code size} is not between 1 and
-     *     {@value TokenQuery#MAX_PAGE_SIZE}
+     * @throws IllegalArgumentException if {@code size} is not between 1 and {@value
+     *     TokenQuery#MAX_PAGE_SIZE}
      * @throws IllegalStateException if already set
      */
     public Builder pageSize(int size) {
       Checks.state(pageSize == null, "page size already set");
-      Checks.argument(size >= 1 && size <= TokenQuery.MAX_PAGE_SIZE,
+      Checks.argument(
+          size >= 1 && size <= TokenQuery.MAX_PAGE_SIZE,
           "page size must be between 1 and " + TokenQuery.MAX_PAGE_SIZE + ", but was " + size);
       this.pageSize = size;
       return this;

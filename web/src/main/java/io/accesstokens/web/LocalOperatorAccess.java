@@ -38,14 +38,15 @@ import org.jspecify.annotations.Nullable;
  * System.out.println("Open " + access.newLoginLink(URI.create("http://127.0.0.1:8080/")));
  * }</pre>
  *
- * <p>A link signs in once: its key is exchanged for a session cookie ({@code HttpOnly},
- * {@code SameSite=Strict}) and is then worthless, so a link left in a terminal's scrollback or a
- * browser's history opens nothing. Keys and sessions are kept as SHA-256 digests in memory only; they
- * die with the process. Immutable settings, thread-safe.
+ * <p>A link signs in once: its key is exchanged for a session cookie ({@code HttpOnly}, {@code
+ * SameSite=Strict}) and is then worthless, so a link left in a terminal's scrollback or a browser's
+ * history opens nothing. Keys and sessions are kept as SHA-256 digests in memory only; they die
+ * with the process. Immutable settings, thread-safe.
  */
 public final class LocalOperatorAccess implements PageAccess {
   /** The cookie that carries a signed-in session. */
   public static final String SESSION_COOKIE = "access-tokens-session";
+
   /** The login servlet's parameter that carries a link's key. */
   public static final String KEY_PARAMETER = "key";
 
@@ -67,7 +68,8 @@ public final class LocalOperatorAccess implements PageAccess {
 
   /**
    * A new one-time login link: {@code login?key=...} resolved against {@code pageBase} (the address
-   * the {@link #loginServlet} is mounted beside). Each call makes another key; each key signs in once.
+   * the {@link #loginServlet} is mounted beside). Each call makes another key; each key signs in
+   * once.
    */
   public URI newLoginLink(URI pageBase) {
     Checks.notNull(pageBase, "page base");
@@ -83,7 +85,9 @@ public final class LocalOperatorAccess implements PageAccess {
    */
   public HttpServlet loginServlet(String pagePath) {
     Checks.notNull(pagePath, "page path");
-    Checks.argument(pagePath.startsWith("/"), "page path must start with /, but was " + Redaction.quote(pagePath, 80));
+    Checks.argument(
+        pagePath.startsWith("/"),
+        "page path must start with /, but was " + Redaction.quote(pagePath, 80));
     return new LoginServlet(this, pagePath);
   }
 
@@ -92,7 +96,8 @@ public final class LocalOperatorAccess implements PageAccess {
     Cookie[] cookies = request.getCookies();
     if (cookies != null) {
       for (Cookie cookie : cookies) {
-        if (SESSION_COOKIE.equals(cookie.getName()) && sessions.contains(digest(cookie.getValue()))) {
+        if (SESSION_COOKIE.equals(cookie.getName())
+            && sessions.contains(digest(cookie.getValue()))) {
           return Optional.of(operator);
         }
       }
@@ -121,11 +126,14 @@ public final class LocalOperatorAccess implements PageAccess {
     return session;
   }
 
-  /** Hex SHA-256: what the sets hold, so a lookup's timing says nothing about a key or a session. */
+  /**
+   * Hex SHA-256: what the sets hold, so a lookup's timing says nothing about a key or a session.
+   */
   private static String digest(String text) {
     try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
@@ -146,8 +154,8 @@ public final class LocalOperatorAccess implements PageAccess {
     }
 
     /**
-     * Required: the organizations the operator administers, asked on every request (so organizations
-     * the console adds while it serves appear on the next page load).
+     * Required: the organizations the operator administers, asked on every request (so
+     * organizations the console adds while it serves appear on the next page load).
      *
      * @throws IllegalStateException if already set
      */
@@ -157,9 +165,13 @@ public final class LocalOperatorAccess implements PageAccess {
       return this;
     }
 
-    /** @throws IllegalStateException if the organizations are not set */
+    /**
+     * @throws IllegalStateException if the organizations are not set
+     */
     public LocalOperatorAccess build() {
-      Checks.state(organizations != null, "organizations are required: which organizations the operator administers");
+      Checks.state(
+          organizations != null,
+          "organizations are required: which organizations the operator administers");
       return new LocalOperatorAccess(this);
     }
   }
@@ -175,7 +187,8 @@ public final class LocalOperatorAccess implements PageAccess {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       SecurityHeaders.apply(response);
       response.setHeader("Cache-Control", "no-store");
       String[] keys = request.getParameterValues(KEY_PARAMETER);
@@ -191,9 +204,13 @@ public final class LocalOperatorAccess implements PageAccess {
         response.setHeader("Location", request.getContextPath() + pagePath);
         return;
       }
-      byte[] page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Access Tokens</title></head>"
-          + "<body><h1>Access Tokens</h1><p>This login link is not valid, or was already used: each link signs in"
-          + " once. Ask the console for a new one.</p></body></html>\n").getBytes(StandardCharsets.UTF_8);
+      byte[] page =
+          ("<!DOCTYPE html>\n"
+               + "<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Access"
+               + " Tokens</title></head><body><h1>Access Tokens</h1><p>This login link is not"
+               + " valid, or was already used: each link signs in once. Ask the console for a new"
+               + " one.</p></body></html>\n")
+              .getBytes(StandardCharsets.UTF_8);
       response.setStatus(403);
       response.setContentType("text/html;charset=UTF-8");
       response.setContentLength(page.length);

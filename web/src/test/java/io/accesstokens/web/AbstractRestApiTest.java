@@ -28,17 +28,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The REST API as a client uses it, through a real Jetty and {@link java.net.http.HttpClient}: every
- * action of the page, the organization scoping, the optimistic versions, the cursor pages and every
- * refusal, with its status, its stable code and a message that names what was wrong and never a value.
- * Each store runs it by naming a factory.
+ * The REST API as a client uses it, through a real Jetty and {@link java.net.http.HttpClient}:
+ * every action of the page, the organization scoping, the optimistic versions, the cursor pages and
+ * every refusal, with its status, its stable code and a message that names what was wrong and never
+ * a value. Each store runs it by naming a factory.
  */
 abstract class AbstractRestApiTest {
-  static final String SEEDS_ERROR = "Error opening connection. Exception is: Error code: INVALID_TOKEN";
+  static final String SEEDS_ERROR =
+      "Error opening connection. Exception is: Error code: INVALID_TOKEN";
   static final String TOKENS = "api/organizations/acme/tokens";
 
-  @RegisterExtension
-  final WebFixture web = new WebFixture(this::newStore);
+  @RegisterExtension final WebFixture web = new WebFixture(this::newStore);
 
   /** An empty store for one test. */
   protected abstract TokenStore newStore();
@@ -48,9 +48,12 @@ abstract class AbstractRestApiTest {
   }
 
   /** A token made through the service, its value recorded for the leak scans. */
-  IssuedToken issue(io.accesstokens.OrganizationId organization, io.accesstokens.EnvironmentId environment,
+  IssuedToken issue(
+      io.accesstokens.OrganizationId organization,
+      io.accesstokens.EnvironmentId environment,
       String description) {
-    IssuedToken issued = web.service().create(organization, environment, description, Actor.of("setup"));
+    IssuedToken issued =
+        web.service().create(organization, environment, description, Actor.of("setup"));
     IssuedSecrets.record(issued.value().reveal());
     return issued;
   }
@@ -69,25 +72,36 @@ abstract class AbstractRestApiTest {
     return (List<Map<String, Object>>) list.json().get("tokens");
   }
 
-  // ---- the page's actions -------------------------------------------------------------------------
+  // ---- the page's actions
+  // -------------------------------------------------------------------------
 
   @Test
   void create_answers201_withTheRowAndItsValue_once() {
     ApiClient api = alice();
 
-    Answer created = api.post(TOKENS, """
-        {"environment": "production", "description": "Partner X over AS2"}""");
+    Answer created =
+        api.post(
+            TOKENS,
+            """
+            {"environment": "production", "description": "Partner X over AS2"}\
+            """);
 
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     assertThat(created.header("Cache-Control")).isEqualTo("no-store");
-    assertThat(created.header("Content-Type")).isEqualToIgnoringCase("application/json;charset=UTF-8");
+    assertThat(created.header("Content-Type"))
+        .isEqualToIgnoringCase("application/json;charset=UTF-8");
     Map<String, Object> token = map(created.json().get("token"));
     String value = (String) created.json().get("value");
     assertThat(TokenFormat.isWellFormed(value)).isTrue();
-    assertThat(token).containsEntry("status", "ACTIVE").containsEntry("environment", "production")
-        .containsEntry("description", "Partner X over AS2").containsEntry("scope", "EDI")
-        .containsEntry("version", 1L).containsEntry("token", WebFixture.masked(value));
-    assertThat(created.header("Location")).isEqualTo("/access-tokens/api/organizations/acme/tokens/" + token.get("id"));
+    assertThat(token)
+        .containsEntry("status", "ACTIVE")
+        .containsEntry("environment", "production")
+        .containsEntry("description", "Partner X over AS2")
+        .containsEntry("scope", "EDI")
+        .containsEntry("version", 1L)
+        .containsEntry("token", WebFixture.masked(value));
+    assertThat(created.header("Location"))
+        .isEqualTo("/access-tokens/api/organizations/acme/tokens/" + token.get("id"));
     web.validator().validate(value, Scope.EDI, ACME, PRODUCTION);
 
     Answer list = api.get(TOKENS);
@@ -97,10 +111,20 @@ abstract class AbstractRestApiTest {
 
   @Test
   void create_withoutADescription_hasNone() {
-    Answer created = alice().post(TOKENS, """
-        {"environment": "test"}""");
-    Answer blank = alice().post(TOKENS, """
-        {"environment": "test", "description": "   "}""");
+    Answer created =
+        alice()
+            .post(
+                TOKENS,
+                """
+                {"environment": "test"}\
+                """);
+    Answer blank =
+        alice()
+            .post(
+                TOKENS,
+                """
+                {"environment": "test", "description": "   "}\
+                """);
 
     assertThat(map(created.json().get("token"))).containsEntry("description", null);
     assertThat(map(blank.json().get("token"))).containsEntry("description", null);
@@ -139,11 +163,14 @@ abstract class AbstractRestApiTest {
     web.service().deactivate(ACME, test.id(), Actor.of("setup"));
     ApiClient api = alice();
 
-    assertThat(rows(api.get(TOKENS + "?environment=test"))).extracting(r -> r.get("id"))
+    assertThat(rows(api.get(TOKENS + "?environment=test")))
+        .extracting(r -> r.get("id"))
         .containsExactly(test.id().toString());
-    assertThat(rows(api.get(TOKENS + "?status=active"))).extracting(r -> r.get("id"))
+    assertThat(rows(api.get(TOKENS + "?status=active")))
+        .extracting(r -> r.get("id"))
         .containsExactly(production.id().toString());
-    assertThat(rows(api.get(TOKENS + "?status=INACTIVE&environment=test"))).extracting(r -> r.get("id"))
+    assertThat(rows(api.get(TOKENS + "?status=INACTIVE&environment=test")))
+        .extracting(r -> r.get("id"))
         .containsExactly(test.id().toString());
     assertThat(rows(api.get(TOKENS + "?status=inactive&environment=production"))).isEmpty();
     assertThat(rows(api.get(TOKENS + "?environment=&status="))).hasSize(2);
@@ -156,8 +183,10 @@ abstract class AbstractRestApiTest {
     Answer row = alice().get(path(issued.id()));
 
     assertThat(row.status()).isEqualTo(200);
-    assertThat(row.json()).containsEntry("id", issued.id().toString())
-        .containsEntry("token", issued.value().masked()).containsEntry("description", "Partner X")
+    assertThat(row.json())
+        .containsEntry("id", issued.id().toString())
+        .containsEntry("token", issued.value().masked())
+        .containsEntry("description", "Partner X")
         .containsKeys("createdAt", "updatedAt");
   }
 
@@ -177,12 +206,20 @@ abstract class AbstractRestApiTest {
   void editDescription_withTheVersionSeen_changesOnlyTheDescription() {
     IssuedToken issued = issue(ACME, PRODUCTION, "Partner X");
 
-    Answer edited = alice().put(path(issued.id()) + "/description", """
-        {"description": "Partner X over AS2", "version": 1}""");
+    Answer edited =
+        alice()
+            .put(
+                path(issued.id()) + "/description",
+                """
+                {"description": "Partner X over AS2", "version": 1}\
+                """);
 
     assertThat(edited.status()).as(edited.toString()).isEqualTo(200);
-    assertThat(edited.json()).containsEntry("description", "Partner X over AS2").containsEntry("version", 2L)
-        .containsEntry("status", "ACTIVE").containsEntry("token", issued.value().masked());
+    assertThat(edited.json())
+        .containsEntry("description", "Partner X over AS2")
+        .containsEntry("version", 2L)
+        .containsEntry("status", "ACTIVE")
+        .containsEntry("token", issued.value().masked());
     assertThat(web.service().get(ACME, issued.id()).description()).isEqualTo("Partner X over AS2");
   }
 
@@ -191,17 +228,32 @@ abstract class AbstractRestApiTest {
     IssuedToken issued = issue(ACME, PRODUCTION, "Partner X");
     ApiClient firstTab = alice();
     ApiClient secondTab = alice();
-    assertThat(secondTab.put(path(issued.id()) + "/description", """
-        {"description": "from the second tab", "version": 1}""").status()).isEqualTo(200);
+    assertThat(
+            secondTab
+                .put(
+                    path(issued.id()) + "/description",
+                    """
+                    {"description": "from the second tab", "version": 1}\
+                    """)
+                .status())
+        .isEqualTo(200);
 
-    Answer stale = firstTab.put(path(issued.id()) + "/description", """
-        {"description": "from the first tab", "version": 1}""");
+    Answer stale =
+        firstTab.put(
+            path(issued.id()) + "/description",
+            """
+            {"description": "from the first tab", "version": 1}\
+            """);
 
     assertThat(stale.status()).isEqualTo(409);
     assertThat(stale.code()).isEqualTo("VERSION_CONFLICT");
-    assertThat(stale.message()).isEqualTo("Access token " + issued.id() + " was changed after you loaded it (by"
-        + " someone else, or in another tab), so your change was not saved. The page now shows the token as it is;"
-        + " make your change again if it is still needed.");
+    assertThat(stale.message())
+        .isEqualTo(
+            "Access token "
+                + issued.id()
+                + " was changed after you loaded it (by someone else, or in another tab), so your"
+                + " change was not saved. The page now shows the token as it is; make your change"
+                + " again if it is still needed.");
     AccessToken now = web.service().get(ACME, issued.id());
     assertThat(now.description()).isEqualTo("from the second tab");
     assertThat(now.version()).isEqualTo(2);
@@ -213,16 +265,34 @@ abstract class AbstractRestApiTest {
     web.service().deactivate(ACME, issued.id(), Actor.of("setup"));
     ApiClient api = alice();
 
-    Answer set = api.put(path(issued.id()) + "/description", """
-        {"description": "Partner Y"}""");
-    Answer removed = api.put(path(issued.id()) + "/description", """
-        {"description": null}""");
-    Answer blank = api.put(path(issued.id()) + "/description", """
-        {"description": "Partner Z", "version": null}""");
-    Answer blanked = api.put(path(issued.id()) + "/description", """
-        {"description": ""}""");
+    Answer set =
+        api.put(
+            path(issued.id()) + "/description",
+            """
+            {"description": "Partner Y"}\
+            """);
+    Answer removed =
+        api.put(
+            path(issued.id()) + "/description",
+            """
+            {"description": null}\
+            """);
+    Answer blank =
+        api.put(
+            path(issued.id()) + "/description",
+            """
+            {"description": "Partner Z", "version": null}\
+            """);
+    Answer blanked =
+        api.put(
+            path(issued.id()) + "/description",
+            """
+            {"description": ""}\
+            """);
 
-    assertThat(set.json()).containsEntry("description", "Partner Y").containsEntry("version", 3L)
+    assertThat(set.json())
+        .containsEntry("description", "Partner Y")
+        .containsEntry("version", 3L)
         .containsEntry("status", "INACTIVE");
     assertThat(removed.json()).containsEntry("description", null);
     assertThat(blank.json()).containsEntry("description", "Partner Z");
@@ -236,22 +306,40 @@ abstract class AbstractRestApiTest {
     web.validator().validate(value, Scope.EDI, ACME, PRODUCTION);
     ApiClient api = alice();
 
-    Answer inactive = api.put(path(issued.id()) + "/status", """
-        {"status": "INACTIVE"}""");
+    Answer inactive =
+        api.put(
+            path(issued.id()) + "/status",
+            """
+            {"status": "INACTIVE"}\
+            """);
 
     assertThat(inactive.status()).as(inactive.toString()).isEqualTo(200);
     assertThat(inactive.json()).containsEntry("status", "INACTIVE").containsEntry("version", 2L);
     assertThatThrownBy(() -> web.validator().validate(value, Scope.EDI, ACME, PRODUCTION))
-        .isInstanceOf(ConnectionOpenException.class).hasMessage(SEEDS_ERROR);
+        .isInstanceOf(ConnectionOpenException.class)
+        .hasMessage(SEEDS_ERROR);
 
-    Answer again = api.put(path(issued.id()) + "/status", """
-        {"status": "inactive", "version": 2}""");
-    Answer active = api.put(path(issued.id()) + "/status", """
-        {"status": "ACTIVE", "version": 2}""");
-    Answer stale = api.put(path(issued.id()) + "/status", """
-        {"status": "INACTIVE", "version": 2}""");
+    Answer again =
+        api.put(
+            path(issued.id()) + "/status",
+            """
+            {"status": "inactive", "version": 2}\
+            """);
+    Answer active =
+        api.put(
+            path(issued.id()) + "/status",
+            """
+            {"status": "ACTIVE", "version": 2}\
+            """);
+    Answer stale =
+        api.put(
+            path(issued.id()) + "/status",
+            """
+            {"status": "INACTIVE", "version": 2}\
+            """);
 
-    assertThat(again.json()).containsEntry("version", 2L); // the status it already had: nothing changes
+    assertThat(again.json())
+        .containsEntry("version", 2L); // the status it already had: nothing changes
     assertThat(active.json()).containsEntry("status", "ACTIVE").containsEntry("version", 3L);
     assertThat(stale.status()).isEqualTo(409);
     web.validator().validate(value, Scope.EDI, ACME, PRODUCTION);
@@ -273,16 +361,19 @@ abstract class AbstractRestApiTest {
     assertThat(api.get(path(issued.id())).status()).isEqualTo(404);
     assertThat(rows(api.get(TOKENS))).isEmpty();
     assertThatThrownBy(() -> web.validator().validate(value, Scope.EDI, ACME, PRODUCTION))
-        .isInstanceOf(ConnectionOpenException.class).hasMessage(SEEDS_ERROR);
+        .isInstanceOf(ConnectionOpenException.class)
+        .hasMessage(SEEDS_ERROR);
   }
 
-  // ---- scoping ------------------------------------------------------------------------------------
+  // ---- scoping
+  // ------------------------------------------------------------------------------------
 
   @Test
   void anotherOrganizationsToken_isAnswered404_exactlyLikeAnUnknownId_andNothingChanges() {
     IssuedToken foreign = issue(INITECH, PRODUCTION, "initech's");
     TokenId unknown = TokenId.parse("00000000042");
-    ApiClient api = alice(); // administers both acme and initech: only the address's organization counts
+    ApiClient api =
+        alice(); // administers both acme and initech: only the address's organization counts
 
     for (String suffix : List.of("", "/copy", "/description", "/status")) {
       Answer forForeign = act(api, suffix, foreign.id());
@@ -303,10 +394,18 @@ abstract class AbstractRestApiTest {
     return switch (suffix) {
       case "" -> api.get(path(id));
       case "/copy" -> api.post(path(id) + "/copy", null);
-      case "/description" -> api.put(path(id) + "/description", """
-          {"description": "changed", "version": 1}""");
-      default -> api.put(path(id) + "/status", """
-          {"status": "INACTIVE"}""");
+      case "/description" ->
+          api.put(
+              path(id) + "/description",
+              """
+              {"description": "changed", "version": 1}\
+              """);
+      default ->
+          api.put(
+              path(id) + "/status",
+              """
+              {"status": "INACTIVE"}\
+              """);
     };
   }
 
@@ -316,7 +415,8 @@ abstract class AbstractRestApiTest {
     ApiClient carol = new ApiClient(web.page(), "carol"); // administers initech only
     ApiClient bob = new ApiClient(web.page(), "bob"); // a member of acme, not an administrator
     carol.csrf();
-    bob.forgeCsrf(); // bob administers nothing, so no context answer gives him a token: he makes his own
+    bob.forgeCsrf(); // bob administers nothing, so no context answer gives him a token: he makes
+    // his own
     int calls = web.store().calls();
 
     Answer carolList = carol.get(TOKENS);
@@ -326,11 +426,13 @@ abstract class AbstractRestApiTest {
 
     assertThat(carolList.status()).isEqualTo(403);
     assertThat(carolList.code()).isEqualTo("ORGANIZATION_FORBIDDEN");
-    assertThat(carolList.message()).isEqualTo("You may not manage the access tokens of organization \"acme\".");
+    assertThat(carolList.message())
+        .isEqualTo("You may not manage the access tokens of organization \"acme\".");
     assertThat(carolCopy.code()).isEqualTo("ORGANIZATION_FORBIDDEN");
     assertThat(bobList.status()).isEqualTo(403);
     assertThat(bobList.code()).isEqualTo("NOT_ADMINISTRATOR");
-    assertThat(bobList.message()).isEqualTo("Only administrators of organization \"acme\" can manage its access tokens.");
+    assertThat(bobList.message())
+        .isEqualTo("Only administrators of organization \"acme\" can manage its access tokens.");
     assertThat(bobDelete.code()).isEqualTo("NOT_ADMINISTRATOR");
     assertThat(web.store().calls()).isEqualTo(calls);
     assertThat(web.service().get(ACME, issued.id()).version()).isEqualTo(1);
@@ -343,10 +445,13 @@ abstract class AbstractRestApiTest {
     for (Answer answer : List.of(nobody.get("api/context"), nobody.get(TOKENS))) {
       assertThat(answer.status()).isEqualTo(401);
       assertThat(answer.code()).isEqualTo("UNAUTHENTICATED");
-      assertThat(answer.message()).isEqualTo(
-          "You are not signed in, so the access tokens cannot be shown or changed. Sign in, then reload this page.");
+      assertThat(answer.message())
+          .isEqualTo(
+              "You are not signed in, so the access tokens cannot be shown or changed. Sign in,"
+                  + " then reload this page.");
     }
-    assertThat(nobody.get("").status()).isEqualTo(200); // the page itself says so, from the context answer
+    assertThat(nobody.get("").status())
+        .isEqualTo(200); // the page itself says so, from the context answer
   }
 
   @Test
@@ -355,14 +460,20 @@ abstract class AbstractRestApiTest {
     api.csrf();
 
     Answer list = api.get("api/organizations/globex/tokens");
-    Answer create = api.post("api/organizations/globex/tokens", """
-        {"environment": "production"}""");
+    Answer create =
+        api.post(
+            "api/organizations/globex/tokens",
+            """
+            {"environment": "production"}\
+            """);
 
     for (Answer answer : List.of(list, create)) {
       assertThat(answer.status()).isEqualTo(403);
       assertThat(answer.code()).isEqualTo("NOT_ENTITLED");
-      assertThat(answer.message()).isEqualTo(
-          "The Access Tokens page is available only in organizations with access to the Harmony EDI application.");
+      assertThat(answer.message())
+          .isEqualTo(
+              "The Access Tokens page is available only in organizations with access to the Harmony"
+                  + " EDI application.");
     }
     assertThat(web.store().calls()).as("calls that reached the store").isZero();
     assertThat(web.store().list(GLOBEX, io.accesstokens.spi.TokenFilter.NONE, null, 10)).isEmpty();
@@ -374,16 +485,23 @@ abstract class AbstractRestApiTest {
 
     Answer first = api.get("api/context");
     Answer initech = api.get("api/context?organization=initech");
-    Answer hostSelected = api.send(api.request("api/context").header(TestAccess.ORGANIZATION_HEADER, "globex").GET());
+    Answer hostSelected =
+        api.send(api.request("api/context").header(TestAccess.ORGANIZATION_HEADER, "globex").GET());
 
     assertThat(first.status()).isEqualTo(200);
-    assertThat(first.json()).containsEntry("actor", "alice").containsEntry("organization", "acme")
+    assertThat(first.json())
+        .containsEntry("actor", "alice")
+        .containsEntry("organization", "acme")
         .containsEntry("organizations", List.of("acme", "initech", "globex"))
         .containsEntry("environments", List.of("production", "test"))
         .containsEntry("pageSize", (long) AccessTokensServlet.DEFAULT_PAGE_SIZE);
-    assertThat((String) first.json().get("csrfToken")).matches("([0-9A-Za-z]{8}\\.){5}[0-9A-Za-z]{8}");
-    assertThat(initech.json()).containsEntry("organization", "initech").containsEntry("environments", List.of("production"))
-        .containsEntry("csrfToken", first.json().get("csrfToken")); // one browser, one token: tabs never fight
+    assertThat((String) first.json().get("csrfToken"))
+        .matches("([0-9A-Za-z]{8}\\.){5}[0-9A-Za-z]{8}");
+    assertThat(initech.json())
+        .containsEntry("organization", "initech")
+        .containsEntry("environments", List.of("production"))
+        .containsEntry(
+            "csrfToken", first.json().get("csrfToken")); // one browser, one token: tabs never fight
     assertThat(hostSelected.json()).containsEntry("organization", "globex");
   }
 
@@ -394,34 +512,52 @@ abstract class AbstractRestApiTest {
 
     Answer bobContext = bob.get("api/context");
     Answer bobAcme = bob.get("api/context?organization=acme");
-    Answer hostSelected = bob.send(bob.request("api/context").header(TestAccess.ORGANIZATION_HEADER, "acme").GET());
+    Answer hostSelected =
+        bob.send(bob.request("api/context").header(TestAccess.ORGANIZATION_HEADER, "acme").GET());
     Answer strangerContext = stranger.get("api/context");
 
     assertThat(bobContext.status()).isEqualTo(403);
     assertThat(bobContext.code()).isEqualTo("NO_ORGANIZATION");
-    assertThat(bobContext.message()).isEqualTo(
-        "You are not an administrator of any organization, so there are no access tokens for you to manage.");
+    assertThat(bobContext.message())
+        .isEqualTo(
+            "You are not an administrator of any organization, so there are no access tokens for"
+                + " you to manage.");
     assertThat(bobAcme.code()).isEqualTo("NOT_ADMINISTRATOR");
     assertThat(hostSelected.code()).isEqualTo("NOT_ADMINISTRATOR");
     assertThat(strangerContext.code()).isEqualTo("NO_ORGANIZATION");
   }
 
-  // ---- refusals -----------------------------------------------------------------------------------
+  // ---- refusals
+  // -----------------------------------------------------------------------------------
 
   @Test
   void anEnvironmentNotTheOrganizations_is400_andNothingIsCreated() {
-    Answer answer = alice().post("api/organizations/initech/tokens", """
-        {"environment": "test"}""");
+    Answer answer =
+        alice()
+            .post(
+                "api/organizations/initech/tokens",
+                """
+                {"environment": "test"}\
+                """);
 
     assertThat(answer.status()).isEqualTo(400);
     assertThat(answer.code()).isEqualTo("UNKNOWN_ENVIRONMENT");
-    assertThat(answer.message()).isEqualTo(
-        "That environment is not one of organization \"initech\"'s environments; choose one from the menu.");
+    assertThat(answer.message())
+        .isEqualTo(
+            "That environment is not one of organization \"initech\"'s environments; choose one"
+                + " from the menu.");
     assertThat(web.service().list(INITECH, TokenQuery.all()).tokens()).isEmpty();
   }
 
   /** A refused request: what is sent, and the code and message that must come back. */
-  record Refusal(String method, String path, String contentType, String body, int status, String code, String message) {}
+  record Refusal(
+      String method,
+      String path,
+      String contentType,
+      String body,
+      int status,
+      String code,
+      String message) {}
 
   @Test
   void badInput_getsItsCode_andAMessageNamingTheRule_neverTheValue_andStoresNothing() {
@@ -430,102 +566,367 @@ abstract class AbstractRestApiTest {
     String id = issued.id().toString();
     String json = "application/json";
     String longText = "x".repeat(257);
-    List<Refusal> refusals = List.of(
-        new Refusal("POST", TOKENS, json, "{\"environment\": ", 400, "INVALID_REQUEST",
-            "The request body is not valid JSON (line 1, column 17)."),
-        new Refusal("POST", TOKENS, json, "[\"production\"]", 400, "INVALID_REQUEST",
-            "The request body must be a JSON object."),
-        new Refusal("POST", TOKENS, json, "{\"environment\": \"production\"} {}", 400, "INVALID_REQUEST",
-            "The request body must hold one JSON object and nothing after it."),
-        new Refusal("POST", TOKENS, json, "{\"environment\": \"production\", \"" + value + "\": 1}", 400, "INVALID_REQUEST",
-            "The request body has an unknown field a token value (53 characters); this request takes description, environment."),
-        new Refusal("POST", TOKENS, json, "{\"environment\": \"production\", \"scope\": \"EDI\"}", 400, "INVALID_REQUEST",
-            "The request body has an unknown field \"scope\"; this request takes description, environment."),
-        new Refusal("POST", TOKENS, json, "{\"environment\": \"production\", \"environment\": \"test\"}", 400,
-            "INVALID_REQUEST", "Field \"environment\" is given more than once."),
-        new Refusal("POST", TOKENS, json, "{\"description\": \"x\"}", 400, "INVALID_REQUEST",
-            "Field \"environment\" is required."),
-        new Refusal("POST", TOKENS, json, "{\"environment\": 7}", 400, "INVALID_REQUEST",
-            "Field \"environment\" must be a string or null, but is a number."),
-        new Refusal("POST", TOKENS, json, "{\"environment\": [\"production\"]}", 400, "INVALID_REQUEST",
-            "Field \"environment\" must be a string or null, but is an array."),
-        new Refusal("POST", TOKENS, json, "{\"environment\": \"" + value + "\"}", 400, "INVALID_REQUEST",
-            "The environment in field \"environment\" must be 1 to 128 letters, digits or . _ : @ - starting with a"
-                + " letter or digit, but was a token value (53 characters)."),
-        new Refusal("POST", TOKENS, json, "{\"environment\": \"prod env\"}", 400, "INVALID_REQUEST",
-            "The environment in field \"environment\" must be 1 to 128 letters, digits or . _ : @ - starting with a"
-                + " letter or digit, but was \"prod env\"."),
-        new Refusal("POST", TOKENS, json, "{\"environment\": \"production\", \"description\": \"" + longText + "\"}",
-            400, "INVALID_DESCRIPTION", "Description must be at most 256 characters, but has 257."),
-        new Refusal("POST", TOKENS, json, "{\"environment\": \"production\", \"description\": \"a\\u0007b\"}", 400,
-            "INVALID_DESCRIPTION", "Description must not contain control characters, but has U+0007 at index 1."),
-        new Refusal("POST", TOKENS, json, "{\"environment\": \"production\", \"description\": \"pasted " + value + "\"}",
-            400, "INVALID_DESCRIPTION", "The description looks like a token value (or a piece of one), and a token"
-                + " value must never be kept as a description: remove it."),
-        new Refusal("POST", TOKENS, "text/plain", "{\"environment\": \"production\"}", 415, "UNSUPPORTED_MEDIA_TYPE",
-            "The request body must be JSON, sent with Content-Type: application/json."),
-        new Refusal("POST", TOKENS, "application/x-www-form-urlencoded", "environment=production", 415,
-            "UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON, sent with Content-Type: application/json."),
-        new Refusal("POST", TOKENS, json, "{\"description\": \"" + "y".repeat(17_000) + "\"}", 413, "REQUEST_TOO_LARGE",
-            "The request body is larger than 16 KiB, more than any request of this API needs."),
-        new Refusal("PUT", path(issued.id()) + "/description", json, "{\"version\": 1}", 400, "INVALID_REQUEST",
-            "Field \"description\" is required (null or \"\" removes the description)."),
-        new Refusal("PUT", path(issued.id()) + "/description", json, "{\"description\": \"x\", \"version\": 0}", 400,
-            "INVALID_REQUEST", "Field \"version\" must be a whole number of at least 1 (the version the page showed)."),
-        new Refusal("PUT", path(issued.id()) + "/description", json, "{\"description\": \"x\", \"version\": \"1\"}", 400,
-            "INVALID_REQUEST", "Field \"version\" must be a whole number of at least 1 (the version the page showed)."),
-        new Refusal("PUT", path(issued.id()) + "/description", json,
-            "{\"description\": \"x\", \"version\": 99999999999999999999}", 400, "INVALID_REQUEST",
-            "Field \"version\" must be a whole number of at least 1 (the version the page showed)."),
-        new Refusal("PUT", path(issued.id()) + "/description", json, "{\"description\": \"x\", \"version\": 1.5}", 400,
-            "INVALID_REQUEST", "Field \"version\" must be a whole number, but is a number with a fraction."),
-        new Refusal("PUT", path(issued.id()) + "/status", json, "{\"status\": \"paused\"}", 400, "INVALID_REQUEST",
-            "The status in field \"status\" must be ACTIVE or INACTIVE, but was \"paused\"."),
-        new Refusal("PUT", path(issued.id()) + "/status", json, "{\"status\": true}", 400, "INVALID_REQUEST",
-            "Field \"status\" must be a string or null, but is a boolean."),
-        new Refusal("PUT", path(issued.id()) + "/status", json, "{}", 400, "INVALID_REQUEST",
-            "Field \"status\" is required."),
-        new Refusal("GET", TOKENS + "/" + value, null, null, 400, "INVALID_REQUEST",
-            "The token id in the address must be 11 letters and digits (the id of a row, not a token value), but was"
-                + " a token value (53 characters)."),
-        new Refusal("POST", TOKENS + "/" + value.substring(0, 30) + "/copy", null, null, 400, "INVALID_REQUEST",
-            "The token id in the address must be 11 letters and digits (the id of a row, not a token value), but was"
-                + " token-shaped text (30 characters)."),
-        new Refusal("GET", TOKENS + "/short", null, null, 400, "INVALID_REQUEST",
-            "The token id in the address must be 11 letters and digits (the id of a row, not a token value), but was"
-                + " text of 5 characters."),
-        new Refusal("GET", TOKENS + "?pageSize=0", null, null, 400, "INVALID_REQUEST",
-            "Parameter \"pageSize\" must be a whole number from 1 to 1000, but was \"0\"."),
-        new Refusal("GET", TOKENS + "?pageSize=1001", null, null, 400, "INVALID_REQUEST",
-            "Parameter \"pageSize\" must be a whole number from 1 to 1000, but was \"1001\"."),
-        new Refusal("GET", TOKENS + "?pageSize=ten", null, null, 400, "INVALID_REQUEST",
-            "Parameter \"pageSize\" must be a whole number from 1 to 1000, but was \"ten\"."),
-        new Refusal("GET", TOKENS + "?after=" + value, null, null, 400, "INVALID_REQUEST",
-            "Parameter \"after\" must be the \"next\" cursor of a list answer, but was a token value (53 characters)."),
-        new Refusal("GET", TOKENS + "?after=12.abc", null, null, 400, "INVALID_REQUEST",
-            "Parameter \"after\" must be the \"next\" cursor of a list answer, but was text of 6 characters."),
-        new Refusal("GET", TOKENS + "?status=deleted", null, null, 400, "INVALID_REQUEST",
-            "The status in parameter \"status\" must be ACTIVE or INACTIVE, but was \"deleted\"."),
-        new Refusal("GET", TOKENS + "?environment=" + value, null, null, 400, "INVALID_REQUEST",
-            "The environment in parameter \"environment\" must be 1 to 128 letters, digits or . _ : @ - starting with"
-                + " a letter or digit, but was a token value (53 characters)."),
-        new Refusal("GET", TOKENS + "?status=active&status=inactive", null, null, 400, "INVALID_REQUEST",
-            "Parameter \"status\" was given more than once."),
-        new Refusal("GET", TOKENS + "?token=" + value, null, null, 400, "INVALID_REQUEST",
-            "Unknown parameter \"token\"; this address takes after, environment, pageSize, status."),
-        new Refusal("GET", TOKENS + "?" + value + "=1", null, null, 400, "INVALID_REQUEST",
-            "Unknown parameter a token value (53 characters); this address takes after, environment, pageSize, status."),
-        new Refusal("GET", "api/organizations/" + value + "/tokens", null, null, 400, "INVALID_REQUEST",
-            "The organization in the address must be 1 to 128 letters, digits or . _ : @ - starting with a letter or"
-                + " digit, but was a token value (53 characters)."),
-        new Refusal("GET", "api/organizations/ac%20me/tokens", null, null, 400, "INVALID_REQUEST",
-            "The organization in the address must be 1 to 128 letters, digits or . _ : @ - starting with a letter or"
-                + " digit, but was \"ac me\"."),
-        new Refusal("GET", "api/context?organization=" + value, null, null, 400, "INVALID_REQUEST",
-            "The organization in parameter \"organization\" must be 1 to 128 letters, digits or . _ : @ - starting"
-                + " with a letter or digit, but was a token value (53 characters)."),
-        new Refusal("GET", "api/context?org=acme", null, null, 400, "INVALID_REQUEST",
-            "Unknown parameter \"org\"; this address takes organization."));
+    List<Refusal> refusals =
+        List.of(
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"environment\": ",
+                400,
+                "INVALID_REQUEST",
+                "The request body is not valid JSON (line 1, column 17)."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "[\"production\"]",
+                400,
+                "INVALID_REQUEST",
+                "The request body must be a JSON object."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"environment\": \"production\"} {}",
+                400,
+                "INVALID_REQUEST",
+                "The request body must hold one JSON object and nothing after it."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"environment\": \"production\", \"" + value + "\": 1}",
+                400,
+                "INVALID_REQUEST",
+                "The request body has an unknown field a token value (53 characters); this request"
+                    + " takes description, environment."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"environment\": \"production\", \"scope\": \"EDI\"}",
+                400,
+                "INVALID_REQUEST",
+                "The request body has an unknown field \"scope\"; this request takes description,"
+                    + " environment."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"environment\": \"production\", \"environment\": \"test\"}",
+                400,
+                "INVALID_REQUEST",
+                "Field \"environment\" is given more than once."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"description\": \"x\"}",
+                400,
+                "INVALID_REQUEST",
+                "Field \"environment\" is required."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"environment\": 7}",
+                400,
+                "INVALID_REQUEST",
+                "Field \"environment\" must be a string or null, but is a number."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"environment\": [\"production\"]}",
+                400,
+                "INVALID_REQUEST",
+                "Field \"environment\" must be a string or null, but is an array."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"environment\": \"" + value + "\"}",
+                400,
+                "INVALID_REQUEST",
+                "The environment in field \"environment\" must be 1 to 128 letters, digits or . _ :"
+                    + " @ - starting with a letter or digit, but was a token value (53"
+                    + " characters)."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"environment\": \"prod env\"}",
+                400,
+                "INVALID_REQUEST",
+                "The environment in field \"environment\" must be 1 to 128 letters, digits or . _ :"
+                    + " @ - starting with a letter or digit, but was \"prod env\"."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"environment\": \"production\", \"description\": \"" + longText + "\"}",
+                400,
+                "INVALID_DESCRIPTION",
+                "Description must be at most 256 characters, but has 257."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"environment\": \"production\", \"description\": \"a\\u0007b\"}",
+                400,
+                "INVALID_DESCRIPTION",
+                "Description must not contain control characters, but has U+0007 at index 1."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"environment\": \"production\", \"description\": \"pasted " + value + "\"}",
+                400,
+                "INVALID_DESCRIPTION",
+                "The description looks like a token value (or a piece of one), and a token"
+                    + " value must never be kept as a description: remove it."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                "text/plain",
+                "{\"environment\": \"production\"}",
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "The request body must be JSON, sent with Content-Type: application/json."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                "application/x-www-form-urlencoded",
+                "environment=production",
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "The request body must be JSON, sent with Content-Type: application/json."),
+            new Refusal(
+                "POST",
+                TOKENS,
+                json,
+                "{\"description\": \"" + "y".repeat(17_000) + "\"}",
+                413,
+                "REQUEST_TOO_LARGE",
+                "The request body is larger than 16 KiB, more than any request of this API needs."),
+            new Refusal(
+                "PUT",
+                path(issued.id()) + "/description",
+                json,
+                "{\"version\": 1}",
+                400,
+                "INVALID_REQUEST",
+                "Field \"description\" is required (null or \"\" removes the description)."),
+            new Refusal(
+                "PUT",
+                path(issued.id()) + "/description",
+                json,
+                "{\"description\": \"x\", \"version\": 0}",
+                400,
+                "INVALID_REQUEST",
+                "Field \"version\" must be a whole number of at least 1 (the version the page"
+                    + " showed)."),
+            new Refusal(
+                "PUT",
+                path(issued.id()) + "/description",
+                json,
+                "{\"description\": \"x\", \"version\": \"1\"}",
+                400,
+                "INVALID_REQUEST",
+                "Field \"version\" must be a whole number of at least 1 (the version the page"
+                    + " showed)."),
+            new Refusal(
+                "PUT",
+                path(issued.id()) + "/description",
+                json,
+                "{\"description\": \"x\", \"version\": 99999999999999999999}",
+                400,
+                "INVALID_REQUEST",
+                "Field \"version\" must be a whole number of at least 1 (the version the page"
+                    + " showed)."),
+            new Refusal(
+                "PUT",
+                path(issued.id()) + "/description",
+                json,
+                "{\"description\": \"x\", \"version\": 1.5}",
+                400,
+                "INVALID_REQUEST",
+                "Field \"version\" must be a whole number, but is a number with a fraction."),
+            new Refusal(
+                "PUT",
+                path(issued.id()) + "/status",
+                json,
+                "{\"status\": \"paused\"}",
+                400,
+                "INVALID_REQUEST",
+                "The status in field \"status\" must be ACTIVE or INACTIVE, but was \"paused\"."),
+            new Refusal(
+                "PUT",
+                path(issued.id()) + "/status",
+                json,
+                "{\"status\": true}",
+                400,
+                "INVALID_REQUEST",
+                "Field \"status\" must be a string or null, but is a boolean."),
+            new Refusal(
+                "PUT",
+                path(issued.id()) + "/status",
+                json,
+                "{}",
+                400,
+                "INVALID_REQUEST",
+                "Field \"status\" is required."),
+            new Refusal(
+                "GET",
+                TOKENS + "/" + value,
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "The token id in the address must be 11 letters and digits (the id of a row, not a"
+                    + " token value), but was a token value (53 characters)."),
+            new Refusal(
+                "POST",
+                TOKENS + "/" + value.substring(0, 30) + "/copy",
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "The token id in the address must be 11 letters and digits (the id of a row, not a"
+                    + " token value), but was token-shaped text (30 characters)."),
+            new Refusal(
+                "GET",
+                TOKENS + "/short",
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "The token id in the address must be 11 letters and digits (the id of a row, not a"
+                    + " token value), but was text of 5 characters."),
+            new Refusal(
+                "GET",
+                TOKENS + "?pageSize=0",
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "Parameter \"pageSize\" must be a whole number from 1 to 1000, but was \"0\"."),
+            new Refusal(
+                "GET",
+                TOKENS + "?pageSize=1001",
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "Parameter \"pageSize\" must be a whole number from 1 to 1000, but was \"1001\"."),
+            new Refusal(
+                "GET",
+                TOKENS + "?pageSize=ten",
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "Parameter \"pageSize\" must be a whole number from 1 to 1000, but was \"ten\"."),
+            new Refusal(
+                "GET",
+                TOKENS + "?after=" + value,
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "Parameter \"after\" must be the \"next\" cursor of a list answer, but was a token"
+                    + " value (53 characters)."),
+            new Refusal(
+                "GET",
+                TOKENS + "?after=12.abc",
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "Parameter \"after\" must be the \"next\" cursor of a list answer, but was text of"
+                    + " 6 characters."),
+            new Refusal(
+                "GET",
+                TOKENS + "?status=deleted",
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "The status in parameter \"status\" must be ACTIVE or INACTIVE, but was"
+                    + " \"deleted\"."),
+            new Refusal(
+                "GET",
+                TOKENS + "?environment=" + value,
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "The environment in parameter \"environment\" must be 1 to 128 letters, digits or ."
+                    + " _ : @ - starting with a letter or digit, but was a token value (53"
+                    + " characters)."),
+            new Refusal(
+                "GET",
+                TOKENS + "?status=active&status=inactive",
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "Parameter \"status\" was given more than once."),
+            new Refusal(
+                "GET",
+                TOKENS + "?token=" + value,
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "Unknown parameter \"token\"; this address takes after, environment, pageSize,"
+                    + " status."),
+            new Refusal(
+                "GET",
+                TOKENS + "?" + value + "=1",
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "Unknown parameter a token value (53 characters); this address takes after,"
+                    + " environment, pageSize, status."),
+            new Refusal(
+                "GET",
+                "api/organizations/" + value + "/tokens",
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "The organization in the address must be 1 to 128 letters, digits or . _ : @ -"
+                    + " starting with a letter or digit, but was a token value (53 characters)."),
+            new Refusal(
+                "GET",
+                "api/organizations/ac%20me/tokens",
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "The organization in the address must be 1 to 128 letters, digits or . _ : @ -"
+                    + " starting with a letter or digit, but was \"ac me\"."),
+            new Refusal(
+                "GET",
+                "api/context?organization=" + value,
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "The organization in parameter \"organization\" must be 1 to 128 letters, digits or"
+                    + " . _ : @ - starting with a letter or digit, but was a token value (53"
+                    + " characters)."),
+            new Refusal(
+                "GET",
+                "api/context?org=acme",
+                null,
+                null,
+                400,
+                "INVALID_REQUEST",
+                "Unknown parameter \"org\"; this address takes organization."));
     ApiClient api = alice();
 
     for (Refusal refusal : refusals) {
@@ -533,16 +934,22 @@ abstract class AbstractRestApiTest {
       if (refusal.contentType() != null) {
         request.header("Content-Type", refusal.contentType());
       }
-      request.method(refusal.method(), refusal.body() == null
-          ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(refusal.body()));
+      request.method(
+          refusal.method(),
+          refusal.body() == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(refusal.body()));
       Answer answer = api.send(request);
 
       assertThat(answer.status()).as(refusal + " answered " + answer).isEqualTo(refusal.status());
       assertThat(answer.code()).as(refusal.toString()).isEqualTo(refusal.code());
       assertThat(answer.message()).as(refusal.toString()).isEqualTo(refusal.message());
-      assertThat(answer.body()).doesNotContain(value.substring(TokenFormat.SECRET_OFFSET, TokenFormat.SECRET_OFFSET + 8));
+      assertThat(answer.body())
+          .doesNotContain(
+              value.substring(TokenFormat.SECRET_OFFSET, TokenFormat.SECRET_OFFSET + 8));
     }
-    assertThat(web.service().list(ACME, TokenQuery.all()).tokens()).singleElement()
+    assertThat(web.service().list(ACME, TokenQuery.all()).tokens())
+        .singleElement()
         .satisfies(token -> assertThat(token.version()).isEqualTo(1));
   }
 
@@ -565,7 +972,8 @@ abstract class AbstractRestApiTest {
     assertThat(putList.status()).isEqualTo(405);
     assertThat(putList.code()).isEqualTo("METHOD_NOT_ALLOWED");
     assertThat(putList.header("Allow")).isEqualTo("GET, POST");
-    assertThat(putList.message()).isEqualTo("This address of the access tokens API takes GET or POST, not \"PUT\".");
+    assertThat(putList.message())
+        .isEqualTo("This address of the access tokens API takes GET or POST, not \"PUT\".");
     assertThat(getCopy.header("Allow")).isEqualTo("POST");
     assertThat(postPage.status()).isEqualTo(405);
     assertThat(postPage.header("Allow")).isEqualTo("GET, HEAD");
@@ -579,14 +987,20 @@ abstract class AbstractRestApiTest {
     web.store().down(true);
 
     Answer list = api.get(TOKENS);
-    Answer status = api.put(path(issued.id()) + "/status", """
-        {"status": "INACTIVE"}""");
+    Answer status =
+        api.put(
+            path(issued.id()) + "/status",
+            """
+            {"status": "INACTIVE"}\
+            """);
 
     for (Answer answer : List.of(list, status)) {
       assertThat(answer.status()).isEqualTo(503);
       assertThat(answer.code()).isEqualTo("STORE_UNAVAILABLE");
-      assertThat(answer.message()).isEqualTo("The token store did not answer. A change may or may not have been"
-          + " saved: reload the page to see, then try again.");
+      assertThat(answer.message())
+          .isEqualTo(
+              "The token store did not answer. A change may or may not have been"
+                  + " saved: reload the page to see, then try again.");
     }
     web.store().down(false);
     assertThat(web.service().get(ACME, issued.id()).status()).isEqualTo(TokenStatus.ACTIVE);

@@ -15,9 +15,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A browser's part in the REST API, with {@link HttpClient}: it keeps cookies, and signs in as a test
- * actor ({@link TestAccess#ACTOR_HEADER}). {@link #csrf()} reads the page's context once, as the page
- * does, and every change then carries its anti-forgery token.
+ * A browser's part in the REST API, with {@link HttpClient}: it keeps cookies, and signs in as a
+ * test actor ({@link TestAccess#ACTOR_HEADER}). {@link #csrf()} reads the page's context once, as
+ * the page does, and every change then carries its anti-forgery token.
  */
 final class ApiClient {
   private final URI page;
@@ -29,11 +29,12 @@ final class ApiClient {
   ApiClient(URI page, @Nullable String actor) {
     this.page = page;
     this.actor = actor;
-    this.http = HttpClient.newBuilder()
-        .cookieHandler(cookies)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(10))
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .cookieHandler(cookies)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
   }
 
   /** An answer, its body as text. */
@@ -60,7 +61,9 @@ final class ApiClient {
     }
   }
 
-  /** The anti-forgery token, from {@code GET api/context} on first use (which also sets its cookie). */
+  /**
+   * The anti-forgery token, from {@code GET api/context} on first use (which also sets its cookie).
+   */
   String csrf() {
     if (csrf == null) {
       Answer context = get("api/context");
@@ -100,9 +103,13 @@ final class ApiClient {
     return send(change(path).DELETE());
   }
 
-  /** A request to {@code path} (relative to the page), as this client's actor, without anti-forgery token. */
+  /**
+   * A request to {@code path} (relative to the page), as this client's actor, without anti-forgery
+   * token.
+   */
   HttpRequest.Builder request(String path) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(page.resolve(path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(page.resolve(path)).timeout(Duration.ofSeconds(30));
     if (actor != null) {
       builder.header(TestAccess.ACTOR_HEADER, actor);
     }
@@ -114,7 +121,9 @@ final class ApiClient {
   }
 
   private static HttpRequest.BodyPublisher body(@Nullable String json) {
-    return json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json);
+    return json == null
+        ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(json);
   }
 
   private Answer send(HttpRequest.Builder builder, @Nullable String json) {
@@ -126,7 +135,8 @@ final class ApiClient {
 
   Answer send(HttpRequest.Builder builder) {
     try {
-      HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
       return new Answer(response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

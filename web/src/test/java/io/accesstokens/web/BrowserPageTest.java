@@ -51,31 +51,39 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The page as a person uses it, in a real headless Chromium (Debian's {@code chromium} and
- * {@code chromium-driver}; skipped, with the reason, where they are missing): signed in through a
- * one-time login link ({@link LocalOperatorAccess}), on a real Jetty, over the memory store. Every wait
- * is an explicit condition (no sleeps), generous enough for a loaded 2-core machine. Each step leaves a
- * screenshot under {@code target/screenshots/}.
+ * The page as a person uses it, in a real headless Chromium (Debian's {@code chromium} and {@code
+ * chromium-driver}; skipped, with the reason, where they are missing): signed in through a one-time
+ * login link ({@link LocalOperatorAccess}), on a real Jetty, over the memory store. Every wait is
+ * an explicit condition (no sleeps), generous enough for a loaded 2-core machine. Each step leaves
+ * a screenshot under {@code target/screenshots/}.
  */
 class BrowserPageTest {
-  private static final String SEEDS_ERROR = "Error opening connection. Exception is: Error code: INVALID_TOKEN";
+  private static final String SEEDS_ERROR =
+      "Error opening connection. Exception is: Error code: INVALID_TOKEN";
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
   private static ChromeDriver driver;
 
-  private final LocalOperatorAccess access = LocalOperatorAccess.builder(Actor.of("operator@acme.example"))
-      .organizations(() -> List.of(ACME, GLOBEX))
-      .build();
+  private final LocalOperatorAccess access =
+      LocalOperatorAccess.builder(Actor.of("operator@acme.example"))
+          .organizations(() -> List.of(ACME, GLOBEX))
+          .build();
 
   @RegisterExtension
-  final WebFixture web = new WebFixture(MemoryTokenStore::new)
-      .access(access)
-      .pageSize(3)
-      .scanAddresses() // the page never puts a value into an address
-      .servlet("/login", access.loginServlet(WebFixture.MOUNT + "/"))
-      .servlet("/frame.html", new HtmlServlet("<!DOCTYPE html><title>Framing</title>"
-          + "<iframe id=\"frame\" src=\"" + WebFixture.MOUNT + "/\"></iframe>"))
-      .servlet("/evil.html", new HtmlServlet(""));
+  final WebFixture web =
+      new WebFixture(MemoryTokenStore::new)
+          .access(access)
+          .pageSize(3)
+          .scanAddresses() // the page never puts a value into an address
+          .servlet("/login", access.loginServlet(WebFixture.MOUNT + "/"))
+          .servlet(
+              "/frame.html",
+              new HtmlServlet(
+                  "<!DOCTYPE html><title>Framing</title>"
+                      + "<iframe id=\"frame\" src=\""
+                      + WebFixture.MOUNT
+                      + "/\"></iframe>"))
+          .servlet("/evil.html", new HtmlServlet(""));
 
   private FluentWait<WebDriver> wait;
   private String testName;
@@ -97,14 +105,17 @@ class BrowserPageTest {
 
   @BeforeEach
   void prepare(TestInfo info) {
-    String unavailable = Chromium.unavailableReason(); // each test is reported as skipped, with the reason
+    String unavailable =
+        Chromium.unavailableReason(); // each test is reported as skipped, with the reason
     Assumptions.assumeTrue(unavailable == null, unavailable);
-    // A row is drawn anew after each change, so an element found a moment ago may be gone: look again.
+    // A row is drawn anew after each change, so an element found a moment ago may be gone: look
+    // again.
     wait = new WebDriverWait(driver, PATIENCE).ignoring(StaleElementReferenceException.class);
     testName = info.getTestMethod().orElseThrow().getName();
   }
 
-  // ---- the seed's flow ----------------------------------------------------------------------------
+  // ---- the seed's flow
+  // ----------------------------------------------------------------------------
 
   @Test
   void theSeedsWholeFlow_add_copy_edit_deactivate_activate_delete() {
@@ -119,21 +130,26 @@ class BrowserPageTest {
     shot("add-token");
     click("#add-submit");
 
-    WebElement shown = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token-value")));
+    WebElement shown =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token-value")));
     String value = shown.getText();
     assertThat(TokenFormat.isWellFormed(value)).as("the value shown once").isTrue();
-    assertThat(text("#status-message")).isEqualTo(
-        "Access token " + WebFixture.masked(value) + " was created in environment production.");
+    assertThat(text("#status-message"))
+        .isEqualTo(
+            "Access token " + WebFixture.masked(value) + " was created in environment production.");
     shot("new-token-shown-once");
     click("#new-token-done");
     wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("new-token")));
     assertThat(find("#new-token-value").getAttribute("textContent")).isEmpty();
 
     WebElement row = row(value);
-    assertThat(cells(row)).startsWith(WebFixture.masked(value), "Active", "production", "Partner X over AS2", "EDI");
-    assertThat(row.findElements(By.cssSelector("td.actions button"))).extracting(WebElement::getText)
+    assertThat(cells(row))
+        .startsWith(WebFixture.masked(value), "Active", "production", "Partner X over AS2", "EDI");
+    assertThat(row.findElements(By.cssSelector("td.actions button")))
+        .extracting(WebElement::getText)
         .containsExactly("Copy", "Edit", "Delete");
-    assertThat(row.findElement(By.cssSelector("[role=switch]")).getAttribute("aria-checked")).isEqualTo("true");
+    assertThat(row.findElement(By.cssSelector("[role=switch]")).getAttribute("aria-checked"))
+        .isEqualTo("true");
     shot("table");
 
     // Copy: the value goes from the API's answer to the clipboard, and nowhere into the page.
@@ -145,21 +161,25 @@ class BrowserPageTest {
     shot("copied");
 
     rowButton(value, "edit").click();
-    WebElement input = wait.until(ExpectedConditions.visibilityOf(row(value).findElement(By.tagName("input"))));
+    WebElement input =
+        wait.until(ExpectedConditions.visibilityOf(row(value).findElement(By.tagName("input"))));
     assertThat(input.getAttribute("value")).isEqualTo("Partner X over AS2");
     input.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Partner X over AS2, renewed");
     shot("editing");
     rowButton(value, "edit-submit").click();
     wait.until(d -> cells(row(value)).get(3).equals("Partner X over AS2, renewed"));
-    assertThat(text("#status-message")).isEqualTo("The description of access token " + WebFixture.masked(value) + " was saved.");
+    assertThat(text("#status-message"))
+        .isEqualTo("The description of access token " + WebFixture.masked(value) + " was saved.");
     shot("edited");
 
     rowButton(value, "status").click();
     wait.until(d -> "false".equals(rowButton(value, "status").getAttribute("aria-checked")));
     assertThat(cells(row(value)).get(1)).isEqualTo("Inactive");
-    assertThat(text("#status-message")).isEqualTo("Access token " + WebFixture.masked(value) + " is now Inactive.");
+    assertThat(text("#status-message"))
+        .isEqualTo("Access token " + WebFixture.masked(value) + " is now Inactive.");
     assertThatThrownBy(() -> web.validator().validate(copied, Scope.EDI, ACME, PRODUCTION))
-        .isInstanceOf(ConnectionOpenException.class).hasMessage(SEEDS_ERROR);
+        .isInstanceOf(ConnectionOpenException.class)
+        .hasMessage(SEEDS_ERROR);
     shot("inactive");
 
     rowButton(value, "status").click();
@@ -169,13 +189,17 @@ class BrowserPageTest {
 
     rowButton(value, "delete").click();
     wait.until(d -> find("#delete-dialog").isDisplayed());
-    assertThat(text("#delete-text")).isEqualTo("Delete access token " + WebFixture.masked(value)
-        + " of environment production (Partner X over AS2, renewed)? Connections that use it will fail with"
-        + " INVALID_TOKEN. This cannot be undone.");
+    assertThat(text("#delete-text"))
+        .isEqualTo(
+            "Delete access token "
+                + WebFixture.masked(value)
+                + " of environment production (Partner X over AS2, renewed)? Connections that use"
+                + " it will fail with INVALID_TOKEN. This cannot be undone.");
     shot("delete-dialog");
     click("#delete-cancel");
     wait.until(d -> !find("#delete-dialog").isDisplayed());
-    assertThat(text("#status-message")).isEqualTo("Access token " + WebFixture.masked(value) + " was not deleted.");
+    assertThat(text("#status-message"))
+        .isEqualTo("Access token " + WebFixture.masked(value) + " was not deleted.");
     assertThat(row(value).isDisplayed()).isTrue();
     web.validator().validate(copied, Scope.EDI, ACME, PRODUCTION);
 
@@ -183,9 +207,11 @@ class BrowserPageTest {
     wait.until(d -> find("#delete-dialog").isDisplayed());
     click("#delete-confirm");
     wait.until(d -> find("#empty").isDisplayed());
-    assertThat(text("#status-message")).isEqualTo("Access token " + WebFixture.masked(value) + " was deleted.");
+    assertThat(text("#status-message"))
+        .isEqualTo("Access token " + WebFixture.masked(value) + " was deleted.");
     assertThatThrownBy(() -> web.validator().validate(copied, Scope.EDI, ACME, PRODUCTION))
-        .isInstanceOf(ConnectionOpenException.class).hasMessage(SEEDS_ERROR);
+        .isInstanceOf(ConnectionOpenException.class)
+        .hasMessage(SEEDS_ERROR);
     assertThat(web.service().list(ACME, TokenQuery.all()).tokens()).isEmpty();
     shot("deleted");
   }
@@ -193,7 +219,8 @@ class BrowserPageTest {
   @Test
   void theTable_hasTheSeedsColumns_andShowsEveryTokenMasked() {
     IssuedToken partner = issue("Partner X over AS2");
-    IssuedToken staging = web.service().create(ACME, WebFixture.TEST, "Staging partner, paused", Actor.of("setup"));
+    IssuedToken staging =
+        web.service().create(ACME, WebFixture.TEST, "Staging partner, paused", Actor.of("setup"));
     IssuedSecrets.record(staging.value().reveal());
     web.service().deactivate(ACME, staging.id(), Actor.of("setup"));
     IssuedToken bare = web.service().create(ACME, PRODUCTION, null, Actor.of("setup"));
@@ -201,17 +228,20 @@ class BrowserPageTest {
 
     signIn();
 
-    assertThat(driver.findElements(By.cssSelector("#tokens thead th"))).extracting(WebElement::getText)
+    assertThat(driver.findElements(By.cssSelector("#tokens thead th")))
+        .extracting(WebElement::getText)
         .containsExactly("Token", "Status", "Environment", "Description", "Scope", "Actions");
     assertThat(cells(row(partner.value().reveal())))
         .startsWith(partner.value().masked(), "Active", "production", "Partner X over AS2", "EDI");
     assertThat(cells(row(staging.value().reveal())))
         .startsWith(staging.value().masked(), "Inactive", "test", "Staging partner, paused", "EDI");
-    assertThat(cells(row(bare.value().reveal()))).startsWith(bare.value().masked(), "Active", "production", "", "EDI");
+    assertThat(cells(row(bare.value().reveal())))
+        .startsWith(bare.value().masked(), "Active", "production", "", "EDI");
     assertThat(rowButton(staging.value().reveal(), "status").getAttribute("aria-label"))
         .isEqualTo("Status of access token " + staging.value().masked());
     for (IssuedToken token : List.of(partner, staging, bare)) {
-      assertThat(driver.getPageSource()).doesNotContain(token.value().reveal().substring(TokenFormat.SECRET_OFFSET));
+      assertThat(driver.getPageSource())
+          .doesNotContain(token.value().reveal().substring(TokenFormat.SECRET_OFFSET));
     }
     shot("table"); // docs/images/access-tokens-page.png is a copy of this one
   }
@@ -236,13 +266,15 @@ class BrowserPageTest {
     signIn();
     String firstTab = driver.getWindowHandle();
     rowButton(value, "edit").click();
-    WebElement firstInput = wait.until(ExpectedConditions.visibilityOf(row(value).findElement(By.tagName("input"))));
+    WebElement firstInput =
+        wait.until(ExpectedConditions.visibilityOf(row(value).findElement(By.tagName("input"))));
     firstInput.sendKeys(Keys.chord(Keys.CONTROL, "a"), "from the first tab");
 
     driver.switchTo().newWindow(WindowType.TAB);
     driver.get(web.page().toString());
     rowButton(value, "edit").click();
-    WebElement secondInput = wait.until(ExpectedConditions.visibilityOf(row(value).findElement(By.tagName("input"))));
+    WebElement secondInput =
+        wait.until(ExpectedConditions.visibilityOf(row(value).findElement(By.tagName("input"))));
     secondInput.sendKeys(Keys.chord(Keys.CONTROL, "a"), "from the second tab", Keys.ENTER);
     wait.until(d -> cells(row(value)).get(3).equals("from the second tab"));
     driver.close();
@@ -250,9 +282,13 @@ class BrowserPageTest {
 
     rowButton(value, "edit-submit").click();
     wait.until(d -> !text("#error-message").isEmpty());
-    assertThat(text("#error-message")).isEqualTo("Access token " + issued.id() + " was changed after you loaded it"
-        + " (by someone else, or in another tab), so your change was not saved. The page now shows the token as it"
-        + " is; make your change again if it is still needed.");
+    assertThat(text("#error-message"))
+        .isEqualTo(
+            "Access token "
+                + issued.id()
+                + " was changed after you loaded it (by someone else, or in another tab), so your"
+                + " change was not saved. The page now shows the token as it is; make your change"
+                + " again if it is still needed.");
     wait.until(d -> cells(row(value)).get(3).equals("from the second tab"));
     assertThat(web.service().get(ACME, issued.id()).description()).isEqualTo("from the second tab");
     shot("stale-edit-refused");
@@ -265,7 +301,8 @@ class BrowserPageTest {
     tabTo("add-token").sendKeys(Keys.ENTER);
     assertThat(focusedId()).isEqualTo("add-environment");
     focused().sendKeys(Keys.ARROW_DOWN);
-    assertThat(new Select(find("#add-environment")).getFirstSelectedOption().getText()).isEqualTo("production");
+    assertThat(new Select(find("#add-environment")).getFirstSelectedOption().getText())
+        .isEqualTo("production");
     focused().sendKeys(Keys.TAB);
     assertThat(focusedId()).isEqualTo("add-description");
     focused().sendKeys("Typed, not clicked", Keys.ENTER);
@@ -350,52 +387,72 @@ class BrowserPageTest {
     rowButton(issued.value().reveal(), "status").click();
 
     wait.until(d -> !text("#error-message").isEmpty());
-    assertThat(text("#error-message")).isEqualTo("The token store did not answer. A change may or may not have been"
-        + " saved: reload the page to see, then try again.");
+    assertThat(text("#error-message"))
+        .isEqualTo(
+            "The token store did not answer. A change may or may not have been"
+                + " saved: reload the page to see, then try again.");
     shot("store-down");
     web.store().down(false);
   }
 
-  // ---- security, as the browser sees it -------------------------------------------------------------
+  // ---- security, as the browser sees it
+  // -------------------------------------------------------------
 
   @Test
   void theSecurityHeaders_asTheBrowserSeesThem_andTheyAreEnforced() {
     IssuedToken issued = issue("Partner X");
     signIn();
 
-    for (String address : List.of("./", "assets/page.js", "assets/page.css", "api/context", "api/nothing")) {
+    for (String address :
+        List.of("./", "assets/page.js", "assets/page.css", "api/context", "api/nothing")) {
       Map<String, Object> headers = headersOf("fetch('" + address + "')");
-      assertThat(headers).as(address)
+      assertThat(headers)
+          .as(address)
           .containsEntry("content-security-policy", SecurityHeaders.CONTENT_SECURITY_POLICY)
           .containsEntry("x-frame-options", "DENY")
           .containsEntry("x-content-type-options", "nosniff")
           .containsEntry("referrer-policy", "no-referrer");
     }
-    Map<String, Object> copy = headersOf("fetch('api/context').then((r) => r.json()).then((c) => fetch("
-        + "'api/organizations/acme/tokens/" + issued.id() + "/copy', {method: 'POST', headers: {'X-CSRF-Token': c.csrfToken}}))");
+    Map<String, Object> copy =
+        headersOf(
+            "fetch('api/context').then((r) => r.json()).then((c) => fetch("
+                + "'api/organizations/acme/tokens/"
+                + issued.id()
+                + "/copy', {method: 'POST', headers: {'X-CSRF-Token': c.csrfToken}}))");
     assertThat(copy).containsEntry("status", 200L).containsEntry("cache-control", "no-store");
 
-    Object inline = ((JavascriptExecutor) driver).executeScript(
-        "const s = document.createElement('script'); s.textContent = 'window.inlineRan = true;';"
-            + " document.head.append(s); return window.inlineRan === true;");
-    assertThat(inline).as("an inline script ran despite the Content-Security-Policy").isEqualTo(false);
+    Object inline =
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                "const s = document.createElement('script'); s.textContent = 'window.inlineRan ="
+                    + " true;'; document.head.append(s); return window.inlineRan === true;");
+    assertThat(inline)
+        .as("an inline script ran despite the Content-Security-Policy")
+        .isEqualTo(false);
 
     driver.get(web.origin().resolve("/frame.html").toString());
     // Same origin, so a frame that rendered the page could be read; a refused one shows Chromium's
     // error page, which is another origin (null contentDocument).
-    String framed = wait.until(d -> {
-      Object state = ((JavascriptExecutor) d).executeScript("const frame = document.getElementById('frame');"
-          + " const doc = frame.contentDocument; if (doc === null) { return 'refused'; }"
-          + " return doc.readyState === 'complete' && doc.title === 'Access Tokens' ? 'rendered' : null;");
-      return (String) state;
-    });
+    String framed =
+        wait.until(
+            d -> {
+              Object state =
+                  ((JavascriptExecutor) d)
+                      .executeScript(
+                          "const frame = document.getElementById('frame'); const doc ="
+                              + " frame.contentDocument; if (doc === null) { return 'refused'; }"
+                              + " return doc.readyState === 'complete' && doc.title === 'Access"
+                              + " Tokens' ? 'rendered' : null;");
+              return (String) state;
+            });
     assertThat(framed).as("the page inside a frame").isEqualTo("refused");
   }
 
   @Test
   void aFormOnAnotherSite_cannotCreateAToken() {
     signIn();
-    String target = web.origin().resolve(WebFixture.MOUNT + "/api/organizations/acme/tokens").toString();
+    String target =
+        web.origin().resolve(WebFixture.MOUNT + "/api/organizations/acme/tokens").toString();
     // The same server answers as another site: http://127.0.0.1:PORT is not http://localhost:PORT.
     driver.get(web.otherSite().resolve("/evil.html?target=" + target).toString());
     wait.until(ExpectedConditions.elementToBeClickable(By.id("go"))).click();
@@ -405,12 +462,17 @@ class BrowserPageTest {
     assertThat(web.service().list(ACME, TokenQuery.all()).tokens()).isEmpty();
   }
 
-  // ---- helpers ------------------------------------------------------------------------------------
+  // ---- helpers
+  // ------------------------------------------------------------------------------------
 
   private void signIn() {
     driver.get(access.newLoginLink(web.origin().resolve("/")).toString());
     wait.until(d -> d.getCurrentUrl().endsWith(WebFixture.MOUNT + "/"));
-    wait.until(d -> find("#page").isDisplayed() || find("#note").isDisplayed() || !text("#error-message").isEmpty());
+    wait.until(
+        d ->
+            find("#page").isDisplayed()
+                || find("#note").isDisplayed()
+                || !text("#error-message").isEmpty());
     assertThat(text("#error-message")).isEmpty();
     assertThat(text("#actor")).isEqualTo("Signed in as operator@acme.example");
   }
@@ -421,37 +483,57 @@ class BrowserPageTest {
     return issued;
   }
 
-  /** Clicks Copy in the row of {@code value}; returns what reached the clipboard API and the clipboard. */
+  /**
+   * Clicks Copy in the row of {@code value}; returns what reached the clipboard API and the
+   * clipboard.
+   */
   private String copy(String value) {
-    driver.executeCdpCommand("Browser.grantPermissions", Map.of(
-        "origin", web.origin().toString(),
-        "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+    driver.executeCdpCommand(
+        "Browser.grantPermissions",
+        Map.of(
+            "origin", web.origin().toString(),
+            "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
     JavascriptExecutor js = driver;
-    js.executeScript("window.copiedTexts = []; const clipboard = navigator.clipboard;"
-        + " const write = clipboard.writeText.bind(clipboard);"
-        + " clipboard.writeText = (text) => { window.copiedTexts.push(text); return write(text); };");
+    js.executeScript(
+        "window.copiedTexts = []; const clipboard = navigator.clipboard; const write ="
+            + " clipboard.writeText.bind(clipboard); clipboard.writeText = (text) => {"
+            + " window.copiedTexts.push(text); return write(text); };");
     rowButton(value, "copy").click();
-    wait.until(d -> text("#status-message").equals("Access token " + WebFixture.masked(value) + " copied to the clipboard."));
+    wait.until(
+        d ->
+            text("#status-message")
+                .equals("Access token " + WebFixture.masked(value) + " copied to the clipboard."));
     Object handed = js.executeScript("return window.copiedTexts;");
-    assertThat(handed).as("texts handed to navigator.clipboard.writeText").isEqualTo(List.of(value));
-    Object onClipboard = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
-        + " navigator.clipboard.readText().then(done, (e) => done('could not read the clipboard: ' + e));");
+    assertThat(handed)
+        .as("texts handed to navigator.clipboard.writeText")
+        .isEqualTo(List.of(value));
+    Object onClipboard =
+        js.executeAsyncScript(
+            "const done = arguments[arguments.length - 1];"
+                + " navigator.clipboard.readText().then(done, (e) => done('could not read the"
+                + " clipboard: ' + e));");
     return (String) onClipboard;
   }
 
   @SuppressWarnings("unchecked")
   private Map<String, Object> headersOf(String fetchExpression) {
-    return (Map<String, Object>) ((JavascriptExecutor) driver).executeAsyncScript(
-        "const done = arguments[arguments.length - 1]; " + fetchExpression + ".then((r) => {"
-            + " const out = {status: r.status}; r.headers.forEach((v, k) => { out[k] = v; }); done(out); },"
-            + " (e) => done({error: String(e)}));");
+    return (Map<String, Object>)
+        ((JavascriptExecutor) driver)
+            .executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; "
+                    + fetchExpression
+                    + ".then((r) => { const out = {status: r.status}; r.headers.forEach((v, k) => {"
+                    + " out[k] = v; }); done(out); }, (e) => done({error: String(e)}));");
   }
 
   private WebElement row(String value) {
     String masked = WebFixture.masked(value);
-    return wait.until(d -> d.findElements(By.cssSelector("#token-rows tr")).stream()
-        .filter(tr -> tr.findElement(By.cssSelector("td.token")).getText().equals(masked))
-        .findFirst().orElse(null));
+    return wait.until(
+        d ->
+            d.findElements(By.cssSelector("#token-rows tr")).stream()
+                .filter(tr -> tr.findElement(By.cssSelector("td.token")).getText().equals(masked))
+                .findFirst()
+                .orElse(null));
   }
 
   private WebElement rowButton(String value, String action) {
@@ -463,7 +545,9 @@ class BrowserPageTest {
   }
 
   private List<String> descriptions() {
-    return driver.findElements(By.cssSelector("#token-rows td.description")).stream().map(WebElement::getText).toList();
+    return driver.findElements(By.cssSelector("#token-rows td.description")).stream()
+        .map(WebElement::getText)
+        .toList();
   }
 
   private WebElement find(String css) {
@@ -504,7 +588,9 @@ class BrowserPageTest {
   private void shot(String name) {
     try {
       Files.createDirectories(SCREENSHOTS);
-      Files.write(SCREENSHOTS.resolve(String.format("%s-%02d-%s.png", testName, shots.incrementAndGet(), name)),
+      Files.write(
+          SCREENSHOTS.resolve(
+              String.format("%s-%02d-%s.png", testName, shots.incrementAndGet(), name)),
           driver.getScreenshotAs(OutputType.BYTES));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -521,14 +607,19 @@ class BrowserPageTest {
     }
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       String page = html;
       String target = request.getParameter("target");
       if (target != null) {
         // The classic forged JSON post: a text/plain form whose one field spells a JSON object.
-        page = "<!DOCTYPE html><title>Another site</title><form method=\"post\" enctype=\"text/plain\" action=\""
-            + target + "\"><input type=\"hidden\" name='{\"environment\": \"production\", \"description\": \"forged\", \"x\": \"'"
-            + " value='\"}'><button id=\"go\">Win a prize</button></form>";
+        page =
+            "<!DOCTYPE html><title>Another site</title><form method=\"post\" enctype=\"text/plain\""
+                + " action=\""
+                + target
+                + "\"><input type=\"hidden\" name='{\"environment\": \"production\","
+                + " \"description\": \"forged\", \"x\": \"' value='\"}'><button id=\"go\">Win a"
+                + " prize</button></form>";
       }
       response.setContentType("text/html;charset=UTF-8");
       response.getOutputStream().write(page.getBytes(StandardCharsets.UTF_8));

@@ -15,8 +15,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * Debian's Chromium and its driver ({@code apt-get install chromium chromium-driver}), driven by
  * Selenium with both paths given, so Selenium Manager never looks for (or downloads) a browser or a
- * driver. Where either is missing the browser tests are skipped, saying why; set
- * {@value #BROWSER_PROPERTY} or {@value #DRIVER_PROPERTY} to use other binaries (or a path that does not
+ * driver. Where either is missing the browser tests are skipped, saying why; set {@value
+ * #BROWSER_PROPERTY} or {@value #DRIVER_PROPERTY} to use other binaries (or a path that does not
  * exist, to see the skip).
  */
 final class Chromium {
@@ -37,14 +37,17 @@ final class Chromium {
   static @Nullable String unavailableReason() {
     for (Path binary : new Path[] {browser(), driver()}) {
       if (!Files.isExecutable(binary)) {
-        return binary + " is not installed, so the browser tests did not run (apt-get install chromium"
+        return binary
+            + " is not installed, so the browser tests did not run (apt-get install chromium"
             + " chromium-driver installs Debian's Chromium and its driver; .ci/run does)";
       }
     }
     return null;
   }
 
-  /** A new headless Chromium with a profile of its own, in a fresh directory under {@code profiles}. */
+  /**
+   * A new headless Chromium with a profile of its own, in a fresh directory under {@code profiles}.
+   */
   static ChromeDriver start(Path profiles) {
     System.setProperty("webdriver.chrome.driver", driver().toString());
     Path profile;
@@ -69,13 +72,18 @@ final class Chromium {
         "--window-size=1280,900",
         "--user-data-dir=" + profile);
     options.setExperimentalOption("prefs", Map.of("credentials_enable_service", false));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(driver().toString()))
-        .usingAnyFreePort()
-        .withTimeout(Duration.ofSeconds(60))
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(driver().toString()))
+            .usingAnyFreePort()
+            .withTimeout(Duration.ofSeconds(60))
+            .build();
     ChromeDriver driver = new ChromeDriver(service, options);
-    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60)).scriptTimeout(Duration.ofSeconds(30));
+    driver
+        .manage()
+        .timeouts()
+        .pageLoadTimeout(Duration.ofSeconds(60))
+        .scriptTimeout(Duration.ofSeconds(30));
     return driver;
   }
 }

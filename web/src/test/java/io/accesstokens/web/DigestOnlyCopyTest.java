@@ -27,7 +27,9 @@ class DigestOnlyCopyTest {
     assertThat(TokenFormat.isWellFormed((String) created.json().get("value"))).isTrue();
     assertThat(copy.status()).isEqualTo(409);
     assertThat(copy.code()).isEqualTo("COPY_UNAVAILABLE");
-    assertThat(copy.message()).isEqualTo("Copy is unavailable: this service keeps only digests of token values"
-        + " (digest-only policy), so a value is shown once, when the token is created.");
+    assertThat(copy.message())
+        .isEqualTo(
+            "Copy is unavailable: this service keeps only digests of token values"
+                + " (digest-only policy), so a value is shown once, when the token is created.");
   }
 }

@@ -27,24 +27,41 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Keeps {@code docs/web.md} true: every {@code ```http} request it shows is sent, in order, to a live
- * server, and the answer must be the one it shows (status line, the headers it lists, the JSON body).
- * Ids, masked values, cursors, the anti-forgery token and token values are the server's own: the first
- * time the document shows one, the answer's value is learned, and from then on the document's text
- * stands for it, in later requests and answers alike. Times must be instants. The error table must list
- * exactly the API's codes with their statuses.
+ * Keeps {@code docs/web.md} true: every {@code ```http} request it shows is sent, in order, to a
+ * live server, and the answer must be the one it shows (status line, the headers it lists, the JSON
+ * body). Ids, masked values, cursors, the anti-forgery token and token values are the server's own:
+ * the first time the document shows one, the answer's value is learned, and from then on the
+ * document's text stands for it, in later requests and answers alike. Times must be instants. The
+ * error table must list exactly the API's codes with their statuses.
  */
 class DocExamplesTest {
   private static final Path DOC = Path.of("../docs/web.md");
+
   /** Fields whose values are the server's own, learned from the first answer that shows them. */
   private static final Set<String> LEARNED = Set.of("id", "token", "next", "csrfToken", "value");
+
   private static final Set<String> TIMES = Set.of("createdAt", "updatedAt");
-  private static final Map<Integer, String> REASONS = Map.of(200, "OK", 201, "Created", 204, "No Content",
-      400, "Bad Request", 403, "Forbidden", 404, "Not Found", 409, "Conflict");
+  private static final Map<Integer, String> REASONS =
+      Map.of(
+          200,
+          "OK",
+          201,
+          "Created",
+          204,
+          "No Content",
+          400,
+          "Bad Request",
+          403,
+          "Forbidden",
+          404,
+          "Not Found",
+          409,
+          "Conflict");
 
   @RegisterExtension
-  final WebFixture web = new WebFixture(MemoryTokenStore::new)
-      .access(new TestAccess().administrator("alice", "acme", "globex"));
+  final WebFixture web =
+      new WebFixture(MemoryTokenStore::new)
+          .access(new TestAccess().administrator("alice", "acme", "globex"));
 
   /** The document's stand-ins and the server's values they stand for. */
   private final Map<String, String> learned = new LinkedHashMap<>();
@@ -64,7 +81,9 @@ class DocExamplesTest {
 
       Message shown = Message.parse(expected);
       Matcher status = Pattern.compile("HTTP/1\\.1 (\\d{3}) (.+)").matcher(shown.start());
-      assertThat(status.matches()).as(where + ": the answer's first line " + shown.start()).isTrue();
+      assertThat(status.matches())
+          .as(where + ": the answer's first line " + shown.start())
+          .isTrue();
       int code = Integer.parseInt(status.group(1));
       assertThat(answer.status()).as(where + " answered " + answer).isEqualTo(code);
       assertThat(status.group(2)).as(where).isEqualTo(REASONS.get(code));
@@ -73,44 +92,64 @@ class DocExamplesTest {
       } else {
         match(Json.parse(shown.body()), Json.parse(answer.body()), null, where);
       }
-      shown.headers().forEach((name, value) -> {
-        String actual = answer.header(name);
-        assertThat(actual).as(where + ": header " + name).isNotNull();
-        String wanted = stand(value);
-        if (name.equalsIgnoreCase("Set-Cookie")) {
-          assertThat(Set.of(actual.split(";\\s*"))).as(where + ": " + name).isEqualTo(Set.of(wanted.split(";\\s*")));
-        } else {
-          assertThat(actual).as(where + ": header " + name).isEqualToIgnoringCase(wanted);
-        }
-      });
+      shown
+          .headers()
+          .forEach(
+              (name, value) -> {
+                String actual = answer.header(name);
+                assertThat(actual).as(where + ": header " + name).isNotNull();
+                String wanted = stand(value);
+                if (name.equalsIgnoreCase("Set-Cookie")) {
+                  assertThat(Set.of(actual.split(";\\s*")))
+                      .as(where + ": " + name)
+                      .isEqualTo(Set.of(wanted.split(";\\s*")));
+                } else {
+                  assertThat(actual).as(where + ": header " + name).isEqualToIgnoringCase(wanted);
+                }
+              });
     }
-    assertThat(learned).as("values learned from the answers").containsKeys("3QthUyX9wl7", "8Zk2LmQp0Ab");
+    assertThat(learned)
+        .as("values learned from the answers")
+        .containsKeys("3QthUyX9wl7", "8Zk2LmQp0Ab");
   }
 
   @Test
   void theErrorTable_listsEveryCodeOfTheApi_withItsStatus() throws IOException {
-    Matcher row = Pattern.compile("(?m)^\\| `([A-Z_]+)` \\| (\\d{3}) \\|").matcher(Files.readString(DOC));
+    Matcher row =
+        Pattern.compile("(?m)^\\| `([A-Z_]+)` \\| (\\d{3}) \\|").matcher(Files.readString(DOC));
     Map<String, Integer> documented = new LinkedHashMap<>();
     while (row.find()) {
       documented.put(row.group(1), Integer.parseInt(row.group(2)));
     }
-    assertThat(documented).isEqualTo(Stream.of(Problem.values())
-        .collect(Collectors.toMap(Problem::name, Problem::status, (a, b) -> a, LinkedHashMap::new)));
+    assertThat(documented)
+        .isEqualTo(
+            Stream.of(Problem.values())
+                .collect(
+                    Collectors.toMap(
+                        Problem::name, Problem::status, (a, b) -> a, LinkedHashMap::new)));
   }
 
-  // ---- requests -----------------------------------------------------------------------------------
+  // ---- requests
+  // -----------------------------------------------------------------------------------
 
   private HttpRequest.Builder request(ApiClient client, String block) {
     Message message = Message.parse(stand(block));
     String[] line = message.start().split(" ");
     HttpRequest.Builder request = client.request(line[1]);
-    message.headers().forEach((name, value) -> {
-      if (!name.equalsIgnoreCase("Cookie")) { // the client keeps the cookies the server set, as a browser does
-        request.header(name, value);
-      }
-    });
-    return request.method(line[0], message.body().isEmpty()
-        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(message.body()));
+    message
+        .headers()
+        .forEach(
+            (name, value) -> {
+              if (!name.equalsIgnoreCase(
+                  "Cookie")) { // the client keeps the cookies the server set, as a browser does
+                request.header(name, value);
+              }
+            });
+    return request.method(
+        line[0],
+        message.body().isEmpty()
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(message.body()));
   }
 
   /** {@code text} with every learned stand-in replaced by the server's value (longest first). */
@@ -123,16 +162,19 @@ class DocExamplesTest {
     return text;
   }
 
-  // ---- answers ------------------------------------------------------------------------------------
+  // ---- answers
+  // ------------------------------------------------------------------------------------
 
   @SuppressWarnings("unchecked")
-  private void match(@Nullable Object shown, @Nullable Object actual, @Nullable String field, String where) {
+  private void match(
+      @Nullable Object shown, @Nullable Object actual, @Nullable String field, String where) {
     String at = where + (field == null ? "" : ": field " + field);
     if (shown instanceof Map<?, ?> object) {
       assertThat(actual).as(at).isInstanceOf(Map.class);
       Map<String, Object> actualObject = (Map<String, Object>) actual;
       assertThat(actualObject.keySet()).as(at).isEqualTo(new HashSet<>(object.keySet()));
-      object.forEach((key, value) -> match(value, actualObject.get((String) key), (String) key, where));
+      object.forEach(
+          (key, value) -> match(value, actualObject.get((String) key), (String) key, where));
     } else if (shown instanceof List<?> list) {
       assertThat(actual).as(at).isInstanceOf(List.class);
       List<Object> actualList = (List<Object>) actual;
@@ -147,7 +189,9 @@ class DocExamplesTest {
       assertThat(value).as(at).isNotNull();
       if (field.equals("value")) {
         assertThat(TokenFormat.isWellFormed(value)).as(at + " is a token value").isTrue();
-        assertThat(value).as(at).startsWith(stand(text.substring(0, text.length() - 1))); // "atk_<id>…"
+        assertThat(value)
+            .as(at)
+            .startsWith(stand(text.substring(0, text.length() - 1))); // "atk_<id>…"
       } else if (field.equals("token")) {
         assertThat(value).as(at).matches("atk_…[0-9A-Za-z]{4}");
       }
@@ -161,10 +205,13 @@ class DocExamplesTest {
 
   private void learn(String shown, String actual, String at) {
     String known = learned.putIfAbsent(shown, actual);
-    assertThat(known == null ? actual : known).as(at + ": the document shows " + shown + " for two values").isEqualTo(actual);
+    assertThat(known == null ? actual : known)
+        .as(at + ": the document shows " + shown + " for two values")
+        .isEqualTo(actual);
   }
 
-  // ---- the document ---------------------------------------------------------------------------------
+  // ---- the document
+  // ---------------------------------------------------------------------------------
 
   /** The contents of every {@code ```http} block, in order. */
   static List<String> blocks(String markdown) {

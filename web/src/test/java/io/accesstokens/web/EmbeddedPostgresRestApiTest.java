@@ -31,7 +31,10 @@ class EmbeddedPostgresRestApiTest extends AbstractRestApiTest {
   protected TokenStore newStore() {
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setURL(postgres.getJdbcUrl("postgres", "postgres"));
-    JdbcTokenStore store = JdbcTokenStore.builder(dataSource).tablePrefix("web" + PREFIXES.incrementAndGet() + "_").build();
+    JdbcTokenStore store =
+        JdbcTokenStore.builder(dataSource)
+            .tablePrefix("web" + PREFIXES.incrementAndGet() + "_")
+            .build();
     store.migrate();
     return store;
   }

@@ -5,7 +5,9 @@ import io.accesstokens.spi.TokenStore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcDataSource;
 
-/** The REST API on H2, in memory: a database of its own for each test, made by the shipped schema. */
+/**
+ * The REST API on H2, in memory: a database of its own for each test, made by the shipped schema.
+ */
 class H2RestApiTest extends AbstractRestApiTest {
   private static final AtomicInteger DATABASES = new AtomicInteger();
 

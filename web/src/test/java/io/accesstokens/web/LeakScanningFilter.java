@@ -24,10 +24,11 @@ import java.util.regex.Pattern;
 /**
  * Sits in front of the page in every test server and reads every answer it sends, headers and body.
  * The answers of create and copy carry a token value on purpose: their values are recorded in
- * {@link IssuedSecrets}. Every other answer (the page's files, lists, errors, redirects) is scanned for
- * anything secret-shaped ({@link SecretLeakGuard#leak}) and for any piece of a value issued in this JVM
- * ({@link IssuedSecrets#pieceIn}); what is found is kept for the test to fail on. Where a test says
- * so (the browser tests, whose requests the page makes), every request's address is scanned too.
+ * {@link IssuedSecrets}. Every other answer (the page's files, lists, errors, redirects) is scanned
+ * for anything secret-shaped ({@link SecretLeakGuard#leak}) and for any piece of a value issued in
+ * this JVM ({@link IssuedSecrets#pieceIn}); what is found is kept for the test to fail on. Where a
+ * test says so (the browser tests, whose requests the page makes), every request's address is
+ * scanned too.
  */
 final class LeakScanningFilter implements Filter {
   private static final Pattern VALUE = Pattern.compile("atk_[0-9A-Za-z]{49}");
@@ -42,12 +43,15 @@ final class LeakScanningFilter implements Filter {
   }
 
   @Override
-  public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws IOException, ServletException {
+  public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain)
+      throws IOException, ServletException {
     HttpServletRequest request = (HttpServletRequest) req;
     HttpServletResponse response = (HttpServletResponse) resp;
     if (scanAddresses) {
       String query = request.getQueryString();
-      scan(request.getMethod() + " (its address)", request.getRequestURI() + (query == null ? "" : "?" + query));
+      scan(
+          request.getMethod() + " (its address)",
+          request.getRequestURI() + (query == null ? "" : "?" + query));
     }
     Tee tee = new Tee(response);
     chain.doFilter(request, tee);
@@ -66,7 +70,10 @@ final class LeakScanningFilter implements Filter {
     scan(what, headers(response) + "\n" + body);
   }
 
-  /** Create (POST .../tokens) and copy (POST .../copy): the two answers that carry a value by design. */
+  /**
+   * Create (POST .../tokens) and copy (POST .../copy): the two answers that carry a value by
+   * design.
+   */
   static boolean carriesAValue(HttpServletRequest request) {
     String uri = request.getRequestURI();
     return request.getMethod().equals("POST") && (uri.endsWith("/tokens") || uri.endsWith("/copy"));
@@ -122,29 +129,30 @@ final class LeakScanningFilter implements Filter {
     public ServletOutputStream getOutputStream() throws IOException {
       if (stream == null) {
         ServletOutputStream real = super.getOutputStream();
-        stream = new ServletOutputStream() {
-          @Override
-          public void write(int b) throws IOException {
-            body.write(b);
-            real.write(b);
-          }
+        stream =
+            new ServletOutputStream() {
+              @Override
+              public void write(int b) throws IOException {
+                body.write(b);
+                real.write(b);
+              }
 
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            body.write(b, off, len);
-            real.write(b, off, len);
-          }
+              @Override
+              public void write(byte[] b, int off, int len) throws IOException {
+                body.write(b, off, len);
+                real.write(b, off, len);
+              }
 
-          @Override
-          public boolean isReady() {
-            return real.isReady();
-          }
+              @Override
+              public boolean isReady() {
+                return real.isReady();
+              }
 
-          @Override
-          public void setWriteListener(WriteListener listener) {
-            real.setWriteListener(listener);
-          }
-        };
+              @Override
+              public void setWriteListener(WriteListener listener) {
+                real.setWriteListener(listener);
+              }
+            };
       }
       return stream;
     }

@@ -29,17 +29,20 @@ class LeakScanningFilterTest {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       response.setContentType("text/plain;charset=UTF-8");
       response.getOutputStream().write(request.getHeader("say").getBytes(StandardCharsets.UTF_8));
     }
   }
 
   @Test
-  void findsPiecesOfIssuedValues_inBodiesAndAddresses_butRecordsWhatCreateAndCopyAnswer() throws Exception {
+  void findsPiecesOfIssuedValues_inBodiesAndAddresses_butRecordsWhatCreateAndCopyAnswer()
+      throws Exception {
     WebFixture web = new WebFixture(MemoryTokenStore::new);
     web.start();
-    IssuedToken issued = web.service().create(WebFixture.ACME, WebFixture.PRODUCTION, null, Actor.of("setup"));
+    IssuedToken issued =
+        web.service().create(WebFixture.ACME, WebFixture.PRODUCTION, null, Actor.of("setup"));
     String value = issued.value().reveal();
     web.stop();
     String secret = value.substring(TokenFormat.SECRET_OFFSET, TokenFormat.CHECKSUM_OFFSET);
@@ -51,15 +54,25 @@ class LeakScanningFilterTest {
     context.addServlet(new ServletHolder(new Echo()), "/*");
     Server server = LoopbackJetty.start(context);
     try {
-      ApiClient client = new ApiClient(URI.create("http://localhost:" + LoopbackJetty.port(server) + "/"), null);
+      ApiClient client =
+          new ApiClient(URI.create("http://localhost:" + LoopbackJetty.port(server) + "/"), null);
       client.send(client.request("list").header("say", "a quiet answer").GET());
-      client.send(client.request("list").header("say", "a piece: " + secret.substring(3, 12)).GET());
-      client.send(client.request("orgs/acme/tokens?after=" + secret.substring(10, 20)).header("say", "-").GET());
-      client.send(client.request("orgs/acme/tokens/abc/copy").header("say", "{\"value\": \"" + value + "\"}")
-          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+      client.send(
+          client.request("list").header("say", "a piece: " + secret.substring(3, 12)).GET());
+      client.send(
+          client
+              .request("orgs/acme/tokens?after=" + secret.substring(10, 20))
+              .header("say", "-")
+              .GET());
+      client.send(
+          client
+              .request("orgs/acme/tokens/abc/copy")
+              .header("say", "{\"value\": \"" + value + "\"}")
+              .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
 
       assertThat(filter.leaks()).hasSize(2);
-      assertThat(filter.leaks().get(0)).startsWith("GET /list answered with a piece (8+ characters) of an issued secret");
+      assertThat(filter.leaks().get(0))
+          .startsWith("GET /list answered with a piece (8+ characters) of an issued secret");
       assertThat(filter.leaks().get(1)).startsWith("GET (its address) answered with a piece");
       assertThat(filter.valueAnswers()).isEqualTo(1);
       assertThat(filter.scannedAnswers()).isEqualTo(3);

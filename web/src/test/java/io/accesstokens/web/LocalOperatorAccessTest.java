@@ -20,14 +20,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** One local operator, signed in by a one-time link, as a console's {@code serve} runs the page. */
 class LocalOperatorAccessTest {
   private final List<OrganizationId> hosted = new CopyOnWriteArrayList<>(List.of(ACME));
-  private final LocalOperatorAccess access = LocalOperatorAccess.builder(Actor.of("operator"))
-      .organizations(() -> hosted)
-      .build();
+  private final LocalOperatorAccess access =
+      LocalOperatorAccess.builder(Actor.of("operator")).organizations(() -> hosted).build();
 
   @RegisterExtension
-  final WebFixture web = new WebFixture(MemoryTokenStore::new)
-      .access(access)
-      .servlet("/login", access.loginServlet(WebFixture.MOUNT + "/"));
+  final WebFixture web =
+      new WebFixture(MemoryTokenStore::new)
+          .access(access)
+          .servlet("/login", access.loginServlet(WebFixture.MOUNT + "/"));
 
   private URI link() {
     return access.newLoginLink(web.origin().resolve("/"));
@@ -42,17 +42,22 @@ class LocalOperatorAccessTest {
     Answer context = browser.get("api/context");
     Answer again = new ApiClient(web.page(), null).send(HttpRequest.newBuilder(link).GET());
 
-    assertThat(link.toString()).matches("http://localhost:\\d+/login\\?key=([0-9A-Za-z]{8}\\.){5}[0-9A-Za-z]{8}");
+    assertThat(link.toString())
+        .matches("http://localhost:\\d+/login\\?key=([0-9A-Za-z]{8}\\.){5}[0-9A-Za-z]{8}");
     assertThat(login.status()).isEqualTo(303);
     assertThat(login.header("Location")).endsWith("/access-tokens/");
     assertThat(login.header("Cache-Control")).isEqualTo("no-store");
     assertThat(login.header("Referrer-Policy")).isEqualTo("no-referrer");
-    assertThat(login.header("Set-Cookie").split(";\\s*")).contains("Path=/", "HttpOnly", "SameSite=Strict")
+    assertThat(login.header("Set-Cookie").split(";\\s*"))
+        .contains("Path=/", "HttpOnly", "SameSite=Strict")
         .anySatisfy(part -> assertThat(part).startsWith("access-tokens-session="));
     assertThat(context.status()).isEqualTo(200);
-    assertThat(context.json()).containsEntry("actor", "operator").containsEntry("organizations", List.of("acme"));
+    assertThat(context.json())
+        .containsEntry("actor", "operator")
+        .containsEntry("organizations", List.of("acme"));
     assertThat(again.status()).isEqualTo(403);
-    assertThat(again.body()).contains("This login link is not valid, or was already used: each link signs in once.");
+    assertThat(again.body())
+        .contains("This login link is not valid, or was already used: each link signs in once.");
     assertThat(again.header("Set-Cookie")).isNull();
   }
 
@@ -62,11 +67,16 @@ class LocalOperatorAccessTest {
     URI second = link();
     String key = first.getQuery().substring("key=".length());
 
-    List<Answer> refused = List.of(
-        send(HttpRequest.newBuilder(web.origin().resolve("/login?key=" + key.replace('.', '-'))).GET()),
-        send(HttpRequest.newBuilder(web.origin().resolve("/login")).GET()),
-        send(HttpRequest.newBuilder(web.origin().resolve("/login?key=" + key + "&key=" + key)).GET()),
-        send(HttpRequest.newBuilder(first).POST(HttpRequest.BodyPublishers.noBody())));
+    List<Answer> refused =
+        List.of(
+            send(
+                HttpRequest.newBuilder(web.origin().resolve("/login?key=" + key.replace('.', '-')))
+                    .GET()),
+            send(HttpRequest.newBuilder(web.origin().resolve("/login")).GET()),
+            send(
+                HttpRequest.newBuilder(web.origin().resolve("/login?key=" + key + "&key=" + key))
+                    .GET()),
+            send(HttpRequest.newBuilder(first).POST(HttpRequest.BodyPublishers.noBody())));
     Answer firstWorks = send(HttpRequest.newBuilder(first).GET());
     Answer secondWorks = send(HttpRequest.newBuilder(second).GET());
 
@@ -84,8 +94,14 @@ class LocalOperatorAccessTest {
   void withoutTheSessionCookie_orWithOneItDidNotMake_nobodyIsSignedIn() {
     ApiClient stranger = new ApiClient(web.page(), null);
     Answer withoutCookie = stranger.get("api/context");
-    Answer forged = stranger.send(stranger.request("api/context")
-        .header("Cookie", "access-tokens-session=AAAAAAAA.AAAAAAAA.AAAAAAAA.AAAAAAAA.AAAAAAAA.AAAAAAAA").GET());
+    Answer forged =
+        stranger.send(
+            stranger
+                .request("api/context")
+                .header(
+                    "Cookie",
+                    "access-tokens-session=AAAAAAAA.AAAAAAAA.AAAAAAAA.AAAAAAAA.AAAAAAAA.AAAAAAAA")
+                .GET());
 
     assertThat(withoutCookie.code()).isEqualTo("UNAUTHENTICATED");
     assertThat(forged.code()).isEqualTo("UNAUTHENTICATED");
@@ -111,10 +127,16 @@ class LocalOperatorAccessTest {
     assertThatThrownBy(() -> LocalOperatorAccess.builder(Actor.of("operator")).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("organizations are required: which organizations the operator administers");
-    assertThatThrownBy(() -> LocalOperatorAccess.builder(Actor.of("operator")).organizations(List::of).organizations(List::of))
-        .isInstanceOf(IllegalStateException.class).hasMessage("organizations already set");
+    assertThatThrownBy(
+            () ->
+                LocalOperatorAccess.builder(Actor.of("operator"))
+                    .organizations(List::of)
+                    .organizations(List::of))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("organizations already set");
     assertThatThrownBy(() -> access.loginServlet("access-tokens/"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("page path must start with /, but was \"access-tokens/\"");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("page path must start with /, but was \"access-tokens/\"");
     assertThat(access).hasToString("LocalOperatorAccess[operator]");
   }
 }

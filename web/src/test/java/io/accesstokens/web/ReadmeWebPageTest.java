@@ -24,10 +24,14 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
-/** The README's lines for plain Jetty, run as written; a second test keeps the two texts identical. */
+/**
+ * The README's lines for plain Jetty, run as written; a second test keeps the two texts identical.
+ */
 class ReadmeWebPageTest {
 
-  /** A host's rules: its gateway names the signed-in user in a header; everyone administers acme. */
+  /**
+   * A host's rules: its gateway names the signed-in user in a header; everyone administers acme.
+   */
   static final class HostAccess implements PageAccess {
     @Override
     public Optional<Actor> actor(HttpServletRequest request) {
@@ -48,18 +52,21 @@ class ReadmeWebPageTest {
   private static Server webPage(int port) throws Exception {
     OrganizationId acme = OrganizationId.of("acme");
     // web-page:begin
-    EnvironmentDirectory environments = EnvironmentDirectory.of(Map.of(acme, Set.of(EnvironmentId.of("production"))));
-    TokenService service = TokenService.builder(new MemoryTokenStore())
-        .entitlements(Entitlements.all())
-        .environments(environments)                                 // the same directory fills the menu
-        .copyPolicy(CopyPolicy.ephemeral())
-        .build();
-    PageAccess access = new HostAccess();                           // yours: who is signed in, what they administer
+    EnvironmentDirectory environments =
+        EnvironmentDirectory.of(Map.of(acme, Set.of(EnvironmentId.of("production"))));
+    TokenService service =
+        TokenService.builder(new MemoryTokenStore())
+            .entitlements(Entitlements.all())
+            .environments(environments) // the same directory fills the menu
+            .copyPolicy(CopyPolicy.ephemeral())
+            .build();
+    PageAccess access = new HostAccess(); // yours: who is signed in, what they administer
 
-    Server server = new Server(port);                               // Jetty 12, jetty-ee10-servlet
+    Server server = new Server(port); // Jetty 12, jetty-ee10-servlet
     ServletContextHandler context = new ServletContextHandler();
-    context.addServlet(new ServletHolder(AccessTokensServlet.builder(service, environments, access).build()),
-        "/access-tokens/*");                                        // the page: http://localhost:8080/access-tokens/
+    context.addServlet(
+        new ServletHolder(AccessTokensServlet.builder(service, environments, access).build()),
+        "/access-tokens/*"); // the page: http://localhost:8080/access-tokens/
     server.setHandler(context);
     server.start();
     // web-page:end
@@ -71,15 +78,20 @@ class ReadmeWebPageTest {
     Server server = webPage(0);
     try {
       int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-      ApiClient anonymous = new ApiClient(URI.create("http://localhost:" + port + "/access-tokens/"), null);
+      ApiClient anonymous =
+          new ApiClient(URI.create("http://localhost:" + port + "/access-tokens/"), null);
 
       Answer page = anonymous.get("");
-      Answer context = anonymous.send(anonymous.request("api/context").header("X-Authenticated-User", "alice").GET());
+      Answer context =
+          anonymous.send(
+              anonymous.request("api/context").header("X-Authenticated-User", "alice").GET());
 
       assertThat(page.status()).isEqualTo(200);
       assertThat(page.body()).contains("<title>Access Tokens</title>");
       assertThat(context.status()).isEqualTo(200);
-      assertThat(context.json()).containsEntry("actor", "alice").containsEntry("environments", List.of("production"));
+      assertThat(context.json())
+          .containsEntry("actor", "alice")
+          .containsEntry("environments", List.of("production"));
       assertThat(anonymous.get("api/context").code()).isEqualTo("UNAUTHENTICATED");
     } finally {
       server.stop();
@@ -88,6 +100,7 @@ class ReadmeWebPageTest {
 
   @Test
   void theReadme_showsExactlyThisCode() {
-    ReadmeSnippets.assertReadmeShowsSameCode("web-page", "src/test/java/io/accesstokens/web/ReadmeWebPageTest.java");
+    ReadmeSnippets.assertReadmeShowsSameCode(
+        "web-page", "src/test/java/io/accesstokens/web/ReadmeWebPageTest.java");
   }
 }

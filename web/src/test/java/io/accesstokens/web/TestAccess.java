@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A host's access rules for tests: the actor is named by the {@value #ACTOR_HEADER} header (as a
- * gateway in front of a host might set it), the organization the host has selected by
- * {@value #ORGANIZATION_HEADER}; who administers or merely belongs to which organization is set up by
- * the test.
+ * gateway in front of a host might set it), the organization the host has selected by {@value
+ * #ORGANIZATION_HEADER}; who administers or merely belongs to which organization is set up by the
+ * test.
  */
 final class TestAccess implements PageAccess {
   static final String ACTOR_HEADER = "X-Test-Actor";
@@ -37,7 +37,8 @@ final class TestAccess implements PageAccess {
   }
 
   private void role(String actor, String organization, boolean administrator) {
-    roles.computeIfAbsent(actor, a -> java.util.Collections.synchronizedMap(new LinkedHashMap<>()))
+    roles
+        .computeIfAbsent(actor, a -> java.util.Collections.synchronizedMap(new LinkedHashMap<>()))
         .put(OrganizationId.of(organization), administrator);
   }
 

@@ -30,16 +30,16 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A host for each test: a token service on a store the test class chooses, wrapped in a
- * {@link FaultyTokenStore} (to take it down), its validator, and a real Jetty 12 on a free loopback port
+ * A host for each test: a token service on a store the test class chooses, wrapped in a {@link
+ * FaultyTokenStore} (to take it down), its validator, and a real Jetty 12 on a free loopback port
  * serving the page at {@value #MOUNT}/* behind a {@link LeakScanningFilter}. After each test every
  * answer the server sent must have been free of secrets.
  *
  * <p>Organizations: {@code acme} (environments {@code production} and {@code test}) and {@code
- * initech} ({@code production}) have the EDI application; {@code globex} ({@code production}) does not.
- * Access: {@code alice} administers acme and initech and belongs to globex as an administrator too
- * (so the page's note can be seen); {@code bob} is a member of acme but administers nothing; {@code
- * carol} administers initech only.
+ * initech} ({@code production}) have the EDI application; {@code globex} ({@code production}) does
+ * not. Access: {@code alice} administers acme and initech and belongs to globex as an administrator
+ * too (so the page's note can be seen); {@code bob} is a member of acme but administers nothing;
+ * {@code carol} administers initech only.
  */
 final class WebFixture implements BeforeEachCallback, AfterEachCallback {
   static final String MOUNT = "/access-tokens";
@@ -63,12 +63,20 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
   private boolean scanAddresses;
   private final Map<String, HttpServlet> extraServlets = new LinkedHashMap<>();
 
-  private final TestAccess testAccess = new TestAccess()
-      .administrator("alice", "acme", "initech", "globex")
-      .member("bob", "acme")
-      .administrator("carol", "initech");
-  private final EnvironmentDirectory environments = EnvironmentDirectory.of(Map.of(
-      ACME, Set.of(PRODUCTION, TEST), GLOBEX, Set.of(PRODUCTION), INITECH, Set.of(PRODUCTION)));
+  private final TestAccess testAccess =
+      new TestAccess()
+          .administrator("alice", "acme", "initech", "globex")
+          .member("bob", "acme")
+          .administrator("carol", "initech");
+  private final EnvironmentDirectory environments =
+      EnvironmentDirectory.of(
+          Map.of(
+              ACME,
+              Set.of(PRODUCTION, TEST),
+              GLOBEX,
+              Set.of(PRODUCTION),
+              INITECH,
+              Set.of(PRODUCTION)));
 
   private @Nullable FaultyTokenStore store;
   private @Nullable TokenService service;
@@ -124,13 +132,15 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
 
   void start() throws Exception {
     store = new FaultyTokenStore(stores.get());
-    service = TokenService.builder(store)
-        .entitlements((organization, scope) -> !organization.equals(GLOBEX))
-        .environments(environments)
-        .copyPolicy(copyPolicy == null ? CopyPolicy.ephemeral() : copyPolicy)
-        .build();
+    service =
+        TokenService.builder(store)
+            .entitlements((organization, scope) -> !organization.equals(GLOBEX))
+            .environments(environments)
+            .copyPolicy(copyPolicy == null ? CopyPolicy.ephemeral() : copyPolicy)
+            .build();
     validator = TokenValidator.builder(service).build();
-    AccessTokensServlet page = AccessTokensServlet.builder(service, environments, access()).pageSize(pageSize).build();
+    AccessTokensServlet page =
+        AccessTokensServlet.builder(service, environments, access()).pageSize(pageSize).build();
 
     ServletContextHandler handler = new ServletContextHandler();
     leakFilter = new LeakScanningFilter(scanAddresses);

@@ -24,12 +24,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web protections at the HTTP level: the headers every answer carries, no-store on the answers
- * that carry a value, the anti-forgery token on every change, and a page with nothing inline. The same
- * protections as a browser sees them are in {@link BrowserPageTest}.
+ * that carry a value, the anti-forgery token on every change, and a page with nothing inline. The
+ * same protections as a browser sees them are in {@link BrowserPageTest}.
  */
 class WebSecurityTest {
-  @RegisterExtension
-  final WebFixture web = new WebFixture(MemoryTokenStore::new);
+  @RegisterExtension final WebFixture web = new WebFixture(MemoryTokenStore::new);
 
   private IssuedToken issue() {
     IssuedToken issued = web.service().create(ACME, PRODUCTION, "Partner X", Actor.of("setup"));
@@ -60,19 +59,27 @@ class WebSecurityTest {
     answers.put("nobody signed in", nobody.get(tokens));
     answers.put("the redirect to the page", nobody.send(nobody.request("../access-tokens").GET()));
 
-    answers.forEach((what, answer) -> {
-      assertThat(answer.header("Content-Security-Policy")).as(what).isEqualTo(
-          "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self';"
-              + " form-action 'none'; base-uri 'none'; frame-ancestors 'none'");
-      assertThat(answer.header("X-Frame-Options")).as(what).isEqualTo("DENY");
-      assertThat(answer.header("X-Content-Type-Options")).as(what).isEqualTo("nosniff");
-      assertThat(answer.header("Referrer-Policy")).as(what).isEqualTo("no-referrer");
-    });
+    answers.forEach(
+        (what, answer) -> {
+          assertThat(answer.header("Content-Security-Policy"))
+              .as(what)
+              .isEqualTo(
+                  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
+                      + " connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors"
+                      + " 'none'");
+          assertThat(answer.header("X-Frame-Options")).as(what).isEqualTo("DENY");
+          assertThat(answer.header("X-Content-Type-Options")).as(what).isEqualTo("nosniff");
+          assertThat(answer.header("Referrer-Policy")).as(what).isEqualTo("no-referrer");
+        });
     assertThat(answers.get("the redirect to the page").status()).isEqualTo(302);
-    assertThat(answers.get("the redirect to the page").header("Location")).endsWith("/access-tokens/");
-    assertThat(answers.get("the page").header("Content-Type")).isEqualToIgnoringCase("text/html;charset=UTF-8");
-    assertThat(answers.get("the script").header("Content-Type")).isEqualToIgnoringCase("text/javascript;charset=UTF-8");
-    assertThat(answers.get("the style sheet").header("Content-Type")).isEqualToIgnoringCase("text/css;charset=UTF-8");
+    assertThat(answers.get("the redirect to the page").header("Location"))
+        .endsWith("/access-tokens/");
+    assertThat(answers.get("the page").header("Content-Type"))
+        .isEqualToIgnoringCase("text/html;charset=UTF-8");
+    assertThat(answers.get("the script").header("Content-Type"))
+        .isEqualToIgnoringCase("text/javascript;charset=UTF-8");
+    assertThat(answers.get("the style sheet").header("Content-Type"))
+        .isEqualToIgnoringCase("text/css;charset=UTF-8");
   }
 
   @Test
@@ -97,17 +104,26 @@ class WebSecurityTest {
     String token = "api/organizations/acme/tokens/" + issued.id();
     ApiClient api = new ApiClient(web.page(), "alice");
     String csrf = api.csrf();
-    List<Function<HttpRequest.Builder, HttpRequest.Builder>> changes = List.of(
-        r -> r.header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"environment\": \"production\"}")),
-        r -> r.POST(HttpRequest.BodyPublishers.noBody()),
-        r -> r.header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString("{\"description\": \"forged\"}")),
-        r -> r.header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString("{\"status\": \"INACTIVE\"}")),
-        HttpRequest.Builder::DELETE);
-    List<String> paths = List.of("api/organizations/acme/tokens", token + "/copy", token + "/description",
-        token + "/status", token);
+    List<Function<HttpRequest.Builder, HttpRequest.Builder>> changes =
+        List.of(
+            r ->
+                r.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"environment\": \"production\"}")),
+            r -> r.POST(HttpRequest.BodyPublishers.noBody()),
+            r ->
+                r.header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"description\": \"forged\"}")),
+            r ->
+                r.header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"status\": \"INACTIVE\"}")),
+            HttpRequest.Builder::DELETE);
+    List<String> paths =
+        List.of(
+            "api/organizations/acme/tokens",
+            token + "/copy",
+            token + "/description",
+            token + "/status",
+            token);
     ApiClient cookieless = new ApiClient(web.page(), "alice");
     String otherCsrf = (csrf.charAt(0) == '0' ? "1" : "0") + csrf.substring(1);
 
@@ -115,17 +131,24 @@ class WebSecurityTest {
       Function<HttpRequest.Builder, HttpRequest.Builder> change = changes.get(i);
       String path = paths.get(i);
       Answer noHeader = api.send(change.apply(api.request(path)));
-      Answer otherToken = api.send(change.apply(api.request(path).header("X-CSRF-Token", otherCsrf)));
-      Answer noCookie = cookieless.send(change.apply(cookieless.request(path).header("X-CSRF-Token", csrf)));
-      Answer crossSite = api.send(change.apply(api.request(path).header("X-CSRF-Token", csrf)
-          .header("Sec-Fetch-Site", "cross-site")));
+      Answer otherToken =
+          api.send(change.apply(api.request(path).header("X-CSRF-Token", otherCsrf)));
+      Answer noCookie =
+          cookieless.send(change.apply(cookieless.request(path).header("X-CSRF-Token", csrf)));
+      Answer crossSite =
+          api.send(
+              change.apply(
+                  api.request(path)
+                      .header("X-CSRF-Token", csrf)
+                      .header("Sec-Fetch-Site", "cross-site")));
 
       assertRefused(noHeader, path, "it did not carry the page's anti-forgery token");
       assertRefused(otherToken, path, "its anti-forgery token does not match this browser's");
       assertRefused(noCookie, path, "its anti-forgery cookie is missing or expired");
       assertRefused(crossSite, path, "it was sent from another site");
     }
-    assertThat(web.service().list(ACME, TokenQuery.all()).tokens()).singleElement()
+    assertThat(web.service().list(ACME, TokenQuery.all()).tokens())
+        .singleElement()
         .satisfies(row -> assertThat(row.version()).isEqualTo(1));
     assertThat(web.service().get(ACME, issued.id()).description()).isEqualTo("Partner X");
   }
@@ -133,8 +156,11 @@ class WebSecurityTest {
   private static void assertRefused(Answer answer, String path, String why) {
     assertThat(answer.status()).as(path + " " + answer).isEqualTo(403);
     assertThat(answer.code()).isEqualTo("CSRF_REJECTED");
-    assertThat(answer.message()).isEqualTo(
-        "This request was refused because " + why + ", so nothing was changed. Reload the page and try again.");
+    assertThat(answer.message())
+        .isEqualTo(
+            "This request was refused because "
+                + why
+                + ", so nothing was changed. Reload the page and try again.");
   }
 
   @Test
@@ -142,13 +168,19 @@ class WebSecurityTest {
     ApiClient api = new ApiClient(web.page(), "alice");
     api.csrf(); // the cookie is there, as if SameSite did not hold it back
 
-    Answer urlEncoded = api.send(api.request("api/organizations/acme/tokens")
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Origin", "http://attacker.example")
-        .POST(HttpRequest.BodyPublishers.ofString("environment=production")));
-    Answer textPlain = api.send(api.request("api/organizations/acme/tokens")
-        .header("Content-Type", "text/plain")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"environment\": \"production\", \"x\": \"=\"}")));
+    Answer urlEncoded =
+        api.send(
+            api.request("api/organizations/acme/tokens")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", "http://attacker.example")
+                .POST(HttpRequest.BodyPublishers.ofString("environment=production")));
+    Answer textPlain =
+        api.send(
+            api.request("api/organizations/acme/tokens")
+                .header("Content-Type", "text/plain")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"environment\": \"production\", \"x\": \"=\"}")));
 
     assertThat(urlEncoded.code()).isEqualTo("CSRF_REJECTED");
     assertThat(textPlain.code()).isEqualTo("CSRF_REJECTED");
@@ -164,10 +196,12 @@ class WebSecurityTest {
 
     String setCookie = first.header("Set-Cookie");
     assertThat(setCookie).startsWith("access-tokens-csrf=" + first.json().get("csrfToken") + ";");
-    assertThat(setCookie.split(";\\s*")).contains("Path=/access-tokens/", "HttpOnly", "SameSite=Strict");
+    assertThat(setCookie.split(";\\s*"))
+        .contains("Path=/access-tokens/", "HttpOnly", "SameSite=Strict");
     assertThat(second.header("Set-Cookie")).isNull();
     assertThat(second.json().get("csrfToken")).isEqualTo(first.json().get("csrfToken"));
-    assertThat(new ApiClient(web.page(), "alice").csrf()).isNotEqualTo(first.json().get("csrfToken"));
+    assertThat(new ApiClient(web.page(), "alice").csrf())
+        .isNotEqualTo(first.json().get("csrfToken"));
   }
 
   @Test
@@ -175,20 +209,34 @@ class WebSecurityTest {
     String html = resource("index.html");
     String script = resource("page.js");
 
-    assertThat(Pattern.compile("<script(?![^>]*\\bsrc=)", Pattern.CASE_INSENSITIVE).matcher(html).find())
-        .as("an inline <script>").isFalse();
-    assertThat(html).doesNotContainIgnoringCase("<style").doesNotContainIgnoringCase(" style=")
+    assertThat(
+            Pattern.compile("<script(?![^>]*\\bsrc=)", Pattern.CASE_INSENSITIVE)
+                .matcher(html)
+                .find())
+        .as("an inline <script>")
+        .isFalse();
+    assertThat(html)
+        .doesNotContainIgnoringCase("<style")
+        .doesNotContainIgnoringCase(" style=")
         .doesNotContainIgnoringCase("javascript:");
     assertThat(Pattern.compile("\\son[a-z]+=", Pattern.CASE_INSENSITIVE).matcher(html).find())
-        .as("an inline event handler").isFalse();
-    assertThat(script).doesNotContain("innerHTML").doesNotContain("outerHTML").doesNotContain("insertAdjacentHTML")
-        .doesNotContain("document.write").doesNotContain("eval(").doesNotContain("new Function")
-        .doesNotContain("localStorage").doesNotContain("sessionStorage");
+        .as("an inline event handler")
+        .isFalse();
+    assertThat(script)
+        .doesNotContain("innerHTML")
+        .doesNotContain("outerHTML")
+        .doesNotContain("insertAdjacentHTML")
+        .doesNotContain("document.write")
+        .doesNotContain("eval(")
+        .doesNotContain("new Function")
+        .doesNotContain("localStorage")
+        .doesNotContain("sessionStorage");
     assertThat(SecurityHeaders.CONTENT_SECURITY_POLICY).doesNotContain("unsafe");
   }
 
   private static String resource(String name) throws IOException {
-    try (InputStream in = WebSecurityTest.class.getResourceAsStream("/io/accesstokens/web/page/" + name)) {
+    try (InputStream in =
+        WebSecurityTest.class.getResourceAsStream("/io/accesstokens/web/page/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

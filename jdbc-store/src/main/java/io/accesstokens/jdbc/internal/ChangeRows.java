@@ -19,7 +19,8 @@ public final class ChangeRows {
    * (same value, same answer) are not logged, as in the memory store.
    */
   public static final Set<TokenEventType> LOGGED =
-      EnumSet.of(TokenEventType.STATUS_CHANGED, TokenEventType.DESCRIPTION_EDITED, TokenEventType.DELETED);
+      EnumSet.of(
+          TokenEventType.STATUS_CHANGED, TokenEventType.DESCRIPTION_EDITED, TokenEventType.DELETED);
 
   /** The change log's columns, in the order {@link #read} reads them. */
   public static final String COLUMNS = "seq, id_key, change_type, version, changed_at";
@@ -27,8 +28,8 @@ public final class ChangeRows {
   private ChangeRows() {}
 
   /** Binds id_key, change_type, version and changed_at from 1, in the order of the insert. */
-  public static void bindInsert(PreparedStatement statement, TokenId id, long version, Change change)
-      throws SQLException {
+  public static void bindInsert(
+      PreparedStatement statement, TokenId id, long version, Change change) throws SQLException {
     statement.setLong(1, TokenRows.key(id));
     statement.setString(2, change.type().name());
     statement.setLong(3, version);
@@ -51,8 +52,9 @@ public final class ChangeRows {
 
   /**
    * The change type named {@code name}, or {@code null} if this version does not know it: a newer
-   * node wrote it during a rolling upgrade. The row still names the token that changed, which is all
-   * a follower needs; refusing the row would stall the follower behind it until this node upgrades.
+   * node wrote it during a rolling upgrade. The row still names the token that changed, which is
+   * all a follower needs; refusing the row would stall the follower behind it until this node
+   * upgrades.
    */
   private static @Nullable TokenEventType type(String name) {
     for (TokenEventType type : TokenEventType.values()) {

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * timeout, whatever the database or the pool do: the follower's polls are never held up.
  *
  * <p>A quiet connection is probed every {@value #PROBE_EVERY_SECONDS} seconds (by repeating the
- * {@code LISTEN}, which also keeps the session's last statement recognisable in
- * {@code pg_stat_activity}) under a network timeout, so a connection that died silently is found too.
+ * {@code LISTEN}, which also keeps the session's last statement recognisable in {@code
+ * pg_stat_activity}) under a network timeout, so a connection that died silently is found too.
  * Before the connection goes back to its pool it stops listening, so a pooled session never keeps
  * collecting notifications.
  */
@@ -32,12 +32,16 @@ public final class PgChangeListener implements AutoCloseable {
 
   /** One wait for notifications; also how soon the thread notices {@link #close()}. */
   static final int WAIT_MILLIS = 250;
+
   static final int PROBE_EVERY_SECONDS = 5;
+
   /** Longest any read on the listening connection may block (a probe's answer, an UNLISTEN's). */
   static final int NETWORK_TIMEOUT_MILLIS = 10_000;
+
   static final int STATEMENT_TIMEOUT_SECONDS = 5;
   static final long FIRST_BACKOFF_MILLIS = 100;
   static final long MAX_BACKOFF_MILLIS = 10_000;
+
   /** Whose connection it is, for log lines. */
   private static final String WHAT = "the change listener";
 
@@ -155,7 +159,8 @@ public final class PgChangeListener implements AutoCloseable {
     }
   }
 
-  // ---- the listening thread ------------------------------------------------------------------------
+  // ---- the listening thread
+  // ------------------------------------------------------------------------
 
   private void run() {
     Connection connection = null;
@@ -180,11 +185,20 @@ public final class PgChangeListener implements AutoCloseable {
             long wait = jitter(backoff);
             failuresInARow++;
             if (failuresInARow == 1) {
-              log.warn("Could not listen for change notifications on channel {} {}; polling continues,"
-                  + " trying again in {} ms", channel, describe(e), wait);
+              log.warn(
+                  "Could not listen for change notifications on channel {} {}; polling continues,"
+                      + " trying again in {} ms",
+                  channel,
+                  describe(e),
+                  wait);
             } else {
-              log.debug("Listening for change notifications on channel {} failed again ({} times in a row) {};"
-                  + " trying again in {} ms", channel, failuresInARow, describe(e), wait);
+              log.debug(
+                  "Listening for change notifications on channel {} failed again ({} times in a"
+                      + " row) {}; trying again in {} ms",
+                  channel,
+                  failuresInARow,
+                  describe(e),
+                  wait);
             }
             backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             if (!pause(wait)) {
@@ -228,8 +242,12 @@ public final class PgChangeListener implements AutoCloseable {
           connection = null;
           pg = null;
           long wait = jitter(backoff);
-          log.warn("Lost the change notification connection on channel {} {}; polling continues,"
-              + " listening again in {} ms", channel, describe(e), wait);
+          log.warn(
+              "Lost the change notification connection on channel {} {}; polling continues,"
+                  + " listening again in {} ms",
+              channel,
+              describe(e),
+              wait);
           backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
           if (!pause(wait)) {
             return;
@@ -249,8 +267,8 @@ public final class PgChangeListener implements AutoCloseable {
    */
   private PGConnection startListening(Connection connection) throws SQLException {
     if (!connection.isWrapperFor(PGConnection.class)) {
-      throw new SQLException("the data source's connections are not PostgreSQL JDBC driver connections",
-          "0A000");
+      throw new SQLException(
+          "the data source's connections are not PostgreSQL JDBC driver connections", "0A000");
     }
     PGConnection pg = connection.unwrap(PGConnection.class);
     execute(connection, listen);
@@ -282,7 +300,9 @@ public final class PgChangeListener implements AutoCloseable {
     return millis * 3 / 4 + ThreadLocalRandom.current().nextLong(millis / 2 + 1);
   }
 
-  /** Stops listening, so the pooled session does not go on collecting notifications, then closes. */
+  /**
+   * Stops listening, so the pooled session does not go on collecting notifications, then closes.
+   */
   private void release(@Nullable Connection connection) {
     if (connection == null) {
       return;
@@ -290,14 +310,19 @@ public final class PgChangeListener implements AutoCloseable {
     try {
       execute(connection, unlisten);
     } catch (SQLException | RuntimeException e) {
-      log.debug("Could not stop listening on channel {} {}; dropping the connection", channel, describe(e));
+      log.debug(
+          "Could not stop listening on channel {} {}; dropping the connection",
+          channel,
+          describe(e));
       discard(connection);
       return;
     }
     JdbcAccess.closeQuietly(connection, WHAT);
   }
 
-  /** A connection that failed: aborted, so a pool does not hand it out still listening, then closed. */
+  /**
+   * A connection that failed: aborted, so a pool does not hand it out still listening, then closed.
+   */
   private static void discard(@Nullable Connection connection) {
     JdbcAccess.discard(connection, WHAT);
   }

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A schema or migration file shipped in the jar, read as statements. The files follow two rules that
- * keep this reader simple: a line starting with {@code --} is a comment, and a statement ends with a
- * semicolon at the end of a line. Only {@link SqlStatements#PREFIX} is replaced (through
+ * A schema or migration file shipped in the jar, read as statements. The files follow two rules
+ * that keep this reader simple: a line starting with {@code --} is a comment, and a statement ends
+ * with a semicolon at the end of a line. Only {@link SqlStatements#PREFIX} is replaced (through
  * {@link SqlStatements#resolve}).
  */
 public final class SchemaScript {
@@ -22,7 +22,8 @@ public final class SchemaScript {
   public static String load(String file) {
     try (InputStream in = SchemaScript.class.getResourceAsStream(BASE + file)) {
       if (in == null) {
-        throw new IllegalStateException("schema file " + BASE + file + " is missing from the classpath");
+        throw new IllegalStateException(
+            "schema file " + BASE + file + " is missing from the classpath");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -48,7 +49,8 @@ public final class SchemaScript {
       }
     }
     if (!current.toString().isBlank()) {
-      throw new IllegalStateException("schema script ends without a semicolon after: " + current.toString().strip());
+      throw new IllegalStateException(
+          "schema script ends without a semicolon after: " + current.toString().strip());
     }
     return statements;
   }

@@ -18,7 +18,10 @@ import org.jspecify.annotations.Nullable;
 
 /** How a {@link StoredToken} maps to a row of {@code tokens} and back. */
 public final class TokenRows {
-  /** Every column of a token row, in the order {@link #read} reads them and {@link #bindInsert} binds. */
+  /**
+   * Every column of a token row, in the order {@link #read} reads them and {@link #bindInsert}
+   * binds.
+   */
   public static final String COLUMNS =
       "id_key, organization, environment, masked_value, status, description, scope, created_at,"
           + " updated_at, version, digest_key_id, digest, sealed_key_id, sealed_value";
@@ -26,8 +29,8 @@ public final class TokenRows {
   private TokenRows() {}
 
   /**
-   * The id as the {@code id_key} column keeps it: the sign bit flipped, so that signed order of keys is
-   * unsigned order of ids (the order of their text form).
+   * The id as the {@code id_key} column keeps it: the sign bit flipped, so that signed order of
+   * keys is unsigned order of ids (the order of their text form).
    */
   public static long key(TokenId id) {
     return id.bits() ^ Long.MIN_VALUE;
@@ -44,7 +47,8 @@ public final class TokenRows {
   }
 
   public static Instant instant(long micros) {
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 
   /** Binds every column of {@code row} in {@link #COLUMNS} order, from 1. */
@@ -65,8 +69,8 @@ public final class TokenRows {
   }
 
   /**
-   * Binds the update's SET list (status, description, updated_at, version, then the secrets) and its
-   * WHERE (id_key, organization, expected version).
+   * Binds the update's SET list (status, description, updated_at, version, then the secrets) and
+   * its WHERE (id_key, organization, expected version).
    */
   public static void bindUpdate(PreparedStatement statement, StoredToken next) throws SQLException {
     AccessToken token = next.token();
@@ -81,7 +85,8 @@ public final class TokenRows {
   }
 
   /** digest_key_id, digest, sealed_key_id and sealed_value from {@code first}. */
-  private static void bindSecrets(PreparedStatement statement, int first, StoredToken row) throws SQLException {
+  private static void bindSecrets(PreparedStatement statement, int first, StoredToken row)
+      throws SQLException {
     statement.setString(first, row.digest().keyId());
     statement.setBytes(first + 1, row.digest().value());
     SealedValue sealed = row.sealedValue();
@@ -94,8 +99,8 @@ public final class TokenRows {
     }
   }
 
-  private static void setNullableString(PreparedStatement statement, int index, @Nullable String value)
-      throws SQLException {
+  private static void setNullableString(
+      PreparedStatement statement, int index, @Nullable String value) throws SQLException {
     if (value == null) {
       statement.setNull(index, Types.VARCHAR);
     } else {
@@ -108,25 +113,29 @@ public final class TokenRows {
    * (4) is skipped: the masked form is derived from the id, so a row written by an earlier version,
    * which stored a form ending in four checksum characters, never shows it.
    *
-   * @throws IllegalArgumentException if a stored value breaks a rule of the domain (a row written by
-   *     something other than this store); the message names the rule, never a secret
+   * @throws IllegalArgumentException if a stored value breaks a rule of the domain (a row written
+   *     by something other than this store); the message names the rule, never a secret
    */
   public static StoredToken read(ResultSet rs) throws SQLException {
     TokenId id = id(rs.getLong(1));
-    AccessToken token = new AccessToken(
-        id,
-        OrganizationId.of(rs.getString(2)),
-        EnvironmentId.of(rs.getString(3)),
-        TokenStatus.valueOf(rs.getString(5)),
-        rs.getString(6),
-        Scope.valueOf(rs.getString(7)),
-        instant(rs.getLong(8)),
-        instant(rs.getLong(9)),
-        rs.getLong(10));
+    AccessToken token =
+        new AccessToken(
+            id,
+            OrganizationId.of(rs.getString(2)),
+            EnvironmentId.of(rs.getString(3)),
+            TokenStatus.valueOf(rs.getString(5)),
+            rs.getString(6),
+            Scope.valueOf(rs.getString(7)),
+            instant(rs.getLong(8)),
+            instant(rs.getLong(9)),
+            rs.getLong(10));
     LookupDigest digest = new LookupDigest(rs.getString(11), rs.getBytes(12));
     String sealedKeyId = rs.getString(13);
     byte[] sealedValue = rs.getBytes(14);
-    SealedValue sealed = sealedKeyId == null || sealedValue == null ? null : new SealedValue(sealedKeyId, sealedValue);
+    SealedValue sealed =
+        sealedKeyId == null || sealedValue == null
+            ? null
+            : new SealedValue(sealedKeyId, sealedValue);
     return new StoredToken(token, digest, sealed);
   }
 }

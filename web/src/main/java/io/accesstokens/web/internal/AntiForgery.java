@@ -9,13 +9,13 @@ import java.security.SecureRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The page's protection against cross-site request forgery: a double-submitted token. The page gets a
- * random token in the answer to {@code GET api/context} and in a cookie set with it ({@code HttpOnly},
- * {@code SameSite=Strict}, on the page's path only); every change must carry the token in the
- * {@value #HEADER} header, equal to the cookie. A form on another site can set neither a header nor,
- * under {@code SameSite=Strict}, the cookie; a script on another site cannot read the context answer
- * (no CORS), so it cannot learn the token. A request the browser marks {@code Sec-Fetch-Site:
- * cross-site} is refused whatever it carries.
+ * The page's protection against cross-site request forgery: a double-submitted token. The page gets
+ * a random token in the answer to {@code GET api/context} and in a cookie set with it ({@code
+ * HttpOnly}, {@code SameSite=Strict}, on the page's path only); every change must carry the token
+ * in the {@value #HEADER} header, equal to the cookie. A form on another site can set neither a
+ * header nor, under {@code SameSite=Strict}, the cookie; a script on another site cannot read the
+ * context answer (no CORS), so it cannot learn the token. A request the browser marks {@code
+ * Sec-Fetch-Site: cross-site} is refused whatever it carries.
  *
  * <p>The token is also random text that a log or page must not show; it is written as six groups of
  * eight letters and digits joined by dots, a shape no secret scanner takes for a token value or a
@@ -27,15 +27,18 @@ public final class AntiForgery {
   private static final int GROUPS = 6;
   private static final int GROUP_LENGTH = 8;
   private static final int LENGTH = GROUPS * GROUP_LENGTH + GROUPS - 1;
-  private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final String ALPHABET =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
   private final SecureRandom random = new SecureRandom();
 
   /**
-   * The request's token if its cookie holds a well-formed one (so that two tabs of one browser share
-   * a token and neither invalidates the other), or a new one, set as the cookie on {@code cookiePath}.
+   * The request's token if its cookie holds a well-formed one (so that two tabs of one browser
+   * share a token and neither invalidates the other), or a new one, set as the cookie on {@code
+   * cookiePath}.
    */
-  public String tokenFor(HttpServletRequest request, HttpServletResponse response, String cookiePath) {
+  public String tokenFor(
+      HttpServletRequest request, HttpServletResponse response, String cookiePath) {
     String existing = cookie(request);
     if (existing != null) {
       return existing;
@@ -50,7 +53,9 @@ public final class AntiForgery {
     return token;
   }
 
-  /** Refuses a change that does not carry the cookie's token in the header, or that came cross-site. */
+  /**
+   * Refuses a change that does not carry the cookie's token in the header, or that came cross-site.
+   */
   public void check(HttpServletRequest request) {
     if ("cross-site".equalsIgnoreCase(request.getHeader("Sec-Fetch-Site"))) {
       throw refused("it was sent from another site");
@@ -63,14 +68,18 @@ public final class AntiForgery {
     if (cookie == null) {
       throw refused("its anti-forgery cookie is missing or expired");
     }
-    if (!MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), cookie.getBytes(StandardCharsets.UTF_8))) {
+    if (!MessageDigest.isEqual(
+        header.getBytes(StandardCharsets.UTF_8), cookie.getBytes(StandardCharsets.UTF_8))) {
       throw refused("its anti-forgery token does not match this browser's");
     }
   }
 
   private static HttpProblem refused(String why) {
-    return new HttpProblem(Problem.CSRF_REJECTED,
-        "This request was refused because " + why + ", so nothing was changed. Reload the page and try again.");
+    return new HttpProblem(
+        Problem.CSRF_REJECTED,
+        "This request was refused because "
+            + why
+            + ", so nothing was changed. Reload the page and try again.");
   }
 
   private static @Nullable String cookie(HttpServletRequest request) {
@@ -100,7 +109,9 @@ public final class AntiForgery {
     return true;
   }
 
-  /** Random text in groups: {@code GROUPS} groups of {@code GROUP_LENGTH} base62 characters, dotted. */
+  /**
+   * Random text in groups: {@code GROUPS} groups of {@code GROUP_LENGTH} base62 characters, dotted.
+   */
   public static String newToken(SecureRandom random) {
     StringBuilder out = new StringBuilder(LENGTH);
     for (int i = 0; i < GROUPS * GROUP_LENGTH; i++) {

@@ -14,22 +14,24 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request body: one flat JSON object whose fields are strings, whole numbers or null. Anything else
- * (another shape, an unknown or repeated field, trailing text) is refused with a message that names the
- * field and the rule, never the text that was sent: a body may hold a pasted token value, and the
- * parser's own messages quote what they read.
+ * A request body: one flat JSON object whose fields are strings, whole numbers or null. Anything
+ * else (another shape, an unknown or repeated field, trailing text) is refused with a message that
+ * names the field and the rule, never the text that was sent: a body may hold a pasted token value,
+ * and the parser's own messages quote what they read.
  */
 public final class JsonBody {
   /** The largest body read, in bytes. */
   public static final int MAX_BYTES = 16 * 1024;
 
-  static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(4)
-          .maxStringLength(MAX_BYTES)
-          .maxNumberLength(20)
-          .build())
-      .build();
+  static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(4)
+                  .maxStringLength(MAX_BYTES)
+                  .maxNumberLength(20)
+                  .build())
+          .build();
 
   /** A JSON {@code null}, told apart from an absent field. */
   private static final Object NULL = new Object();
@@ -51,11 +53,16 @@ public final class JsonBody {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw invalid("the request body must be a JSON object");
       }
-      for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+      for (JsonToken token = parser.nextToken();
+          token != JsonToken.END_OBJECT;
+          token = parser.nextToken()) {
         String name = parser.currentName();
         if (!allowed.contains(name)) {
-          throw invalid("the request body has an unknown field " + Redaction.quote(name, 40)
-              + "; this request takes " + String.join(", ", allowed.stream().sorted().toList()));
+          throw invalid(
+              "the request body has an unknown field "
+                  + Redaction.quote(name, 40)
+                  + "; this request takes "
+                  + String.join(", ", allowed.stream().sorted().toList()));
         }
         if (fields.containsKey(name)) {
           throw invalid("field \"" + name + "\" is given more than once");
@@ -65,8 +72,14 @@ public final class JsonBody {
           case VALUE_STRING -> fields.put(name, parser.getText());
           case VALUE_NUMBER_INT -> fields.put(name, parser.getNumberValue());
           case VALUE_NULL -> fields.put(name, NULL);
-          default -> throw invalid("field \"" + name + "\" must be " + (name.equals("version")
-              ? "a whole number" : "a string or null") + ", but is " + kind(value));
+          default ->
+              throw invalid(
+                  "field \""
+                      + name
+                      + "\" must be "
+                      + (name.equals("version") ? "a whole number" : "a string or null")
+                      + ", but is "
+                      + kind(value));
         }
       }
       if (parser.nextToken() != null) {
@@ -75,8 +88,11 @@ public final class JsonBody {
     } catch (JsonProcessingException e) {
       // The parser's message quotes the text it choked on: only the position is told.
       JsonLocation at = e.getLocation();
-      throw invalid("the request body is not valid JSON"
-          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+      throw invalid(
+          "the request body is not valid JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     } catch (IOException e) {
       throw invalid("the request body could not be read");
     }
@@ -126,10 +142,13 @@ public final class JsonBody {
     if (value == null || value == NULL) {
       return -1;
     }
-    if (value instanceof Number number && !(number instanceof java.math.BigInteger) && number.longValue() >= 1) {
+    if (value instanceof Number number
+        && !(number instanceof java.math.BigInteger)
+        && number.longValue() >= 1) {
       return number.longValue();
     }
-    throw invalid("field \"version\" must be a whole number of at least 1 (the version the page showed)");
+    throw invalid(
+        "field \"version\" must be a whole number of at least 1 (the version the page showed)");
   }
 
   private static HttpProblem invalid(String message) {

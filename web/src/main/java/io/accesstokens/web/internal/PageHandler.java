@@ -45,25 +45,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What {@link io.accesstokens.web.AccessTokensServlet} does with a request: serve a file of the page,
- * or answer the REST API. The order of checks on the API is fixed: the address and method, the
- * anti-forgery token (changes), the signed-in actor, the organization, then the input; only then is the
- * token service called. Nothing here logs a request's address or body, which a user may have pasted a
- * token value into: log lines name the route, the organization, the token id and the answer.
+ * What {@link io.accesstokens.web.AccessTokensServlet} does with a request: serve a file of the
+ * page, or answer the REST API. The order of checks on the API is fixed: the address and method,
+ * the anti-forgery token (changes), the signed-in actor, the organization, then the input; only
+ * then is the token service called. Nothing here logs a request's address or body, which a user may
+ * have pasted a token value into: log lines name the route, the organization, the token id and the
+ * answer.
  */
 public final class PageHandler {
-  private static final Logger log = LoggerFactory.getLogger("io.accesstokens.web.AccessTokensServlet");
+  private static final Logger log =
+      LoggerFactory.getLogger("io.accesstokens.web.AccessTokensServlet");
 
   /** The seed's note, word for word: the page shows it instead of itself. */
   public static final String NOT_ENTITLED_NOTE =
-      "The Access Tokens page is available only in organizations with access to the Harmony EDI application.";
+      "The Access Tokens page is available only in organizations with access to the Harmony EDI"
+          + " application.";
 
   private static final String API = "/api/";
   private static final String JSON = "application/json;charset=UTF-8";
   private static final Set<String> CREATE_FIELDS = Set.of("environment", "description");
   private static final Set<String> DESCRIPTION_FIELDS = Set.of("description", "version");
   private static final Set<String> STATUS_FIELDS = Set.of("status", "version");
-  private static final Set<String> LIST_PARAMETERS = Set.of("environment", "status", "pageSize", "after");
+  private static final Set<String> LIST_PARAMETERS =
+      Set.of("environment", "status", "pageSize", "after");
   private static final Set<String> CONTEXT_PARAMETERS = Set.of("organization");
 
   private final TokenService service;
@@ -73,15 +77,17 @@ public final class PageHandler {
   private final AntiForgery antiForgery = new AntiForgery();
   private final Map<String, StaticFile> files;
 
-  public PageHandler(TokenService service, EnvironmentDirectory environments, PageAccess access, int pageSize) {
+  public PageHandler(
+      TokenService service, EnvironmentDirectory environments, PageAccess access, int pageSize) {
     this.service = service;
     this.environments = environments;
     this.access = access;
     this.pageSize = pageSize;
-    this.files = Map.of(
-        "/", StaticFile.load("index.html", "text/html;charset=UTF-8"),
-        "/assets/page.js", StaticFile.load("page.js", "text/javascript;charset=UTF-8"),
-        "/assets/page.css", StaticFile.load("page.css", "text/css;charset=UTF-8"));
+    this.files =
+        Map.of(
+            "/", StaticFile.load("index.html", "text/html;charset=UTF-8"),
+            "/assets/page.js", StaticFile.load("page.js", "text/javascript;charset=UTF-8"),
+            "/assets/page.css", StaticFile.load("page.css", "text/css;charset=UTF-8"));
   }
 
   /** Where a request goes; {@link #name} is what a log line may say about it. */
@@ -104,14 +110,18 @@ public final class PageHandler {
     }
   }
 
-  /** A request to the API, split into its route and the path's organization and token id (unchecked). */
+  /**
+   * A request to the API, split into its route and the path's organization and token id
+   * (unchecked).
+   */
   private record Target(Route route, @Nullable String organization, @Nullable String tokenId) {}
 
   public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
     SecurityHeaders.apply(response);
     String path = relativePath(request);
     if (path.isEmpty()) {
-      // Mounted at /access-tokens/*, asked for /access-tokens: the page's relative addresses need the slash.
+      // Mounted at /access-tokens/*, asked for /access-tokens: the page's relative addresses need
+      // the slash.
       String query = request.getQueryString();
       response.sendRedirect(basePath(request) + (query == null ? "" : "?" + query));
       return;
@@ -125,19 +135,31 @@ public final class PageHandler {
     String method = request.getMethod();
     try {
       if (target.route == Route.UNKNOWN) {
-        throw new HttpProblem(Problem.NOT_FOUND, "There is nothing at this address of the access tokens API.");
+        throw new HttpProblem(
+            Problem.NOT_FOUND, "There is nothing at this address of the access tokens API.");
       }
       if (!target.route.methods.contains(method)) {
         response.setHeader("Allow", String.join(", ", target.route.methods));
-        throw new HttpProblem(Problem.METHOD_NOT_ALLOWED,
-            "This address of the access tokens API takes " + String.join(" or ", target.route.methods)
-                + ", not " + Redaction.quote(method, 20) + ".");
+        throw new HttpProblem(
+            Problem.METHOD_NOT_ALLOWED,
+            "This address of the access tokens API takes "
+                + String.join(" or ", target.route.methods)
+                + ", not "
+                + Redaction.quote(method, 20)
+                + ".");
       }
       if (!method.equals("GET")) {
         antiForgery.check(request);
       }
-      Actor actor = access.actor(request).orElseThrow(() -> new HttpProblem(Problem.UNAUTHENTICATED,
-          "You are not signed in, so the access tokens cannot be shown or changed. Sign in, then reload this page."));
+      Actor actor =
+          access
+              .actor(request)
+              .orElseThrow(
+                  () ->
+                      new HttpProblem(
+                          Problem.UNAUTHENTICATED,
+                          "You are not signed in, so the access tokens cannot be shown or changed."
+                              + " Sign in, then reload this page."));
       if (target.route == Route.CONTEXT) {
         context(request, response, actor);
         return;
@@ -155,8 +177,13 @@ public final class PageHandler {
   // ---- the API ---------------------------------------------------------------------------------
 
   private void answer(
-      HttpServletRequest request, HttpServletResponse response, String method, Target target, Actor actor,
-      OrganizationId organization) throws IOException {
+      HttpServletRequest request,
+      HttpServletResponse response,
+      String method,
+      Target target,
+      Actor actor,
+      OrganizationId organization)
+      throws IOException {
     switch (target.route) {
       case TOKENS -> {
         if (method.equals("GET")) {
@@ -176,25 +203,30 @@ public final class PageHandler {
       case COPY -> {
         TokenId id = tokenId(target.tokenId);
         TokenSecret value = service.copy(organization, id, actor);
-        writeJson(response, 200, g -> {
-          g.writeStartObject();
-          g.writeStringField("value", value.reveal());
-          g.writeEndObject();
-        });
+        writeJson(
+            response,
+            200,
+            g -> {
+              g.writeStartObject();
+              g.writeStringField("value", value.reveal());
+              g.writeEndObject();
+            });
         log.debug("Answered copy of token {} in organization {}", id, organization);
       }
       case DESCRIPTION -> {
         TokenId id = tokenId(target.tokenId);
         JsonBody body = body(request, DESCRIPTION_FIELDS);
         if (!body.has("description")) {
-          throw new HttpProblem(Problem.INVALID_REQUEST,
+          throw new HttpProblem(
+              Problem.INVALID_REQUEST,
               "Field \"description\" is required (null or \"\" removes the description).");
         }
         String description = description(body.string("description"));
         long version = body.version();
-        AccessToken edited = version < 0
-            ? service.editDescription(organization, id, description, actor)
-            : service.editDescription(organization, id, description, version, actor);
+        AccessToken edited =
+            version < 0
+                ? service.editDescription(organization, id, description, actor)
+                : service.editDescription(organization, id, description, version, actor);
         writeJson(response, 200, g -> row(g, edited));
       }
       case STATUS -> {
@@ -202,16 +234,18 @@ public final class PageHandler {
         JsonBody body = body(request, STATUS_FIELDS);
         TokenStatus status = status(body.requiredString("status"), "field \"status\"");
         long version = body.version();
-        AccessToken changed = version < 0
-            ? service.setStatus(organization, id, status, actor)
-            : service.setStatus(organization, id, status, version, actor);
+        AccessToken changed =
+            version < 0
+                ? service.setStatus(organization, id, status, actor)
+                : service.setStatus(organization, id, status, version, actor);
         writeJson(response, 200, g -> row(g, changed));
       }
       default -> throw new IllegalStateException("unrouted " + target.route);
     }
   }
 
-  private void context(HttpServletRequest request, HttpServletResponse response, Actor actor) throws IOException {
+  private void context(HttpServletRequest request, HttpServletResponse response, Actor actor)
+      throws IOException {
     checkParameters(request, CONTEXT_PARAMETERS);
     List<OrganizationId> administered = new ArrayList<>();
     for (OrganizationId candidate : access.organizations(actor)) {
@@ -232,33 +266,39 @@ public final class PageHandler {
       } else if (!administered.isEmpty()) {
         organization = administered.get(0);
       } else {
-        throw new HttpProblem(Problem.NO_ORGANIZATION,
-            "You are not an administrator of any organization, so there are no access tokens for you to manage.");
+        throw new HttpProblem(
+            Problem.NO_ORGANIZATION,
+            "You are not an administrator of any organization, so there are no access tokens for"
+                + " you to manage.");
       }
     }
     List<EnvironmentId> menu = environments.environments(organization);
     String csrf = antiForgery.tokenFor(request, response, basePath(request));
-    writeJson(response, 200, g -> {
-      g.writeStartObject();
-      g.writeStringField("actor", actor.name());
-      g.writeStringField("organization", organization.value());
-      g.writeArrayFieldStart("organizations");
-      for (OrganizationId o : administered) {
-        g.writeString(o.value());
-      }
-      g.writeEndArray();
-      g.writeArrayFieldStart("environments");
-      for (EnvironmentId e : menu) {
-        g.writeString(e.value());
-      }
-      g.writeEndArray();
-      g.writeNumberField("pageSize", pageSize);
-      g.writeStringField("csrfToken", csrf);
-      g.writeEndObject();
-    });
+    writeJson(
+        response,
+        200,
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("actor", actor.name());
+          g.writeStringField("organization", organization.value());
+          g.writeArrayFieldStart("organizations");
+          for (OrganizationId o : administered) {
+            g.writeString(o.value());
+          }
+          g.writeEndArray();
+          g.writeArrayFieldStart("environments");
+          for (EnvironmentId e : menu) {
+            g.writeString(e.value());
+          }
+          g.writeEndArray();
+          g.writeNumberField("pageSize", pageSize);
+          g.writeStringField("csrfToken", csrf);
+          g.writeEndObject();
+        });
   }
 
-  private void list(HttpServletRequest request, HttpServletResponse response, OrganizationId organization)
+  private void list(
+      HttpServletRequest request, HttpServletResponse response, OrganizationId organization)
       throws IOException {
     checkParameters(request, LIST_PARAMETERS);
     TokenQuery query = TokenQuery.all().pageSize(pageSize);
@@ -279,40 +319,54 @@ public final class PageHandler {
       query = query.after(cursor(after));
     }
     TokenPage page = service.list(organization, query);
-    writeJson(response, 200, g -> {
-      g.writeStartObject();
-      g.writeArrayFieldStart("tokens");
-      for (AccessToken token : page.tokens()) {
-        row(g, token);
-      }
-      g.writeEndArray();
-      PageCursor next = page.next();
-      if (next == null) {
-        g.writeNullField("next");
-      } else {
-        g.writeStringField("next", encodeCursor(next));
-      }
-      g.writeEndObject();
-    });
+    writeJson(
+        response,
+        200,
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("tokens");
+          for (AccessToken token : page.tokens()) {
+            row(g, token);
+          }
+          g.writeEndArray();
+          PageCursor next = page.next();
+          if (next == null) {
+            g.writeNullField("next");
+          } else {
+            g.writeStringField("next", encodeCursor(next));
+          }
+          g.writeEndObject();
+        });
   }
 
-  private void create(HttpServletRequest request, HttpServletResponse response, Actor actor, OrganizationId organization)
+  private void create(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Actor actor,
+      OrganizationId organization)
       throws IOException {
     JsonBody body = body(request, CREATE_FIELDS);
-    EnvironmentId environment = environment(body.requiredString("environment"), "field \"environment\"");
+    EnvironmentId environment =
+        environment(body.requiredString("environment"), "field \"environment\"");
     String description = description(body.string("description"));
     IssuedToken issued = service.create(organization, environment, description, actor);
-    response.setHeader("Location", basePath(request) + "api/organizations/" + organization.value() + "/tokens/" + issued.id());
-    writeJson(response, 201, g -> {
-      g.writeStartObject();
-      g.writeFieldName("token");
-      row(g, issued.token());
-      g.writeStringField("value", issued.value().reveal());
-      g.writeEndObject();
-    });
+    response.setHeader(
+        "Location",
+        basePath(request) + "api/organizations/" + organization.value() + "/tokens/" + issued.id());
+    writeJson(
+        response,
+        201,
+        g -> {
+          g.writeStartObject();
+          g.writeFieldName("token");
+          row(g, issued.token());
+          g.writeStringField("value", issued.value().reveal());
+          g.writeEndObject();
+        });
   }
 
-  private void delete(HttpServletResponse response, Actor actor, OrganizationId organization, TokenId id) {
+  private void delete(
+      HttpServletResponse response, Actor actor, OrganizationId organization, TokenId id) {
     if (service.delete(organization, id, actor) == DeleteOutcome.ALREADY_ABSENT) {
       throw new TokenNotFoundException(organization, id);
     }
@@ -321,29 +375,40 @@ public final class PageHandler {
 
   private void authorize(Actor actor, OrganizationId organization) {
     if (!access.organizations(actor).contains(organization)) {
-      throw new HttpProblem(Problem.ORGANIZATION_FORBIDDEN,
+      throw new HttpProblem(
+          Problem.ORGANIZATION_FORBIDDEN,
           "You may not manage the access tokens of organization " + quote(organization) + ".");
     }
     if (!access.isAdministrator(actor, organization)) {
-      throw new HttpProblem(Problem.NOT_ADMINISTRATOR,
-          "Only administrators of organization " + quote(organization) + " can manage its access tokens.");
+      throw new HttpProblem(
+          Problem.NOT_ADMINISTRATOR,
+          "Only administrators of organization "
+              + quote(organization)
+              + " can manage its access tokens.");
     }
   }
 
-  // ---- input -------------------------------------------------------------------------------------
+  // ---- input
+  // -------------------------------------------------------------------------------------
 
   private static OrganizationId organization(@Nullable String text, String where) {
     if (text == null || !isIdentifier(text)) {
-      throw new HttpProblem(Problem.INVALID_REQUEST, "The organization in " + where
-          + " must be 1 to 128 letters, digits or . _ : @ - starting with a letter or digit, but was "
-          + Redaction.quote(text, 40) + ".");
+      throw new HttpProblem(
+          Problem.INVALID_REQUEST,
+          "The organization in "
+              + where
+              + " must be 1 to 128 letters, digits or . _ : @ - starting with a letter or digit,"
+              + " but was "
+              + Redaction.quote(text, 40)
+              + ".");
     }
     return OrganizationId.of(text);
   }
 
   /**
    * An organization or environment id's rule, and not token-shaped: a value pasted where an id goes
-   * passes the id's character rule (letters, digits, "_"), and must be refused without being quoted.
+   * passes the id's character rule (letters, digits, "_"), and must be refused without being
+   * quoted.
    */
   private static boolean isIdentifier(String text) {
     return Checks.isIdentifier(text) && !Redaction.isTokenShapedName(text);
@@ -351,9 +416,14 @@ public final class PageHandler {
 
   private static EnvironmentId environment(String text, String where) {
     if (!isIdentifier(text)) {
-      throw new HttpProblem(Problem.INVALID_REQUEST, "The environment in " + where
-          + " must be 1 to 128 letters, digits or . _ : @ - starting with a letter or digit, but was "
-          + Redaction.quote(text, 40) + ".");
+      throw new HttpProblem(
+          Problem.INVALID_REQUEST,
+          "The environment in "
+              + where
+              + " must be 1 to 128 letters, digits or . _ : @ - starting with a letter or digit,"
+              + " but was "
+              + Redaction.quote(text, 40)
+              + ".");
     }
     return EnvironmentId.of(text);
   }
@@ -363,9 +433,13 @@ public final class PageHandler {
       return TokenId.parse(Checks.notNull(text, "token id"));
     } catch (IllegalArgumentException e) {
       // Never quoted: a token value pasted where an id goes starts with the id's characters.
-      throw new HttpProblem(Problem.INVALID_REQUEST, "The token id in the address must be "
-          + TokenId.LENGTH + " letters and digits (the id of a row, not a token value), but was "
-          + Redaction.describe(text) + ".");
+      throw new HttpProblem(
+          Problem.INVALID_REQUEST,
+          "The token id in the address must be "
+              + TokenId.LENGTH
+              + " letters and digits (the id of a row, not a token value), but was "
+              + Redaction.describe(text)
+              + ".");
     }
   }
 
@@ -373,8 +447,14 @@ public final class PageHandler {
     return switch (text.toUpperCase(Locale.ROOT)) {
       case "ACTIVE" -> TokenStatus.ACTIVE;
       case "INACTIVE" -> TokenStatus.INACTIVE;
-      default -> throw new HttpProblem(Problem.INVALID_REQUEST, "The status in " + where
-          + " must be ACTIVE or INACTIVE, but was " + Redaction.quote(text, 20) + ".");
+      default ->
+          throw new HttpProblem(
+              Problem.INVALID_REQUEST,
+              "The status in "
+                  + where
+                  + " must be ACTIVE or INACTIVE, but was "
+                  + Redaction.quote(text, 20)
+                  + ".");
     };
   }
 
@@ -387,14 +467,19 @@ public final class PageHandler {
     } catch (NumberFormatException e) {
       // the one message below
     }
-    throw new HttpProblem(Problem.INVALID_REQUEST, "Parameter \"pageSize\" must be a whole number from 1 to "
-        + TokenQuery.MAX_PAGE_SIZE + ", but was " + Redaction.quote(text, 20) + ".");
+    throw new HttpProblem(
+        Problem.INVALID_REQUEST,
+        "Parameter \"pageSize\" must be a whole number from 1 to "
+            + TokenQuery.MAX_PAGE_SIZE
+            + ", but was "
+            + Redaction.quote(text, 20)
+            + ".");
   }
 
   /**
-   * The API's cursor: the last row's creation time in epoch microseconds and its id, joined by a dot.
-   * Not {@link PageCursor#encode()}: its Base64 text is a long run of letters and digits, the shape of a
-   * secret to every scanner that watches what a page answers.
+   * The API's cursor: the last row's creation time in epoch microseconds and its id, joined by a
+   * dot. Not {@link PageCursor#encode()}: its Base64 text is a long run of letters and digits, the
+   * shape of a secret to every scanner that watches what a page answers.
    */
   static String encodeCursor(PageCursor cursor) {
     return ChronoUnit.MICROS.between(Instant.EPOCH, cursor.createdAt()) + "." + cursor.id();
@@ -406,33 +491,44 @@ public final class PageHandler {
       try {
         long micros = Long.parseLong(text.substring(0, dot));
         if (micros >= 0) {
-          return new PageCursor(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), TokenId.parse(text.substring(dot + 1)));
+          return new PageCursor(
+              Instant.EPOCH.plus(micros, ChronoUnit.MICROS),
+              TokenId.parse(text.substring(dot + 1)));
         }
       } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
         // the one message below
       }
     }
-    throw new HttpProblem(Problem.INVALID_REQUEST, "Parameter \"after\" must be the \"next\" cursor of a list answer,"
-        + " but was " + Redaction.describe(text) + ".");
+    throw new HttpProblem(
+        Problem.INVALID_REQUEST,
+        "Parameter \"after\" must be the \"next\" cursor of a list answer,"
+            + " but was "
+            + Redaction.describe(text)
+            + ".");
   }
 
   private static @Nullable String description(@Nullable String text) {
     try {
       String normalized = Descriptions.normalize(text);
       if (normalized != null && Redaction.isTokenShaped(normalized)) {
-        throw new HttpProblem(Problem.INVALID_DESCRIPTION, "The description looks like a token value (or a piece of"
-            + " one), and a token value must never be kept as a description: remove it.");
+        throw new HttpProblem(
+            Problem.INVALID_DESCRIPTION,
+            "The description looks like a token value (or a piece of"
+                + " one), and a token value must never be kept as a description: remove it.");
       }
       return normalized;
     } catch (IllegalArgumentException e) {
-      throw new HttpProblem(Problem.INVALID_DESCRIPTION, safeMessage(e, "The description is not valid."));
+      throw new HttpProblem(
+          Problem.INVALID_DESCRIPTION, safeMessage(e, "The description is not valid."));
     }
   }
 
   private static JsonBody body(HttpServletRequest request, Set<String> fields) throws IOException {
     String type = request.getContentType();
-    if (type == null || !type.toLowerCase(Locale.ROOT).strip().matches("application/json\\s*(;.*)?")) {
-      throw new HttpProblem(Problem.UNSUPPORTED_MEDIA_TYPE,
+    if (type == null
+        || !type.toLowerCase(Locale.ROOT).strip().matches("application/json\\s*(;.*)?")) {
+      throw new HttpProblem(
+          Problem.UNSUPPORTED_MEDIA_TYPE,
           "The request body must be JSON, sent with Content-Type: application/json.");
     }
     if (request.getContentLengthLong() > JsonBody.MAX_BYTES) {
@@ -448,16 +544,24 @@ public final class PageHandler {
   }
 
   private static HttpProblem tooLarge() {
-    return new HttpProblem(Problem.REQUEST_TOO_LARGE,
-        "The request body is larger than " + JsonBody.MAX_BYTES / 1024 + " KiB, more than any request of this API needs.");
+    return new HttpProblem(
+        Problem.REQUEST_TOO_LARGE,
+        "The request body is larger than "
+            + JsonBody.MAX_BYTES / 1024
+            + " KiB, more than any request of this API needs.");
   }
 
   private static void checkParameters(HttpServletRequest request, Set<String> allowed) {
     for (Enumeration<String> names = request.getParameterNames(); names.hasMoreElements(); ) {
       String name = names.nextElement();
       if (!allowed.contains(name)) {
-        throw new HttpProblem(Problem.INVALID_REQUEST, "Unknown parameter " + Redaction.quote(name, 40)
-            + "; this address takes " + String.join(", ", allowed.stream().sorted().toList()) + ".");
+        throw new HttpProblem(
+            Problem.INVALID_REQUEST,
+            "Unknown parameter "
+                + Redaction.quote(name, 40)
+                + "; this address takes "
+                + String.join(", ", allowed.stream().sorted().toList())
+                + ".");
       }
     }
   }
@@ -468,41 +572,74 @@ public final class PageHandler {
       return null;
     }
     if (values.length > 1) {
-      throw new HttpProblem(Problem.INVALID_REQUEST, "Parameter \"" + name + "\" was given more than once.");
+      throw new HttpProblem(
+          Problem.INVALID_REQUEST, "Parameter \"" + name + "\" was given more than once.");
     }
     return values[0];
   }
 
-  // ---- answers -----------------------------------------------------------------------------------
+  // ---- answers
+  // -----------------------------------------------------------------------------------
 
-  private void writeFailure(HttpServletResponse response, RuntimeException e, Target target) throws IOException {
+  private void writeFailure(HttpServletResponse response, RuntimeException e, Target target)
+      throws IOException {
     if (e instanceof NotEntitledException) {
       writeProblem(response, Problem.NOT_ENTITLED, NOT_ENTITLED_NOTE, target.route);
     } else if (e instanceof TokenNotFoundException notFound) {
-      writeProblem(response, Problem.TOKEN_NOT_FOUND, "There is no access token " + notFound.tokenId()
-          + " in organization " + quote(notFound.organization()) + ": it was deleted, or never existed.", target.route);
+      writeProblem(
+          response,
+          Problem.TOKEN_NOT_FOUND,
+          "There is no access token "
+              + notFound.tokenId()
+              + " in organization "
+              + quote(notFound.organization())
+              + ": it was deleted, or never existed.",
+          target.route);
     } else if (e instanceof TokenConflictException) {
-      writeProblem(response, Problem.VERSION_CONFLICT, "Access token " + target.tokenId
-          + " was changed after you loaded it (by someone else, or in another tab), so your change was not saved."
-          + " The page now shows the token as it is; make your change again if it is still needed.", target.route);
+      writeProblem(
+          response,
+          Problem.VERSION_CONFLICT,
+          "Access token "
+              + target.tokenId
+              + " was changed after you loaded it (by someone else, or in another tab), so your"
+              + " change was not saved. The page now shows the token as it is; make your change"
+              + " again if it is still needed.",
+          target.route);
     } else if (e instanceof UnknownEnvironmentException) {
-      writeProblem(response, Problem.UNKNOWN_ENVIRONMENT, "That environment is not one of organization "
-          + quote(OrganizationId.of(Checks.notNull(target.organization, "organization")))
-          + "'s environments; choose one from the menu.", target.route);
+      writeProblem(
+          response,
+          Problem.UNKNOWN_ENVIRONMENT,
+          "That environment is not one of organization "
+              + quote(OrganizationId.of(Checks.notNull(target.organization, "organization")))
+              + "'s environments; choose one from the menu.",
+          target.route);
     } else if (e instanceof CopyUnavailableException) {
-      writeProblem(response, Problem.COPY_UNAVAILABLE,
-          safeMessage(e, "The value of this token cannot be copied on this server."), target.route);
+      writeProblem(
+          response,
+          Problem.COPY_UNAVAILABLE,
+          safeMessage(e, "The value of this token cannot be copied on this server."),
+          target.route);
     } else if (e instanceof StoreUnavailableException) {
       log.warn("The token store did not answer a {} request", target.route.name, e);
-      writeProblem(response, Problem.STORE_UNAVAILABLE, "The token store did not answer. A change may or may not"
-          + " have been saved: reload the page to see, then try again.", target.route);
+      writeProblem(
+          response,
+          Problem.STORE_UNAVAILABLE,
+          "The token store did not answer. A change may or may not"
+              + " have been saved: reload the page to see, then try again.",
+          target.route);
     } else if (e instanceof IllegalArgumentException) {
-      writeProblem(response, Problem.INVALID_REQUEST,
-          safeMessage(e, "The request was refused by a rule of the token service."), target.route);
+      writeProblem(
+          response,
+          Problem.INVALID_REQUEST,
+          safeMessage(e, "The request was refused by a rule of the token service."),
+          target.route);
     } else {
       log.error("A {} request failed", target.route.name, e);
-      writeProblem(response, Problem.INTERNAL_ERROR,
-          "The server failed to handle this request. Its log has the details.", target.route);
+      writeProblem(
+          response,
+          Problem.INTERNAL_ERROR,
+          "The server failed to handle this request. Its log has the details.",
+          target.route);
     }
   }
 
@@ -519,15 +656,19 @@ public final class PageHandler {
     return Redaction.quote(organization.value(), 128);
   }
 
-  private void writeProblem(HttpServletResponse response, Problem problem, @Nullable String message, Route route)
+  private void writeProblem(
+      HttpServletResponse response, Problem problem, @Nullable String message, Route route)
       throws IOException {
     log.debug("Answered a {} request with {} {}", route.name, problem.status(), problem);
-    writeJson(response, problem.status(), g -> {
-      g.writeStartObject();
-      g.writeStringField("code", problem.name());
-      g.writeStringField("message", message == null ? problem.name() : message);
-      g.writeEndObject();
-    });
+    writeJson(
+        response,
+        problem.status(),
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("code", problem.name());
+          g.writeStringField("message", message == null ? problem.name() : message);
+          g.writeEndObject();
+        });
   }
 
   private interface JsonWriter {
@@ -535,7 +676,8 @@ public final class PageHandler {
   }
 
   /** Writes the whole answer into memory first, so a failure halfway never sends half an answer. */
-  private static void writeJson(HttpServletResponse response, int status, JsonWriter writer) throws IOException {
+  private static void writeJson(HttpServletResponse response, int status, JsonWriter writer)
+      throws IOException {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
     try (JsonGenerator generator = JsonBody.FACTORY.createGenerator(buffer)) {
       writer.write(generator);
@@ -566,11 +708,15 @@ public final class PageHandler {
 
   // ---- the page's files and addresses ----------------------------------------------------------
 
-  private void servePageFile(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
+  private void servePageFile(HttpServletRequest request, HttpServletResponse response, String path)
+      throws IOException {
     StaticFile file = files.get(path);
     if (file == null) {
       response.setHeader("Cache-Control", "no-store");
-      writeProblem(response, Problem.NOT_FOUND, "There is nothing at this address of the access tokens page.",
+      writeProblem(
+          response,
+          Problem.NOT_FOUND,
+          "There is nothing at this address of the access tokens page.",
           Route.PAGE_FILE);
       return;
     }
@@ -578,7 +724,11 @@ public final class PageHandler {
     if (!Route.PAGE_FILE.methods.contains(method)) {
       response.setHeader("Allow", "GET, HEAD");
       response.setHeader("Cache-Control", "no-store");
-      writeProblem(response, Problem.METHOD_NOT_ALLOWED, "The page's files take GET or HEAD.", Route.PAGE_FILE);
+      writeProblem(
+          response,
+          Problem.METHOD_NOT_ALLOWED,
+          "The page's files take GET or HEAD.",
+          Route.PAGE_FILE);
       return;
     }
     response.setHeader("Cache-Control", "no-cache");
@@ -589,7 +739,9 @@ public final class PageHandler {
     }
   }
 
-  /** The request's path below the servlet's mapping: "" for the mount point itself, else from "/". */
+  /**
+   * The request's path below the servlet's mapping: "" for the mount point itself, else from "/".
+   */
   private static String relativePath(HttpServletRequest request) {
     HttpServletMapping mapping = request.getHttpServletMapping();
     if (mapping != null && mapping.getMappingMatch() == MappingMatch.DEFAULT) {
@@ -611,17 +763,21 @@ public final class PageHandler {
     if (parts.length == 1 && parts[0].equals("context")) {
       return new Target(Route.CONTEXT, null, null);
     }
-    if (parts.length >= 3 && parts.length <= 5 && parts[0].equals("organizations") && parts[2].equals("tokens")) {
+    if (parts.length >= 3
+        && parts.length <= 5
+        && parts[0].equals("organizations")
+        && parts[2].equals("tokens")) {
       String organization = parts[1];
       return switch (parts.length) {
         case 3 -> new Target(Route.TOKENS, organization, null);
         case 4 -> new Target(Route.TOKEN, organization, parts[3]);
-        default -> switch (parts[4]) {
-          case "copy" -> new Target(Route.COPY, organization, parts[3]);
-          case "description" -> new Target(Route.DESCRIPTION, organization, parts[3]);
-          case "status" -> new Target(Route.STATUS, organization, parts[3]);
-          default -> new Target(Route.UNKNOWN, null, null);
-        };
+        default ->
+            switch (parts[4]) {
+              case "copy" -> new Target(Route.COPY, organization, parts[3]);
+              case "description" -> new Target(Route.DESCRIPTION, organization, parts[3]);
+              case "status" -> new Target(Route.STATUS, organization, parts[3]);
+              default -> new Target(Route.UNKNOWN, null, null);
+            };
       };
     }
     return new Target(Route.UNKNOWN, null, null);

@@ -26,7 +26,9 @@ public enum Problem {
   NOT_ENTITLED(403),
   /** No such address in this API. */
   NOT_FOUND(404),
-  /** No token with this id in this organization (never created, deleted, or another organization's). */
+  /**
+   * No token with this id in this organization (never created, deleted, or another organization's).
+   */
   TOKEN_NOT_FOUND(404),
   /** The address exists, but not for this method. */
   METHOD_NOT_ALLOWED(405),

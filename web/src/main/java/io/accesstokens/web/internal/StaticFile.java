@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 public record StaticFile(byte[] bytes, String contentType) {
   private static final String ROOT = "/io/accesstokens/web/page/";
 
-  /** @throws IllegalStateException if the jar lacks the file (a broken build) */
+  /**
+   * @throws IllegalStateException if the jar lacks the file (a broken build)
+   */
   public static StaticFile load(String name, String contentType) {
     try (InputStream in = StaticFile.class.getResourceAsStream(ROOT + name)) {
       if (in == null) {
