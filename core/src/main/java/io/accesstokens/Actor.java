@@ -34,7 +34,7 @@ public record Actor(String name) {
     if (name.length() > 2 * MAX_CODE_POINTS) {
       throw tooLong(name.codePointCount(0, name.length()));
     }
-    Checks.notTokenShapedName(name, "actor name");
+    Checks.notTokenShaped(name, "actor name");
     int codePoints = 0;
     for (int i = 0; i < name.length(); i++, codePoints++) {
       char c = name.charAt(i);

@@ -244,7 +244,7 @@ final class AccessTokensCommand implements Runnable {
     if (name.isBlank()) {
       throw new ConsoleException(ExitCode.USAGE, "cannot tell who you are; give --actor NAME");
     }
-    if (Redaction.isTokenShapedName(name)) {
+    if (Redaction.isTokenShaped(name)) {
       String source =
           actor != null
               ? "--actor"

@@ -245,7 +245,7 @@ public final class Console {
    * parsed, and the parser's message (redacted like every message) says what is wrong.
    */
   private static <T> T convert(String text, String what, Function<String, T> parse) {
-    refuseTokenShapedName(text, what);
+    refuseTokenShaped(text, what);
     try {
       return parse.apply(text);
     } catch (IllegalArgumentException e) {
@@ -258,14 +258,6 @@ public final class Console {
    */
   static void refuseTokenShaped(String text, String what) {
     if (Redaction.isTokenShaped(text)) {
-      throw new TypeConversionException(
-          Redaction.describe(text) + " is refused as " + what + ": " + NEVER_AN_ARGUMENT);
-    }
-  }
-
-  /** {@link #refuseTokenShaped} for a name (an id, a path): {@link Redaction#isTokenShapedName}. */
-  static void refuseTokenShapedName(String text, String what) {
-    if (Redaction.isTokenShapedName(text)) {
       throw new TypeConversionException(
           Redaction.describe(text) + " is refused as " + what + ": " + NEVER_AN_ARGUMENT);
     }

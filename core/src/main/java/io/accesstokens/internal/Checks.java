@@ -37,7 +37,7 @@ public final class Checks {
    * matcher allocations and a backtracking walk per id).
    */
   public static String identifier(@Nullable String value, String field, String rule) {
-    notTokenShapedName(notNull(value, field), field);
+    notTokenShaped(notNull(value, field), field);
     return identifier(value, field, rule, Checks::isIdentifier);
   }
 
@@ -61,21 +61,6 @@ public final class Checks {
    */
   public static void notTokenShaped(String value, String field) {
     if (Redaction.isTokenShaped(value)) {
-      throw new IllegalArgumentException(
-          field
-              + " must not hold a token value, but was "
-              + Redaction.describe(value)
-              + ": a token's value must never be stored as text; paste it only where a token is"
-              + " expected");
-    }
-  }
-
-  /**
-   * {@link #notTokenShaped} for a name (an organization or environment id, an actor), by {@link
-   * Redaction#isTokenShapedName}: hosts' random ids of up to 31 characters pass.
-   */
-  public static void notTokenShapedName(String value, String field) {
-    if (Redaction.isTokenShapedName(value)) {
       throw new IllegalArgumentException(
           field
               + " must not hold a token value, but was "

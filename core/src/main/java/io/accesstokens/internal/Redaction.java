@@ -13,12 +13,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #mayHoldSecret} (broad, for messages): could this text be a token value or a piece
  *       of one's secret? Text that may is never quoted; {@link #quote} and {@link #describe} show
  *       it by kind and length only. A false alarm costs a less helpful message, nothing more.
- *   <li>{@link #isTokenShaped} and {@link #isTokenShapedName} (narrow, for input): does this text
- *       hold something that is almost certainly a token value or its secret? Such text is refused
- *       as a description, and as an organization id, an environment id or an actor (names, which
- *       hosts make of random ids, so the name rule asks for a whole secret part), so a pasted value
- *       is never stored. A false alarm would refuse legitimate data, so these ask for more
- *       evidence.
+ *   <li>{@link #isTokenShaped} (narrow, for input): does this text hold something that is almost
+ *       certainly a token value or its secret? Such text is refused as an organization id, an
+ *       environment id, an actor or a description, so a pasted value is never stored. A false alarm
+ *       would refuse legitimate data, so this one asks for more evidence.
  * </ul>
  */
 public final class Redaction {
@@ -43,22 +41,12 @@ public final class Redaction {
    * value with its prefix is always caught by the prefix. Words, CamelCase names, e-mail addresses,
    * hexadecimal ids and UUIDs (hex digits and one case of letters only) are not refused.
    *
-   * <p>Names (organization and environment ids, actors) use {@link #NAME_RUN} instead: hosts name
-   * organizations and people with random ids of 20 to 31 characters (Firestore's 20-character
-   * document ids, nanoids, the 27 characters after {@code org_} or {@code user_} in some identity
-   * providers' ids), which nothing tells from a piece of a secret.
+   * <p>The cost: a random base62 id of 20 or more characters is refused as an organization id, an
+   * environment id or an actor, since nothing tells it from a piece of a secret (Firestore's
+   * 20-character document ids, the 27 characters after {@code org_} in some identity providers'
+   * ids). Hosts with such ids map them to their own names first.
    */
   public static final int INPUT_RUN = 20;
-
-  /**
-   * A run of this many base62 characters mixing upper case, lower case and digits is taken, in a
-   * name (an organization id, an environment id, an actor), for a whole secret part: random base62
-   * text of 32 characters lacks one of the three kinds with probability below 0.4%, and a value
-   * with its prefix is always caught by the prefix. Shorter random ids, which hosts use as names,
-   * pass. A piece of a secret pasted as a name is still never quoted in a message ({@link
-   * #mayHoldSecret}).
-   */
-  public static final int NAME_RUN = 32;
 
   /**
    * Whether {@code text} contains the token prefix ({@code atk_}, in any case) or a run of {@value
@@ -76,15 +64,6 @@ public final class Redaction {
    */
   public static boolean isTokenShaped(CharSequence text) {
     return hasPrefixAndDigit(text) || longestRun(text, 3) >= INPUT_RUN;
-  }
-
-  /**
-   * Whether a name (an organization id, an environment id, an actor) holds what is almost certainly
-   * a token value or a whole secret: the token prefix followed by a base62 character, or a run of
-   * {@value #NAME_RUN} or more base62 characters mixing upper case, lower case and digits.
-   */
-  public static boolean isTokenShapedName(CharSequence text) {
-    return hasPrefixAndDigit(text) || longestRun(text, 3) >= NAME_RUN;
   }
 
   /**

@@ -411,7 +411,7 @@ public final class PageHandler {
    * quoted.
    */
   private static boolean isIdentifier(String text) {
-    return Checks.isIdentifier(text) && !Redaction.isTokenShapedName(text);
+    return Checks.isIdentifier(text) && !Redaction.isTokenShaped(text);
   }
 
   private static EnvironmentId environment(String text, String where) {
