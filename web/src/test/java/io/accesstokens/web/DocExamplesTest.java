@@ -191,9 +191,10 @@ class DocExamplesTest {
         assertThat(TokenFormat.isWellFormed(value)).as(at + " is a token value").isTrue();
         assertThat(value)
             .as(at)
-            .startsWith(stand(text.substring(0, text.length() - 1))); // "atk_<id>…"
+            .startsWith(stand(text.substring(0, text.indexOf('…')))); // "atk_<id>…(53 characters)"
       } else if (field.equals("token")) {
-        assertThat(value).as(at).matches("atk_…[0-9A-Za-z]{4}");
+        assertThat(value).as(at).matches("atk_[0-9A-Za-z]{11}…");
+        assertThat(value).as(at).isEqualTo(stand(text)); // "atk_<id>…": the id learned before
       }
       learn(text, value, at);
     } else if (shown instanceof String text) {

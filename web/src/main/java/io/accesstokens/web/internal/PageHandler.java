@@ -508,15 +508,15 @@ public final class PageHandler {
   }
 
   private static @Nullable String description(@Nullable String text) {
+    // Before the library's own check, which refuses the same text, to say it in the page's words.
+    if (text != null && Redaction.isTokenShaped(text)) {
+      throw new HttpProblem(
+          Problem.INVALID_DESCRIPTION,
+          "The description looks like a token value (or a piece of"
+              + " one), and a token value must never be kept as a description: remove it.");
+    }
     try {
-      String normalized = Descriptions.normalize(text);
-      if (normalized != null && Redaction.isTokenShaped(normalized)) {
-        throw new HttpProblem(
-            Problem.INVALID_DESCRIPTION,
-            "The description looks like a token value (or a piece of"
-                + " one), and a token value must never be kept as a description: remove it.");
-      }
-      return normalized;
+      return Descriptions.normalize(text);
     } catch (IllegalArgumentException e) {
       throw new HttpProblem(
           Problem.INVALID_DESCRIPTION, safeMessage(e, "The description is not valid."));
