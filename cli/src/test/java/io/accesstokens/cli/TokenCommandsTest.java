@@ -128,7 +128,7 @@ class TokenCommandsTest {
     assertThat(list.exitCode()).isZero();
     assertThat(list.outLines())
         .containsExactly(
-            "ID           Token      Status  Environment  Description         Scope",
+            "ID           Token             Status  Environment  Description         Scope",
             Cli.idOf(first)
                 + "  atk_"
                 + Cli.idOf(first)
