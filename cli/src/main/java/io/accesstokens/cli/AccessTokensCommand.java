@@ -66,6 +66,7 @@ import picocli.CommandLine.Spec;
       ValidateCommand.class,
       OrgCommand.class,
       EnvCommand.class,
+      ServeCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class,
       AutoComplete.GenerateCompletion.class

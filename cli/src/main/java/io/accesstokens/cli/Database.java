@@ -167,7 +167,7 @@ final class Database implements AutoCloseable {
                 + ": another process has had it open for "
                 + LOCK_WAIT.toSeconds()
                 + " seconds, and an embedded H2 database admits one at a time (is another"
-                + " access-tokens command still running?)",
+                + " access-tokens command, such as serve, still running?)",
             e);
       }
       throw new ConsoleException(
