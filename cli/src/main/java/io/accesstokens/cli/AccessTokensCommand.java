@@ -6,6 +6,8 @@ import io.accesstokens.OrganizationId;
 import io.accesstokens.TokenService;
 import io.accesstokens.internal.Redaction;
 import io.accesstokens.jdbc.JdbcTokenStore;
+import io.accesstokens.spi.Entitlements;
+import io.accesstokens.spi.EnvironmentDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -64,6 +66,7 @@ import picocli.CommandLine.Spec;
       ValidateCommand.class,
       OrgCommand.class,
       EnvCommand.class,
+      ServeCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class,
       AutoComplete.GenerateCompletion.class
@@ -283,30 +286,52 @@ final class AccessTokensCommand implements Runnable {
     OrganizationId org = organization(caller, config);
     Actor who = actor();
     beforeOpening.accept(config, org);
-    Database database =
-        jdbcUrl == null
-            ? Database.openEmbedded(createdHome(), tablePrefix, terminal)
-            : Database.open(jdbcUrl, tablePrefix, terminal);
+    Database database = openDatabase(false);
     try {
-      Path defaultKeys =
-          keyUse == CopyKeys.Use.NONE
-              ? home().resolve(CopyKeys.DEFAULT_FILE_NAME)
-              : createdHome().resolve(CopyKeys.DEFAULT_FILE_NAME);
-      CopyPolicy copyPolicy =
-          CopyKeys.policy(
-              keyUse, terminal, keyFile, defaultKeys, keyId, newKey, database::sealedKeyIds);
       TokenService service =
-          TokenService.builder(database.store())
-              .entitlements(config.entitlements())
-              .environments(config.environments())
-              .copyPolicy(copyPolicy)
-              .listener(new AuditLog(home().resolve(AuditLog.FILE_NAME), terminal.err()))
-              .build();
+          service(database, keyUse, newKey, config.entitlements(), config.environments());
       return new Session(database, service, org, who);
     } catch (RuntimeException e) {
       database.close();
       throw e;
     }
+  }
+
+  /**
+   * The database of the token commands: the embedded one in the home, or {@code --jdbc-url}'s.
+   *
+   * @param closedByTheCommand see {@link Database#openEmbedded}
+   */
+  Database openDatabase(boolean closedByTheCommand) {
+    return jdbcUrl == null
+        ? Database.openEmbedded(createdHome(), tablePrefix, terminal, closedByTheCommand)
+        : Database.open(jdbcUrl, tablePrefix, terminal);
+  }
+
+  /**
+   * The token service on {@code database}, as every command that acts on tokens builds it: the copy
+   * key as {@code keyUse} says (read, or made by the first create), and every change and Copy
+   * appended to the audit log.
+   */
+  TokenService service(
+      Database database,
+      CopyKeys.Use keyUse,
+      boolean newKey,
+      Entitlements entitlements,
+      EnvironmentDirectory environments) {
+    Path defaultKeys =
+        keyUse == CopyKeys.Use.NONE
+            ? home().resolve(CopyKeys.DEFAULT_FILE_NAME)
+            : createdHome().resolve(CopyKeys.DEFAULT_FILE_NAME);
+    CopyPolicy copyPolicy =
+        CopyKeys.policy(
+            keyUse, terminal, keyFile, defaultKeys, keyId, newKey, database::sealedKeyIds);
+    return TokenService.builder(database.store())
+        .entitlements(entitlements)
+        .environments(environments)
+        .copyPolicy(copyPolicy)
+        .listener(new AuditLog(home().resolve(AuditLog.FILE_NAME), terminal.err()))
+        .build();
   }
 
   /** The version from the jar's build. */

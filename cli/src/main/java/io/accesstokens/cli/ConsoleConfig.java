@@ -109,11 +109,23 @@ final class ConsoleConfig {
     };
   }
 
-  /** The host's answer on environments: listed for the organization. */
+  /**
+   * The host's answer on environments: listed for the organization; the listing, in the order of
+   * their names, fills the page's Environment menu ({@code serve}).
+   */
   EnvironmentDirectory environments() {
-    return (organization, environment) -> {
-      Organization o = organizations.get(organization.value());
-      return o != null && o.environments().contains(environment);
+    return new EnvironmentDirectory() {
+      @Override
+      public boolean contains(OrganizationId organization, EnvironmentId environment) {
+        Organization o = organizations.get(organization.value());
+        return o != null && o.environments().contains(environment);
+      }
+
+      @Override
+      public List<EnvironmentId> environments(OrganizationId organization) {
+        Organization o = organizations.get(organization.value());
+        return o == null ? List.of() : List.copyOf(o.environments());
+      }
     };
   }
 

@@ -31,8 +31,9 @@ import org.jspecify.annotations.Nullable;
  * command-line argument, which other users can see in the process list and the shell keeps in its
  * history; never printed.
  *
- * <p>Only {@code create} and {@code copy} read the key: every other command runs under {@link
- * CopyPolicy#digestOnly()}, which none of them needs more than.
+ * <p>Only {@code create}, {@code copy} and {@code serve} (the page, which does both) read the key:
+ * every other command runs under {@link CopyPolicy#digestOnly()}, which none of them needs more
+ * than.
  */
 final class CopyKeys {
   static final String KEY_VARIABLE = "ACCESS_TOKENS_KEY";

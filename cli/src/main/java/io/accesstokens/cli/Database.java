@@ -85,9 +85,13 @@ final class Database implements AutoCloseable {
    * file, which would record the driver's error messages, is off; and whatever H2 made is set
    * {@code 0600} once it has opened and again when it closes.
    *
+   * @param closedByTheCommand whether the command closes the database from a shutdown hook of its
+   *     own ({@code serve}, after its last request), rather than H2 from its hook, which the JVM
+   *     runs at the same time as the command's
    * @throws ConsoleException as {@link #open}, and if the database file cannot be created
    */
-  static Database openEmbedded(Path home, String tablePrefix, Terminal terminal) {
+  static Database openEmbedded(
+      Path home, String tablePrefix, Terminal terminal, boolean closedByTheCommand) {
     String url = embeddedUrl(home);
     try {
       PrivateFiles.createNew(home.resolve(EMBEDDED_FILE), new byte[0]);
@@ -101,6 +105,9 @@ final class Database implements AutoCloseable {
     }
     Properties settings = new Properties();
     settings.setProperty("TRACE_LEVEL_FILE", "0");
+    if (closedByTheCommand) {
+      settings.setProperty("DB_CLOSE_ON_EXIT", "FALSE");
+    }
     Database database = open(url, settings, tablePrefix, terminal, home);
     try {
       database.tightenEmbeddedFiles();
@@ -160,7 +167,7 @@ final class Database implements AutoCloseable {
                 + ": another process has had it open for "
                 + LOCK_WAIT.toSeconds()
                 + " seconds, and an embedded H2 database admits one at a time (is another"
-                + " access-tokens command still running?)",
+                + " access-tokens command, such as serve, still running?)",
             e);
       }
       throw new ConsoleException(

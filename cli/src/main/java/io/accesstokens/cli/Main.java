@@ -8,7 +8,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(Console.run(Terminal.system(Main::configureLogging), args));
+    StopRequests.Jvm stopRequests = new StopRequests.Jvm();
+    int exitCode = Console.run(Terminal.system(Main::configureLogging, stopRequests), args);
+    // A command stopped by Ctrl-C has ended: its shutdown hook, waiting for this, ends the process.
+    stopRequests.ended(exitCode);
+    System.exit(exitCode);
   }
 
   /**

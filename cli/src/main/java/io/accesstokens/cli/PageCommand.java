@@ -13,7 +13,9 @@ abstract class PageCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** What the command does with the copy key; only create and copy touch it. */
+  /**
+   * What the command does with the copy key; of the page commands, only create and copy touch it.
+   */
   CopyKeys.Use keyUse() {
     return CopyKeys.Use.NONE;
   }

@@ -17,9 +17,10 @@ import picocli.CommandLine.Help.Ansi;
 
 /**
  * Everything the console takes from the process it runs in: standard input, output and error, the
- * environment, the user's home and name, whether a person is at a terminal, and the passing of
- * time. {@link #system()} is the real process; tests build one of their own, so no command ever
- * reads the real environment, the real standard input or the real home directory.
+ * environment, the user's home and name, whether a person is at a terminal, the passing of time,
+ * and the request to stop (Ctrl-C). {@link #system} is the real process; tests build one of their
+ * own, so no command ever reads the real environment, the real standard input or the real home
+ * directory.
  */
 public final class Terminal {
   private final InputStream in;
@@ -32,6 +33,7 @@ public final class Terminal {
   private final Ansi ansi;
   private final Consumer<Boolean> logging;
   private final Sleeper sleeper;
+  private final StopRequests stopRequests;
   private @Nullable BufferedReader reader;
 
   private Terminal(Builder b) {
@@ -45,10 +47,14 @@ public final class Terminal {
     this.ansi = b.ansi;
     this.logging = b.logging;
     this.sleeper = b.sleeper;
+    this.stopRequests = b.stopRequests;
   }
 
-  /** The process's own streams, environment, home and user; logging set up by {@link Main}. */
-  static Terminal system(Consumer<Boolean> logging) {
+  /**
+   * The process's own streams, environment, home and user; logging set up by {@link Main}, stop
+   * requests from the JVM's shutdown hook.
+   */
+  static Terminal system(Consumer<Boolean> logging, StopRequests stopRequests) {
     Charset charset = Charset.defaultCharset();
     return builder()
         .in(System.in)
@@ -60,6 +66,7 @@ public final class Terminal {
         .console(System.console())
         .ansi(Ansi.AUTO)
         .logging(logging)
+        .stopRequests(stopRequests)
         .build();
   }
 
@@ -102,6 +109,11 @@ public final class Terminal {
   /** The clock and sleep of a command that waits. */
   Sleeper sleeper() {
     return sleeper;
+  }
+
+  /** How the process asks a command that runs until stopped ({@code serve}) to stop. */
+  StopRequests stopRequests() {
+    return stopRequests;
   }
 
   /** Called once per command line, after parsing and before anything logs: verbose or silent. */
@@ -186,6 +198,7 @@ public final class Terminal {
     private Ansi ansi = Ansi.OFF;
     private Consumer<Boolean> logging = verbose -> {};
     private Sleeper sleeper = Sleeper.system();
+    private StopRequests stopRequests = stop -> () -> {};
 
     private Builder() {}
 
@@ -240,6 +253,15 @@ public final class Terminal {
     /** The clock and sleep of waits; the real ones by default. */
     Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * How a command that runs until stopped learns it should stop; by default it is never asked
+     * (only {@link Terminal#system} installs the JVM's shutdown hook).
+     */
+    Builder stopRequests(StopRequests stopRequests) {
+      this.stopRequests = Objects.requireNonNull(stopRequests, "stop requests");
       return this;
     }
 

@@ -12,15 +12,27 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Drives the console as a user would, in-process: arguments, environment and standard input in;
@@ -34,6 +46,10 @@ import java.util.Map;
  * that made it. The shape-based scan ({@code SecretLeakGuard.leak}) is not applied to every run:
  * the console prints paths, and a path of 43 characters looks like a Base64 digest to it; the
  * suites that paste values apply it themselves, to output whose paths they know.
+ *
+ * <p>{@code serve} runs until it is stopped, so it is started ({@link #start}) rather than run: its
+ * one-time login link is a secret of its own, recorded when it is shown (the line on standard
+ * output that is the link) and looked for, like a token's secret, in every later output and file.
  */
 final class Cli {
   private final Path userHome;
@@ -86,20 +102,207 @@ final class Cli {
   Result run(InputStream in, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Terminal terminal =
-        Terminal.builder()
-            .in(in)
-            .out(new PrintWriter(out, true))
-            .err(new PrintWriter(err, true))
-            .environment(environment)
-            .userHome(userHome.toString())
-            .userName("tester")
-            .sleeper(sleeper)
-            .build();
+    Terminal terminal = terminal(in, out, err, stop -> () -> {});
     int exit = Console.run(terminal, args);
     Result result = new Result(exit, out.toString(), err.toString());
     scan(result, args);
     return result;
+  }
+
+  private Terminal terminal(InputStream in, Writer out, Writer err, StopRequests stopRequests) {
+    return Terminal.builder()
+        .in(in)
+        .out(new PrintWriter(out, true))
+        .err(new PrintWriter(err, true))
+        .environment(environment)
+        .userHome(userHome.toString())
+        .userName("tester")
+        .sleeper(sleeper)
+        .stopRequests(stopRequests)
+        .build();
+  }
+
+  // ---- a command that runs until it is stopped
+  // ---------------------------------------------------
+
+  /** How long a test waits for a running command's line, or for it to end: long, for busy CI. */
+  static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  /**
+   * Starts a command that runs until it is stopped ({@code serve}) on a thread of its own, with
+   * empty standard input; {@link Running#stop} asks it to stop as Ctrl-C does.
+   */
+  Running start(String... args) {
+    return new Running(args);
+  }
+
+  /** A command running on a thread of its own, and what it has printed so far. */
+  final class Running implements AutoCloseable {
+    private final String[] args;
+    private final Transcript out = new Transcript();
+    private final Transcript err = new Transcript();
+    private final AtomicReference<Runnable> stopRequest = new AtomicReference<>();
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private Result result;
+
+    private Running(String[] args) {
+      this.args = args.clone();
+      StopRequests stopRequests =
+          stop -> {
+            stopRequest.set(stop);
+            return () -> stopRequest.compareAndSet(stop, null);
+          };
+      Terminal terminal = terminal(InputStream.nullInputStream(), out, err, stopRequests);
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  exit.complete(Console.run(terminal, this.args));
+                } catch (Throwable e) {
+                  exit.completeExceptionally(e);
+                } finally {
+                  out.end();
+                  err.end();
+                }
+              },
+              "cli " + describe(args));
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /**
+     * The first line of standard output that matches {@code pattern}, as soon as it is printed.
+     *
+     * @throws AssertionError if the command ends first, or prints none within {@link #PATIENCE}
+     */
+    String awaitOutLine(Pattern pattern) {
+      return awaitLine(out, pattern);
+    }
+
+    /** {@link #awaitOutLine} on standard error. */
+    String awaitErrLine(Pattern pattern) {
+      return awaitLine(err, pattern);
+    }
+
+    private String awaitLine(Transcript transcript, Pattern pattern) {
+      return transcript
+          .awaitLine(pattern)
+          .orElseThrow(
+              () ->
+                  new AssertionError(
+                      "no line matching "
+                          + pattern
+                          + " from "
+                          + describe(args)
+                          + "\n--- out\n"
+                          + out.text()
+                          + "--- err\n"
+                          + err.text()));
+    }
+
+    /** Standard error so far. */
+    String err() {
+      return err.text();
+    }
+
+    /** Asks the command to stop, as Ctrl-C does; waits for it to end; scans what it showed. */
+    Result stop() {
+      Runnable stop = stopRequest.get();
+      if (stop == null) {
+        throw new AssertionError(describe(args) + " is not waiting to be stopped:\n" + err.text());
+      }
+      stop.run();
+      return awaitEnd();
+    }
+
+    /** Waits for a command that ends by itself (a refusal); scans what it showed. */
+    Result awaitEnd() {
+      if (result == null) {
+        int code;
+        try {
+          code = exit.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        } catch (ExecutionException | TimeoutException e) {
+          throw new AssertionError(describe(args) + " did not end:\n" + err.text(), e);
+        }
+        result = new Result(code, out.text(), err.text());
+        scan(result, args);
+      }
+      return result;
+    }
+
+    /** Stops the command if it still runs (a test that failed half-way), without checking. */
+    @Override
+    public void close() {
+      Runnable stop = stopRequest.get();
+      if (stop != null && !exit.isDone()) {
+        stop.run();
+        try {
+          exit.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+          // the test has failed already; nothing more to say
+        }
+      }
+    }
+  }
+
+  /**
+   * What a running command has written to one stream, and a wait for a line of it: a waiter wakes
+   * on every write and when the command ends; nothing polls.
+   */
+  private static final class Transcript extends Writer {
+    private final StringBuilder text = new StringBuilder();
+    private boolean ended;
+
+    @Override
+    public synchronized void write(char[] buffer, int offset, int length) {
+      text.append(buffer, offset, length);
+      notifyAll();
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+
+    synchronized void end() {
+      ended = true;
+      notifyAll();
+    }
+
+    synchronized String text() {
+      return text.toString();
+    }
+
+    /** The first whole line matching {@code pattern}; empty if the command ended without one. */
+    synchronized Optional<String> awaitLine(Pattern pattern) {
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (true) {
+        int start = 0;
+        for (int end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
+          String line = text.substring(start, end);
+          if (pattern.matcher(line).matches()) {
+            return Optional.of(line);
+          }
+          start = end + 1;
+        }
+        long left = deadline - System.nanoTime();
+        if (ended || left <= 0) {
+          return Optional.empty();
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return Optional.empty();
+        }
+      }
+    }
   }
 
   // ---- the scan of every run
@@ -123,6 +326,9 @@ final class Cli {
     List<String> outLines = new ArrayList<>(result.outLines());
     for (String value : shown) {
       outLines.remove(value); // one line per showing
+    }
+    for (String link : shownLoginLinks(result, args)) {
+      outLines.remove(link);
     }
     String command = describe(args);
     check("standard output of " + command, String.join("\n", outLines));
@@ -148,6 +354,67 @@ final class Cli {
     if (piece != null) {
       throw new AssertionError(where + " carries " + piece);
     }
+    String key = loginKeyPieceIn(text);
+    if (key != null) {
+      throw new AssertionError(where + " carries " + key);
+    }
+  }
+
+  // ---- serve's login links
+  // -----------------------------------------------------------------------
+
+  /** A login link as serve shows it, alone on its line; group 1 is its key. */
+  static final Pattern LOGIN_LINK =
+      Pattern.compile("http://[^/\\s]+/login\\?key=([0-9A-Za-z]{8}(?:\\.[0-9A-Za-z]{8}){5})");
+
+  /**
+   * The keys of every login link shown in this JVM: secrets of their own, which the shape scan does
+   * not take for token values or digests (groups of eight letters and digits joined by dots) and
+   * {@link IssuedSecrets} does not hold (it records token values).
+   */
+  private static final Set<String> LOGIN_KEYS = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The login links {@code serve} showed, each a whole line of standard output, recorded before
+   * they are left out of this run's scan.
+   */
+  private static List<String> shownLoginLinks(Result result, String... args) {
+    if (!"serve".equals(commandOf(args))) {
+      return List.of();
+    }
+    List<String> links = new ArrayList<>();
+    for (String line : result.outLines()) {
+      Matcher link = LOGIN_LINK.matcher(line);
+      if (link.matches()) {
+        recordLoginKey(link.group(1));
+        links.add(line);
+      }
+    }
+    return links;
+  }
+
+  /** Records a login key: from now on, every scan looks for a piece of it. */
+  static void recordLoginKey(String key) {
+    LOGIN_KEYS.add(key);
+  }
+
+  /**
+   * Which piece of a recorded login key {@code text} holds (any {@value IssuedSecrets#SECRET_PIECE}
+   * characters of it), described without quoting it; or {@code null}.
+   */
+  static String loginKeyPieceIn(String text) {
+    for (String key : LOGIN_KEYS) {
+      for (int at = 0; at + IssuedSecrets.SECRET_PIECE <= key.length(); at++) {
+        int found = text.indexOf(key.substring(at, at + IssuedSecrets.SECRET_PIECE));
+        if (found >= 0) {
+          return "a piece ("
+              + IssuedSecrets.SECRET_PIECE
+              + "+ characters) of a login key, at index "
+              + found;
+        }
+      }
+    }
+    return null;
   }
 
   /**

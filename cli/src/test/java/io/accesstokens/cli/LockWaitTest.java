@@ -69,7 +69,8 @@ class LockWaitTest {
               "access-tokens deactivate: cannot open the database jdbc:h2:file:"
                   + cli.home().resolve("tokens")
                   + ": another process has had it open for 10 seconds, and an embedded H2 database"
-                  + " admits one at a time (is another access-tokens command still running?)");
+                  + " admits one at a time (is another access-tokens command, such as serve, still"
+                  + " running?)");
       assertThat(deactivate.out()).isEmpty();
       assertThat(sleeper.slept()).isEqualTo(Duration.ofSeconds(10));
       assertThat(sleeper.sleeps())

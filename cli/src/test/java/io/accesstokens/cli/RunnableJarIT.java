@@ -7,6 +7,8 @@ import io.accesstokens.testing.IssuedSecrets;
 import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,7 +162,8 @@ class RunnableJarIT {
                 + "access-tokens list: cannot open the database jdbc:h2:file:"
                 + dir.resolve("home/tokens")
                 + ": another process has had it open for 10 seconds, and an embedded H2 database"
-                + " admits one at a time (is another access-tokens command still running?)\n");
+                + " admits one at a time (is another access-tokens command, such as serve, still"
+                + " running?)\n");
     assertThat(shell.waitFor(120, TimeUnit.SECONDS)).isTrue();
   }
 
@@ -214,6 +218,65 @@ class RunnableJarIT {
     Run list = java("--home", home(), "--org", "acme", "list");
     assertThat(list.out).contains(ids);
     assertThat(list.out.lines()).hasSize(7);
+  }
+
+  /**
+   * {@code serve} as a user runs it: the link it prints signs a browser in, the page lists the
+   * console's tokens (Jetty and the page are in the jar), another command finds the database held
+   * (and says by what), and SIGTERM ({@link ProcessHandle#destroy}; Ctrl-C's SIGINT does the same)
+   * stops it cleanly through its shutdown hook: exit 0, the database closed and intact.
+   */
+  @Test
+  void serve_signsInWithItsLink_holdsTheDatabase_andStopsCleanlyOnSigterm() throws Exception {
+    String id = setUpOneToken();
+    Process serve =
+        start(List.of("-jar", jar.toString(), "--home", home(), "serve", "--port", "0"));
+    serve.getOutputStream().close();
+    CompletableFuture<String> err = read(serve.getErrorStream());
+    InputStream out = serve.getInputStream();
+    CompletableFuture<String> restOfOut;
+    String link;
+    Run heldOut;
+    try {
+      link = readUntil(out, "\n").strip();
+      restOfOut = read(out);
+      Matcher key = Cli.LOGIN_LINK.matcher(link);
+      assertThat(key.matches()).as(link).isTrue();
+      Cli.recordLoginKey(key.group(1));
+      ServeCommandTest.Browser browser =
+          new ServeCommandTest.Browser(URI.create(link).resolve("/"));
+
+      HttpResponse<String> signedIn = browser.signIn(link);
+      HttpResponse<String> tokens = browser.get("api/organizations/acme/tokens");
+      heldOut = java("--home", home(), "--org", "acme", "list");
+
+      assertThat(signedIn.statusCode()).isEqualTo(303);
+      assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+      assertThat(ServeCommandTest.Json.strings(tokens.body(), "id")).containsExactly(id);
+    } finally {
+      // SIGTERM, as Process.destroy() sends it, but leaving the process's streams open to be read.
+      serve.toHandle().destroy();
+    }
+
+    assertThat(serve.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String errText = err.join();
+    assertThat(serve.exitValue()).as(errText).isZero();
+    assertThat(restOfOut.join()).as("the link is the only line on standard output").isEmpty();
+    assertThat(errText)
+        .contains("Serving the Access Tokens page on " + URI.create(link).resolve("/"))
+        .endsWith("Stopped: the page is closed and the database released.\n");
+    assertThat(heldOut.exit).as(heldOut.toString()).isEqualTo(5);
+    assertThat(heldOut.err)
+        .endsWith(
+            ": another process has had it open for 10 seconds, and an embedded H2 database admits"
+                + " one at a time (is another access-tokens command, such as serve, still"
+                + " running?)\n");
+    Run after = java("--home", home(), "--org", "acme", "list");
+    assertThat(after.exit).as(after.toString()).isZero();
+    assertThat(after.err).isEmpty();
+    assertThat(after.out).contains(id + "  atk_" + id + "…");
+    String everything = errText + Files.readString(dir.resolve("home/audit.log"));
+    assertThat(Cli.loginKeyPieceIn(everything)).isNull();
   }
 
   /**
