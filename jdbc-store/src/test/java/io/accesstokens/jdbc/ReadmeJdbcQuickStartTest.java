@@ -22,30 +22,24 @@ import org.junit.jupiter.api.Test;
 class ReadmeJdbcQuickStartTest {
 
   private static IssuedToken quickStart(byte[] sealingKey) {
+    // spotless:off (the README shows this code as written here)
     // jdbc-quick-start:begin
-    JdbcDataSource dataSource = new JdbcDataSource(); // or the host's pool
+    JdbcDataSource dataSource = new JdbcDataSource();            // or the host's pool
     dataSource.setURL("jdbc:h2:mem:tokens;DB_CLOSE_DELAY=-1");
-    JdbcTokenStore store =
-        JdbcTokenStore.builder(dataSource)
-            .tablePrefix("at_") // the default
-            .build(); // dialect detected: H2
-    store.migrate(); // safe on every start, on every node
+    JdbcTokenStore store = JdbcTokenStore.builder(dataSource)
+        .tablePrefix("at_")                                      // the default
+        .build();                                                // dialect detected: H2
+    store.migrate();                                             // safe on every start, on every node
 
-    TokenService service =
-        TokenService.builder(store)
-            .entitlements(Entitlements.all())
-            .environments((org, env) -> env.value().equals("production"))
-            .copyPolicy(
-                CopyPolicy.sealed(
-                    KeyRing.of("seal-1", sealingKey))) // 32 bytes from the host's vault
-            .build();
-    IssuedToken issued =
-        service.create(
-            OrganizationId.of("acme"),
-            EnvironmentId.of("production"),
-            "Partner X over AS2",
-            Actor.of("alice@acme.example"));
+    TokenService service = TokenService.builder(store)
+        .entitlements(Entitlements.all())
+        .environments((org, env) -> env.value().equals("production"))
+        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", sealingKey))) // 32 bytes from the host's vault
+        .build();
+    IssuedToken issued = service.create(OrganizationId.of("acme"), EnvironmentId.of("production"),
+        "Partner X over AS2", Actor.of("alice@acme.example"));
     // jdbc-quick-start:end
+    // spotless:on
     IssuedSecrets.record(issued.value().reveal());
     assertThat(store.dialect()).isEqualTo(JdbcDialect.H2);
     assertThat(service.copy(OrganizationId.of("acme"), issued.id(), Actor.of("alice@acme.example")))

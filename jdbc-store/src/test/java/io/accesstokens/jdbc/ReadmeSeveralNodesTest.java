@@ -21,29 +21,27 @@ import org.junit.jupiter.api.Test;
 class ReadmeSeveralNodesTest {
 
   private static TokenValidator node(DataSource pool, byte[] sealingKey) {
+    // spotless:off (the README shows this code as written here)
     // several-nodes:begin
-    JdbcTokenStore store =
-        JdbcTokenStore.builder(pool) // each node: a pool of its own
-            .changeLogTimeout(Duration.ofSeconds(2)) // the default
-            .build();
+    JdbcTokenStore store = JdbcTokenStore.builder(pool)           // each node: a pool of its own
+        .changeLogTimeout(Duration.ofSeconds(2))                  // the default
+        .build();
     store.migrate();
-    TokenService service =
-        TokenService.builder(store)
-            .entitlements(Entitlements.all())
-            .environments((org, env) -> env.value().equals("production"))
-            .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", sealingKey)))
-            .build();
+    TokenService service = TokenService.builder(store)
+        .entitlements(Entitlements.all())
+        .environments((org, env) -> env.value().equals("production"))
+        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", sealingKey)))
+        .build();
 
-    ChangeFollower follower =
-        ChangeFollower.builder(store.changeFeed()) // NOTIFY on PostgreSQL, else polling
-            .longestTransaction(Duration.ofSeconds(5)) // the default; > changeLogTimeout + commit
-            .stalenessBound(Duration.ofSeconds(1)) // the default: the refusal bound
-            .build();
-    TokenValidator validator =
-        TokenValidator.builder(service)
-            .changeFollower(follower) // started here, stopped by validator.close()
-            .build();
+    ChangeFollower follower = ChangeFollower.builder(store.changeFeed()) // NOTIFY on PostgreSQL, else polling
+        .longestTransaction(Duration.ofSeconds(5))                // the default; > changeLogTimeout + commit
+        .stalenessBound(Duration.ofSeconds(1))                    // the default: the refusal bound
+        .build();
+    TokenValidator validator = TokenValidator.builder(service)
+        .changeFollower(follower)                                 // started here, stopped by validator.close()
+        .build();
     // several-nodes:end
+    // spotless:on
     return validator;
   }
 

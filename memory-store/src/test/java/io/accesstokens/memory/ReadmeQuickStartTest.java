@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Test;
 class ReadmeQuickStartTest {
 
   private static void quickStart() {
+    // spotless:off (the README shows this code as written here)
     // quick-start:begin
-    TokenService service =
-        TokenService.builder(new MemoryTokenStore())
-            .entitlements(Entitlements.all()) // which organizations have EDI
-            .environments((org, env) -> env.value().equals("production"))
-            .copyPolicy(CopyPolicy.ephemeral()) // Copy works while the JVM lives
-            .build();
+    TokenService service = TokenService.builder(new MemoryTokenStore())
+        .entitlements(Entitlements.all())                        // which organizations have EDI
+        .environments((org, env) -> env.value().equals("production"))
+        .copyPolicy(CopyPolicy.ephemeral())                      // Copy works while the JVM lives
+        .build();
     TokenValidator validator = TokenValidator.builder(service).build();
 
     OrganizationId acme = OrganizationId.of("acme");
@@ -37,17 +37,17 @@ class ReadmeQuickStartTest {
     Actor alice = Actor.of("alice@acme.example");
 
     IssuedToken issued = service.create(acme, production, "Partner X over AS2", alice);
-    String value = issued.value().reveal(); // hand it to the EDI connector
-    validator.validate(value, Scope.EDI, acme, production); // accepted
+    String value = issued.value().reveal();                     // hand it to the EDI connector
+    validator.validate(value, Scope.EDI, acme, production);      // accepted
 
-    service.deactivate(acme, issued.id(), alice); // the page's Status toggle
+    service.deactivate(acme, issued.id(), alice);                // the page's Status toggle
     try {
       validator.validate(value, Scope.EDI, acme, production);
     } catch (ConnectionOpenException e) {
-      System.out.println(
-          e.getMessage()); // Error opening connection. Exception is: Error code: INVALID_TOKEN
+      System.out.println(e.getMessage()); // Error opening connection. Exception is: Error code: INVALID_TOKEN
     }
     // quick-start:end
+    // spotless:on
     IssuedSecrets.record(value); // after the fact: the guard scans when the test ends
   }
 

@@ -51,25 +51,24 @@ class ReadmeWebPageTest {
 
   private static Server webPage(int port) throws Exception {
     OrganizationId acme = OrganizationId.of("acme");
+    // spotless:off (the README shows this code as written here)
     // web-page:begin
-    EnvironmentDirectory environments =
-        EnvironmentDirectory.of(Map.of(acme, Set.of(EnvironmentId.of("production"))));
-    TokenService service =
-        TokenService.builder(new MemoryTokenStore())
-            .entitlements(Entitlements.all())
-            .environments(environments) // the same directory fills the menu
-            .copyPolicy(CopyPolicy.ephemeral())
-            .build();
-    PageAccess access = new HostAccess(); // yours: who is signed in, what they administer
+    EnvironmentDirectory environments = EnvironmentDirectory.of(Map.of(acme, Set.of(EnvironmentId.of("production"))));
+    TokenService service = TokenService.builder(new MemoryTokenStore())
+        .entitlements(Entitlements.all())
+        .environments(environments)                                 // the same directory fills the menu
+        .copyPolicy(CopyPolicy.ephemeral())
+        .build();
+    PageAccess access = new HostAccess();                           // yours: who is signed in, what they administer
 
-    Server server = new Server(port); // Jetty 12, jetty-ee10-servlet
+    Server server = new Server(port);                               // Jetty 12, jetty-ee10-servlet
     ServletContextHandler context = new ServletContextHandler();
-    context.addServlet(
-        new ServletHolder(AccessTokensServlet.builder(service, environments, access).build()),
-        "/access-tokens/*"); // the page: http://localhost:8080/access-tokens/
+    context.addServlet(new ServletHolder(AccessTokensServlet.builder(service, environments, access).build()),
+        "/access-tokens/*");                                        // the page: http://localhost:8080/access-tokens/
     server.setHandler(context);
     server.start();
     // web-page:end
+    // spotless:on
     return server;
   }
 
