@@ -57,6 +57,16 @@ class ValidatorWiringTest {
     return validator;
   }
 
+  /** A follower the test drives, trusted from its first catch-up (no warm-up). */
+  private ChangeFollower followerOf(ScriptedChangeFeed feed) {
+    return ChangeFollower.builder(feed)
+        .stalenessBound(BOUND)
+        .longestTransaction(Duration.ZERO)
+        .ticker(ticker)
+        .drivenByCaller()
+        .build();
+  }
+
   private static LookupContext contextOf(MemoryTokenStore store) {
     return LookupContext.of(store, DigestPolicy.sha256(), Entitlements.all());
   }
@@ -123,13 +133,7 @@ class ValidatorWiringTest {
   void aValidatorOnALookupContext_hearsOtherNodesChanges_throughItsFollower() {
     IssuedToken issued = create(service, ACME, PROD, null, ALICE);
     ScriptedChangeFeed feed = new ScriptedChangeFeed();
-    ChangeFollower follower =
-        ChangeFollower.builder(feed)
-            .stalenessBound(BOUND)
-            .longestTransaction(Duration.ZERO)
-            .ticker(ticker)
-            .drivenByCaller()
-            .build();
+    ChangeFollower follower = followerOf(feed);
     TokenValidator validator =
         open(TokenValidator.builder(contextOf(store)).changeFollower(follower));
     assertThat(follower.catchUp()).isTrue();
@@ -172,13 +176,7 @@ class ValidatorWiringTest {
   void aFollowerThatServesAnotherValidator_failsTheBuild_andTheFirstValidatorKeepsIt() {
     IssuedToken issued = create(service, ACME, PROD, null, ALICE);
     ScriptedChangeFeed feed = new ScriptedChangeFeed();
-    ChangeFollower follower =
-        ChangeFollower.builder(feed)
-            .stalenessBound(BOUND)
-            .longestTransaction(Duration.ZERO)
-            .ticker(ticker)
-            .drivenByCaller()
-            .build();
+    ChangeFollower follower = followerOf(feed);
     TokenValidator first = open(TokenValidator.builder(contextOf(store)).changeFollower(follower));
     TokenValidator.Builder second = TokenValidator.builder(service).changeFollower(follower);
 
