@@ -46,12 +46,35 @@ import org.slf4j.LoggerFactory;
  * A follower that finds changes it had not read pruned (it stalled longer than the retention) drops
  * its whole cache instead of trusting it.
  *
- * <p>One follower serves one validator. {@link #catchUp()} may be called directly (tests do, with a
- * fake ticker); otherwise the validator starts a thread that catches up every {@link
- * Builder#pollInterval} or when the feed signals a change.
+ * <p>One follower serves one validator. It publishes what it reads to the invalidation hub its
+ * validator listens on (the service's, for a validator built from one), and holds no reference to
+ * the validator itself. {@link #catchUp()} may be called directly (tests do, with a fake ticker);
+ * otherwise the validator starts a thread that catches up every {@link Builder#pollInterval} or
+ * when the feed signals a change.
  */
 public final class ChangeFollower implements FreshnessLease, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChangeFollower.class);
+
+  /** How often the follower reads the feed, unless {@link Builder#pollInterval} says otherwise. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(200);
+
+  /** The refusal bound, unless {@link Builder#stalenessBound} says otherwise. */
+  public static final Duration DEFAULT_STALENESS_BOUND = Duration.ofSeconds(1);
+
+  /** How long a transaction may take, unless {@link Builder#longestTransaction} says otherwise. */
+  public static final Duration DEFAULT_LONGEST_TRANSACTION = Duration.ofSeconds(5);
+
+  /** How long changes are kept, unless {@link Builder#retention} says otherwise. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofMinutes(15);
+
+  /** How often this node prunes, unless {@link Builder#pruneEvery} says otherwise. */
+  public static final Duration DEFAULT_PRUNE_EVERY = Duration.ofMinutes(1);
+
+  /** Changes read per query, unless {@link Builder#batchSize} says otherwise. */
+  public static final int DEFAULT_BATCH_SIZE = 1000;
+
+  /** The name of the follower's thread, unless {@link Builder#threadFactory} says otherwise. */
+  public static final String DEFAULT_THREAD_NAME = "access-tokens-change-follower";
 
   private final ChangeFeed feed;
   private final Ticker ticker;
@@ -69,7 +92,9 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
   private volatile long trustedFrom;
 
   // Guarded by this.
-  private @Nullable TokenValidator target;
+  /** Where this follower publishes the changes it reads; set once, when its validator starts it. */
+  private @Nullable InvalidationHub invalidations;
+
   private long startedAt;
   private boolean warm;
   private long watermark;
@@ -90,15 +115,15 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
 
   private ChangeFollower(Builder b) {
     this.feed = b.feed;
-    this.ticker = b.ticker;
-    this.clock = b.clock;
-    this.stalenessNanos = b.stalenessBound.toNanos();
-    this.longestTransactionNanos = b.longestTransaction.toNanos();
-    this.pollInterval = b.pollInterval;
-    this.retention = b.retention;
-    this.pruneEveryNanos = b.pruneEvery.toNanos();
-    this.batchSize = b.batchSize;
-    this.threadFactory = b.threadFactory;
+    this.ticker = b.getTicker();
+    this.clock = b.getClock();
+    this.stalenessNanos = b.getStalenessBound().toNanos();
+    this.longestTransactionNanos = b.getLongestTransaction().toNanos();
+    this.pollInterval = b.getPollInterval();
+    this.retention = b.getRetention();
+    this.pruneEveryNanos = b.getPruneEvery().toNanos();
+    this.batchSize = b.getBatchSize();
+    this.threadFactory = b.getThreadFactory();
     this.manual = b.manual;
     // Not trusted until the first complete catch-up after the warm-up.
     this.trustedFrom = ticker.read() - stalenessNanos;
@@ -123,13 +148,16 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
   }
 
   /**
-   * Binds the follower to its validator and positions it at the feed's head; called by the
-   * validator.
+   * Positions the follower at the feed's head and starts it publishing what it reads to {@code
+   * invalidations}, the hub its validator listens on; called by the validator when it is built. The
+   * follower knows the hub only, never the validator.
    */
-  synchronized void attach(TokenValidator validator) {
-    Checks.state(target == null, "a change follower serves one validator, and it already has one");
+  synchronized void start(InvalidationHub invalidations) {
+    Checks.state(
+        this.invalidations == null,
+        "a change follower serves one validator, and it already has one");
     Checks.state(!closed, "change follower is closed");
-    target = validator;
+    this.invalidations = invalidations;
     startedAt = ticker.read();
     watermark = feed.head();
     maxSeen = watermark;
@@ -153,15 +181,15 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
    * @return whether the catch-up completed (and the lease was renewed from its start)
    */
   public synchronized boolean catchUp() {
-    TokenValidator validator = target;
-    Checks.state(validator != null, "change follower is not attached to a validator");
+    InvalidationHub hub = invalidations;
+    Checks.state(hub != null, "change follower is not attached to a validator");
     long started = ticker.read();
     catchUps.increment();
     try {
       if (!warm && started - startedAt >= longestTransactionNanos) {
         // Transactions that were running when we started have committed or died by now; what was
         // cached meanwhile may predate them.
-        validator.invalidateAll();
+        hub.invalidateAll();
         cacheClears.increment();
         warm = true;
       }
@@ -170,7 +198,7 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
         List<ChangeRecord> batch = feed.changesAfter(after, batchSize);
         for (ChangeRecord change : batch) {
           if (change.sequence() > watermark && seenAbove.add(change.sequence())) {
-            validator.invalidate(change.tokenId());
+            hub.invalidate(change.tokenId());
             applied.increment();
           }
           maxSeen = Math.max(maxSeen, change.sequence());
@@ -192,7 +220,7 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
                 + "dropping its cached validations",
             pruned,
             watermark);
-        validator.invalidateAll();
+        hub.invalidateAll();
         cacheClears.increment();
         watermark = pruned;
         maxSeen = Math.max(maxSeen, pruned);
@@ -344,32 +372,40 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
     return "ChangeFollower[refusalBound=" + refusalBound() + ", pollInterval=" + pollInterval + "]";
   }
 
-  /** Configures a {@link ChangeFollower}; each setting once, checked when set. Not thread-safe. */
+  /**
+   * Configures a {@link ChangeFollower}. Every setting may be set once and is checked when set; a
+   * setting left unset takes its {@code DEFAULT_*} value (or the default its setter names) when the
+   * follower is built, and {@link #build()} never writes to the builder. Not thread-safe.
+   */
   public static final class Builder {
+    private static final int UNSET_INT = -1;
+
     private final ChangeFeed feed;
-    private Duration pollInterval = Duration.ofMillis(200);
-    private Duration stalenessBound = Duration.ofSeconds(1);
-    private Duration longestTransaction = Duration.ofSeconds(5);
-    private Duration retention = Duration.ofMinutes(15);
-    private Duration pruneEvery = Duration.ofMinutes(1);
-    private int batchSize = 1000;
-    private Ticker ticker = Ticker.systemTicker();
-    private Clock clock = Clock.systemUTC();
-    private ThreadFactory threadFactory = r -> new Thread(r, "access-tokens-change-follower");
+    private @Nullable Duration pollInterval;
+    private @Nullable Duration stalenessBound;
+    private @Nullable Duration longestTransaction;
+    private @Nullable Duration retention;
+    private @Nullable Duration pruneEvery;
+    private int batchSize = UNSET_INT;
+    private @Nullable Ticker ticker;
+    private @Nullable Clock clock;
+    private @Nullable ThreadFactory threadFactory;
     private boolean manual;
-    private final java.util.Set<String> set = new java.util.HashSet<>();
 
     private Builder(ChangeFeed feed) {
       this.feed = feed;
     }
 
-    private void once(String name) {
-      Checks.state(set.add(name), name + " already set");
-    }
-
-    /** How often to catch up when the feed gives no signal; default 200 ms. At least 1 ms. */
+    /**
+     * How often to catch up when the feed gives no signal; default {@link
+     * ChangeFollower#DEFAULT_POLL_INTERVAL} (200 ms).
+     *
+     * @throws IllegalArgumentException if shorter than 1 ms
+     * @throws NullPointerException if {@code interval} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder pollInterval(Duration interval) {
-      once("poll interval");
+      Checks.state(pollInterval == null, "poll interval already set");
       Checks.notNull(interval, "poll interval");
       Checks.argument(
           interval.toMillis() >= 1, "poll interval must be at least 1 ms, but was " + interval);
@@ -379,10 +415,15 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
 
     /**
      * The refusal bound: how long after a complete catch-up began cached answers stay trusted;
-     * default 1 second. Must exceed the poll interval, or the cache is rarely trusted.
+     * default {@link ChangeFollower#DEFAULT_STALENESS_BOUND} (1 second). Must exceed the poll
+     * interval, or the cache is rarely trusted.
+     *
+     * @throws IllegalArgumentException unless between 1 ms and 1 hour
+     * @throws NullPointerException if {@code bound} is null
+     * @throws IllegalStateException if already set
      */
     public Builder stalenessBound(Duration bound) {
-      once("staleness bound");
+      Checks.state(stalenessBound == null, "staleness bound already set");
       Checks.notNull(bound, "staleness bound");
       Checks.argument(
           bound.toMillis() >= 1 && bound.compareTo(Duration.ofHours(1)) <= 0,
@@ -393,11 +434,16 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
 
     /**
      * The longest a write transaction can take from taking its sequence number to committing;
-     * default 5 seconds. Gaps are waited for this long, and a new follower trusts nothing for this
-     * long. The store must enforce it (its write statement timeout must be shorter).
+     * default {@link ChangeFollower#DEFAULT_LONGEST_TRANSACTION} (5 seconds). Gaps are waited for
+     * this long, and a new follower trusts nothing for this long. The store must enforce it (its
+     * write statement timeout must be shorter).
+     *
+     * @throws IllegalArgumentException unless between 0 and 10 minutes
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalStateException if already set
      */
     public Builder longestTransaction(Duration duration) {
-      once("longest transaction");
+      Checks.state(longestTransaction == null, "longest transaction already set");
       Checks.notNull(duration, "longest transaction");
       Checks.argument(
           !duration.isNegative() && duration.compareTo(Duration.ofMinutes(10)) <= 0,
@@ -407,11 +453,16 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
     }
 
     /**
-     * How long changes are kept before this follower prunes them; default 15 minutes; zero turns
-     * pruning off on this node. Must be far longer than the staleness bound.
+     * How long changes are kept before this follower prunes them; default {@link
+     * ChangeFollower#DEFAULT_RETENTION} (15 minutes); zero turns pruning off on this node. Must be
+     * far longer than the staleness bound ({@link #build()} checks).
+     *
+     * @throws IllegalArgumentException if negative
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalStateException if already set
      */
     public Builder retention(Duration duration) {
-      once("retention");
+      Checks.state(retention == null, "retention already set");
       Checks.notNull(duration, "retention");
       Checks.argument(
           !duration.isNegative(), "retention must not be negative, but was " + duration);
@@ -419,18 +470,30 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
       return this;
     }
 
-    /** How often this follower prunes; default every minute. */
+    /**
+     * How often this follower prunes; default {@link ChangeFollower#DEFAULT_PRUNE_EVERY} (every
+     * minute).
+     *
+     * @throws IllegalArgumentException if shorter than 1 ms
+     * @throws NullPointerException if {@code every} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder pruneEvery(Duration every) {
-      once("prune every");
+      Checks.state(pruneEvery == null, "prune every already set");
       Checks.notNull(every, "prune every");
       Checks.argument(every.toMillis() >= 1, "prune every must be at least 1 ms, but was " + every);
       this.pruneEvery = every;
       return this;
     }
 
-    /** Changes read per query; default 1,000. */
+    /**
+     * Changes read per query; default {@value ChangeFollower#DEFAULT_BATCH_SIZE}.
+     *
+     * @throws IllegalArgumentException unless between 1 and 100,000
+     * @throws IllegalStateException if already set
+     */
     public Builder batchSize(int size) {
-      once("batch size");
+      Checks.state(batchSize == UNSET_INT, "batch size already set");
       Checks.argument(
           size >= 1 && size <= 100_000, "batch size must be between 1 and 100000, but was " + size);
       this.batchSize = size;
@@ -438,48 +501,108 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
     }
 
     /**
-     * Time source for the lease, gaps and warm-up; must be the validator's ticker. Default system.
+     * Time source for the lease, gaps and warm-up; must be the validator's ticker. Default {@link
+     * Ticker#systemTicker()}.
+     *
+     * @throws NullPointerException if {@code ticker} is null
+     * @throws IllegalStateException if already set
      */
     public Builder ticker(Ticker ticker) {
-      once("ticker");
+      Checks.state(this.ticker == null, "ticker already set");
       this.ticker = Checks.notNull(ticker, "ticker");
       return this;
     }
 
-    /** Wall clock for the pruning cutoff; default UTC system clock. */
+    /**
+     * Wall clock for the pruning cutoff; default {@link Clock#systemUTC()}.
+     *
+     * @throws NullPointerException if {@code clock} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder clock(Clock clock) {
-      once("clock");
+      Checks.state(this.clock == null, "clock already set");
       this.clock = Checks.notNull(clock, "clock");
       return this;
     }
 
-    /** Makes the follower's thread; default a daemon thread named access-tokens-change-follower. */
+    /**
+     * Makes the follower's thread; default a daemon thread named {@value
+     * ChangeFollower#DEFAULT_THREAD_NAME}.
+     *
+     * @throws NullPointerException if {@code factory} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder threadFactory(ThreadFactory factory) {
-      once("thread factory");
+      Checks.state(threadFactory == null, "thread factory already set");
       this.threadFactory = Checks.notNull(factory, "thread factory");
       return this;
     }
 
     /**
      * Starts no thread: the host (or a test) calls {@link ChangeFollower#catchUp()} itself, at
-     * least as often as the staleness bound, or the cache is not trusted.
+     * least as often as the staleness bound, or the cache is not trusted. Default off.
+     *
+     * @throws IllegalStateException if already set
      */
     public Builder drivenByCaller() {
-      once("driven by caller");
+      Checks.state(!manual, "driven by caller already set");
       this.manual = true;
       return this;
     }
 
     /**
-     * @throws IllegalArgumentException if the retention is not longer than the staleness bound
+     * Builds the follower; its validator starts it. Reads the settings and never writes to this
+     * builder.
+     *
+     * @throws IllegalArgumentException if the retention is not longer than the staleness bound plus
+     *     the longest transaction
      */
     public ChangeFollower build() {
+      Duration keep = getRetention();
       Checks.argument(
-          retention.isZero() || retention.compareTo(stalenessBound.plus(longestTransaction)) > 0,
+          keep.isZero() || keep.compareTo(getStalenessBound().plus(getLongestTransaction())) > 0,
           "retention ("
-              + retention
+              + keep
               + ") must be longer than the staleness bound plus the longest transaction");
       return new ChangeFollower(this);
+    }
+
+    // Each setting with its default resolved, never written back.
+
+    Duration getPollInterval() {
+      return pollInterval == null ? DEFAULT_POLL_INTERVAL : pollInterval;
+    }
+
+    Duration getStalenessBound() {
+      return stalenessBound == null ? DEFAULT_STALENESS_BOUND : stalenessBound;
+    }
+
+    Duration getLongestTransaction() {
+      return longestTransaction == null ? DEFAULT_LONGEST_TRANSACTION : longestTransaction;
+    }
+
+    Duration getRetention() {
+      return retention == null ? DEFAULT_RETENTION : retention;
+    }
+
+    Duration getPruneEvery() {
+      return pruneEvery == null ? DEFAULT_PRUNE_EVERY : pruneEvery;
+    }
+
+    int getBatchSize() {
+      return batchSize == UNSET_INT ? DEFAULT_BATCH_SIZE : batchSize;
+    }
+
+    Ticker getTicker() {
+      return ticker == null ? Ticker.systemTicker() : ticker;
+    }
+
+    Clock getClock() {
+      return clock == null ? Clock.systemUTC() : clock;
+    }
+
+    ThreadFactory getThreadFactory() {
+      return threadFactory == null ? r -> new Thread(r, DEFAULT_THREAD_NAME) : threadFactory;
     }
   }
 }

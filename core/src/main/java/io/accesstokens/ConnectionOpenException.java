@@ -4,6 +4,12 @@ package io.accesstokens;
  * The validator refused a connection. The message is exactly what the EDI for Cloud v2 connector
  * shows, for example {@code Error opening connection. Exception is: Error code: INVALID_TOKEN}.
  *
+ * <p>The only exception {@link TokenValidator#validate} throws for a token or a store: the
+ * connector catches this and nothing else (a store's {@link StoreUnavailableException} becomes
+ * {@link ErrorCode#STORE_UNAVAILABLE} here). Only misuse escapes otherwise: a null scope,
+ * organization or environment ({@link NullPointerException}), a closed validator ({@link
+ * IllegalStateException}).
+ *
  * <p>Created without a stack trace: a refusal is an expected answer on a hot path, not a bug, and
  * the trace would only say "in the validator".
  */

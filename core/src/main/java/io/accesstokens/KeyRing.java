@@ -91,12 +91,11 @@ public final class KeyRing {
      * @param key 16 to 64 random bytes (copied; AES sealing takes 16, 24 or 32)
      * @throws IllegalStateException if a current key was already set
      * @throws IllegalArgumentException if the id or the key breaks its rule, or the id is taken
+     * @throws NullPointerException if {@code keyId} or {@code key} is null
      */
     public Builder current(String keyId, byte[] key) {
-      if (currentId != null) {
-        throw new IllegalStateException(
-            "current key already set (" + Redaction.shown(currentId) + ")");
-      }
+      Checks.state(
+          currentId == null, "current key already set (" + Redaction.shown(currentId) + ")");
       add(keyId, key);
       currentId = keyId;
       return this;
@@ -106,6 +105,7 @@ public final class KeyRing {
      * A key that no new value uses but old values may still be under.
      *
      * @throws IllegalArgumentException if the id or the key breaks its rule, or the id is taken
+     * @throws NullPointerException if {@code keyId} or {@code key} is null
      */
     public Builder retired(String keyId, byte[] key) {
       add(keyId, key);
@@ -125,6 +125,8 @@ public final class KeyRing {
     }
 
     /**
+     * Builds the ring (the keys are copied; this builder is not changed and can build again).
+     *
      * @throws IllegalStateException if no current key was set
      */
     public KeyRing build() {

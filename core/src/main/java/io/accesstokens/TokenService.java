@@ -18,8 +18,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * organization behaves exactly like an unknown id. Every change and every Copy emits a {@link
  * TokenEvent} to the listeners after it is stored.
  *
- * <p>Built with {@link #builder(TokenStore)}; immutable and thread-safe.
+ * <p>Built with {@link #builder(TokenStore)}; thread-safe, and immutable but for the validators
+ * that subscribe to its changes ({@link TokenValidator#builder(TokenService)}) and unsubscribe when
+ * they close.
  */
 public final class TokenService {
   private static final Logger log = LoggerFactory.getLogger(TokenService.class);
@@ -64,16 +64,24 @@ public final class TokenService {
   private final CopyPolicy copyPolicy;
   private final Clock clock;
   private final List<TokenEventListener> listeners;
-  private final List<Consumer<TokenId>> invalidationListeners = new CopyOnWriteArrayList<>();
+  private final LookupContext lookupContext;
 
-  private TokenService(Builder builder) {
+  /** Where this service says which tokens changed; its validators subscribe. */
+  private final InvalidationHub invalidations = new InvalidationHub();
+
+  private TokenService(
+      Builder builder,
+      Entitlements entitlements,
+      EnvironmentDirectory environments,
+      CopyPolicy copyPolicy) {
     this.store = builder.store;
-    this.entitlements = Checks.notNull(builder.entitlements, "entitlements");
-    this.environments = Checks.notNull(builder.environments, "environments");
-    this.digestPolicy = builder.digestPolicy == null ? DigestPolicy.sha256() : builder.digestPolicy;
-    this.copyPolicy = Checks.notNull(builder.copyPolicy, "copy policy");
-    this.clock = builder.clock == null ? Clock.systemUTC() : builder.clock;
+    this.entitlements = entitlements;
+    this.environments = environments;
+    this.digestPolicy = builder.getDigestPolicy();
+    this.copyPolicy = copyPolicy;
+    this.clock = builder.getClock();
     this.listeners = List.copyOf(builder.listeners);
+    this.lookupContext = LookupContext.of(store, digestPolicy, entitlements);
   }
 
   /**
@@ -529,30 +537,18 @@ public final class TokenService {
   // ---- what the validator shares
   // -----------------------------------------------------------------
 
-  TokenStore store() {
-    return store;
+  /** The store, digest policy and entitlements a validator of this service looks tokens up with. */
+  LookupContext lookupContext() {
+    return lookupContext;
   }
 
-  DigestPolicy digestPolicy() {
-    return digestPolicy;
-  }
-
-  Entitlements entitlements() {
-    return entitlements;
-  }
-
-  void addInvalidationListener(Consumer<TokenId> listener) {
-    invalidationListeners.add(listener);
-  }
-
-  void removeInvalidationListener(Consumer<TokenId> listener) {
-    invalidationListeners.remove(listener);
+  /** The hub this service publishes every eviction to, before the call that caused it returns. */
+  InvalidationHub invalidations() {
+    return invalidations;
   }
 
   private void invalidate(TokenId id) {
-    for (Consumer<TokenId> listener : invalidationListeners) {
-      listener.accept(id);
-    }
+    invalidations.invalidate(id);
   }
 
   @Override
@@ -561,8 +557,9 @@ public final class TokenService {
   }
 
   /**
-   * Configures a {@link TokenService}. Every setting may be set once; a second call throws {@link
-   * IllegalStateException}. Not thread-safe.
+   * Configures a {@link TokenService}. Every setting may be set once and is checked when set (a
+   * second call throws {@link IllegalStateException}); {@link #build()} names every required
+   * setting that is missing, and never writes to the builder. Not thread-safe.
    */
   public static final class Builder {
     private final TokenStore store;
@@ -577,14 +574,24 @@ public final class TokenService {
       this.store = store;
     }
 
-    /** Required: which organizations have access to the EDI application. */
+    /**
+     * Required: which organizations have access to the EDI application.
+     *
+     * @throws NullPointerException if {@code entitlements} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder entitlements(Entitlements entitlements) {
       Checks.state(this.entitlements == null, "entitlements already set");
       this.entitlements = Checks.notNull(entitlements, "entitlements");
       return this;
     }
 
-    /** Required: which environments each organization has. */
+    /**
+     * Required: which environments each organization has.
+     *
+     * @throws NullPointerException if {@code environments} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder environments(EnvironmentDirectory environments) {
       Checks.state(this.environments == null, "environment directory already set");
       this.environments = Checks.notNull(environments, "environment directory");
@@ -594,6 +601,9 @@ public final class TokenService {
     /**
      * Required: whether Copy can return a value after creation, and under which keys. See {@link
      * CopyPolicy}.
+     *
+     * @throws NullPointerException if {@code copyPolicy} is null
+     * @throws IllegalStateException if already set
      */
     public Builder copyPolicy(CopyPolicy copyPolicy) {
       Checks.state(this.copyPolicy == null, "copy policy already set");
@@ -601,43 +611,76 @@ public final class TokenService {
       return this;
     }
 
-    /** How lookup digests are computed; default {@link DigestPolicy#sha256()}. */
+    /**
+     * How lookup digests are computed; default {@link DigestPolicy#sha256()}.
+     *
+     * @throws NullPointerException if {@code digestPolicy} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder digestPolicy(DigestPolicy digestPolicy) {
       Checks.state(this.digestPolicy == null, "digest policy already set");
       this.digestPolicy = Checks.notNull(digestPolicy, "digest policy");
       return this;
     }
 
-    /** Where creation and change times come from; default {@link Clock#systemUTC()}. */
+    /**
+     * Where creation and change times come from; default {@link Clock#systemUTC()}.
+     *
+     * @throws NullPointerException if {@code clock} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder clock(Clock clock) {
       Checks.state(this.clock == null, "clock already set");
       this.clock = Checks.notNull(clock, "clock");
       return this;
     }
 
-    /** Adds an audit listener; listeners are called in the order they were added. */
+    /**
+     * Adds an audit listener; listeners are called in the order they were added. Default none.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
     public Builder listener(TokenEventListener listener) {
       listeners.add(Checks.notNull(listener, "listener"));
       return this;
     }
 
     /**
-     * @throws IllegalStateException if a required setting is missing, naming it
+     * Builds the service. Reads the settings and never writes to this builder.
+     *
+     * @throws IllegalStateException if required settings are missing, naming every one of them
      */
     public TokenService build() {
-      Checks.state(
-          entitlements != null,
-          "entitlements are required: which organizations have access to the EDI application"
-              + " (Entitlements.all() for tests)");
-      Checks.state(
-          environments != null,
-          "an environment directory is required: which environments each organization has");
-      Checks.state(
-          copyPolicy != null,
-          "a copy policy is required: CopyPolicy.sealed(keys) to copy values later,"
-              + " CopyPolicy.digestOnly() to show them once, or CopyPolicy.ephemeral() for"
-              + " in-memory use");
-      return new TokenService(this);
+      List<String> missing = new ArrayList<>();
+      if (entitlements == null) {
+        missing.add(
+            "entitlements are required: which organizations have access to the EDI application"
+                + " (Entitlements.all() for tests)");
+      }
+      if (environments == null) {
+        missing.add(
+            "an environment directory is required: which environments each organization has");
+      }
+      if (copyPolicy == null) {
+        missing.add(
+            "a copy policy is required: CopyPolicy.sealed(keys) to copy values later,"
+                + " CopyPolicy.digestOnly() to show them once, or CopyPolicy.ephemeral() for"
+                + " in-memory use");
+      }
+      if (entitlements == null || environments == null || copyPolicy == null) {
+        throw new IllegalStateException(String.join("; and ", missing));
+      }
+      return new TokenService(this, entitlements, environments, copyPolicy);
+    }
+
+    // Each optional setting with its default resolved, never written back.
+
+    DigestPolicy getDigestPolicy() {
+      return digestPolicy == null ? DigestPolicy.sha256() : digestPolicy;
+    }
+
+    Clock getClock() {
+      return clock == null ? Clock.systemUTC() : clock;
     }
   }
 }

@@ -2,36 +2,18 @@ package io.accesstokens;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Interner;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.accesstokens.internal.Checks;
-import io.accesstokens.internal.Generations;
-import io.accesstokens.internal.LogThrottle;
 import io.accesstokens.internal.TokenFormat;
-import io.accesstokens.spi.Entitlements;
-import io.accesstokens.spi.LookupDigest;
-import io.accesstokens.spi.StoredToken;
-import io.accesstokens.spi.TokenStore;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the EDI connector calls each time it opens a connection: is this token good for this
@@ -58,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * flood of distinct guesses cannot push valid tokens out. Concurrent misses for one value make one
  * store call.
  *
- * <p><b>Coherence.</b> Status changes and deletes made through the service this validator was built
- * from evict the token before the service call returns. Every eviction goes through {@link
+ * <p><b>Coherence.</b> A validator built with {@link #builder(TokenService)} hears of every status
+ * change and delete made through that service before the service call returns; one built with
+ * {@link #builder(LookupContext)} hears of none (it has no service). Both hear of other nodes'
+ * changes through a {@link Builder#changeFollower}. Every eviction goes through {@link
  * #invalidate(TokenId)}, which also bumps a generation that a lookup started earlier checks before
  * installing its answer: a lookup in flight during a change can never put the old answer back.
  *
@@ -74,69 +58,62 @@ import org.slf4j.LoggerFactory;
  * time, the line counting those held back since the last: a flood of requests is not a flood of log
  * lines.
  *
+ * <p><b>Shape.</b> This class is the hot path (the hit decision) and the validator's API; a miss
+ * goes to {@code StoreLookups} (single flight, permits, generations, install), the cache holds
+ * {@code CachedAnswer} and {@code CachedUnknown} entries, and evictions arrive through the
+ * invalidation hub the service and the follower publish to.
+ *
  * <p>Thread-safe. {@link #close()} detaches the validator from its service.
  */
 public final class TokenValidator implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(TokenValidator.class);
   private static final RefusalCause[] CAUSES = RefusalCause.values();
+
+  /** Tokens whose answers are cached, unless {@link Builder#maximumSize} says otherwise. */
+  public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
+
+  /** The hard expiry of a cached answer, unless {@link Builder#expireAfter} says otherwise. */
+  public static final Duration DEFAULT_EXPIRE_AFTER = Duration.ofSeconds(60);
+
+  /** Unknown values remembered, unless {@link Builder#negativeMaximumSize} says otherwise. */
+  public static final long DEFAULT_NEGATIVE_MAXIMUM_SIZE = 10_000;
+
+  /**
+   * How long an unknown value is remembered, unless {@link Builder#negativeExpireAfter} says so.
+   */
+  public static final Duration DEFAULT_NEGATIVE_EXPIRE_AFTER = Duration.ofSeconds(10);
+
+  /** The longest a miss waits, unless {@link Builder#lookupTimeout} says otherwise. */
+  public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Store lookups at once, unless {@link Builder#maxConcurrentLookups} says otherwise. */
+  public static final int DEFAULT_MAX_CONCURRENT_LOOKUPS = 16;
 
   /** A power of two: how many cache reads, on average, for one recorded in the eviction policy. */
   private static final int RECORD_EVERY = 16;
 
-  /**
-   * The shortest time between two log lines of one kind on the validation path (a refused lookup, a
-   * failed one, a store answering for the wrong token): each can happen on every request, so under
-   * a flood each kind writes one line per interval, which counts the lines held back.
-   */
-  private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
-
-  private final TokenService service;
-  private final TokenStore store;
-  private final DigestPolicy digestPolicy;
-  private final Entitlements entitlements;
   private final Ticker ticker;
   private final FreshnessLease lease;
   private final @Nullable ChangeFollower follower;
   private final long expireAfterNanos;
-  private final long negativeExpireAfterNanos;
-  private final long lookupTimeoutNanos;
-  private final @Nullable Executor lookupExecutor;
-  private final Cache<TokenId, Answer> answers;
-  private final Policy<TokenId, Answer> answersQuietly;
-  private final Cache<TokenId, Unknown> unknowns;
-  private final Policy<TokenId, Unknown> unknownsQuietly;
-  private final ConcurrentHashMap<TokenId, Lookup> lookups = new ConcurrentHashMap<>();
-  private final int maxConcurrentLookups;
-  private final Semaphore lookupPermits;
-  private final Generations generations = new Generations();
-  private final Interner<Object> interner = Interner.newWeakInterner();
-  private final Consumer<TokenId> invalidation = this::invalidate;
-  private final LogThrottle refusedLookupLines;
-  private final LogThrottle failedLookupLines;
-  private final LogThrottle wrongRowLines;
+  private final Cache<TokenId, CachedAnswer> answers;
+  private final Policy<TokenId, CachedAnswer> answersQuietly;
+  private final Cache<TokenId, CachedUnknown> unknowns;
+  private final Policy<TokenId, CachedUnknown> unknownsQuietly;
+  private final StoreLookups lookups;
+  private final InvalidationHub invalidations;
+  private final InvalidationHub.Subscriber subscriber = new Subscriber();
 
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder negativeHits = new LongAdder();
-  private final LongAdder storeLookups = new LongAdder();
-  private final LongAdder failClosed = new LongAdder();
   private final LongAdder[] refusals = new LongAdder[CAUSES.length];
 
   private volatile boolean closed;
 
   private TokenValidator(Builder b) {
-    this.service = b.service;
-    this.store = service.store();
-    this.digestPolicy = service.digestPolicy();
-    this.entitlements = service.entitlements();
     this.ticker = b.getTicker();
     this.lease = b.getFreshnessLease();
     this.expireAfterNanos = b.getExpireAfter().toNanos();
-    this.negativeExpireAfterNanos = b.getNegativeExpireAfter().toNanos();
-    this.lookupTimeoutNanos = b.getLookupTimeout().toNanos();
-    this.lookupExecutor = b.lookupExecutor;
-    this.maxConcurrentLookups = b.getMaxConcurrentLookups();
-    this.lookupPermits = new Semaphore(maxConcurrentLookups);
     // No expireAfterWrite: each answer carries its own expiry stamp, checked against the one ticker
     // read the hit needs anyway, which costs far less than Caffeine's per-read expiry bookkeeping.
     Executor executor = b.getExecutor();
@@ -145,22 +122,44 @@ public final class TokenValidator implements AutoCloseable {
     this.unknowns =
         Caffeine.newBuilder().maximumSize(b.getNegativeMaximumSize()).executor(executor).build();
     this.unknownsQuietly = unknowns.policy();
+    this.lookups = new StoreLookups(b, answers, unknowns);
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
     }
-    this.refusedLookupLines = new LogThrottle(ticker, LOG_INTERVAL);
-    this.failedLookupLines = new LogThrottle(ticker, LOG_INTERVAL);
-    this.wrongRowLines = new LogThrottle(ticker, LOG_INTERVAL);
-    service.addInvalidationListener(invalidation);
+    this.invalidations = b.getInvalidations();
     this.follower = b.follower;
+    invalidations.subscribe(subscriber);
     if (follower != null) {
-      follower.attach(this);
+      try {
+        follower.start(invalidations);
+      } catch (RuntimeException e) {
+        invalidations.unsubscribe(subscriber); // nothing of a validator never built stays behind
+        throw e;
+      }
     }
   }
 
-  /** Starts a validator on the store, policies and entitlements of {@code service}. */
+  /**
+   * Starts a validator on the store, digest policy and entitlements of {@code service}, which also
+   * hears of every change made through {@code service} before the service's call returns. The
+   * shortcut for a host that runs the page and validates in one process.
+   *
+   * @throws NullPointerException if {@code service} is null
+   */
   public static Builder builder(TokenService service) {
-    return new Builder(Checks.notNull(service, "service"));
+    Checks.notNull(service, "service");
+    return new Builder(service.lookupContext(), service.invalidations());
+  }
+
+  /**
+   * Starts a validator that looks tokens up through {@code context} alone, for a process that
+   * validates and runs no {@link TokenService}: it hears of changes only from a {@link
+   * Builder#changeFollower} (or by its hard expiry).
+   *
+   * @throws NullPointerException if {@code context} is null
+   */
+  public static Builder builder(LookupContext context) {
+    return new Builder(Checks.notNull(context, "lookup context"), null);
   }
 
   /**
@@ -181,7 +180,13 @@ public final class TokenValidator implements AutoCloseable {
       EnvironmentId environment) {
     // Kept this small so that callers' compiled code inlines it: a refusal is then thrown in the
     // caller's own frame (a jump to its catch), not unwound by the runtime out of a deeper compiled
-    // frame, which costs microseconds even without a stack trace.
+    // frame, which costs microseconds even without a stack trace. Measured when this was made so
+    // (JMH, two forks, 100,000 tokens): a refusal of an unknown value seen before took 2.2-5.2 us
+    // thrown from inside the decision, 0.18-0.2 us returned by it and thrown here. Measured
+    // again after the validator was split (issue 12; RejectBenchmark, 100,000 tokens, 7 forks each,
+    // medians, a loaded 2-core machine): with outcome() throwing itself, wrong prefix 116 ns, bad
+    // checksum 208 ns, unknown seen before 556 ns; returned and thrown here, 32, 103 and 401 ns;
+    // the cached hit no slower either way (0.93 and 1.00 x the floor, within the noise).
     Object outcome = outcome(presented, scope, organization, environment);
     if (outcome instanceof ValidatedToken token) {
       return token;
@@ -215,7 +220,7 @@ public final class TokenValidator implements AutoCloseable {
     if (id == null || presented == null) { // the second test only tells the nullness checker
       return refuse(RefusalCause.MALFORMED);
     }
-    Answer answer = read(answers, answersQuietly, id);
+    CachedAnswer answer = read(answers, answersQuietly, id);
     if (answer != null) {
       long now = ticker.read();
       if (now - answer.expiresAt < 0 && lease.isTrustedAt(now)) {
@@ -230,16 +235,16 @@ public final class TokenValidator implements AutoCloseable {
     }
     if (answer == null) {
       long start = ticker.read();
-      Unknown unknown = read(unknowns, unknownsQuietly, id);
+      CachedUnknown unknown = read(unknowns, unknownsQuietly, id);
       if (unknown != null && start - unknown.expiresAt < 0 && unknown.matches(presented)) {
         negativeHits.increment();
         return refuse(RefusalCause.UNKNOWN);
       }
       misses.increment();
-      answer = load(presented, id, start);
+      answer = lookups.load(presented, id, start);
     }
     ValidatedToken token = answer.token;
-    if (token == null) { // Answer.NOT_FOUND
+    if (token == null) { // CachedAnswer.NOT_FOUND
       return refuse(RefusalCause.UNKNOWN);
     }
     // The answer's own copies of the token's fields: a hit reads the cache entry and nothing beside
@@ -282,175 +287,6 @@ public final class TokenValidator implements AutoCloseable {
     return new ConnectionOpenException(ErrorCode.INVALID_TOKEN);
   }
 
-  private ConnectionOpenException failClosed() {
-    failClosed.increment();
-    return new ConnectionOpenException(ErrorCode.STORE_UNAVAILABLE);
-  }
-
-  // ---- the miss path
-  // ------------------------------------------------------------------------------
-
-  /**
-   * The answer of the store for {@code presented}, joining a lookup of the same value in flight.
-   */
-  private Answer load(String presented, TokenId id, long start) {
-    Lookup mine = new Lookup(presented);
-    Lookup running = lookups.putIfAbsent(id, mine);
-    if (running != null && running.matches(presented)) {
-      return await(running, start);
-    }
-    // Another value with the same id is being looked up (only a forgery can do that): look up this
-    // one on its own, unregistered, so neither can answer for the other.
-    boolean registered = running == null;
-    Runnable task = () -> runLookup(mine, id, registered);
-    if (lookupExecutor == null) {
-      task.run();
-    } else {
-      try {
-        lookupExecutor.execute(task);
-      } catch (RejectedExecutionException e) {
-        mine.result.completeExceptionally(e);
-        if (registered) {
-          lookups.remove(id, mine);
-        }
-      }
-    }
-    return await(mine, start);
-  }
-
-  private Answer await(Lookup lookup, long start) {
-    try {
-      Answer done = lookup.result.getNow(null);
-      if (done != null) {
-        return done;
-      }
-      long remaining = lookupTimeoutNanos - (ticker.read() - start);
-      return lookup.result.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw failClosed();
-    } catch (TimeoutException | ExecutionException | java.util.concurrent.CompletionException e) {
-      throw failClosed();
-    }
-  }
-
-  private void runLookup(Lookup lookup, TokenId id, boolean registered) {
-    long generation = generations.current(id.bits());
-    long start = ticker.read();
-    try {
-      if (!lookupPermits.tryAcquire(lookupTimeoutNanos, TimeUnit.NANOSECONDS)) {
-        long heldBack = refusedLookupLines.admit();
-        if (heldBack >= 0) {
-          log.warn(
-              "Token lookup refused: {} lookups already running (maxConcurrentLookups){}",
-              lookupPermitsInUse(),
-              LogThrottle.heldBackNote(heldBack));
-        }
-        lookup.result.completeExceptionally(new TimeoutException("no lookup slot"));
-        return;
-      }
-      Answer answer;
-      try {
-        answer = lookUp(lookup.presented, id, start);
-      } finally {
-        lookupPermits.release();
-      }
-      install(id, generation, answer, lookup.presented, start);
-      lookup.result.complete(answer);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      lookup.result.completeExceptionally(e);
-    } catch (RuntimeException e) {
-      // The store's messages never carry a value or digest (TokenStore contract); ours never do.
-      long heldBack = failedLookupLines.admit();
-      if (heldBack >= 0) {
-        log.warn(
-            "Token lookup failed, refusing with STORE_UNAVAILABLE: {}{}",
-            e.toString(),
-            LogThrottle.heldBackNote(heldBack));
-      }
-      lookup.result.completeExceptionally(e);
-    } finally {
-      if (registered) {
-        lookups.remove(id, lookup);
-      }
-    }
-  }
-
-  private Answer lookUp(String presented, TokenId id, long start) {
-    List<LookupDigest> candidates = digestPolicy.candidates(presented);
-    StoredToken row = null;
-    for (LookupDigest digest : candidates) {
-      row = findByDigest(digest);
-      if (row != null) {
-        break;
-      }
-    }
-    if (row == null && candidates.size() > 1) {
-      // A reseal may have moved the row from a retired digest to the current one between our
-      // lookups; rows only ever move to the current key, so one more look there closes the gap.
-      row = findByDigest(candidates.get(0));
-    }
-    if (row == null) {
-      return Answer.NOT_FOUND;
-    }
-    if (row.id().bits() != id.bits()) {
-      long heldBack = wrongRowLines.admit();
-      if (heldBack >= 0) {
-        log.error(
-            "Store returned token {} for a digest of token {}; treating it as unknown{}",
-            row.id(),
-            id,
-            LogThrottle.heldBackNote(heldBack));
-      }
-      return Answer.NOT_FOUND;
-    }
-    AccessToken token = row.token();
-    ValidatedToken validated =
-        new ValidatedToken(
-            id, intern(token.organization()), intern(token.environment()), token.scope());
-    boolean entitled = entitlements.isEntitled(token.organization(), token.scope());
-    return new Answer(presented, validated, token.isActive(), entitled, start + expireAfterNanos);
-  }
-
-  private @Nullable StoredToken findByDigest(LookupDigest digest) {
-    storeLookups.increment();
-    return store.findByDigest(digest).orElse(null);
-  }
-
-  private void install(TokenId id, long generation, Answer answer, String presented, long start) {
-    if (answer == Answer.NOT_FOUND) {
-      Unknown unknown = new Unknown(presented, start + negativeExpireAfterNanos);
-      unknowns
-          .asMap()
-          .compute(id, (key, old) -> generations.current(id.bits()) == generation ? unknown : old);
-      if (generations.current(id.bits()) != generation) {
-        unknowns.asMap().remove(id, unknown); // as for answers below
-      }
-    } else {
-      answers
-          .asMap()
-          .compute(id, (key, old) -> generations.current(id.bits()) == generation ? answer : old);
-      unknowns.invalidate(id);
-      if (generations.current(id.bits()) != generation) {
-        // An invalidation came between the check above and the end of the install. One of a single
-        // id removes the entry after us (it waits for the key's lock); one of every id
-        // (invalidateAll) may have passed this key by while its entry was being created, so ours is
-        // removed here (only ours: another lookup's answer may have replaced it meanwhile).
-        answers.asMap().remove(id, answer);
-      }
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> T intern(T value) {
-    return (T) interner.intern(value);
-  }
-
-  private int lookupPermitsInUse() {
-    return Math.max(0, maxConcurrentLookups - lookupPermits.availablePermits());
-  }
-
   // ---- invalidation and management
   // ----------------------------------------------------------------
 
@@ -458,19 +294,19 @@ public final class TokenValidator implements AutoCloseable {
    * Forgets what is cached about token {@code id}, in constant time, and makes any lookup of it
    * already in flight unable to install its answer. The one path every eviction takes: local
    * changes, remote changes, entitlement changes.
+   *
+   * @throws NullPointerException if {@code id} is null
    */
   public void invalidate(TokenId id) {
     Checks.notNull(id, "token id");
-    generations.bump(id.bits());
-    lookups.remove(id);
+    lookups.forget(id);
     answers.invalidate(id);
     unknowns.invalidate(id);
   }
 
   /** Forgets everything cached, for example when a follower of remote changes lost its place. */
   public void invalidateAll() {
-    generations.bumpAll();
-    lookups.clear();
+    lookups.forgetAll();
     answers.invalidateAll();
     unknowns.invalidateAll();
   }
@@ -485,8 +321,8 @@ public final class TokenValidator implements AutoCloseable {
         hits.sum(),
         misses.sum(),
         negativeHits.sum(),
-        storeLookups.sum(),
-        failClosed.sum(),
+        lookups.storeLookups(),
+        lookups.failedClosed(),
         byCause);
   }
 
@@ -496,15 +332,15 @@ public final class TokenValidator implements AutoCloseable {
   }
 
   /**
-   * Detaches from the service, stops the change follower if there is one, and drops the cache.
-   * Later calls to {@link #validate} throw {@link IllegalStateException}. The executors were the
-   * host's and stay running. Idempotent.
+   * Detaches from the service (no change reaches this validator any more), stops the change
+   * follower if there is one, and drops the cache. Later calls to {@link #validate} throw {@link
+   * IllegalStateException}. The executors were the host's and stay running. Idempotent.
    */
   @Override
   public void close() {
     if (!closed) {
       closed = true;
-      service.removeInvalidationListener(invalidation);
+      invalidations.unsubscribe(subscriber);
       if (follower != null) {
         follower.close();
       }
@@ -529,99 +365,16 @@ public final class TokenValidator implements AutoCloseable {
         + "]";
   }
 
-  // ---- cache entries
-  // ------------------------------------------------------------------------------
-
-  /**
-   * The secret digits of a value, packed into four words held in the entry itself: a hit compares
-   * them without reading an array beside the entry (one memory access less on a large cache), in
-   * constant time.
-   */
-  private abstract static class SecretWords {
-    private final long secret0;
-    private final long secret1;
-    private final long secret2;
-    private final long secret3;
-
-    SecretWords(String wellFormed) {
-      this(
-          TokenFormat.secretWord(wellFormed, 0),
-          TokenFormat.secretWord(wellFormed, 1),
-          TokenFormat.secretWord(wellFormed, 2),
-          TokenFormat.secretWord(wellFormed, 3));
+  /** This validator's ear on the hub; a class of its own so no hub type shows in the API. */
+  private final class Subscriber implements InvalidationHub.Subscriber {
+    @Override
+    public void invalidate(TokenId id) {
+      TokenValidator.this.invalidate(id);
     }
 
-    SecretWords(long secret0, long secret1, long secret2, long secret3) {
-      this.secret0 = secret0;
-      this.secret1 = secret1;
-      this.secret2 = secret2;
-      this.secret3 = secret3;
-    }
-
-    /** Whether the well-formed {@code presented} has these secret digits; constant time. */
-    final boolean matches(String presented) {
-      return TokenFormat.secretEquals(presented, secret0, secret1, secret2, secret3);
-    }
-  }
-
-  /** The store's answer for one token id, as of when it was read. */
-  private static final class Answer extends SecretWords {
-    static final Answer NOT_FOUND = new Answer();
-
-    /** Null only in {@link #NOT_FOUND}. */
-    final @Nullable ValidatedToken token;
-
-    // The token's fields again (null only in NOT_FOUND), so that a hit reads nothing but this
-    // entry.
-    final @Nullable OrganizationId organization;
-    final @Nullable EnvironmentId environment;
-    final @Nullable Scope scope;
-    final boolean active;
-    final boolean entitled;
-    final long expiresAt;
-
-    Answer(
-        String presented, ValidatedToken token, boolean active, boolean entitled, long expiresAt) {
-      super(presented);
-      this.token = token;
-      this.organization = token.organization();
-      this.environment = token.environment();
-      this.scope = token.scope();
-      this.active = active;
-      this.entitled = entitled;
-      this.expiresAt = expiresAt;
-    }
-
-    private Answer() {
-      super(0, 0, 0, 0);
-      this.token = null;
-      this.organization = null;
-      this.environment = null;
-      this.scope = null;
-      this.active = false;
-      this.entitled = false;
-      this.expiresAt = 0;
-    }
-  }
-
-  /** A value the store did not know, as of when it was read. */
-  private static final class Unknown extends SecretWords {
-    final long expiresAt;
-
-    Unknown(String presented, long expiresAt) {
-      super(presented);
-      this.expiresAt = expiresAt;
-    }
-  }
-
-  /** A store lookup in flight, which concurrent misses for the same value wait for. */
-  private static final class Lookup extends SecretWords {
-    final String presented;
-    final CompletableFuture<Answer> result = new CompletableFuture<>();
-
-    Lookup(String presented) {
-      super(presented);
-      this.presented = presented;
+    @Override
+    public void invalidateAll() {
+      TokenValidator.this.invalidateAll();
     }
   }
 
@@ -629,30 +382,40 @@ public final class TokenValidator implements AutoCloseable {
   // ------------------------------------------------------------------------------
 
   /**
-   * Configures a {@link TokenValidator}. Every setting may be set once and is checked when set. Not
-   * thread-safe.
+   * Configures a {@link TokenValidator}. Every setting may be set once and is checked when set; a
+   * setting left unset takes its {@code DEFAULT_*} value when the validator is built, and {@link
+   * #build()} never writes to the builder, which can build again. Not thread-safe.
    */
   public static final class Builder {
-    private final TokenService service;
-    private long maximumSize = -1;
+    private static final int UNSET_INT = -1;
+
+    private final LookupContext context;
+    private final @Nullable InvalidationHub serviceInvalidations;
+    private long maximumSize = UNSET_INT;
     private @Nullable Duration expireAfter;
-    private long negativeMaximumSize = -1;
+    private long negativeMaximumSize = UNSET_INT;
     private @Nullable Duration negativeExpireAfter;
     private @Nullable Duration lookupTimeout;
-    private int maxConcurrentLookups = -1;
+    private int maxConcurrentLookups = UNSET_INT;
     private @Nullable Ticker ticker;
     private @Nullable FreshnessLease lease;
     private @Nullable Executor executor;
     private @Nullable Executor lookupExecutor;
     private @Nullable ChangeFollower follower;
 
-    private Builder(TokenService service) {
-      this.service = service;
+    private Builder(LookupContext context, @Nullable InvalidationHub serviceInvalidations) {
+      this.context = context;
+      this.serviceInvalidations = serviceInvalidations;
     }
 
-    /** Most tokens whose answers are cached; default 100,000. */
+    /**
+     * Most tokens whose answers are cached; default {@value TokenValidator#DEFAULT_MAXIMUM_SIZE}.
+     *
+     * @throws IllegalArgumentException if {@code size} is not positive
+     * @throws IllegalStateException if already set
+     */
     public Builder maximumSize(long size) {
-      Checks.state(maximumSize < 0, "maximum size already set to " + maximumSize);
+      Checks.state(maximumSize == UNSET_INT, "maximum size already set to " + maximumSize);
       Checks.argument(size > 0, "maximum size must be positive, but was " + size);
       this.maximumSize = size;
       return this;
@@ -660,7 +423,11 @@ public final class TokenValidator implements AutoCloseable {
 
     /**
      * The hard expiry: no cached answer is used longer than this after the store was read, whatever
-     * else happens; default 60 seconds. Between 1 millisecond and 1 day.
+     * else happens; default {@link TokenValidator#DEFAULT_EXPIRE_AFTER} (60 seconds).
+     *
+     * @throws IllegalArgumentException unless between 1 millisecond and 1 day
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalStateException if already set
      */
     public Builder expireAfter(Duration duration) {
       Checks.state(expireAfter == null, "expire after already set to " + expireAfter);
@@ -669,18 +436,29 @@ public final class TokenValidator implements AutoCloseable {
       return this;
     }
 
-    /** Most unknown values remembered; default 10,000. */
+    /**
+     * Most unknown values remembered; default {@value
+     * TokenValidator#DEFAULT_NEGATIVE_MAXIMUM_SIZE}.
+     *
+     * @throws IllegalArgumentException if {@code size} is not positive
+     * @throws IllegalStateException if already set
+     */
     public Builder negativeMaximumSize(long size) {
       Checks.state(
-          negativeMaximumSize < 0, "negative maximum size already set to " + negativeMaximumSize);
+          negativeMaximumSize == UNSET_INT,
+          "negative maximum size already set to " + negativeMaximumSize);
       Checks.argument(size > 0, "negative maximum size must be positive, but was " + size);
       this.negativeMaximumSize = size;
       return this;
     }
 
     /**
-     * How long an unknown value is refused without asking the store again; default 10 seconds.
-     * Between 1 millisecond and 1 hour.
+     * How long an unknown value is refused without asking the store again; default {@link
+     * TokenValidator#DEFAULT_NEGATIVE_EXPIRE_AFTER} (10 seconds).
+     *
+     * @throws IllegalArgumentException unless between 1 millisecond and 1 hour
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalStateException if already set
      */
     public Builder negativeExpireAfter(Duration duration) {
       Checks.state(
@@ -694,7 +472,11 @@ public final class TokenValidator implements AutoCloseable {
 
     /**
      * The longest a miss waits for a lookup slot and for the store's answer before failing closed;
-     * default 2 seconds. Between 1 millisecond and 1 minute.
+     * default {@link TokenValidator#DEFAULT_LOOKUP_TIMEOUT} (2 seconds).
+     *
+     * @throws IllegalArgumentException unless between 1 millisecond and 1 minute
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalStateException if already set
      */
     public Builder lookupTimeout(Duration duration) {
       Checks.state(lookupTimeout == null, "lookup timeout already set to " + lookupTimeout);
@@ -703,10 +485,16 @@ public final class TokenValidator implements AutoCloseable {
       return this;
     }
 
-    /** Most store lookups running at once; default 16. Between 1 and 10,000. */
+    /**
+     * Most store lookups running at once; default {@value
+     * TokenValidator#DEFAULT_MAX_CONCURRENT_LOOKUPS}.
+     *
+     * @throws IllegalArgumentException unless between 1 and 10,000
+     * @throws IllegalStateException if already set
+     */
     public Builder maxConcurrentLookups(int max) {
       Checks.state(
-          maxConcurrentLookups < 0,
+          maxConcurrentLookups == UNSET_INT,
           "max concurrent lookups already set to " + maxConcurrentLookups);
       Checks.argument(
           max >= 1 && max <= 10_000,
@@ -715,21 +503,36 @@ public final class TokenValidator implements AutoCloseable {
       return this;
     }
 
-    /** The time source for expiry and timeouts; default {@link Ticker#systemTicker()}. */
+    /**
+     * The time source for expiry and timeouts; default {@link Ticker#systemTicker()}.
+     *
+     * @throws NullPointerException if {@code ticker} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder ticker(Ticker ticker) {
       Checks.state(this.ticker == null, "ticker already set");
       this.ticker = Checks.notNull(ticker, "ticker");
       return this;
     }
 
-    /** Who says how long cached answers may be trusted; default {@link FreshnessLease#always()}. */
+    /**
+     * Who says how long cached answers may be trusted; default {@link FreshnessLease#always()}.
+     *
+     * @throws NullPointerException if {@code lease} is null
+     * @throws IllegalStateException if a lease or a change follower is already set
+     */
     public Builder freshnessLease(FreshnessLease lease) {
       Checks.state(this.lease == null && follower == null, "freshness lease already set");
       this.lease = Checks.notNull(lease, "freshness lease");
       return this;
     }
 
-    /** Runs the caches' maintenance (eviction); default {@link ForkJoinPool#commonPool()}. */
+    /**
+     * Runs the caches' maintenance (eviction); default {@link ForkJoinPool#commonPool()}.
+     *
+     * @throws NullPointerException if {@code executor} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder executor(Executor executor) {
       Checks.state(this.executor == null, "executor already set");
       this.executor = Checks.notNull(executor, "executor");
@@ -739,7 +542,10 @@ public final class TokenValidator implements AutoCloseable {
     /**
      * Follows other nodes' changes through {@code follower}, which also becomes the freshness
      * lease; the validator starts it and {@link TokenValidator#close()} stops it. For nodes sharing
-     * a store.
+     * a store. Default none.
+     *
+     * @throws NullPointerException if {@code follower} is null
+     * @throws IllegalStateException if a lease or a change follower is already set
      */
     public Builder changeFollower(ChangeFollower follower) {
       Checks.state(this.lease == null && this.follower == null, "freshness lease already set");
@@ -750,6 +556,9 @@ public final class TokenValidator implements AutoCloseable {
     /**
      * Runs store lookups, so a caller waits at most {@link #lookupTimeout} even if the store hangs;
      * default none (lookups run on the calling thread, which saves a thread hand-off per miss).
+     *
+     * @throws NullPointerException if {@code executor} is null
+     * @throws IllegalStateException if already set
      */
     public Builder lookupExecutor(Executor executor) {
       Checks.state(this.lookupExecutor == null, "lookup executor already set");
@@ -758,8 +567,10 @@ public final class TokenValidator implements AutoCloseable {
     }
 
     /**
-     * Builds the validator. Reads the settings and never writes to this builder, which can build
-     * again.
+     * Builds the validator, and starts its change follower if it has one. Reads the settings and
+     * never writes to this builder, which can build again.
+     *
+     * @throws IllegalStateException if the change follower already serves another validator
      */
     public TokenValidator build() {
       return new TokenValidator(this);
@@ -767,28 +578,39 @@ public final class TokenValidator implements AutoCloseable {
 
     // Each setting with its default resolved, never written back (so a later setter still works).
 
+    LookupContext getLookupContext() {
+      return context;
+    }
+
+    /** The service's hub, or a new one of this validator's own (only its follower publishes). */
+    InvalidationHub getInvalidations() {
+      return serviceInvalidations == null ? new InvalidationHub() : serviceInvalidations;
+    }
+
     long getMaximumSize() {
-      return maximumSize < 0 ? 100_000 : maximumSize;
+      return maximumSize == UNSET_INT ? DEFAULT_MAXIMUM_SIZE : maximumSize;
     }
 
     Duration getExpireAfter() {
-      return expireAfter == null ? Duration.ofSeconds(60) : expireAfter;
+      return expireAfter == null ? DEFAULT_EXPIRE_AFTER : expireAfter;
     }
 
     long getNegativeMaximumSize() {
-      return negativeMaximumSize < 0 ? 10_000 : negativeMaximumSize;
+      return negativeMaximumSize == UNSET_INT ? DEFAULT_NEGATIVE_MAXIMUM_SIZE : negativeMaximumSize;
     }
 
     Duration getNegativeExpireAfter() {
-      return negativeExpireAfter == null ? Duration.ofSeconds(10) : negativeExpireAfter;
+      return negativeExpireAfter == null ? DEFAULT_NEGATIVE_EXPIRE_AFTER : negativeExpireAfter;
     }
 
     Duration getLookupTimeout() {
-      return lookupTimeout == null ? Duration.ofSeconds(2) : lookupTimeout;
+      return lookupTimeout == null ? DEFAULT_LOOKUP_TIMEOUT : lookupTimeout;
     }
 
     int getMaxConcurrentLookups() {
-      return maxConcurrentLookups < 0 ? 16 : maxConcurrentLookups;
+      return maxConcurrentLookups == UNSET_INT
+          ? DEFAULT_MAX_CONCURRENT_LOOKUPS
+          : maxConcurrentLookups;
     }
 
     Ticker getTicker() {
@@ -801,6 +623,10 @@ public final class TokenValidator implements AutoCloseable {
 
     Executor getExecutor() {
       return executor == null ? ForkJoinPool.commonPool() : executor;
+    }
+
+    @Nullable Executor getLookupExecutor() {
+      return lookupExecutor;
     }
 
     private static Duration checkDuration(Duration d, String name, Duration min, Duration max) {

@@ -1,12 +1,13 @@
 package io.accesstokens.benchmarks;
 
 import io.accesstokens.ConnectionOpenException;
+import io.accesstokens.CopyPolicy;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.Scope;
+import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.ValidatorStats;
-import io.accesstokens.internal.TokenFormat;
-import io.accesstokens.internal.TokenMint;
+import io.accesstokens.memory.MemoryTokenStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public class RejectBenchmark extends AbstractValidatorBenchmark {
       case "badChecksum":
         for (int i = 0; i < presented.length; i++) {
           byte[] value = population.visits[i].clone();
-          int last = TokenFormat.LENGTH - 1;
+          int last = value.length - 1; // the last checksum digit
           value[last] = (byte) (value[last] == '0' ? '1' : '0');
           presented[i] = value;
         }
@@ -90,9 +91,17 @@ public class RejectBenchmark extends AbstractValidatorBenchmark {
 
   private byte[][] unknownRepeats(Population population) {
     int distinct = Math.min(population.keys, DISTINCT_UNKNOWN);
+    // Real values, minted through the public API by a service on a store of its own, which the
+    // validator's store has never seen.
+    CountingTokenStore elsewhere = new CountingTokenStore(new MemoryTokenStore());
+    TokenService minter = Population.newService(elsewhere, CopyPolicy.digestOnly());
     List<String> unknown = new ArrayList<>(distinct);
     for (int i = 0; i < distinct; i++) {
-      unknown.add(TokenMint.newValue(TokenMint.newId()));
+      unknown.add(
+          minter
+              .create(Population.ORGANIZATION, Population.ENVIRONMENT, null, Population.ACTOR)
+              .value()
+              .reveal());
     }
     long storeCalls = population.store.calls();
     ValidatorStats before = validator.stats();

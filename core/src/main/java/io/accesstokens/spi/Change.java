@@ -2,8 +2,8 @@ package io.accesstokens.spi;
 
 import io.accesstokens.Actor;
 import io.accesstokens.TokenEventType;
-import io.accesstokens.internal.Checks;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * Who made a write, when, and what kind it is: the change record a store may keep beside the row (a
@@ -15,8 +15,8 @@ import java.time.Instant;
  */
 public record Change(TokenEventType type, Actor actor, Instant at) {
   public Change {
-    Checks.notNull(type, "change type");
-    Checks.notNull(actor, "actor");
-    Checks.notNull(at, "change time");
+    Objects.requireNonNull(type, "change type must not be null");
+    Objects.requireNonNull(actor, "actor must not be null");
+    Objects.requireNonNull(at, "change time must not be null");
   }
 }

@@ -2,8 +2,8 @@ package io.accesstokens.spi;
 
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
-import io.accesstokens.internal.Checks;
 import java.time.Instant;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
 public record ChangeRecord(
     long sequence, TokenId tokenId, @Nullable TokenEventType type, long version, Instant at) {
   public ChangeRecord {
-    Checks.argument(sequence > 0, "sequence must be positive, but was " + sequence);
-    Checks.notNull(tokenId, "token id");
-    Checks.notNull(at, "change time");
+    SpiChecks.argument(sequence > 0, "sequence must be positive, but was " + sequence);
+    Objects.requireNonNull(tokenId, "token id must not be null");
+    Objects.requireNonNull(at, "change time must not be null");
   }
 }

@@ -10,7 +10,8 @@ import io.accesstokens.Scope;
  *
  * <p>Called on every management call and on each validator cache miss, so it should answer from
  * memory. When an answer changes, call {@link io.accesstokens.TokenService#entitlementChanged} so
- * cached validations of the organization's tokens are dropped.
+ * cached validations of the organization's tokens are dropped (a validator built from a {@link
+ * io.accesstokens.LookupContext} alone: {@link io.accesstokens.TokenValidator#invalidateAll()}).
  */
 @FunctionalInterface
 public interface Entitlements {

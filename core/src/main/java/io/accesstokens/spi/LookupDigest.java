@@ -1,8 +1,8 @@
 package io.accesstokens.spi;
 
-import io.accesstokens.internal.Checks;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,11 +15,11 @@ import org.jspecify.annotations.Nullable;
  */
 public record LookupDigest(String keyId, byte[] value) {
   public LookupDigest {
-    Checks.notNull(keyId, "digest key id");
-    Checks.notNull(value, "digest");
-    Checks.argument(
+    Objects.requireNonNull(keyId, "digest key id must not be null");
+    Objects.requireNonNull(value, "digest must not be null");
+    SpiChecks.argument(
         !keyId.isEmpty() && keyId.length() <= 40, "digest key id must be 1 to 40 characters");
-    Checks.argument(value.length == 32, "digest must be 32 bytes, but has " + value.length);
+    SpiChecks.argument(value.length == 32, "digest must be 32 bytes, but has " + value.length);
     value = value.clone();
   }
 

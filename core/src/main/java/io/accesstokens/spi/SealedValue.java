@@ -1,7 +1,7 @@
 package io.accesstokens.spi;
 
-import io.accesstokens.internal.Checks;
 import java.util.Arrays;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,11 +14,11 @@ import org.jspecify.annotations.Nullable;
  */
 public record SealedValue(String keyId, byte[] ciphertext) {
   public SealedValue {
-    Checks.notNull(keyId, "sealing key id");
-    Checks.notNull(ciphertext, "sealed value");
-    Checks.argument(
+    Objects.requireNonNull(keyId, "sealing key id must not be null");
+    Objects.requireNonNull(ciphertext, "sealed value must not be null");
+    SpiChecks.argument(
         !keyId.isEmpty() && keyId.length() <= 32, "sealing key id must be 1 to 32 characters");
-    Checks.argument(
+    SpiChecks.argument(
         ciphertext.length > 0 && ciphertext.length <= 256,
         "sealed value must be 1 to 256 bytes, but has " + ciphertext.length);
     ciphertext = ciphertext.clone();

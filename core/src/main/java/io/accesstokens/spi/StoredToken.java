@@ -3,7 +3,7 @@ package io.accesstokens.spi;
 import io.accesstokens.AccessToken;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.TokenId;
-import io.accesstokens.internal.Checks;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
 public record StoredToken(
     AccessToken token, LookupDigest digest, @Nullable SealedValue sealedValue) {
   public StoredToken {
-    Checks.notNull(token, "token");
-    Checks.notNull(digest, "digest");
+    Objects.requireNonNull(token, "token must not be null");
+    Objects.requireNonNull(digest, "digest must not be null");
   }
 
   public TokenId id() {

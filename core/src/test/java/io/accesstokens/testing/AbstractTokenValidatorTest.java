@@ -690,7 +690,8 @@ public abstract class AbstractTokenValidatorTest {
         .hasMessage("lookup timeout must be between PT0.001S and PT1M, but was PT1H");
     b.maximumSize(10);
     assertThatThrownBy(() -> b.maximumSize(20)).hasMessage("maximum size already set to 10");
-    assertThatThrownBy(() -> TokenValidator.builder(null)).hasMessage("service must not be null");
+    assertThatThrownBy(() -> TokenValidator.builder((TokenService) null))
+        .hasMessage("service must not be null");
   }
 
   private static void await(CountDownLatch latch) {

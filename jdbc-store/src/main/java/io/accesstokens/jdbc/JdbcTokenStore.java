@@ -543,8 +543,9 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   /**
-   * Settings of a {@link JdbcTokenStore}; each can be set once and is checked when set. Not
-   * thread-safe.
+   * Settings of a {@link JdbcTokenStore}; each can be set once and is checked when set; a setting
+   * left unset takes its {@code DEFAULT_*} value when the store is built, and {@link #build()}
+   * never writes to the builder. Not thread-safe.
    */
   public static final class Builder {
     private final DataSource dataSource;
@@ -564,6 +565,7 @@ public final class JdbcTokenStore implements TokenStore {
      *
      * @throws IllegalArgumentException unless 1 to 24 characters of a-z, 0-9 and _, starting with a
      *     letter: the prefix is the only text ever put into SQL, so nothing else gets through
+     * @throws NullPointerException if {@code prefix} is null
      * @throws IllegalStateException if already set
      */
     public Builder tablePrefix(String prefix) {
@@ -578,6 +580,7 @@ public final class JdbcTokenStore implements TokenStore {
      * The database's dialect; by default detected from the connection's metadata when the store is
      * built (which then needs the database).
      *
+     * @throws NullPointerException if {@code dialect} is null
      * @throws IllegalStateException if already set
      */
     public Builder dialect(JdbcDialect dialect) {
@@ -596,6 +599,7 @@ public final class JdbcTokenStore implements TokenStore {
      *
      * @throws IllegalArgumentException unless a whole number of seconds from 1 to 3600 (JDBC counts
      *     query timeouts in seconds)
+     * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalStateException if already set
      */
     public Builder queryTimeout(Duration timeout) {
@@ -614,6 +618,7 @@ public final class JdbcTokenStore implements TokenStore {
      *
      * @throws IllegalArgumentException unless a whole number of seconds from 1 to 3600 (JDBC counts
      *     query timeouts in seconds)
+     * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalStateException if already set
      */
     public Builder changeLogTimeout(Duration timeout) {
@@ -627,6 +632,7 @@ public final class JdbcTokenStore implements TokenStore {
      * seconds.
      *
      * @throws IllegalArgumentException unless a whole number of seconds from 1 to 3600
+     * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalStateException if already set
      */
     public Builder migrationLockTimeout(Duration timeout) {
@@ -656,14 +662,36 @@ public final class JdbcTokenStore implements TokenStore {
      * @throws IllegalStateException if the detected database is not one this store speaks
      */
     public JdbcTokenStore build() {
-      JdbcDialect chosen = dialect == null ? detect(dataSource) : dialect;
       return new JdbcTokenStore(
           dataSource,
-          chosen,
-          tablePrefix == null ? DEFAULT_TABLE_PREFIX : tablePrefix,
-          queryTimeout == null ? DEFAULT_QUERY_TIMEOUT : queryTimeout,
-          changeLogTimeout == null ? DEFAULT_CHANGE_LOG_TIMEOUT : changeLogTimeout,
-          migrationLockTimeout == null ? DEFAULT_MIGRATION_LOCK_TIMEOUT : migrationLockTimeout);
+          getDialect(),
+          getTablePrefix(),
+          getQueryTimeout(),
+          getChangeLogTimeout(),
+          getMigrationLockTimeout());
+    }
+
+    // Each setting with its default resolved, never written back (so a later setter still works).
+
+    /** The dialect set, or the one the database's metadata names (asked on every call). */
+    JdbcDialect getDialect() {
+      return dialect == null ? detect(dataSource) : dialect;
+    }
+
+    String getTablePrefix() {
+      return tablePrefix == null ? DEFAULT_TABLE_PREFIX : tablePrefix;
+    }
+
+    Duration getQueryTimeout() {
+      return queryTimeout == null ? DEFAULT_QUERY_TIMEOUT : queryTimeout;
+    }
+
+    Duration getChangeLogTimeout() {
+      return changeLogTimeout == null ? DEFAULT_CHANGE_LOG_TIMEOUT : changeLogTimeout;
+    }
+
+    Duration getMigrationLockTimeout() {
+      return migrationLockTimeout == null ? DEFAULT_MIGRATION_LOCK_TIMEOUT : migrationLockTimeout;
     }
 
     private static JdbcDialect detect(DataSource dataSource) {

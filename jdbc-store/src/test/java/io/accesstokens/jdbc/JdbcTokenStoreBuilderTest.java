@@ -58,6 +58,23 @@ class JdbcTokenStoreBuilderTest {
   }
 
   @Test
+  void build_writesNoDefaultIntoTheBuilder_soASettingLeftUnsetCanStillBeSet() {
+    JdbcTokenStore.Builder builder = JdbcTokenStore.builder(unreachable).dialect(JdbcDialect.H2);
+    JdbcTokenStore first = builder.build();
+
+    JdbcTokenStore second =
+        builder.tablePrefix("other_").queryTimeout(Duration.ofSeconds(3)).build();
+
+    assertThat(first.tablePrefix()).isEqualTo(JdbcTokenStore.DEFAULT_TABLE_PREFIX);
+    assertThat(first.queryTimeout()).isEqualTo(JdbcTokenStore.DEFAULT_QUERY_TIMEOUT);
+    assertThat(first.changeLogTimeout()).isEqualTo(JdbcTokenStore.DEFAULT_CHANGE_LOG_TIMEOUT);
+    assertThat(first.migrationLockTimeout())
+        .isEqualTo(JdbcTokenStore.DEFAULT_MIGRATION_LOCK_TIMEOUT);
+    assertThat(second.tablePrefix()).isEqualTo("other_");
+    assertThat(second.queryTimeout()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
   void eachSetting_canBeSetOnce() {
     JdbcTokenStore.Builder builder =
         JdbcTokenStore.builder(unreachable)

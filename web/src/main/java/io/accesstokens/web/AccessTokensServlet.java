@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The Access Tokens page and its JSON REST API, as one servlet a host mounts under a path of its
@@ -41,10 +40,7 @@ public final class AccessTokensServlet extends HttpServlet {
   private AccessTokensServlet(Builder builder) {
     this.handler =
         new PageHandler(
-            builder.service,
-            builder.environments,
-            builder.access,
-            builder.pageSize == null ? DEFAULT_PAGE_SIZE : builder.pageSize);
+            builder.service, builder.environments, builder.access, builder.getPageSize());
   }
 
   /**
@@ -53,6 +49,7 @@ public final class AccessTokensServlet extends HttpServlet {
    * @param environments the directory {@code service} was built with; its {@link
    *     EnvironmentDirectory#environments listing} fills the page's Environment menu
    * @param access who the user is and which organizations they administer
+   * @throws NullPointerException if any argument is null
    */
   public static Builder builder(
       TokenService service, EnvironmentDirectory environments, PageAccess access) {
@@ -73,12 +70,18 @@ public final class AccessTokensServlet extends HttpServlet {
     return "AccessTokensServlet[" + handler + "]";
   }
 
-  /** Configures an {@link AccessTokensServlet}. Every setting may be set once. Not thread-safe. */
+  /**
+   * Configures an {@link AccessTokensServlet}. Every setting may be set once and is checked when
+   * set; a setting left unset takes its {@code DEFAULT_*} value when the servlet is built, and
+   * {@link #build()} never writes to the builder. Not thread-safe.
+   */
   public static final class Builder {
+    private static final int UNSET_INT = -1;
+
     private final TokenService service;
     private final EnvironmentDirectory environments;
     private final PageAccess access;
-    private @Nullable Integer pageSize;
+    private int pageSize = UNSET_INT;
 
     private Builder(TokenService service, EnvironmentDirectory environments, PageAccess access) {
       this.service = service;
@@ -95,7 +98,7 @@ public final class AccessTokensServlet extends HttpServlet {
      * @throws IllegalStateException if already set
      */
     public Builder pageSize(int size) {
-      Checks.state(pageSize == null, "page size already set");
+      Checks.state(pageSize == UNSET_INT, "page size already set");
       Checks.argument(
           size >= 1 && size <= TokenQuery.MAX_PAGE_SIZE,
           "page size must be between 1 and " + TokenQuery.MAX_PAGE_SIZE + ", but was " + size);
@@ -103,8 +106,13 @@ public final class AccessTokensServlet extends HttpServlet {
       return this;
     }
 
+    /** Builds the servlet. Reads the settings and never writes to this builder. */
     public AccessTokensServlet build() {
       return new AccessTokensServlet(this);
+    }
+
+    int getPageSize() {
+      return pageSize == UNSET_INT ? DEFAULT_PAGE_SIZE : pageSize;
     }
   }
 }

@@ -157,6 +157,7 @@ public final class LocalOperatorAccess implements PageAccess {
      * Required: the organizations the operator administers, asked on every request (so
      * organizations the console adds while it serves appear on the next page load).
      *
+     * @throws NullPointerException if {@code organizations} is null
      * @throws IllegalStateException if already set
      */
     public Builder organizations(Supplier<? extends List<OrganizationId>> organizations) {

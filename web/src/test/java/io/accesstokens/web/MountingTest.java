@@ -121,6 +121,18 @@ class MountingTest {
   }
 
   @Test
+  void theBuilder_writesNoDefaultIntoItself_soAPageSizeCanStillBeSetAfterABuild() {
+    AccessTokensServlet.Builder builder =
+        AccessTokensServlet.builder(service, environments, new TestAccess());
+    builder.build();
+    assertThat(builder.getPageSize()).isEqualTo(AccessTokensServlet.DEFAULT_PAGE_SIZE);
+
+    builder.pageSize(10).build();
+
+    assertThat(builder.getPageSize()).isEqualTo(10);
+  }
+
+  @Test
   void theBuilder_failsFast() {
     TestAccess access = new TestAccess();
     assertThatThrownBy(() -> AccessTokensServlet.builder(service, environments, access).pageSize(0))

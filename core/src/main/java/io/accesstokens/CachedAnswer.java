@@ -1,0 +1,50 @@
+package io.accesstokens;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The store's answer for one token id, as of when it was read: what a validator's cache holds per
+ * token. It carries everything a hit reads (the secret words, the token's organization, environment
+ * and scope, its status and entitlement, and its expiry), so that a hit reads the cache node and
+ * this entry and nothing beside them.
+ */
+final class CachedAnswer extends SecretWords {
+  /** The store knew no token with the presented value's digest. Never cached as an answer. */
+  static final CachedAnswer NOT_FOUND = new CachedAnswer();
+
+  /** What {@link TokenValidator#validate} returns; null only in {@link #NOT_FOUND}. */
+  final @Nullable ValidatedToken token;
+
+  // The token's fields again (null only in NOT_FOUND), so that a hit reads nothing but this entry.
+  final @Nullable OrganizationId organization;
+  final @Nullable EnvironmentId environment;
+  final @Nullable Scope scope;
+  final boolean active;
+  final boolean entitled;
+
+  /** Ticker time from which this answer must not be used (the hard expiry). */
+  final long expiresAt;
+
+  CachedAnswer(
+      String presented, ValidatedToken token, boolean active, boolean entitled, long expiresAt) {
+    super(presented);
+    this.token = token;
+    this.organization = token.organization();
+    this.environment = token.environment();
+    this.scope = token.scope();
+    this.active = active;
+    this.entitled = entitled;
+    this.expiresAt = expiresAt;
+  }
+
+  private CachedAnswer() {
+    super(0, 0, 0, 0);
+    this.token = null;
+    this.organization = null;
+    this.environment = null;
+    this.scope = null;
+    this.active = false;
+    this.entitled = false;
+    this.expiresAt = 0;
+  }
+}

@@ -1,0 +1,55 @@
+package io.accesstokens;
+
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Where a node's evictions meet: publishers say which token changed, subscribers drop what they
+ * cached about it. A {@link TokenService} publishes the changes made through it (before each call
+ * returns), a {@link ChangeFollower} publishes the changes it reads from other nodes, and each
+ * {@link TokenValidator} subscribes while it is open. So no publisher knows a validator, and a
+ * validator knows no publisher: the only arrows run into this hub.
+ *
+ * <p>Delivery is synchronous, on the publisher's thread, to every subscriber in turn: when {@link
+ * #invalidate} returns, every subscriber has forgotten the token. Thread-safe; subscribing and
+ * unsubscribing are rare (a validator's build and close) and copy the list, publishing reads it
+ * without a lock.
+ */
+final class InvalidationHub {
+  /** A cache that drops entries when told to; a validator's, in practice. */
+  interface Subscriber {
+    /** Forgets what is cached about token {@code id}; constant time. */
+    void invalidate(TokenId id);
+
+    /** Forgets everything cached. */
+    void invalidateAll();
+  }
+
+  private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+
+  void subscribe(Subscriber subscriber) {
+    subscribers.add(subscriber);
+  }
+
+  void unsubscribe(Subscriber subscriber) {
+    subscribers.remove(subscriber);
+  }
+
+  /** Token {@code id} changed: every subscriber forgets it before this returns. */
+  void invalidate(TokenId id) {
+    for (Subscriber subscriber : subscribers) {
+      subscriber.invalidate(id);
+    }
+  }
+
+  /** Anything may have changed: every subscriber forgets everything before this returns. */
+  void invalidateAll() {
+    for (Subscriber subscriber : subscribers) {
+      subscriber.invalidateAll();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InvalidationHub[subscribers=" + subscribers.size() + "]";
+  }
+}

@@ -1,0 +1,70 @@
+package io.accesstokens;
+
+import io.accesstokens.internal.Checks;
+import io.accesstokens.spi.Entitlements;
+import io.accesstokens.spi.TokenStore;
+
+/**
+ * What a validator needs to answer a cache miss, and nothing more: the store to look the value up
+ * in, the digest policy the values were stored under, and the host's entitlements. An EDI connector
+ * that only validates builds its validator from this, without a {@link TokenService}:
+ *
+ * <pre>{@code
+ * LookupContext context = LookupContext.of(store, DigestPolicy.sha256(), entitlements);
+ * TokenValidator validator = TokenValidator.builder(context)
+ *     .changeFollower(ChangeFollower.builder(store.changeFeed()).build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>A validator built this way hears of no change made through a service (there is none in its
+ * process): it learns of changes from its {@link ChangeFollower}, or only by its hard expiry, and
+ * of entitlement changes when the host calls {@link TokenValidator#invalidate} or {@link
+ * TokenValidator#invalidateAll}. {@link TokenValidator#builder(TokenService)} uses the service's
+ * context and also hears of every change made through that service.
+ *
+ * <p>Immutable; {@link #toString()} names the store and the policy, never a key.
+ */
+public final class LookupContext {
+  private final TokenStore store;
+  private final DigestPolicy digestPolicy;
+  private final Entitlements entitlements;
+
+  private LookupContext(TokenStore store, DigestPolicy digestPolicy, Entitlements entitlements) {
+    this.store = store;
+    this.digestPolicy = digestPolicy;
+    this.entitlements = entitlements;
+  }
+
+  /**
+   * The context of lookups in {@code store}.
+   *
+   * @param digestPolicy the policy the tokens' services store digests under (the services' {@link
+   *     TokenService.Builder#digestPolicy}; {@link DigestPolicy#sha256()} unless they set another)
+   * @param entitlements which organizations have the EDI application; asked on every miss
+   * @throws NullPointerException if any argument is null
+   */
+  public static LookupContext of(
+      TokenStore store, DigestPolicy digestPolicy, Entitlements entitlements) {
+    return new LookupContext(
+        Checks.notNull(store, "store"),
+        Checks.notNull(digestPolicy, "digest policy"),
+        Checks.notNull(entitlements, "entitlements"));
+  }
+
+  TokenStore store() {
+    return store;
+  }
+
+  DigestPolicy digestPolicy() {
+    return digestPolicy;
+  }
+
+  Entitlements entitlements() {
+    return entitlements;
+  }
+
+  @Override
+  public String toString() {
+    return "LookupContext[store=" + store + ", " + digestPolicy + "]";
+  }
+}

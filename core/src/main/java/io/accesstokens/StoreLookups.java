@@ -1,0 +1,304 @@
+package io.accesstokens;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Interner;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.accesstokens.internal.Generations;
+import io.accesstokens.internal.LogThrottle;
+import io.accesstokens.spi.LookupDigest;
+import io.accesstokens.spi.StoredToken;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A validator's miss path: asks the store for a value the cache could not answer, and installs the
+ * answer unless an invalidation came first.
+ *
+ * <ul>
+ *   <li><b>Single flight.</b> Concurrent misses for one value join one lookup in flight.
+ *   <li><b>Bulkhead.</b> At most {@code maxConcurrentLookups} lookups run at once; a miss that
+ *       cannot get a permit, or whose lookup does not answer within the lookup timeout, fails
+ *       closed. Lookups run on the calling thread, or on the lookup executor when there is one.
+ *   <li><b>Generations.</b> A lookup reads its token id's generation before it asks the store and
+ *       installs its answer only if the generation is unchanged; {@link #forget} and {@link
+ *       #forgetAll} change it. So a lookup in flight during an invalidation never puts the old
+ *       answer back.
+ * </ul>
+ *
+ * <p>The validator owns the caches and reads them on its hot path; this class only installs into
+ * them. Thread-safe.
+ */
+final class StoreLookups {
+  private static final Logger log = LoggerFactory.getLogger(TokenValidator.class);
+
+  /**
+   * The shortest time between two log lines of one kind on the miss path (a refused lookup, a
+   * failed one, a store answering for the wrong token): each can happen on every request, so under
+   * a flood each kind writes one line per interval, which counts the lines held back.
+   */
+  private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+
+  private final LookupContext context;
+  private final Cache<TokenId, CachedAnswer> answers;
+  private final Cache<TokenId, CachedUnknown> unknowns;
+  private final Ticker ticker;
+  private final long expireAfterNanos;
+  private final long negativeExpireAfterNanos;
+  private final long lookupTimeoutNanos;
+  private final @Nullable Executor lookupExecutor;
+  private final int maxConcurrentLookups;
+  private final Semaphore permits;
+  private final ConcurrentHashMap<TokenId, InFlight> inFlight = new ConcurrentHashMap<>();
+  private final Generations generations = new Generations();
+  private final Interner<Object> interner = Interner.newWeakInterner();
+  private final LogThrottle refusedLookupLines;
+  private final LogThrottle failedLookupLines;
+  private final LogThrottle wrongRowLines;
+
+  private final LongAdder storeLookups = new LongAdder();
+  private final LongAdder failClosed = new LongAdder();
+
+  StoreLookups(
+      TokenValidator.Builder settings,
+      Cache<TokenId, CachedAnswer> answers,
+      Cache<TokenId, CachedUnknown> unknowns) {
+    this.context = settings.getLookupContext();
+    this.answers = answers;
+    this.unknowns = unknowns;
+    this.ticker = settings.getTicker();
+    this.expireAfterNanos = settings.getExpireAfter().toNanos();
+    this.negativeExpireAfterNanos = settings.getNegativeExpireAfter().toNanos();
+    this.lookupTimeoutNanos = settings.getLookupTimeout().toNanos();
+    this.lookupExecutor = settings.getLookupExecutor();
+    this.maxConcurrentLookups = settings.getMaxConcurrentLookups();
+    this.permits = new Semaphore(maxConcurrentLookups);
+    this.refusedLookupLines = new LogThrottle(ticker, LOG_INTERVAL);
+    this.failedLookupLines = new LogThrottle(ticker, LOG_INTERVAL);
+    this.wrongRowLines = new LogThrottle(ticker, LOG_INTERVAL);
+  }
+
+  /**
+   * The store's answer for {@code presented}, joining a lookup of the same value in flight.
+   *
+   * @param start the ticker's reading when the miss began; the lookup timeout counts from it
+   * @throws ConnectionOpenException with {@link ErrorCode#STORE_UNAVAILABLE} if no answer came in
+   *     time
+   */
+  CachedAnswer load(String presented, TokenId id, long start) {
+    InFlight mine = new InFlight(presented);
+    InFlight running = inFlight.putIfAbsent(id, mine);
+    if (running != null && running.matches(presented)) {
+      return await(running, start);
+    }
+    // Another value with the same id is being looked up (only a forgery can do that): look up this
+    // one on its own, unregistered, so neither can answer for the other.
+    boolean registered = running == null;
+    Runnable task = () -> run(mine, id, registered);
+    if (lookupExecutor == null) {
+      task.run();
+    } else {
+      try {
+        lookupExecutor.execute(task);
+      } catch (RejectedExecutionException e) {
+        mine.result.completeExceptionally(e);
+        if (registered) {
+          inFlight.remove(id, mine);
+        }
+      }
+    }
+    return await(mine, start);
+  }
+
+  private CachedAnswer await(InFlight lookup, long start) {
+    try {
+      CachedAnswer done = lookup.result.getNow(null);
+      if (done != null) {
+        return done;
+      }
+      long remaining = lookupTimeoutNanos - (ticker.read() - start);
+      return lookup.result.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failingClosed();
+    } catch (TimeoutException | ExecutionException | CompletionException e) {
+      throw failingClosed();
+    }
+  }
+
+  private ConnectionOpenException failingClosed() {
+    failClosed.increment();
+    return new ConnectionOpenException(ErrorCode.STORE_UNAVAILABLE);
+  }
+
+  private void run(InFlight lookup, TokenId id, boolean registered) {
+    long generation = generations.current(id.bits());
+    long start = ticker.read();
+    try {
+      if (!permits.tryAcquire(lookupTimeoutNanos, TimeUnit.NANOSECONDS)) {
+        long heldBack = refusedLookupLines.admit();
+        if (heldBack >= 0) {
+          log.warn(
+              "Token lookup refused: {} lookups already running (maxConcurrentLookups){}",
+              permitsInUse(),
+              LogThrottle.heldBackNote(heldBack));
+        }
+        lookup.result.completeExceptionally(new TimeoutException("no lookup slot"));
+        return;
+      }
+      CachedAnswer answer;
+      try {
+        answer = lookUp(lookup.presented, id, start);
+      } finally {
+        permits.release();
+      }
+      install(id, generation, answer, lookup.presented, start);
+      lookup.result.complete(answer);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      lookup.result.completeExceptionally(e);
+    } catch (RuntimeException e) {
+      // The store's messages never carry a value or digest (TokenStore contract); ours never do.
+      long heldBack = failedLookupLines.admit();
+      if (heldBack >= 0) {
+        log.warn(
+            "Token lookup failed, refusing with STORE_UNAVAILABLE: {}{}",
+            e.toString(),
+            LogThrottle.heldBackNote(heldBack));
+      }
+      lookup.result.completeExceptionally(e);
+    } finally {
+      if (registered) {
+        inFlight.remove(id, lookup);
+      }
+    }
+  }
+
+  private CachedAnswer lookUp(String presented, TokenId id, long start) {
+    List<LookupDigest> candidates = context.digestPolicy().candidates(presented);
+    StoredToken row = null;
+    for (LookupDigest digest : candidates) {
+      row = findByDigest(digest);
+      if (row != null) {
+        break;
+      }
+    }
+    if (row == null && candidates.size() > 1) {
+      // A reseal may have moved the row from a retired digest to the current one between our
+      // lookups; rows only ever move to the current key, so one more look there closes the gap.
+      row = findByDigest(candidates.get(0));
+    }
+    if (row == null) {
+      return CachedAnswer.NOT_FOUND;
+    }
+    if (row.id().bits() != id.bits()) {
+      long heldBack = wrongRowLines.admit();
+      if (heldBack >= 0) {
+        log.error(
+            "Store returned token {} for a digest of token {}; treating it as unknown{}",
+            row.id(),
+            id,
+            LogThrottle.heldBackNote(heldBack));
+      }
+      return CachedAnswer.NOT_FOUND;
+    }
+    AccessToken token = row.token();
+    ValidatedToken validated =
+        new ValidatedToken(
+            id, intern(token.organization()), intern(token.environment()), token.scope());
+    boolean entitled = context.entitlements().isEntitled(token.organization(), token.scope());
+    return new CachedAnswer(
+        presented, validated, token.isActive(), entitled, start + expireAfterNanos);
+  }
+
+  private @Nullable StoredToken findByDigest(LookupDigest digest) {
+    storeLookups.increment();
+    return context.store().findByDigest(digest).orElse(null);
+  }
+
+  /**
+   * Puts {@code answer} in its cache if no invalidation of {@code id} (or of everything) happened
+   * since {@code generation} was read, and takes it out again if one happened during the install.
+   */
+  private void install(
+      TokenId id, long generation, CachedAnswer answer, String presented, long start) {
+    if (answer == CachedAnswer.NOT_FOUND) {
+      CachedUnknown unknown = new CachedUnknown(presented, start + negativeExpireAfterNanos);
+      unknowns
+          .asMap()
+          .compute(id, (key, old) -> generations.current(id.bits()) == generation ? unknown : old);
+      if (generations.current(id.bits()) != generation) {
+        unknowns.asMap().remove(id, unknown); // as for answers below
+      }
+    } else {
+      answers
+          .asMap()
+          .compute(id, (key, old) -> generations.current(id.bits()) == generation ? answer : old);
+      unknowns.invalidate(id);
+      if (generations.current(id.bits()) != generation) {
+        // An invalidation came between the check above and the end of the install. One of a single
+        // id removes the entry after us (it waits for the key's lock); one of every id
+        // (invalidateAll) may have passed this key by while its entry was being created, so ours is
+        // removed here (only ours: another lookup's answer may have replaced it meanwhile).
+        answers.asMap().remove(id, answer);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T intern(T value) {
+    return (T) interner.intern(value);
+  }
+
+  private int permitsInUse() {
+    return Math.max(0, maxConcurrentLookups - permits.availablePermits());
+  }
+
+  /**
+   * Makes every lookup of {@code id} already in flight unable to install its answer, and lets the
+   * next miss start a new one. The validator drops the cached entries after this.
+   */
+  void forget(TokenId id) {
+    generations.bump(id.bits());
+    inFlight.remove(id);
+  }
+
+  /** {@link #forget} for every id at once. */
+  void forgetAll() {
+    generations.bumpAll();
+    inFlight.clear();
+  }
+
+  /** Calls made to the store's {@code findByDigest}. */
+  long storeLookups() {
+    return storeLookups.sum();
+  }
+
+  /** Misses answered with {@link ErrorCode#STORE_UNAVAILABLE}. */
+  long failedClosed() {
+    return failClosed.sum();
+  }
+
+  /** A store lookup in flight, which concurrent misses for the same value wait for. */
+  private static final class InFlight extends SecretWords {
+    final String presented;
+    final CompletableFuture<CachedAnswer> result = new CompletableFuture<>();
+
+    InFlight(String presented) {
+      super(presented);
+      this.presented = presented;
+    }
+  }
+}

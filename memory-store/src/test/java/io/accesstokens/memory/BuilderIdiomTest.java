@@ -1,0 +1,135 @@
+package io.accesstokens.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.accesstokens.ChangeFollower;
+import io.accesstokens.CopyPolicy;
+import io.accesstokens.KeyRing;
+import io.accesstokens.TokenService;
+import io.accesstokens.TokenValidator;
+import io.accesstokens.spi.Entitlements;
+import io.accesstokens.testing.Fixtures;
+import io.accesstokens.testing.ScriptedChangeFeed;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one builder idiom (Caffeine's): a setting left unset takes its {@code DEFAULT_*} value when
+ * the object is built, {@code build()} writes nothing into the builder (so a setting left unset can
+ * still be set afterwards, and the builder builds again), and {@code build()} names every missing
+ * required setting at once.
+ */
+class BuilderIdiomTest {
+  private final TokenService service = Fixtures.serviceOn(new MemoryTokenStore()).build();
+
+  @Test
+  void tokenValidator_build_writesNoDefaultIntoTheBuilder() {
+    TokenValidator.Builder builder = TokenValidator.builder(service);
+    TokenValidator first = builder.build();
+
+    // Before the builder resolved its defaults through getters, build() wrote them into its fields,
+    // and this threw "maximum size already set to 100000" for a value the caller never set.
+    TokenValidator second =
+        builder
+            .maximumSize(5)
+            .expireAfter(Duration.ofSeconds(30))
+            .lookupTimeout(Duration.ofSeconds(1))
+            .build();
+
+    assertThat(first)
+        .hasToString(
+            "TokenValidator[cached=0, expireAfter=" + TokenValidator.DEFAULT_EXPIRE_AFTER + "]");
+    assertThat(second).hasToString("TokenValidator[cached=0, expireAfter=PT30S]");
+    assertThatThrownBy(() -> builder.maximumSize(6)).hasMessage("maximum size already set to 5");
+    first.close();
+    second.close();
+  }
+
+  @Test
+  void changeFollower_build_writesNoDefaultIntoTheBuilder() {
+    ChangeFollower.Builder builder = ChangeFollower.builder(new ScriptedChangeFeed());
+    ChangeFollower first = builder.build();
+
+    ChangeFollower second = builder.stalenessBound(Duration.ofSeconds(3)).build();
+
+    assertThat(first.refusalBound()).isEqualTo(ChangeFollower.DEFAULT_STALENESS_BOUND);
+    assertThat(first)
+        .hasToString(
+            "ChangeFollower[refusalBound="
+                + ChangeFollower.DEFAULT_STALENESS_BOUND
+                + ", pollInterval="
+                + ChangeFollower.DEFAULT_POLL_INTERVAL
+                + "]");
+    assertThat(second.refusalBound()).isEqualTo(Duration.ofSeconds(3));
+    assertThatThrownBy(() -> builder.stalenessBound(Duration.ofSeconds(4)))
+        .hasMessage("staleness bound already set");
+    first.close();
+    second.close();
+  }
+
+  @Test
+  void changeFollower_checksTheRetentionAgainstTheDefaultsItWasNotGiven() {
+    assertThatThrownBy(
+            () ->
+                ChangeFollower.builder(new ScriptedChangeFeed())
+                    .retention(
+                        ChangeFollower.DEFAULT_STALENESS_BOUND.plus(
+                            ChangeFollower.DEFAULT_LONGEST_TRANSACTION))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "retention (PT6S) must be longer than the staleness bound plus the longest"
+                + " transaction");
+  }
+
+  @Test
+  void tokenService_build_namesEveryMissingRequiredSetting_inOneMessage() {
+    assertThatThrownBy(() -> TokenService.builder(new MemoryTokenStore()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "entitlements are required: which organizations have access to the EDI application"
+                + " (Entitlements.all() for tests); and an environment directory is required:"
+                + " which environments each organization has; and a copy policy is required:"
+                + " CopyPolicy.sealed(keys) to copy values later, CopyPolicy.digestOnly() to show"
+                + " them once, or CopyPolicy.ephemeral() for in-memory use");
+    assertThatThrownBy(
+            () ->
+                TokenService.builder(new MemoryTokenStore())
+                    .entitlements(Entitlements.all())
+                    .build())
+        .hasMessageStartingWith("an environment directory is required")
+        .hasMessageContaining("; and a copy policy is required")
+        .hasMessageNotContaining("entitlements");
+  }
+
+  @Test
+  void tokenService_build_writesNothingIntoTheBuilder() {
+    TokenService.Builder builder =
+        TokenService.builder(new MemoryTokenStore())
+            .entitlements(Entitlements.all())
+            .environments((organization, environment) -> true)
+            .copyPolicy(CopyPolicy.digestOnly());
+    TokenService first = builder.build();
+
+    TokenService second = builder.clock(java.time.Clock.systemUTC()).build();
+
+    assertThat(second).isNotSameAs(first);
+    assertThatThrownBy(() -> builder.clock(java.time.Clock.systemUTC()))
+        .hasMessage("clock already set");
+  }
+
+  @Test
+  void keyRing_build_copiesTheKeys_soTheBuilderCanGrowAndBuildAgain() {
+    KeyRing.Builder builder = KeyRing.builder().current("k1", new byte[32]);
+    KeyRing first = builder.build();
+
+    KeyRing second = builder.retired("k0", new byte[32]).build();
+
+    assertThat(first.keyIds()).containsExactly("k1");
+    assertThat(second.keyIds()).containsExactly("k1", "k0");
+    assertThatThrownBy(() -> KeyRing.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("a key ring needs a current key");
+  }
+}
