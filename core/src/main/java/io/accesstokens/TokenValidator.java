@@ -296,6 +296,12 @@ public final class TokenValidator implements AutoCloseable {
   private Answer load(String presented, TokenId id, long start) {
     Lookup mine = new Lookup(presented);
     Lookup running = lookups.putIfAbsent(id, mine);
+    if (running != null && running.result.isDone() && lookups.replace(id, running, mine)) {
+      // Finished, but not yet deregistered by its thread (a lookup executor's, say). Its answer was
+      // read before this miss began: after an expiry or with an untrusted lease, one the store may
+      // not give now, or a failure the store has recovered from. This miss asks the store itself.
+      running = null;
+    }
     if (running != null && running.matches(presented)) {
       return await(running, start);
     }
