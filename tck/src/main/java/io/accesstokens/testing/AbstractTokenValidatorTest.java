@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.accesstokens.ChangeFollower;
 import io.accesstokens.ConnectionOpenException;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.ErrorCode;
@@ -27,23 +28,30 @@ import io.accesstokens.ValidatedToken;
 import io.accesstokens.ValidatorStats;
 import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.spi.TokenStore;
+import io.accesstokens.testing.ValidatorConfiguration.Lease;
+import io.accesstokens.testing.ValidatorConfiguration.Lookups;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The cached validator on a real store, wrapped to count calls and inject faults. Time is a {@link
- * FakeTicker}: nothing here sleeps.
+ * FakeTicker}: nothing here sleeps. Each test runs in every {@linkplain ValidatorConfiguration
+ * configuration} its {@link ValidatorTest} allows: lookups on the calling thread and on a lookup
+ * executor, with the always-trusted lease and with a caught-up follower's.
  */
 @ExtendWith(SecretLeakGuard.class)
 public abstract class AbstractTokenValidatorTest {
@@ -63,10 +71,14 @@ public abstract class AbstractTokenValidatorTest {
   protected FaultyTokenStore store;
   protected TokenService service;
   protected TokenValidator validator;
+  protected ValidatorConfiguration configuration;
+  private final Map<TokenValidator, ChangeFollower> followers = new IdentityHashMap<>();
+  private @Nullable ExecutorService lookups;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeEach
-  void setUpValidator() {
+  void setUpValidator(ValidatorConfiguration configuration) {
+    this.configuration = configuration;
     store = new FaultyTokenStore(createStore());
     service =
         TokenService.builder(store)
@@ -74,7 +86,7 @@ public abstract class AbstractTokenValidatorTest {
             .environments(Fixtures.environments())
             .copyPolicy(CopyPolicy.ephemeral())
             .build();
-    validator = validatorBuilder().build();
+    validator = newValidator(settings -> settings);
   }
 
   @AfterEach
@@ -85,12 +97,70 @@ public abstract class AbstractTokenValidatorTest {
     }
   }
 
-  protected TokenValidator.Builder validatorBuilder() {
-    return TokenValidator.builder(service)
-        .ticker(ticker)
-        .expireAfter(EXPIRY)
-        .negativeExpireAfter(NEGATIVE_EXPIRY)
-        .executor(Runnable::run);
+  /**
+   * A validator of {@link #service} with this suite's settings (a fake ticker, a 60 s expiry, 10 s
+   * for unknown values, cache maintenance on the calling thread), then {@code settings}, in this
+   * run's {@linkplain ValidatorConfiguration configuration}.
+   */
+  protected TokenValidator newValidator(UnaryOperator<TokenValidator.Builder> settings) {
+    return newValidator(service, settings);
+  }
+
+  /**
+   * {@link #newValidator(UnaryOperator)} of another service. With a follower's lease, the follower
+   * is warmed up (time moves on by its longest transaction and it catches up), as it is on a node
+   * that has run for a while, and {@link #advance} keeps it caught up.
+   */
+  protected TokenValidator newValidator(
+      TokenService of, UnaryOperator<TokenValidator.Builder> settings) {
+    TokenValidator.Builder builder =
+        settings.apply(
+            TokenValidator.builder(of)
+                .ticker(ticker)
+                .expireAfter(EXPIRY)
+                .negativeExpireAfter(NEGATIVE_EXPIRY)
+                .executor(Runnable::run));
+    if (configuration.lookups() == Lookups.EXECUTOR) {
+      builder.lookupExecutor(lookupExecutor());
+    }
+    ChangeFollower follower = null;
+    if (configuration.lease() == Lease.FOLLOWER) {
+      follower =
+          ChangeFollower.builder(new ScriptedChangeFeed())
+              .stalenessBound(AbstractChangeFollowerTest.BOUND)
+              .longestTransaction(AbstractChangeFollowerTest.LONGEST_TRANSACTION)
+              .ticker(ticker)
+              .drivenByCaller()
+              .build();
+      builder.changeFollower(follower);
+    }
+    TokenValidator built = builder.build();
+    if (follower != null) {
+      followers.put(built, follower);
+      ticker.advance(AbstractChangeFollowerTest.LONGEST_TRANSACTION);
+      assertThat(follower.catchUp()).as("the follower's warm-up").isTrue();
+    }
+    return built;
+  }
+
+  private ExecutorService lookupExecutor() {
+    if (lookups == null) {
+      ExecutorService pool = Executors.newCachedThreadPool();
+      closeables.add(pool::shutdownNow);
+      lookups = pool;
+    }
+    return lookups;
+  }
+
+  /**
+   * Moves time on by {@code duration}; a follower's lease is renewed then, as one that keeps up.
+   */
+  protected void advance(Duration duration) {
+    ticker.advance(duration);
+    ChangeFollower follower = followers.get(validator);
+    if (follower != null) {
+      assertThat(follower.catchUp()).as("a catch-up").isTrue();
+    }
   }
 
   private ValidatedToken validate(String value) {
@@ -121,7 +191,7 @@ public abstract class AbstractTokenValidatorTest {
   // ---- accepted
   // ------------------------------------------------------------------------------------
 
-  @Test
+  @ValidatorTest
   void aValidToken_validates_andIsThenAnsweredFromTheCacheWithTheSameInstance() {
     IssuedToken issued = acmeToken();
 
@@ -140,7 +210,7 @@ public abstract class AbstractTokenValidatorTest {
   // ---- refused, all alike
   // --------------------------------------------------------------------------
 
-  @Test
+  @ValidatorTest
   void malformedValues_areRefused_withoutAStoreCall_andAreNeverCached() {
     String good = acmeToken().value().reveal();
     char last = good.charAt(good.length() - 1);
@@ -169,7 +239,7 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(validator.cachedAnswers()).isZero();
   }
 
-  @Test
+  @ValidatorTest
   void aWellFormedUnknownToken_isRefused_andRememberedBrieflyWithoutAnotherLookup() {
     String unknown = TokenFormatAccess.wellFormedUnknown();
 
@@ -179,14 +249,14 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(store.findByDigestCalls()).isEqualTo(1);
     assertThat(validator.stats().negativeHits()).isEqualTo(2);
 
-    ticker.advance(NEGATIVE_EXPIRY);
+    advance(NEGATIVE_EXPIRY);
     assertRefused(unknown, ACME, PROD, RefusalCause.UNKNOWN);
     assertThat(store.findByDigestCalls())
         .as("one more lookup per negative-cache lifetime")
         .isEqualTo(2);
   }
 
-  @Test
+  @ValidatorTest
   void distinctGuesses_eachReachTheStore() {
     for (int i = 0; i < 5; i++) {
       assertRefused(TokenFormatAccess.wellFormedUnknown(), ACME, PROD, RefusalCause.UNKNOWN);
@@ -194,7 +264,7 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(store.findByDigestCalls()).isEqualTo(5);
   }
 
-  @Test
+  @ValidatorTest
   void aGuessThatReusesAKnownTokensId_isRefusedFromTheCache() {
     IssuedToken issued = acmeToken();
     validate(issued.value().reveal());
@@ -205,7 +275,7 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(validate(issued.value().reveal()).id()).isEqualTo(issued.id());
   }
 
-  @Test
+  @ValidatorTest
   void anInactiveToken_isRefused() {
     IssuedToken issued = acmeToken();
     service.deactivate(ACME, issued.id(), ALICE);
@@ -215,7 +285,7 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(store.findByDigestCalls()).as("the inactive answer is cached too").isEqualTo(1);
   }
 
-  @Test
+  @ValidatorTest
   void aDeletedToken_isRefused() {
     IssuedToken issued = acmeToken();
     validate(issued.value().reveal());
@@ -224,7 +294,7 @@ public abstract class AbstractTokenValidatorTest {
     assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.UNKNOWN);
   }
 
-  @Test
+  @ValidatorTest
   void anotherOrganizationsToken_isRefused() {
     IssuedToken globex = create(service, GLOBEX, GLOBEX_PROD, null, ALICE);
 
@@ -234,14 +304,14 @@ public abstract class AbstractTokenValidatorTest {
         .isEqualTo(globex.id());
   }
 
-  @Test
+  @ValidatorTest
   void anotherEnvironmentsToken_isRefused() {
     IssuedToken test = create(service, ACME, TEST, null, ALICE);
 
     assertRefused(test.value().reveal(), ACME, PROD, RefusalCause.WRONG_ENVIRONMENT);
   }
 
-  @Test
+  @ValidatorTest
   void aTokenOfAnOrganizationWithoutEdi_isRefused() {
     entitlements.set(INITECH, true);
     IssuedToken issued = create(service, INITECH, PROD, null, ALICE);
@@ -254,7 +324,7 @@ public abstract class AbstractTokenValidatorTest {
    * Only one scope exists today, so a wrong-scope token cannot be made; the check is in place for
    * the second scope, and every scope the enum has is accepted for its own tokens.
    */
-  @Test
+  @ValidatorTest
   void everyScope_validatesItsOwnTokens() {
     IssuedToken issued = acmeToken();
     for (Scope scope : Scope.values()) {
@@ -263,14 +333,14 @@ public abstract class AbstractTokenValidatorTest {
     }
   }
 
-  @Test
+  @ValidatorTest
   void refusals_carryNoStackTrace() {
     ConnectionOpenException e = refusal(() -> validate("nonsense"));
 
     assertThat(e.getStackTrace()).isEmpty();
   }
 
-  @Test
+  @ValidatorTest
   void missingArguments_areCallerMistakes_notRefusals() {
     String value = acmeToken().value().reveal();
     assertThatThrownBy(() -> validator.validate(value, null, ACME, PROD))
@@ -284,7 +354,7 @@ public abstract class AbstractTokenValidatorTest {
   // ---- expiry and freshness
   // ------------------------------------------------------------------------
 
-  @Test
+  @ValidatorTest
   void theHardExpiry_capsACachedAnswer_evenWhenNoInvalidationArrives() {
     IssuedToken issued = acmeToken();
     validate(issued.value().reveal());
@@ -297,17 +367,18 @@ public abstract class AbstractTokenValidatorTest {
             .build();
     otherNode.deactivate(ACME, issued.id(), ALICE);
 
-    ticker.advance(EXPIRY.minusNanos(1));
+    advance(EXPIRY.minusNanos(1));
     assertThat(validate(issued.value().reveal()).id()).as("still trusted").isEqualTo(issued.id());
-    ticker.advance(Duration.ofNanos(1));
+    advance(Duration.ofNanos(1));
     assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
   }
 
-  @Test
+  /** Sets a lease of its own, in place of the builder's default. */
+  @ValidatorTest(lease = Lease.ALWAYS_TRUSTED)
   void anUntrustedLease_sendsEveryValidationToTheStore_andATrustedOneUsesTheCache() {
     AtomicBoolean trusted = new AtomicBoolean(true);
     validator.close();
-    validator = validatorBuilder().freshnessLease(now -> trusted.get()).build();
+    validator = newValidator(settings -> settings.freshnessLease(now -> trusted.get()));
     IssuedToken issued = acmeToken();
     validate(issued.value().reveal());
     validate(issued.value().reveal());
@@ -323,14 +394,15 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(store.findByDigestCalls()).isEqualTo(3);
   }
 
-  @Test
+  /** Sets a lease of its own, in place of the builder's default. */
+  @ValidatorTest(lease = Lease.ALWAYS_TRUSTED)
   void theLease_isAskedWithTheTickersReading() {
     List<Long> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
     validator.close();
-    validator = validatorBuilder().freshnessLease(now -> asked.add(now)).build();
+    validator = newValidator(settings -> settings.freshnessLease(now -> asked.add(now)));
     IssuedToken issued = acmeToken();
     validate(issued.value().reveal());
-    ticker.advance(Duration.ofSeconds(3));
+    advance(Duration.ofSeconds(3));
     validate(issued.value().reveal());
 
     assertThat(asked).containsExactly(ticker.read());
@@ -339,7 +411,7 @@ public abstract class AbstractTokenValidatorTest {
   // ---- invalidation
   // --------------------------------------------------------------------------------
 
-  @Test
+  @ValidatorTest
   void invalidate_byId_forgetsThatTokenOnly() {
     IssuedToken a = acmeToken();
     IssuedToken b = acmeToken();
@@ -353,7 +425,7 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(store.findByDigestCalls()).isEqualTo(3);
   }
 
-  @Test
+  @ValidatorTest
   void invalidateAll_forgetsEverything() {
     IssuedToken a = acmeToken();
     validate(a.value().reveal());
@@ -367,7 +439,7 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(store.findByDigestCalls()).isEqualTo(4);
   }
 
-  @Test
+  @ValidatorTest
   void aLookupInFlightDuringADeactivation_cannotPutTheOldAnswerBack() {
     IssuedToken issued = acmeToken();
     AtomicBoolean once = new AtomicBoolean(true);
@@ -391,7 +463,7 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(store.findByDigestCalls()).as("the stale answer was not cached").isEqualTo(2);
   }
 
-  @Test
+  @ValidatorTest
   void aLookupInFlightDuringADelete_cannotPutTheOldAnswerBack() {
     IssuedToken issued = acmeToken();
     AtomicBoolean once = new AtomicBoolean(true);
@@ -411,7 +483,7 @@ public abstract class AbstractTokenValidatorTest {
     assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.UNKNOWN);
   }
 
-  @Test
+  @ValidatorTest
   void close_detachesFromTheService_andRefusesFurtherUse() {
     IssuedToken issued = acmeToken();
     validate(issued.value().reveal());
@@ -424,14 +496,14 @@ public abstract class AbstractTokenValidatorTest {
         .hasMessage("validator is closed");
     // Changes after close reach no closed validator (no listener is left behind).
     service.deactivate(ACME, issued.id(), ALICE);
-    validator = validatorBuilder().build();
+    validator = newValidator(settings -> settings);
     assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
   }
 
   // ---- fail closed
   // ---------------------------------------------------------------------------------
 
-  @Test
+  @ValidatorTest
   void aStoreFailureOnAMiss_failsClosedWithItsOwnCode_andIsNotCached() {
     IssuedToken issued = acmeToken();
     store.down(true);
@@ -448,7 +520,7 @@ public abstract class AbstractTokenValidatorTest {
         .isEqualTo(issued.id());
   }
 
-  @Test
+  @ValidatorTest
   void cachedAnswers_stillServe_whileTheStoreIsDown() {
     IssuedToken issued = acmeToken();
     validate(issued.value().reveal());
@@ -457,7 +529,7 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(validate(issued.value().reveal()).id()).isEqualTo(issued.id());
   }
 
-  @Test
+  @ValidatorTest
   void aHostEntitlementFailure_failsClosed() {
     IssuedToken issued = acmeToken();
     TokenService throwing =
@@ -469,21 +541,18 @@ public abstract class AbstractTokenValidatorTest {
             .environments(Fixtures.environments())
             .copyPolicy(CopyPolicy.ephemeral())
             .build();
-    try (TokenValidator v = TokenValidator.builder(throwing).ticker(ticker).build()) {
+    try (TokenValidator v = newValidator(throwing, settings -> settings)) {
       ConnectionOpenException e =
           refusal(() -> v.validate(issued.value().reveal(), Scope.EDI, ACME, PROD));
       assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
     }
   }
 
-  @Test
+  @ValidatorTest(lookups = Lookups.EXECUTOR)
   void aHungStore_withALookupExecutor_failsClosedWithinTheTimeout() throws Exception {
-    ExecutorService lookups = Executors.newCachedThreadPool();
-    closeables.add(lookups::shutdownNow);
     CountDownLatch release = new CountDownLatch(1);
     validator.close();
-    validator =
-        validatorBuilder().lookupExecutor(lookups).lookupTimeout(Duration.ofMillis(200)).build();
+    validator = newValidator(settings -> settings.lookupTimeout(Duration.ofMillis(200)));
     IssuedToken issued = acmeToken();
     store.afterFindByDigest(found -> await(release));
 
@@ -496,11 +565,12 @@ public abstract class AbstractTokenValidatorTest {
     release.countDown();
   }
 
-  @Test
+  @ValidatorTest
   void lookupsBeyondTheCap_failClosed_whileTheStoreIsSlow() throws Exception {
     validator.close();
     validator =
-        validatorBuilder().maxConcurrentLookups(2).lookupTimeout(Duration.ofMillis(100)).build();
+        newValidator(
+            settings -> settings.maxConcurrentLookups(2).lookupTimeout(Duration.ofMillis(100)));
     CountDownLatch twoInside = new CountDownLatch(2);
     CountDownLatch release = new CountDownLatch(1);
     store.afterFindByDigest(
@@ -547,7 +617,7 @@ public abstract class AbstractTokenValidatorTest {
    * store is down was a flood of log lines. 10,000 of them over 20 s of the ticker's time write
    * two.
    */
-  @Test
+  @ValidatorTest
   void aFloodOfFailedLookups_logsOneLinePerTenSeconds_countingTheRest() {
     IssuedToken issued = acmeToken();
     store.down(true);
@@ -556,7 +626,7 @@ public abstract class AbstractTokenValidatorTest {
     for (int i = 0; i < 10_000; i++) {
       assertThat(refusal(() -> validate(issued.value().reveal())).errorCode())
           .isEqualTo(ErrorCode.STORE_UNAVAILABLE);
-      ticker.advance(Duration.ofMillis(2));
+      advance(Duration.ofMillis(2));
     }
 
     assertThat(validator.stats().failClosed()).isEqualTo(10_000);
@@ -572,11 +642,12 @@ public abstract class AbstractTokenValidatorTest {
   }
 
   /** The same for lookups refused because every slot is taken by a slow store. */
-  @Test
+  @ValidatorTest
   void aFloodOfRefusedLookups_logsOneLinePerTenSeconds_countingTheRest() throws Exception {
     validator.close();
     validator =
-        validatorBuilder().maxConcurrentLookups(1).lookupTimeout(Duration.ofMillis(1)).build();
+        newValidator(
+            settings -> settings.maxConcurrentLookups(1).lookupTimeout(Duration.ofMillis(1)));
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     store.afterFindByDigest(
@@ -594,7 +665,7 @@ public abstract class AbstractTokenValidatorTest {
       for (int i = 0; i < 200; i++) { // each waits the 1 ms lookup timeout for the slot
         refusal(() -> validate(TokenFormatAccess.wellFormedUnknown()));
       }
-      ticker.advance(Duration.ofSeconds(10));
+      advance(Duration.ofSeconds(10));
       refusal(() -> validate(TokenFormatAccess.wellFormedUnknown()));
 
       assertThat(validatorLines(mark, "Token lookup refused"))
@@ -612,7 +683,7 @@ public abstract class AbstractTokenValidatorTest {
     }
   }
 
-  @Test
+  @ValidatorTest
   void concurrentMissesForOneToken_makeOneStoreCall() throws Exception {
     IssuedToken issued = acmeToken();
     int callers = 6;
@@ -641,7 +712,7 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(store.findByDigestCalls()).isEqualTo(1);
   }
 
-  @Test
+  @ValidatorTest
   void anInterruptedWaiter_failsClosed_andKeepsItsInterrupt() throws Exception {
     IssuedToken issued = acmeToken();
     CountDownLatch inside = new CountDownLatch(1);
@@ -665,7 +736,7 @@ public abstract class AbstractTokenValidatorTest {
     }
   }
 
-  @Test
+  @ValidatorTest
   void theStatusOnDisk_decidesAfterAFailure_inactiveStaysInactive() {
     IssuedToken issued = acmeToken();
     service.setStatus(ACME, issued.id(), TokenStatus.INACTIVE, ALICE);
@@ -679,7 +750,8 @@ public abstract class AbstractTokenValidatorTest {
   // ---- builder
   // -------------------------------------------------------------------------------------
 
-  @Test
+  /** The builder alone, whatever the configuration: run once. */
+  @ValidatorTest(lookups = Lookups.INLINE, lease = Lease.ALWAYS_TRUSTED)
   void builderSettings_areCheckedWhenSet_andOnlyOnce() {
     TokenValidator.Builder b = TokenValidator.builder(service);
     assertThatThrownBy(() -> b.maximumSize(0))
