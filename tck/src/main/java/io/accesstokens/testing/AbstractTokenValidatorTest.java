@@ -62,6 +62,12 @@ public abstract class AbstractTokenValidatorTest {
   private static final Duration EXPIRY = Duration.ofSeconds(60);
   private static final Duration NEGATIVE_EXPIRY = Duration.ofSeconds(10);
 
+  /**
+   * Long enough that a busy machine's scheduling never times a lookup out (a lookup executor's
+   * thread, a caller joining a lookup in flight); the tests of the timeout set their own.
+   */
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
+
   /** A new, empty store. Called before each test. */
   protected abstract TokenStore createStore();
 
@@ -99,26 +105,28 @@ public abstract class AbstractTokenValidatorTest {
 
   /**
    * A validator of {@link #service} with this suite's settings (a fake ticker, a 60 s expiry, 10 s
-   * for unknown values, cache maintenance on the calling thread), then {@code settings}, in this
-   * run's {@linkplain ValidatorConfiguration configuration}.
+   * for unknown values, a 30 s lookup timeout, cache maintenance on the calling thread), then
+   * {@code settings}, in this run's {@linkplain ValidatorConfiguration configuration}.
    */
   protected TokenValidator newValidator(UnaryOperator<TokenValidator.Builder> settings) {
-    return newValidator(service, settings);
+    return newValidator(service, LOOKUP_TIMEOUT, settings);
   }
 
   /**
-   * {@link #newValidator(UnaryOperator)} of another service. With a follower's lease, the follower
-   * is warmed up (time moves on by its longest transaction and it catches up), as it is on a node
-   * that has run for a while, and {@link #advance} keeps it caught up.
+   * {@link #newValidator(UnaryOperator)} of service {@code of} with lookup timeout {@code
+   * lookupTimeout}. With a follower's lease, the follower is warmed up (time moves on by its
+   * longest transaction and it catches up), as it is on a node that has run for a while, and {@link
+   * #advance} keeps it caught up.
    */
   protected TokenValidator newValidator(
-      TokenService of, UnaryOperator<TokenValidator.Builder> settings) {
+      TokenService of, Duration lookupTimeout, UnaryOperator<TokenValidator.Builder> settings) {
     TokenValidator.Builder builder =
         settings.apply(
             TokenValidator.builder(of)
                 .ticker(ticker)
                 .expireAfter(EXPIRY)
                 .negativeExpireAfter(NEGATIVE_EXPIRY)
+                .lookupTimeout(lookupTimeout)
                 .executor(Runnable::run));
     if (configuration.lookups() == Lookups.EXECUTOR) {
       builder.lookupExecutor(lookupExecutor());
@@ -541,7 +549,7 @@ public abstract class AbstractTokenValidatorTest {
             .environments(Fixtures.environments())
             .copyPolicy(CopyPolicy.ephemeral())
             .build();
-    try (TokenValidator v = newValidator(throwing, settings -> settings)) {
+    try (TokenValidator v = newValidator(throwing, LOOKUP_TIMEOUT, settings -> settings)) {
       ConnectionOpenException e =
           refusal(() -> v.validate(issued.value().reveal(), Scope.EDI, ACME, PROD));
       assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
@@ -552,7 +560,7 @@ public abstract class AbstractTokenValidatorTest {
   void aHungStore_withALookupExecutor_failsClosedWithinTheTimeout() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     validator.close();
-    validator = newValidator(settings -> settings.lookupTimeout(Duration.ofMillis(200)));
+    validator = newValidator(service, Duration.ofMillis(200), settings -> settings);
     IssuedToken issued = acmeToken();
     store.afterFindByDigest(found -> await(release));
 
@@ -569,8 +577,7 @@ public abstract class AbstractTokenValidatorTest {
   void lookupsBeyondTheCap_failClosed_whileTheStoreIsSlow() throws Exception {
     validator.close();
     validator =
-        newValidator(
-            settings -> settings.maxConcurrentLookups(2).lookupTimeout(Duration.ofMillis(100)));
+        newValidator(service, Duration.ofMillis(100), settings -> settings.maxConcurrentLookups(2));
     CountDownLatch twoInside = new CountDownLatch(2);
     CountDownLatch release = new CountDownLatch(1);
     store.afterFindByDigest(
@@ -646,8 +653,7 @@ public abstract class AbstractTokenValidatorTest {
   void aFloodOfRefusedLookups_logsOneLinePerTenSeconds_countingTheRest() throws Exception {
     validator.close();
     validator =
-        newValidator(
-            settings -> settings.maxConcurrentLookups(1).lookupTimeout(Duration.ofMillis(1)));
+        newValidator(service, Duration.ofMillis(1), settings -> settings.maxConcurrentLookups(1));
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     store.afterFindByDigest(
