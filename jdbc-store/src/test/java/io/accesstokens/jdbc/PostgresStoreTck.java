@@ -14,13 +14,9 @@ abstract class PostgresStoreTck extends ServerStoreTck {
     super(db);
   }
 
+  /** {@link ServerStoreTck.MultiNode}'s nodes, woken by notifications (and polling). */
   @Nested
-  class NotifyMultiNode extends AbstractMultiNodeTest {
-    @Override
-    protected TestDatabase db() {
-      return PostgresStoreTck.this.db();
-    }
-
+  class NotifyMultiNode extends MultiNode {
     @Override
     protected JdbcChangeFeed.Mode mode() {
       return JdbcChangeFeed.Mode.NOTIFY;
