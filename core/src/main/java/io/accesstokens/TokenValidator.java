@@ -296,12 +296,6 @@ public final class TokenValidator implements AutoCloseable {
   private Answer load(String presented, TokenId id, long start) {
     Lookup mine = new Lookup(presented);
     Lookup running = lookups.putIfAbsent(id, mine);
-    if (running != null && running.result.isDone() && lookups.replace(id, running, mine)) {
-      // Finished, but not yet deregistered by its thread (a lookup executor's, say). Its answer was
-      // read before this miss began: after an expiry or with an untrusted lease, one the store may
-      // not give now, or a failure the store has recovered from. This miss asks the store itself.
-      running = null;
-    }
     if (running != null && running.matches(presented)) {
       return await(running, start);
     }
@@ -315,10 +309,10 @@ public final class TokenValidator implements AutoCloseable {
       try {
         lookupExecutor.execute(task);
       } catch (RejectedExecutionException e) {
-        mine.result.completeExceptionally(e);
         if (registered) {
           lookups.remove(id, mine);
         }
+        mine.result.completeExceptionally(e);
       }
     }
     return await(mine, start);
@@ -340,6 +334,13 @@ public final class TokenValidator implements AutoCloseable {
     }
   }
 
+  /**
+   * Looks up {@code lookup}'s value and completes it. A registered lookup leaves the registry
+   * before its result is completed: a miss that comes once a caller has that result (with a lookup
+   * executor, before this thread went on) must ask the store itself, not be handed an answer read
+   * before it began (after the hard expiry or with an untrusted lease, one the store may no longer
+   * give; or a failure the store has recovered from).
+   */
   private void runLookup(Lookup lookup, TokenId id, boolean registered) {
     long generation = generations.current(id.bits());
     long start = ticker.read();
@@ -352,6 +353,7 @@ public final class TokenValidator implements AutoCloseable {
               lookupPermitsInUse(),
               LogThrottle.heldBackNote(heldBack));
         }
+        deregister(lookup, id, registered);
         lookup.result.completeExceptionally(new TimeoutException("no lookup slot"));
         return;
       }
@@ -362,9 +364,11 @@ public final class TokenValidator implements AutoCloseable {
         lookupPermits.release();
       }
       install(id, generation, answer, lookup.presented, start);
+      deregister(lookup, id, registered);
       lookup.result.complete(answer);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      deregister(lookup, id, registered);
       lookup.result.completeExceptionally(e);
     } catch (RuntimeException e) {
       // The store's messages never carry a value or digest (TokenStore contract); ours never do.
@@ -375,11 +379,16 @@ public final class TokenValidator implements AutoCloseable {
             e.toString(),
             LogThrottle.heldBackNote(heldBack));
       }
+      deregister(lookup, id, registered);
       lookup.result.completeExceptionally(e);
     } finally {
-      if (registered) {
-        lookups.remove(id, lookup);
-      }
+      deregister(lookup, id, registered); // after an Error, too
+    }
+  }
+
+  private void deregister(Lookup lookup, TokenId id, boolean registered) {
+    if (registered) {
+      lookups.remove(id, lookup);
     }
   }
 
