@@ -113,10 +113,8 @@ final class StoreLookups {
       try {
         lookupExecutor.execute(task);
       } catch (RejectedExecutionException e) {
+        deregister(mine, id, registered);
         mine.result.completeExceptionally(e);
-        if (registered) {
-          inFlight.remove(id, mine);
-        }
       }
     }
     return await(mine, start);
@@ -143,6 +141,13 @@ final class StoreLookups {
     return new ConnectionOpenException(ErrorCode.STORE_UNAVAILABLE);
   }
 
+  /**
+   * Looks up {@code lookup}'s value and completes it. A registered lookup leaves the registry
+   * before its result is completed: a miss that comes once a caller has that result (with a lookup
+   * executor, before this thread went on) must ask the store itself, not be handed an answer read
+   * before it began (after the hard expiry or with an untrusted lease, one the store may no longer
+   * give; or a failure the store has recovered from).
+   */
   private void run(InFlight lookup, TokenId id, boolean registered) {
     long generation = generations.current(id.bits());
     long start = ticker.read();
@@ -155,6 +160,7 @@ final class StoreLookups {
               permitsInUse(),
               LogThrottle.heldBackNote(heldBack));
         }
+        deregister(lookup, id, registered);
         lookup.result.completeExceptionally(new TimeoutException("no lookup slot"));
         return;
       }
@@ -165,9 +171,11 @@ final class StoreLookups {
         permits.release();
       }
       install(id, generation, answer, lookup.presented, start);
+      deregister(lookup, id, registered);
       lookup.result.complete(answer);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      deregister(lookup, id, registered);
       lookup.result.completeExceptionally(e);
     } catch (RuntimeException e) {
       // The store's messages never carry a value or digest (TokenStore contract); ours never do.
@@ -178,11 +186,16 @@ final class StoreLookups {
             e.toString(),
             LogThrottle.heldBackNote(heldBack));
       }
+      deregister(lookup, id, registered);
       lookup.result.completeExceptionally(e);
     } finally {
-      if (registered) {
-        inFlight.remove(id, lookup);
-      }
+      deregister(lookup, id, registered); // after an Error, too
+    }
+  }
+
+  private void deregister(InFlight lookup, TokenId id, boolean registered) {
+    if (registered) {
+      inFlight.remove(id, lookup);
     }
   }
 

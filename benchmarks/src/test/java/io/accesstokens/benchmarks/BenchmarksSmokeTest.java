@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.accesstokens.jdbc.JdbcChangeFeed;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -29,6 +31,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * short iteration, at 1,000 keys, the database ones on H2. The real runs are {@code
  * benchmarks/run}'s.
  */
+@ExtendWith(SecretLeakGuard.class)
 class BenchmarksSmokeTest {
 
   @Test

@@ -5,17 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The committed results are the reference for the tools' reading and writing: summarizing the
  * committed raw files gives the committed summary.json byte for byte, and each raw file the tools
  * write reads back into its record and writes out as it is.
  */
+@ExtendWith(SecretLeakGuard.class)
 class SummarizeTest {
   /** benchmarks/results, from the module's directory (where the build runs the tests). */
   private static final Path RESULTS = Path.of("results");

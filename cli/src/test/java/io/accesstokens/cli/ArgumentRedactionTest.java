@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.accesstokens.TokenId;
 import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.testing.IssuedSecrets;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The redaction every console error passes through, on messages the console does not write itself.
  */
+@ExtendWith(SecretLeakGuard.class)
 class ArgumentRedactionTest {
   private static final String SECRET = "Q7mZk2LrT9vB4nXc8pYs1dWf6gHj0aKe";
 

@@ -3,14 +3,17 @@ package io.accesstokens.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.cli.Cli.Result;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** audit.log: who did what to which token, and never a value. */
+@ExtendWith(SecretLeakGuard.class)
 class AuditLogTest {
   @TempDir Path dir;
 

@@ -2,9 +2,12 @@ package io.accesstokens.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.accesstokens.testing.SecretLeakGuard;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The escaping of everything the console writes that a person or the database gave it. */
+@ExtendWith(SecretLeakGuard.class)
 class ConsoleTextTest {
   private static final String HOSTILE =
       "a\tb\nc\rd\u0085e\u2028f\u2029g\u202Eh\u202Ci\u2066j\u2069k\u200El\u200Fm"

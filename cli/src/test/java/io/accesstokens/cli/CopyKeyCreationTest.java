@@ -5,18 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.cli.Cli.Result;
 import io.accesstokens.testing.Concurrently;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The first copy key of a home is made once: consoles that make it at the same moment end with one
  * key, the one in the file, and every token they created is copyable under it.
  */
+@ExtendWith(SecretLeakGuard.class)
 class CopyKeyCreationTest {
   @TempDir Path dir;
 

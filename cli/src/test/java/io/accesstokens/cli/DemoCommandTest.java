@@ -3,14 +3,17 @@ package io.accesstokens.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.cli.Cli.Result;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** demo: the seed's whole flow, unattended, on a throwaway database. */
+@ExtendWith(SecretLeakGuard.class)
 class DemoCommandTest {
   @TempDir Path dir;
 

@@ -3,17 +3,20 @@ package io.accesstokens.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.cli.Cli.Result;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What goes wrong: one line on standard error naming the command, an exit code a script can rely
  * on, nothing on standard output, and a stack trace only with --verbose.
  */
+@ExtendWith(SecretLeakGuard.class)
 class ErrorsTest {
   @TempDir Path dir;
 

@@ -3,15 +3,18 @@ package io.accesstokens.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.cli.Cli.Result;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** --help on every command, with the exit codes; --version; the completion script. */
+@ExtendWith(SecretLeakGuard.class)
 class HelpTest {
   @TempDir Path dir;
 

@@ -3,13 +3,16 @@ package io.accesstokens.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.cli.Cli.Result;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The console as its own host: org and env commands, and the configuration file they keep. */
+@ExtendWith(SecretLeakGuard.class)
 class HostCommandsTest {
   @TempDir Path dir;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.accesstokens.cli.Cli.Result;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,9 +13,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The copy key: where it comes from, that it is made safely, and that it is never shown. */
+@ExtendWith(SecretLeakGuard.class)
 class KeysTest {
   private static final String KEY_A = Base64.getEncoder().encodeToString(bytes(32, 1));
   private static final String KEY_B = Base64.getEncoder().encodeToString(bytes(32, 2));

@@ -3,6 +3,7 @@ package io.accesstokens.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.cli.Cli.Result;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * time is a fake that moves forward when the console sleeps, so the ten seconds take none. The
  * runnable-jar test does the same with real processes and real time.
  */
+@ExtendWith(SecretLeakGuard.class)
 class LockWaitTest {
   @TempDir Path dir;
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>{@link Cli} scans every run for pieces of issued values already; this suite asserts the same
  * explicitly, one case per place, so a failure names the place.
  */
+@ExtendWith(SecretLeakGuard.class)
 class PastedValueTest {
   /**
    * Where a value may be pasted: {@code {value}} is the issued value, {@code {id}} its token id,

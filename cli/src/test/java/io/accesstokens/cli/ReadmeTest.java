@@ -2,14 +2,17 @@ package io.accesstokens.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Keeps the README's promises about the console the same as the console. */
+@ExtendWith(SecretLeakGuard.class)
 class ReadmeTest {
   private static final Path README = Path.of("../README.md");
 

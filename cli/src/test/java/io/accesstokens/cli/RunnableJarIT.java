@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is silent unless --verbose. Runs after {@code package} (the runnable-jar execution of surefire in
  * cli/pom.xml).
  */
+@ExtendWith(SecretLeakGuard.class)
 class RunnableJarIT {
   private static Path jar;
 

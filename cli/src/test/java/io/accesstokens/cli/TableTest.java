@@ -2,10 +2,12 @@ package io.accesstokens.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The console's tables render each cell as what it is: a bidirectional override cannot make a row
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * library lets into a description now, a row stored earlier, or by a host, may hold such
  * characters.
  */
+@ExtendWith(SecretLeakGuard.class)
 class TableTest {
   @Test
   void controlSeparatorAndBidirectionalCharacters_areShownEscaped_oneRowPerLine() {

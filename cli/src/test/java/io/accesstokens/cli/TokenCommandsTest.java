@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.accesstokens.cli.Cli.Result;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The page's actions, each as a command line: create, list, copy, edit, status, delete. */
+@ExtendWith(SecretLeakGuard.class)
 class TokenCommandsTest {
   private static final String VALUE = "atk_[0-9A-Za-z]{49}";
 

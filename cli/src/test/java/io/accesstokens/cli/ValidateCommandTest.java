@@ -3,15 +3,18 @@ package io.accesstokens.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.cli.Cli.Result;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** validate: a token on standard input, the connector's answer on standard output. */
+@ExtendWith(SecretLeakGuard.class)
 class ValidateCommandTest {
   private static final String INVALID_TOKEN =
       "Error opening connection. Exception is: Error code: INVALID_TOKEN\n";

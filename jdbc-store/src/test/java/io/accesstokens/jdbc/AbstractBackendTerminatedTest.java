@@ -25,6 +25,7 @@ import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.Figures;
 import io.accesstokens.testing.Fixtures;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -52,6 +54,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * second token. Here the server rolled the transaction back, so nothing was written, and the pool
  * replaces the connection by itself.
  */
+@ExtendWith(SecretLeakGuard.class)
 abstract class AbstractBackendTerminatedTest {
   protected abstract TestDatabase db();
 

@@ -21,6 +21,7 @@ import io.accesstokens.ValidatedToken;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.LongVariants;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * its answer is held back until the change has committed and returned), then as an open race
  * repeated many times with no hook at all.
  */
+@ExtendWith(SecretLeakGuard.class)
 abstract class AbstractInFlightLookupTest {
   protected abstract TestDatabase db();
 

@@ -21,6 +21,7 @@ import io.accesstokens.spi.SealedValue;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.testing.CapturingAppender;
 import io.accesstokens.testing.Concurrently;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,6 +44,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The {@link io.accesstokens.spi.ChangeFeed} contract of the JDBC change log, on a real database:
@@ -50,6 +52,7 @@ import org.junit.jupiter.api.Test;
  * several pruners at once), visibility only at commit, rollbacks, the change-log timeout, and on
  * PostgreSQL the listening connection. Each test gets tables of its own, so every log starts empty.
  */
+@ExtendWith(SecretLeakGuard.class)
 abstract class AbstractJdbcChangeFeedTest {
   private static final Instant T0 = Instant.parse("2026-03-04T05:06:07.123456Z");
 

@@ -42,6 +42,7 @@ import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenStore;
 import io.accesstokens.testing.Concurrently;
 import io.accesstokens.testing.Fixtures;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,12 +69,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What the contract suites cannot see: the schema files, the rows at rest, migrations racing, two
  * nodes with pools of their own, snapshot conflicts and timeouts, on a real database. Each database
  * runs it through a subclass that names its {@link TestDatabase}.
  */
+@ExtendWith(SecretLeakGuard.class)
 abstract class AbstractJdbcStoreTest {
   private static final Instant T0 = Instant.parse("2026-03-04T05:06:07.123456Z");
 

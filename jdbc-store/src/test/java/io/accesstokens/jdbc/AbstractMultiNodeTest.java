@@ -12,6 +12,7 @@ import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.PropagationProbe;
 import io.accesstokens.testing.PropagationProbe.Effect;
 import io.accesstokens.testing.PropagationProbe.Round;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * target/propagation/<database>_<mode>.txt} (p50, p99, max and the sample count).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SecretLeakGuard.class)
 abstract class AbstractMultiNodeTest {
   private static final Logger log = LoggerFactory.getLogger(AbstractMultiNodeTest.class);
 

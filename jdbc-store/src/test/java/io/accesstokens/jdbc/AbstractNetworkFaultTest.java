@@ -28,6 +28,7 @@ import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.Figures;
 import io.accesstokens.testing.Fixtures;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -56,6 +58,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * no token lost or brought back, the validator fails closed with {@code STORE_UNAVAILABLE} within
  * its timeout and recovers by itself, and no call stays stuck.
  */
+@ExtendWith(SecretLeakGuard.class)
 abstract class AbstractNetworkFaultTest {
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
 

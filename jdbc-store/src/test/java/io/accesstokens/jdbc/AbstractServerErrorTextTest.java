@@ -20,6 +20,7 @@ import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.testing.CapturingAppender;
 import io.accesstokens.testing.Fixtures;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,6 +28,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -38,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * log is the host's to configure (the README says so); it is counted in a figures line, not
  * asserted.
  */
+@ExtendWith(SecretLeakGuard.class)
 abstract class AbstractServerErrorTextTest {
   /** Phrases of the servers' and drivers' duplicate-key messages, lower case. */
   private static final List<String> SERVER_PHRASES =

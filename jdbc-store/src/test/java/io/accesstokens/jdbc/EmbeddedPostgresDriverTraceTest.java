@@ -2,8 +2,10 @@ package io.accesstokens.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.accesstokens.testing.SecretLeakGuard;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * bound parameter, the lookup's digest among them; at FINE it writes none (README, "Drivers' own
  * logs").
  */
+@ExtendWith(SecretLeakGuard.class)
 class EmbeddedPostgresDriverTraceTest {
   @RegisterExtension static final TestDatabase DB = TestDatabase.embeddedPostgres();
 

@@ -26,6 +26,7 @@ import io.accesstokens.internal.TokenMint;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.Figures;
 import io.accesstokens.testing.Fixtures;
+import io.accesstokens.testing.SecretLeakGuard;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -58,6 +60,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * pool's connection timeout, and a write cut by the shutdown writes nothing. Afterwards everything
  * recovers by itself: the service, the validator and the pool are the same objects.
  */
+@ExtendWith(SecretLeakGuard.class)
 class EmbeddedPostgresRestartTest {
   private static final String PREFIX = "restart_";
   private static Path dataDirectory;

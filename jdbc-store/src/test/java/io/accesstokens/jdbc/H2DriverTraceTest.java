@@ -3,11 +3,13 @@ package io.accesstokens.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * H2 logs through SLF4J only when the URL sets {@code TRACE_LEVEL_FILE=4}, under the logger {@code
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * and every JDBC call at DEBUG; at WARN, neither. Without that setting it logs nothing through
  * SLF4J, whatever the level (README, "Drivers' own logs").
  */
+@ExtendWith(SecretLeakGuard.class)
 class H2DriverTraceTest {
 
   private static String lookUpOn(String url) {

@@ -6,11 +6,14 @@ import io.accesstokens.jdbc.internal.SchemaScript;
 import io.accesstokens.jdbc.internal.Sql;
 import io.accesstokens.jdbc.internal.SqlStatements;
 import io.accesstokens.jdbc.internal.TokenRows;
+import io.accesstokens.testing.SecretLeakGuard;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
+@ExtendWith(SecretLeakGuard.class)
 class JdbcDialectTest {
 
   @ParameterizedTest

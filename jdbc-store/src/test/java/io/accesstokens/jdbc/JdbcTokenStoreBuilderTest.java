@@ -6,16 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenId;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** The builder's rules, and a store whose database cannot be reached (no database needed). */
+@ExtendWith(SecretLeakGuard.class)
 class JdbcTokenStoreBuilderTest {
   private final PGSimpleDataSource unreachable = unreachablePostgres();
 

@@ -3,7 +3,9 @@ package io.accesstokens.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import io.accesstokens.testing.SecretLeakGuard;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * hex, the lookup's digest among the bytes; at DEBUG it logs statements without their parameters
  * (README, "Drivers' own logs").
  */
+@ExtendWith(SecretLeakGuard.class)
 class MariaDbDriverTraceTest {
   @RegisterExtension static final TestDatabase DB = TestDatabase.mariaDb();
 

@@ -12,13 +12,16 @@ import io.accesstokens.TokenService;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.IssuedSecrets;
 import io.accesstokens.testing.ReadmeSnippets;
+import io.accesstokens.testing.SecretLeakGuard;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The README's jdbc-store example, run as written on H2; a second test keeps the two texts
  * identical.
  */
+@ExtendWith(SecretLeakGuard.class)
 class ReadmeJdbcQuickStartTest {
 
   private static IssuedToken quickStart(byte[] sealingKey) {

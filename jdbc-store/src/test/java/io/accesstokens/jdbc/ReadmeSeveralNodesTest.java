@@ -9,15 +9,18 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.ReadmeSnippets;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The README's "Several nodes" wiring, run as written on H2; a second test keeps the two texts
  * identical.
  */
+@ExtendWith(SecretLeakGuard.class)
 class ReadmeSeveralNodesTest {
 
   private static TokenValidator node(DataSource pool, byte[] sealingKey) {

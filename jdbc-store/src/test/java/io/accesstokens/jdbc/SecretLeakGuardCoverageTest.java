@@ -4,39 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.testing.CapturingAppender;
 import io.accesstokens.testing.SecretLeakGuard;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.Extension;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 /**
- * The secret-leak guard really watches this module: it is found as an autodetected extension, the
- * parent pom turns autodetection on, the store's loggers write at TRACE into the capturing
- * appender, and the drivers' wire-level TRACE (every bound byte) stays off, as logback-test.xml
- * says.
+ * The secret-leak guard really watches this module: the store's loggers write at TRACE into the
+ * capturing appender, and the drivers' wire-level TRACE (every bound byte) stays off, as
+ * logback-test.xml says. (That every test class is guarded at all is {@code
+ * EveryTestClassIsGuardedTest}'s, in the TCK's tests.)
  */
+@ExtendWith(SecretLeakGuard.class)
 class SecretLeakGuardCoverageTest {
-  private static String autodetection;
-
-  @RegisterExtension
-  static final BeforeEachCallback READ_CONFIGURATION =
-      (ExtensionContext context) ->
-          autodetection =
-              context
-                  .getConfigurationParameter("junit.jupiter.extensions.autodetection.enabled")
-                  .orElse("unset");
-
-  @Test
-  void theGuardIsAutodetected_andAutodetectionIsOn() {
-    assertThat(ServiceLoader.load(Extension.class).stream().map(p -> p.type().getName()))
-        .as("extensions on this module's test classpath")
-        .contains(SecretLeakGuard.class.getName());
-    assertThat(autodetection).isEqualTo("true");
-  }
-
   @Test
   void theStoresLoggers_writeAtTrace_intoTheCapturingAppender() {
     int mark = CapturingAppender.mark();

@@ -9,11 +9,13 @@ import io.accesstokens.TokenConflictException;
 import io.accesstokens.jdbc.internal.Dialect;
 import io.accesstokens.jdbc.internal.SqlErrors;
 import io.accesstokens.jdbc.internal.SqlErrors.Kind;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,6 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * provoke the common ones for real (duplicates, 40001, 1020, timeouts, refused connections); this
  * names every row.
  */
+@ExtendWith(SecretLeakGuard.class)
 class SqlErrorsTest {
   private static final Dialect POSTGRESQL = JdbcDialect.POSTGRESQL.internal();
   private static final Dialect MARIADB = JdbcDialect.MARIADB.internal();

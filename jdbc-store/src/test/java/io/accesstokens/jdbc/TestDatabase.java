@@ -24,14 +24,19 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.annotation.Testable;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A database a test class runs on, as a JUnit extension. Each class gets tables of its own (a
- * random table prefix, created through {@link JdbcTokenStore#migrate()}, so from the shipped schema
- * files), each test an empty store, and the tables are dropped after the class by the shipped drop
- * file, so nothing is left behind on a shared server.
+ * A database a test class runs on, as a JUnit extension. Each class with tests gets tables of its
+ * own (a random table prefix, created through {@link JdbcTokenStore#migrate()}, so from the shipped
+ * schema files), each test an empty store, and the tables are dropped after the class by the
+ * shipped drop file, so nothing is left behind on a shared server. Registered on a store's class,
+ * whose suites are {@code @Nested} classes, it does so for each suite in turn (nested classes run
+ * one after another): the enclosing class, which has no tests of its own, gets no tables.
  *
  * <p>H2 (in memory) and an embedded PostgreSQL always run. The machine's PostgreSQL and MariaDB run
  * when {@value #POSTGRESQL_URL} and {@value #MARIADB_URL} name them (JDBC URLs with user and
@@ -99,7 +104,16 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    open(context);
+    if (hasTests(context)) {
+      open(context);
+    }
+  }
+
+  /** Whether the class itself declares or inherits tests; a class of nested suites does not. */
+  private static boolean hasTests(ExtensionContext context) {
+    return !AnnotationSupport.findAnnotatedMethods(
+            context.getRequiredTestClass(), Testable.class, HierarchyTraversalMode.TOP_DOWN)
+        .isEmpty();
   }
 
   /**
@@ -157,6 +171,9 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
 
   @Override
   public void afterAll(@Nullable ExtensionContext context) throws SQLException {
+    if (context != null && !hasTests(context)) {
+      return;
+    }
     for (HikariDataSource pool : pools) {
       pool.close();
     }
@@ -167,6 +184,7 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
         runShippedScript(dialect().schemaDropFile(), p);
       }
     }
+    prefixes.clear();
   }
 
   /**

@@ -14,12 +14,15 @@ import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.IssuedSecrets;
 import io.accesstokens.testing.ReadmeSnippets;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The README's quick start, run as written; a second test keeps the two texts identical. */
+@ExtendWith(SecretLeakGuard.class)
 class ReadmeQuickStartTest {
 
   private static void quickStart() {

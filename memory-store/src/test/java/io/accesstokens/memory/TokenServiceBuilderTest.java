@@ -7,9 +7,12 @@ import io.accesstokens.CopyPolicy;
 import io.accesstokens.TokenService;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SecretLeakGuard.class)
 class TokenServiceBuilderTest {
   private final MemoryTokenStore store = new MemoryTokenStore();
   private final EnvironmentDirectory anyEnvironment = (org, env) -> true;

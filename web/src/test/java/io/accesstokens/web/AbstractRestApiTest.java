@@ -19,12 +19,14 @@ import io.accesstokens.TokenStatus;
 import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.spi.TokenStore;
 import io.accesstokens.testing.IssuedSecrets;
+import io.accesstokens.testing.SecretLeakGuard;
 import io.accesstokens.web.ApiClient.Answer;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * every refusal, with its status, its stable code and a message that names what was wrong and never
  * a value. Each store runs it by naming a factory.
  */
+@ExtendWith(SecretLeakGuard.class)
 abstract class AbstractRestApiTest {
   static final String SEEDS_ERROR =
       "Error opening connection. Exception is: Error code: INVALID_TOKEN";

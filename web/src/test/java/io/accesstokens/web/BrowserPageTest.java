@@ -14,6 +14,7 @@ import io.accesstokens.TokenQuery;
 import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.memory.MemoryTokenStore;
 import io.accesstokens.testing.IssuedSecrets;
+import io.accesstokens.testing.SecretLeakGuard;
 import io.accesstokens.web.internal.PageHandler;
 import io.accesstokens.web.internal.SecurityHeaders;
 import jakarta.servlet.http.HttpServlet;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -57,6 +59,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * an explicit condition (no sleeps), generous enough for a loaded 2-core machine. Each step leaves
  * a screenshot under {@code target/screenshots/}.
  */
+@ExtendWith(SecretLeakGuard.class)
 class BrowserPageTest {
   private static final String SEEDS_ERROR =
       "Error opening connection. Exception is: Error code: INVALID_TOKEN";

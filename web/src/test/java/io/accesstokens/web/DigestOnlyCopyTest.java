@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.memory.MemoryTokenStore;
+import io.accesstokens.testing.SecretLeakGuard;
 import io.accesstokens.web.ApiClient.Answer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A host that keeps digests only: create shows the value once, and Copy says why it cannot. */
+@ExtendWith(SecretLeakGuard.class)
 class DigestOnlyCopyTest {
   @RegisterExtension
   final WebFixture web = new WebFixture(MemoryTokenStore::new).copyPolicy(CopyPolicy.digestOnly());

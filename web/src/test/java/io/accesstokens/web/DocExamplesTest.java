@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.memory.MemoryTokenStore;
+import io.accesstokens.testing.SecretLeakGuard;
 import io.accesstokens.web.ApiClient.Answer;
 import io.accesstokens.web.internal.Problem;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * document's text stands for it, in later requests and answers alike. Times must be instants. The
  * error table must list exactly the API's codes with their statuses.
  */
+@ExtendWith(SecretLeakGuard.class)
 class DocExamplesTest {
   private static final Path DOC = Path.of("../docs/web.md");
 

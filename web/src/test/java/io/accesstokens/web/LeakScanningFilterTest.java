@@ -7,6 +7,7 @@ import io.accesstokens.IssuedToken;
 import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.memory.MemoryTokenStore;
 import io.accesstokens.testing.IssuedSecrets;
+import io.accesstokens.testing.SecretLeakGuard;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,8 +21,10 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The scan that every test server runs finds what it must: a test of the tests. */
+@ExtendWith(SecretLeakGuard.class)
 class LeakScanningFilterTest {
 
   /** Answers with whatever text the test put in the {@code say} header. */

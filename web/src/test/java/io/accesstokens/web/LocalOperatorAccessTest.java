@@ -9,15 +9,18 @@ import io.accesstokens.Actor;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.memory.MemoryTokenStore;
 import io.accesstokens.testing.CapturingAppender;
+import io.accesstokens.testing.SecretLeakGuard;
 import io.accesstokens.web.ApiClient.Answer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One local operator, signed in by a one-time link, as a console's {@code serve} runs the page. */
+@ExtendWith(SecretLeakGuard.class)
 class LocalOperatorAccessTest {
   private final List<OrganizationId> hosted = new CopyOnWriteArrayList<>(List.of(ACME));
   private final LocalOperatorAccess access =

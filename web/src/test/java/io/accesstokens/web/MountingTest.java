@@ -11,6 +11,7 @@ import io.accesstokens.TokenService;
 import io.accesstokens.memory.MemoryTokenStore;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
+import io.accesstokens.testing.SecretLeakGuard;
 import io.accesstokens.web.ApiClient.Answer;
 import java.net.URI;
 import java.util.List;
@@ -20,10 +21,12 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The host chooses where the page lives: under a path, at the root, under a context path. */
+@ExtendWith(SecretLeakGuard.class)
 class MountingTest {
   private final EnvironmentDirectory environments =
       EnvironmentDirectory.of(Map.of(ACME, Set.of(PRODUCTION)));

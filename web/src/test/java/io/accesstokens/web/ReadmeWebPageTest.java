@@ -11,6 +11,7 @@ import io.accesstokens.memory.MemoryTokenStore;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
 import io.accesstokens.testing.ReadmeSnippets;
+import io.accesstokens.testing.SecretLeakGuard;
 import io.accesstokens.web.ApiClient.Answer;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -23,10 +24,12 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The README's lines for plain Jetty, run as written; a second test keeps the two texts identical.
  */
+@ExtendWith(SecretLeakGuard.class)
 class ReadmeWebPageTest {
 
   /**

@@ -9,6 +9,7 @@ import io.accesstokens.IssuedToken;
 import io.accesstokens.TokenQuery;
 import io.accesstokens.memory.MemoryTokenStore;
 import io.accesstokens.testing.IssuedSecrets;
+import io.accesstokens.testing.SecretLeakGuard;
 import io.accesstokens.web.ApiClient.Answer;
 import io.accesstokens.web.internal.SecurityHeaders;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * that carry a value, the anti-forgery token on every change, and a page with nothing inline. The
  * same protections as a browser sees them are in {@link BrowserPageTest}.
  */
+@ExtendWith(SecretLeakGuard.class)
 class WebSecurityTest {
   @RegisterExtension final WebFixture web = new WebFixture(MemoryTokenStore::new);
 

@@ -1,0 +1,323 @@
+package io.accesstokens.testing;
+
+import static io.accesstokens.testing.Fixtures.ACME;
+import static io.accesstokens.testing.Fixtures.ALICE;
+import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.create;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.accesstokens.ChangeFollower;
+import io.accesstokens.IssuedToken;
+import io.accesstokens.TokenEventType;
+import io.accesstokens.TokenService;
+import io.accesstokens.TokenValidator;
+import io.accesstokens.spi.TokenStore;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The cross-node refusal bound, proven with a fake ticker and a feed the test controls: node A
+ * changes tokens in the shared store and commits the change records in any order; node B's
+ * validator follows the feed. Time never passes except by {@link FakeTicker#advance}. The same
+ * bound on random timelines is {@link AbstractChangeFollowerTimelinesTest}'s.
+ */
+@ExtendWith(SecretLeakGuard.class)
+public abstract class AbstractChangeFollowerTest {
+  static final Duration BOUND = Duration.ofSeconds(1);
+  static final Duration LONGEST_TRANSACTION = Duration.ofSeconds(2);
+
+  /** A new, empty store, shared by both nodes. */
+  protected abstract TokenStore createStore();
+
+  private TwoNodes nodes;
+  private FakeTicker ticker;
+  private ScriptedChangeFeed feed;
+  private TokenService nodeA;
+  private ChangeFollower follower;
+  private TokenValidator nodeB;
+
+  @BeforeEach
+  void setUpNodes() {
+    nodes = new TwoNodes(createStore());
+    ticker = nodes.ticker;
+    feed = nodes.feed;
+    nodeA = nodes.a;
+    follower = nodes.follower;
+    nodeB = nodes.b;
+  }
+
+  @AfterEach
+  void closeNodes() {
+    nodeB.close();
+  }
+
+  private boolean accepts(IssuedToken token) {
+    return nodes.accepts(token);
+  }
+
+  private void warmUp() {
+    nodes.warmUp();
+  }
+
+  private IssuedToken cachedOnB() {
+    IssuedToken token = create(nodeA, ACME, PROD, null, ALICE);
+    assertThat(accepts(token)).isTrue();
+    return token;
+  }
+
+  private void deactivateOnA(IssuedToken token) {
+    nodeA.deactivate(ACME, token.id(), ALICE);
+    feed.commitNext(token.id(), TokenEventType.STATUS_CHANGED);
+  }
+
+  private long lookups() {
+    return nodeB.stats().storeLookups();
+  }
+
+  // ---- the basic path
+  // ------------------------------------------------------------------------------
+
+  @Test
+  void aRemoteDeactivation_isRefusedAfterTheNextCatchUp() {
+    warmUp();
+    IssuedToken token = cachedOnB();
+    deactivateOnA(token);
+
+    assertThat(accepts(token))
+        .as("not yet seen: the cached answer stands, within the bound")
+        .isTrue();
+    follower.catchUp();
+    assertThat(accepts(token)).isFalse();
+    assertThat(nodeB.refusalBound()).isEqualTo(BOUND);
+  }
+
+  /** A rolling upgrade: a newer node logs a kind of change this version has no name for. */
+  @Test
+  void aChangeOfAKindThisVersionDoesNotKnow_evictsTheTokenAllTheSame() {
+    warmUp();
+    IssuedToken token = cachedOnB();
+    nodeA.deactivate(ACME, token.id(), ALICE);
+    feed.commitNext(token.id(), null); // how a store reads a type it does not know
+
+    follower.catchUp();
+
+    assertThat(accepts(token)).isFalse();
+    assertThat(follower.stats().failures()).isZero();
+  }
+
+  @Test
+  void aRemoteDeleteAndAReactivation_propagateToo() {
+    warmUp();
+    IssuedToken deleted = cachedOnB();
+    IssuedToken toggled = cachedOnB();
+    nodeA.delete(ACME, deleted.id(), ALICE);
+    feed.commitNext(deleted.id(), TokenEventType.DELETED);
+    deactivateOnA(toggled);
+    follower.catchUp();
+    assertThat(accepts(deleted)).isFalse();
+    assertThat(accepts(toggled)).isFalse();
+
+    nodeA.activate(ACME, toggled.id(), ALICE);
+    feed.commitNext(toggled.id(), TokenEventType.STATUS_CHANGED);
+    follower.catchUp();
+    assertThat(accepts(toggled)).isTrue();
+  }
+
+  // ---- the lease
+  // -----------------------------------------------------------------------------------
+
+  @Test
+  void aStalledFollower_stopsBeingTrusted_exactlyTheBoundAfterItsLastCatchUpBegan() {
+    warmUp();
+    IssuedToken token = cachedOnB();
+    deactivateOnA(token); // never read: the follower stalls from here
+
+    ticker.advance(BOUND.minusNanos(1));
+    assertThat(accepts(token)).as("still within the bound").isTrue();
+    long before = lookups();
+    ticker.advance(Duration.ofNanos(1));
+    assertThat(accepts(token)).as("at the bound the cache is not trusted").isFalse();
+    assertThat(lookups()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void aFailingFeed_doesNotRenewTheLease_andTheCacheRecoversAfterwards() {
+    warmUp();
+    IssuedToken token = cachedOnB();
+    feed.down(true);
+    ticker.advance(Duration.ofMillis(600));
+    assertThat(follower.catchUp()).isFalse();
+    ticker.advance(Duration.ofMillis(400));
+    long before = lookups();
+    assertThat(accepts(token)).isTrue();
+    assertThat(lookups()).as("untrusted: asked the store").isEqualTo(before + 1);
+
+    feed.down(false);
+    assertThat(follower.catchUp()).isTrue();
+    before = lookups();
+    assertThat(accepts(token)).isTrue();
+    assertThat(lookups()).as("trusted again").isEqualTo(before);
+    assertThat(follower.stats().failures()).isEqualTo(1);
+  }
+
+  @Test
+  void aNewFollower_trustsNothingUntilTheLongestTransactionHasPassed_thenDropsWhatItCached() {
+    IssuedToken token = create(nodeA, ACME, PROD, null, ALICE);
+    // A transaction that took its number before B started commits after B cached the old answer.
+    long early = feed.allocate();
+    assertThat(follower.catchUp()).isTrue();
+    assertThat(accepts(token)).isTrue();
+    assertThat(accepts(token)).isTrue();
+    assertThat(lookups()).as("cold: every validation asks the store").isEqualTo(2);
+    nodeA.deactivate(ACME, token.id(), ALICE);
+    feed.commit(early, token.id(), TokenEventType.STATUS_CHANGED); // below B's start position
+
+    ticker.advance(LONGEST_TRANSACTION);
+    follower.catchUp();
+    assertThat(accepts(token)).isFalse();
+    assertThat(follower.stats().cacheClears()).isEqualTo(1);
+  }
+
+  // ---- sequence gaps
+  // -------------------------------------------------------------------------------
+
+  @Test
+  void aLowerSequenceCommittedAfterAHigherOneWasRead_isNotMissed() {
+    warmUp();
+    IssuedToken early = cachedOnB();
+    IssuedToken late = cachedOnB();
+    long first = feed.allocate();
+    long second = feed.allocate();
+    deactivateStoreOnly(late);
+    feed.commit(second, late.id(), TokenEventType.STATUS_CHANGED);
+    follower.catchUp();
+    assertThat(accepts(late)).isFalse();
+    assertThat(follower.stats().watermark()).as("held below the gap").isEqualTo(first - 1);
+
+    ticker.advance(LONGEST_TRANSACTION.minusMillis(1));
+    deactivateStoreOnly(early);
+    feed.commit(first, early.id(), TokenEventType.STATUS_CHANGED);
+    follower.catchUp();
+    assertThat(accepts(early)).isFalse();
+    assertThat(follower.stats().watermark()).isEqualTo(second);
+    assertThat(follower.stats().gapsGivenUp()).isZero();
+  }
+
+  @Test
+  void aGapThatNeverFills_isGivenUpAfterTheLongestTransaction() {
+    warmUp();
+    IssuedToken token = cachedOnB();
+    long rolledBack = feed.allocate();
+    deactivateOnA(token);
+    follower.catchUp();
+    assertThat(follower.stats().watermark()).isEqualTo(rolledBack - 1);
+
+    ticker.advance(LONGEST_TRANSACTION.minusNanos(1));
+    follower.catchUp();
+    assertThat(follower.stats().watermark()).isEqualTo(rolledBack - 1);
+    ticker.advance(Duration.ofNanos(1));
+    follower.catchUp();
+    assertThat(follower.stats().watermark()).isEqualTo(rolledBack + 1);
+    assertThat(follower.stats().gapsGivenUp()).isEqualTo(1);
+  }
+
+  @Test
+  void aLargeJumpInSequences_isOneGap_notAMillion() {
+    warmUp();
+    for (int i = 0; i < 1_000_000; i++) {
+      feed.allocate();
+    }
+    IssuedToken token = cachedOnB();
+    deactivateOnA(token);
+    follower.catchUp();
+    ticker.advance(LONGEST_TRANSACTION);
+    follower.catchUp();
+
+    assertThat(follower.stats().watermark()).isEqualTo(1_000_001);
+    assertThat(accepts(token)).isFalse();
+  }
+
+  // ---- pruning and notifications
+  // -------------------------------------------------------------------
+
+  @Test
+  void changesPrunedBeforeTheyWereRead_dropTheWholeCache() {
+    warmUp();
+    IssuedToken token = cachedOnB();
+    deactivateOnA(token);
+    feed.pruneThrough(feed.head());
+
+    follower.catchUp();
+
+    assertThat(accepts(token)).isFalse();
+    assertThat(follower.stats().cacheClears()).isEqualTo(2); // warm-up, then the pruned changes
+  }
+
+  /**
+   * Another node prunes after this catch-up read the pruning marker but before it read the changes:
+   * the catch-up sees neither the change nor a marker above its position, so only a marker read
+   * after the changes tells it that it may have missed something.
+   */
+  @Test
+  void changesPrunedBetweenReadingTheMarkerAndReadingTheChanges_dropTheWholeCache() {
+    warmUp();
+    IssuedToken token = cachedOnB();
+    deactivateOnA(token);
+    feed.beforeNextRead(() -> feed.pruneThrough(feed.head()));
+
+    follower.catchUp();
+
+    assertThat(accepts(token))
+        .as("the deactivation was pruned unread: nothing cached may be trusted")
+        .isFalse();
+    assertThat(follower.stats().cacheClears()).isEqualTo(2); // warm-up, then the pruned changes
+  }
+
+  @Test
+  void aLostNotificationConnection_doesNotStopPolling() throws Exception {
+    ScriptedChangeFeed broken = new ScriptedChangeFeed();
+    broken.breakNotifications(true);
+    ChangeFollower polling =
+        ChangeFollower.builder(broken)
+            .pollInterval(Duration.ofMillis(5))
+            .longestTransaction(Duration.ZERO)
+            .build();
+    TokenValidator validator =
+        TokenValidator.builder(TwoNodes.service(createStore())).changeFollower(polling).build();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (polling.stats().catchUps() < 3 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(polling.stats().catchUps()).isGreaterThanOrEqualTo(3);
+    } finally {
+      validator.close();
+    }
+    long after = polling.stats().catchUps();
+    assertThat(polling.stats().catchUps()).as("close stopped the thread").isEqualTo(after);
+  }
+
+  @Test
+  void theFollower_servesOneValidator_andItsSettingsAreChecked() {
+    assertThatThrownBy(() -> TokenValidator.builder(nodeA).changeFollower(follower).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("a change follower serves one validator, and it already has one");
+    assertThatThrownBy(() -> ChangeFollower.builder(feed).retention(Duration.ofSeconds(2)).build())
+        .hasMessageContaining(
+            "must be longer than the staleness bound plus the longest transaction");
+    assertThatThrownBy(() -> ChangeFollower.builder(feed).pollInterval(Duration.ZERO))
+        .hasMessage("poll interval must be at least 1 ms, but was PT0S");
+    assertThatThrownBy(
+            () ->
+                TokenValidator.builder(nodeA).freshnessLease(now -> true).changeFollower(follower))
+        .hasMessage("freshness lease already set");
+  }
+
+  private void deactivateStoreOnly(IssuedToken token) {
+    nodeA.deactivate(ACME, token.id(), ALICE);
+  }
+}

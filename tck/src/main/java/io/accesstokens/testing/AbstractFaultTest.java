@@ -1,0 +1,202 @@
+package io.accesstokens.testing;
+
+import static io.accesstokens.testing.Fixtures.ACME;
+import static io.accesstokens.testing.Fixtures.ALICE;
+import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.copy;
+import static io.accesstokens.testing.Fixtures.create;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.accesstokens.AccessToken;
+import io.accesstokens.ConnectionOpenException;
+import io.accesstokens.DeleteOutcome;
+import io.accesstokens.ErrorCode;
+import io.accesstokens.IssuedToken;
+import io.accesstokens.Scope;
+import io.accesstokens.StoreUnavailableException;
+import io.accesstokens.TokenId;
+import io.accesstokens.TokenQuery;
+import io.accesstokens.TokenService;
+import io.accesstokens.TokenStatus;
+import io.accesstokens.TokenValidator;
+import io.accesstokens.spi.StoredToken;
+import io.accesstokens.spi.TokenStore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Injected store faults (every call failing, a write that commits but whose answer is lost): no
+ * partial write, no lost or resurrected token, the validator fails closed with its own code while
+ * the store is down and recovers by itself, and a change whose answer was lost still stops
+ * validation on this node.
+ */
+@ExtendWith(SecretLeakGuard.class)
+public abstract class AbstractFaultTest {
+  /** A new, empty store. */
+  protected abstract TokenStore createStore();
+
+  protected FaultyTokenStore store;
+  protected TokenService service;
+  protected TokenValidator validator;
+
+  /** Faults injected by the last test, for the README's figures. */
+  protected int faults;
+
+  @BeforeEach
+  void setUpService() {
+    store = new FaultyTokenStore(createStore());
+    service = Fixtures.serviceOn(store).build();
+    validator = TokenValidator.builder(service).build();
+  }
+
+  @AfterEach
+  void reportFigures(TestInfo info) {
+    Figures.report(this, info, "faults", faults);
+  }
+
+  private Map<TokenId, StoredToken> snapshot() {
+    Map<TokenId, StoredToken> all = new LinkedHashMap<>();
+    store.scan(null, 10_000).forEach(r -> all.put(r.id(), r));
+    return all;
+  }
+
+  private void assertRefused(String value, ErrorCode code) {
+    Throwable t = catchThrowable(() -> validator.validate(value, Scope.EDI, ACME, PROD));
+    assertThat(t).isInstanceOf(ConnectionOpenException.class);
+    assertThat(((ConnectionOpenException) t).errorCode()).isEqualTo(code);
+  }
+
+  @Test
+  void whileTheStoreIsDown_everyActionFailsAsUnavailable_andNothingChanges() {
+    IssuedToken a = create(service, ACME, PROD, "a", ALICE);
+    IssuedToken b = create(service, ACME, PROD, "b", ALICE);
+    Map<TokenId, StoredToken> before = snapshot();
+    store.down(true);
+
+    List<Runnable> actions =
+        List.of(
+            () -> create(service, ACME, PROD, null, ALICE),
+            () -> service.list(ACME, TokenQuery.all()),
+            () -> copy(service, ACME, a.id(), ALICE),
+            () -> service.editDescription(ACME, a.id(), "x", ALICE),
+            () -> service.deactivate(ACME, a.id(), ALICE),
+            () -> service.delete(ACME, b.id(), ALICE),
+            () -> service.reseal(ALICE));
+    for (Runnable action : actions) {
+      faults++;
+      assertThat(catchThrowable(action::run)).isInstanceOf(StoreUnavailableException.class);
+    }
+    faults++;
+    assertRefused(a.value().reveal(), ErrorCode.STORE_UNAVAILABLE);
+    store.down(false);
+
+    assertThat(snapshot()).isEqualTo(before);
+    assertThat(validator.validate(a.value().reveal(), Scope.EDI, ACME, PROD).id())
+        .as("recovered")
+        .isEqualTo(a.id());
+    assertThat(validator.stats().failClosed()).isEqualTo(1);
+  }
+
+  /** Regression: a deactivation whose answer was lost kept the cached "valid" until expiry. */
+  @Test
+  void aDeactivationWhoseAnswerWasLost_stillStopsValidationHere() {
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
+    validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
+    store.failAfterWrite(true);
+
+    faults++;
+    assertThat(catchThrowable(() -> service.deactivate(ACME, token.id(), ALICE)))
+        .isInstanceOf(StoreUnavailableException.class);
+    store.failAfterWrite(false);
+
+    AccessToken stored = service.get(ACME, token.id());
+    assertThat(stored.status()).as("the write happened, whole").isEqualTo(TokenStatus.INACTIVE);
+    assertThat(stored.version()).isEqualTo(2);
+    assertRefused(token.value().reveal(), ErrorCode.INVALID_TOKEN);
+    // Retrying the change the caller could not confirm is safe: it is already in place.
+    assertThat(service.deactivate(ACME, token.id(), ALICE).version()).isEqualTo(2);
+  }
+
+  /** Regression: the same for a delete whose answer was lost. */
+  @Test
+  void aDeleteWhoseAnswerWasLost_stillStopsValidationHere_andARetryReportsItAbsent() {
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
+    validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
+    store.failAfterWrite(true);
+
+    faults++;
+    assertThat(catchThrowable(() -> service.delete(ACME, token.id(), ALICE)))
+        .isInstanceOf(StoreUnavailableException.class);
+    store.failAfterWrite(false);
+
+    assertRefused(token.value().reveal(), ErrorCode.INVALID_TOKEN);
+    assertThat(service.delete(ACME, token.id(), ALICE)).isEqualTo(DeleteOutcome.ALREADY_ABSENT);
+  }
+
+  @Test
+  void aCreateWhoseAnswerWasLost_leavesOneWholeTokenOrNone() {
+    store.failAfterWrite(true);
+    faults++;
+    assertThat(catchThrowable(() -> create(service, ACME, PROD, "lost answer", ALICE)))
+        .isInstanceOf(StoreUnavailableException.class);
+    store.failAfterWrite(false);
+
+    List<AccessToken> rows = service.list(ACME, TokenQuery.all()).tokens();
+    assertThat(rows).hasSizeLessThanOrEqualTo(1);
+    for (AccessToken row : rows) {
+      assertThat(row.description()).isEqualTo("lost answer");
+      assertThat(row.status()).isEqualTo(TokenStatus.ACTIVE);
+      assertThat(row.version()).isEqualTo(1);
+      assertThat(copy(service, ACME, row.id(), ALICE).id())
+          .as("copyable, so not lost")
+          .isEqualTo(row.id());
+    }
+  }
+
+  @Test
+  void anEditWhoseAnswerWasLost_isWholeAndRetriesCleanly() {
+    IssuedToken token = create(service, ACME, PROD, "before", ALICE);
+    store.failAfterWrite(true);
+    faults++;
+    assertThat(catchThrowable(() -> service.editDescription(ACME, token.id(), "after", ALICE)))
+        .as("the answer is lost")
+        .isNotNull();
+    store.failAfterWrite(false);
+
+    AccessToken stored = service.get(ACME, token.id());
+    assertThat(stored.description()).isEqualTo("after");
+    assertThat(stored.version()).isEqualTo(2);
+    assertThat(service.editDescription(ACME, token.id(), "after", ALICE)).isEqualTo(stored);
+  }
+
+  @Test
+  void aStoreFlappingUnderValidation_neverAcceptsWhatItShouldNot() {
+    IssuedToken active = create(service, ACME, PROD, null, ALICE);
+    IssuedToken inactive = create(service, ACME, PROD, null, ALICE);
+    service.deactivate(ACME, inactive.id(), ALICE);
+    for (int i = 0; i < 40; i++) {
+      store.down(i % 3 == 0);
+      faults += i % 3 == 0 ? 1 : 0;
+      validator.invalidateAll();
+      Throwable t =
+          catchThrowable(
+              () -> validator.validate(inactive.value().reveal(), Scope.EDI, ACME, PROD));
+      assertThat(t).isInstanceOf(ConnectionOpenException.class);
+      Throwable u =
+          catchThrowable(() -> validator.validate(active.value().reveal(), Scope.EDI, ACME, PROD));
+      if (i % 3 == 0) {
+        assertThat(((ConnectionOpenException) u).errorCode())
+            .isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+      } else {
+        assertThat(u).isNull();
+      }
+    }
+  }
+}

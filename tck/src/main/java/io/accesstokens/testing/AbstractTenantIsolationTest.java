@@ -1,0 +1,213 @@
+package io.accesstokens.testing;
+
+import static io.accesstokens.testing.Fixtures.copy;
+import static io.accesstokens.testing.Fixtures.create;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.accesstokens.AccessToken;
+import io.accesstokens.ConnectionOpenException;
+import io.accesstokens.CopyPolicy;
+import io.accesstokens.EnvironmentId;
+import io.accesstokens.ErrorCode;
+import io.accesstokens.IssuedToken;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.Scope;
+import io.accesstokens.TokenEvent;
+import io.accesstokens.TokenId;
+import io.accesstokens.TokenQuery;
+import io.accesstokens.TokenService;
+import io.accesstokens.TokenStatus;
+import io.accesstokens.TokenValidator;
+import io.accesstokens.internal.TokenMint;
+import io.accesstokens.spi.EnvironmentDirectory;
+import io.accesstokens.spi.StoredToken;
+import io.accesstokens.spi.TokenStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Tenant isolation, exhaustively: every management action and every validation is attempted by each
+ * organization with every other organization's token ids and values (and across environments of one
+ * organization). All must be refused, change nothing anywhere, and look exactly like an attempt
+ * with an id nobody has.
+ */
+@ExtendWith(SecretLeakGuard.class)
+public abstract class AbstractTenantIsolationTest {
+  /** A new, empty store. */
+  protected abstract TokenStore createStore();
+
+  /** Organizations whose ids differ only where a careless LIKE or prefix match would merge them. */
+  private static final List<OrganizationId> ORGS =
+      List.of(
+          OrganizationId.of("acme"),
+          OrganizationId.of("acme2"),
+          OrganizationId.of("a_me"),
+          OrganizationId.of("ACME"),
+          OrganizationId.of("acm"));
+
+  private static final EnvironmentId PROD = EnvironmentId.of("prod");
+  private static final EnvironmentId TEST = EnvironmentId.of("test");
+
+  private TokenStore store;
+  private TokenService service;
+  private TokenValidator validator;
+  private final List<TokenEvent> events = new CopyOnWriteArrayList<>();
+  private final Map<OrganizationId, List<IssuedToken>> issued = new LinkedHashMap<>();
+
+  /** How many foreign attempts the last test made, for the README's figures. */
+  protected int attempts;
+
+  @BeforeEach
+  void setUpTenants() {
+    store = createStore();
+    Map<OrganizationId, Set<EnvironmentId>> dirs = new LinkedHashMap<>();
+    ORGS.forEach(o -> dirs.put(o, Set.of(PROD, TEST)));
+    service =
+        TokenService.builder(store)
+            .entitlements((org, scope) -> true)
+            .environments(EnvironmentDirectory.of(dirs))
+            .copyPolicy(CopyPolicy.ephemeral())
+            .listener(events::add)
+            .build();
+    validator = TokenValidator.builder(service).build();
+    for (OrganizationId org : ORGS) {
+      List<IssuedToken> mine = new ArrayList<>();
+      mine.add(create(service, org, PROD, "prod of " + org, Fixtures.ALICE));
+      mine.add(create(service, org, TEST, "test of " + org, Fixtures.ALICE));
+      IssuedToken inactive = create(service, org, PROD, "inactive of " + org, Fixtures.ALICE);
+      service.deactivate(org, inactive.id(), Fixtures.ALICE);
+      mine.add(inactive);
+      issued.put(org, mine);
+    }
+    events.clear();
+  }
+
+  @AfterEach
+  void reportFigures(TestInfo info) {
+    Figures.report(this, info, "foreign attempts", attempts);
+  }
+
+  private Map<TokenId, StoredToken> snapshot() {
+    Map<TokenId, StoredToken> all = new LinkedHashMap<>();
+    store.scan(null, 10_000).forEach(r -> all.put(r.id(), r));
+    return all;
+  }
+
+  /**
+   * What a call gives: its result, or the exception's class and message with the id made generic.
+   */
+  private static String outcome(TokenId id, java.util.function.Supplier<?> call) {
+    try {
+      Object result = call.get();
+      return "returned " + result;
+    } catch (RuntimeException e) {
+      return e.getClass().getSimpleName()
+          + ": "
+          + String.valueOf(e.getMessage()).replace(id.toString(), "<id>");
+    }
+  }
+
+  private static final List<
+          Map.Entry<
+              String, Function<TokenService, Function<OrganizationId, Function<TokenId, Object>>>>>
+      ACTIONS =
+          List.of(
+              Map.entry("get", s -> o -> id -> s.get(o, id)),
+              Map.entry("copy", s -> o -> id -> copy(s, o, id, Fixtures.BOB)),
+              Map.entry(
+                  "edit", s -> o -> id -> s.editDescription(o, id, "taken over", Fixtures.BOB)),
+              Map.entry(
+                  "edit@1",
+                  s -> o -> id -> s.editDescription(o, id, "taken over", 1, Fixtures.BOB)),
+              Map.entry("deactivate", s -> o -> id -> s.deactivate(o, id, Fixtures.BOB)),
+              Map.entry("activate", s -> o -> id -> s.activate(o, id, Fixtures.BOB)),
+              Map.entry(
+                  "setStatus@2",
+                  s -> o -> id -> s.setStatus(o, id, TokenStatus.ACTIVE, 2, Fixtures.BOB)),
+              Map.entry("delete", s -> o -> id -> s.delete(o, id, Fixtures.BOB)));
+
+  @Test
+  void everyActionWithAnotherOrganizationsId_isRefusedLikeAnUnknownId_andChangesNothing() {
+    Map<TokenId, StoredToken> before = snapshot();
+    for (OrganizationId attacker : ORGS) {
+      for (var entry : ACTIONS) {
+        var action = entry.getValue().apply(service).apply(attacker);
+        TokenId unknown = TokenMint.newId();
+        String forUnknown = outcome(unknown, () -> action.apply(unknown));
+        for (OrganizationId victim : ORGS) {
+          if (victim.equals(attacker)) {
+            continue;
+          }
+          for (IssuedToken target : issued.get(victim)) {
+            attempts++;
+            assertThat(outcome(target.id(), () -> action.apply(target.id())))
+                .as("%s by %s on a token of %s", entry.getKey(), attacker, victim)
+                .isEqualTo(forUnknown);
+          }
+        }
+      }
+    }
+    assertThat(snapshot()).isEqualTo(before);
+    assertThat(events).isEmpty();
+    assertThat(attempts).isEqualTo(ORGS.size() * ACTIONS.size() * (ORGS.size() - 1) * 3);
+  }
+
+  @Test
+  void everyOrganizationsList_showsItsOwnTokensOnly() {
+    for (OrganizationId org : ORGS) {
+      List<TokenId> listed =
+          service.list(org, TokenQuery.all()).tokens().stream().map(AccessToken::id).toList();
+      assertThat(listed)
+          .containsExactlyInAnyOrderElementsOf(
+              issued.get(org).stream().map(IssuedToken::id).toList());
+      for (EnvironmentId env : List.of(PROD, TEST)) {
+        assertThat(service.list(org, TokenQuery.all().inEnvironment(env)).tokens())
+            .allSatisfy(t -> assertThat(t.organization()).isEqualTo(org))
+            .allSatisfy(t -> assertThat(t.environment()).isEqualTo(env));
+      }
+    }
+  }
+
+  @Test
+  void everyTokenValue_validatesOnlyForItsOwnOrganizationAndEnvironment() {
+    for (OrganizationId owner : ORGS) {
+      for (IssuedToken token : issued.get(owner)) {
+        for (OrganizationId org : ORGS) {
+          for (EnvironmentId env : List.of(PROD, TEST)) {
+            attempts++;
+            boolean expected =
+                org.equals(owner)
+                    && env.equals(token.token().environment())
+                    && service.get(owner, token.id()).isActive();
+            String value = token.value().reveal();
+            if (expected) {
+              assertThat(validator.validate(value, Scope.EDI, org, env).id()).isEqualTo(token.id());
+            } else {
+              try {
+                validator.validate(value, Scope.EDI, org, env);
+                throw new AssertionError(
+                    "accepted a token of " + owner + " for " + org + "/" + env);
+              } catch (ConnectionOpenException e) {
+                assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+                assertThat(e)
+                    .hasMessage(
+                        "Error opening connection. Exception is: Error code: INVALID_TOKEN");
+              }
+            }
+          }
+        }
+      }
+    }
+    assertThat(events).isEmpty();
+  }
+}

@@ -1,0 +1,544 @@
+package io.accesstokens.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.accesstokens.AccessToken;
+import io.accesstokens.Actor;
+import io.accesstokens.ConnectionOpenException;
+import io.accesstokens.CopyPolicy;
+import io.accesstokens.DeleteOutcome;
+import io.accesstokens.EnvironmentId;
+import io.accesstokens.ErrorCode;
+import io.accesstokens.IssuedToken;
+import io.accesstokens.NotEntitledException;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.Scope;
+import io.accesstokens.TokenEvent;
+import io.accesstokens.TokenEventType;
+import io.accesstokens.TokenId;
+import io.accesstokens.TokenNotFoundException;
+import io.accesstokens.TokenPage;
+import io.accesstokens.TokenQuery;
+import io.accesstokens.TokenService;
+import io.accesstokens.TokenStatus;
+import io.accesstokens.TokenValidator;
+import io.accesstokens.UnknownEnvironmentException;
+import io.accesstokens.internal.Descriptions;
+import io.accesstokens.internal.TokenMint;
+import io.accesstokens.spi.TokenStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Stateful property test: random sequences of the page's actions (create, list, copy, edit, toggle,
+ * delete), validations and entitlement changes across three organizations and their environments,
+ * run against the service on a real store and against a simple model. After every step the outcome
+ * (result or exception), the audit events and the whole visible state must equal the model's.
+ *
+ * <p>jqwik shrinks a failing sequence to a minimal one; keep such counterexamples as plain tests in
+ * {@code ModelRegressionTest}-style classes of the store module that found them.
+ *
+ * <p>Each store module runs it by giving {@link #createStore()} (a new, empty store for each
+ * sequence). {@value #TRIES} sequences per store in every build, and {@value #LONG_TRIES} more in
+ * the long variant ({@link LongVariants}).
+ */
+public abstract class AbstractTokenModelTest {
+  static final int TRIES = 1000;
+  static final int LONG_TRIES = TRIES * LongVariants.FACTOR;
+
+  private static final OrganizationId[] ORGS = {Fixtures.ACME, Fixtures.GLOBEX, Fixtures.INITECH};
+  private static final EnvironmentId[] ENVS = {Fixtures.PROD, Fixtures.TEST, Fixtures.GLOBEX_PROD};
+  private static final Actor ACTOR = Fixtures.ALICE;
+
+  /** A new, empty store; called once per sequence. */
+  protected abstract TokenStore createStore();
+
+  // ---- the actions
+  // ---------------------------------------------------------------------------------
+
+  /**
+   * One step. {@code token} picks a token issued earlier in the sequence (modulo), or an unknown
+   * one when negative; {@code org} and {@code env} of -1 mean "the picked token's own", which the
+   * generator prefers so that sequences act on the same tokens the way users do.
+   */
+  sealed interface Op permits Create, ListAll, Copy, Edit, Toggle, Delete, Validate, Entitle {}
+
+  record Create(int org, int env, @Nullable String description, boolean tick) implements Op {}
+
+  record ListAll(int org, int envFilter, int statusFilter, int pageSize) implements Op {}
+
+  record Copy(int org, int token) implements Op {}
+
+  record Edit(int org, int token, @Nullable String description) implements Op {}
+
+  record Toggle(int org, int token, TokenStatus status) implements Op {}
+
+  record Delete(int org, int token) implements Op {}
+
+  record Validate(int org, int env, int token, boolean garble) implements Op {}
+
+  record Entitle(int org, boolean entitled) implements Op {}
+
+  @Provide
+  Arbitrary<List<Op>> sequences() {
+    Arbitrary<Integer> org = Arbitraries.integers().between(0, 2);
+    Arbitrary<Integer> env = Arbitraries.integers().between(0, 2);
+    Arbitrary<Integer> owner =
+        Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(4, Arbitraries.just(-1)), net.jqwik.api.Tuple.of(1, org));
+    Arbitrary<Integer> ownEnv =
+        Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(4, Arbitraries.just(-1)), net.jqwik.api.Tuple.of(1, env));
+    Arbitrary<Integer> token = Arbitraries.integers().between(-1, 3);
+    Arbitrary<String> description =
+        Arbitraries.oneOf(
+            Arbitraries.just(null),
+            Arbitraries.of(
+                "",
+                "   ",
+                "partner A",
+                "Z\u00fcrich \ud83d\ude80",
+                "x".repeat(256),
+                "\ud83d\udd11".repeat(256),
+                "x".repeat(257),
+                "tab\there",
+                "half \ud83d",
+                "'; DROP TABLE tokens; --"),
+            Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(20));
+    Arbitrary<Op> op =
+        Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(
+                6,
+                Combinators.combine(org, env, description, Arbitraries.of(true, false))
+                    .as(Create::new)),
+            net.jqwik.api.Tuple.of(
+                2,
+                Combinators.combine(
+                        org,
+                        Arbitraries.integers().between(-1, 2),
+                        Arbitraries.integers().between(-1, 1),
+                        Arbitraries.integers().between(1, 4))
+                    .as(ListAll::new)),
+            net.jqwik.api.Tuple.of(2, Combinators.combine(owner, token).as(Copy::new)),
+            net.jqwik.api.Tuple.of(3, Combinators.combine(owner, token, description).as(Edit::new)),
+            net.jqwik.api.Tuple.of(
+                4,
+                Combinators.combine(owner, token, Arbitraries.of(TokenStatus.class))
+                    .as(Toggle::new)),
+            net.jqwik.api.Tuple.of(2, Combinators.combine(owner, token).as(Delete::new)),
+            net.jqwik.api.Tuple.of(
+                6,
+                Combinators.combine(owner, ownEnv, token, Arbitraries.of(false, false, false, true))
+                    .as(Validate::new)),
+            net.jqwik.api.Tuple.of(
+                1, Combinators.combine(org, Arbitraries.of(true, false)).as(Entitle::new)));
+    return op.list().ofMinSize(1).ofMaxSize(24);
+  }
+
+  @Property(tries = TRIES, shrinking = ShrinkingMode.FULL)
+  void anySequenceOfActions_behavesLikeTheModel(@ForAll("sequences") @Size(max = 24) List<Op> ops) {
+    new Run(createStore()).execute(ops);
+  }
+
+  /** The same with ten times as many sequences, when the long variants are on. */
+  @Property(tries = LONG_TRIES, shrinking = ShrinkingMode.FULL)
+  @AddLifecycleHook(LongVariants.Only.class)
+  void anySequenceOfActions_behavesLikeTheModel_longVariant(
+      @ForAll("sequences") @Size(max = 24) List<Op> ops) {
+    new Run(createStore()).execute(ops);
+  }
+
+  /** jqwik runs no Jupiter extensions, so the guard's capture is started here. */
+  @BeforeContainer
+  static void captureEveryLogLine() {
+    SecretLeakGuard.startCapture();
+  }
+
+  /**
+   * jqwik runs after Jupiter, whose final scan of every captured line has then already run: the
+   * same scan again, once this class's sequences are done.
+   */
+  @AfterContainer
+  static void scanEveryLineOfTheRunSoFar() {
+    SecretLeakGuard.assertNoLeakInTheWholeRun("a model test class");
+  }
+
+  /** Runs one sequence; also usable from a store module's regression tests. */
+  protected final void replay(List<Op> ops) {
+    new Run(createStore()).execute(ops);
+  }
+
+  // ---- the model
+  // -----------------------------------------------------------------------------------
+
+  private static final class ModelToken {
+    final TokenId id;
+    final OrganizationId org;
+    final EnvironmentId env;
+    final String value;
+    final Instant createdAt;
+    TokenStatus status = TokenStatus.ACTIVE;
+    @Nullable String description;
+    long version = 1;
+    boolean deleted;
+
+    ModelToken(IssuedToken issued) {
+      this.id = issued.id();
+      this.org = issued.token().organization();
+      this.env = issued.token().environment();
+      this.value = issued.value().reveal();
+      this.createdAt = issued.token().createdAt();
+      this.description = issued.token().description();
+    }
+  }
+
+  private static final class Run {
+    final MutableClock clock = MutableClock.startingAt("2026-05-01T00:00:00Z");
+    final Fixtures.SwitchableEntitlements entitlements = new Fixtures.SwitchableEntitlements();
+    final List<TokenEvent> events = new CopyOnWriteArrayList<>();
+    final TokenService service;
+    final TokenValidator validator;
+
+    /** Every token issued in this sequence, deleted ones included, in creation order. */
+    final List<ModelToken> tokens = new ArrayList<>();
+
+    final Map<OrganizationId, Boolean> entitled = new LinkedHashMap<>();
+    int seenEvents;
+
+    Run(TokenStore store) {
+      service =
+          TokenService.builder(store)
+              .entitlements(entitlements)
+              .environments(Fixtures.environments())
+              .copyPolicy(CopyPolicy.ephemeral())
+              .clock(clock)
+              .listener(events::add)
+              .build();
+      validator = TokenValidator.builder(service).executor(Runnable::run).build();
+      entitled.put(Fixtures.ACME, true);
+      entitled.put(Fixtures.GLOBEX, true);
+      entitled.put(Fixtures.INITECH, false);
+    }
+
+    void execute(List<Op> ops) {
+      int logMark = CapturingAppender.mark();
+      try {
+        for (int step = 0; step < ops.size(); step++) {
+          Op op = ops.get(step);
+          try {
+            apply(op);
+            checkState();
+          } catch (AssertionError e) {
+            throw new AssertionError("step " + step + " " + op + ": " + e.getMessage(), e);
+          }
+        }
+        SecretLeakGuard.assertNoLeakSince(logMark);
+      } finally {
+        validator.close();
+      }
+    }
+
+    private @Nullable ModelToken pick(int index) {
+      return index < 0 || tokens.isEmpty() ? null : tokens.get(index % tokens.size());
+    }
+
+    /** Organization {@code index}, or the token's own when -1 (ACME when there is no token). */
+    private static OrganizationId org(int index, @Nullable ModelToken token) {
+      return index >= 0 ? ORGS[index] : token == null ? Fixtures.ACME : token.org;
+    }
+
+    private static EnvironmentId env(int index, @Nullable ModelToken token) {
+      return index >= 0 ? ENVS[index] : token == null ? Fixtures.PROD : token.env;
+    }
+
+    private TokenId idOf(@Nullable ModelToken token) {
+      return token == null ? new TokenId(0x0BADC0FFEEL) : token.id;
+    }
+
+    private boolean isEntitled(OrganizationId org) {
+      return entitled.get(org);
+    }
+
+    /** The token as {@code org} can see it: null when absent, deleted or another organization's. */
+    private @Nullable ModelToken visible(OrganizationId org, @Nullable ModelToken token) {
+      return token == null || token.deleted || !token.org.equals(org) ? null : token;
+    }
+
+    private static boolean descriptionIsValid(@Nullable String d) {
+      try {
+        Descriptions.normalize(d);
+        return true;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+
+    private static @Nullable String normalized(@Nullable String d) {
+      return d == null || d.isBlank() ? null : d;
+    }
+
+    private void apply(Op op) {
+      if (op instanceof Create c) {
+        create(c);
+      } else if (op instanceof ListAll l) {
+        list(l);
+      } else if (op instanceof Copy c) {
+        copy(c);
+      } else if (op instanceof Edit e) {
+        edit(e);
+      } else if (op instanceof Toggle t) {
+        toggle(t);
+      } else if (op instanceof Delete d) {
+        delete(d);
+      } else if (op instanceof Validate v) {
+        validate(v);
+      } else if (op instanceof Entitle e) {
+        entitlements.set(ORGS[e.org()], e.entitled());
+        entitled.put(ORGS[e.org()], e.entitled());
+        service.entitlementChanged(ORGS[e.org()]);
+        expectEvents();
+      }
+    }
+
+    private void create(Create c) {
+      OrganizationId org = ORGS[c.org()];
+      EnvironmentId env = ENVS[c.env()];
+      if (c.tick()) {
+        clock.advance(Duration.ofMillis(1));
+      }
+      Object outcome = outcome(() -> Fixtures.create(service, org, env, c.description(), ACTOR));
+      if (!descriptionIsValid(c.description())) {
+        assertThat(outcome).isInstanceOf(IllegalArgumentException.class);
+      } else if (!isEntitled(org)) {
+        assertThat(outcome).isInstanceOf(NotEntitledException.class);
+      } else if (!Fixtures.environments().contains(org, env)) {
+        assertThat(outcome).isInstanceOf(UnknownEnvironmentException.class);
+      } else {
+        assertThat(outcome).isInstanceOf(IssuedToken.class);
+        IssuedToken issued = (IssuedToken) outcome;
+        assertThat(issued.token().status()).isEqualTo(TokenStatus.ACTIVE);
+        assertThat(issued.token().description()).isEqualTo(normalized(c.description()));
+        ModelToken token = new ModelToken(issued);
+        tokens.add(token);
+        expectEvents(TokenEventType.CREATED + "@1:" + token.id);
+        return;
+      }
+      expectEvents();
+    }
+
+    private void list(ListAll l) {
+      OrganizationId org = ORGS[l.org()];
+      EnvironmentId env = l.envFilter() < 0 ? null : ENVS[l.envFilter()];
+      TokenStatus status = l.statusFilter() < 0 ? null : TokenStatus.values()[l.statusFilter()];
+      TokenQuery query =
+          TokenQuery.all().inEnvironment(env).withStatus(status).pageSize(l.pageSize());
+      List<TokenId> seen = new ArrayList<>();
+      Object outcome =
+          outcome(
+              () -> {
+                TokenQuery q = query;
+                while (true) {
+                  TokenPage page = service.list(org, q);
+                  page.tokens().forEach(t -> seen.add(t.id()));
+                  if (page.nextPage().isEmpty()) {
+                    return seen;
+                  }
+                  q = q.after(page.nextPage().get());
+                }
+              });
+      if (!isEntitled(org)) {
+        assertThat(outcome).isInstanceOf(NotEntitledException.class);
+      } else {
+        List<TokenId> expected =
+            tokens.stream()
+                .filter(t -> visible(org, t) != null)
+                .filter(t -> env == null || t.env.equals(env))
+                .filter(t -> status == null || t.status == status)
+                .sorted(
+                    Comparator.<ModelToken, Instant>comparing(t -> t.createdAt)
+                        .thenComparing((a, b) -> Long.compareUnsigned(a.id.bits(), b.id.bits())))
+                .map(t -> t.id)
+                .toList();
+        assertThat(outcome).isEqualTo(expected);
+      }
+      expectEvents();
+    }
+
+    private void copy(Copy c) {
+      ModelToken token = pick(c.token());
+      OrganizationId org = org(c.org(), token);
+      Object outcome = outcome(() -> Fixtures.copy(service, org, idOf(token), ACTOR).reveal());
+      if (!isEntitled(org)) {
+        assertThat(outcome).isInstanceOf(NotEntitledException.class);
+      } else if (visible(org, token) == null) {
+        assertNotFound(outcome, org, idOf(token));
+      } else {
+        assertThat(outcome).isEqualTo(token.value);
+        expectEvents(TokenEventType.VALUE_COPIED + "@" + token.version + ":" + token.id);
+        return;
+      }
+      expectEvents();
+    }
+
+    private void edit(Edit e) {
+      ModelToken token = pick(e.token());
+      OrganizationId org = org(e.org(), token);
+      Object outcome =
+          outcome(() -> service.editDescription(org, idOf(token), e.description(), ACTOR));
+      if (!descriptionIsValid(e.description())) {
+        assertThat(outcome).isInstanceOf(IllegalArgumentException.class);
+      } else if (!isEntitled(org)) {
+        assertThat(outcome).isInstanceOf(NotEntitledException.class);
+      } else if (visible(org, token) == null) {
+        assertNotFound(outcome, org, idOf(token));
+      } else {
+        assertThat(outcome).isInstanceOf(AccessToken.class);
+        String wanted = normalized(e.description());
+        if (!Objects.equals(wanted, token.description)) {
+          token.description = wanted;
+          token.version++;
+          expectEvents(TokenEventType.DESCRIPTION_EDITED + "@" + token.version + ":" + token.id);
+        } else {
+          expectEvents();
+        }
+        assertThat(((AccessToken) outcome).version()).isEqualTo(token.version);
+        return;
+      }
+      expectEvents();
+    }
+
+    private void toggle(Toggle t) {
+      ModelToken token = pick(t.token());
+      OrganizationId org = org(t.org(), token);
+      Object outcome = outcome(() -> service.setStatus(org, idOf(token), t.status(), ACTOR));
+      if (!isEntitled(org)) {
+        assertThat(outcome).isInstanceOf(NotEntitledException.class);
+      } else if (visible(org, token) == null) {
+        assertNotFound(outcome, org, idOf(token));
+      } else {
+        if (token.status != t.status()) {
+          token.status = t.status();
+          token.version++;
+          expectEvents(TokenEventType.STATUS_CHANGED + "@" + token.version + ":" + token.id);
+        } else {
+          expectEvents();
+        }
+        assertThat(((AccessToken) outcome).status()).isEqualTo(t.status());
+        return;
+      }
+      expectEvents();
+    }
+
+    private void delete(Delete d) {
+      ModelToken token = pick(d.token());
+      OrganizationId org = org(d.org(), token);
+      Object outcome = outcome(() -> service.delete(org, idOf(token), ACTOR));
+      if (!isEntitled(org)) {
+        assertThat(outcome).isInstanceOf(NotEntitledException.class);
+      } else if (visible(org, token) == null) {
+        assertThat(outcome).isEqualTo(DeleteOutcome.ALREADY_ABSENT);
+      } else {
+        assertThat(outcome).isEqualTo(DeleteOutcome.DELETED);
+        token.deleted = true;
+        expectEvents(TokenEventType.DELETED + "@" + token.version + ":" + token.id);
+        return;
+      }
+      expectEvents();
+    }
+
+    private void validate(Validate v) {
+      ModelToken token = pick(v.token());
+      OrganizationId org = org(v.org(), token);
+      EnvironmentId env = env(v.env(), token);
+      String presented =
+          token == null
+              ? Fixtures.mint(TokenMint.newId())
+              : v.garble() ? Fixtures.mint(token.id) : token.value;
+      Object outcome = outcome(() -> validator.validate(presented, Scope.EDI, org, env).id());
+      boolean valid =
+          token != null
+              && !v.garble()
+              && !token.deleted
+              && token.status == TokenStatus.ACTIVE
+              && token.org.equals(org)
+              && token.env.equals(env)
+              && isEntitled(token.org);
+      if (valid) {
+        assertThat(outcome).isEqualTo(token.id);
+      } else {
+        assertThat(outcome).isInstanceOf(ConnectionOpenException.class);
+        assertThat(((ConnectionOpenException) outcome).errorCode())
+            .isEqualTo(ErrorCode.INVALID_TOKEN);
+      }
+      expectEvents();
+    }
+
+    private static void assertNotFound(Object outcome, OrganizationId org, TokenId id) {
+      assertThat(outcome).isExactlyInstanceOf(TokenNotFoundException.class);
+      assertThat(((Throwable) outcome).getMessage())
+          .isEqualTo("no token " + id + " in organization " + org);
+    }
+
+    /** The audit events of the last step, as TYPE@version:id, must be exactly {@code expected}. */
+    private void expectEvents(String... expected) {
+      List<String> fresh =
+          events.subList(seenEvents, events.size()).stream()
+              .map(e -> e.type() + "@" + e.version() + ":" + e.tokenId())
+              .toList();
+      seenEvents = events.size();
+      assertThat(fresh).as("audit events").containsExactly(expected);
+    }
+
+    /** Every organization's visible rows equal the model's, field by field. */
+    private void checkState() {
+      for (OrganizationId org : ORGS) {
+        if (!isEntitled(org)) {
+          continue;
+        }
+        Map<TokenId, AccessToken> actual = new LinkedHashMap<>();
+        TokenQuery q = TokenQuery.all().pageSize(1000);
+        service.list(org, q).tokens().forEach(t -> actual.put(t.id(), t));
+        List<ModelToken> expected = tokens.stream().filter(t -> visible(org, t) != null).toList();
+        assertThat(actual.keySet())
+            .as("tokens of %s", org)
+            .containsExactlyInAnyOrderElementsOf(expected.stream().map(t -> t.id).toList());
+        for (ModelToken m : expected) {
+          AccessToken a = actual.get(m.id);
+          assertThat(a.status()).isEqualTo(m.status);
+          assertThat(a.description()).isEqualTo(m.description);
+          assertThat(a.version()).isEqualTo(m.version);
+          assertThat(a.environment()).isEqualTo(m.env);
+          assertThat(a.createdAt()).isEqualTo(m.createdAt);
+        }
+      }
+    }
+
+    /** The call's result, or the exception it threw. */
+    private static Object outcome(java.util.function.Supplier<?> call) {
+      try {
+        return Objects.requireNonNull(call.get());
+      } catch (RuntimeException e) {
+        return e;
+      }
+    }
+  }
+}

@@ -1,0 +1,645 @@
+package io.accesstokens.testing;
+
+import static io.accesstokens.testing.Fixtures.ACME;
+import static io.accesstokens.testing.Fixtures.ALICE;
+import static io.accesstokens.testing.Fixtures.GLOBEX;
+import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.TEST;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.accesstokens.AccessToken;
+import io.accesstokens.DuplicateTokenException;
+import io.accesstokens.EnvironmentId;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.PageCursor;
+import io.accesstokens.Scope;
+import io.accesstokens.TokenConflictException;
+import io.accesstokens.TokenEventType;
+import io.accesstokens.TokenId;
+import io.accesstokens.TokenNotFoundException;
+import io.accesstokens.TokenStatus;
+import io.accesstokens.spi.Change;
+import io.accesstokens.spi.LookupDigest;
+import io.accesstokens.spi.SealedValue;
+import io.accesstokens.spi.StoredToken;
+import io.accesstokens.spi.TokenFilter;
+import io.accesstokens.spi.TokenStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The {@link TokenStore} contract as tests. A store is correct when its subclass of this class
+ * passes:
+ *
+ * <pre>{@code
+ * class MyStoreContractTest extends AbstractTokenStoreContractTest {
+ *   protected TokenStore createStore() { return new MyStore(...); } // empty, for each test
+ * }
+ * }</pre>
+ *
+ * <p>Rows are built here directly (digests are random bytes), so the suite tests the store alone.
+ */
+@ExtendWith(SecretLeakGuard.class)
+public abstract class AbstractTokenStoreContractTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00.123456Z");
+  private static final AtomicLong NEXT_ID = new AtomicLong(0x1234_5678_9abc_def0L);
+
+  /** A new, empty store. Called before each test. */
+  protected abstract TokenStore createStore();
+
+  protected TokenStore store;
+  private final Random random = new Random(42);
+
+  @BeforeEach
+  void setUpStore() {
+    store = createStore();
+  }
+
+  // ---- building rows
+  // -------------------------------------------------------------------------------
+
+  protected StoredToken row(OrganizationId org, EnvironmentId env, Instant createdAt) {
+    return row(new TokenId(NEXT_ID.getAndAdd(0x9E3779B97F4A7C15L)), org, env, createdAt);
+  }
+
+  protected StoredToken row(TokenId id, OrganizationId org, EnvironmentId env, Instant createdAt) {
+    AccessToken token =
+        new AccessToken(
+            id,
+            org,
+            env,
+            TokenStatus.ACTIVE,
+            "made by the contract suite",
+            Scope.EDI,
+            createdAt,
+            createdAt,
+            1);
+    return new StoredToken(token, randomDigest(), sealed());
+  }
+
+  protected LookupDigest randomDigest() {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return new LookupDigest("sha256", bytes);
+  }
+
+  private SealedValue sealed() {
+    byte[] bytes = new byte[81];
+    random.nextBytes(bytes);
+    return new SealedValue("k1", bytes);
+  }
+
+  private static Change change(TokenEventType type, Instant at) {
+    return new Change(type, ALICE, at);
+  }
+
+  protected StoredToken insert(StoredToken row) {
+    store.insert(row, change(TokenEventType.CREATED, row.token().createdAt()));
+    return row;
+  }
+
+  private static StoredToken withStatus(StoredToken row, TokenStatus status, Instant at) {
+    return row.withToken(row.token().withStatus(status, at));
+  }
+
+  // ---- insert and find
+  // ---------------------------------------------------------------------------
+
+  @Test
+  void insert_thenFind_returnsTheSameRow() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+
+    assertThat(store.find(ACME, row.id())).contains(row);
+  }
+
+  @Test
+  void insert_withoutDescriptionOrSealedValue_keepsThemAbsent() {
+    AccessToken t = row(ACME, PROD, T0).token();
+    StoredToken row =
+        new StoredToken(
+            new AccessToken(
+                t.id(),
+                t.organization(),
+                t.environment(),
+                t.status(),
+                null,
+                t.scope(),
+                t.createdAt(),
+                t.createdAt(),
+                1),
+            randomDigest(),
+            null);
+    insert(row);
+
+    StoredToken found = store.find(ACME, row.id()).orElseThrow();
+    assertThat(found.token().description()).isNull();
+    assertThat(found.sealedValue()).isNull();
+    assertThat(found).isEqualTo(row);
+  }
+
+  @Test
+  void find_inAnotherOrganization_isEmpty() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+
+    assertThat(store.find(GLOBEX, row.id())).isEmpty();
+  }
+
+  @Test
+  void find_unknownId_isEmpty() {
+    assertThat(store.find(ACME, new TokenId(7))).isEmpty();
+  }
+
+  @Test
+  void insert_withTakenId_isRefused_andTheStoredRowIsUnchanged() {
+    StoredToken first = insert(row(ACME, PROD, T0));
+    StoredToken clash = row(first.id(), GLOBEX, TEST, T0.plusSeconds(1));
+
+    assertThatThrownBy(() -> insert(clash)).isInstanceOf(DuplicateTokenException.class);
+    assertThat(store.find(ACME, first.id())).contains(first);
+    assertThat(store.find(GLOBEX, first.id())).isEmpty();
+    assertThat(store.findByDigest(clash.digest())).isEmpty();
+    assertThat(store.list(GLOBEX, TokenFilter.NONE, null, 10)).isEmpty();
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 10)).containsExactly(first);
+  }
+
+  @Test
+  void insert_withTakenId_atTheSameTime_isRefused_andTheListStillShowsTheStoredRow() {
+    StoredToken first = insert(row(ACME, PROD, T0));
+    StoredToken clash = row(first.id(), ACME, PROD, T0);
+
+    assertThatThrownBy(() -> insert(clash)).isInstanceOf(DuplicateTokenException.class);
+    assertThat(store.find(ACME, first.id())).contains(first);
+    assertThat(store.findByDigest(clash.digest())).isEmpty();
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 10)).containsExactly(first);
+    assertThat(store.scan(null, 10)).containsExactly(first);
+  }
+
+  @Test
+  void insert_withTakenDigest_isRefused_andNothingIsWritten() {
+    StoredToken first = insert(row(ACME, PROD, T0));
+    StoredToken other = row(ACME, PROD, T0);
+    StoredToken clash = new StoredToken(other.token(), first.digest(), other.sealedValue());
+
+    assertThatThrownBy(() -> insert(clash))
+        .isInstanceOf(DuplicateTokenException.class)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(hex(first.digest().value())));
+    assertThat(store.find(ACME, clash.id())).isEmpty();
+    assertThat(store.findByDigest(first.digest()).orElseThrow().id()).isEqualTo(first.id());
+  }
+
+  @Test
+  void findByDigest_findsTheRowInAnyOrganization() {
+    StoredToken acme = insert(row(ACME, PROD, T0));
+    StoredToken globex = insert(row(GLOBEX, TEST, T0));
+
+    assertThat(store.findByDigest(acme.digest())).contains(acme);
+    assertThat(store.findByDigest(globex.digest())).contains(globex);
+  }
+
+  @Test
+  void findByDigest_needsTheSameKeyIdAndBytes() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+
+    assertThat(store.findByDigest(new LookupDigest("hmac:k1", row.digest().value()))).isEmpty();
+    assertThat(store.findByDigest(randomDigest())).isEmpty();
+  }
+
+  @Test
+  void times_keepMicrosecondPrecision() {
+    Instant precise = Instant.parse("2031-07-08T09:10:11.987654Z");
+    StoredToken row = insert(row(ACME, PROD, precise));
+
+    assertThat(store.find(ACME, row.id()).orElseThrow().token().createdAt()).isEqualTo(precise);
+  }
+
+  @Test
+  void description_isStoredLosslessly_inFullUnicode() {
+    String description =
+        "Prod \u2014 EDI partner \u00e9\u00e8 \u4e2d\u6587 \ud83d\ude80\ud83d\udd11 "
+            + "\ud835\udd4f".repeat(100)
+            + " \u05e2\u05d1\u05e8\u05d9\u05ea";
+    StoredToken base = row(ACME, PROD, T0);
+    AccessToken t = base.token();
+    StoredToken row =
+        base.withToken(
+            new AccessToken(
+                t.id(),
+                t.organization(),
+                t.environment(),
+                t.status(),
+                description,
+                t.scope(),
+                t.createdAt(),
+                t.updatedAt(),
+                1));
+    insert(row);
+
+    assertThat(store.find(ACME, row.id()).orElseThrow().token().description())
+        .isEqualTo(description);
+  }
+
+  @Test
+  void sealedValueAndDigest_roundTripByteForByte() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+
+    StoredToken found = store.find(ACME, row.id()).orElseThrow();
+    assertThat(found.digest().value()).isEqualTo(row.digest().value());
+    assertThat(found.sealedValue().ciphertext()).isEqualTo(row.sealedValue().ciphertext());
+    assertThat(found.sealedValue().keyId()).isEqualTo("k1");
+  }
+
+  // ---- list and scan
+  // -------------------------------------------------------------------------------
+
+  @Test
+  void list_ordersByCreationTimeThenUnsignedId() {
+    StoredToken late = insert(row(new TokenId(5), ACME, PROD, T0.plusSeconds(10)));
+    StoredToken tieHighId = insert(row(new TokenId(-3), ACME, PROD, T0)); // unsigned: the largest
+    StoredToken tieLowId = insert(row(new TokenId(9), ACME, PROD, T0));
+    StoredToken early = insert(row(new TokenId(100), ACME, PROD, T0.minusSeconds(10)));
+
+    assertThat(ids(store.list(ACME, TokenFilter.NONE, null, 10)))
+        .containsExactly(early.id(), tieLowId.id(), tieHighId.id(), late.id());
+  }
+
+  @Test
+  void list_startsStrictlyAfterTheCursor_andStopsAtTheLimit() {
+    List<StoredToken> rows = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      rows.add(insert(row(ACME, PROD, T0.plusMillis(i))));
+    }
+
+    List<StoredToken> page =
+        store.list(ACME, TokenFilter.NONE, PageCursor.after(rows.get(2).token()), 3);
+
+    assertThat(ids(page)).containsExactly(rows.get(3).id(), rows.get(4).id(), rows.get(5).id());
+  }
+
+  @Test
+  void list_filtersByEnvironmentAndStatus() {
+    StoredToken prodActive = insert(row(ACME, PROD, T0));
+    StoredToken prodInactive = insert(row(ACME, PROD, T0.plusMillis(1)));
+    store.update(
+        withStatus(prodInactive, TokenStatus.INACTIVE, T0.plusSeconds(1)),
+        change(TokenEventType.STATUS_CHANGED, T0.plusSeconds(1)));
+    StoredToken testActive = insert(row(ACME, TEST, T0.plusMillis(2)));
+
+    assertThat(ids(store.list(ACME, new TokenFilter(PROD, null), null, 10)))
+        .containsExactly(prodActive.id(), prodInactive.id());
+    assertThat(ids(store.list(ACME, new TokenFilter(null, TokenStatus.ACTIVE), null, 10)))
+        .containsExactly(prodActive.id(), testActive.id());
+    assertThat(ids(store.list(ACME, new TokenFilter(PROD, TokenStatus.INACTIVE), null, 10)))
+        .containsExactly(prodInactive.id());
+    assertThat(store.list(ACME, new TokenFilter(TEST, TokenStatus.INACTIVE), null, 10)).isEmpty();
+  }
+
+  @Test
+  void list_showsOnlyTheOrganizationsOwnTokens() {
+    StoredToken acme = insert(row(ACME, PROD, T0));
+    insert(row(GLOBEX, PROD, T0));
+
+    assertThat(ids(store.list(ACME, TokenFilter.NONE, null, 10))).containsExactly(acme.id());
+    assertThat(store.list(OrganizationId.of("nobody"), TokenFilter.NONE, null, 10)).isEmpty();
+  }
+
+  @Test
+  void list_pagesThroughEveryRowExactlyOnce_whileRowsAreInsertedAndDeleted() {
+    List<StoredToken> initial = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      initial.add(insert(row(ACME, PROD, T0.plusMillis(i * 10L))));
+    }
+    Set<TokenId> deleted = new HashSet<>();
+    List<TokenId> seen = new ArrayList<>();
+    PageCursor cursor = null;
+    int page = 0;
+    while (true) {
+      List<StoredToken> rows = store.list(ACME, TokenFilter.NONE, cursor, 7);
+      rows.forEach(r -> seen.add(r.id()));
+      if (rows.size() < 7) {
+        break;
+      }
+      cursor = PageCursor.after(rows.get(rows.size() - 1).token());
+      // Between pages: a row before the cursor goes, a row after it goes, rows arrive before and
+      // after.
+      StoredToken behind = initial.get(page);
+      StoredToken ahead = initial.get(59 - page);
+      if (deleted.add(behind.id())) {
+        store.delete(ACME, behind.id(), change(TokenEventType.DELETED, T0));
+      }
+      if (deleted.add(ahead.id())) {
+        store.delete(ACME, ahead.id(), change(TokenEventType.DELETED, T0));
+      }
+      insert(row(ACME, PROD, T0.minusSeconds(1 + page)));
+      page++;
+    }
+    Set<TokenId> expected = new HashSet<>();
+    for (StoredToken r : initial) {
+      if (!deleted.contains(r.id())) {
+        expected.add(r.id());
+      }
+    }
+    assertThat(seen).doesNotHaveDuplicates();
+    assertThat(seen).containsAll(expected);
+    assertThat(seen)
+        .doesNotContainAnyElementsOf(
+            initial.stream().skip(30).map(StoredToken::id).filter(deleted::contains).toList());
+  }
+
+  @Test
+  void scan_walksEveryOrganization_inUnsignedIdOrder() {
+    Set<TokenId> all = new HashSet<>();
+    for (long bits : new long[] {3, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0, 77}) {
+      all.add(insert(row(new TokenId(bits), bits % 2 == 0 ? ACME : GLOBEX, PROD, T0)).id());
+    }
+    List<TokenId> walked = new ArrayList<>();
+    TokenId after = null;
+    while (true) {
+      List<StoredToken> batch = store.scan(after, 4);
+      batch.forEach(r -> walked.add(r.id()));
+      if (batch.size() < 4) {
+        break;
+      }
+      after = batch.get(batch.size() - 1).id();
+    }
+    assertThat(walked).containsExactlyInAnyOrderElementsOf(all);
+    assertThat(walked).isSortedAccordingTo((a, b) -> Long.compareUnsigned(a.bits(), b.bits()));
+  }
+
+  // ---- update
+  // --------------------------------------------------------------------------------------
+
+  @Test
+  void update_withTheNextVersion_replacesTheMutableFields() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+    Instant at = T0.plusSeconds(30);
+    LookupDigest newDigest = randomDigest();
+    SealedValue newSeal = new SealedValue("k2", new byte[] {1, 2, 3});
+    AccessToken t = row.token();
+    StoredToken next =
+        new StoredToken(
+            new AccessToken(
+                t.id(),
+                t.organization(),
+                t.environment(),
+                TokenStatus.INACTIVE,
+                "renamed",
+                t.scope(),
+                t.createdAt(),
+                at,
+                2),
+            newDigest,
+            newSeal);
+
+    store.update(next, change(TokenEventType.STATUS_CHANGED, at));
+
+    StoredToken found = store.find(ACME, row.id()).orElseThrow();
+    assertThat(found).isEqualTo(next);
+    assertThat(store.findByDigest(newDigest)).contains(next);
+    assertThat(store.findByDigest(row.digest())).isEmpty();
+  }
+
+  @Test
+  void update_neverChangesIdOrganizationEnvironmentMaskScopeOrCreationTime() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+    AccessToken t = row.token();
+    Instant at = T0.plusSeconds(5);
+    StoredToken forged =
+        row.withToken(
+            new AccessToken(
+                t.id(),
+                t.organization(),
+                TEST,
+                TokenStatus.INACTIVE,
+                t.description(),
+                t.scope(),
+                T0.minusSeconds(99),
+                at,
+                2));
+
+    store.update(forged, change(TokenEventType.STATUS_CHANGED, at));
+
+    AccessToken stored = store.find(ACME, row.id()).orElseThrow().token();
+    assertThat(stored.environment()).isEqualTo(PROD);
+    assertThat(stored.maskedValue()).isEqualTo(t.maskedValue());
+    assertThat(stored.createdAt()).isEqualTo(T0);
+    assertThat(stored.status()).isEqualTo(TokenStatus.INACTIVE);
+    assertThat(stored.version()).isEqualTo(2);
+  }
+
+  @Test
+  void update_withAStaleVersion_isAConflict_andWritesNothing() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+    StoredToken first = withStatus(row, TokenStatus.INACTIVE, T0.plusSeconds(1));
+    store.update(first, change(TokenEventType.STATUS_CHANGED, T0.plusSeconds(1)));
+
+    StoredToken stale =
+        row.withToken(row.token().withDescription("lost update?", T0.plusSeconds(2)));
+    assertThatThrownBy(
+            () -> store.update(stale, change(TokenEventType.DESCRIPTION_EDITED, T0.plusSeconds(2))))
+        .isInstanceOf(TokenConflictException.class)
+        .isNotInstanceOf(DuplicateTokenException.class)
+        .hasMessageContaining(row.id().toString());
+
+    assertThat(store.find(ACME, row.id())).contains(first);
+  }
+
+  @Test
+  void update_ofADeletedToken_isNotFound_andDoesNotBringItBack() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+    store.delete(ACME, row.id(), change(TokenEventType.DELETED, T0));
+
+    assertThatThrownBy(
+            () ->
+                store.update(
+                    withStatus(row, TokenStatus.INACTIVE, T0.plusSeconds(1)),
+                    change(TokenEventType.STATUS_CHANGED, T0.plusSeconds(1))))
+        .isInstanceOf(TokenNotFoundException.class);
+    assertThat(store.find(ACME, row.id())).isEmpty();
+    assertThat(store.findByDigest(row.digest())).isEmpty();
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 10)).isEmpty();
+  }
+
+  @Test
+  void update_fromAnotherOrganization_isNotFound_andChangesNothing() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+    AccessToken t = row.token();
+    StoredToken foreign =
+        row.withToken(
+            new AccessToken(
+                t.id(),
+                GLOBEX,
+                t.environment(),
+                TokenStatus.INACTIVE,
+                t.description(),
+                t.scope(),
+                t.createdAt(),
+                T0.plusSeconds(1),
+                2));
+
+    assertThatThrownBy(
+            () -> store.update(foreign, change(TokenEventType.STATUS_CHANGED, T0.plusSeconds(1))))
+        .isInstanceOf(TokenNotFoundException.class);
+    assertThat(store.find(ACME, row.id())).contains(row);
+  }
+
+  // ---- delete
+  // --------------------------------------------------------------------------------------
+
+  @Test
+  void delete_returnsTheRemovedRow_andASecondDeleteFindsNothing() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+
+    assertThat(store.delete(ACME, row.id(), change(TokenEventType.DELETED, T0))).contains(row);
+    assertThat(store.delete(ACME, row.id(), change(TokenEventType.DELETED, T0))).isEmpty();
+    assertThat(store.find(ACME, row.id())).isEmpty();
+    assertThat(store.findByDigest(row.digest())).isEmpty();
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 10)).isEmpty();
+    assertThat(store.scan(null, 10)).isEmpty();
+  }
+
+  @Test
+  void delete_fromAnotherOrganization_findsNothing_andKeepsTheRow() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+
+    assertThat(store.delete(GLOBEX, row.id(), change(TokenEventType.DELETED, T0))).isEmpty();
+    assertThat(store.find(ACME, row.id())).contains(row);
+  }
+
+  @Test
+  void delete_thenInsertOfANewToken_works() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+    store.delete(ACME, row.id(), change(TokenEventType.DELETED, T0));
+
+    StoredToken again = insert(row(ACME, PROD, T0.plusSeconds(1)));
+    assertThat(store.find(ACME, again.id())).contains(again);
+  }
+
+  // ---- concurrency
+  // ---------------------------------------------------------------------------------
+
+  /**
+   * Eight threads race compare-and-set updates on one token: every success must be a distinct
+   * version, so the final version is exactly one more than the number of successes (a single lost
+   * update fails).
+   */
+  @Test
+  void concurrentUpdates_loseNothing_everySuccessIsOneVersion() throws Exception {
+    StoredToken row = insert(row(ACME, PROD, T0));
+    int threads = 8;
+    int attemptsPerThread = 150;
+    AtomicInteger successes = new AtomicInteger();
+    AtomicInteger conflicts = new AtomicInteger();
+    Concurrently.run(
+        threads,
+        t -> {
+          for (int i = 0; i < attemptsPerThread; i++) {
+            StoredToken current = store.find(ACME, row.id()).orElseThrow();
+            Instant at = current.token().updatedAt().plusNanos(1000);
+            StoredToken next =
+                current.withToken(current.token().withDescription("t" + t + " i" + i, at));
+            try {
+              store.update(next, change(TokenEventType.DESCRIPTION_EDITED, at));
+              successes.incrementAndGet();
+            } catch (TokenConflictException e) {
+              conflicts.incrementAndGet();
+            }
+          }
+        });
+
+    assertThat(successes.get() + conflicts.get()).isEqualTo(threads * attemptsPerThread);
+    assertThat(successes.get()).isPositive();
+    assertThat(store.find(ACME, row.id()).orElseThrow().version()).isEqualTo(1L + successes.get());
+  }
+
+  /** A delete racing status changes wins for good: the token never comes back. */
+  @Test
+  void deleteRacingUpdates_isNeverUndone() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      StoredToken row = insert(row(ACME, PROD, T0.plusSeconds(round)));
+      CountDownLatch deleted = new CountDownLatch(1);
+      Concurrently.run(
+          4,
+          t -> {
+            if (t == 0) {
+              store.delete(ACME, row.id(), change(TokenEventType.DELETED, T0));
+              deleted.countDown();
+              return;
+            }
+            for (int i = 0; i < 50; i++) {
+              var current = store.find(ACME, row.id());
+              if (current.isEmpty()) {
+                return;
+              }
+              StoredToken next =
+                  withStatus(
+                      current.get(),
+                      current.get().token().isActive() ? TokenStatus.INACTIVE : TokenStatus.ACTIVE,
+                      current.get().token().updatedAt().plusNanos(1000));
+              try {
+                store.update(next, change(TokenEventType.STATUS_CHANGED, next.token().updatedAt()));
+              } catch (TokenConflictException | TokenNotFoundException e) {
+                // lost the race; fine
+              }
+            }
+          });
+      assertThat(deleted.getCount()).isZero();
+      assertThat(store.find(ACME, row.id())).as("round %d", round).isEmpty();
+      assertThat(store.findByDigest(row.digest())).isEmpty();
+    }
+  }
+
+  @Test
+  void concurrentInserts_areAllKept() throws Exception {
+    int threads = 8;
+    int perThread = 40;
+    Concurrently.run(
+        threads,
+        t -> {
+          for (int i = 0; i < perThread; i++) {
+            insert(row(t % 2 == 0 ? ACME : GLOBEX, PROD, T0.plusMillis(i)));
+          }
+        });
+
+    assertThat(countAll(ACME) + countAll(GLOBEX)).isEqualTo(threads * perThread);
+    assertThat(countAll(ACME)).isEqualTo(threads / 2 * perThread);
+  }
+
+  private int countAll(OrganizationId org) {
+    int count = 0;
+    PageCursor cursor = null;
+    while (true) {
+      List<StoredToken> rows = store.list(org, TokenFilter.NONE, cursor, 100);
+      count += rows.size();
+      if (rows.size() < 100) {
+        return count;
+      }
+      cursor = PageCursor.after(rows.get(rows.size() - 1).token());
+    }
+  }
+
+  // ---- helpers
+  // -------------------------------------------------------------------------------------
+
+  protected static List<TokenId> ids(List<StoredToken> rows) {
+    return rows.stream().map(StoredToken::id).toList();
+  }
+
+  protected static String hex(byte[] bytes) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : bytes) {
+      out.append(String.format("%02x", b));
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,808 @@
+package io.accesstokens.testing;
+
+import static io.accesstokens.testing.Fixtures.ACME;
+import static io.accesstokens.testing.Fixtures.ALICE;
+import static io.accesstokens.testing.Fixtures.GLOBEX;
+import static io.accesstokens.testing.Fixtures.GLOBEX_PROD;
+import static io.accesstokens.testing.Fixtures.INITECH;
+import static io.accesstokens.testing.Fixtures.PROD;
+import static io.accesstokens.testing.Fixtures.TEST;
+import static io.accesstokens.testing.Fixtures.create;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.accesstokens.ChangeFollower;
+import io.accesstokens.ConnectionOpenException;
+import io.accesstokens.CopyPolicy;
+import io.accesstokens.ErrorCode;
+import io.accesstokens.IssuedToken;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.RefusalCause;
+import io.accesstokens.Scope;
+import io.accesstokens.TokenId;
+import io.accesstokens.TokenService;
+import io.accesstokens.TokenStatus;
+import io.accesstokens.TokenValidator;
+import io.accesstokens.ValidatedToken;
+import io.accesstokens.ValidatorStats;
+import io.accesstokens.internal.TokenFormat;
+import io.accesstokens.spi.TokenStore;
+import io.accesstokens.testing.ValidatorConfiguration.Lease;
+import io.accesstokens.testing.ValidatorConfiguration.Lookups;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The cached validator on a real store, wrapped to count calls and inject faults. Time is a {@link
+ * FakeTicker}: nothing here sleeps. Each test runs in every {@linkplain ValidatorConfiguration
+ * configuration} its {@link ValidatorTest} allows: lookups on the calling thread and on a lookup
+ * executor, with the always-trusted lease and with a caught-up follower's.
+ */
+@ExtendWith(SecretLeakGuard.class)
+public abstract class AbstractTokenValidatorTest {
+  protected static final String INVALID =
+      "Error opening connection. Exception is: Error code: INVALID_TOKEN";
+  protected static final String UNAVAILABLE =
+      "Error opening connection. Exception is: Error code: STORE_UNAVAILABLE";
+  private static final Duration EXPIRY = Duration.ofSeconds(60);
+  private static final Duration NEGATIVE_EXPIRY = Duration.ofSeconds(10);
+
+  /**
+   * Long enough that a busy machine's scheduling never times a lookup out (a lookup executor's
+   * thread, a caller joining a lookup in flight); the tests of the timeout set their own.
+   */
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
+
+  /** A new, empty store. Called before each test. */
+  protected abstract TokenStore createStore();
+
+  protected final FakeTicker ticker = new FakeTicker();
+  protected final Fixtures.SwitchableEntitlements entitlements =
+      new Fixtures.SwitchableEntitlements();
+  protected FaultyTokenStore store;
+  protected TokenService service;
+  protected TokenValidator validator;
+  protected ValidatorConfiguration configuration;
+  private final Map<TokenValidator, ChangeFollower> followers = new IdentityHashMap<>();
+  private @Nullable ExecutorService lookups;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @BeforeEach
+  void setUpValidator(ValidatorConfiguration configuration) {
+    this.configuration = configuration;
+    store = new FaultyTokenStore(createStore());
+    service =
+        TokenService.builder(store)
+            .entitlements(entitlements)
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.ephemeral())
+            .build();
+    validator = newValidator(settings -> settings);
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    validator.close();
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+  }
+
+  /**
+   * A validator of {@link #service} with this suite's settings (a fake ticker, a 60 s expiry, 10 s
+   * for unknown values, a 30 s lookup timeout, cache maintenance on the calling thread), then
+   * {@code settings}, in this run's {@linkplain ValidatorConfiguration configuration}.
+   */
+  protected TokenValidator newValidator(UnaryOperator<TokenValidator.Builder> settings) {
+    return newValidator(service, LOOKUP_TIMEOUT, settings);
+  }
+
+  /**
+   * {@link #newValidator(UnaryOperator)} of service {@code of} with lookup timeout {@code
+   * lookupTimeout}. With a follower's lease, the follower is warmed up (time moves on by its
+   * longest transaction and it catches up), as it is on a node that has run for a while, and {@link
+   * #advance} keeps it caught up.
+   */
+  protected TokenValidator newValidator(
+      TokenService of, Duration lookupTimeout, UnaryOperator<TokenValidator.Builder> settings) {
+    TokenValidator.Builder builder =
+        settings.apply(
+            TokenValidator.builder(of)
+                .ticker(ticker)
+                .expireAfter(EXPIRY)
+                .negativeExpireAfter(NEGATIVE_EXPIRY)
+                .lookupTimeout(lookupTimeout)
+                .executor(Runnable::run));
+    if (configuration.lookups() == Lookups.EXECUTOR) {
+      builder.lookupExecutor(lookupExecutor());
+    }
+    ChangeFollower follower = null;
+    if (configuration.lease() == Lease.FOLLOWER) {
+      follower =
+          ChangeFollower.builder(new ScriptedChangeFeed())
+              .stalenessBound(AbstractChangeFollowerTest.BOUND)
+              .longestTransaction(AbstractChangeFollowerTest.LONGEST_TRANSACTION)
+              .ticker(ticker)
+              .drivenByCaller()
+              .build();
+      builder.changeFollower(follower);
+    }
+    TokenValidator built = builder.build();
+    if (follower != null) {
+      followers.put(built, follower);
+      ticker.advance(AbstractChangeFollowerTest.LONGEST_TRANSACTION);
+      assertThat(follower.catchUp()).as("the follower's warm-up").isTrue();
+    }
+    return built;
+  }
+
+  private ExecutorService lookupExecutor() {
+    if (lookups == null) {
+      ExecutorService pool = Executors.newCachedThreadPool();
+      closeables.add(pool::shutdownNow);
+      lookups = pool;
+    }
+    return lookups;
+  }
+
+  /**
+   * Moves time on by {@code duration}; a follower's lease is renewed then, as one that keeps up.
+   */
+  protected void advance(Duration duration) {
+    ticker.advance(duration);
+    ChangeFollower follower = followers.get(validator);
+    if (follower != null) {
+      assertThat(follower.catchUp()).as("a catch-up").isTrue();
+    }
+  }
+
+  private ValidatedToken validate(String value) {
+    return validator.validate(value, Scope.EDI, ACME, PROD);
+  }
+
+  private static ConnectionOpenException refusal(Runnable call) {
+    ConnectionOpenException e = catchThrowableOfType(ConnectionOpenException.class, call::run);
+    assertThat(e).as("refused").isNotNull();
+    return e;
+  }
+
+  private void assertRefused(
+      String value, OrganizationId org, io.accesstokens.EnvironmentId env, RefusalCause cause) {
+    long before = validator.stats().refusals(cause);
+    ConnectionOpenException e = refusal(() -> validator.validate(value, Scope.EDI, org, env));
+    assertThat(e).hasMessage(INVALID);
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+    assertThat(validator.stats().refusals(cause))
+        .as("refusals for %s", cause)
+        .isEqualTo(before + 1);
+  }
+
+  private IssuedToken acmeToken() {
+    return create(service, ACME, PROD, null, ALICE);
+  }
+
+  // ---- accepted
+  // ------------------------------------------------------------------------------------
+
+  @ValidatorTest
+  void aValidToken_validates_andIsThenAnsweredFromTheCacheWithTheSameInstance() {
+    IssuedToken issued = acmeToken();
+
+    ValidatedToken first = validate(issued.value().reveal());
+    ValidatedToken second = validate(new String(issued.value().reveal().toCharArray()));
+
+    assertThat(first).isEqualTo(new ValidatedToken(issued.id(), ACME, PROD, Scope.EDI));
+    assertThat(second).isSameAs(first);
+    ValidatorStats stats = validator.stats();
+    assertThat(stats.misses()).isEqualTo(1);
+    assertThat(stats.hits()).isEqualTo(1);
+    assertThat(stats.storeLookups()).isEqualTo(1);
+    assertThat(store.findByDigestCalls()).isEqualTo(1);
+  }
+
+  // ---- refused, all alike
+  // --------------------------------------------------------------------------
+
+  @ValidatorTest
+  void malformedValues_areRefused_withoutAStoreCall_andAreNeverCached() {
+    String good = acmeToken().value().reveal();
+    char last = good.charAt(good.length() - 1);
+    List<String> malformed =
+        List.of(
+            "",
+            " ",
+            "atk_",
+            "xyz_" + good.substring(4), // wrong prefix
+            good.substring(0, good.length() - 1) + (last == 'a' ? 'b' : 'a'), // bad checksum
+            good.substring(0, good.length() - 1), // truncated
+            good + "A", // too long
+            good.substring(0, 20) + "\u00e9" + good.substring(21), // non-ASCII
+            good.substring(0, 20) + "-" + good.substring(21), // not base62
+            good.toUpperCase(), // mangled case
+            " " + good.substring(1),
+            "a".repeat(1 << 20)); // 1 MB
+    int callsBefore = store.calls();
+
+    for (String value : malformed) {
+      assertRefused(value, ACME, PROD, RefusalCause.MALFORMED);
+    }
+    assertRefused(null, ACME, PROD, RefusalCause.MALFORMED);
+
+    assertThat(store.calls()).isEqualTo(callsBefore);
+    assertThat(validator.cachedAnswers()).isZero();
+  }
+
+  @ValidatorTest
+  void aWellFormedUnknownToken_isRefused_andRememberedBrieflyWithoutAnotherLookup() {
+    String unknown = TokenFormatAccess.wellFormedUnknown();
+
+    assertRefused(unknown, ACME, PROD, RefusalCause.UNKNOWN);
+    assertRefused(unknown, ACME, PROD, RefusalCause.UNKNOWN);
+    assertRefused(new String(unknown.toCharArray()), ACME, PROD, RefusalCause.UNKNOWN);
+    assertThat(store.findByDigestCalls()).isEqualTo(1);
+    assertThat(validator.stats().negativeHits()).isEqualTo(2);
+
+    advance(NEGATIVE_EXPIRY);
+    assertRefused(unknown, ACME, PROD, RefusalCause.UNKNOWN);
+    assertThat(store.findByDigestCalls())
+        .as("one more lookup per negative-cache lifetime")
+        .isEqualTo(2);
+  }
+
+  @ValidatorTest
+  void distinctGuesses_eachReachTheStore() {
+    for (int i = 0; i < 5; i++) {
+      assertRefused(TokenFormatAccess.wellFormedUnknown(), ACME, PROD, RefusalCause.UNKNOWN);
+    }
+    assertThat(store.findByDigestCalls()).isEqualTo(5);
+  }
+
+  @ValidatorTest
+  void aGuessThatReusesAKnownTokensId_isRefusedFromTheCache() {
+    IssuedToken issued = acmeToken();
+    validate(issued.value().reveal());
+    String forged = TokenFormatAccess.withSameIdOtherSecret(issued.value().reveal());
+
+    assertRefused(forged, ACME, PROD, RefusalCause.UNKNOWN);
+    assertThat(store.findByDigestCalls()).isEqualTo(1);
+    assertThat(validate(issued.value().reveal()).id()).isEqualTo(issued.id());
+  }
+
+  @ValidatorTest
+  void anInactiveToken_isRefused() {
+    IssuedToken issued = acmeToken();
+    service.deactivate(ACME, issued.id(), ALICE);
+
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
+    assertThat(store.findByDigestCalls()).as("the inactive answer is cached too").isEqualTo(1);
+  }
+
+  @ValidatorTest
+  void aDeletedToken_isRefused() {
+    IssuedToken issued = acmeToken();
+    validate(issued.value().reveal());
+    service.delete(ACME, issued.id(), ALICE);
+
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.UNKNOWN);
+  }
+
+  @ValidatorTest
+  void anotherOrganizationsToken_isRefused() {
+    IssuedToken globex = create(service, GLOBEX, GLOBEX_PROD, null, ALICE);
+
+    assertRefused(globex.value().reveal(), ACME, PROD, RefusalCause.WRONG_ORGANIZATION);
+    assertRefused(globex.value().reveal(), ACME, GLOBEX_PROD, RefusalCause.WRONG_ORGANIZATION);
+    assertThat(validator.validate(globex.value().reveal(), Scope.EDI, GLOBEX, GLOBEX_PROD).id())
+        .isEqualTo(globex.id());
+  }
+
+  @ValidatorTest
+  void anotherEnvironmentsToken_isRefused() {
+    IssuedToken test = create(service, ACME, TEST, null, ALICE);
+
+    assertRefused(test.value().reveal(), ACME, PROD, RefusalCause.WRONG_ENVIRONMENT);
+  }
+
+  @ValidatorTest
+  void aTokenOfAnOrganizationWithoutEdi_isRefused() {
+    entitlements.set(INITECH, true);
+    IssuedToken issued = create(service, INITECH, PROD, null, ALICE);
+    entitlements.set(INITECH, false);
+
+    assertRefused(issued.value().reveal(), INITECH, PROD, RefusalCause.NOT_ENTITLED);
+  }
+
+  /**
+   * Only one scope exists today, so a wrong-scope token cannot be made; the check is in place for
+   * the second scope, and every scope the enum has is accepted for its own tokens.
+   */
+  @ValidatorTest
+  void everyScope_validatesItsOwnTokens() {
+    IssuedToken issued = acmeToken();
+    for (Scope scope : Scope.values()) {
+      assertThat(validator.validate(issued.value().reveal(), scope, ACME, PROD).scope())
+          .isEqualTo(scope);
+    }
+  }
+
+  @ValidatorTest
+  void refusals_carryNoStackTrace() {
+    ConnectionOpenException e = refusal(() -> validate("nonsense"));
+
+    assertThat(e.getStackTrace()).isEmpty();
+  }
+
+  @ValidatorTest
+  void missingArguments_areCallerMistakes_notRefusals() {
+    String value = acmeToken().value().reveal();
+    assertThatThrownBy(() -> validator.validate(value, null, ACME, PROD))
+        .hasMessage("scope must not be null");
+    assertThatThrownBy(() -> validator.validate(value, Scope.EDI, null, PROD))
+        .hasMessage("organization must not be null");
+    assertThatThrownBy(() -> validator.validate(value, Scope.EDI, ACME, null))
+        .hasMessage("environment must not be null");
+  }
+
+  // ---- expiry and freshness
+  // ------------------------------------------------------------------------
+
+  @ValidatorTest
+  void theHardExpiry_capsACachedAnswer_evenWhenNoInvalidationArrives() {
+    IssuedToken issued = acmeToken();
+    validate(issued.value().reveal());
+    // Another node deactivates it: the change reaches the store but not this validator.
+    TokenService otherNode =
+        TokenService.builder(store)
+            .entitlements(entitlements)
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.ephemeral())
+            .build();
+    otherNode.deactivate(ACME, issued.id(), ALICE);
+
+    advance(EXPIRY.minusNanos(1));
+    assertThat(validate(issued.value().reveal()).id()).as("still trusted").isEqualTo(issued.id());
+    advance(Duration.ofNanos(1));
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
+  }
+
+  /** Sets a lease of its own, in place of the builder's default. */
+  @ValidatorTest(lease = Lease.ALWAYS_TRUSTED)
+  void anUntrustedLease_sendsEveryValidationToTheStore_andATrustedOneUsesTheCache() {
+    AtomicBoolean trusted = new AtomicBoolean(true);
+    validator.close();
+    validator = newValidator(settings -> settings.freshnessLease(now -> trusted.get()));
+    IssuedToken issued = acmeToken();
+    validate(issued.value().reveal());
+    validate(issued.value().reveal());
+    assertThat(store.findByDigestCalls()).isEqualTo(1);
+
+    trusted.set(false);
+    validate(issued.value().reveal());
+    validate(issued.value().reveal());
+    assertThat(store.findByDigestCalls()).isEqualTo(3);
+
+    trusted.set(true);
+    validate(issued.value().reveal());
+    assertThat(store.findByDigestCalls()).isEqualTo(3);
+  }
+
+  /** Sets a lease of its own, in place of the builder's default. */
+  @ValidatorTest(lease = Lease.ALWAYS_TRUSTED)
+  void theLease_isAskedWithTheTickersReading() {
+    List<Long> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    validator.close();
+    validator = newValidator(settings -> settings.freshnessLease(now -> asked.add(now)));
+    IssuedToken issued = acmeToken();
+    validate(issued.value().reveal());
+    advance(Duration.ofSeconds(3));
+    validate(issued.value().reveal());
+
+    assertThat(asked).containsExactly(ticker.read());
+  }
+
+  // ---- invalidation
+  // --------------------------------------------------------------------------------
+
+  @ValidatorTest
+  void invalidate_byId_forgetsThatTokenOnly() {
+    IssuedToken a = acmeToken();
+    IssuedToken b = acmeToken();
+    validate(a.value().reveal());
+    validate(b.value().reveal());
+
+    validator.invalidate(a.id());
+    validate(a.value().reveal());
+    validate(b.value().reveal());
+
+    assertThat(store.findByDigestCalls()).isEqualTo(3);
+  }
+
+  @ValidatorTest
+  void invalidateAll_forgetsEverything() {
+    IssuedToken a = acmeToken();
+    validate(a.value().reveal());
+    String unknown = TokenFormatAccess.wellFormedUnknown();
+    refusal(() -> validate(unknown));
+
+    validator.invalidateAll();
+    validate(a.value().reveal());
+    refusal(() -> validate(unknown));
+
+    assertThat(store.findByDigestCalls()).isEqualTo(4);
+  }
+
+  @ValidatorTest
+  void aLookupInFlightDuringADeactivation_cannotPutTheOldAnswerBack() {
+    IssuedToken issued = acmeToken();
+    AtomicBoolean once = new AtomicBoolean(true);
+    // The store answers "active"; before that answer is installed, the token is deactivated.
+    store.afterFindByDigest(
+        found -> {
+          if (once.getAndSet(false)) {
+            service.deactivate(ACME, issued.id(), ALICE);
+          }
+        });
+
+    // This call overlapped the change, so either answer is right for it.
+    try {
+      validate(issued.value().reveal());
+    } catch (ConnectionOpenException e) {
+      assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+    }
+    store.afterFindByDigest(null);
+
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
+    assertThat(store.findByDigestCalls()).as("the stale answer was not cached").isEqualTo(2);
+  }
+
+  @ValidatorTest
+  void aLookupInFlightDuringADelete_cannotPutTheOldAnswerBack() {
+    IssuedToken issued = acmeToken();
+    AtomicBoolean once = new AtomicBoolean(true);
+    store.afterFindByDigest(
+        found -> {
+          if (once.getAndSet(false)) {
+            service.delete(ACME, issued.id(), ALICE);
+          }
+        });
+    try {
+      validate(issued.value().reveal());
+    } catch (ConnectionOpenException e) {
+      assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+    }
+    store.afterFindByDigest(null);
+
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.UNKNOWN);
+  }
+
+  @ValidatorTest
+  void close_detachesFromTheService_andRefusesFurtherUse() {
+    IssuedToken issued = acmeToken();
+    validate(issued.value().reveal());
+
+    validator.close();
+    validator.close();
+
+    assertThatThrownBy(() -> validate(issued.value().reveal()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("validator is closed");
+    // Changes after close reach no closed validator (no listener is left behind).
+    service.deactivate(ACME, issued.id(), ALICE);
+    validator = newValidator(settings -> settings);
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
+  }
+
+  // ---- fail closed
+  // ---------------------------------------------------------------------------------
+
+  @ValidatorTest
+  void aStoreFailureOnAMiss_failsClosedWithItsOwnCode_andIsNotCached() {
+    IssuedToken issued = acmeToken();
+    store.down(true);
+
+    ConnectionOpenException e = refusal(() -> validate(issued.value().reveal()));
+    assertThat(e).hasMessage(UNAVAILABLE);
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+    assertThat(validator.stats().failClosed()).isEqualTo(1);
+    assertThat(validator.stats().totalRefusals()).isZero();
+
+    store.down(false);
+    assertThat(validate(issued.value().reveal()).id())
+        .as("recovers by itself")
+        .isEqualTo(issued.id());
+  }
+
+  @ValidatorTest
+  void cachedAnswers_stillServe_whileTheStoreIsDown() {
+    IssuedToken issued = acmeToken();
+    validate(issued.value().reveal());
+    store.down(true);
+
+    assertThat(validate(issued.value().reveal()).id()).isEqualTo(issued.id());
+  }
+
+  @ValidatorTest
+  void aHostEntitlementFailure_failsClosed() {
+    IssuedToken issued = acmeToken();
+    TokenService throwing =
+        TokenService.builder(store)
+            .entitlements(
+                (org, scope) -> {
+                  throw new IllegalStateException("directory down");
+                })
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.ephemeral())
+            .build();
+    try (TokenValidator v = newValidator(throwing, LOOKUP_TIMEOUT, settings -> settings)) {
+      ConnectionOpenException e =
+          refusal(() -> v.validate(issued.value().reveal(), Scope.EDI, ACME, PROD));
+      assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+    }
+  }
+
+  @ValidatorTest(lookups = Lookups.EXECUTOR)
+  void aHungStore_withALookupExecutor_failsClosedWithinTheTimeout() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    validator.close();
+    validator = newValidator(service, Duration.ofMillis(200), settings -> settings);
+    IssuedToken issued = acmeToken();
+    store.afterFindByDigest(found -> await(release));
+
+    long start = System.nanoTime();
+    ConnectionOpenException e = refusal(() -> validate(issued.value().reveal()));
+    long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+    assertThat(waitedMillis).isLessThan(10_000);
+    release.countDown();
+  }
+
+  @ValidatorTest
+  void lookupsBeyondTheCap_failClosed_whileTheStoreIsSlow() throws Exception {
+    validator.close();
+    validator =
+        newValidator(service, Duration.ofMillis(100), settings -> settings.maxConcurrentLookups(2));
+    CountDownLatch twoInside = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    store.afterFindByDigest(
+        found -> {
+          twoInside.countDown();
+          await(release);
+        });
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> slow = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        String guess = TokenFormatAccess.wellFormedUnknown();
+        slow.add(callers.submit(() -> refusal(() -> validate(guess))));
+      }
+      assertThat(twoInside.await(30, TimeUnit.SECONDS)).isTrue();
+
+      ConnectionOpenException third =
+          refusal(() -> validate(TokenFormatAccess.wellFormedUnknown()));
+      assertThat(third.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+      assertThat(store.findByDigestCalls()).isEqualTo(2);
+
+      release.countDown();
+      for (Future<?> f : slow) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      release.countDown();
+      callers.shutdownNow();
+    }
+  }
+
+  /**
+   * The lines of this test's validator that start with {@code prefix}, logged since {@code mark}.
+   */
+  private static List<String> validatorLines(int mark, String prefix) {
+    List<String> lines = CapturingAppender.lines();
+    return lines.subList(mark, lines.size()).stream()
+        .filter(l -> l.startsWith("WARN io.accesstokens.TokenValidator: " + prefix))
+        .toList();
+  }
+
+  /**
+   * Regression (issue 11): every failed lookup wrote a WARN line, so a flood of requests while the
+   * store is down was a flood of log lines. 10,000 of them over 20 s of the ticker's time write
+   * two.
+   */
+  @ValidatorTest
+  void aFloodOfFailedLookups_logsOneLinePerTenSeconds_countingTheRest() {
+    IssuedToken issued = acmeToken();
+    store.down(true);
+    int mark = CapturingAppender.mark();
+
+    for (int i = 0; i < 10_000; i++) {
+      assertThat(refusal(() -> validate(issued.value().reveal())).errorCode())
+          .isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+      advance(Duration.ofMillis(2));
+    }
+
+    assertThat(validator.stats().failClosed()).isEqualTo(10_000);
+    assertThat(validatorLines(mark, "Token lookup failed"))
+        .containsExactly(
+            "WARN io.accesstokens.TokenValidator: Token lookup failed, refusing with"
+                + " STORE_UNAVAILABLE: io.accesstokens.StoreUnavailableException: store is down"
+                + " (injected fault)",
+            "WARN io.accesstokens.TokenValidator: Token lookup failed, refusing with"
+                + " STORE_UNAVAILABLE: io.accesstokens.StoreUnavailableException: store is down"
+                + " (injected fault) (4999 more like this since the last such line were not"
+                + " logged)");
+  }
+
+  /**
+   * The same for lookups refused because every slot is taken by a slow store. Inline lookups only:
+   * with a lookup executor a caller stops waiting after the 1 ms timeout while its lookup still
+   * waits for the slot on the executor's thread, so the refusals are counted and logged there, in
+   * no fixed order relative to the test; the throttle counting them is the same code.
+   */
+  @ValidatorTest(lookups = Lookups.INLINE)
+  void aFloodOfRefusedLookups_logsOneLinePerTenSeconds_countingTheRest() throws Exception {
+    validator.close();
+    validator =
+        newValidator(service, Duration.ofMillis(1), settings -> settings.maxConcurrentLookups(1));
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    store.afterFindByDigest(
+        found -> {
+          inside.countDown();
+          await(release);
+        });
+    ExecutorService slow = Executors.newSingleThreadExecutor();
+    try {
+      String held = TokenFormatAccess.wellFormedUnknown();
+      Future<?> holding = slow.submit(() -> refusal(() -> validate(held)));
+      assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+      int mark = CapturingAppender.mark();
+
+      for (int i = 0; i < 200; i++) { // each waits the 1 ms lookup timeout for the slot
+        refusal(() -> validate(TokenFormatAccess.wellFormedUnknown()));
+      }
+      advance(Duration.ofSeconds(10));
+      refusal(() -> validate(TokenFormatAccess.wellFormedUnknown()));
+
+      assertThat(validatorLines(mark, "Token lookup refused"))
+          .containsExactly(
+              "WARN io.accesstokens.TokenValidator: Token lookup refused: 1 lookups already running"
+                  + " (maxConcurrentLookups)",
+              "WARN io.accesstokens.TokenValidator: Token lookup refused: 1 lookups already running"
+                  + " (maxConcurrentLookups) (199 more like this since the last such line were not"
+                  + " logged)");
+      release.countDown();
+      holding.get(30, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      slow.shutdownNow();
+    }
+  }
+
+  @ValidatorTest
+  void concurrentMissesForOneToken_makeOneStoreCall() throws Exception {
+    IssuedToken issued = acmeToken();
+    int callers = 6;
+    CountDownLatch release = new CountDownLatch(1);
+    store.afterFindByDigest(found -> await(release));
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<ValidatedToken>> results = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        results.add(pool.submit(() -> validate(issued.value().reveal())));
+      }
+      // Wait until every caller has missed and is waiting on the one lookup.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (validator.stats().misses() < callers && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      release.countDown();
+      for (Future<ValidatedToken> r : results) {
+        assertThat(r.get(30, TimeUnit.SECONDS).id()).isEqualTo(issued.id());
+      }
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+    assertThat(validator.stats().misses()).isEqualTo(callers);
+    assertThat(store.findByDigestCalls()).isEqualTo(1);
+  }
+
+  @ValidatorTest
+  void anInterruptedWaiter_failsClosed_andKeepsItsInterrupt() throws Exception {
+    IssuedToken issued = acmeToken();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    store.afterFindByDigest(
+        found -> {
+          inside.countDown();
+          await(release);
+        });
+    ExecutorService pool = Executors.newFixedThreadPool(1);
+    try {
+      pool.submit(() -> validate(issued.value().reveal()));
+      assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+      Thread.currentThread().interrupt();
+      ConnectionOpenException e = refusal(() -> validate(issued.value().reveal()));
+      assertThat(Thread.interrupted()).as("interrupt kept").isTrue();
+      assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @ValidatorTest
+  void theStatusOnDisk_decidesAfterAFailure_inactiveStaysInactive() {
+    IssuedToken issued = acmeToken();
+    service.setStatus(ACME, issued.id(), TokenStatus.INACTIVE, ALICE);
+    store.down(true);
+    refusal(() -> validate(issued.value().reveal()));
+    store.down(false);
+
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
+  }
+
+  // ---- builder
+  // -------------------------------------------------------------------------------------
+
+  /** The builder alone, whatever the configuration: run once. */
+  @ValidatorTest(lookups = Lookups.INLINE, lease = Lease.ALWAYS_TRUSTED)
+  void builderSettings_areCheckedWhenSet_andOnlyOnce() {
+    TokenValidator.Builder b = TokenValidator.builder(service);
+    assertThatThrownBy(() -> b.maximumSize(0))
+        .hasMessage("maximum size must be positive, but was 0");
+    assertThatThrownBy(() -> b.expireAfter(Duration.ZERO))
+        .hasMessage("expire after must be between PT0.001S and PT24H, but was PT0S");
+    assertThatThrownBy(() -> b.maxConcurrentLookups(0))
+        .hasMessage("max concurrent lookups must be between 1 and 10000, but was 0");
+    assertThatThrownBy(() -> b.lookupTimeout(Duration.ofHours(1)))
+        .hasMessage("lookup timeout must be between PT0.001S and PT1M, but was PT1H");
+    b.maximumSize(10);
+    assertThatThrownBy(() -> b.maximumSize(20)).hasMessage("maximum size already set to 10");
+    assertThatThrownBy(() -> TokenValidator.builder((TokenService) null))
+        .hasMessage("service must not be null");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("test latch never released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Well-formed values that no store has. */
+  static final class TokenFormatAccess {
+    static String wellFormedUnknown() {
+      TokenId id = io.accesstokens.internal.TokenMint.newId();
+      return Fixtures.mint(id);
+    }
+
+    static String withSameIdOtherSecret(String value) {
+      TokenId id = new TokenId(TokenFormat.idBits(value));
+      String other;
+      do {
+        other = Fixtures.mint(id);
+      } while (other.equals(value));
+      return other;
+    }
+  }
+}

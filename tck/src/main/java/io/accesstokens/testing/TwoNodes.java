@@ -1,0 +1,75 @@
+package io.accesstokens.testing;
+
+import static io.accesstokens.testing.Fixtures.ACME;
+import static io.accesstokens.testing.Fixtures.PROD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.accesstokens.ChangeFollower;
+import io.accesstokens.ConnectionOpenException;
+import io.accesstokens.CopyPolicy;
+import io.accesstokens.ErrorCode;
+import io.accesstokens.IssuedToken;
+import io.accesstokens.Scope;
+import io.accesstokens.TokenService;
+import io.accesstokens.TokenValidator;
+import io.accesstokens.spi.TokenStore;
+import java.time.Duration;
+
+/**
+ * Two nodes on one store, as the change follower's suites set them up: A changes tokens through a
+ * service of its own; B validates, following a scripted feed with a follower driven by the test.
+ */
+final class TwoNodes {
+  final FakeTicker ticker = new FakeTicker();
+  final ScriptedChangeFeed feed;
+  final TokenService a;
+  final ChangeFollower follower;
+  final TokenValidator b;
+
+  TwoNodes(TokenStore store) {
+    this(store, new ScriptedChangeFeed());
+  }
+
+  /** B starts following {@code feed} now, at its head: numbers allocated before stay below it. */
+  TwoNodes(TokenStore store, ScriptedChangeFeed feed) {
+    this.feed = feed;
+    a = service(store);
+    follower =
+        ChangeFollower.builder(feed)
+            .stalenessBound(AbstractChangeFollowerTest.BOUND)
+            .longestTransaction(AbstractChangeFollowerTest.LONGEST_TRANSACTION)
+            .ticker(ticker)
+            .drivenByCaller()
+            .build();
+    b =
+        TokenValidator.builder(service(store))
+            .ticker(ticker)
+            .expireAfter(Duration.ofMinutes(10))
+            .executor(Runnable::run)
+            .changeFollower(follower)
+            .build();
+  }
+
+  static TokenService service(TokenStore store) {
+    return TokenService.builder(store)
+        .entitlements(new Fixtures.SwitchableEntitlements())
+        .environments(Fixtures.environments())
+        .copyPolicy(CopyPolicy.ephemeral())
+        .build();
+  }
+
+  boolean accepts(IssuedToken token) {
+    try {
+      b.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
+      return true;
+    } catch (ConnectionOpenException e) {
+      assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+      return false;
+    }
+  }
+
+  void warmUp() {
+    ticker.advance(AbstractChangeFollowerTest.LONGEST_TRANSACTION);
+    assertThat(follower.catchUp()).isTrue();
+  }
+}

@@ -1,0 +1,114 @@
+package io.accesstokens.testing;
+
+import io.accesstokens.AccessToken;
+import io.accesstokens.DuplicateTokenException;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.PageCursor;
+import io.accesstokens.TokenConflictException;
+import io.accesstokens.TokenId;
+import io.accesstokens.TokenNotFoundException;
+import io.accesstokens.spi.Change;
+import io.accesstokens.spi.LookupDigest;
+import io.accesstokens.spi.StoredToken;
+import io.accesstokens.spi.TokenFilter;
+import io.accesstokens.spi.TokenStore;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The smallest store that passes the whole TCK: one map under one lock, every query a scan. It
+ * stands for a host's own {@link TokenStore}, and {@link MapTokenStoreTest} for the one test class
+ * such a host writes.
+ */
+final class MapTokenStore implements TokenStore {
+  private static final Comparator<TokenId> UNSIGNED =
+      (a, b) -> Long.compareUnsigned(a.bits(), b.bits());
+  private static final Comparator<PageCursor> LIST_ORDER =
+      Comparator.comparing(PageCursor::createdAt).thenComparing(PageCursor::id, UNSIGNED);
+
+  private final Map<TokenId, StoredToken> rows = new HashMap<>();
+
+  @Override
+  public synchronized void insert(StoredToken token, Change change) {
+    if (rows.containsKey(token.id()) || findByDigest(token.digest()).isPresent()) {
+      throw new DuplicateTokenException("a token with the same id or digest is already stored");
+    }
+    rows.put(token.id(), token);
+  }
+
+  @Override
+  public synchronized Optional<StoredToken> find(OrganizationId organization, TokenId id) {
+    return Optional.ofNullable(rows.get(id)).filter(row -> row.organization().equals(organization));
+  }
+
+  @Override
+  public synchronized Optional<StoredToken> findByDigest(LookupDigest digest) {
+    return rows.values().stream().filter(row -> row.digest().equals(digest)).findFirst();
+  }
+
+  @Override
+  public synchronized List<StoredToken> list(
+      OrganizationId organization, TokenFilter filter, @Nullable PageCursor after, int limit) {
+    return rows.values().stream()
+        .filter(row -> row.organization().equals(organization) && filter.accepts(row.token()))
+        .filter(row -> after == null || LIST_ORDER.compare(cursorOf(row), after) > 0)
+        .sorted(Comparator.comparing(MapTokenStore::cursorOf, LIST_ORDER))
+        .limit(Math.max(limit, 0))
+        .toList();
+  }
+
+  @Override
+  public synchronized List<StoredToken> scan(@Nullable TokenId after, int limit) {
+    return rows.values().stream()
+        .filter(row -> after == null || UNSIGNED.compare(row.id(), after) > 0)
+        .sorted(Comparator.comparing(StoredToken::id, UNSIGNED))
+        .limit(Math.max(limit, 0))
+        .toList();
+  }
+
+  @Override
+  public synchronized void update(StoredToken next, Change change) {
+    StoredToken current = find(next.organization(), next.id()).orElse(null);
+    if (current == null) {
+      throw new TokenNotFoundException(next.organization(), next.id());
+    }
+    if (current.version() != next.version() - 1) {
+      throw TokenConflictException.versionMismatch(
+          next.id(), next.version() - 1, current.version());
+    }
+    Optional<StoredToken> holder = findByDigest(next.digest());
+    if (holder.isPresent() && !holder.get().id().equals(next.id())) {
+      throw new DuplicateTokenException("another token already has the same digest");
+    }
+    AccessToken was = current.token();
+    AccessToken now = next.token();
+    AccessToken merged =
+        new AccessToken(
+            was.id(),
+            was.organization(),
+            was.environment(),
+            now.status(),
+            now.description(),
+            was.scope(),
+            was.createdAt(),
+            now.updatedAt(),
+            now.version());
+    rows.put(next.id(), new StoredToken(merged, next.digest(), next.sealedValue()));
+  }
+
+  @Override
+  public synchronized Optional<StoredToken> delete(
+      OrganizationId organization, TokenId id, Change change) {
+    Optional<StoredToken> current = find(organization, id);
+    current.ifPresent(row -> rows.remove(id));
+    return current;
+  }
+
+  private static PageCursor cursorOf(StoredToken row) {
+    return PageCursor.after(row.token());
+  }
+}
