@@ -7,8 +7,8 @@ import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.ReadmeSnippets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ class ReadmeTokenScannerTest {
     for (FoundToken f : found) { // the id and the place, never the value
       System.out.println("line " + f.line() + ", column " + f.column() + ": token " + f.id());
     }
-    try (Reader log = Files.newBufferedReader(logFile, StandardCharsets.ISO_8859_1)) {
+    try (InputStream log = Files.newInputStream(logFile)) { // bytes: UTF-8, Latin-1, binary alike
       TokenScanner.scan(log, f -> leaked.add(f.id())); // streamed, as each value is read
     }
     // token-scanner:end

@@ -10,7 +10,9 @@ import io.accesstokens.testing.Figures;
 import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.IssuedSecrets;
 import io.accesstokens.testing.SecretLeakGuard;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -215,6 +217,9 @@ class TokenScannerTest {
         found.clear();
         TokenScanner.scan(new ChunkedReader(text, 1), found::add, window);
         assertThat(found).as("%d characters before, 1 at a time", before).isEqualTo(expected);
+        found.clear();
+        TokenScanner.scanString(text, found::add, window);
+        assertThat(found).as("%d characters before, in a string", before).isEqualTo(expected);
       }
     }
   }
@@ -485,8 +490,8 @@ class TokenScannerTest {
 
   /**
    * Scans {@code text} as a string, a builder, a char buffer, a reader one character at a time, a
-   * reader of odd chunks and in windows of {@code window} characters; asserts that all agree and
-   * returns what they found.
+   * reader of odd chunks, and a reader and a string in windows of {@code window} characters;
+   * asserts that all agree and returns what they found.
    */
   private static List<FoundToken> everyWay(String text, int window) {
     List<FoundToken> found = TokenScanner.scan(text);
@@ -499,10 +504,60 @@ class TokenScannerTest {
         .as("odd chunks")
         .isEqualTo(found);
     assertThat(read(new StringReader(text), window)).as("windows of %d", window).isEqualTo(found);
+    assertThat(readBytes(text, window))
+        .as("bytes in windows of %d", window)
+        .isEqualTo(expectedInBytes(text, found));
+    List<FoundToken> inStringWindows = new ArrayList<>();
+    TokenScanner.scanString(text, inStringWindows::add, window);
+    assertThat(inStringWindows).as("string windows of %d", window).isEqualTo(found);
     assertThat(read(new ChunkedReader(text, ODD_CHUNKS), window))
         .as("odd chunks in windows of %d", window)
         .isEqualTo(found);
     return found;
+  }
+
+  /**
+   * Scans {@code text}'s UTF-8 bytes as a stream, one byte at a time, in odd chunks and in windows
+   * of {@code window} bytes; asserts that all agree and returns what they found.
+   */
+  private static List<FoundToken> readBytes(String text, int window) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    List<FoundToken> found = new ArrayList<>();
+    try {
+      TokenScanner.scan(new ByteArrayInputStream(bytes), found::add);
+      for (InputStream in :
+          List.of(
+              new ChunkedStream(bytes, 1),
+              new ChunkedStream(bytes, ODD_CHUNKS),
+              new ByteArrayInputStream(bytes))) {
+        List<FoundToken> again = new ArrayList<>();
+        TokenScanner.scan(in, again::add, window);
+        assertThat(again).isEqualTo(found);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return found;
+  }
+
+  /**
+   * What a scan of {@code text}'s UTF-8 bytes must find: the same values on the same lines, at
+   * offsets and columns counted in bytes.
+   */
+  private static List<FoundToken> expectedInBytes(String text, List<FoundToken> inChars) {
+    List<FoundToken> expected = new ArrayList<>();
+    for (FoundToken f : inChars) {
+      int offset = (int) f.offset();
+      int lineStart = offset - (int) f.column() + 1;
+      int bytesBefore = utf8Length(text.substring(0, offset));
+      int columnBytes = utf8Length(text.substring(lineStart, offset));
+      expected.add(new FoundToken(f.id(), bytesBefore, f.line(), columnBytes + 1));
+    }
+    return expected;
+  }
+
+  private static int utf8Length(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private static List<FoundToken> read(Reader reader, int window) {
@@ -540,6 +595,35 @@ class TokenScannerTest {
 
     @Override
     public void close() {}
+  }
+
+  /** A stream that returns at most the next of {@code chunks} bytes per read, cycling. */
+  private static final class ChunkedStream extends InputStream {
+    private final byte[] bytes;
+    private final int[] chunks;
+    private int at;
+    private int reads;
+
+    ChunkedStream(byte[] bytes, int... chunks) {
+      this.bytes = bytes;
+      this.chunks = chunks;
+    }
+
+    @Override
+    public int read() {
+      return at < bytes.length ? bytes[at++] & 0xFF : -1;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) {
+      if (at >= bytes.length) {
+        return -1;
+      }
+      int n = Math.min(Math.min(length, chunks[reads++ % chunks.length]), bytes.length - at);
+      System.arraycopy(bytes, at, buffer, offset, n);
+      at += n;
+      return n;
+    }
   }
 
   /** Text built line by line with values at known places. */

@@ -6,10 +6,7 @@ import io.accesstokens.internal.Redaction;
 import io.accesstokens.internal.TokenFormat;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -94,10 +91,9 @@ final class ScanCommand implements Callable<Integer> {
 
   private static void scan(InputStream in, String shown, PrintWriter out, boolean[] found)
       throws IOException {
-    // Every byte as one character: nothing to decode wrongly, and ASCII values read as themselves.
-    Reader reader = new InputStreamReader(in, StandardCharsets.ISO_8859_1);
+    // Bytes, each one character: nothing to decode wrongly, and ASCII values read as themselves.
     TokenScanner.scan(
-        reader,
+        in,
         (FoundToken value) -> {
           out.println(shown + ":" + value.line() + ":" + value.column() + ": token " + value.id());
           found[0] = true;
