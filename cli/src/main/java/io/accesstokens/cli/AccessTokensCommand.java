@@ -64,6 +64,7 @@ import picocli.CommandLine.Spec;
       StatusCommand.Deactivate.class,
       DeleteCommand.class,
       ValidateCommand.class,
+      ScanCommand.class,
       OrgCommand.class,
       EnvCommand.class,
       ServeCommand.class,

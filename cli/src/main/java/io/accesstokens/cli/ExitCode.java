@@ -10,8 +10,13 @@ import java.util.Map;
 enum ExitCode {
   OK(0, "Done."),
   REFUSED(
-      1, "Refused: validate found the token invalid (INVALID_TOKEN), or delete was not confirmed."),
-  USAGE(2, "Usage error: a missing or bad argument, option or input."),
+      1,
+      "Refused: validate found the token invalid (INVALID_TOKEN), or delete was not confirmed;"
+          + " or scan found a token value."),
+  USAGE(
+      2,
+      "Usage error: a missing or bad argument, option or input; or scan could not read a file"
+          + " (it still scans the others, and this code wins over 1)."),
   NOT_FOUND(
       3, "No such token in the organization (never created, deleted, or another organization's)."),
   NOT_ENTITLED(

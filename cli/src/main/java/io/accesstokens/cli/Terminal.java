@@ -79,6 +79,11 @@ public final class Terminal {
     return out;
   }
 
+  /** Standard input as bytes, for a command that reads it whole (scan). */
+  InputStream in() {
+    return in;
+  }
+
   PrintWriter err() {
     return err;
   }

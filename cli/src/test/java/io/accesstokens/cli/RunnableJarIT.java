@@ -3,6 +3,8 @@ package io.accesstokens.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.accesstokens.internal.TokenMint;
+import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.IssuedSecrets;
 import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
@@ -340,6 +342,33 @@ class RunnableJarIT {
           .as("%s: named by kind and length", shown)
           .contains("a token value (53 characters)");
     }
+  }
+
+  @Test
+  void scan_findsValuesInAFileAndOnStandardInput_needingNoHome() throws Exception {
+    String inFile = Fixtures.mint(TokenMint.newId());
+    String piped = Fixtures.mint(TokenMint.newId());
+    Path file = Files.writeString(dir.resolve("export.json"), "{\"token\": \"" + inFile + "\"}\n");
+    Process scan = start(List.of("-jar", jar.toString(), "scan", file.toString(), "-"));
+    CompletableFuture<String> out = read(scan.getInputStream());
+    CompletableFuture<String> err = read(scan.getErrorStream());
+    scan.getOutputStream()
+        .write(("x\r\nBearer " + piped + "\r\n").getBytes(StandardCharsets.UTF_8));
+    scan.getOutputStream().close();
+
+    assertThat(scan.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(scan.exitValue()).isEqualTo(1);
+    assertThat(out.join())
+        .isEqualTo(
+            ScanCommand.shown(file.toString())
+                + ":1:12: token "
+                + Cli.idOf(inFile)
+                + "\n(standard input):2:8: token "
+                + Cli.idOf(piped)
+                + "\n");
+    assertThat(err.join()).isEmpty();
+    assertThat(IssuedSecrets.pieceIn(out.join())).isNull();
+    assertThat(dir.resolve("user")).isEmptyDirectory();
   }
 
   @Test
