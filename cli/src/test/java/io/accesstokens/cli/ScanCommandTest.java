@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 1 when some, 2 when a file could not be read (the others still scanned). Every run's output is
  * scanned by {@link Cli} for pieces of the values, which {@link Fixtures#mint} recorded.
  */
+@ExtendWith(SecretLeakGuard.class)
 class ScanCommandTest {
   @TempDir Path dir;
 

@@ -39,6 +39,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * port ({@code --port 0}), talks to it as a browser does ({@link HttpClient} with cookies), and
  * stops it as Ctrl-C does.
  */
+@ExtendWith(SecretLeakGuard.class)
 class ServeCommandTest {
   /** The link, alone on its line; group 1 is the page's base, group 2 the key. */
   private static final Pattern LINK =

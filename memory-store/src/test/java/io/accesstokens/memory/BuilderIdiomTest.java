@@ -11,8 +11,10 @@ import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.ScriptedChangeFeed;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The one builder idiom (Caffeine's): a setting left unset takes its {@code DEFAULT_*} value when
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * still be set afterwards, and the builder builds again), and {@code build()} names every missing
  * required setting at once.
  */
+@ExtendWith(SecretLeakGuard.class)
 class BuilderIdiomTest {
   private final TokenService service = Fixtures.serviceOn(new MemoryTokenStore()).build();
 

@@ -24,18 +24,21 @@ import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.FakeTicker;
 import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.ScriptedChangeFeed;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * How a validator is wired to what tells it of changes: built from a service it hears that
  * service's changes (through the service's invalidation hub), built from a {@link LookupContext} it
  * hears only its change follower, and closed it hears nothing.
  */
+@ExtendWith(SecretLeakGuard.class)
 class ValidatorWiringTest {
   private static final Duration EXPIRY = Duration.ofMinutes(10);
   private static final Duration BOUND = Duration.ofSeconds(1);

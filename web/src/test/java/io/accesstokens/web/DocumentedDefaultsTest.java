@@ -8,6 +8,7 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.jdbc.JdbcTokenStore;
 import io.accesstokens.memory.MemoryTokenStore;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every builder's table of settings in the README (and the servlet's in docs/web.md) against the
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * and what a table calls required is what {@code build()} asks for. The web module's tests are the
  * ones that see every published module.
  */
+@ExtendWith(SecretLeakGuard.class)
 class DocumentedDefaultsTest {
   private static final Path README = Path.of("../README.md");
   private static final Path WEB_DOC = Path.of("../docs/web.md");

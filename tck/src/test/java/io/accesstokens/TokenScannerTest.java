@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link TokenScanner}: every value in every context is found, at the right line and column, by
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.TestInfo;
  * no false positive. Every value the tests make is minted through {@link Fixtures#mint}, which
  * records it for the leak guard.
  */
+@ExtendWith(SecretLeakGuard.class)
 class TokenScannerTest {
   private static final Pattern PUBLISHED = Pattern.compile(TokenScanner.PATTERN);
 

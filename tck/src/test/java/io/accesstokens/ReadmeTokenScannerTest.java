@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.accesstokens.internal.TokenMint;
 import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.ReadmeSnippets;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,12 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's TokenScanner example, run as written, and its published pattern; a test keeps the
  * texts identical.
  */
+@ExtendWith(SecretLeakGuard.class)
 class ReadmeTokenScannerTest {
   @TempDir Path dir;
 
