@@ -427,15 +427,15 @@ abstract class AbstractRestApiTest {
     Answer bobList = bob.get(TOKENS);
     Answer bobDelete = bob.delete(path(issued.id()));
 
-    assertThat(carolList.status()).isEqualTo(403);
-    assertThat(carolList.code()).isEqualTo("ORGANIZATION_FORBIDDEN");
-    assertThat(carolList.message())
-        .isEqualTo("You may not manage the access tokens of organization \"acme\".");
+    carolList.assertRefused(
+        403,
+        "ORGANIZATION_FORBIDDEN",
+        "You may not manage the access tokens of organization \"acme\".");
     assertThat(carolCopy.code()).isEqualTo("ORGANIZATION_FORBIDDEN");
-    assertThat(bobList.status()).isEqualTo(403);
-    assertThat(bobList.code()).isEqualTo("NOT_ADMINISTRATOR");
-    assertThat(bobList.message())
-        .isEqualTo("Only administrators of organization \"acme\" can manage its access tokens.");
+    bobList.assertRefused(
+        403,
+        "NOT_ADMINISTRATOR",
+        "Only administrators of organization \"acme\" can manage its access tokens.");
     assertThat(bobDelete.code()).isEqualTo("NOT_ADMINISTRATOR");
     assertThat(web.store().calls()).isEqualTo(calls);
     assertThat(web.service().get(ACME, issued.id()).version()).isEqualTo(1);
@@ -446,12 +446,11 @@ abstract class AbstractRestApiTest {
     ApiClient nobody = new ApiClient(web.page(), null);
 
     for (Answer answer : List.of(nobody.get("api/context"), nobody.get(TOKENS))) {
-      assertThat(answer.status()).isEqualTo(401);
-      assertThat(answer.code()).isEqualTo("UNAUTHENTICATED");
-      assertThat(answer.message())
-          .isEqualTo(
-              "You are not signed in, so the access tokens cannot be shown or changed. Sign in,"
-                  + " then reload this page.");
+      answer.assertRefused(
+          401,
+          "UNAUTHENTICATED",
+          "You are not signed in, so the access tokens cannot be shown or changed. Sign in,"
+              + " then reload this page.");
     }
     assertThat(nobody.get("").status())
         .isEqualTo(200); // the page itself says so, from the context answer
@@ -471,12 +470,11 @@ abstract class AbstractRestApiTest {
             """);
 
     for (Answer answer : List.of(list, create)) {
-      assertThat(answer.status()).isEqualTo(403);
-      assertThat(answer.code()).isEqualTo("NOT_ENTITLED");
-      assertThat(answer.message())
-          .isEqualTo(
-              "The Access Tokens page is available only in organizations with access to the Harmony"
-                  + " EDI application.");
+      answer.assertRefused(
+          403,
+          "NOT_ENTITLED",
+          "The Access Tokens page is available only in organizations with access to the Harmony"
+              + " EDI application.");
     }
     assertThat(web.store().calls()).as("calls that reached the store").isZero();
     assertThat(web.store().list(GLOBEX, io.accesstokens.spi.TokenFilter.NONE, null, 10)).isEmpty();
@@ -519,12 +517,11 @@ abstract class AbstractRestApiTest {
         bob.send(bob.request("api/context").header(TestAccess.ORGANIZATION_HEADER, "acme").GET());
     Answer strangerContext = stranger.get("api/context");
 
-    assertThat(bobContext.status()).isEqualTo(403);
-    assertThat(bobContext.code()).isEqualTo("NO_ORGANIZATION");
-    assertThat(bobContext.message())
-        .isEqualTo(
-            "You are not an administrator of any organization, so there are no access tokens for"
-                + " you to manage.");
+    bobContext.assertRefused(
+        403,
+        "NO_ORGANIZATION",
+        "You are not an administrator of any organization, so there are no access tokens for"
+            + " you to manage.");
     assertThat(bobAcme.code()).isEqualTo("NOT_ADMINISTRATOR");
     assertThat(hostSelected.code()).isEqualTo("NOT_ADMINISTRATOR");
     assertThat(strangerContext.code()).isEqualTo("NO_ORGANIZATION");
@@ -998,12 +995,11 @@ abstract class AbstractRestApiTest {
             """);
 
     for (Answer answer : List.of(list, status)) {
-      assertThat(answer.status()).isEqualTo(503);
-      assertThat(answer.code()).isEqualTo("STORE_UNAVAILABLE");
-      assertThat(answer.message())
-          .isEqualTo(
-              "The token store did not answer. A change may or may not have been"
-                  + " saved: reload the page to see, then try again.");
+      answer.assertRefused(
+          503,
+          "STORE_UNAVAILABLE",
+          "The token store did not answer. A change may or may not have been"
+              + " saved: reload the page to see, then try again.");
     }
     web.store().down(false);
     assertThat(web.service().get(ACME, issued.id()).status()).isEqualTo(TokenStatus.ACTIVE);

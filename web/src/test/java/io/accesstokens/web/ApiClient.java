@@ -55,6 +55,15 @@ final class ApiClient {
       return (String) json().get("message");
     }
 
+    /** The API's refusal: its HTTP status, its stable code and the words a person reads. */
+    void assertRefused(int status, String code, String message) {
+      org.assertj.core.api.Assertions.assertThat(status())
+          .as("status of %s", this)
+          .isEqualTo(status);
+      org.assertj.core.api.Assertions.assertThat(code()).isEqualTo(code);
+      org.assertj.core.api.Assertions.assertThat(message()).isEqualTo(message);
+    }
+
     @Override
     public String toString() {
       return status + " " + body;

@@ -28,11 +28,10 @@ class DigestOnlyCopyTest {
     Answer copy = api.post("api/organizations/acme/tokens/" + id + "/copy", null);
 
     assertThat(TokenFormat.isWellFormed((String) created.json().get("value"))).isTrue();
-    assertThat(copy.status()).isEqualTo(409);
-    assertThat(copy.code()).isEqualTo("COPY_UNAVAILABLE");
-    assertThat(copy.message())
-        .isEqualTo(
-            "Copy is unavailable: this service keeps only digests of token values"
-                + " (digest-only policy), so a value is shown once, when the token is created.");
+    copy.assertRefused(
+        409,
+        "COPY_UNAVAILABLE",
+        "Copy is unavailable: this service keeps only digests of token values"
+            + " (digest-only policy), so a value is shown once, when the token is created.");
   }
 }
