@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * the first command creates the tables). For H2 one connection is held open until {@link #close()},
  * so the embedded database is opened once per command rather than once per statement; it is also
  * the check that the database can be opened at all, with the driver's reason when it cannot. An H2
- * file that another process holds is waited for, {@link #LOCK_WAIT} at most.
+ * file that another process holds is waited for, {@link #LOCK_WAIT} at most (or what {@link
+ * #LOCK_WAIT_VARIABLE} sets).
  */
 final class Database implements AutoCloseable {
   static final String USER_VARIABLE = "ACCESS_TOKENS_JDBC_USER";
@@ -42,8 +43,16 @@ final class Database implements AutoCloseable {
 
   private static final String H2_FILE = "jdbc:h2:file:";
 
-  /** How long a command waits for another to release an H2 file database. */
+  /** How long a command waits for another to release an H2 file database, unless set. */
   static final Duration LOCK_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * Sets that wait in whole seconds (0 to 3600): a script that starts many commands at once on a
+   * busy machine, where each may hold the database for seconds, raises it rather than fail.
+   */
+  static final String LOCK_WAIT_VARIABLE = "ACCESS_TOKENS_LOCK_WAIT_SECONDS";
+
+  private static final long LONGEST_LOCK_WAIT_SECONDS = 3600;
 
   private static final Duration FIRST_RETRY = Duration.ofMillis(20);
   private static final Duration LONGEST_RETRY = Duration.ofMillis(500);
@@ -155,9 +164,10 @@ final class Database implements AutoCloseable {
     UrlDataSource dataSource =
         new UrlDataSource(
             url, settings, terminal.env(USER_VARIABLE), terminal.env(PASSWORD_VARIABLE));
+    Duration lockWait = lockWait(terminal);
     Connection first;
     try {
-      first = connect(dataSource, url, embeddedHome, terminal);
+      first = connect(dataSource, url, embeddedHome, terminal, lockWait);
     } catch (SQLException e) {
       if (e.getErrorCode() == H2_DATABASE_IN_USE && url.startsWith(H2_FILE)) {
         throw new ConsoleException(
@@ -165,7 +175,7 @@ final class Database implements AutoCloseable {
             "cannot open the database "
                 + redact(url)
                 + ": another process has had it open for "
-                + LOCK_WAIT.toSeconds()
+                + lockWait.toSeconds()
                 + " seconds, and an embedded H2 database admits one at a time (is another"
                 + " access-tokens command, such as serve, still running?)",
             e);
@@ -205,15 +215,43 @@ final class Database implements AutoCloseable {
   }
 
   /**
+   * {@link #LOCK_WAIT}, or the whole seconds {@link #LOCK_WAIT_VARIABLE} sets.
+   *
+   * @throws ConsoleException ({@link ExitCode#USAGE}) if the variable is not a whole number of
+   *     seconds from 0 to 3600; the message does not quote it (a pasted value may be anything)
+   */
+  static Duration lockWait(Terminal terminal) {
+    String text = terminal.env(LOCK_WAIT_VARIABLE);
+    if (text == null) {
+      return LOCK_WAIT;
+    }
+    if (text.length() <= 4 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      long seconds = Long.parseLong(text);
+      if (seconds <= LONGEST_LOCK_WAIT_SECONDS) {
+        return Duration.ofSeconds(seconds);
+      }
+    }
+    throw new ConsoleException(
+        ExitCode.USAGE,
+        LOCK_WAIT_VARIABLE
+            + " must be a whole number of seconds from 0 to "
+            + LONGEST_LOCK_WAIT_SECONDS);
+  }
+
+  /**
    * The first connection. An H2 file database admits one process at a time and reports the others
    * at once (error 90020, "database may be already in use"): another console command holds it for
    * the moment it works, so this one tries again, backing off from {@link #FIRST_RETRY} to {@link
-   * #LONGEST_RETRY}, for {@link #LOCK_WAIT} at most, and says on standard error that it waits.
+   * #LONGEST_RETRY}, for {@code lockWait} at most, and says on standard error that it waits.
    *
    * @throws SQLException the driver's, the last 90020 included when the wait is over
    */
   private static Connection connect(
-      UrlDataSource dataSource, String url, @Nullable Path embeddedHome, Terminal terminal)
+      UrlDataSource dataSource,
+      String url,
+      @Nullable Path embeddedHome,
+      Terminal terminal,
+      Duration lockWait)
       throws SQLException {
     Sleeper sleeper = terminal.sleeper();
     long start = sleeper.nanoTime();
@@ -223,7 +261,7 @@ final class Database implements AutoCloseable {
       try {
         return dataSource.getConnection();
       } catch (SQLException e) {
-        Duration left = LOCK_WAIT.minusNanos(sleeper.nanoTime() - start);
+        Duration left = lockWait.minusNanos(sleeper.nanoTime() - start);
         if (e.getErrorCode() != H2_DATABASE_IN_USE
             || !url.startsWith(H2_FILE)
             || left.isNegative()

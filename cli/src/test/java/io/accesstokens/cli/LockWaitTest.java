@@ -29,6 +29,7 @@ class LockWaitTest {
   Cli cli;
   FakeSleeper sleeper;
   String id;
+  String value;
 
   @BeforeEach
   void configure() {
@@ -38,7 +39,8 @@ class LockWaitTest {
             .organization("acme", "production")
             .env("ACCESS_TOKENS_ORG", "acme")
             .sleeper(sleeper);
-    id = Cli.idOf(cli.create("acme", "production", "Partner X"));
+    value = cli.create("acme", "production", "Partner X");
+    id = Cli.idOf(value);
   }
 
   @Test
@@ -82,6 +84,33 @@ class LockWaitTest {
           .hasSizeLessThan(40);
     }
     assertThat(cli.run("list").out()).contains("  Active  ");
+  }
+
+  @Test
+  void theWait_isSetInWholeSecondsByItsVariable() throws IOException {
+    try (FileChannel holder = hold()) {
+      Result list = cli.env("ACCESS_TOKENS_LOCK_WAIT_SECONDS", "45").run("list");
+
+      assertThat(list.exitCode()).isEqualTo(5);
+      assertThat(list.err()).contains(": another process has had it open for 45 seconds, and");
+      assertThat(sleeper.slept()).isEqualTo(Duration.ofSeconds(45));
+    }
+  }
+
+  @Test
+  void aWaitThatIsNotWholeSecondsUpToAnHour_isAUsageError_andNotQuoted() {
+    for (String bad : List.of("-1", "3601", "10s", "1e3", "99999", value)) {
+      sleeper = new FakeSleeper();
+      Result list = cli.sleeper(sleeper).env("ACCESS_TOKENS_LOCK_WAIT_SECONDS", bad).run("list");
+
+      assertThat(list.exitCode()).as("[%s] %s", bad.length(), list).isEqualTo(2);
+      assertThat(list.errLines())
+          .containsExactly(
+              "access-tokens list: ACCESS_TOKENS_LOCK_WAIT_SECONDS must be a whole number of"
+                  + " seconds from 0 to 3600");
+      assertThat(sleeper.sleeps()).isEmpty();
+    }
+    assertThat(cli.env("ACCESS_TOKENS_LOCK_WAIT_SECONDS", "3600").run("list").exitCode()).isZero();
   }
 
   @Test
