@@ -15,9 +15,8 @@ import org.jspecify.annotations.Nullable;
  * mistake shows only its prefix and id, nothing of or from its secret; {@link #reveal()} is the one
  * way to the value. {@link #equals} takes the same time wherever two values differ.
  *
- * <p>Format ({@value io.accesstokens.internal.TokenFormat#LENGTH} ASCII characters): {@code atk_} +
- * the 11-character {@link TokenId} + 32 random base62 characters (190 bits from a CSPRNG) + a
- * 6-character CRC32 checksum.
+ * <p>Format (53 ASCII characters): {@code atk_} + the 11-character {@link TokenId} + 32 random
+ * base62 characters (190 bits from a CSPRNG) + a 6-character CRC32 checksum.
  */
 public final class TokenSecret {
   private final String value;

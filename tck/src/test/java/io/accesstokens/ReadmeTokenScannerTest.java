@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's TokenScanner example, run as written, and its published pattern; a test keeps the
- * texts identical.
+ * The TokenScanner example of docs/token-values.md, run as written, and its published pattern; a
+ * test keeps the texts identical.
  */
 @ExtendWith(SecretLeakGuard.class)
 class ReadmeTokenScannerTest {
@@ -63,16 +63,18 @@ class ReadmeTokenScannerTest {
   }
 
   @Test
-  void theReadme_showsThePublishedPattern_andExactlyThisCode() throws IOException {
-    String readme = Files.readString(Path.of("../README.md"));
+  void theDocument_showsThePublishedPattern_andExactlyThisCode() throws IOException {
+    String readme = Files.readString(Path.of("../docs/token-values.md"));
 
     assertThat(readme).contains("```\n" + TokenScanner.PATTERN + "\n```");
     assertThat(readme)
         .contains(
             "before the value `\\A|[^0-9A-Za-z]`, the value `atk_[0-9A-Za-z]{49}`,\n"
                 + "after it `\\z|[^0-9A-Za-z]`");
-    ReadmeSnippets.assertReadmeShowsSameCode(
-        "token-scanner", "src/test/java/io/accesstokens/ReadmeTokenScannerTest.java");
+    ReadmeSnippets.assertDocumentShowsSameCode(
+        "docs/token-values.md",
+        "token-scanner",
+        "src/test/java/io/accesstokens/ReadmeTokenScannerTest.java");
   }
 
   /** The three-part form for engines without look-around finds what the published pattern does. */

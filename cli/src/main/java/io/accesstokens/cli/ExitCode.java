@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The console's exit codes: what a script can rely on. Listed in every command's help and in the
- * README (a test keeps the three the same).
+ * docs/console.md (a test keeps the three the same).
  */
 enum ExitCode {
   OK(0, "Done."),

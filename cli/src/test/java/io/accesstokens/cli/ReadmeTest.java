@@ -11,10 +11,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Keeps the README's promises about the console the same as the console. */
+/** Keeps the promises of the README and docs/console.md about the console the console's. */
 @ExtendWith(SecretLeakGuard.class)
 class ReadmeTest {
   private static final Path README = Path.of("../README.md");
+  private static final Path CONSOLE_DOC = Path.of("../docs/console.md");
 
   @Test
   void theFirstOfTheTwoCommands_buildsTheConsole_andRunsTheDemo() throws IOException {
@@ -29,7 +30,7 @@ class ReadmeTest {
 
   @Test
   void theExitCodeTable_isTheConsoles() throws IOException {
-    List<String> rows = tableRows(Files.readString(README), "#### Exit codes");
+    List<String> rows = tableRows(Files.readString(CONSOLE_DOC), "## Exit codes");
 
     List<String> expected = new ArrayList<>();
     for (ExitCode exit : ExitCode.values()) {

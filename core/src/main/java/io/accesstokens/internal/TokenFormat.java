@@ -15,10 +15,10 @@ import org.jspecify.annotations.Nullable;
  *   prefix, so scanners and people recognise the value
  * </pre>
  *
- * <p>Every token is exactly {@value #LENGTH} ASCII characters. The checksum lets anything that sees
- * a value (the validator, a secret scanner, a support engineer) reject a mistyped or truncated one
- * without a lookup; it is not a security measure. Being computed from the secret, the checksum is
- * never shown: the masked form ({@link #mask}) is the prefix and the id, which are not secret.
+ * <p>Every token is exactly 53 ASCII characters ({@link #LENGTH}). The checksum lets anything that
+ * sees a value (the validator, a secret scanner, a support engineer) reject a mistyped or truncated
+ * one without a lookup; it is not a security measure. Being computed from the secret, the checksum
+ * is never shown: the masked form ({@link #mask}) is the prefix and the id, which are not secret.
  */
 public final class TokenFormat {
   private TokenFormat() {}

@@ -66,7 +66,7 @@ abstract class AbstractBackendTerminatedTest {
   private TokenValidator validator;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
-  /** Faults injected by the last test, for the README's figures. */
+  /** Faults injected by the last test, for the figures of docs/testing.md. */
   protected int faults;
 
   @BeforeEach

@@ -85,7 +85,7 @@ abstract class AbstractNetworkFaultTest {
   /** System.nanoTime() when the last lookup ended. */
   private final AtomicLong lastLookupEnded = new AtomicLong();
 
-  /** Faults injected by the last test, for the README's figures. */
+  /** Faults injected by the last test, for the figures of docs/testing.md. */
   protected int faults;
 
   @BeforeEach

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * digest_key_id)=(\x...)}, MariaDB's {@code Duplicate entry '...'}, H2's index violation with the
  * values): the store's exception, its causes and its {@code toString()}, and every line our loggers
  * wrote, must carry neither that text nor the digest in any encoding. What the drivers themselves
- * log is the host's to configure (the README says so); it is counted in a figures line, not
+ * log is the host's to configure (docs/jdbc-store.md says so); it is counted in a figures line, not
  * asserted.
  */
 @ExtendWith(SecretLeakGuard.class)

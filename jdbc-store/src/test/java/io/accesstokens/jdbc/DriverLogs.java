@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a JDBC driver logs about one lookup when its logging is turned up, captured apart from the
- * test run's own log (which the leak guard scans): the README's list of driver loggers to keep
- * quiet is what the {@code *DriverTraceTest}s show, and the digest they make the drivers log on
- * purpose must not fail the run.
+ * test run's own log (which the leak guard scans): the list of driver loggers to keep quiet is what
+ * the {@code *DriverTraceTest}s show, and the digest they make the drivers log on purpose must not
+ * fail the run.
  */
 final class DriverLogs {
   private DriverLogs() {}

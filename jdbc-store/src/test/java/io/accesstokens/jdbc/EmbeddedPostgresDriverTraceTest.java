@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The PostgreSQL driver logs through java.util.logging under {@code org.postgresql}; at FINEST
  * (TRACE through a bridge to SLF4J) {@code org.postgresql.core.v3.QueryExecutorImpl} writes every
- * bound parameter, the lookup's digest among them; at FINE it writes none (README, "Drivers' own
- * logs").
+ * bound parameter, the lookup's digest among them; at FINE it writes none (docs/jdbc-store.md,
+ * "Drivers' own logs").
  */
 @ExtendWith(SecretLeakGuard.class)
 class EmbeddedPostgresDriverTraceTest {

@@ -71,7 +71,7 @@ class EmbeddedPostgresRestartTest {
   private TokenService service;
   private TokenValidator validator;
 
-  /** Faults injected by the last test, for the README's figures. */
+  /** Faults injected by the last test, for the figures of docs/testing.md. */
   int faults;
 
   @BeforeAll

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * H2 logs through SLF4J only when the URL sets {@code TRACE_LEVEL_FILE=4}, under the logger {@code
  * h2database}: then every statement with its parameters at INFO (the lookup's digest among them)
  * and every JDBC call at DEBUG; at WARN, neither. Without that setting it logs nothing through
- * SLF4J, whatever the level (README, "Drivers' own logs").
+ * SLF4J, whatever the level (docs/jdbc-store.md, "Drivers' own logs").
  */
 @ExtendWith(SecretLeakGuard.class)
 class H2DriverTraceTest {

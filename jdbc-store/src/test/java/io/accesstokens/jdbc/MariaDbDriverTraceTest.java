@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * MariaDB Connector/J logs through SLF4J under {@code org.mariadb.jdbc}; at TRACE {@code
  * org.mariadb.jdbc.client.socket.impl.PacketWriter} and {@code PacketReader} dump every packet in
  * hex, the lookup's digest among the bytes; at DEBUG it logs statements without their parameters
- * (README, "Drivers' own logs").
+ * (docs/jdbc-store.md, "Drivers' own logs").
  */
 @ExtendWith(SecretLeakGuard.class)
 class MariaDbDriverTraceTest {

@@ -18,14 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The README's jdbc-store example, run as written on H2; a second test keeps the two texts
+ * The quick start of docs/jdbc-store.md, run as written on H2; a second test keeps the two texts
  * identical.
  */
 @ExtendWith(SecretLeakGuard.class)
 class ReadmeJdbcQuickStartTest {
 
   private static IssuedToken quickStart(byte[] sealingKey) {
-    // spotless:off (laid out as the README shows it)
+    // spotless:off (laid out as docs/jdbc-store.md shows it)
     // jdbc-quick-start:begin
     JdbcDataSource dataSource = new JdbcDataSource();            // or the host's pool
     dataSource.setURL("jdbc:h2:mem:tokens;DB_CLOSE_DELAY=-1");
@@ -59,7 +59,9 @@ class ReadmeJdbcQuickStartTest {
 
   @Test
   void theReadme_showsExactlyThisCode() {
-    ReadmeSnippets.assertReadmeShowsSameCode(
-        "jdbc-quick-start", "src/test/java/io/accesstokens/jdbc/ReadmeJdbcQuickStartTest.java");
+    ReadmeSnippets.assertDocumentShowsSameCode(
+        "docs/jdbc-store.md",
+        "jdbc-quick-start",
+        "src/test/java/io/accesstokens/jdbc/ReadmeJdbcQuickStartTest.java");
   }
 }

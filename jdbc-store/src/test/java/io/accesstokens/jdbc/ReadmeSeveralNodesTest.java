@@ -17,14 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The README's "Several nodes" wiring, run as written on H2; a second test keeps the two texts
+ * The wiring of docs/several-nodes.md, run as written on H2; a second test keeps the two texts
  * identical.
  */
 @ExtendWith(SecretLeakGuard.class)
 class ReadmeSeveralNodesTest {
 
   private static TokenValidator node(DataSource pool, byte[] sealingKey) {
-    // spotless:off (laid out as the README shows it)
+    // spotless:off (laid out as docs/several-nodes.md shows it)
     // several-nodes:begin
     JdbcTokenStore store = JdbcTokenStore.builder(pool)           // each node: a pool of its own
         .changeLogTimeout(Duration.ofSeconds(2))                  // the default
@@ -62,7 +62,9 @@ class ReadmeSeveralNodesTest {
 
   @Test
   void theReadme_showsExactlyThisCode() {
-    ReadmeSnippets.assertReadmeShowsSameCode(
-        "several-nodes", "src/test/java/io/accesstokens/jdbc/ReadmeSeveralNodesTest.java");
+    ReadmeSnippets.assertDocumentShowsSameCode(
+        "docs/several-nodes.md",
+        "several-nodes",
+        "src/test/java/io/accesstokens/jdbc/ReadmeSeveralNodesTest.java");
   }
 }

@@ -93,7 +93,7 @@ public abstract class AbstractBadInputTest {
   protected TokenService service;
   protected TokenValidator validator;
 
-  /** Inputs tried by the last test, for the README's figures. */
+  /** Inputs tried by the last test, for the figures of docs/testing.md. */
   protected int inputs;
 
   @BeforeEach

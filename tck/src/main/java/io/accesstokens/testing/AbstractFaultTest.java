@@ -46,7 +46,7 @@ public abstract class AbstractFaultTest {
   protected TokenService service;
   protected TokenValidator validator;
 
-  /** Faults injected by the last test, for the README's figures. */
+  /** Faults injected by the last test, for the figures of docs/testing.md. */
   protected int faults;
 
   @BeforeEach

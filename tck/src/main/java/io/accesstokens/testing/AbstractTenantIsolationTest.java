@@ -64,7 +64,7 @@ public abstract class AbstractTenantIsolationTest {
   private final List<TokenEvent> events = new CopyOnWriteArrayList<>();
   private final Map<OrganizationId, List<IssuedToken>> issued = new LinkedHashMap<>();
 
-  /** How many foreign attempts the last test made, for the README's figures. */
+  /** How many foreign attempts the last test made, for the figures of docs/testing.md. */
   protected int attempts;
 
   @BeforeEach

@@ -6,8 +6,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reports what a test did (inputs tried, foreign attempts made, faults injected) on the {@code
- * io.accesstokens.figures} logger, from which the README's figures are added up. Class names are
- * written as words: a 32-letter run is what the leak guard takes for a secret.
+ * io.accesstokens.figures} logger, from which the figures of docs/testing.md are added up. Class
+ * names are written as words: a 32-letter run is what the leak guard takes for a secret.
  */
 public final class Figures {
   private Figures() {}

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The README's lines for plain Jetty, run as written; a second test keeps the two texts identical.
+ * The lines for plain Jetty in docs/web.md, run as written; a second test keeps the two texts
+ * identical.
  */
 @ExtendWith(SecretLeakGuard.class)
 class ReadmeWebPageTest {
@@ -54,7 +55,7 @@ class ReadmeWebPageTest {
 
   private static Server webPage(int port) throws Exception {
     OrganizationId acme = OrganizationId.of("acme");
-    // spotless:off (laid out as the README shows it)
+    // spotless:off (laid out as docs/web.md shows it)
     // web-page:begin
     EnvironmentDirectory environments = EnvironmentDirectory.of(Map.of(acme, Set.of(EnvironmentId.of("production"))));
     TokenService service = TokenService.builder(new MemoryTokenStore())
@@ -102,7 +103,7 @@ class ReadmeWebPageTest {
 
   @Test
   void theReadme_showsExactlyThisCode() {
-    ReadmeSnippets.assertReadmeShowsSameCode(
-        "web-page", "src/test/java/io/accesstokens/web/ReadmeWebPageTest.java");
+    ReadmeSnippets.assertDocumentShowsSameCode(
+        "docs/web.md", "web-page", "src/test/java/io/accesstokens/web/ReadmeWebPageTest.java");
   }
 }
