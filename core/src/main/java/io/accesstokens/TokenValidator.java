@@ -49,9 +49,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Bounded misses.</b> At most {@link Builder#maxConcurrentLookups} store lookups run at once;
  * a miss that cannot get a slot, or whose lookup does not answer within {@link
- * Builder#lookupTimeout}, fails closed. Lookups run on the calling thread by default (the lowest
- * latency; the store's own timeouts then bound a hung call); with {@link Builder#lookupExecutor}
- * they run there and the caller waits at most the timeout.
+ * Builder#lookupTimeout}, fails closed. Lookups run on a small pool of the validator's own (daemon
+ * threads, one per lookup slot, stopped by {@link #close()}), or on the host's {@link
+ * Builder#lookupExecutor}; either way the caller waits at most the timeout, whatever the store's or
+ * its connection pool's own timeouts (a hung lookup keeps its thread and slot until the store's own
+ * timeout ends it, but no caller waits for it).
  *
  * <p><b>Logging.</b> A refused lookup (no slot), a failed one (the store threw) and a store
  * answering for the wrong token are logged, each kind at most once per 10 seconds of the ticker's
@@ -333,8 +335,10 @@ public final class TokenValidator implements AutoCloseable {
 
   /**
    * Detaches from the service (no change reaches this validator any more), stops the change
-   * follower if there is one, and drops the cache. Later calls to {@link #validate} throw {@link
-   * IllegalStateException}. The executors were the host's and stay running. Idempotent.
+   * follower if there is one, stops the validator's own lookup pool (its threads end when the
+   * lookups they run end) and drops the cache. Later calls to {@link #validate} throw {@link
+   * IllegalStateException}. The executors given to the builder were the host's and stay running.
+   * Idempotent.
    */
   @Override
   public void close() {
@@ -344,6 +348,7 @@ public final class TokenValidator implements AutoCloseable {
       if (follower != null) {
         follower.close();
       }
+      lookups.close();
       invalidateAll();
     }
   }
@@ -555,7 +560,10 @@ public final class TokenValidator implements AutoCloseable {
 
     /**
      * Runs store lookups, so a caller waits at most {@link #lookupTimeout} even if the store hangs;
-     * default none (lookups run on the calling thread, which saves a thread hand-off per miss).
+     * default the validator's own pool (at most {@link #maxConcurrentLookups} daemon threads named
+     * {@code access-tokens-lookup-*}, started when needed, stopped by {@link
+     * TokenValidator#close()}). {@code Runnable::run} runs lookups on the calling thread, saving a
+     * thread hand-off per miss, but then only the store's own timeouts bound a hung lookup.
      *
      * @throws NullPointerException if {@code executor} is null
      * @throws IllegalStateException if already set
