@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Interner;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.accesstokens.internal.Generations;
 import io.accesstokens.internal.LogThrottle;
+import io.accesstokens.internal.OrganizationStamps;
+import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.StoredToken;
 import java.time.Duration;
@@ -69,6 +71,7 @@ final class StoreLookups {
   private final LookupContext context;
   private final Cache<TokenId, CachedAnswer> answers;
   private final Cache<TokenId, CachedUnknown> unknowns;
+  private final OrganizationStamps organizationStamps;
   private final Ticker ticker;
   private final long expireAfterNanos;
   private final long negativeExpireAfterNanos;
@@ -90,10 +93,12 @@ final class StoreLookups {
   StoreLookups(
       TokenValidator.Builder settings,
       Cache<TokenId, CachedAnswer> answers,
-      Cache<TokenId, CachedUnknown> unknowns) {
+      Cache<TokenId, CachedUnknown> unknowns,
+      OrganizationStamps organizationStamps) {
     this.context = settings.getLookupContext();
     this.answers = answers;
     this.unknowns = unknowns;
+    this.organizationStamps = organizationStamps;
     this.ticker = settings.getTicker();
     this.expireAfterNanos = settings.getExpireAfter().toNanos();
     this.negativeExpireAfterNanos = settings.getNegativeExpireAfter().toNanos();
@@ -285,9 +290,14 @@ final class StoreLookups {
     ValidatedToken validated =
         new ValidatedToken(
             id, intern(token.organization()), intern(token.environment()), token.scope());
+    // The stamp is read before the entitlement is asked: a change of it that the host reports
+    // after this read makes the answer stale, and one reported before is in what the host answers.
+    int stripe =
+        OrganizationStamps.stripe(ChangeRecord.organizationKey(token.organization()).bits());
+    long stamp = organizationStamps.read(stripe);
     boolean entitled = context.entitlements().isEntitled(token.organization(), token.scope());
     return new CachedAnswer(
-        presented, validated, token.isActive(), entitled, start + expireAfterNanos);
+        presented, validated, token.isActive(), entitled, start + expireAfterNanos, stripe, stamp);
   }
 
   private @Nullable StoredToken findByDigest(LookupDigest digest) {

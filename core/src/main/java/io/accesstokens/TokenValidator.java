@@ -5,7 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.accesstokens.internal.Checks;
+import io.accesstokens.internal.OrganizationStamps;
 import io.accesstokens.internal.TokenFormat;
+import io.accesstokens.spi.ChangeRecord;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -101,6 +103,7 @@ public final class TokenValidator implements AutoCloseable {
   private final Policy<TokenId, CachedAnswer> answersQuietly;
   private final Cache<TokenId, CachedUnknown> unknowns;
   private final Policy<TokenId, CachedUnknown> unknownsQuietly;
+  private final OrganizationStamps organizationStamps = new OrganizationStamps();
   private final StoreLookups lookups;
   private final InvalidationHub invalidations;
   private final InvalidationHub.Subscriber subscriber = new Subscriber();
@@ -124,7 +127,7 @@ public final class TokenValidator implements AutoCloseable {
     this.unknowns =
         Caffeine.newBuilder().maximumSize(b.getNegativeMaximumSize()).executor(executor).build();
     this.unknownsQuietly = unknowns.policy();
-    this.lookups = new StoreLookups(b, answers, unknowns);
+    this.lookups = new StoreLookups(b, answers, unknowns, organizationStamps);
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
     }
@@ -225,7 +228,9 @@ public final class TokenValidator implements AutoCloseable {
     CachedAnswer answer = read(answers, answersQuietly, id);
     if (answer != null) {
       long now = ticker.read();
-      if (now - answer.expiresAt < 0 && lease.isTrustedAt(now)) {
+      if (now - answer.expiresAt < 0
+          && lease.isTrustedAt(now)
+          && organizationStamps.read(answer.organizationStripe) == answer.organizationStamp) {
         hits.increment();
         if (!answer.matches(presented)) {
           // The store's value for this id is known and differs: no other value can be valid.
@@ -306,6 +311,25 @@ public final class TokenValidator implements AutoCloseable {
     unknowns.invalidate(id);
   }
 
+  /**
+   * Forgets the answers cached for {@code organization}'s tokens, in constant time (the cache is
+   * not scanned: each answer carries its organization's stamp, which this changes). For a validator
+   * built from a {@link LookupContext} alone, when the host's {@link
+   * io.accesstokens.spi.Entitlements} may answer differently for the organization; one built from a
+   * service hears of it through {@link TokenService#entitlementChanged}, and every node through its
+   * change follower.
+   *
+   * @throws NullPointerException if {@code organization} is null
+   */
+  public void invalidateOrganization(OrganizationId organization) {
+    Checks.notNull(organization, "organization");
+    forgetOrganization(ChangeRecord.organizationKey(organization).bits());
+  }
+
+  private void forgetOrganization(long organizationKey) {
+    organizationStamps.bump(organizationKey);
+  }
+
   /** Forgets everything cached, for example when a follower of remote changes lost its place. */
   public void invalidateAll() {
     lookups.forgetAll();
@@ -380,6 +404,11 @@ public final class TokenValidator implements AutoCloseable {
     @Override
     public void invalidateAll() {
       TokenValidator.this.invalidateAll();
+    }
+
+    @Override
+    public void invalidateOrganization(long organizationKey) {
+      TokenValidator.this.forgetOrganization(organizationKey);
     }
   }
 

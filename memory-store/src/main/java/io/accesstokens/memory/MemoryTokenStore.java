@@ -213,6 +213,16 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
     }
   }
 
+  /** Appends a record with the organization's key to the change log, for every node's follower. */
+  @Override
+  public void recordEntitlementChange(OrganizationId organization, Change change) {
+    TokenId key = ChangeRecord.organizationKey(organization);
+    synchronized (writeLock) {
+      long sequence = ++lastSequence;
+      changes.put(sequence, new ChangeRecord(sequence, key, change.type(), 0, change.at()));
+    }
+  }
+
   /** Appends to the change log; called with the write lock held, so the log is in commit order. */
   private void record(TokenId id, Change change, long version) {
     if (change.type() == TokenEventType.STATUS_CHANGED
