@@ -89,6 +89,7 @@ final class StoreLookups {
 
   private final LongAdder storeLookups = new LongAdder();
   private final LongAdder failClosed = new LongAdder();
+  private final LongAdder loads = new LongAdder();
 
   StoreLookups(
       TokenValidator.Builder settings,
@@ -320,6 +321,7 @@ final class StoreLookups {
         unknowns.asMap().remove(id, unknown); // as for answers below
       }
     } else {
+      loads.increment();
       answers
           .asMap()
           .compute(id, (key, old) -> generations.current(id.bits()) == generation ? answer : old);
@@ -377,6 +379,11 @@ final class StoreLookups {
   /** Calls made to the store's {@code findByDigest}. */
   long storeLookups() {
     return storeLookups.sum();
+  }
+
+  /** Answers read from the store and put in the cache. */
+  long loads() {
+    return loads.sum();
   }
 
   /** Misses answered with {@link ErrorCode#STORE_UNAVAILABLE}. */

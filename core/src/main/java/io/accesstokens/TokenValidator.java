@@ -3,8 +3,10 @@ package io.accesstokens;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.accesstokens.internal.Checks;
+import io.accesstokens.internal.LogThrottle;
 import io.accesstokens.internal.OrganizationStamps;
 import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.spi.ChangeRecord;
@@ -16,6 +18,8 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the EDI connector calls each time it opens a connection: is this token good for this
@@ -92,6 +96,19 @@ public final class TokenValidator implements AutoCloseable {
   /** Store lookups at once, unless {@link Builder#maxConcurrentLookups} says otherwise. */
   public static final int DEFAULT_MAX_CONCURRENT_LOOKUPS = 16;
 
+  private static final Logger log = LoggerFactory.getLogger(TokenValidator.class);
+
+  /**
+   * The cache is called too small once size evictions are at least this many and more than {@link
+   * #EVICTIONS_PER_LOAD_TO_WARN} of the answers loaded: most then left before they were used much.
+   */
+  static final long EVICTIONS_TO_WARN = 100;
+
+  static final double EVICTIONS_PER_LOAD_TO_WARN = 0.1;
+
+  /** The shortest time between two lines saying the cache is too small. */
+  private static final Duration SIZE_WARNING_INTERVAL = Duration.ofMinutes(10);
+
   /** A power of two: how many cache reads, on average, for one recorded in the eviction policy. */
   private static final int RECORD_EVERY = 16;
 
@@ -111,6 +128,9 @@ public final class TokenValidator implements AutoCloseable {
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder negativeHits = new LongAdder();
+  private final LongAdder sizeEvictions = new LongAdder();
+  private final long maximumSize;
+  private final LogThrottle sizeWarnings;
   private final LongAdder[] refusals = new LongAdder[CAUSES.length];
 
   private volatile boolean closed;
@@ -122,7 +142,19 @@ public final class TokenValidator implements AutoCloseable {
     // No expireAfterWrite: each answer carries its own expiry stamp, checked against the one ticker
     // read the hit needs anyway, which costs far less than Caffeine's per-read expiry bookkeeping.
     Executor executor = b.getExecutor();
-    this.answers = Caffeine.newBuilder().maximumSize(b.getMaximumSize()).executor(executor).build();
+    this.maximumSize = b.getMaximumSize();
+    this.sizeWarnings = new LogThrottle(ticker, SIZE_WARNING_INTERVAL);
+    this.answers =
+        Caffeine.newBuilder()
+            .maximumSize(maximumSize)
+            .executor(executor)
+            .<TokenId, CachedAnswer>evictionListener(
+                (id, answer, cause) -> {
+                  if (cause == RemovalCause.SIZE) {
+                    evictedForSize();
+                  }
+                })
+            .build();
     this.answersQuietly = answers.policy();
     this.unknowns =
         Caffeine.newBuilder().maximumSize(b.getNegativeMaximumSize()).executor(executor).build();
@@ -289,6 +321,31 @@ public final class TokenValidator implements AutoCloseable {
         : quietly.getIfPresentQuietly(key);
   }
 
+  /**
+   * Counts an answer evicted because the cache was full, and says so (at most once per {@link
+   * #SIZE_WARNING_INTERVAL}) once such evictions are a good part of the loads: the tokens in use do
+   * not fit, and the store serves what the cache should.
+   */
+  private void evictedForSize() {
+    sizeEvictions.increment();
+    long evicted = sizeEvictions.sum();
+    long loaded = lookups.loads();
+    if (evicted >= EVICTIONS_TO_WARN && evicted > EVICTIONS_PER_LOAD_TO_WARN * loaded) {
+      long heldBack = sizeWarnings.admit();
+      if (heldBack >= 0) {
+        log.warn(
+            "The validator's cache is too small for the tokens in use: {} of {} answers loaded from"
+                + " the store were evicted for size (maximumSize {}); set maximumSize to the number"
+                + " of tokens validated within expireAfter, with room to spare (about 230 bytes of"
+                + " heap each){}",
+            evicted,
+            loaded,
+            maximumSize,
+            LogThrottle.heldBackNote(heldBack));
+      }
+    }
+  }
+
   private ConnectionOpenException refuse(RefusalCause cause) {
     refusals[cause.ordinal()].increment();
     return new ConnectionOpenException(ErrorCode.INVALID_TOKEN);
@@ -349,7 +406,9 @@ public final class TokenValidator implements AutoCloseable {
         negativeHits.sum(),
         lookups.storeLookups(),
         lookups.failedClosed(),
-        byCause);
+        byCause,
+        lookups.loads(),
+        sizeEvictions.sum());
   }
 
   /** Answers cached now (valid or not), not counting unknown values. Approximate. */

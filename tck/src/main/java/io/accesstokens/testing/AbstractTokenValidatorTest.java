@@ -599,6 +599,48 @@ public abstract class AbstractTokenValidatorTest {
   }
 
   /**
+   * Issue 13: a cache smaller than the tokens in use is said, not silently lost. Size evictions are
+   * counted; once they are 100 or more and over a tenth of the answers loaded, one WARN line (at
+   * most one per 10 minutes) names the setting to raise. A cache that holds the tokens evicts
+   * nothing and says nothing.
+   */
+  @ValidatorTest(lookups = Lookups.INLINE, lease = Lease.ALWAYS_TRUSTED)
+  void aCacheTooSmallForTheTokensInUse_countsSizeEvictions_andWarnsOnce() {
+    List<IssuedToken> tokens = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      tokens.add(acmeToken());
+    }
+    int mark = CapturingAppender.mark();
+    for (IssuedToken token : tokens) {
+      validate(token.value().reveal());
+    }
+    assertThat(validator.stats().sizeEvictions()).as("the default size holds them").isZero();
+    assertThat(validator.stats().loads()).isEqualTo(120);
+
+    validator.close();
+    validator = newValidator(settings -> settings.maximumSize(10));
+    for (int round = 0; round < 2; round++) {
+      for (IssuedToken token : tokens) {
+        assertThat(validate(token.value().reveal()).id()).isEqualTo(token.id());
+      }
+    }
+
+    ValidatorStats stats = validator.stats();
+    assertThat(stats.loads()).as("nearly every validation loaded").isGreaterThanOrEqualTo(200);
+    assertThat(stats.sizeEvictions())
+        .as("every load past the first 10 pushed one out")
+        .isBetween(stats.loads() - 10 - 5, stats.loads() - 10);
+    List<String> lines = validatorLines(mark, "The validator's cache is too small");
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0))
+        .startsWith(
+            "WARN io.accesstokens.TokenValidator: The validator's cache is too small for the"
+                + " tokens in use: ")
+        .contains("(maximumSize 10); set maximumSize to the number of tokens validated within")
+        .doesNotContain("more like this");
+  }
+
+  /**
    * The lines of this test's validator that start with {@code prefix}, logged since {@code mark}.
    */
   private static List<String> validatorLines(int mark, String prefix) {
