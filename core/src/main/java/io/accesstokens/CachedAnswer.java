@@ -25,8 +25,22 @@ final class CachedAnswer extends SecretWords {
   /** Ticker time from which this answer must not be used (the hard expiry). */
   final long expiresAt;
 
+  /**
+   * The organization's stripe in the validator's {@code OrganizationStamps}, and the stamp read
+   * there before the entitlement was asked: the answer stands only while that stamp is unchanged.
+   */
+  final int organizationStripe;
+
+  final long organizationStamp;
+
   CachedAnswer(
-      String presented, ValidatedToken token, boolean active, boolean entitled, long expiresAt) {
+      String presented,
+      ValidatedToken token,
+      boolean active,
+      boolean entitled,
+      long expiresAt,
+      int organizationStripe,
+      long organizationStamp) {
     super(presented);
     this.token = token;
     this.organization = token.organization();
@@ -35,6 +49,8 @@ final class CachedAnswer extends SecretWords {
     this.active = active;
     this.entitled = entitled;
     this.expiresAt = expiresAt;
+    this.organizationStripe = organizationStripe;
+    this.organizationStamp = organizationStamp;
   }
 
   private CachedAnswer() {
@@ -46,5 +62,7 @@ final class CachedAnswer extends SecretWords {
     this.active = false;
     this.entitled = false;
     this.expiresAt = 0;
+    this.organizationStripe = 0;
+    this.organizationStamp = 0;
   }
 }

@@ -198,7 +198,11 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
         List<ChangeRecord> batch = feed.changesAfter(after, batchSize);
         for (ChangeRecord change : batch) {
           if (change.sequence() > watermark && seenAbove.add(change.sequence())) {
-            hub.invalidate(change.tokenId());
+            if (change.type() == TokenEventType.ENTITLEMENT_CHANGED) {
+              hub.invalidateOrganization(change.tokenId().bits());
+            } else {
+              hub.invalidate(change.tokenId());
+            }
             applied.increment();
           }
           maxSeen = Math.max(maxSeen, change.sequence());

@@ -22,6 +22,12 @@ final class InvalidationHub {
 
     /** Forgets everything cached. */
     void invalidateAll();
+
+    /**
+     * Forgets the answers cached for the organization whose key ({@link
+     * io.accesstokens.spi.ChangeRecord#organizationKey}) is {@code organizationKey}; constant time.
+     */
+    void invalidateOrganization(long organizationKey);
   }
 
   private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
@@ -38,6 +44,13 @@ final class InvalidationHub {
   void invalidate(TokenId id) {
     for (Subscriber subscriber : subscribers) {
       subscriber.invalidate(id);
+    }
+  }
+
+  /** The entitlement of an organization changed: every subscriber forgets its answers. */
+  void invalidateOrganization(long organizationKey) {
+    for (Subscriber subscriber : subscribers) {
+      subscriber.invalidateOrganization(organizationKey);
     }
   }
 

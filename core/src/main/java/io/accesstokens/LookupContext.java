@@ -17,10 +17,11 @@ import io.accesstokens.spi.TokenStore;
  * }</pre>
  *
  * <p>A validator built this way hears of no change made through a service (there is none in its
- * process): it learns of changes from its {@link ChangeFollower}, or only by its hard expiry, and
- * of entitlement changes when the host calls {@link TokenValidator#invalidate} or {@link
- * TokenValidator#invalidateAll}. {@link TokenValidator#builder(TokenService)} uses the service's
- * context and also hears of every change made through that service.
+ * process): it learns of changes, entitlement changes included ({@link
+ * TokenService#entitlementChanged} on any node), from its {@link ChangeFollower}, or only by its
+ * hard expiry; without a follower, the host calls {@link TokenValidator#invalidateOrganization}.
+ * {@link TokenValidator#builder(TokenService)} uses the service's context and also hears of every
+ * change made through that service.
  *
  * <p>Immutable; {@link #toString()} names the store and the policy, never a key.
  */

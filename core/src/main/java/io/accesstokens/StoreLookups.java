@@ -5,10 +5,13 @@ import com.github.benmanes.caffeine.cache.Interner;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.accesstokens.internal.Generations;
 import io.accesstokens.internal.LogThrottle;
+import io.accesstokens.internal.OrganizationStamps;
+import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.StoredToken;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +19,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,7 +36,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Single flight.</b> Concurrent misses for one value join one lookup in flight.
  *   <li><b>Bulkhead.</b> At most {@code maxConcurrentLookups} lookups run at once; a miss that
  *       cannot get a permit, or whose lookup does not answer within the lookup timeout, fails
- *       closed. Lookups run on the calling thread, or on the lookup executor when there is one.
+ *       closed. Lookups run on the host's lookup executor, or on this validator's own pool when the
+ *       host set none, so a caller waits at most the lookup timeout whatever the store's (or its
+ *       connection pool's) own timeouts; a lookup that is still waiting for a slot when its
+ *       caller's time is up never reaches the store.
  *   <li><b>Generations.</b> A lookup reads its token id's generation before it asks the store and
  *       installs its answer only if the generation is unchanged; {@link #forget} and {@link
  *       #forgetAll} change it. So a lookup in flight during an invalidation never puts the old
@@ -51,14 +59,25 @@ final class StoreLookups {
    */
   private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
+  /** Lookups that may wait for a thread of the own pool, per lookup slot; more are refused. */
+  static final int QUEUED_PER_SLOT = 64;
+
+  /** How long an idle thread of the own pool stays. */
+  private static final Duration IDLE_THREAD_KEEP_ALIVE = Duration.ofSeconds(30);
+
+  /** Numbers the own pools, for their threads' names. */
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
   private final LookupContext context;
   private final Cache<TokenId, CachedAnswer> answers;
   private final Cache<TokenId, CachedUnknown> unknowns;
+  private final OrganizationStamps organizationStamps;
   private final Ticker ticker;
   private final long expireAfterNanos;
   private final long negativeExpireAfterNanos;
   private final long lookupTimeoutNanos;
-  private final @Nullable Executor lookupExecutor;
+  private final Executor lookupExecutor;
+  private final @Nullable ThreadPoolExecutor ownPool;
   private final int maxConcurrentLookups;
   private final Semaphore permits;
   private final ConcurrentHashMap<TokenId, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -70,24 +89,62 @@ final class StoreLookups {
 
   private final LongAdder storeLookups = new LongAdder();
   private final LongAdder failClosed = new LongAdder();
+  private final LongAdder loads = new LongAdder();
 
   StoreLookups(
       TokenValidator.Builder settings,
       Cache<TokenId, CachedAnswer> answers,
-      Cache<TokenId, CachedUnknown> unknowns) {
+      Cache<TokenId, CachedUnknown> unknowns,
+      OrganizationStamps organizationStamps) {
     this.context = settings.getLookupContext();
     this.answers = answers;
     this.unknowns = unknowns;
+    this.organizationStamps = organizationStamps;
     this.ticker = settings.getTicker();
     this.expireAfterNanos = settings.getExpireAfter().toNanos();
     this.negativeExpireAfterNanos = settings.getNegativeExpireAfter().toNanos();
     this.lookupTimeoutNanos = settings.getLookupTimeout().toNanos();
-    this.lookupExecutor = settings.getLookupExecutor();
     this.maxConcurrentLookups = settings.getMaxConcurrentLookups();
+    Executor given = settings.getLookupExecutor();
+    if (given == null) {
+      ThreadPoolExecutor pool = newPool(maxConcurrentLookups);
+      this.ownPool = pool;
+      this.lookupExecutor = pool;
+    } else {
+      this.ownPool = null;
+      this.lookupExecutor = given;
+    }
     this.permits = new Semaphore(maxConcurrentLookups);
     this.refusedLookupLines = new LogThrottle(ticker, LOG_INTERVAL);
     this.failedLookupLines = new LogThrottle(ticker, LOG_INTERVAL);
     this.wrongRowLines = new LogThrottle(ticker, LOG_INTERVAL);
+  }
+
+  /**
+   * The pool lookups run on when the host gave no lookup executor: one thread per lookup slot at
+   * most, started when needed and ended after {@link #IDLE_THREAD_KEEP_ALIVE} idle, daemon threads
+   * named {@code access-tokens-lookup-<pool>-<n>}, and at most {@link #QUEUED_PER_SLOT} waiting
+   * lookups per slot (a lookup beyond that is refused at once and its miss fails closed).
+   */
+  private static ThreadPoolExecutor newPool(int slots) {
+    int pool = POOLS.incrementAndGet();
+    AtomicInteger threads = new AtomicInteger();
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            slots,
+            slots,
+            IDLE_THREAD_KEEP_ALIVE.toNanos(),
+            TimeUnit.NANOSECONDS,
+            new ArrayBlockingQueue<>(slots * QUEUED_PER_SLOT),
+            task -> {
+              Thread t =
+                  new Thread(
+                      task, "access-tokens-lookup-" + pool + "-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
   }
 
   /**
@@ -106,16 +163,12 @@ final class StoreLookups {
     // Another value with the same id is being looked up (only a forgery can do that): look up this
     // one on its own, unregistered, so neither can answer for the other.
     boolean registered = running == null;
-    Runnable task = () -> run(mine, id, registered);
-    if (lookupExecutor == null) {
-      task.run();
-    } else {
-      try {
-        lookupExecutor.execute(task);
-      } catch (RejectedExecutionException e) {
-        deregister(mine, id, registered);
-        mine.result.completeExceptionally(e);
-      }
+    try {
+      lookupExecutor.execute(() -> run(mine, id, registered, start));
+    } catch (RejectedExecutionException e) {
+      logRefused();
+      deregister(mine, id, registered);
+      mine.result.completeExceptionally(e);
     }
     return await(mine, start);
   }
@@ -148,18 +201,15 @@ final class StoreLookups {
    * before it began (after the hard expiry or with an untrusted lease, one the store may no longer
    * give; or a failure the store has recovered from).
    */
-  private void run(InFlight lookup, TokenId id, boolean registered) {
+  private void run(InFlight lookup, TokenId id, boolean registered, long missStart) {
     long generation = generations.current(id.bits());
     long start = ticker.read();
     try {
-      if (!permits.tryAcquire(lookupTimeoutNanos, TimeUnit.NANOSECONDS)) {
-        long heldBack = refusedLookupLines.admit();
-        if (heldBack >= 0) {
-          log.warn(
-              "Token lookup refused: {} lookups already running (maxConcurrentLookups){}",
-              permitsInUse(),
-              LogThrottle.heldBackNote(heldBack));
-        }
+      // The slot is waited for only as long as the caller still waits: a lookup that queued for a
+      // thread until its caller gave up fails here, without asking the store.
+      long remaining = lookupTimeoutNanos - (start - missStart);
+      if (remaining <= 0 || !permits.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
+        logRefused();
         deregister(lookup, id, registered);
         lookup.result.completeExceptionally(new TimeoutException("no lookup slot"));
         return;
@@ -190,6 +240,16 @@ final class StoreLookups {
       lookup.result.completeExceptionally(e);
     } finally {
       deregister(lookup, id, registered); // after an Error, too
+    }
+  }
+
+  private void logRefused() {
+    long heldBack = refusedLookupLines.admit();
+    if (heldBack >= 0) {
+      log.warn(
+          "Token lookup refused: {} lookups already running (maxConcurrentLookups){}",
+          permitsInUse(),
+          LogThrottle.heldBackNote(heldBack));
     }
   }
 
@@ -231,9 +291,14 @@ final class StoreLookups {
     ValidatedToken validated =
         new ValidatedToken(
             id, intern(token.organization()), intern(token.environment()), token.scope());
+    // The stamp is read before the entitlement is asked: a change of it that the host reports
+    // after this read makes the answer stale, and one reported before is in what the host answers.
+    int stripe =
+        OrganizationStamps.stripe(ChangeRecord.organizationKey(token.organization()).bits());
+    long stamp = organizationStamps.read(stripe);
     boolean entitled = context.entitlements().isEntitled(token.organization(), token.scope());
     return new CachedAnswer(
-        presented, validated, token.isActive(), entitled, start + expireAfterNanos);
+        presented, validated, token.isActive(), entitled, start + expireAfterNanos, stripe, stamp);
   }
 
   private @Nullable StoredToken findByDigest(LookupDigest digest) {
@@ -256,6 +321,7 @@ final class StoreLookups {
         unknowns.asMap().remove(id, unknown); // as for answers below
       }
     } else {
+      loads.increment();
       answers
           .asMap()
           .compute(id, (key, old) -> generations.current(id.bits()) == generation ? answer : old);
@@ -294,9 +360,30 @@ final class StoreLookups {
     inFlight.clear();
   }
 
+  /**
+   * Stops the own pool, if there is one, once the lookups it runs have ended; a lookup stuck in the
+   * store is not interrupted (some drivers close their connection on an interrupt), and its thread,
+   * a daemon, ends when the store's own timeout ends the call.
+   */
+  void close() {
+    if (ownPool != null) {
+      ownPool.shutdown();
+    }
+  }
+
+  /** Whether the own pool (if any) has stopped and every one of its threads has ended. */
+  boolean isTerminated() {
+    return ownPool == null || ownPool.isTerminated();
+  }
+
   /** Calls made to the store's {@code findByDigest}. */
   long storeLookups() {
     return storeLookups.sum();
+  }
+
+  /** Answers read from the store and put in the cache. */
+  long loads() {
+    return loads.sum();
   }
 
   /** Misses answered with {@link ErrorCode#STORE_UNAVAILABLE}. */

@@ -9,5 +9,12 @@ public enum TokenEventType {
   VALUE_COPIED,
   /** The digest or sealed value was rewritten under the current keys. Not user-visible. */
   SECRETS_RESEALED,
-  DELETED
+  DELETED,
+  /**
+   * The host's {@link io.accesstokens.spi.Entitlements} may answer differently for an organization
+   * ({@link TokenService#entitlementChanged}). Change log only, no audit event: no token changed,
+   * and the record's token id is the organization's key ({@link
+   * io.accesstokens.spi.ChangeRecord#organizationKey}), not a token's.
+   */
+  ENTITLEMENT_CHANGED
 }

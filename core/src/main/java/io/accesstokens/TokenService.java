@@ -5,6 +5,7 @@ import io.accesstokens.internal.Descriptions;
 import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.internal.TokenMint;
 import io.accesstokens.spi.Change;
+import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
 import io.accesstokens.spi.LookupDigest;
@@ -55,6 +56,10 @@ public final class TokenService {
   private static final int CHANGE_ATTEMPTS = 64;
 
   private static final int SCAN_BATCH = 500;
+
+  /** Who a change-log record of an entitlement change names: the host, through its entitlements. */
+  private static final Actor ENTITLEMENTS_ACTOR = Actor.of("entitlements");
+
   private static final long ANY_VERSION = -1;
 
   private final TokenStore store;
@@ -331,22 +336,21 @@ public final class TokenService {
   }
 
   /**
-   * Tells the service that {@link Entitlements} may now answer differently for the organization:
-   * cached validations of its tokens are dropped, so the next validation asks again.
+   * Tells the service that {@link Entitlements} may now answer differently for the organization;
+   * the host calls it after every change of an organization's EDI access, once its {@code
+   * Entitlements} answer the new way (on one node: every node shares the store). Every cached
+   * validation of the organization's tokens is dropped, in constant time: this node's before this
+   * returns, every other node's when its {@link ChangeFollower} reads the change-log record this
+   * writes (within the refusal bound). A store without a change log writes nothing.
+   *
+   * @throws StoreUnavailableException if the record could not be written; this node's cache was
+   *     dropped all the same, and calling again is safe
    */
   public void entitlementChanged(OrganizationId organization) {
     Checks.notNull(organization, "organization");
-    PageCursor after = null;
-    while (true) {
-      List<StoredToken> rows = store.list(organization, TokenFilter.NONE, after, SCAN_BATCH);
-      for (StoredToken row : rows) {
-        invalidate(row.id());
-      }
-      if (rows.size() < SCAN_BATCH) {
-        return;
-      }
-      after = PageCursor.after(rows.get(rows.size() - 1).token());
-    }
+    invalidations.invalidateOrganization(ChangeRecord.organizationKey(organization).bits());
+    store.recordEntitlementChange(
+        organization, new Change(TokenEventType.ENTITLEMENT_CHANGED, ENTITLEMENTS_ACTOR, now()));
   }
 
   /**

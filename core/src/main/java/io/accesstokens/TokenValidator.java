@@ -3,9 +3,13 @@ package io.accesstokens;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.accesstokens.internal.Checks;
+import io.accesstokens.internal.LogThrottle;
+import io.accesstokens.internal.OrganizationStamps;
 import io.accesstokens.internal.TokenFormat;
+import io.accesstokens.spi.ChangeRecord;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,6 +18,8 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the EDI connector calls each time it opens a connection: is this token good for this
@@ -49,9 +55,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Bounded misses.</b> At most {@link Builder#maxConcurrentLookups} store lookups run at once;
  * a miss that cannot get a slot, or whose lookup does not answer within {@link
- * Builder#lookupTimeout}, fails closed. Lookups run on the calling thread by default (the lowest
- * latency; the store's own timeouts then bound a hung call); with {@link Builder#lookupExecutor}
- * they run there and the caller waits at most the timeout.
+ * Builder#lookupTimeout}, fails closed. Lookups run on a small pool of the validator's own (daemon
+ * threads, one per lookup slot, stopped by {@link #close()}), or on the host's {@link
+ * Builder#lookupExecutor}; either way the caller waits at most the timeout, whatever the store's or
+ * its connection pool's own timeouts (a hung lookup keeps its thread and slot until the store's own
+ * timeout ends it, but no caller waits for it).
  *
  * <p><b>Logging.</b> A refused lookup (no slot), a failed one (the store threw) and a store
  * answering for the wrong token are logged, each kind at most once per 10 seconds of the ticker's
@@ -88,6 +96,19 @@ public final class TokenValidator implements AutoCloseable {
   /** Store lookups at once, unless {@link Builder#maxConcurrentLookups} says otherwise. */
   public static final int DEFAULT_MAX_CONCURRENT_LOOKUPS = 16;
 
+  private static final Logger log = LoggerFactory.getLogger(TokenValidator.class);
+
+  /**
+   * The cache is called too small once size evictions are at least this many and more than {@link
+   * #EVICTIONS_PER_LOAD_TO_WARN} of the answers loaded: most then left before they were used much.
+   */
+  static final long EVICTIONS_TO_WARN = 100;
+
+  static final double EVICTIONS_PER_LOAD_TO_WARN = 0.1;
+
+  /** The shortest time between two lines saying the cache is too small. */
+  private static final Duration SIZE_WARNING_INTERVAL = Duration.ofMinutes(10);
+
   /** A power of two: how many cache reads, on average, for one recorded in the eviction policy. */
   private static final int RECORD_EVERY = 16;
 
@@ -99,6 +120,7 @@ public final class TokenValidator implements AutoCloseable {
   private final Policy<TokenId, CachedAnswer> answersQuietly;
   private final Cache<TokenId, CachedUnknown> unknowns;
   private final Policy<TokenId, CachedUnknown> unknownsQuietly;
+  private final OrganizationStamps organizationStamps = new OrganizationStamps();
   private final StoreLookups lookups;
   private final InvalidationHub invalidations;
   private final InvalidationHub.Subscriber subscriber = new Subscriber();
@@ -106,6 +128,9 @@ public final class TokenValidator implements AutoCloseable {
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder negativeHits = new LongAdder();
+  private final LongAdder sizeEvictions = new LongAdder();
+  private final long maximumSize;
+  private final LogThrottle sizeWarnings;
   private final LongAdder[] refusals = new LongAdder[CAUSES.length];
 
   private volatile boolean closed;
@@ -117,12 +142,24 @@ public final class TokenValidator implements AutoCloseable {
     // No expireAfterWrite: each answer carries its own expiry stamp, checked against the one ticker
     // read the hit needs anyway, which costs far less than Caffeine's per-read expiry bookkeeping.
     Executor executor = b.getExecutor();
-    this.answers = Caffeine.newBuilder().maximumSize(b.getMaximumSize()).executor(executor).build();
+    this.maximumSize = b.getMaximumSize();
+    this.sizeWarnings = new LogThrottle(ticker, SIZE_WARNING_INTERVAL);
+    this.answers =
+        Caffeine.newBuilder()
+            .maximumSize(maximumSize)
+            .executor(executor)
+            .<TokenId, CachedAnswer>evictionListener(
+                (id, answer, cause) -> {
+                  if (cause == RemovalCause.SIZE) {
+                    evictedForSize();
+                  }
+                })
+            .build();
     this.answersQuietly = answers.policy();
     this.unknowns =
         Caffeine.newBuilder().maximumSize(b.getNegativeMaximumSize()).executor(executor).build();
     this.unknownsQuietly = unknowns.policy();
-    this.lookups = new StoreLookups(b, answers, unknowns);
+    this.lookups = new StoreLookups(b, answers, unknowns, organizationStamps);
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
     }
@@ -223,7 +260,9 @@ public final class TokenValidator implements AutoCloseable {
     CachedAnswer answer = read(answers, answersQuietly, id);
     if (answer != null) {
       long now = ticker.read();
-      if (now - answer.expiresAt < 0 && lease.isTrustedAt(now)) {
+      if (now - answer.expiresAt < 0
+          && lease.isTrustedAt(now)
+          && organizationStamps.read(answer.organizationStripe) == answer.organizationStamp) {
         hits.increment();
         if (!answer.matches(presented)) {
           // The store's value for this id is known and differs: no other value can be valid.
@@ -282,6 +321,31 @@ public final class TokenValidator implements AutoCloseable {
         : quietly.getIfPresentQuietly(key);
   }
 
+  /**
+   * Counts an answer evicted because the cache was full, and says so (at most once per {@link
+   * #SIZE_WARNING_INTERVAL}) once such evictions are a good part of the loads: the tokens in use do
+   * not fit, and the store serves what the cache should.
+   */
+  private void evictedForSize() {
+    sizeEvictions.increment();
+    long evicted = sizeEvictions.sum();
+    long loaded = lookups.loads();
+    if (evicted >= EVICTIONS_TO_WARN && evicted > EVICTIONS_PER_LOAD_TO_WARN * loaded) {
+      long heldBack = sizeWarnings.admit();
+      if (heldBack >= 0) {
+        log.warn(
+            "The validator's cache is too small for the tokens in use: {} of {} answers loaded from"
+                + " the store were evicted for size (maximumSize {}); set maximumSize to the number"
+                + " of tokens validated within expireAfter, with room to spare (about 230 bytes of"
+                + " heap each){}",
+            evicted,
+            loaded,
+            maximumSize,
+            LogThrottle.heldBackNote(heldBack));
+      }
+    }
+  }
+
   private ConnectionOpenException refuse(RefusalCause cause) {
     refusals[cause.ordinal()].increment();
     return new ConnectionOpenException(ErrorCode.INVALID_TOKEN);
@@ -304,6 +368,25 @@ public final class TokenValidator implements AutoCloseable {
     unknowns.invalidate(id);
   }
 
+  /**
+   * Forgets the answers cached for {@code organization}'s tokens, in constant time (the cache is
+   * not scanned: each answer carries its organization's stamp, which this changes). For a validator
+   * built from a {@link LookupContext} alone, when the host's {@link
+   * io.accesstokens.spi.Entitlements} may answer differently for the organization; one built from a
+   * service hears of it through {@link TokenService#entitlementChanged}, and every node through its
+   * change follower.
+   *
+   * @throws NullPointerException if {@code organization} is null
+   */
+  public void invalidateOrganization(OrganizationId organization) {
+    Checks.notNull(organization, "organization");
+    forgetOrganization(ChangeRecord.organizationKey(organization).bits());
+  }
+
+  private void forgetOrganization(long organizationKey) {
+    organizationStamps.bump(organizationKey);
+  }
+
   /** Forgets everything cached, for example when a follower of remote changes lost its place. */
   public void invalidateAll() {
     lookups.forgetAll();
@@ -323,7 +406,9 @@ public final class TokenValidator implements AutoCloseable {
         negativeHits.sum(),
         lookups.storeLookups(),
         lookups.failedClosed(),
-        byCause);
+        byCause,
+        lookups.loads(),
+        sizeEvictions.sum());
   }
 
   /** Answers cached now (valid or not), not counting unknown values. Approximate. */
@@ -333,8 +418,10 @@ public final class TokenValidator implements AutoCloseable {
 
   /**
    * Detaches from the service (no change reaches this validator any more), stops the change
-   * follower if there is one, and drops the cache. Later calls to {@link #validate} throw {@link
-   * IllegalStateException}. The executors were the host's and stay running. Idempotent.
+   * follower if there is one, stops the validator's own lookup pool (its threads end when the
+   * lookups they run end) and drops the cache. Later calls to {@link #validate} throw {@link
+   * IllegalStateException}. The executors given to the builder were the host's and stay running.
+   * Idempotent.
    */
   @Override
   public void close() {
@@ -344,6 +431,7 @@ public final class TokenValidator implements AutoCloseable {
       if (follower != null) {
         follower.close();
       }
+      lookups.close();
       invalidateAll();
     }
   }
@@ -375,6 +463,11 @@ public final class TokenValidator implements AutoCloseable {
     @Override
     public void invalidateAll() {
       TokenValidator.this.invalidateAll();
+    }
+
+    @Override
+    public void invalidateOrganization(long organizationKey) {
+      TokenValidator.this.forgetOrganization(organizationKey);
     }
   }
 
@@ -555,7 +648,10 @@ public final class TokenValidator implements AutoCloseable {
 
     /**
      * Runs store lookups, so a caller waits at most {@link #lookupTimeout} even if the store hangs;
-     * default none (lookups run on the calling thread, which saves a thread hand-off per miss).
+     * default the validator's own pool (at most {@link #maxConcurrentLookups} daemon threads named
+     * {@code access-tokens-lookup-*}, started when needed, stopped by {@link
+     * TokenValidator#close()}). {@code Runnable::run} runs lookups on the calling thread, saving a
+     * thread hand-off per miss, but then only the store's own timeouts bound a hung lookup.
      *
      * @throws NullPointerException if {@code executor} is null
      * @throws IllegalStateException if already set

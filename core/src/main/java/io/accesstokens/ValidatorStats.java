@@ -11,6 +11,9 @@ import java.util.Map;
  * @param storeLookups calls made to the store's {@code findByDigest}
  * @param failClosed refusals with {@link ErrorCode#STORE_UNAVAILABLE}
  * @param refusals refusals with {@link ErrorCode#INVALID_TOKEN}, by cause; every cause is present
+ * @param loads answers read from the store and cached (a token found, valid or not)
+ * @param sizeEvictions cached answers evicted because the cache was full ({@code maximumSize}):
+ *     many of them for the loads means the cache is smaller than the tokens in use
  */
 public record ValidatorStats(
     long hits,
@@ -18,7 +21,9 @@ public record ValidatorStats(
     long negativeHits,
     long storeLookups,
     long failClosed,
-    Map<RefusalCause, Long> refusals) {
+    Map<RefusalCause, Long> refusals,
+    long loads,
+    long sizeEvictions) {
   public ValidatorStats {
     refusals = Map.copyOf(refusals);
   }

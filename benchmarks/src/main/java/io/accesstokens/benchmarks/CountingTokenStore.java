@@ -72,4 +72,10 @@ final class CountingTokenStore implements TokenStore {
     calls.increment();
     return delegate.delete(organization, id, change);
   }
+
+  @Override
+  public void recordEntitlementChange(OrganizationId organization, Change change) {
+    calls.increment();
+    delegate.recordEntitlementChange(organization, change);
+  }
 }

@@ -71,4 +71,13 @@ public interface TokenStore {
    * @return the row as it was just before it was removed; empty if it was already absent
    */
   Optional<StoredToken> delete(OrganizationId organization, TokenId id, Change change);
+
+  /**
+   * Logs that the host's entitlement of {@code organization} changed ({@code change.type()} is
+   * {@link io.accesstokens.TokenEventType#ENTITLEMENT_CHANGED}), for a store that keeps a change
+   * log ({@link ChangeFeed}): one record with {@link ChangeRecord#organizationKey} as its token id,
+   * so every node's follower evicts that organization's cached answers. A store without a change
+   * log (one node) does nothing, the default.
+   */
+  default void recordEntitlementChange(OrganizationId organization, Change change) {}
 }

@@ -17,6 +17,7 @@ import io.accesstokens.jdbc.internal.SqlErrors;
 import io.accesstokens.jdbc.internal.SqlStatements;
 import io.accesstokens.jdbc.internal.TokenRows;
 import io.accesstokens.spi.Change;
+import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenFilter;
@@ -316,6 +317,24 @@ public final class JdbcTokenStore implements TokenStore {
     }
   }
 
+  /**
+   * One change-log row with the organization's key ({@link ChangeRecord#organizationKey}) in the
+   * token id's column and version 0, in a transaction of its own; no token row changes.
+   */
+  @Override
+  public void recordEntitlementChange(OrganizationId organization, Change change) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(change, "change");
+    TokenId key = ChangeRecord.organizationKey(organization);
+    write(
+        "entitlement change",
+        null,
+        (connection, changes) -> {
+          changes.record(connection, organization, key, 0, change);
+          return Boolean.TRUE;
+        });
+  }
+
   private @Nullable StoredToken deleteRow(
       Connection connection, OrganizationId organization, TokenId id) throws SQLException {
     if (deleteReturns) {
@@ -530,7 +549,7 @@ public final class JdbcTokenStore implements TokenStore {
    * Runs {@code work} in one transaction ({@link JdbcAccess#inTransaction}) with the change-log
    * hook that its last statement writes to, and watches the time from that statement to the commit.
    */
-  private <T> T write(String operation, TokenId id, WriteWork<T> work) {
+  private <T> T write(String operation, @Nullable TokenId id, WriteWork<T> work) {
     ChangeLog changes = new ChangeLog();
     T result = jdbc.inTransaction(operation, id, connection -> work.run(connection, changes));
     changes.committed(operation, id);

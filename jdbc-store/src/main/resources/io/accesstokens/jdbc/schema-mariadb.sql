@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS ${prefix}tokens (
   CONSTRAINT ${prefix}tokens_pk PRIMARY KEY (id_key),
   -- The validator's lookup, and the rule that no two tokens share a digest.
   CONSTRAINT ${prefix}tokens_digest_uq UNIQUE KEY (digest, digest_key_id),
-  -- The page's table: one organization's tokens by creation time, then id (keyset pagination).
+  -- The page's table: one organization's tokens by creation time, then id (keyset pagination). Its
+  -- status and environment filters have indexes of their own, from version 3 (migration/V3-*.sql).
   KEY ${prefix}tokens_list_ix (organization, created_at, id_key),
   CONSTRAINT ${prefix}tokens_version_ck CHECK (version >= 1),
   CONSTRAINT ${prefix}tokens_sealed_ck CHECK ((sealed_key_id IS NULL) = (sealed_value IS NULL))

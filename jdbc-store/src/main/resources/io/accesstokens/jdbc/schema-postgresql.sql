@@ -36,5 +36,6 @@ CREATE TABLE IF NOT EXISTS ${prefix}tokens (
   CONSTRAINT ${prefix}tokens_sealed_ck CHECK ((sealed_key_id IS NULL) = (sealed_value IS NULL))
 );
 
--- The page's table: one organization's tokens by creation time, then id (keyset pagination).
+-- The page's table: one organization's tokens by creation time, then id (keyset pagination). Its
+-- status and environment filters have indexes of their own, from version 3 (migration/V3-*.sql).
 CREATE INDEX IF NOT EXISTS ${prefix}tokens_list_ix ON ${prefix}tokens (organization, created_at, id_key);

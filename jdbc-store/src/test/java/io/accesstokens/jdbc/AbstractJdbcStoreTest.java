@@ -39,6 +39,7 @@ import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.SealedValue;
 import io.accesstokens.spi.StoredToken;
+import io.accesstokens.spi.TokenFilter;
 import io.accesstokens.spi.TokenStore;
 import io.accesstokens.testing.Concurrently;
 import io.accesstokens.testing.Fixtures;
@@ -58,10 +59,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -117,7 +120,7 @@ abstract class AbstractJdbcStoreTest {
   @Test
   void migrate_appliesTheShippedSchemaFileAndMigrations_thenNothing() throws Exception {
     List<Migration> migrations = Migration.of(db().dialect().internal());
-    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2);
+    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2, 3);
     assertThat(migrations.get(0).file()).isEqualTo(db().dialect().schemaFile());
     for (Migration migration : migrations) {
       assertShippedBesideTheStore(migration.file());
@@ -125,9 +128,15 @@ abstract class AbstractJdbcStoreTest {
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
 
-    assertThat(fresh.migrate()).containsExactly(1, 2);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3);
     assertThat(fresh.migrate()).isEmpty();
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3);
+    assertThat(indexedColumns(prefix + "tokens"))
+        .as("every list filter has an index: none, by status, by environment")
+        .contains(
+            List.of("organization", "created_at", "id_key"),
+            List.of("organization", "status", "created_at", "id_key"),
+            List.of("organization", "environment", "created_at", "id_key"));
     assertThat(columns(prefix + "tokens"))
         .containsExactly(
             "id_key",
@@ -169,14 +178,46 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(51), T0);
     store.insert(row, created(row));
 
-    assertThat(store.migrate()).containsExactly(2);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2);
+    assertThat(store.migrate()).containsExactly(2, 3);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3);
     assertThat(store.find(ACME, row.id())).contains(row);
     StoredToken next = withDescription(row, "after the upgrade", T0.plusSeconds(1));
     store.update(next, edited(next));
     assertThat(store.changeFeed(JdbcChangeFeed.Mode.POLLING).changesAfter(0, 10))
         .singleElement()
         .satisfies(c -> assertThat(c.tokenId()).isEqualTo(row.id()));
+  }
+
+  /**
+   * Issue 13: a database a version-2 library created, with tokens in it, gains the list filters'
+   * indexes and keeps its tokens and change log.
+   */
+  @Test
+  void migrate_ofADatabaseAtVersion2_appliesVersion3Only_addingTheFiltersIndexes()
+      throws Exception {
+    String prefix = db().newPrefix();
+    JdbcTokenStore store = db().newStore(prefix);
+    Dialect dialect = db().dialect().internal();
+    new SchemaMigrator(
+            new JdbcAccess(db().dataSource(), dialect, Duration.ofSeconds(10)),
+            new SqlStatements(dialect, prefix),
+            Migration.of(dialect).subList(0, 2),
+            Duration.ofSeconds(10))
+        .migrate();
+    assertThat(indexedColumns(prefix + "tokens"))
+        .doesNotContain(List.of("organization", "status", "created_at", "id_key"));
+    StoredToken row = row(new TokenId(52), T0);
+    store.insert(row, created(row));
+
+    assertThat(store.migrate()).containsExactly(3);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3);
+    assertThat(indexedColumns(prefix + "tokens"))
+        .contains(
+            List.of("organization", "status", "created_at", "id_key"),
+            List.of("organization", "environment", "created_at", "id_key"));
+    assertThat(store.find(ACME, row.id())).contains(row);
+    assertThat(store.list(ACME, new TokenFilter(null, row.token().status()), null, 10))
+        .containsExactly(row);
   }
 
   @Test
@@ -215,7 +256,7 @@ abstract class AbstractJdbcStoreTest {
     assertShippedBesideTheStore(file);
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
-    assertThat(fresh.migrate()).containsExactly(1, 2);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3);
     StoredToken row = row(new TokenId(61), T0);
     fresh.insert(row, created(row));
     assertThat(db().tables(prefix)).hasSizeGreaterThanOrEqualTo(4);
@@ -225,8 +266,8 @@ abstract class AbstractJdbcStoreTest {
 
     assertThat(db().tables(prefix)).as("tables left under %s", prefix).isEmpty();
     assertThat(db().tables(db().prefix())).as("another prefix's tables").isEqualTo(othersTables);
-    assertThat(fresh.migrate()).containsExactly(1, 2);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3);
     assertThat(fresh.find(ACME, row.id())).isEmpty();
     fresh.insert(row, created(row));
     assertThat(fresh.find(ACME, row.id())).contains(row);
@@ -632,6 +673,28 @@ abstract class AbstractJdbcStoreTest {
   }
 
   /** The table's columns, lower case, in their order. */
+  /** The columns of each index of {@code table} other than its primary key, in index order. */
+  private List<List<String>> indexedColumns(String table) throws SQLException {
+    try (Connection c = db().dataSource().getConnection()) {
+      DatabaseMetaData meta = c.getMetaData();
+      String name = meta.storesUpperCaseIdentifiers() ? table.toUpperCase(Locale.ROOT) : table;
+      Map<String, TreeMap<Short, String>> byIndex = new LinkedHashMap<>();
+      try (ResultSet rs = meta.getIndexInfo(c.getCatalog(), null, name, false, false)) {
+        while (rs.next()) {
+          String index = rs.getString("INDEX_NAME");
+          String column = rs.getString("COLUMN_NAME");
+          if (index == null || column == null) {
+            continue;
+          }
+          byIndex
+              .computeIfAbsent(index, k -> new TreeMap<>())
+              .put(rs.getShort("ORDINAL_POSITION"), column.toLowerCase(Locale.ROOT));
+        }
+      }
+      return byIndex.values().stream().map(columns -> List.copyOf(columns.values())).toList();
+    }
+  }
+
   private List<String> columns(String table) throws SQLException {
     try (Connection c = db().dataSource().getConnection()) {
       DatabaseMetaData meta = c.getMetaData();

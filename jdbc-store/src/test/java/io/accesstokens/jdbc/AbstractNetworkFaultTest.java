@@ -270,6 +270,48 @@ abstract class AbstractNetworkFaultTest {
   }
 
   /**
+   * The outage bound with the validator's defaults (issue 13): a HikariCP pool that waits its
+   * default 30 s for a connection, the database unreachable (a partition: connections are accepted
+   * and nothing answers, so each connection attempt hangs for the pool's whole timeout), and a
+   * validator with no executor and the default lookup timeout. An uncached validation fails closed
+   * within the lookup timeout, not the pool's; a second one, while the first lookup still hangs,
+   * too. Wall time, asserted generously.
+   */
+  @Test
+  void withAPoolWaiting30sForAConnection_anUncachedValidationFailsClosedWithinTheDefaultTimeout()
+      throws Exception {
+    IssuedToken first = create(service, ACME, PROD, null, ALICE);
+    IssuedToken second = create(service, ACME, PROD, null, ALICE);
+    proxy.blackhole(true);
+    HikariConfig config = new HikariConfig();
+    config.setDataSource(proxy.dataSource(db()));
+    config.setMaximumPoolSize(2);
+    config.setMinimumIdle(0);
+    config.setConnectionTimeout(30_000);
+    config.setInitializationFailTimeout(-1); // starts with the database unreachable
+    config.setPoolName("unreachable-pool");
+    HikariDataSource pool = new HikariDataSource(config);
+    closeables.add(pool);
+    TokenValidator defaults = TokenValidator.builder(service(store(pool))).build();
+    closeables.add(defaults);
+    long timeoutMillis = TokenValidator.DEFAULT_LOOKUP_TIMEOUT.toMillis();
+
+    for (IssuedToken token : List.of(first, second)) {
+      faults++;
+      long start = System.nanoTime();
+      ConnectionOpenException refused = refusal(defaults, token);
+      long failedClosedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      assertThat(refused.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+      assertThat(failedClosedAfter)
+          .as("ms until the validator failed closed (the pool waits 30,000)")
+          .isGreaterThanOrEqualTo(timeoutMillis - 100)
+          .isLessThan(timeoutMillis + 5_000);
+    }
+    assertThat(defaults.stats().failClosed()).isEqualTo(2);
+  }
+
+  /**
    * What a {@link io.accesstokens.ChangeFollower} reads from its feed, on its own thread, every
    * poll.
    */

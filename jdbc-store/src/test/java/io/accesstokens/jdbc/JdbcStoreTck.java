@@ -49,6 +49,12 @@ abstract class JdbcStoreTck extends TokenStoreTck {
     };
   }
 
+  /** The store's change log, polled (as every dialect can be). */
+  @Override
+  protected io.accesstokens.spi.@Nullable ChangeFeed changeFeedOf(TokenStore store) {
+    return ((JdbcTokenStore) store).changeFeed(JdbcChangeFeed.Mode.POLLING);
+  }
+
   @Override
   protected @Nullable String unavailableReason() {
     return db().unavailableReason();

@@ -1,6 +1,7 @@
 package io.accesstokens.memory;
 
 import io.accesstokens.AccessToken;
+import io.accesstokens.ChangeFollower;
 import io.accesstokens.DuplicateTokenException;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
@@ -15,6 +16,7 @@ import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenFilter;
 import io.accesstokens.spi.TokenStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,7 +46,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>It is also a {@link ChangeFeed}, so several services in one JVM sharing one store behave like
  * nodes sharing a database: status changes, description edits and deletes are logged in the same
- * critical section as the write.
+ * critical section as the write. The log prunes itself: each write drops the changes written more
+ * than {@link #CHANGE_RETENTION} before it (by the writers' clocks), whether or not a follower
+ * prunes too, so a store that nobody follows does not grow without limit.
  */
 public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   private static final Comparator<TokenId> BY_UNSIGNED_ID =
@@ -60,6 +64,14 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
         int byTime = a.createdAt().compareTo(b.createdAt());
         return byTime != 0 ? byTime : Long.compareUnsigned(a.id().bits(), b.id().bits());
       };
+
+  /**
+   * How long a change stays in the log after it was written, counted on the clock of the writes
+   * that come after it: a follower's default retention ({@link
+   * io.accesstokens.ChangeFollower#DEFAULT_RETENTION}). A follower that fell further behind finds
+   * the changes pruned and drops its cache, as with any store.
+   */
+  public static final Duration CHANGE_RETENTION = ChangeFollower.DEFAULT_RETENTION;
 
   private final Object writeLock = new Object();
 
@@ -213,6 +225,17 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
     }
   }
 
+  /** Appends a record with the organization's key to the change log, for every node's follower. */
+  @Override
+  public void recordEntitlementChange(OrganizationId organization, Change change) {
+    TokenId key = ChangeRecord.organizationKey(organization);
+    synchronized (writeLock) {
+      long sequence = ++lastSequence;
+      changes.put(sequence, new ChangeRecord(sequence, key, change.type(), 0, change.at()));
+      pruneOlderThanRetention(change.at());
+    }
+  }
+
   /** Appends to the change log; called with the write lock held, so the log is in commit order. */
   private void record(TokenId id, Change change, long version) {
     if (change.type() == TokenEventType.STATUS_CHANGED
@@ -220,6 +243,23 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
         || change.type() == TokenEventType.DELETED) {
       long sequence = ++lastSequence;
       changes.put(sequence, new ChangeRecord(sequence, id, change.type(), version, change.at()));
+      pruneOlderThanRetention(change.at());
+    }
+  }
+
+  /**
+   * Drops the changes written more than {@link #CHANGE_RETENTION} before {@code now} (never the
+   * newest); called with the write lock held, after each change is logged.
+   */
+  private void pruneOlderThanRetention(Instant now) {
+    Instant cutoff = now.minus(CHANGE_RETENTION);
+    while (changes.size() > 1) {
+      var oldest = changes.firstEntry();
+      if (oldest == null || !oldest.getValue().at().isBefore(cutoff)) {
+        return;
+      }
+      changes.remove(oldest.getKey());
+      prunedThrough = Math.max(prunedThrough, oldest.getKey());
     }
   }
 

@@ -1,9 +1,21 @@
 package io.accesstokens.memory;
 
+import static io.accesstokens.testing.Fixtures.ACME;
+import static io.accesstokens.testing.Fixtures.ALICE;
+import static io.accesstokens.testing.Fixtures.PROD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.accesstokens.IssuedToken;
+import io.accesstokens.TokenService;
+import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.TokenStore;
 import io.accesstokens.testing.AbstractChangeFollowerTimelinesTest;
+import io.accesstokens.testing.Fixtures;
+import io.accesstokens.testing.MutableClock;
 import io.accesstokens.testing.TokenStoreTck;
+import java.time.Duration;
 import net.jqwik.api.Group;
+import org.junit.jupiter.api.Test;
 
 /**
  * The TCK on the memory store; two nodes share one store, as two nodes share one database. It also
@@ -14,6 +26,37 @@ class MemoryTokenStoreTest extends TokenStoreTck {
   @Override
   protected TokenStore createStore() {
     return new MemoryTokenStore();
+  }
+
+  /**
+   * Issue 13: the change log is bounded with no follower at all. Changes within the retention are
+   * all kept; a write drops those written more than the retention before it, and says so through
+   * {@code prunedThrough}, as a follower's pruning does.
+   */
+  @Test
+  void theChangeLog_prunesItselfByRetention_withoutAFollower() {
+    MemoryTokenStore store = new MemoryTokenStore();
+    MutableClock clock = MutableClock.startingAt("2026-01-01T00:00:00Z");
+    TokenService service = Fixtures.serviceOn(store).clock(clock).build();
+    IssuedToken token = Fixtures.create(service, ACME, PROD, null, ALICE);
+    for (int i = 0; i < 500; i++) {
+      service.editDescription(ACME, token.id(), "edit " + i, ALICE);
+      clock.advance(Duration.ofSeconds(1));
+    }
+    assertThat(store.changesAfter(0, 10_000)).as("500 s of changes, all within").hasSize(500);
+    assertThat(store.prunedThrough()).isZero();
+
+    clock.advance(MemoryTokenStore.CHANGE_RETENTION.minus(Duration.ofSeconds(250)));
+    service.deactivate(ACME, token.id(), ALICE);
+
+    assertThat(store.changesAfter(0, 10_000))
+        .as("the first 250 edits are older than the retention")
+        .hasSize(251)
+        .first()
+        .extracting(ChangeRecord::sequence)
+        .isEqualTo(251L);
+    assertThat(store.prunedThrough()).isEqualTo(250);
+    assertThat(store.head()).isEqualTo(501);
   }
 
   @Group

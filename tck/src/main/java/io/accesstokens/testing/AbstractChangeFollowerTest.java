@@ -6,14 +6,22 @@ import static io.accesstokens.testing.Fixtures.PROD;
 import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.accesstokens.ChangeFollower;
+import io.accesstokens.ConnectionOpenException;
+import io.accesstokens.CopyPolicy;
+import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
+import io.accesstokens.Scope;
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
+import io.accesstokens.spi.ChangeFeed;
 import io.accesstokens.spi.TokenStore;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +41,15 @@ public abstract class AbstractChangeFollowerTest {
   /** A new, empty store, shared by both nodes. */
   protected abstract TokenStore createStore();
 
+  /**
+   * The change log of {@code store} that followers read, or null if it keeps none; by default the
+   * store itself if it is a {@link ChangeFeed}.
+   */
+  protected @Nullable ChangeFeed changeFeedOf(TokenStore store) {
+    return store instanceof ChangeFeed feed ? feed : null;
+  }
+
+  private TokenStore store;
   private TwoNodes nodes;
   private FakeTicker ticker;
   private ScriptedChangeFeed feed;
@@ -42,7 +59,8 @@ public abstract class AbstractChangeFollowerTest {
 
   @BeforeEach
   void setUpNodes() {
-    nodes = new TwoNodes(createStore());
+    store = createStore();
+    nodes = new TwoNodes(store);
     ticker = nodes.ticker;
     feed = nodes.feed;
     nodeA = nodes.a;
@@ -93,6 +111,81 @@ public abstract class AbstractChangeFollowerTest {
     follower.catchUp();
     assertThat(accepts(token)).isFalse();
     assertThat(nodeB.refusalBound()).isEqualTo(BOUND);
+  }
+
+  /**
+   * Issue 13: losing EDI access reaches every node through the store. Node A's service records the
+   * host's entitlement change in the store's own change log; node B, which has its own service (so
+   * it hears nothing from A's) and follows the store's feed, refuses the organization's cached
+   * tokens after its next catch-up (within the refusal bound), keeps another organization's, and
+   * takes the organization back once it is entitled again.
+   */
+  @Test
+  void anEntitlementChangeOnA_reachesBThroughTheStoresChangeLog_forThatOrganizationOnly() {
+    ChangeFeed realFeed = changeFeedOf(store);
+    assumeTrue(realFeed != null, "the store keeps no change log");
+    Fixtures.SwitchableEntitlements shared = new Fixtures.SwitchableEntitlements();
+    TokenService a = entitledService(shared);
+    FakeTicker time = new FakeTicker();
+    ChangeFollower reader =
+        ChangeFollower.builder(realFeed)
+            .stalenessBound(BOUND)
+            .longestTransaction(LONGEST_TRANSACTION)
+            .ticker(time)
+            .drivenByCaller()
+            .build();
+    try (TokenValidator b =
+        TokenValidator.builder(entitledService(shared))
+            .ticker(time)
+            .expireAfter(Duration.ofMinutes(10))
+            .executor(Runnable::run)
+            .changeFollower(reader)
+            .build()) {
+      time.advance(LONGEST_TRANSACTION);
+      assertThat(reader.catchUp()).as("warm-up").isTrue();
+      IssuedToken acme = create(a, ACME, PROD, null, ALICE);
+      IssuedToken globex = create(a, Fixtures.GLOBEX, Fixtures.GLOBEX_PROD, null, ALICE);
+      assertThat(b.validate(acme.value().reveal(), Scope.EDI, ACME, PROD).id())
+          .isEqualTo(acme.id());
+      b.validate(globex.value().reveal(), Scope.EDI, Fixtures.GLOBEX, Fixtures.GLOBEX_PROD);
+      long lookups = b.stats().storeLookups();
+
+      shared.set(ACME, false);
+      assertThat(b.validate(acme.value().reveal(), Scope.EDI, ACME, PROD).id())
+          .as("not yet told: the cached answer stands, within the bound")
+          .isEqualTo(acme.id());
+      a.entitlementChanged(ACME);
+      assertThat(reader.catchUp()).isTrue();
+
+      Throwable refused =
+          catchThrowable(() -> b.validate(acme.value().reveal(), Scope.EDI, ACME, PROD));
+      assertThat(refused).isInstanceOf(ConnectionOpenException.class);
+      assertThat(((ConnectionOpenException) refused).errorCode())
+          .isEqualTo(ErrorCode.INVALID_TOKEN);
+      assertThat(
+              b.validate(globex.value().reveal(), Scope.EDI, Fixtures.GLOBEX, Fixtures.GLOBEX_PROD)
+                  .id())
+          .isEqualTo(globex.id());
+      assertThat(b.stats().storeLookups())
+          .as("only the organization's token was looked up again")
+          .isEqualTo(lookups + 1);
+
+      shared.set(ACME, true);
+      a.entitlementChanged(ACME);
+      assertThat(reader.catchUp()).isTrue();
+      assertThat(b.validate(acme.value().reveal(), Scope.EDI, ACME, PROD).id())
+          .as("entitled again")
+          .isEqualTo(acme.id());
+      assertThat(reader.stats().failures()).isZero();
+    }
+  }
+
+  private TokenService entitledService(Fixtures.SwitchableEntitlements entitlements) {
+    return TokenService.builder(store)
+        .entitlements(entitlements)
+        .environments(Fixtures.environments())
+        .copyPolicy(CopyPolicy.ephemeral())
+        .build();
   }
 
   /** A rolling upgrade: a newer node logs a kind of change this version has no name for. */

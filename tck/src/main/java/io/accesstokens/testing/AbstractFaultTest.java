@@ -25,6 +25,9 @@ import io.accesstokens.spi.TokenStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +57,11 @@ public abstract class AbstractFaultTest {
     store = new FaultyTokenStore(createStore());
     service = Fixtures.serviceOn(store).build();
     validator = TokenValidator.builder(service).build();
+  }
+
+  @AfterEach
+  void closeValidator() {
+    validator.close();
   }
 
   @AfterEach
@@ -102,6 +110,54 @@ public abstract class AbstractFaultTest {
         .as("recovered")
         .isEqualTo(a.id());
     assertThat(validator.stats().failClosed()).isEqualTo(1);
+  }
+
+  /**
+   * The outage bound with the validator's defaults (issue 13): a store that hangs (as one whose
+   * connection pool waits 30 s for a connection to a stopped database) makes an uncached validation
+   * fail closed within the default lookup timeout, with no executor set: the lookup runs on the
+   * validator's own pool, a named daemon thread that ends once the validator is closed and the hung
+   * lookup is over. Wall time, asserted generously: at least the timeout (the caller waited for the
+   * store, not less), and well under the store's hang.
+   */
+  @Test
+  void aHungStore_failsClosedWithinTheDefaultLookupTimeout_withNoExecutorSet() throws Exception {
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<Thread> lookupThread = new AtomicReference<>();
+    store.afterFindByDigest(
+        found -> {
+          lookupThread.compareAndSet(null, Thread.currentThread());
+          try {
+            release.await(60, TimeUnit.SECONDS); // the hang, ended by the test
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    long timeoutMillis = TokenValidator.DEFAULT_LOOKUP_TIMEOUT.toMillis();
+    Thread thread;
+    try {
+      faults++;
+      long start = System.nanoTime();
+      assertRefused(token.value().reveal(), ErrorCode.STORE_UNAVAILABLE);
+      long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      assertThat(waitedMillis)
+          .as("ms the caller waited")
+          .isGreaterThanOrEqualTo(timeoutMillis - 100)
+          .isLessThan(timeoutMillis + 5_000);
+      thread = lookupThread.get();
+      assertThat(thread).as("the lookup reached the store").isNotNull();
+      assertThat(thread.isAlive()).as("the store still hangs").isTrue();
+      assertThat(thread.getName()).startsWith("access-tokens-lookup-");
+      assertThat(thread.isDaemon()).isTrue();
+      assertThat(validator.stats().failClosed()).isEqualTo(1);
+    } finally {
+      release.countDown();
+    }
+    validator.close();
+    thread.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(thread.isAlive()).as("the pool's thread ended after close()").isFalse();
   }
 
   /** Regression: a deactivation whose answer was lost kept the cached "valid" until expiry. */

@@ -42,7 +42,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -79,7 +78,6 @@ public abstract class AbstractTokenValidatorTest {
   protected TokenValidator validator;
   protected ValidatorConfiguration configuration;
   private final Map<TokenValidator, ChangeFollower> followers = new IdentityHashMap<>();
-  private @Nullable ExecutorService lookups;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeEach
@@ -128,8 +126,8 @@ public abstract class AbstractTokenValidatorTest {
                 .negativeExpireAfter(NEGATIVE_EXPIRY)
                 .lookupTimeout(lookupTimeout)
                 .executor(Runnable::run));
-    if (configuration.lookups() == Lookups.EXECUTOR) {
-      builder.lookupExecutor(lookupExecutor());
+    if (configuration.lookups() == Lookups.INLINE) {
+      builder.lookupExecutor(Runnable::run);
     }
     ChangeFollower follower = null;
     if (configuration.lease() == Lease.FOLLOWER) {
@@ -149,15 +147,6 @@ public abstract class AbstractTokenValidatorTest {
       assertThat(follower.catchUp()).as("the follower's warm-up").isTrue();
     }
     return built;
-  }
-
-  private ExecutorService lookupExecutor() {
-    if (lookups == null) {
-      ExecutorService pool = Executors.newCachedThreadPool();
-      closeables.add(pool::shutdownNow);
-      lookups = pool;
-    }
-    return lookups;
   }
 
   /**
@@ -557,7 +546,7 @@ public abstract class AbstractTokenValidatorTest {
   }
 
   @ValidatorTest(lookups = Lookups.EXECUTOR)
-  void aHungStore_withALookupExecutor_failsClosedWithinTheTimeout() throws Exception {
+  void aHungStore_withTheDefaultLookupPool_failsClosedWithinTheTimeout() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     validator.close();
     validator = newValidator(service, Duration.ofMillis(200), settings -> settings);
@@ -607,6 +596,48 @@ public abstract class AbstractTokenValidatorTest {
       release.countDown();
       callers.shutdownNow();
     }
+  }
+
+  /**
+   * Issue 13: a cache smaller than the tokens in use is said, not silently lost. Size evictions are
+   * counted; once they are 100 or more and over a tenth of the answers loaded, one WARN line (at
+   * most one per 10 minutes) names the setting to raise. A cache that holds the tokens evicts
+   * nothing and says nothing.
+   */
+  @ValidatorTest(lookups = Lookups.INLINE, lease = Lease.ALWAYS_TRUSTED)
+  void aCacheTooSmallForTheTokensInUse_countsSizeEvictions_andWarnsOnce() {
+    List<IssuedToken> tokens = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      tokens.add(acmeToken());
+    }
+    int mark = CapturingAppender.mark();
+    for (IssuedToken token : tokens) {
+      validate(token.value().reveal());
+    }
+    assertThat(validator.stats().sizeEvictions()).as("the default size holds them").isZero();
+    assertThat(validator.stats().loads()).isEqualTo(120);
+
+    validator.close();
+    validator = newValidator(settings -> settings.maximumSize(10));
+    for (int round = 0; round < 2; round++) {
+      for (IssuedToken token : tokens) {
+        assertThat(validate(token.value().reveal()).id()).isEqualTo(token.id());
+      }
+    }
+
+    ValidatorStats stats = validator.stats();
+    assertThat(stats.loads()).as("nearly every validation loaded").isGreaterThanOrEqualTo(200);
+    assertThat(stats.sizeEvictions())
+        .as("every load past the first 10 pushed one out")
+        .isBetween(stats.loads() - 10 - 5, stats.loads() - 10);
+    List<String> lines = validatorLines(mark, "The validator's cache is too small");
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0))
+        .startsWith(
+            "WARN io.accesstokens.TokenValidator: The validator's cache is too small for the"
+                + " tokens in use: ")
+        .contains("(maximumSize 10); set maximumSize to the number of tokens validated within")
+        .doesNotContain("more like this");
   }
 
   /**

@@ -135,6 +135,14 @@ public final class FaultyTokenStore implements TokenStore {
   }
 
   @Override
+  public void recordEntitlementChange(OrganizationId organization, Change change) {
+    writeCalls.incrementAndGet();
+    check();
+    delegate.recordEntitlementChange(organization, change);
+    afterWrite();
+  }
+
+  @Override
   public String toString() {
     return "FaultyTokenStore[" + delegate + "]";
   }

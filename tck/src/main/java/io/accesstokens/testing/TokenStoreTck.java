@@ -60,6 +60,14 @@ public abstract class TokenStoreTck {
   }
 
   /**
+   * The change log of {@code store} that other nodes' followers read, or null if it keeps none; by
+   * default the store itself if it is a {@link io.accesstokens.spi.ChangeFeed}.
+   */
+  protected io.accesstokens.spi.@Nullable ChangeFeed changeFeedOf(TokenStore store) {
+    return store instanceof io.accesstokens.spi.ChangeFeed feed ? feed : null;
+  }
+
+  /**
    * Why this store cannot run here (a server that is not configured), or null. Jupiter's suites are
    * the store's to skip (with an extension or an assumption); the model test, which jqwik runs
    * outside Jupiter, is reported as skipped with this reason.
@@ -146,6 +154,11 @@ public abstract class TokenStoreTck {
     @Override
     protected TokenStore createStore() {
       return TokenStoreTck.this.createStore();
+    }
+
+    @Override
+    protected io.accesstokens.spi.@Nullable ChangeFeed changeFeedOf(TokenStore store) {
+      return TokenStoreTck.this.changeFeedOf(store);
     }
   }
 

@@ -24,10 +24,13 @@ public record ValidatorConfiguration(Lookups lookups, Lease lease) {
 
   /** Where store lookups run. */
   public enum Lookups {
-    /** On the calling thread (no lookup executor: the default). */
+    /** On the calling thread ({@code lookupExecutor(Runnable::run)}). */
     INLINE("inline lookups"),
-    /** On a lookup executor, a caller waiting at most the lookup timeout. */
-    EXECUTOR("a lookup executor");
+    /**
+     * On the validator's own lookup pool (no lookup executor set: the default), a caller waiting at
+     * most the lookup timeout.
+     */
+    EXECUTOR("the default lookup pool");
 
     private final String text;
 

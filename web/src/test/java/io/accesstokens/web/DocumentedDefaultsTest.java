@@ -50,7 +50,7 @@ class DocumentedDefaultsTest {
     expected.put("freshnessLease", new Words("always"));
     expected.put("changeFollower", new Words("none"));
     expected.put("executor", new Words("common pool"));
-    expected.put("lookupExecutor", new Words("none"));
+    expected.put("lookupExecutor", new Words("own pool"));
 
     assertThat(defaults(README, "TokenValidator.builder")).isEqualTo(expected);
   }

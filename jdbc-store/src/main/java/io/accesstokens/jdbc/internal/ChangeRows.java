@@ -20,7 +20,10 @@ public final class ChangeRows {
    */
   public static final Set<TokenEventType> LOGGED =
       EnumSet.of(
-          TokenEventType.STATUS_CHANGED, TokenEventType.DESCRIPTION_EDITED, TokenEventType.DELETED);
+          TokenEventType.STATUS_CHANGED,
+          TokenEventType.DESCRIPTION_EDITED,
+          TokenEventType.DELETED,
+          TokenEventType.ENTITLEMENT_CHANGED);
 
   /** The change log's columns, in the order {@link #read} reads them. */
   public static final String COLUMNS = "seq, id_key, change_type, version, changed_at";

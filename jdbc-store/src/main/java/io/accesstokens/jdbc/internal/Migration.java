@@ -19,6 +19,8 @@ public record Migration(int version, String description, String file) {
   public static List<Migration> of(Dialect dialect) {
     return List.of(
         new Migration(1, "tokens table and its indexes", dialect.schemaFile()),
-        new Migration(2, "change log for other nodes' caches", dialect.migrationFile(2)));
+        new Migration(2, "change log for other nodes' caches", dialect.migrationFile(2)),
+        new Migration(
+            3, "indexes for the list's status and environment filters", dialect.migrationFile(3)));
   }
 }
