@@ -5,10 +5,8 @@ import com.github.benmanes.caffeine.cache.Interner;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.accesstokens.internal.Generations;
 import io.accesstokens.internal.LogThrottle;
-import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.StoredToken;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -200,19 +198,7 @@ final class StoreLookups {
   }
 
   private CachedAnswer lookUp(String presented, TokenId id, long start) {
-    List<LookupDigest> candidates = context.digestPolicy().candidates(presented);
-    StoredToken row = null;
-    for (LookupDigest digest : candidates) {
-      row = findByDigest(digest);
-      if (row != null) {
-        break;
-      }
-    }
-    if (row == null && candidates.size() > 1) {
-      // A reseal may have moved the row from a retired digest to the current one between our
-      // lookups; rows only ever move to the current key, so one more look there closes the gap.
-      row = findByDigest(candidates.get(0));
-    }
+    StoredToken row = context.rowOf(presented, storeLookups::increment);
     if (row == null) {
       return CachedAnswer.NOT_FOUND;
     }
@@ -234,11 +220,6 @@ final class StoreLookups {
     boolean entitled = context.entitlements().isEntitled(token.organization(), token.scope());
     return new CachedAnswer(
         presented, validated, token.isActive(), entitled, start + expireAfterNanos);
-  }
-
-  private @Nullable StoredToken findByDigest(LookupDigest digest) {
-    storeLookups.increment();
-    return context.store().findByDigest(digest).orElse(null);
   }
 
   /**

@@ -9,5 +9,12 @@ public enum TokenEventType {
   VALUE_COPIED,
   /** The digest or sealed value was rewritten under the current keys. Not user-visible. */
   SECRETS_RESEALED,
-  DELETED
+  DELETED,
+  /**
+   * The token's value was reported as leaked ({@link LeakResponse#revokeLeaked}) and the token
+   * deactivated (or deleted, if the host asked for that). The event carries the reporter's reason,
+   * never the value. Audit only: the store records the change itself as {@link #STATUS_CHANGED} (or
+   * {@link #DELETED}), so every node's change feed carries it like any deactivation.
+   */
+  TOKEN_LEAK_REPORTED
 }

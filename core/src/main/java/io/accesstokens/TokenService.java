@@ -55,6 +55,7 @@ public final class TokenService {
   private static final int CHANGE_ATTEMPTS = 64;
 
   private static final int SCAN_BATCH = 500;
+
   private static final long ANY_VERSION = -1;
 
   private final TokenStore store;
@@ -500,12 +501,12 @@ public final class TokenService {
     }
   }
 
-  private Instant now() {
+  Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   /** {@code now}, or {@code floor} if the clock stepped back behind a time already stored. */
-  private static Instant later(Instant now, Instant floor) {
+  static Instant later(Instant now, Instant floor) {
     return now.isBefore(floor) ? floor : now;
   }
 
@@ -514,12 +515,30 @@ public final class TokenService {
   }
 
   private void emit(TokenEventType type, AccessToken token, Actor actor, Instant at, long version) {
+    emit(type, token, actor, at, version, null);
+  }
+
+  /** Tells the listeners, in order; a listener that throws is logged and the others still hear. */
+  void emit(
+      TokenEventType type,
+      AccessToken token,
+      Actor actor,
+      Instant at,
+      long version,
+      @Nullable String reason) {
     if (listeners.isEmpty()) {
       return;
     }
     TokenEvent event =
         new TokenEvent(
-            type, token.organization(), token.environment(), token.id(), actor, at, version);
+            type,
+            token.organization(),
+            token.environment(),
+            token.id(),
+            actor,
+            at,
+            version,
+            reason);
     for (TokenEventListener listener : listeners) {
       try {
         listener.onEvent(event);
@@ -547,7 +566,7 @@ public final class TokenService {
     return invalidations;
   }
 
-  private void invalidate(TokenId id) {
+  void invalidate(TokenId id) {
     invalidations.invalidate(id);
   }
 
