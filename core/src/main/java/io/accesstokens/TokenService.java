@@ -56,6 +56,9 @@ public final class TokenService {
 
   private static final int SCAN_BATCH = 500;
 
+  /** Tokens {@link #deactivateAll} reads per page query. */
+  static final int DEACTIVATE_BATCH = 500;
+
   private static final long ANY_VERSION = -1;
 
   private final TokenStore store;
@@ -329,6 +332,89 @@ public final class TokenService {
     AccessToken gone = removed.get().token();
     emit(TokenEventType.DELETED, gone, actor, later(now, gone.updatedAt()), gone.version());
     return DeleteOutcome.DELETED;
+  }
+
+  /**
+   * Deactivates every active token of the organization, or of one of its environments: for an
+   * incident, when it is not known which token leaked. Works in batches of {@value
+   * #DEACTIVATE_BATCH} tokens read by one indexed page query; each token is then deactivated by its
+   * own versioned update (one short transaction holding one row's lock), so no transaction locks
+   * the organization's tokens for long and validations of other tokens go on meanwhile. Each token
+   * is refused on every node within the refusal bound (its change record is an ordinary {@link
+   * TokenEventType#STATUS_CHANGED}) and emits its own {@link TokenEventType#STATUS_CHANGED} event,
+   * as a deactivation on the page does, so an organization's audit trail says exactly which tokens
+   * the incident switched off. A token activated concurrently, or created during the run, may stay
+   * active; the count says how many this call deactivated.
+   *
+   * @param environment only this environment's tokens, or all the organization's when {@code null}
+   * @param dryRun count the active tokens it would deactivate, and change nothing
+   * @return how many tokens were deactivated (or, for a dry run, are active)
+   * @throws NotEntitledException if the organization has no EDI access
+   * @throws UnknownEnvironmentException if the environment is not the organization's
+   */
+  public long deactivateAll(
+      OrganizationId organization,
+      @Nullable EnvironmentId environment,
+      Actor actor,
+      boolean dryRun) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(actor, "actor");
+    requireEntitled(organization);
+    if (environment != null && !environments.contains(organization, environment)) {
+      throw new UnknownEnvironmentException(organization, environment);
+    }
+    TokenFilter active = new TokenFilter(environment, TokenStatus.ACTIVE);
+    long count = 0;
+    PageCursor after = null;
+    while (true) {
+      List<StoredToken> rows = store.list(organization, active, after, DEACTIVATE_BATCH);
+      for (StoredToken row : rows) {
+        if (dryRun || deactivateForIncident(row, actor)) {
+          count++;
+        }
+      }
+      if (rows.size() < DEACTIVATE_BATCH) {
+        break;
+      }
+      after = PageCursor.after(rows.get(rows.size() - 1).token());
+    }
+    log.info(
+        "{} {} active tokens of organization {}{}",
+        dryRun ? "Dry run: would deactivate" : "Deactivated",
+        count,
+        organization,
+        environment == null ? "" : " environment " + environment);
+    return count;
+  }
+
+  /** Deactivates one token of {@link #deactivateAll}; false if it was no longer active or there. */
+  private boolean deactivateForIncident(StoredToken row, Actor actor) {
+    StoredToken current = row;
+    for (int attempt = 1; ; attempt++) {
+      if (!current.token().isActive()) {
+        return false;
+      }
+      Instant at = later(now(), current.token().updatedAt());
+      AccessToken next = current.token().withStatus(TokenStatus.INACTIVE, at);
+      try {
+        store.update(current.withToken(next), new Change(TokenEventType.STATUS_CHANGED, actor, at));
+      } catch (TokenNotFoundException e) {
+        return false;
+      } catch (TokenConflictException e) {
+        Optional<StoredToken> again = store.find(row.organization(), row.id());
+        if (again.isEmpty() || attempt >= CHANGE_ATTEMPTS) {
+          return false;
+        }
+        current = again.get();
+        continue;
+      } catch (RuntimeException e) {
+        invalidate(row.id());
+        throw e;
+      }
+      invalidate(row.id());
+      emit(TokenEventType.STATUS_CHANGED, next, actor, at);
+      return true;
+    }
   }
 
   /**

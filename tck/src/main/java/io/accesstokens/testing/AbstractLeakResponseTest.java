@@ -332,4 +332,78 @@ public abstract class AbstractLeakResponseTest {
         .isInstanceOf(TokenNotFoundException.class);
     assertThat(service.get(GLOBEX, theirs.id()).updatedAt()).isAfterOrEqualTo(Instant.EPOCH);
   }
+
+  // ---- bulk deactivation for an incident
+  // ------------------------------------------------------
+
+  @Test
+  void deactivateAll_dryRun_countsTheActiveTokens_andChangesNothing() {
+    create(service, ACME, PROD, null, ALICE);
+    create(service, ACME, PROD, null, ALICE);
+    create(service, ACME, TEST, null, ALICE);
+    IssuedToken inactive = create(service, ACME, PROD, null, ALICE);
+    service.deactivate(ACME, inactive.id(), ALICE);
+    create(service, GLOBEX, GLOBEX_PROD, null, BOB);
+    events.clear();
+
+    assertThat(service.deactivateAll(ACME, null, BOB, true)).isEqualTo(3);
+    assertThat(service.deactivateAll(ACME, PROD, BOB, true)).isEqualTo(2);
+    assertThat(service.deactivateAll(ACME, TEST, BOB, true)).isEqualTo(1);
+    assertThat(service.deactivateAll(GLOBEX, null, BOB, true)).isEqualTo(1);
+    assertThat(events).isEmpty();
+    assertThat(
+            service
+                .list(ACME, io.accesstokens.TokenQuery.all().withStatus(TokenStatus.ACTIVE))
+                .tokens())
+        .hasSize(3);
+  }
+
+  @Test
+  void deactivateAll_ofAnEnvironment_deactivatesExactlyItsActiveTokens_oneEventEach() {
+    IssuedToken a = create(service, ACME, PROD, null, ALICE);
+    IssuedToken b = create(service, ACME, PROD, null, ALICE);
+    IssuedToken inactive = create(service, ACME, PROD, null, ALICE);
+    service.deactivate(ACME, inactive.id(), ALICE);
+    IssuedToken otherEnv = create(service, ACME, TEST, null, ALICE);
+    IssuedToken otherOrg = create(service, GLOBEX, GLOBEX_PROD, null, BOB);
+    assertThat(accepted(a)).isTrue();
+    events.clear();
+
+    assertThat(service.deactivateAll(ACME, PROD, BOB, false)).isEqualTo(2);
+
+    assertThat(service.get(ACME, a.id()).status()).isEqualTo(TokenStatus.INACTIVE);
+    assertThat(service.get(ACME, b.id()).status()).isEqualTo(TokenStatus.INACTIVE);
+    assertThat(service.get(ACME, inactive.id()).version()).isEqualTo(2); // untouched
+    assertThat(service.get(ACME, otherEnv.id()).status()).isEqualTo(TokenStatus.ACTIVE);
+    assertThat(service.get(GLOBEX, otherOrg.id()).status()).isEqualTo(TokenStatus.ACTIVE);
+    assertThat(accepted(a)).isFalse();
+    assertThat(events)
+        .extracting(TokenEvent::type, TokenEvent::tokenId, TokenEvent::actor)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(TokenEventType.STATUS_CHANGED, a.id(), BOB),
+            org.assertj.core.groups.Tuple.tuple(TokenEventType.STATUS_CHANGED, b.id(), BOB));
+    assertThat(service.deactivateAll(ACME, PROD, BOB, false)).isZero();
+  }
+
+  @Test
+  void deactivateAll_ofAnOrganization_crossesBatches_andLeavesOtherOrganizationsAlone() {
+    int n = 501; // more than one batch of 500
+    for (int i = 0; i < n; i++) {
+      create(service, ACME, i % 2 == 0 ? PROD : TEST, null, ALICE);
+    }
+    IssuedToken otherOrg = create(service, GLOBEX, GLOBEX_PROD, null, BOB);
+
+    assertThat(service.deactivateAll(ACME, null, BOB, true)).isEqualTo(n);
+    assertThat(service.deactivateAll(ACME, null, BOB, false)).isEqualTo(n);
+    assertThat(service.deactivateAll(ACME, null, BOB, true)).isZero();
+    assertThat(service.get(GLOBEX, otherOrg.id()).status()).isEqualTo(TokenStatus.ACTIVE);
+  }
+
+  @Test
+  void deactivateAll_isScopedLikeEveryPageAction() {
+    assertThatThrownBy(() -> service.deactivateAll(ACME, GLOBEX_PROD, BOB, true))
+        .isInstanceOf(io.accesstokens.UnknownEnvironmentException.class);
+    assertThatThrownBy(() -> service.deactivateAll(Fixtures.INITECH, null, BOB, false))
+        .isInstanceOf(io.accesstokens.NotEntitledException.class);
+  }
 }
