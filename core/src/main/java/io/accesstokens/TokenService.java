@@ -336,11 +336,11 @@ public final class TokenService {
 
   /**
    * Deactivates every active token of the organization, or of one of its environments: for an
-   * incident, when it is not known which token leaked. Works in batches of {@value
-   * #DEACTIVATE_BATCH} tokens read by one indexed page query; each token is then deactivated by its
-   * own versioned update (one short transaction holding one row's lock), so no transaction locks
-   * the organization's tokens for long and validations of other tokens go on meanwhile. Each token
-   * is refused on every node within the refusal bound (its change record is an ordinary {@link
+   * incident, when it is not known which token leaked. Works in batches of 500 tokens ({@code
+   * DEACTIVATE_BATCH}) read by one indexed page query; each token is then deactivated by its own
+   * versioned update (one short transaction holding one row's lock), so no transaction locks the
+   * organization's tokens for long and validations of other tokens go on meanwhile. Each token is
+   * refused on every node within the refusal bound (its change record is an ordinary {@link
    * TokenEventType#STATUS_CHANGED}) and emits its own {@link TokenEventType#STATUS_CHANGED} event,
    * as a deactivation on the page does, so an organization's audit trail says exactly which tokens
    * the incident switched off. A token activated concurrently, or created during the run, may stay
