@@ -2,7 +2,12 @@ package io.accesstokens;
 
 import io.accesstokens.internal.Checks;
 import io.accesstokens.spi.Entitlements;
+import io.accesstokens.spi.LookupDigest;
+import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenStore;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a validator needs to answer a cache miss, and nothing more: the store to look the value up
@@ -62,6 +67,38 @@ public final class LookupContext {
 
   Entitlements entitlements() {
     return entitlements;
+  }
+
+  /**
+   * The row stored under a digest of {@code value}, looked up as every miss of a validator is (and
+   * as {@link LeakResponse#revokeLeaked} finds a reported value): one indexed {@code findByDigest}
+   * per candidate key of the digest policy, the current key first, stopping at the first row found;
+   * with one key, exactly one store call. A row whose digest is not equal to the one asked for
+   * (compared in constant time: a store whose index matched loosely) counts as none. The caller
+   * checks that the row is the token the value names.
+   *
+   * @param storeCall run before each store call, to count them
+   */
+  @Nullable StoredToken rowOf(String value, Runnable storeCall) {
+    List<LookupDigest> candidates = digestPolicy.candidates(value);
+    for (LookupDigest digest : candidates) {
+      StoredToken row = findByDigest(digest, storeCall);
+      if (row != null) {
+        return row;
+      }
+    }
+    if (candidates.size() > 1) {
+      // A reseal may have moved the row from a retired digest to the current one between our
+      // lookups; rows only ever move to the current key, so one more look there closes the gap.
+      return findByDigest(candidates.get(0), storeCall);
+    }
+    return null;
+  }
+
+  private @Nullable StoredToken findByDigest(LookupDigest digest, Runnable storeCall) {
+    storeCall.run();
+    Optional<StoredToken> row = store.findByDigest(digest);
+    return row.isPresent() && row.get().digest().equals(digest) ? row.get() : null;
   }
 
   @Override

@@ -7,10 +7,8 @@ import io.accesstokens.internal.Generations;
 import io.accesstokens.internal.LogThrottle;
 import io.accesstokens.internal.OrganizationStamps;
 import io.accesstokens.spi.ChangeRecord;
-import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.StoredToken;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -260,19 +258,7 @@ final class StoreLookups {
   }
 
   private CachedAnswer lookUp(String presented, TokenId id, long start) {
-    List<LookupDigest> candidates = context.digestPolicy().candidates(presented);
-    StoredToken row = null;
-    for (LookupDigest digest : candidates) {
-      row = findByDigest(digest);
-      if (row != null) {
-        break;
-      }
-    }
-    if (row == null && candidates.size() > 1) {
-      // A reseal may have moved the row from a retired digest to the current one between our
-      // lookups; rows only ever move to the current key, so one more look there closes the gap.
-      row = findByDigest(candidates.get(0));
-    }
+    StoredToken row = context.rowOf(presented, storeLookups::increment);
     if (row == null) {
       return CachedAnswer.NOT_FOUND;
     }
@@ -299,11 +285,6 @@ final class StoreLookups {
     boolean entitled = context.entitlements().isEntitled(token.organization(), token.scope());
     return new CachedAnswer(
         presented, validated, token.isActive(), entitled, start + expireAfterNanos, stripe, stamp);
-  }
-
-  private @Nullable StoredToken findByDigest(LookupDigest digest) {
-    storeLookups.increment();
-    return context.store().findByDigest(digest).orElse(null);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.accesstokens;
 
 import io.accesstokens.internal.Checks;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An audit event: what happened to which token, when, and who did it. Never carries the token value
@@ -15,6 +16,8 @@ import java.time.Instant;
  * @param at when, from the service's clock
  * @param version the token's version after the change (for {@link TokenEventType#DELETED} and
  *     {@link TokenEventType#VALUE_COPIED}, the version the token had)
+ * @param reason why, as the caller gave it, for {@link TokenEventType#TOKEN_LEAK_REPORTED}; null
+ *     for every other type (checked like a description: never token-shaped)
  */
 public record TokenEvent(
     TokenEventType type,
@@ -23,7 +26,8 @@ public record TokenEvent(
     TokenId tokenId,
     Actor actor,
     Instant at,
-    long version) {
+    long version,
+    @Nullable String reason) {
   public TokenEvent {
     Checks.notNull(type, "type");
     Checks.notNull(organization, "organization");
@@ -31,5 +35,17 @@ public record TokenEvent(
     Checks.notNull(tokenId, "token id");
     Checks.notNull(actor, "actor");
     Checks.notNull(at, "at");
+  }
+
+  /** An event without a reason: every type but {@link TokenEventType#TOKEN_LEAK_REPORTED}. */
+  public TokenEvent(
+      TokenEventType type,
+      OrganizationId organization,
+      EnvironmentId environment,
+      TokenId tokenId,
+      Actor actor,
+      Instant at,
+      long version) {
+    this(type, organization, environment, tokenId, actor, at, version, null);
   }
 }

@@ -16,5 +16,12 @@ public enum TokenEventType {
    * and the record's token id is the organization's key ({@link
    * io.accesstokens.spi.ChangeRecord#organizationKey}), not a token's.
    */
-  ENTITLEMENT_CHANGED
+  ENTITLEMENT_CHANGED,
+  /**
+   * The token's value was reported as leaked ({@link LeakResponse#revokeLeaked}) and the token
+   * deactivated (or deleted, if the host asked for that). The event carries the reporter's reason,
+   * never the value. Audit only: the store records the change itself as {@link #STATUS_CHANGED} (or
+   * {@link #DELETED}), so every node's change feed carries it like any deactivation.
+   */
+  TOKEN_LEAK_REPORTED
 }

@@ -60,6 +60,9 @@ public final class TokenService {
   /** Who a change-log record of an entitlement change names: the host, through its entitlements. */
   private static final Actor ENTITLEMENTS_ACTOR = Actor.of("entitlements");
 
+  /** Tokens {@link #deactivateAll} reads per page query. */
+  static final int DEACTIVATE_BATCH = 500;
+
   private static final long ANY_VERSION = -1;
 
   private final TokenStore store;
@@ -336,6 +339,89 @@ public final class TokenService {
   }
 
   /**
+   * Deactivates every active token of the organization, or of one of its environments: for an
+   * incident, when it is not known which token leaked. Works in batches of 500 tokens ({@code
+   * DEACTIVATE_BATCH}) read by one indexed page query; each token is then deactivated by its own
+   * versioned update (one short transaction holding one row's lock), so no transaction locks the
+   * organization's tokens for long and validations of other tokens go on meanwhile. Each token is
+   * refused on every node within the refusal bound (its change record is an ordinary {@link
+   * TokenEventType#STATUS_CHANGED}) and emits its own {@link TokenEventType#STATUS_CHANGED} event,
+   * as a deactivation on the page does, so an organization's audit trail says exactly which tokens
+   * the incident switched off. A token activated concurrently, or created during the run, may stay
+   * active; the count says how many this call deactivated.
+   *
+   * @param environment only this environment's tokens, or all the organization's when {@code null}
+   * @param dryRun count the active tokens it would deactivate, and change nothing
+   * @return how many tokens were deactivated (or, for a dry run, are active)
+   * @throws NotEntitledException if the organization has no EDI access
+   * @throws UnknownEnvironmentException if the environment is not the organization's
+   */
+  public long deactivateAll(
+      OrganizationId organization,
+      @Nullable EnvironmentId environment,
+      Actor actor,
+      boolean dryRun) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(actor, "actor");
+    requireEntitled(organization);
+    if (environment != null && !environments.contains(organization, environment)) {
+      throw new UnknownEnvironmentException(organization, environment);
+    }
+    TokenFilter active = new TokenFilter(environment, TokenStatus.ACTIVE);
+    long count = 0;
+    PageCursor after = null;
+    while (true) {
+      List<StoredToken> rows = store.list(organization, active, after, DEACTIVATE_BATCH);
+      for (StoredToken row : rows) {
+        if (dryRun || deactivateForIncident(row, actor)) {
+          count++;
+        }
+      }
+      if (rows.size() < DEACTIVATE_BATCH) {
+        break;
+      }
+      after = PageCursor.after(rows.get(rows.size() - 1).token());
+    }
+    log.info(
+        "{} {} active tokens of organization {}{}",
+        dryRun ? "Dry run: would deactivate" : "Deactivated",
+        count,
+        organization,
+        environment == null ? "" : " environment " + environment);
+    return count;
+  }
+
+  /** Deactivates one token of {@link #deactivateAll}; false if it was no longer active or there. */
+  private boolean deactivateForIncident(StoredToken row, Actor actor) {
+    StoredToken current = row;
+    for (int attempt = 1; ; attempt++) {
+      if (!current.token().isActive()) {
+        return false;
+      }
+      Instant at = later(now(), current.token().updatedAt());
+      AccessToken next = current.token().withStatus(TokenStatus.INACTIVE, at);
+      try {
+        store.update(current.withToken(next), new Change(TokenEventType.STATUS_CHANGED, actor, at));
+      } catch (TokenNotFoundException e) {
+        return false;
+      } catch (TokenConflictException e) {
+        Optional<StoredToken> again = store.find(row.organization(), row.id());
+        if (again.isEmpty() || attempt >= CHANGE_ATTEMPTS) {
+          return false;
+        }
+        current = again.get();
+        continue;
+      } catch (RuntimeException e) {
+        invalidate(row.id());
+        throw e;
+      }
+      invalidate(row.id());
+      emit(TokenEventType.STATUS_CHANGED, next, actor, at);
+      return true;
+    }
+  }
+
+  /**
    * Tells the service that {@link Entitlements} may now answer differently for the organization;
    * the host calls it after every change of an organization's EDI access, once its {@code
    * Entitlements} answer the new way (on one node: every node shares the store). Every cached
@@ -504,12 +590,12 @@ public final class TokenService {
     }
   }
 
-  private Instant now() {
+  Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   /** {@code now}, or {@code floor} if the clock stepped back behind a time already stored. */
-  private static Instant later(Instant now, Instant floor) {
+  static Instant later(Instant now, Instant floor) {
     return now.isBefore(floor) ? floor : now;
   }
 
@@ -518,12 +604,30 @@ public final class TokenService {
   }
 
   private void emit(TokenEventType type, AccessToken token, Actor actor, Instant at, long version) {
+    emit(type, token, actor, at, version, null);
+  }
+
+  /** Tells the listeners, in order; a listener that throws is logged and the others still hear. */
+  void emit(
+      TokenEventType type,
+      AccessToken token,
+      Actor actor,
+      Instant at,
+      long version,
+      @Nullable String reason) {
     if (listeners.isEmpty()) {
       return;
     }
     TokenEvent event =
         new TokenEvent(
-            type, token.organization(), token.environment(), token.id(), actor, at, version);
+            type,
+            token.organization(),
+            token.environment(),
+            token.id(),
+            actor,
+            at,
+            version,
+            reason);
     for (TokenEventListener listener : listeners) {
       try {
         listener.onEvent(event);
@@ -551,7 +655,7 @@ public final class TokenService {
     return invalidations;
   }
 
-  private void invalidate(TokenId id) {
+  void invalidate(TokenId id) {
     invalidations.invalidate(id);
   }
 

@@ -10,16 +10,20 @@ import io.accesstokens.spi.TokenFilter;
 import io.accesstokens.spi.TokenStore;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A store that counts every call it receives before passing it on, so a benchmark can prove from
- * the store's side (not only from the validator's own counters) that a path never reached it.
+ * the store's side (not only from the validator's own counters) that a path never reached it; and
+ * times its updates, whose transaction is the longest a row lock is held by a status change.
  */
 final class CountingTokenStore implements TokenStore {
   private final TokenStore delegate;
   private final LongAdder calls = new LongAdder();
+  private final LongAdder findByDigestCalls = new LongAdder();
+  private final AtomicLong longestUpdateNanos = new AtomicLong();
 
   CountingTokenStore(TokenStore delegate) {
     this.delegate = delegate;
@@ -28,6 +32,16 @@ final class CountingTokenStore implements TokenStore {
   /** Calls of any method so far. */
   long calls() {
     return calls.sum();
+  }
+
+  /** Calls of {@code findByDigest} so far. */
+  long findByDigestCalls() {
+    return findByDigestCalls.sum();
+  }
+
+  /** The longest {@code update} so far (its whole transaction, round trips included), in ns. */
+  long longestUpdateNanos() {
+    return longestUpdateNanos.get();
   }
 
   @Override
@@ -45,6 +59,7 @@ final class CountingTokenStore implements TokenStore {
   @Override
   public Optional<StoredToken> findByDigest(LookupDigest digest) {
     calls.increment();
+    findByDigestCalls.increment();
     return delegate.findByDigest(digest);
   }
 
@@ -64,7 +79,13 @@ final class CountingTokenStore implements TokenStore {
   @Override
   public void update(StoredToken next, Change change) {
     calls.increment();
-    delegate.update(next, change);
+    long start = System.nanoTime();
+    try {
+      delegate.update(next, change);
+    } finally {
+      long took = System.nanoTime() - start;
+      longestUpdateNanos.accumulateAndGet(took, Math::max);
+    }
   }
 
   @Override

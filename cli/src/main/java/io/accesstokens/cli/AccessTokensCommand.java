@@ -65,6 +65,7 @@ import picocli.CommandLine.Spec;
       DeleteCommand.class,
       ValidateCommand.class,
       ScanCommand.class,
+      RevokeLeakedCommand.class,
       OrgCommand.class,
       EnvCommand.class,
       ServeCommand.class,

@@ -12,7 +12,7 @@ enum ExitCode {
   REFUSED(
       1,
       "Refused: validate found the token invalid (INVALID_TOKEN), or delete was not confirmed;"
-          + " or scan found a token value."),
+          + " or scan found a token value; or revoke-leaked revoked no token."),
   USAGE(
       2,
       "Usage error: a missing or bad argument, option or input; or scan could not read a file"

@@ -24,20 +24,39 @@ public final class Descriptions {
    * @throws IllegalArgumentException naming the rule the text breaks, never quoting it
    */
   public static @Nullable String normalize(@Nullable String description) {
+    return normalize(description, "description");
+  }
+
+  /**
+   * The reason a caller gave for a leak report, checked by the rule of descriptions: required (not
+   * blank), at most {@value #MAX_CODE_POINTS} code points, and never token-shaped.
+   *
+   * @throws IllegalArgumentException naming the rule the text breaks, never quoting it
+   */
+  public static String reason(@Nullable String reason) {
+    String checked = normalize(reason, "reason");
+    if (checked == null) {
+      throw new IllegalArgumentException("reason must not be blank");
+    }
+    return checked;
+  }
+
+  private static @Nullable String normalize(@Nullable String description, String field) {
     if (description == null || description.isBlank()) {
       return null;
     }
-    check(description);
+    check(description, field);
     int at = Redaction.indexOfLineBreakOrBidi(description);
     if (at >= 0) {
       throw new IllegalArgumentException(
-          "description must not contain line or paragraph separators or bidirectional controls, but"
+          field
+              + " must not contain line or paragraph separators or bidirectional controls, but"
               + " has U+"
               + String.format("%04X", (int) description.charAt(at))
               + " at index "
               + at);
     }
-    Checks.notTokenShaped(description, "description");
+    Checks.notTokenShaped(description, field);
     return description;
   }
 
@@ -68,12 +87,16 @@ public final class Descriptions {
 
   /** Throws an {@link IllegalArgumentException} naming the rule a non-null description breaks. */
   public static void check(@Nullable String description) {
+    check(description, "description");
+  }
+
+  private static void check(@Nullable String description, String field) {
     if (description == null) {
       return;
     }
     // Guard the count below against a huge string before walking it.
     if (description.length() > 2 * MAX_CODE_POINTS) {
-      throw tooLong(description.codePointCount(0, description.length()));
+      throw tooLong(description.codePointCount(0, description.length()), field);
     }
     int codePoints = 0;
     for (int i = 0; i < description.length(); i++) {
@@ -81,15 +104,16 @@ public final class Descriptions {
       if (Character.isHighSurrogate(c)) {
         if (i + 1 >= description.length() || !Character.isLowSurrogate(description.charAt(i + 1))) {
           throw new IllegalArgumentException(
-              "description must be valid Unicode, but has a lone surrogate at index " + i);
+              field + " must be valid Unicode, but has a lone surrogate at index " + i);
         }
         i++;
       } else if (Character.isLowSurrogate(c)) {
         throw new IllegalArgumentException(
-            "description must be valid Unicode, but has a lone surrogate at index " + i);
+            field + " must be valid Unicode, but has a lone surrogate at index " + i);
       } else if (Character.isISOControl(c)) {
         throw new IllegalArgumentException(
-            "description must not contain control characters, but has U+"
+            field
+                + " must not contain control characters, but has U+"
                 + String.format("%04X", (int) c)
                 + " at index "
                 + i);
@@ -97,15 +121,15 @@ public final class Descriptions {
       codePoints++;
     }
     if (codePoints > MAX_CODE_POINTS) {
-      throw tooLong(codePoints);
+      throw tooLong(codePoints, field);
     }
     if (description.isBlank()) {
-      throw new IllegalArgumentException("description must not be blank (use none instead)");
+      throw new IllegalArgumentException(field + " must not be blank (use none instead)");
     }
   }
 
-  private static IllegalArgumentException tooLong(int codePoints) {
+  private static IllegalArgumentException tooLong(int codePoints, String field) {
     return new IllegalArgumentException(
-        "description must be at most " + MAX_CODE_POINTS + " characters, but has " + codePoints);
+        field + " must be at most " + MAX_CODE_POINTS + " characters, but has " + codePoints);
   }
 }

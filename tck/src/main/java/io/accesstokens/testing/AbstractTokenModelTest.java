@@ -10,6 +10,8 @@ import io.accesstokens.DeleteOutcome;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
+import io.accesstokens.LeakOutcome;
+import io.accesstokens.LeakResponse;
 import io.accesstokens.NotEntitledException;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
@@ -80,7 +82,17 @@ public abstract class AbstractTokenModelTest {
    * one when negative; {@code org} and {@code env} of -1 mean "the picked token's own", which the
    * generator prefers so that sequences act on the same tokens the way users do.
    */
-  sealed interface Op permits Create, ListAll, Copy, Edit, Toggle, Delete, Validate, Entitle {}
+  sealed interface Op
+      permits Create,
+          ListAll,
+          Copy,
+          Edit,
+          Toggle,
+          Delete,
+          Validate,
+          Entitle,
+          RevokeLeaked,
+          DeactivateAll {}
 
   record Create(int org, int env, @Nullable String description, boolean tick) implements Op {}
 
@@ -97,6 +109,12 @@ public abstract class AbstractTokenModelTest {
   record Validate(int org, int env, int token, boolean garble) implements Op {}
 
   record Entitle(int org, boolean entitled) implements Op {}
+
+  /** {@code LeakResponse.revokeLeaked} of the picked token's value (or a forged one). */
+  record RevokeLeaked(int token, boolean garble) implements Op {}
+
+  /** {@code deactivateAll} of an organization, in one environment or all ({@code env} -1). */
+  record DeactivateAll(int org, int env, boolean dryRun) implements Op {}
 
   @Provide
   Arbitrary<List<Op>> sequences() {
@@ -150,7 +168,16 @@ public abstract class AbstractTokenModelTest {
                 Combinators.combine(owner, ownEnv, token, Arbitraries.of(false, false, false, true))
                     .as(Validate::new)),
             net.jqwik.api.Tuple.of(
-                1, Combinators.combine(org, Arbitraries.of(true, false)).as(Entitle::new)));
+                1, Combinators.combine(org, Arbitraries.of(true, false)).as(Entitle::new)),
+            net.jqwik.api.Tuple.of(
+                2,
+                Combinators.combine(token, Arbitraries.of(false, false, true))
+                    .as(RevokeLeaked::new)),
+            net.jqwik.api.Tuple.of(
+                1,
+                Combinators.combine(
+                        org, Arbitraries.integers().between(-1, 2), Arbitraries.of(true, false))
+                    .as(DeactivateAll::new)));
     return op.list().ofMinSize(1).ofMaxSize(24);
   }
 
@@ -217,6 +244,7 @@ public abstract class AbstractTokenModelTest {
     final List<TokenEvent> events = new CopyOnWriteArrayList<>();
     final TokenService service;
     final TokenValidator validator;
+    final LeakResponse leaks;
 
     /** Every token issued in this sequence, deleted ones included, in creation order. */
     final List<ModelToken> tokens = new ArrayList<>();
@@ -234,6 +262,7 @@ public abstract class AbstractTokenModelTest {
               .listener(events::add)
               .build();
       validator = TokenValidator.builder(service).executor(Runnable::run).build();
+      leaks = LeakResponse.builder(service).build();
       entitled.put(Fixtures.ACME, true);
       entitled.put(Fixtures.GLOBEX, true);
       entitled.put(Fixtures.INITECH, false);
@@ -311,6 +340,10 @@ public abstract class AbstractTokenModelTest {
         delete(d);
       } else if (op instanceof Validate v) {
         validate(v);
+      } else if (op instanceof RevokeLeaked r) {
+        revokeLeaked(r);
+      } else if (op instanceof DeactivateAll d) {
+        deactivateAll(d);
       } else if (op instanceof Entitle e) {
         entitlements.set(ORGS[e.org()], e.entitled());
         entitled.put(ORGS[e.org()], e.entitled());
@@ -460,6 +493,61 @@ public abstract class AbstractTokenModelTest {
         assertThat(outcome).isEqualTo(DeleteOutcome.DELETED);
         token.deleted = true;
         expectEvents(TokenEventType.DELETED + "@" + token.version + ":" + token.id);
+        return;
+      }
+      expectEvents();
+    }
+
+    private void revokeLeaked(RevokeLeaked r) {
+      ModelToken token = pick(r.token());
+      String value =
+          token == null
+              ? Fixtures.mint(TokenMint.newId())
+              : r.garble() ? Fixtures.mint(token.id) : token.value;
+      Object outcome = outcome(() -> leaks.revokeLeaked(List.of(value), "model run", ACTOR));
+      if (token == null || r.garble() || token.deleted) {
+        assertThat(outcome).isEqualTo(List.of(LeakOutcome.NOT_FOUND));
+        expectEvents();
+        return;
+      }
+      if (token.status == TokenStatus.ACTIVE) {
+        token.status = TokenStatus.INACTIVE;
+        token.version++;
+        assertThat(outcome).isEqualTo(List.of(LeakOutcome.REVOKED));
+      } else {
+        assertThat(outcome).isEqualTo(List.of(LeakOutcome.ALREADY_INACTIVE));
+      }
+      expectEvents(TokenEventType.TOKEN_LEAK_REPORTED + "@" + token.version + ":" + token.id);
+    }
+
+    private void deactivateAll(DeactivateAll d) {
+      OrganizationId org = ORGS[d.org()];
+      EnvironmentId env = d.env() < 0 ? null : ENVS[d.env()];
+      Object outcome = outcome(() -> service.deactivateAll(org, env, ACTOR, d.dryRun()));
+      if (!isEntitled(org)) {
+        assertThat(outcome).isInstanceOf(NotEntitledException.class);
+      } else if (env != null && !Fixtures.environments().contains(org, env)) {
+        assertThat(outcome).isInstanceOf(UnknownEnvironmentException.class);
+      } else {
+        List<ModelToken> active =
+            tokens.stream()
+                .filter(t -> visible(org, t) != null)
+                .filter(t -> env == null || t.env.equals(env))
+                .filter(t -> t.status == TokenStatus.ACTIVE)
+                .sorted(
+                    Comparator.<ModelToken, Instant>comparing(t -> t.createdAt)
+                        .thenComparing((a, b) -> Long.compareUnsigned(a.id.bits(), b.id.bits())))
+                .toList();
+        assertThat(outcome).isEqualTo((long) active.size());
+        List<String> expected = new ArrayList<>();
+        if (!d.dryRun()) {
+          for (ModelToken t : active) {
+            t.status = TokenStatus.INACTIVE;
+            t.version++;
+            expected.add(TokenEventType.STATUS_CHANGED + "@" + t.version + ":" + t.id);
+          }
+        }
+        expectEvents(expected.toArray(String[]::new));
         return;
       }
       expectEvents();

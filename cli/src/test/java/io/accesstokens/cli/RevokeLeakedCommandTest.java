@@ -1,0 +1,111 @@
+package io.accesstokens.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.accesstokens.cli.Cli.Result;
+import io.accesstokens.internal.TokenMint;
+import io.accesstokens.testing.Fixtures;
+import io.accesstokens.testing.SecretLeakGuard;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * revoke-leaked: values from standard input or a file, one per line, revoked in every organization;
+ * the output gives line numbers and outcomes only, and the exit code says whether one was revoked.
+ * Every run's output and the console's files are scanned by {@link Cli} for pieces of the values.
+ */
+@ExtendWith(SecretLeakGuard.class)
+class RevokeLeakedCommandTest {
+  @TempDir Path dir;
+
+  Cli cli;
+
+  @BeforeEach
+  void configure() {
+    cli = new Cli(dir).organization("acme", "production").organization("globex", "prod");
+  }
+
+  private String create(String org, String env) {
+    Result created = cli.run("create", "--org", org, "--env", env);
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    return created.out().strip();
+  }
+
+  @Test
+  void valuesOnStandardInput_areRevokedInEveryOrganization_andOnlyLineOutcomesArePrinted() {
+    String acme = create("acme", "production");
+    String globex = create("globex", "prod");
+    String unknown = Fixtures.mint(TokenMint.newId());
+
+    Result revoked =
+        cli.withInput(
+            acme + "\n\n  " + globex + "  \nnot a token\n" + unknown + "\n" + acme + "\n",
+            "revoke-leaked",
+            "--reason",
+            "pasted into ticket 4711",
+            "--actor",
+            "secops");
+
+    assertThat(revoked.exitCode()).as(revoked.toString()).isZero();
+    assertThat(revoked.outLines())
+        .containsExactly(
+            "1: REVOKED", "3: REVOKED", "4: MALFORMED", "5: NOT_FOUND", "6: ALREADY_INACTIVE");
+    assertThat(revoked.out() + revoked.err()).doesNotContain("acme", "globex", "production");
+    assertThat(cli.run("list", "--org", "acme").out()).contains("Inactive");
+    assertThat(cli.run("list", "--org", "globex").out()).contains("Inactive");
+  }
+
+  @Test
+  void theAuditLog_recordsTheLeakReport_withTheActor() throws IOException {
+    String acme = create("acme", "production");
+
+    cli.withInput(
+        acme + "\n", "revoke-leaked", "--reason", "found in a repository", "--actor", "secops");
+
+    String audit = Files.readString(cli.home().resolve(AuditLog.FILE_NAME));
+    assertThat(audit).contains("TOKEN_LEAK_REPORTED").contains("secops");
+  }
+
+  @Test
+  void valuesFromAFile_nothingRevoked_exits1() throws IOException {
+    String acme = create("acme", "production");
+    cli.run("deactivate", "--org", "acme", Cli.idOf(acme));
+    Path file = dir.resolve("leaked.txt");
+    Files.writeString(file, acme + "\n" + Fixtures.mint(TokenMint.newId()) + "\n");
+
+    Result revoked = cli.run("revoke-leaked", "--reason", "export of project X", file.toString());
+
+    assertThat(revoked.exitCode()).as(revoked.toString()).isEqualTo(1);
+    assertThat(revoked.outLines()).containsExactly("1: ALREADY_INACTIVE", "2: NOT_FOUND");
+  }
+
+  @Test
+  void aValuePastedAsTheReason_isRefused_withoutEchoingIt_andRevokesNothing() {
+    String acme = create("acme", "production");
+
+    Result refused = cli.withInput(acme + "\n", "revoke-leaked", "--reason", acme);
+
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+    assertThat(refused.out()).isEmpty();
+    assertThat(cli.run("list", "--org", "acme").out()).contains("Active");
+  }
+
+  @Test
+  void withoutAReason_isAUsageError() {
+    Result refused = cli.withInput("x\n", "revoke-leaked");
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err()).contains("--reason");
+  }
+
+  @Test
+  void aMissingFile_isAUsageError() {
+    Result refused = cli.run("revoke-leaked", "--reason", "r", dir.resolve("none.txt").toString());
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err()).contains("no such file");
+  }
+}
