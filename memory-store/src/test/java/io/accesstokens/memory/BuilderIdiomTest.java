@@ -3,8 +3,10 @@ package io.accesstokens.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.accesstokens.ChangeFollower;
 import io.accesstokens.CopyPolicy;
+import io.accesstokens.DigestPolicy;
 import io.accesstokens.KeyRing;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
@@ -12,6 +14,7 @@ import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.ScriptedChangeFeed;
 import io.accesstokens.testing.SecretLeakGuard;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -120,6 +123,61 @@ class BuilderIdiomTest {
     assertThat(second).isNotSameAs(first);
     assertThatThrownBy(() -> builder.clock(java.time.Clock.systemUTC()))
         .hasMessage("clock already set");
+  }
+
+  @Test
+  void tokenService_everySetting_canBeSetOnlyOnce() {
+    TokenService.Builder b =
+        TokenService.builder(new MemoryTokenStore())
+            .entitlements(Entitlements.all())
+            .environments((organization, environment) -> true)
+            .copyPolicy(CopyPolicy.digestOnly())
+            .digestPolicy(DigestPolicy.sha256())
+            .clock(Clock.systemUTC());
+
+    assertThatThrownBy(() -> b.entitlements(Entitlements.all()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("entitlements already set");
+    assertThatThrownBy(() -> b.environments((organization, environment) -> true))
+        .hasMessage("environment directory already set");
+    assertThatThrownBy(() -> b.copyPolicy(CopyPolicy.digestOnly()))
+        .hasMessage("copy policy already set");
+    assertThatThrownBy(() -> b.digestPolicy(DigestPolicy.sha256()))
+        .hasMessage("digest policy already set");
+    assertThatThrownBy(() -> b.clock(Clock.systemUTC())).hasMessage("clock already set");
+  }
+
+  @Test
+  void changeFollower_everySetting_canBeSetOnlyOnce() {
+    ChangeFollower.Builder b =
+        ChangeFollower.builder(new ScriptedChangeFeed())
+            .pollInterval(Duration.ofMillis(100))
+            .stalenessBound(Duration.ofSeconds(2))
+            .longestTransaction(Duration.ofSeconds(3))
+            .retention(Duration.ofMinutes(20))
+            .pruneEvery(Duration.ofMinutes(2))
+            .batchSize(10)
+            .ticker(Ticker.systemTicker())
+            .clock(Clock.systemUTC())
+            .threadFactory(Thread::new)
+            .drivenByCaller();
+
+    assertThatThrownBy(() -> b.pollInterval(Duration.ofMillis(100)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("poll interval already set");
+    assertThatThrownBy(() -> b.stalenessBound(Duration.ofSeconds(2)))
+        .hasMessage("staleness bound already set");
+    assertThatThrownBy(() -> b.longestTransaction(Duration.ofSeconds(3)))
+        .hasMessage("longest transaction already set");
+    assertThatThrownBy(() -> b.retention(Duration.ofMinutes(20)))
+        .hasMessage("retention already set");
+    assertThatThrownBy(() -> b.pruneEvery(Duration.ofMinutes(2)))
+        .hasMessage("prune every already set");
+    assertThatThrownBy(() -> b.batchSize(10)).hasMessage("batch size already set");
+    assertThatThrownBy(() -> b.ticker(Ticker.systemTicker())).hasMessage("ticker already set");
+    assertThatThrownBy(() -> b.clock(Clock.systemUTC())).hasMessage("clock already set");
+    assertThatThrownBy(() -> b.threadFactory(Thread::new)).hasMessage("thread factory already set");
+    assertThatThrownBy(b::drivenByCaller).hasMessage("driven by caller already set");
   }
 
   @Test

@@ -23,6 +23,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -34,6 +35,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * ticker. The timelines prove the follower over a scripted feed, not the store, so one store runs
  * them (the memory store's test class); on a database each try is only slower.
  */
+// Tagged so that a slow run (the mutation profile) can leave the random models out.
+@Tag("model")
 public abstract class AbstractChangeFollowerTimelinesTest {
 
   /** A new, empty store, shared by both nodes; called once per timeline. */

@@ -44,6 +44,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tag;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
@@ -63,6 +64,8 @@ import org.jspecify.annotations.Nullable;
  * sequence). {@value #TRIES} sequences per store in every build, and {@value #LONG_TRIES} more in
  * the long variant ({@link LongVariants}).
  */
+// Tagged so that a slow run (the mutation profile) can leave the random models out.
+@Tag("model")
 public abstract class AbstractTokenModelTest {
   static final int TRIES = 1000;
   static final int LONG_TRIES = TRIES * LongVariants.FACTOR;

@@ -437,6 +437,79 @@ public abstract class AbstractTokenValidatorTest {
   }
 
   @ValidatorTest
+  void aLookupInFlightDuringInvalidateAll_cannotPutItsAnswerBack() {
+    IssuedToken issued = acmeToken();
+    AtomicBoolean once = new AtomicBoolean(true);
+    // The store has answered; before that answer is installed, everything is invalidated (as when a
+    // follower lost its place). No change of this token names it, so only invalidateAll's bump of
+    // every generation can keep the answer out.
+    store.afterFindByDigest(
+        found -> {
+          if (once.getAndSet(false)) {
+            validator.invalidateAll();
+          }
+        });
+
+    assertThat(validate(issued.value().reveal()).id()).isEqualTo(issued.id());
+    store.afterFindByDigest(null);
+    validate(issued.value().reveal());
+
+    assertThat(store.findByDigestCalls()).as("the answer read before was not cached").isEqualTo(2);
+  }
+
+  @ValidatorTest
+  void aMissAfterInvalidate_startsItsOwnLookup_ratherThanJoiningOneStartedBefore()
+      throws Exception {
+    IssuedToken issued = acmeToken();
+    missAfter(() -> validator.invalidate(issued.id()), issued);
+  }
+
+  @ValidatorTest
+  void aMissAfterInvalidateAll_startsItsOwnLookup_ratherThanJoiningOneStartedBefore()
+      throws Exception {
+    IssuedToken issued = acmeToken();
+    missAfter(validator::invalidateAll, issued);
+  }
+
+  /**
+   * A lookup of {@code issued} is held inside the store; then {@code invalidation} runs and the
+   * same value is validated again. That miss must ask the store itself (the held lookup read the
+   * store before the invalidation) and answer at once, not wait for the held one.
+   */
+  private void missAfter(Runnable invalidation, IssuedToken issued) throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean first = new AtomicBoolean(true);
+    store.afterFindByDigest(
+        found -> {
+          if (first.getAndSet(false)) {
+            inside.countDown();
+            await(release);
+          }
+        });
+    ExecutorService pool = Executors.newFixedThreadPool(1);
+    try {
+      Future<ValidatedToken> held = pool.submit(() -> validate(issued.value().reveal()));
+      assertThat(inside.await(30, TimeUnit.SECONDS))
+          .as("the first lookup is in the store")
+          .isTrue();
+
+      invalidation.run();
+      // Joining the held lookup would wait for the release below, which comes only afterwards:
+      // the lookup timeout (30 s) would then fail this call closed.
+      ValidatedToken after = validate(issued.value().reveal());
+
+      assertThat(after.id()).isEqualTo(issued.id());
+      assertThat(store.findByDigestCalls()).as("a lookup of its own").isEqualTo(2);
+      release.countDown();
+      assertThat(held.get(30, TimeUnit.SECONDS).id()).isEqualTo(issued.id());
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @ValidatorTest
   void aLookupInFlightDuringADeactivation_cannotPutTheOldAnswerBack() {
     IssuedToken issued = acmeToken();
     AtomicBoolean once = new AtomicBoolean(true);
@@ -495,6 +568,17 @@ public abstract class AbstractTokenValidatorTest {
     service.deactivate(ACME, issued.id(), ALICE);
     validator = newValidator(settings -> settings);
     assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
+  }
+
+  @ValidatorTest
+  void close_dropsTheCachedAnswers() {
+    validate(acmeToken().value().reveal());
+    validate(acmeToken().value().reveal());
+    assertThat(validator.cachedAnswers()).isEqualTo(2);
+
+    validator.close();
+
+    assertThat(validator.cachedAnswers()).isZero();
   }
 
   // ---- fail closed
@@ -806,6 +890,44 @@ public abstract class AbstractTokenValidatorTest {
         .hasMessage("lookup timeout must be between PT0.001S and PT1M, but was PT1H");
     b.maximumSize(10);
     assertThatThrownBy(() -> b.maximumSize(20)).hasMessage("maximum size already set to 10");
+    b.expireAfter(Duration.ofSeconds(5));
+    assertThatThrownBy(() -> b.expireAfter(Duration.ofSeconds(6)))
+        .hasMessage("expire after already set to PT5S");
+    b.negativeMaximumSize(7);
+    assertThatThrownBy(() -> b.negativeMaximumSize(8))
+        .hasMessage("negative maximum size already set to 7");
+    b.negativeExpireAfter(Duration.ofSeconds(3));
+    assertThatThrownBy(() -> b.negativeExpireAfter(Duration.ofSeconds(4)))
+        .hasMessage("negative expire after already set to PT3S");
+    b.lookupTimeout(Duration.ofSeconds(1));
+    assertThatThrownBy(() -> b.lookupTimeout(Duration.ofSeconds(2)))
+        .hasMessage("lookup timeout already set to PT1S");
+    b.maxConcurrentLookups(4);
+    assertThatThrownBy(() -> b.maxConcurrentLookups(5))
+        .hasMessage("max concurrent lookups already set to 4");
+    b.ticker(ticker);
+    assertThatThrownBy(() -> b.ticker(ticker)).hasMessage("ticker already set");
+    b.executor(Runnable::run);
+    assertThatThrownBy(() -> b.executor(Runnable::run)).hasMessage("executor already set");
+    b.lookupExecutor(Runnable::run);
+    assertThatThrownBy(() -> b.lookupExecutor(Runnable::run))
+        .hasMessage("lookup executor already set");
+    b.freshnessLease(now -> true);
+    assertThatThrownBy(() -> b.freshnessLease(now -> true))
+        .hasMessage("freshness lease already set");
+    assertThatThrownBy(
+            () -> b.changeFollower(ChangeFollower.builder(new ScriptedChangeFeed()).build()))
+        .hasMessage("freshness lease already set");
+    TokenValidator.Builder withFollower =
+        TokenValidator.builder(service)
+            .changeFollower(ChangeFollower.builder(new ScriptedChangeFeed()).build());
+    assertThatThrownBy(() -> withFollower.freshnessLease(now -> true))
+        .hasMessage("freshness lease already set");
+    assertThatThrownBy(
+            () ->
+                withFollower.changeFollower(
+                    ChangeFollower.builder(new ScriptedChangeFeed()).build()))
+        .hasMessage("freshness lease already set");
     assertThatThrownBy(() -> TokenValidator.builder((TokenService) null))
         .hasMessage("service must not be null");
   }
