@@ -12,16 +12,19 @@ import io.accesstokens.spi.TokenStore;
 import io.accesstokens.testing.AbstractChangeFollowerTimelinesTest;
 import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.MutableClock;
+import io.accesstokens.testing.SecretLeakGuard;
 import io.accesstokens.testing.TokenStoreTck;
 import java.time.Duration;
 import net.jqwik.api.Group;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The TCK on the memory store; two nodes share one store, as two nodes share one database. It also
  * runs the change follower's random timelines, which prove the follower over a scripted feed and so
  * need one store only.
  */
+@ExtendWith(SecretLeakGuard.class)
 class MemoryTokenStoreTest extends TokenStoreTck {
   @Override
   protected TokenStore createStore() {
