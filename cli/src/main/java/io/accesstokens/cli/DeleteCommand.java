@@ -4,8 +4,6 @@ import io.accesstokens.AccessToken;
 import io.accesstokens.DeleteOutcome;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenNotFoundException;
-import io.accesstokens.internal.Redaction;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,34 +63,11 @@ final class DeleteCommand extends PageCommand {
   }
 
   private boolean confirmed(AccessToken token) {
-    err()
-        .print(
-            "Are you sure you want to delete the access token "
-                + Table.describe(token)
-                + "? It stops working at once and cannot be restored. [y/N] ");
-    err().flush();
-    String answer = terminal().readLine(256);
-    if (!terminal().interactive()) {
-      // Echoed so a transcript reads as a dialogue; a value piped in by mistake only by kind and
-      // length.
-      String shown = answer == null ? "" : answer.strip();
-      err()
-          .println(
-              Redaction.mayHoldSecret(shown)
-                  ? Redaction.describe(shown)
-                  : ConsoleText.forTerminal(shown));
-    }
-    if (answer == null) {
-      err()
-          .println(
-              "Not deleted: no answer on standard input (give --yes to delete without asking).");
-      return false;
-    }
-    String word = answer.strip().toLowerCase(Locale.ROOT);
-    if (!word.equals("y") && !word.equals("yes")) {
-      err().println("Not deleted.");
-      return false;
-    }
-    return true;
+    return confirmed(
+        "Are you sure you want to delete the access token "
+            + Table.describe(token)
+            + "? It stops working at once and cannot be restored. [y/N] ",
+        "delete",
+        "Not deleted");
   }
 }

@@ -1,7 +1,9 @@
 package io.accesstokens.cli;
 
 import io.accesstokens.OrganizationId;
+import io.accesstokens.internal.Redaction;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -61,5 +63,44 @@ abstract class PageCommand implements Callable<Integer> {
 
   PrintWriter err() {
     return root.terminal.err();
+  }
+
+  /**
+   * Asks {@code question} on standard error and reads the answer from standard input: true for
+   * {@code y} or {@code yes}. Without a terminal the answer is echoed, so a transcript reads as a
+   * dialogue (a value piped in by mistake only by kind and length); no answer at all, or any other,
+   * keeps things as they are and says so.
+   *
+   * @param question the sentence, ending with {@code [y/N] }
+   * @param verb what {@code --yes} would do without asking ("delete", "deactivate")
+   * @param notDone the sentence's start when nothing is done ("Not deleted")
+   */
+  final boolean confirmed(String question, String verb, String notDone) {
+    err().print(question);
+    err().flush();
+    String answer = terminal().readLine(256);
+    if (!terminal().interactive()) {
+      String shown = answer == null ? "" : answer.strip();
+      err()
+          .println(
+              Redaction.mayHoldSecret(shown)
+                  ? Redaction.describe(shown)
+                  : ConsoleText.forTerminal(shown));
+    }
+    if (answer == null) {
+      err()
+          .println(
+              notDone
+                  + ": no answer on standard input (give --yes to "
+                  + verb
+                  + " without asking).");
+      return false;
+    }
+    String word = answer.strip().toLowerCase(Locale.ROOT);
+    if (!word.equals("y") && !word.equals("yes")) {
+      err().println(notDone + ".");
+      return false;
+    }
+    return true;
   }
 }

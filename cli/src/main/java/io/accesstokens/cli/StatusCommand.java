@@ -4,8 +4,6 @@ import io.accesstokens.AccessToken;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenStatus;
-import io.accesstokens.internal.Redaction;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -165,36 +163,14 @@ abstract class StatusCommand extends PageCommand {
     }
 
     private boolean confirmed(String what) {
-      err()
-          .print(
-              "Are you sure you want to deactivate all "
-                  + count
-                  + " active access tokens "
-                  + what
-                  + "? EDI connections with them fail at once. [y/N] ");
-      err().flush();
-      String answer = terminal().readLine(256);
-      if (!terminal().interactive()) {
-        String shown = answer == null ? "" : answer.strip();
-        err()
-            .println(
-                Redaction.mayHoldSecret(shown)
-                    ? Redaction.describe(shown)
-                    : ConsoleText.forTerminal(shown));
-      }
-      if (answer == null) {
-        err()
-            .println(
-                "Not deactivated: no answer on standard input (give --yes to deactivate without"
-                    + " asking).");
-        return false;
-      }
-      String word = answer.strip().toLowerCase(Locale.ROOT);
-      if (!word.equals("y") && !word.equals("yes")) {
-        err().println("Not deactivated.");
-        return false;
-      }
-      return true;
+      return confirmed(
+          "Are you sure you want to deactivate all "
+              + count
+              + " active access tokens "
+              + what
+              + "? EDI connections with them fail at once. [y/N] ",
+          "deactivate",
+          "Not deactivated");
     }
   }
 }
