@@ -164,6 +164,9 @@ class WebSecurityTest {
             "This request was refused because "
                 + why
                 + ", so nothing was changed. Reload the page and try again.");
+    // Refused unread: the connection ends with the answer, and says so, so that no client sends
+    // its next request on a connection the server is closing (a loaded run failed so).
+    assertThat(answer.header("Connection")).as(path).isEqualToIgnoringCase("close");
   }
 
   @Test

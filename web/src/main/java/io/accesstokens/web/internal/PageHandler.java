@@ -168,9 +168,22 @@ public final class PageHandler {
       authorize(actor, organization);
       answer(request, response, method, target, actor, organization);
     } catch (HttpProblem problem) {
+      unreadBodyEndsTheConnection(response, method);
       writeProblem(response, problem.problem(), problem.getMessage(), target.route);
     } catch (RuntimeException e) {
+      unreadBodyEndsTheConnection(response, method);
       writeFailure(response, e, target);
+    }
+  }
+
+  /**
+   * A refusal may come before the request's body was read (a change without its anti-forgery token
+   * is refused unread). The container then drops the connection after the answer, and a client that
+   * kept it for its next request finds it closed; so the answer says so itself.
+   */
+  private static void unreadBodyEndsTheConnection(HttpServletResponse response, String method) {
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      response.setHeader("Connection", "close");
     }
   }
 
