@@ -107,8 +107,11 @@ public final class JdbcTokenStore implements TokenStore {
    */
   private static final int DELETE_ATTEMPTS = 10;
 
-  /** An insert that found no count row makes it once and runs again; twice means a bug. */
-  private static final int INSERT_ATTEMPTS = 3;
+  /**
+   * An insert that found no count row makes it and runs again; making it may lose a race to another
+   * insert making it at once, so a few times, and then the store gives up.
+   */
+  private static final int INSERT_ATTEMPTS = 6;
 
   private static final long DELETE_BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -252,33 +255,53 @@ public final class JdbcTokenStore implements TokenStore {
         "a token limit must not be negative (0 refuses every create), was " + maxTokens);
     OrganizationId organization = token.organization();
     for (int attempt = 1; ; attempt++) {
-      boolean inserted =
-          write(
-              "insert",
-              token.id(),
-              (connection, changes) -> {
-                if (!takePlace(connection, organization, maxTokens)) {
-                  return false; // no count row yet: nothing was written
-                }
-                try (PreparedStatement insert = jdbc.prepare(connection, sql.get(Sql.INSERT))) {
-                  TokenRows.bindInsert(insert, token);
-                  insert.executeUpdate();
-                }
-                changes.record(connection, organization, token.id(), token.version(), change);
-                return true;
-              });
-      if (inserted) {
+      try {
+        write(
+            "insert",
+            token.id(),
+            (connection, changes) -> {
+              if (!takePlace(connection, organization, maxTokens)) {
+                throw NoCountRow.INSTANCE; // rolled back: the insert's commit is the only one
+              }
+              try (PreparedStatement insert = jdbc.prepare(connection, sql.get(Sql.INSERT))) {
+                TokenRows.bindInsert(insert, token);
+                insert.executeUpdate();
+              }
+              changes.record(connection, organization, token.id(), token.version(), change);
+              return token;
+            });
         return;
+      } catch (NoCountRow e) {
+        if (attempt >= INSERT_ATTEMPTS) {
+          throw new StoreUnavailableException(
+              "insert of token "
+                  + token.id()
+                  + " found no token count of its organization after making it "
+                  + (attempt - 1)
+                  + " times");
+        }
+        log.debug("Organization {} has no token count yet", organization);
+        addCountRow(organization);
+      } catch (DuplicateTokenException e) {
+        throw e;
+      } catch (TokenConflictException e) {
+        // A deadlock or a snapshot conflict rolled the whole insert back: nothing was written.
+        if (attempt >= INSERT_ATTEMPTS) {
+          throw e;
+        }
+        log.debug(
+            "Insert of token {} was rolled back for a concurrent change; running it again",
+            token.id());
+        pause();
       }
-      if (attempt >= INSERT_ATTEMPTS) {
-        throw new StoreUnavailableException(
-            "insert of token "
-                + token.id()
-                + " found no token count of its organization after making it "
-                + attempt
-                + " times");
-      }
-      addCountRow(organization);
+    }
+  }
+
+  /** A short random pause before a write runs again, ending early (and failing) on an interrupt. */
+  private static void pause() {
+    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(100_000L, 2_000_000L));
+    if (Thread.currentThread().isInterrupted()) {
+      throw new StoreUnavailableException("a write was interrupted while waiting to run again");
     }
   }
 
@@ -315,10 +338,23 @@ public final class JdbcTokenStore implements TokenStore {
     throw new TokenLimitExceededException(organization, maxTokens);
   }
 
-  /** Makes the organization's count row unless it is there, in a transaction of its own. */
+  /**
+   * An insert found no count row of its organization: thrown out of its transaction so that it is
+   * rolled back, not committed, and caught by {@link #insert}. Carries no stack trace.
+   */
+  private static final class NoCountRow extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final NoCountRow INSTANCE = new NoCountRow();
+
+    private NoCountRow() {
+      super("no token count row", null, false, false);
+    }
+  }
+
+  /** Makes the organization's count row unless it is there, in a statement of its own. */
   private void addCountRow(OrganizationId organization) {
     try {
-      jdbc.inTransaction(
+      jdbc.inAutoCommit(
           "token count",
           null,
           connection -> {
@@ -330,8 +366,13 @@ public final class JdbcTokenStore implements TokenStore {
             }
           });
       log.debug("Counted the tokens of organization {} for its limit", organization);
-    } catch (DuplicateTokenException e) {
-      log.debug("Another insert counted the tokens of organization {} first", organization);
+    } catch (TokenConflictException e) {
+      // A duplicate key (another insert made it first, on H2) or a deadlock between two inserts
+      // making it at once (MariaDB's shared locks): the row is there or about to be; the insert
+      // runs again either way, after a short random pause.
+      log.debug(
+          "Another insert counted the tokens of organization {} at the same time", organization);
+      pause();
     }
   }
 
