@@ -12,6 +12,7 @@ import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.SealedValue;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenFilter;
+import io.accesstokens.spi.TokenLimits;
 import io.accesstokens.spi.TokenStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -68,6 +69,7 @@ public final class TokenService {
   private final TokenStore store;
   private final Entitlements entitlements;
   private final EnvironmentDirectory environments;
+  private final TokenLimits limits;
   private final DigestPolicy digestPolicy;
   private final CopyPolicy copyPolicy;
   private final Clock clock;
@@ -85,6 +87,7 @@ public final class TokenService {
     this.store = builder.store;
     this.entitlements = entitlements;
     this.environments = environments;
+    this.limits = builder.getLimits();
     this.digestPolicy = builder.getDigestPolicy();
     this.copyPolicy = copyPolicy;
     this.clock = builder.getClock();
@@ -109,6 +112,9 @@ public final class TokenService {
    *     CopyPolicy#digestOnly()}
    * @throws NotEntitledException if the organization has no EDI access
    * @throws UnknownEnvironmentException if the environment is not the organization's
+   * @throws TokenLimitExceededException if the organization already holds as many tokens as the
+   *     host's {@link TokenLimits} allow it (active and inactive count alike); the store decides
+   *     atomically, so creates on several nodes at once never exceed the limit
    * @throws IllegalArgumentException if the description breaks its rule
    */
   public IssuedToken create(
@@ -124,6 +130,10 @@ public final class TokenService {
     if (!environments.contains(organization, environment)) {
       throw new UnknownEnvironmentException(organization, environment);
     }
+    long maxTokens = limits.maxTokens(organization);
+    Checks.state(
+        maxTokens >= 0,
+        "the host's token limits answered a negative limit for an organization: " + maxTokens);
     for (int attempt = 1; ; attempt++) {
       TokenId id = TokenMint.newId();
       String value = TokenMint.newValue(id);
@@ -143,7 +153,11 @@ public final class TokenService {
           new StoredToken(
               token, digestPolicy.digest(value), copyPolicy.seal(value, id, organization));
       try {
-        store.insert(row, new Change(TokenEventType.CREATED, actor, now));
+        store.insert(row, new Change(TokenEventType.CREATED, actor, now), maxTokens);
+      } catch (TokenLimitExceededException e) {
+        log.debug(
+            "Create in organization {} refused: it holds its limit of {}", organization, maxTokens);
+        throw e;
       } catch (DuplicateTokenException e) {
         if (attempt >= MINT_ATTEMPTS) {
           throw e;
@@ -676,6 +690,7 @@ public final class TokenService {
     private @Nullable DigestPolicy digestPolicy;
     private @Nullable CopyPolicy copyPolicy;
     private @Nullable Clock clock;
+    private @Nullable TokenLimits limits;
     private final List<TokenEventListener> listeners = new ArrayList<>();
 
     private Builder(TokenStore store) {
@@ -744,6 +759,20 @@ public final class TokenService {
     }
 
     /**
+     * How many tokens each organization may hold; default {@link TokenLimits#none()}. A create
+     * beyond the limit throws {@link TokenLimitExceededException}; the store enforces it
+     * atomically.
+     *
+     * @throws NullPointerException if {@code limits} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder limits(TokenLimits limits) {
+      Checks.state(this.limits == null, "token limits already set");
+      this.limits = Checks.notNull(limits, "token limits");
+      return this;
+    }
+
+    /**
      * Adds an audit listener; listeners are called in the order they were added. Default none.
      *
      * @throws NullPointerException if {@code listener} is null
@@ -789,6 +818,10 @@ public final class TokenService {
 
     Clock getClock() {
       return clock == null ? Clock.systemUTC() : clock;
+    }
+
+    TokenLimits getLimits() {
+      return limits == null ? TokenLimits.none() : limits;
     }
   }
 }

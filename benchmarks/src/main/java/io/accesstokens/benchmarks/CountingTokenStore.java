@@ -45,9 +45,9 @@ final class CountingTokenStore implements TokenStore {
   }
 
   @Override
-  public void insert(StoredToken token, Change change) {
+  public void insert(StoredToken token, Change change, long maxTokens) {
     calls.increment();
-    delegate.insert(token, change);
+    delegate.insert(token, change, maxTokens);
   }
 
   @Override

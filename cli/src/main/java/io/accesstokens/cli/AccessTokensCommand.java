@@ -8,6 +8,7 @@ import io.accesstokens.internal.Redaction;
 import io.accesstokens.jdbc.JdbcTokenStore;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
+import io.accesstokens.spi.TokenLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -321,6 +322,7 @@ final class AccessTokensCommand implements Runnable {
       boolean newKey,
       Entitlements entitlements,
       EnvironmentDirectory environments) {
+    TokenLimits limits = tokenLimits(terminal); // before a first create makes the copy key
     Path defaultKeys =
         keyUse == CopyKeys.Use.NONE
             ? home().resolve(CopyKeys.DEFAULT_FILE_NAME)
@@ -332,8 +334,38 @@ final class AccessTokensCommand implements Runnable {
         .entitlements(entitlements)
         .environments(environments)
         .copyPolicy(copyPolicy)
+        .limits(limits)
         .listener(new AuditLog(home().resolve(AuditLog.FILE_NAME), terminal.err()))
         .build();
+  }
+
+  /** The variable that limits how many tokens each organization may hold. */
+  static final String MAX_TOKENS_VARIABLE = "ACCESS_TOKENS_MAX_TOKENS";
+
+  /** The largest limit {@link #MAX_TOKENS_VARIABLE} takes; nine digits, so it always parses. */
+  private static final long LARGEST_MAX_TOKENS = 999_999_999;
+
+  /**
+   * No limit, or the whole number {@link #MAX_TOKENS_VARIABLE} sets, for every organization (the
+   * host's own limits are its {@code TokenLimits}; the console has one setting for all).
+   *
+   * @throws ConsoleException ({@link ExitCode#USAGE}) if the variable is not a whole number from 0
+   *     to 999,999,999; the message does not quote it (a pasted value may be anything)
+   */
+  static TokenLimits tokenLimits(Terminal terminal) {
+    String text = terminal.env(MAX_TOKENS_VARIABLE);
+    if (text == null) {
+      return TokenLimits.none();
+    }
+    if (!text.isEmpty() && text.length() <= 9 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return TokenLimits.perOrganization(Long.parseLong(text));
+    }
+    throw new ConsoleException(
+        ExitCode.USAGE,
+        MAX_TOKENS_VARIABLE
+            + " must be a whole number of tokens from 0 to "
+            + LARGEST_MAX_TOKENS
+            + ", the most each organization may hold");
   }
 
   /** The version from the jar's build. */

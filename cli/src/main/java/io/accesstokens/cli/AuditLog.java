@@ -2,6 +2,7 @@ package io.accesstokens.cli;
 
 import io.accesstokens.TokenEvent;
 import io.accesstokens.TokenEventListener;
+import io.accesstokens.internal.Redaction;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -12,10 +13,11 @@ import java.nio.file.Path;
 /**
  * The console's audit trail: every change and every Copy, one line each, appended to {@value
  * #FILE_NAME} in the console's home, tab-separated: time, event, organization, environment, token
- * id, version, actor, each escaped ({@link #record}). The events carry no secret, so neither does
- * the file. A line that cannot be written is reported on standard error; the change itself stands,
- * as the library promises. The file is its owner's only and never opened through a symbolic link,
- * which would let whoever planted it choose the file the console appends to.
+ * id, version, actor, and for a leak report its reason, each escaped ({@link #record}). The events
+ * carry no secret, so neither does the file. A line that cannot be written is reported on standard
+ * error; the change itself stands, as the library promises. The file is its owner's only and never
+ * opened through a symbolic link, which would let whoever planted it choose the file the console
+ * appends to.
  */
 final class AuditLog implements TokenEventListener {
   static final String FILE_NAME = "audit.log";
@@ -56,7 +58,8 @@ final class AuditLog implements TokenEventListener {
    * can neither split the record nor make it read as another, and a field reads back exactly.
    */
   static String record(TokenEvent event) {
-    return String.join(
+    String line =
+        String.join(
             "\t",
             ConsoleText.forRecord(event.at().toString()),
             event.type().name(),
@@ -64,8 +67,20 @@ final class AuditLog implements TokenEventListener {
             ConsoleText.forRecord(event.environment().value()),
             event.tokenId().toString(),
             Long.toString(event.version()),
-            ConsoleText.forRecord(event.actor().name()))
-        + "\n";
+            ConsoleText.forRecord(event.actor().name()));
+    String reason = event.reason();
+    return reason == null ? line + "\n" : line + "\t" + reasonField(reason) + "\n";
+  }
+
+  /**
+   * A {@link io.accesstokens.TokenEventType#TOKEN_LEAK_REPORTED}'s reason, the eighth field: as
+   * given (the library refused a token-shaped reason already, and control characters), escaped like
+   * every field; should a token-shaped one ever arrive, only its kind and length.
+   */
+  private static String reasonField(String reason) {
+    return Redaction.isTokenShaped(reason)
+        ? ConsoleText.forRecord(Redaction.describe(reason))
+        : ConsoleText.forRecord(reason);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.accesstokens.PageCursor;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenId;
+import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.UnknownEnvironmentException;
 import io.accesstokens.internal.Redaction;
@@ -219,6 +220,9 @@ public final class Console {
     }
     if (e instanceof CopyUnavailableException) {
       return ExitCode.COPY_UNAVAILABLE;
+    }
+    if (e instanceof TokenLimitExceededException) {
+      return ExitCode.LIMIT_REACHED;
     }
     if (e instanceof TokenConflictException) {
       return ExitCode.CONFLICT;

@@ -33,6 +33,10 @@ enum ExitCode {
       "The configuration file, the key file or a key variable is unreadable, invalid or open to"
           + " other users; or there is no copy key while the database holds values sealed under"
           + " one."),
+  LIMIT_REACHED(
+      9,
+      "Create was refused: the organization holds as many tokens as its limit allows"
+          + " (ACCESS_TOKENS_MAX_TOKENS; inactive tokens count too); delete one first."),
   SOFTWARE(70, "Unexpected error (a bug); run again with --verbose for the stack trace.");
 
   private final int code;

@@ -2,6 +2,11 @@ package io.accesstokens.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.accesstokens.Actor;
+import io.accesstokens.EnvironmentId;
+import io.accesstokens.OrganizationId;
+import io.accesstokens.TokenEvent;
+import io.accesstokens.TokenEventType;
 import io.accesstokens.cli.Cli.Result;
 import io.accesstokens.internal.TokenMint;
 import io.accesstokens.testing.Fixtures;
@@ -9,6 +14,8 @@ import io.accesstokens.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -69,6 +76,53 @@ class RevokeLeakedCommandTest {
 
     String audit = Files.readString(cli.home().resolve(AuditLog.FILE_NAME));
     assertThat(audit).contains("TOKEN_LEAK_REPORTED").contains("secops");
+    assertThat(audit.lines().filter(line -> line.contains("TOKEN_LEAK_REPORTED")))
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(List.of(line.split("\t", -1)).subList(1, 8))
+                    .containsExactly(
+                        "TOKEN_LEAK_REPORTED",
+                        "acme",
+                        "production",
+                        Cli.idOf(acme),
+                        "2",
+                        "secops",
+                        "found in a repository"));
+    assertThat(audit).doesNotContain(acme);
+  }
+
+  /** The reason is one field, escaped like the others, never able to split the record. */
+  @Test
+  void theAuditLogsReason_isEscaped_andAReasonThatLooksLikeAValue_isNeverWritten() {
+    TokenEvent event =
+        new TokenEvent(
+            TokenEventType.TOKEN_LEAK_REPORTED,
+            OrganizationId.of("acme"),
+            EnvironmentId.of("production"),
+            TokenMint.newId(),
+            Actor.of("secops"),
+            Instant.parse("2026-12-02T10:00:00Z"),
+            2,
+            "a\tb\nc\u2028d\\e");
+    String line = AuditLog.record(event);
+    assertThat(line).endsWith("\n").hasLineCount(1);
+    assertThat(line.split("\t", -1)).hasSize(8);
+
+    String value = Fixtures.mint(TokenMint.newId());
+    String leaked =
+        AuditLog.record(
+            new TokenEvent(
+                event.type(),
+                event.organization(),
+                event.environment(),
+                event.tokenId(),
+                event.actor(),
+                event.at(),
+                event.version(),
+                "see " + value));
+    assertThat(leaked).doesNotContain(value).doesNotContain(value.substring(4, 24));
+    assertThat(leaked.split("\t", -1)).hasSize(8);
   }
 
   @Test

@@ -15,4 +15,12 @@ final class SpiChecks {
       throw new IllegalArgumentException(message);
     }
   }
+
+  /** A token limit: at least 0 ({@link TokenLimits#UNLIMITED} is the largest). */
+  static long maxTokens(long maxTokens) {
+    argument(
+        maxTokens >= 0,
+        "a token limit must not be negative (0 refuses every create), was " + maxTokens);
+    return maxTokens;
+  }
 }

@@ -21,12 +21,31 @@ import org.jspecify.annotations.Nullable;
 public interface TokenStore {
 
   /**
-   * Stores a new token (version 1) atomically with its change record.
+   * Stores a new token (version 1) atomically with its change record, without a limit: the same as
+   * {@code insert(token, change, TokenLimits.UNLIMITED)}.
    *
    * @throws io.accesstokens.DuplicateTokenException if the id or the digest is already stored;
    *     nothing is written
    */
-  void insert(StoredToken token, Change change);
+  default void insert(StoredToken token, Change change) {
+    insert(token, change, TokenLimits.UNLIMITED);
+  }
+
+  /**
+   * Stores a new token (version 1) atomically with its change record, if its organization then
+   * holds at most {@code maxTokens} tokens (active and inactive count alike). The count and the
+   * insert are one atomic step: inserts running at once, on any number of nodes, never leave an
+   * organization with more than the limit it was given (a read-then-write in the caller could).
+   * Only {@link #delete} lowers the count.
+   *
+   * @param maxTokens at least 0; {@link TokenLimits#UNLIMITED} for none
+   * @throws io.accesstokens.TokenLimitExceededException if the organization already holds {@code
+   *     maxTokens} tokens or more; nothing is written
+   * @throws io.accesstokens.DuplicateTokenException if the id or the digest is already stored;
+   *     nothing is written
+   * @throws IllegalArgumentException if {@code maxTokens} is negative
+   */
+  void insert(StoredToken token, Change change, long maxTokens);
 
   /**
    * The token with this id in this organization; empty if none (including another organization's).

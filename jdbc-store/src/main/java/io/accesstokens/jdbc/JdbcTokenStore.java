@@ -1,10 +1,12 @@
 package io.accesstokens.jdbc;
 
+import io.accesstokens.DuplicateTokenException;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenId;
+import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.internal.Checks;
 import io.accesstokens.internal.Redaction;
@@ -104,6 +106,12 @@ public final class JdbcTokenStore implements TokenStore {
    * simply runs again, after a short random pause that lets it get between those updates.
    */
   private static final int DELETE_ATTEMPTS = 10;
+
+  /**
+   * An insert that found no count row makes it and runs again; making it may lose a race to another
+   * insert making it at once, so a few times, and then the store gives up.
+   */
+  private static final int INSERT_ATTEMPTS = 6;
 
   private static final long DELETE_BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -232,21 +240,140 @@ public final class JdbcTokenStore implements TokenStore {
   // ---- writes: one transaction each
   // --------------------------------------------------------------
 
+  /**
+   * One transaction: takes one of the organization's places in its count row ({@code
+   * <prefix>organization_counts}, locked to the commit, so inserts on every node queue on it), then
+   * inserts the row. An organization without a count row yet gets one, counting the tokens it
+   * holds, in a statement of its own, and the insert runs again.
+   */
   @Override
-  public void insert(StoredToken token, Change change) {
+  public void insert(StoredToken token, Change change, long maxTokens) {
     Checks.notNull(token, "token");
     Checks.notNull(change, "change");
-    write(
-        "insert",
-        token.id(),
-        (connection, changes) -> {
-          try (PreparedStatement insert = jdbc.prepare(connection, sql.get(Sql.INSERT))) {
-            TokenRows.bindInsert(insert, token);
-            insert.executeUpdate();
-          }
-          changes.record(connection, token.organization(), token.id(), token.version(), change);
-          return token;
-        });
+    Checks.argument(
+        maxTokens >= 0,
+        "a token limit must not be negative (0 refuses every create), was " + maxTokens);
+    OrganizationId organization = token.organization();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write(
+            "insert",
+            token.id(),
+            (connection, changes) -> {
+              if (!takePlace(connection, organization, maxTokens)) {
+                throw NoCountRow.INSTANCE; // rolled back: the insert's commit is the only one
+              }
+              try (PreparedStatement insert = jdbc.prepare(connection, sql.get(Sql.INSERT))) {
+                TokenRows.bindInsert(insert, token);
+                insert.executeUpdate();
+              }
+              changes.record(connection, organization, token.id(), token.version(), change);
+              return token;
+            });
+        return;
+      } catch (NoCountRow e) {
+        if (attempt >= INSERT_ATTEMPTS) {
+          throw new StoreUnavailableException(
+              "insert of token "
+                  + token.id()
+                  + " found no token count of its organization after making it "
+                  + (attempt - 1)
+                  + " times");
+        }
+        log.debug("Organization {} has no token count yet", organization);
+        addCountRow(organization);
+      } catch (DuplicateTokenException e) {
+        throw e;
+      } catch (TokenConflictException e) {
+        // A deadlock or a snapshot conflict rolled the whole insert back: nothing was written.
+        if (attempt >= INSERT_ATTEMPTS) {
+          throw e;
+        }
+        log.debug(
+            "Insert of token {} was rolled back for a concurrent change; running it again",
+            token.id());
+        pause();
+      }
+    }
+  }
+
+  /** A short random pause before a write runs again, ending early (and failing) on an interrupt. */
+  private static void pause() {
+    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(100_000L, 2_000_000L));
+    if (Thread.currentThread().isInterrupted()) {
+      throw new StoreUnavailableException("a write was interrupted while waiting to run again");
+    }
+  }
+
+  /**
+   * Takes one of the organization's places, locking its count row.
+   *
+   * @return false if the organization has no count row yet
+   * @throws TokenLimitExceededException if it holds {@code maxTokens} tokens or more
+   */
+  private boolean takePlace(Connection connection, OrganizationId organization, long maxTokens)
+      throws SQLException {
+    try (PreparedStatement take = jdbc.prepare(connection, sql.get(Sql.TAKE_TOKEN_PLACE))) {
+      take.setString(1, organization.value());
+      take.setLong(2, maxTokens);
+      if (take.executeUpdate() == 1) {
+        return true;
+      }
+    }
+    long held;
+    try (PreparedStatement count = jdbc.prepare(connection, sql.get(Sql.TOKEN_COUNT_OF))) {
+      count.setString(1, organization.value());
+      try (ResultSet rs = count.executeQuery()) {
+        if (!rs.next()) {
+          return false;
+        }
+        held = rs.getLong(1);
+      }
+    }
+    log.debug(
+        "Insert in organization {} refused: it holds {} tokens, its limit is {}",
+        organization,
+        held,
+        maxTokens);
+    throw new TokenLimitExceededException(organization, maxTokens);
+  }
+
+  /**
+   * An insert found no count row of its organization: thrown out of its transaction so that it is
+   * rolled back, not committed, and caught by {@link #insert}. Carries no stack trace.
+   */
+  private static final class NoCountRow extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final NoCountRow INSTANCE = new NoCountRow();
+
+    private NoCountRow() {
+      super("no token count row", null, false, false);
+    }
+  }
+
+  /** Makes the organization's count row unless it is there, in a statement of its own. */
+  private void addCountRow(OrganizationId organization) {
+    try {
+      jdbc.inAutoCommit(
+          "token count",
+          null,
+          connection -> {
+            try (PreparedStatement add =
+                jdbc.prepare(connection, sql.get(Sql.INSERT_TOKEN_COUNT))) {
+              add.setString(1, organization.value());
+              add.setString(2, organization.value());
+              return add.executeUpdate();
+            }
+          });
+      log.debug("Counted the tokens of organization {} for its limit", organization);
+    } catch (TokenConflictException e) {
+      // A duplicate key (another insert made it first, on H2) or a deadlock between two inserts
+      // making it at once (MariaDB's shared locks): the row is there or about to be; the insert
+      // runs again either way, after a short random pause.
+      log.debug(
+          "Another insert counted the tokens of organization {} at the same time", organization);
+      pause();
+    }
   }
 
   @Override
@@ -297,6 +424,11 @@ public final class JdbcTokenStore implements TokenStore {
             (connection, changes) -> {
               StoredToken removed = deleteRow(connection, organization, id);
               if (removed != null) {
+                try (PreparedStatement release =
+                    jdbc.prepare(connection, sql.get(Sql.RELEASE_TOKEN_PLACE))) {
+                  release.setString(1, organization.value());
+                  release.executeUpdate();
+                }
                 changes.record(connection, organization, id, removed.version(), change);
               }
               return Optional.ofNullable(removed);

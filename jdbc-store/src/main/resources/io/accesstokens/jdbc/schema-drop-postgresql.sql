@@ -4,6 +4,7 @@
 -- ${prefix} stands for the table prefix, as in the schema files; statements end with a semicolon at
 -- the end of a line. JdbcTokenStore.migrate() creates the tables again, from version 1.
 
+DROP TABLE IF EXISTS ${prefix}organization_counts;
 DROP TABLE IF EXISTS ${prefix}changes_pruned;
 DROP TABLE IF EXISTS ${prefix}changes;
 DROP TABLE IF EXISTS ${prefix}tokens;

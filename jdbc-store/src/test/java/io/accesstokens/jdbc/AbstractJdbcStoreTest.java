@@ -24,6 +24,7 @@ import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenEvent;
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
+import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenService;
@@ -120,7 +121,7 @@ abstract class AbstractJdbcStoreTest {
   @Test
   void migrate_appliesTheShippedSchemaFileAndMigrations_thenNothing() throws Exception {
     List<Migration> migrations = Migration.of(db().dialect().internal());
-    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2, 3);
+    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2, 3, 4);
     assertThat(migrations.get(0).file()).isEqualTo(db().dialect().schemaFile());
     for (Migration migration : migrations) {
       assertShippedBesideTheStore(migration.file());
@@ -128,9 +129,9 @@ abstract class AbstractJdbcStoreTest {
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
 
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4);
     assertThat(fresh.migrate()).isEmpty();
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4);
     assertThat(indexedColumns(prefix + "tokens"))
         .as("every list filter has an index: none, by status, by environment")
         .contains(
@@ -176,10 +177,10 @@ abstract class AbstractJdbcStoreTest {
             Duration.ofSeconds(10))
         .migrate();
     StoredToken row = row(new TokenId(51), T0);
-    store.insert(row, created(row));
+    insertAsAnOlderLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(2, 3);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3);
+    assertThat(store.migrate()).containsExactly(2, 3, 4);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4);
     assertThat(store.find(ACME, row.id())).contains(row);
     StoredToken next = withDescription(row, "after the upgrade", T0.plusSeconds(1));
     store.update(next, edited(next));
@@ -207,10 +208,10 @@ abstract class AbstractJdbcStoreTest {
     assertThat(indexedColumns(prefix + "tokens"))
         .doesNotContain(List.of("organization", "status", "created_at", "id_key"));
     StoredToken row = row(new TokenId(52), T0);
-    store.insert(row, created(row));
+    insertAsAnOlderLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(3);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3);
+    assertThat(store.migrate()).containsExactly(3, 4);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4);
     assertThat(indexedColumns(prefix + "tokens"))
         .contains(
             List.of("organization", "status", "created_at", "id_key"),
@@ -218,6 +219,76 @@ abstract class AbstractJdbcStoreTest {
     assertThat(store.find(ACME, row.id())).contains(row);
     assertThat(store.list(ACME, new TokenFilter(null, row.token().status()), null, 10))
         .containsExactly(row);
+  }
+
+  /**
+   * Issue 15: a database a version-3 library created, with tokens of two organizations in it, gains
+   * each organization's token count, counting the tokens it holds, so a limit holds from the first
+   * insert after the upgrade; a delete gives a place back.
+   */
+  @Test
+  void migrate_ofADatabaseAtVersion3_appliesVersion4Only_countingEachOrganizationsTokens()
+      throws Exception {
+    String prefix = db().newPrefix();
+    JdbcTokenStore store = db().newStore(prefix);
+    Dialect dialect = db().dialect().internal();
+    new SchemaMigrator(
+            new JdbcAccess(db().dataSource(), dialect, Duration.ofSeconds(10)),
+            new SqlStatements(dialect, prefix),
+            Migration.of(dialect).subList(0, 3),
+            Duration.ofSeconds(10))
+        .migrate();
+    List<StoredToken> acme = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      StoredToken row = row(new TokenId(70 + i), T0.plusSeconds(i));
+      acme.add(row);
+      insertAsAnOlderLibrary(prefix, row);
+    }
+    StoredToken globex = inOrganization(row(new TokenId(80), T0), GLOBEX, GLOBEX_PROD);
+    insertAsAnOlderLibrary(prefix, globex);
+
+    assertThat(store.migrate()).containsExactly(4);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4);
+    assertThat(tokenCounts(prefix)).containsExactly(Map.entry("acme", 3L), Map.entry("globex", 1L));
+
+    StoredToken fourth = row(new TokenId(73), T0.plusSeconds(3));
+    store.insert(fourth, created(fourth), 4);
+    StoredToken fifth = row(new TokenId(74), T0.plusSeconds(4));
+    assertThatThrownBy(() -> store.insert(fifth, created(fifth), 4))
+        .isInstanceOf(TokenLimitExceededException.class)
+        .hasMessage(
+            "organization acme already holds its limit of 4 tokens (active and inactive count"
+                + " alike): delete a token to create another");
+    assertThat(store.find(ACME, fifth.id())).isEmpty();
+    StoredToken other = inOrganization(row(new TokenId(81), T0), GLOBEX, GLOBEX_PROD);
+    assertThatThrownBy(() -> store.insert(other, created(other), 1))
+        .isInstanceOf(TokenLimitExceededException.class);
+
+    assertThat(store.delete(ACME, acme.get(0).id(), deleted())).isPresent();
+    store.insert(fifth, created(fifth), 4);
+    assertThat(tokenCounts(prefix)).containsExactly(Map.entry("acme", 4L), Map.entry("globex", 1L));
+  }
+
+  /**
+   * An organization without a count row (its first token after the upgrade) gets one that counts
+   * the tokens it holds, even tokens an older library stored after the migration ran.
+   */
+  @Test
+  void insert_ofAnOrganizationWithoutACountRow_countsTheTokensItHolds() throws Exception {
+    String prefix = db().newPrefix();
+    JdbcTokenStore store = db().newStore(prefix);
+    store.migrate();
+    for (int i = 0; i < 2; i++) {
+      insertAsAnOlderLibrary(prefix, row(new TokenId(90 + i), T0.plusSeconds(i)));
+    }
+    assertThat(tokenCounts(prefix)).isEmpty();
+
+    StoredToken third = row(new TokenId(92), T0.plusSeconds(2));
+    store.insert(third, created(third), 3);
+    StoredToken fourth = row(new TokenId(93), T0.plusSeconds(3));
+    assertThatThrownBy(() -> store.insert(fourth, created(fourth), 3))
+        .isInstanceOf(TokenLimitExceededException.class);
+    assertThat(tokenCounts(prefix)).containsExactly(Map.entry("acme", 3L));
   }
 
   @Test
@@ -256,7 +327,7 @@ abstract class AbstractJdbcStoreTest {
     assertShippedBesideTheStore(file);
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4);
     StoredToken row = row(new TokenId(61), T0);
     fresh.insert(row, created(row));
     assertThat(db().tables(prefix)).hasSizeGreaterThanOrEqualTo(4);
@@ -266,8 +337,8 @@ abstract class AbstractJdbcStoreTest {
 
     assertThat(db().tables(prefix)).as("tables left under %s", prefix).isEmpty();
     assertThat(db().tables(db().prefix())).as("another prefix's tables").isEqualTo(othersTables);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4);
     assertThat(fresh.find(ACME, row.id())).isEmpty();
     fresh.insert(row, created(row));
     assertThat(fresh.find(ACME, row.id())).contains(row);
@@ -657,6 +728,57 @@ abstract class AbstractJdbcStoreTest {
     byte[] bytes = new byte[length];
     random.nextBytes(bytes);
     return bytes;
+  }
+
+  /** A token row as a library before version 4 stored it: without touching any count. */
+  private void insertAsAnOlderLibrary(String prefix, StoredToken row) throws SQLException {
+    try (Connection c = db().dataSource().getConnection();
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + prefix
+                    + "tokens ("
+                    + TokenRows.COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      TokenRows.bindInsert(insert, row);
+      insert.executeUpdate();
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+  }
+
+  /** Each organization's count row, by organization. */
+  private Map<String, Long> tokenCounts(String prefix) throws SQLException {
+    Map<String, Long> counts = new TreeMap<>();
+    try (Connection c = db().dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT organization, token_count FROM " + prefix + "organization_counts")) {
+      while (rs.next()) {
+        counts.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return counts;
+  }
+
+  private static StoredToken inOrganization(
+      StoredToken row,
+      io.accesstokens.OrganizationId organization,
+      io.accesstokens.EnvironmentId environment) {
+    AccessToken t = row.token();
+    return row.withToken(
+        new AccessToken(
+            t.id(),
+            organization,
+            environment,
+            t.status(),
+            t.description(),
+            t.scope(),
+            t.createdAt(),
+            t.updatedAt(),
+            t.version()));
   }
 
   private List<Integer> schemaVersions(String prefix) throws SQLException {

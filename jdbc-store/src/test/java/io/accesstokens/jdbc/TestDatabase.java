@@ -310,6 +310,7 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     try (Connection c = dataSource().getConnection();
         Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM " + prefix() + "tokens");
+      s.executeUpdate("DELETE FROM " + prefix() + "organization_counts");
     } catch (SQLException e) {
       throw new IllegalStateException("could not empty the tokens table", e);
     }
@@ -327,6 +328,7 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback, After
     try (Connection c = classPool.getConnection();
         Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM " + prefix() + "tokens");
+      s.executeUpdate("DELETE FROM " + prefix() + "organization_counts");
     } catch (SQLException e) {
       throw new IllegalStateException("could not empty the tokens table", e);
     }

@@ -8,6 +8,7 @@ import io.accesstokens.PageCursor;
 import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
+import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.ChangeFeed;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,6 +89,12 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   private final ConcurrentHashMap<OrganizationId, ConcurrentSkipListMap<PageCursor, TokenId>>
       byOrganization = new ConcurrentHashMap<>();
 
+  /**
+   * How many tokens each organization holds, for the limit: taken by an insert before its row is
+   * published, given back by the delete that removes the row (or by the insert that failed).
+   */
+  private final ConcurrentHashMap<OrganizationId, AtomicLong> held = new ConcurrentHashMap<>();
+
   private final ConcurrentSkipListMap<Long, ChangeRecord> changes = new ConcurrentSkipListMap<>();
   private long lastSequence; // guarded by writeLock
   private volatile long prunedThrough;
@@ -95,7 +103,30 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   public MemoryTokenStore() {}
 
   @Override
-  public void insert(StoredToken token, Change change) {
+  public void insert(StoredToken token, Change change, long maxTokens) {
+    if (maxTokens < 0) {
+      throw new IllegalArgumentException(
+          "a token limit must not be negative (0 refuses every create), was " + maxTokens);
+    }
+    // The organization's place is taken first, by compare-and-set on its count, so inserts running
+    // at once never take more places than the limit; it is given back if the insert fails.
+    AtomicLong count = held.computeIfAbsent(token.organization(), o -> new AtomicLong());
+    long before;
+    do {
+      before = count.get();
+      if (before >= maxTokens) {
+        throw new TokenLimitExceededException(token.organization(), maxTokens);
+      }
+    } while (!count.compareAndSet(before, before + 1));
+    try {
+      claim(token);
+    } catch (RuntimeException e) {
+      count.decrementAndGet();
+      throw e;
+    }
+  }
+
+  private void claim(StoredToken token) {
     // The row is published last, in byId: until then a lookup that finds the digest, or a list that
     // finds the cursor, finds no row (the answer it would have had a moment earlier), and a delete
     // of
@@ -272,6 +303,10 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       }
       byId.remove(id);
       byDigest.remove(current.digest(), id);
+      AtomicLong count = held.get(organization);
+      if (count != null) {
+        count.decrementAndGet(); // there since the insert, which took the place before publishing
+      }
       ConcurrentSkipListMap<PageCursor, TokenId> rows = byOrganization.get(organization);
       if (rows != null) {
         rows.remove(PageCursor.after(current.token()), id);

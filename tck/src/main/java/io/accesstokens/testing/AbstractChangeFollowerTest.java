@@ -14,6 +14,8 @@ import io.accesstokens.ConnectionOpenException;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
+import io.accesstokens.LeakOutcome;
+import io.accesstokens.LeakResponse;
 import io.accesstokens.Scope;
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenService;
@@ -21,11 +23,14 @@ import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.ChangeFeed;
 import io.accesstokens.spi.TokenStore;
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The cross-node refusal bound, proven with a fake ticker and a feed the test controls: node A
@@ -176,6 +181,70 @@ public abstract class AbstractChangeFollowerTest {
       assertThat(b.validate(acme.value().reveal(), Scope.EDI, ACME, PROD).id())
           .as("entitled again")
           .isEqualTo(acme.id());
+      assertThat(reader.stats().failures()).isZero();
+    }
+  }
+
+  /**
+   * Issue 15: a token revoked by value on node A ({@link LeakResponse#revokeLeaked}, as a
+   * deactivation or as a delete) reaches node B through the store's own change log: B, which has
+   * its own service and hears nothing from A's, keeps its cached answer until its next catch-up
+   * (within the refusal bound) and refuses the token from then on; another token stays cached.
+   */
+  @ParameterizedTest
+  @EnumSource(LeakResponse.Action.class)
+  void aLeakRevokedOnA_isRefusedOnB_afterItsNextCatchUp_throughTheStoresChangeLog(
+      LeakResponse.Action action) {
+    ChangeFeed realFeed = changeFeedOf(store);
+    assumeTrue(realFeed != null, "the store keeps no change log");
+    Fixtures.SwitchableEntitlements shared = new Fixtures.SwitchableEntitlements();
+    TokenService a = entitledService(shared);
+    LeakResponse leaks = LeakResponse.builder(a).action(action).build();
+    FakeTicker time = new FakeTicker();
+    ChangeFollower reader =
+        ChangeFollower.builder(realFeed)
+            .stalenessBound(BOUND)
+            .longestTransaction(LONGEST_TRANSACTION)
+            .ticker(time)
+            .drivenByCaller()
+            .build();
+    try (TokenValidator b =
+        TokenValidator.builder(entitledService(shared))
+            .ticker(time)
+            .expireAfter(Duration.ofMinutes(10))
+            .executor(Runnable::run)
+            .changeFollower(reader)
+            .build()) {
+      time.advance(LONGEST_TRANSACTION);
+      assertThat(reader.catchUp()).as("warm-up").isTrue();
+      IssuedToken leaked = create(a, ACME, PROD, null, ALICE);
+      IssuedToken kept = create(a, ACME, PROD, null, ALICE);
+      assertThat(b.validate(leaked.value().reveal(), Scope.EDI, ACME, PROD).id())
+          .isEqualTo(leaked.id());
+      b.validate(kept.value().reveal(), Scope.EDI, ACME, PROD);
+      long lookups = b.stats().storeLookups();
+
+      assertThat(leaks.revokeLeaked(List.of(leaked.value().reveal()), "in a ticket", ALICE))
+          .containsExactly(LeakOutcome.REVOKED);
+      assertThat(b.validate(leaked.value().reveal(), Scope.EDI, ACME, PROD).id())
+          .as("not yet seen: the cached answer stands, within the bound")
+          .isEqualTo(leaked.id());
+      time.advance(BOUND.dividedBy(2));
+      assertThat(reader.catchUp()).isTrue();
+
+      Throwable refused =
+          catchThrowable(() -> b.validate(leaked.value().reveal(), Scope.EDI, ACME, PROD));
+      assertThat(refused)
+          .isInstanceOf(ConnectionOpenException.class)
+          .hasMessage("Error opening connection. Exception is: Error code: INVALID_TOKEN");
+      assertThat(((ConnectionOpenException) refused).errorCode())
+          .isEqualTo(ErrorCode.INVALID_TOKEN);
+      assertThat(b.validate(kept.value().reveal(), Scope.EDI, ACME, PROD).id())
+          .isEqualTo(kept.id());
+      assertThat(b.stats().storeLookups())
+          .as("only the revoked token was looked up again")
+          .isEqualTo(lookups + 1);
+      assertThat(b.refusalBound()).isEqualTo(BOUND);
       assertThat(reader.stats().failures()).isZero();
     }
   }

@@ -3,6 +3,7 @@ package io.accesstokens.testing;
 import static io.accesstokens.testing.Fixtures.copy;
 import static io.accesstokens.testing.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.accesstokens.AccessToken;
 import io.accesstokens.ConnectionOpenException;
@@ -14,6 +15,7 @@ import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
 import io.accesstokens.TokenEvent;
 import io.accesstokens.TokenId;
+import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
@@ -21,6 +23,7 @@ import io.accesstokens.TokenValidator;
 import io.accesstokens.internal.TokenMint;
 import io.accesstokens.spi.EnvironmentDirectory;
 import io.accesstokens.spi.StoredToken;
+import io.accesstokens.spi.TokenLimits;
 import io.accesstokens.spi.TokenStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -160,6 +163,58 @@ public abstract class AbstractTenantIsolationTest {
     assertThat(snapshot()).isEqualTo(before);
     assertThat(events).isEmpty();
     assertThat(attempts).isEqualTo(ORGS.size() * ACTIONS.size() * (ORGS.size() - 1) * 3);
+  }
+
+  /**
+   * Issue 15: an organization's limit counts its own tokens only (never those of an organization
+   * whose id differs in case or by a character), and only its own deletes free a place: a foreign
+   * delete, refused, frees none.
+   */
+  @Test
+  void everyOrganizationsLimit_countsItsOwnTokensOnly() {
+    TokenService limited =
+        TokenService.builder(store)
+            .entitlements((org, scope) -> true)
+            .environments(EnvironmentDirectory.of(directories()))
+            .copyPolicy(CopyPolicy.ephemeral())
+            .limits(TokenLimits.perOrganization(4))
+            .build();
+    for (OrganizationId org : ORGS) { // each holds 3 of its 4, whatever the others hold
+      issued.get(org).add(create(limited, org, TEST, "fourth of " + org, Fixtures.ALICE));
+    }
+    for (OrganizationId org : ORGS) {
+      attempts++;
+      assertThatThrownBy(() -> limited.create(org, PROD, "fifth", Fixtures.ALICE))
+          .isInstanceOf(TokenLimitExceededException.class)
+          .hasMessageStartingWith("organization " + org.value() + " already holds its limit of 4");
+    }
+    OrganizationId first = ORGS.get(0);
+    IssuedToken freed = issued.get(first).get(0);
+    for (OrganizationId attacker : ORGS.subList(1, ORGS.size())) {
+      attempts++;
+      assertThat(limited.delete(attacker, freed.id(), Fixtures.BOB))
+          .isEqualTo(io.accesstokens.DeleteOutcome.ALREADY_ABSENT);
+      assertThatThrownBy(() -> limited.create(attacker, PROD, "fifth", Fixtures.BOB))
+          .isInstanceOf(TokenLimitExceededException.class);
+    }
+    assertThat(limited.delete(first, freed.id(), Fixtures.ALICE))
+        .isEqualTo(io.accesstokens.DeleteOutcome.DELETED);
+    for (OrganizationId other : ORGS.subList(1, ORGS.size())) {
+      attempts++;
+      assertThatThrownBy(() -> limited.create(other, PROD, "fifth", Fixtures.BOB))
+          .isInstanceOf(TokenLimitExceededException.class);
+    }
+    IssuedToken again = create(limited, first, PROD, "in the freed place", Fixtures.ALICE);
+    assertThat(limited.list(first, TokenQuery.all()).tokens())
+        .hasSize(4)
+        .extracting(AccessToken::id)
+        .contains(again.id());
+  }
+
+  private static Map<OrganizationId, Set<EnvironmentId>> directories() {
+    Map<OrganizationId, Set<EnvironmentId>> dirs = new LinkedHashMap<>();
+    ORGS.forEach(o -> dirs.put(o, Set.of(PROD, TEST)));
+    return dirs;
   }
 
   @Test

@@ -18,6 +18,7 @@ import io.accesstokens.Scope;
 import io.accesstokens.TokenEvent;
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
+import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.TokenPage;
 import io.accesstokens.TokenQuery;
@@ -73,6 +74,13 @@ public abstract class AbstractTokenModelTest {
   private static final OrganizationId[] ORGS = {Fixtures.ACME, Fixtures.GLOBEX, Fixtures.INITECH};
   private static final EnvironmentId[] ENVS = {Fixtures.PROD, Fixtures.TEST, Fixtures.GLOBEX_PROD};
   private static final Actor ACTOR = Fixtures.ALICE;
+
+  /**
+   * Each organization's token limit (issue 15): low enough that sequences reach it, delete below it
+   * and reach it again; active and inactive tokens count alike.
+   */
+  private static final Map<OrganizationId, Long> LIMITS =
+      Map.of(Fixtures.ACME, 3L, Fixtures.GLOBEX, 5L, Fixtures.INITECH, 1L);
 
   /** A new, empty store; called once per sequence. */
   protected abstract TokenStore createStore();
@@ -262,6 +270,7 @@ public abstract class AbstractTokenModelTest {
               .environments(Fixtures.environments())
               .copyPolicy(CopyPolicy.ephemeral())
               .clock(clock)
+              .limits(LIMITS::get)
               .listener(events::add)
               .build();
       validator = TokenValidator.builder(service).executor(Runnable::run).build();
@@ -300,6 +309,11 @@ public abstract class AbstractTokenModelTest {
 
     private static EnvironmentId env(int index, @Nullable ModelToken token) {
       return index >= 0 ? ENVS[index] : token == null ? Fixtures.PROD : token.env;
+    }
+
+    /** The tokens {@code org} holds, active and inactive: what its limit counts. */
+    private long held(OrganizationId org) {
+      return tokens.stream().filter(t -> !t.deleted && t.org.equals(org)).count();
     }
 
     private TokenId idOf(@Nullable ModelToken token) {
@@ -368,6 +382,11 @@ public abstract class AbstractTokenModelTest {
         assertThat(outcome).isInstanceOf(NotEntitledException.class);
       } else if (!Fixtures.environments().contains(org, env)) {
         assertThat(outcome).isInstanceOf(UnknownEnvironmentException.class);
+      } else if (held(org) >= LIMITS.get(org)) {
+        assertThat(outcome)
+            .isInstanceOf(TokenLimitExceededException.class)
+            .extracting(e -> ((TokenLimitExceededException) e).limit())
+            .isEqualTo(LIMITS.get(org));
       } else {
         assertThat(outcome).isInstanceOf(IssuedToken.class);
         IssuedToken issued = (IssuedToken) outcome;

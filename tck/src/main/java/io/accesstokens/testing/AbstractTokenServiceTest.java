@@ -33,6 +33,7 @@ import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenEvent;
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
+import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.TokenPage;
 import io.accesstokens.TokenQuery;
@@ -41,6 +42,7 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.UnknownEnvironmentException;
+import io.accesstokens.spi.TokenLimits;
 import io.accesstokens.spi.TokenStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,6 +202,104 @@ public abstract class AbstractTokenServiceTest {
         .hasMessage("environment must not be null");
     assertThatThrownBy(() -> create(service, ACME, PROD, null, null))
         .hasMessage("actor must not be null");
+  }
+
+  // ---- Token limits (issue 15)
+  // --------------------------------------------------------------------------
+
+  private TokenService limitedTo(long maxTokens) {
+    return TokenService.builder(store)
+        .entitlements(entitlements)
+        .environments(Fixtures.environments())
+        .copyPolicy(CopyPolicy.ephemeral())
+        .clock(clock)
+        .limits(org -> org.equals(ACME) ? maxTokens : TokenLimits.UNLIMITED)
+        .listener(events::add)
+        .build();
+  }
+
+  @Test
+  void create_beyondTheOrganizationsLimit_isRefusedNamingTheLimit_andStoresNothing() {
+    TokenService limited = limitedTo(2);
+    create(limited, ACME, PROD, "one", ALICE);
+    create(limited, ACME, TEST, "two", ALICE);
+    events.clear();
+
+    assertThatThrownBy(() -> limited.create(ACME, PROD, "three", ALICE))
+        .isInstanceOf(TokenLimitExceededException.class)
+        .hasMessage(
+            "organization acme already holds its limit of 2 tokens (active and inactive count"
+                + " alike): delete a token to create another")
+        .satisfies(
+            e -> {
+              TokenLimitExceededException limit = (TokenLimitExceededException) e;
+              assertThat(limit.organization()).isEqualTo(ACME);
+              assertThat(limit.limit()).isEqualTo(2);
+            });
+    assertThat(limited.list(ACME, TokenQuery.all()).tokens())
+        .extracting(AccessToken::description)
+        .containsExactlyInAnyOrder("one", "two");
+    assertThat(events).isEmpty();
+    create(limited, GLOBEX, GLOBEX_PROD, "another organization's", BOB); // unlimited
+  }
+
+  @Test
+  void create_afterADelete_takesTheFreedPlace_butInactiveTokensStillCount() {
+    TokenService limited = limitedTo(2);
+    IssuedToken one = create(limited, ACME, PROD, "one", ALICE);
+    IssuedToken two = create(limited, ACME, PROD, "two", ALICE);
+    limited.deactivate(ACME, two.id(), ALICE);
+
+    assertThatThrownBy(() -> limited.create(ACME, PROD, "three", ALICE))
+        .isInstanceOf(TokenLimitExceededException.class);
+    assertThat(limited.delete(ACME, one.id(), ALICE)).isEqualTo(DeleteOutcome.DELETED);
+    assertThat(limited.delete(ACME, one.id(), ALICE)).isEqualTo(DeleteOutcome.ALREADY_ABSENT);
+    IssuedToken three = create(limited, ACME, PROD, "three", ALICE);
+    assertThatThrownBy(() -> limited.create(ACME, PROD, "four", ALICE))
+        .isInstanceOf(TokenLimitExceededException.class);
+    assertThat(limited.list(ACME, TokenQuery.all()).tokens())
+        .extracting(AccessToken::id)
+        .containsExactlyInAnyOrder(two.id(), three.id());
+  }
+
+  @Test
+  void create_underALimitOfOne_andOfZero() {
+    assertThatThrownBy(() -> limitedTo(0).create(ACME, PROD, null, ALICE))
+        .isInstanceOf(TokenLimitExceededException.class)
+        .hasMessageContaining("its limit of 0 tokens");
+    create(limitedTo(1), ACME, PROD, null, ALICE);
+    assertThatThrownBy(() -> limitedTo(1).create(ACME, PROD, null, ALICE))
+        .isInstanceOf(TokenLimitExceededException.class)
+        .hasMessageContaining("its limit of 1 token (");
+  }
+
+  /** Lowering a limit deletes nothing: creates are refused until enough tokens are deleted. */
+  @Test
+  void create_underALimitBelowWhatTheOrganizationHolds_isRefused_andNothingIsDeleted() {
+    for (int i = 0; i < 3; i++) {
+      create(service, ACME, PROD, "made before the limit " + i, ALICE);
+    }
+    TokenService limited = limitedTo(2);
+    assertThatThrownBy(() -> limited.create(ACME, PROD, null, ALICE))
+        .isInstanceOf(TokenLimitExceededException.class);
+    List<AccessToken> held = limited.list(ACME, TokenQuery.all()).tokens();
+    assertThat(held).hasSize(3);
+    limited.delete(ACME, held.get(0).id(), ALICE);
+    assertThatThrownBy(() -> limited.create(ACME, PROD, null, ALICE))
+        .isInstanceOf(TokenLimitExceededException.class);
+    limited.delete(ACME, held.get(1).id(), ALICE);
+    create(limited, ACME, PROD, null, ALICE);
+  }
+
+  @Test
+  void create_whenTheHostAnswersANegativeLimit_failsNamingIt_andStoresNothing() {
+    assertThatThrownBy(() -> limitedTo(-1).create(ACME, PROD, null, ALICE))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("negative limit");
+    assertThat(service.list(ACME, TokenQuery.all()).tokens()).isEmpty();
+    assertThatThrownBy(() -> TokenLimits.perOrganization(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not be negative");
   }
 
   // ---- The table

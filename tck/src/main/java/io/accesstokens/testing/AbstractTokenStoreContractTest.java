@@ -3,6 +3,7 @@ package io.accesstokens.testing;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.GLOBEX;
+import static io.accesstokens.testing.Fixtures.GLOBEX_PROD;
 import static io.accesstokens.testing.Fixtures.PROD;
 import static io.accesstokens.testing.Fixtures.TEST;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +18,7 @@ import io.accesstokens.Scope;
 import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
+import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.spi.Change;
@@ -158,6 +160,62 @@ public abstract class AbstractTokenStoreContractTest {
   @Test
   void find_unknownId_isEmpty() {
     assertThat(store.find(ACME, new TokenId(7))).isEmpty();
+  }
+
+  // ---- limits (issue 15)
+  // ---------------------------------------------------------------------------------
+
+  private StoredToken insert(StoredToken row, long maxTokens) {
+    store.insert(row, change(TokenEventType.CREATED, row.token().createdAt()), maxTokens);
+    return row;
+  }
+
+  @Test
+  void insert_withALimit_countsActiveAndInactiveTokens_andOnlyADeleteGivesAPlaceBack() {
+    StoredToken first = insert(row(ACME, PROD, T0), 2);
+    StoredToken second = insert(row(ACME, TEST, T0.plusSeconds(1)), 2);
+    store.update(
+        withStatus(second, TokenStatus.INACTIVE, T0.plusSeconds(2)),
+        change(TokenEventType.STATUS_CHANGED, T0.plusSeconds(2)));
+    StoredToken third = row(ACME, PROD, T0.plusSeconds(3));
+    Instant t1 = T0.plusSeconds(10);
+
+    assertThatThrownBy(() -> insert(third, 2))
+        .isInstanceOf(TokenLimitExceededException.class)
+        .hasMessageContaining("organization acme already holds its limit of 2 tokens");
+    assertThat(store.find(ACME, third.id())).isEmpty();
+    assertThat(store.findByDigest(third.digest())).isEmpty();
+    insert(row(GLOBEX, GLOBEX_PROD, T0), 1); // another organization's count
+    assertThat(store.delete(ACME, new TokenId(0x0BADC0FFEEL), change(TokenEventType.DELETED, t1)))
+        .isEmpty();
+    assertThat(store.delete(GLOBEX, first.id(), change(TokenEventType.DELETED, t1))).isEmpty();
+    assertThatThrownBy(() -> insert(third, 2)).isInstanceOf(TokenLimitExceededException.class);
+
+    assertThat(store.delete(ACME, first.id(), change(TokenEventType.DELETED, t1))).isPresent();
+    insert(third, 2);
+    assertThatThrownBy(() -> insert(row(ACME, PROD, t1), 2))
+        .isInstanceOf(TokenLimitExceededException.class);
+    insert(row(ACME, PROD, t1), 3); // a higher limit on the next call
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 10)).hasSize(3);
+  }
+
+  @Test
+  void insert_refusedAsADuplicate_takesNoPlace() {
+    StoredToken first = insert(row(ACME, PROD, T0), 2);
+    StoredToken clash = row(first.id(), ACME, PROD, T0.plusSeconds(1));
+    assertThatThrownBy(() -> insert(clash, 2)).isInstanceOf(DuplicateTokenException.class);
+    insert(row(ACME, PROD, T0.plusSeconds(2)), 2);
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 10)).hasSize(2);
+  }
+
+  @Test
+  void insert_withANegativeLimit_isRefused_andStoresNothing() {
+    StoredToken row = row(ACME, PROD, T0);
+    assertThatThrownBy(() -> insert(row, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not be negative");
+    assertThat(store.find(ACME, row.id())).isEmpty();
+    insert(row(ACME, PROD, T0), 1);
   }
 
   @Test

@@ -22,6 +22,7 @@ import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
+import io.accesstokens.spi.TokenLimits;
 import io.accesstokens.spi.TokenStore;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,6 +62,86 @@ public abstract class AbstractTwoNodeConcurrencyTest {
       TokenEventType type,
       @Nullable TokenStatus status,
       @Nullable String description) {}
+
+  /**
+   * Issue 15: eight threads on two nodes create tokens in one organization past its limit. The
+   * store enforces the limit atomically, so exactly the limit is stored and every other create is
+   * refused (a read-then-write count would store more). Another organization, created in by the
+   * same threads, is not counted against it; deletes free places that exactly as many creates then
+   * take.
+   */
+  @Test
+  void twoNodesAndEightThreads_creatingPastTheLimit_storeExactlyTheLimit() throws Exception {
+    TokenStore[] stores = createNodeStores();
+    int limit = 24;
+    TokenService[] nodes = new TokenService[2];
+    for (int n = 0; n < 2; n++) {
+      nodes[n] = Fixtures.serviceOn(stores[n]).limits(TokenLimits.perOrganization(limit)).build();
+    }
+    for (int i = 0; i < 4; i++) {
+      create(nodes[i % 2], ACME, PROD, "before", ALICE);
+    }
+    int perThread = 8;
+    java.util.concurrent.atomic.AtomicInteger made =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger refused =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger others =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Concurrently.run(
+        8,
+        thread -> {
+          TokenService node = nodes[thread % 2];
+          for (int i = 0; i < perThread; i++) {
+            if (thread >= 6) { // two threads in another organization, well within its limit
+              create(node, Fixtures.GLOBEX, Fixtures.GLOBEX_PROD, "other " + thread, ALICE);
+              others.incrementAndGet();
+              continue;
+            }
+            try {
+              create(node, ACME, PROD, "thread " + thread + " try " + i, ALICE);
+              made.incrementAndGet();
+            } catch (io.accesstokens.TokenLimitExceededException e) {
+              assertThat(e.limit()).isEqualTo(limit);
+              refused.incrementAndGet();
+            }
+          }
+        });
+
+    assertThat(made.get()).as("creates that succeeded").isEqualTo(limit - 4);
+    assertThat(refused.get()).as("creates refused").isEqualTo(6 * perThread - (limit - 4));
+    assertThat(others.get()).isEqualTo(2 * perThread);
+    for (TokenService node : nodes) {
+      assertThat(listAll(node)).hasSize(limit);
+      assertThat(node.list(Fixtures.GLOBEX, TokenQuery.all().pageSize(100)).tokens())
+          .hasSize(2 * perThread);
+    }
+
+    List<AccessToken> held = listAll(nodes[0]);
+    for (int i = 0; i < 3; i++) {
+      assertThat(nodes[i % 2].delete(ACME, held.get(i).id(), ALICE))
+          .isEqualTo(DeleteOutcome.DELETED);
+    }
+    made.set(0);
+    refused.set(0);
+    Concurrently.run(
+        8,
+        thread -> {
+          try {
+            create(nodes[thread % 2], ACME, PROD, "after the deletes", ALICE);
+            made.incrementAndGet();
+          } catch (io.accesstokens.TokenLimitExceededException e) {
+            refused.incrementAndGet();
+          }
+        });
+    assertThat(made.get()).as("creates into the 3 freed places").isEqualTo(3);
+    assertThat(refused.get()).isEqualTo(5);
+    assertThat(listAll(nodes[1])).hasSize(limit);
+  }
+
+  private static List<AccessToken> listAll(TokenService node) {
+    return node.list(ACME, TokenQuery.all().pageSize(100)).tokens();
+  }
 
   @Test
   void twoNodesAndEightThreads_endInTheStateOfASerialReplay() throws Exception {

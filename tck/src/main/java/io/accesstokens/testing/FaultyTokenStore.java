@@ -74,11 +74,11 @@ public final class FaultyTokenStore implements TokenStore {
   }
 
   @Override
-  public void insert(StoredToken token, Change change) {
+  public void insert(StoredToken token, Change change, long maxTokens) {
     IssuedSecrets.recordDigest(token.digest().value()); // HMAC digests too, whatever the policy
     writeCalls.incrementAndGet();
     check();
-    delegate.insert(token, change);
+    delegate.insert(token, change, maxTokens);
     afterWrite();
   }
 

@@ -139,6 +139,11 @@ public abstract class TokenStoreTck {
     protected TokenStore createStore() {
       return createStoreForManyCalls();
     }
+
+    @Override
+    protected io.accesstokens.spi.@Nullable ChangeFeed changeFeedOf(TokenStore store) {
+      return TokenStoreTck.this.changeFeedOf(store);
+    }
   }
 
   @Nested

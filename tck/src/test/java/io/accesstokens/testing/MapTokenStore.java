@@ -6,6 +6,7 @@ import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
 import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenId;
+import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.LookupDigest;
@@ -33,9 +34,19 @@ final class MapTokenStore implements TokenStore {
   private final Map<TokenId, StoredToken> rows = new HashMap<>();
 
   @Override
-  public synchronized void insert(StoredToken token, Change change) {
+  public synchronized void insert(StoredToken token, Change change, long maxTokens) {
+    if (maxTokens < 0) {
+      throw new IllegalArgumentException("a token limit must not be negative, was " + maxTokens);
+    }
     if (rows.containsKey(token.id()) || findByDigest(token.digest()).isPresent()) {
       throw new DuplicateTokenException("a token with the same id or digest is already stored");
+    }
+    long held =
+        rows.values().stream()
+            .filter(row -> row.organization().equals(token.organization()))
+            .count();
+    if (held >= maxTokens) {
+      throw new TokenLimitExceededException(token.organization(), maxTokens);
     }
     rows.put(token.id(), token);
   }

@@ -111,7 +111,8 @@ class DocumentedDefaultsTest {
         .containsEntry("environments(EnvironmentDirectory)", "required")
         .containsEntry("digestPolicy(DigestPolicy.sha256())", "yes")
         .containsEntry("clock(Clock)", "`Clock.systemUTC()`")
-        .containsEntry("listener(TokenEventListener)", "none");
+        .containsEntry("listener(TokenEventListener)", "none")
+        .containsEntry("limits(TokenLimits)", "`TokenLimits.none()`");
     assertThat(rows.values().stream().filter("required"::equals)).hasSize(3);
 
     Throwable missing = catchThrowable(() -> TokenService.builder(new MemoryTokenStore()).build());

@@ -10,6 +10,7 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.spi.EnvironmentDirectory;
+import io.accesstokens.spi.TokenLimits;
 import io.accesstokens.spi.TokenStore;
 import io.accesstokens.testing.FaultyTokenStore;
 import jakarta.servlet.DispatcherType;
@@ -78,6 +79,7 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
               INITECH,
               Set.of(PRODUCTION)));
 
+  private TokenLimits limits = TokenLimits.none();
   private @Nullable FaultyTokenStore store;
   private @Nullable TokenService service;
   private @Nullable TokenValidator validator;
@@ -90,6 +92,11 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
 
   WebFixture copyPolicy(CopyPolicy policy) {
     this.copyPolicy = policy;
+    return this;
+  }
+
+  WebFixture limits(TokenLimits tokenLimits) {
+    this.limits = tokenLimits;
     return this;
   }
 
@@ -137,6 +144,7 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
             .entitlements((organization, scope) -> !organization.equals(GLOBEX))
             .environments(environments)
             .copyPolicy(copyPolicy == null ? CopyPolicy.ephemeral() : copyPolicy)
+            .limits(limits)
             .build();
     validator = TokenValidator.builder(service).build();
     AccessTokensServlet page =

@@ -93,6 +93,34 @@ public final class JdbcAccess {
   }
 
   /**
+   * Runs {@code work}, a statement that is a transaction of its own, in auto-commit: the database
+   * commits it as it ends, and no {@code COMMIT} of this library's is ever sent for it (so a lost
+   * answer to one is a lost answer to the work's statement). A connection that came with
+   * auto-commit off is put back so.
+   *
+   * @throws AccessTokenException what {@link SqlErrors} makes of a failure
+   */
+  public <T> T inAutoCommit(String operation, @Nullable TokenId id, Work<T> work) {
+    return run(
+        operation,
+        id,
+        connection -> {
+          boolean autoCommit = connection.getAutoCommit();
+          if (!autoCommit) {
+            connection.setAutoCommit(true);
+          }
+          try {
+            return work.run(connection);
+          } finally {
+            if (!autoCommit) {
+              connection.setAutoCommit(false);
+            }
+          }
+        },
+        false);
+  }
+
+  /**
    * Runs {@code work} in one transaction under the write bound: committed if it returns, rolled
    * back if it throws. Its statements should come from {@link #prepare}, which gives them the query
    * timeout.

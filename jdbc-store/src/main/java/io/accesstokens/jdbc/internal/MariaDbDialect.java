@@ -25,6 +25,11 @@ public final class MariaDbDialect extends Dialect {
         "mariadb",
         MigrationLock.NAMED_LOCK,
         Map.of(
+            Sql.INSERT_TOKEN_COUNT,
+            """
+            INSERT IGNORE INTO ${prefix}organization_counts (organization, token_count)
+            SELECT ?, COUNT(*) FROM ${prefix}tokens WHERE organization = ?
+            """,
             Sql.CREATE_SCHEMA_VERSION_TABLE,
             """
             CREATE TABLE IF NOT EXISTS ${prefix}schema_version (

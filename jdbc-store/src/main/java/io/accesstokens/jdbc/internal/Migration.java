@@ -21,6 +21,8 @@ public record Migration(int version, String description, String file) {
         new Migration(1, "tokens table and its indexes", dialect.schemaFile()),
         new Migration(2, "change log for other nodes' caches", dialect.migrationFile(2)),
         new Migration(
-            3, "indexes for the list's status and environment filters", dialect.migrationFile(3)));
+            3, "indexes for the list's status and environment filters", dialect.migrationFile(3)),
+        new Migration(
+            4, "each organization's token count, for its limit", dialect.migrationFile(4)));
   }
 }

@@ -43,6 +43,12 @@ public final class PostgresDialect extends Dialect {
             """
             UNLISTEN ${prefix}changes
             """,
+            Sql.INSERT_TOKEN_COUNT,
+            """
+            INSERT INTO ${prefix}organization_counts (organization, token_count)
+            SELECT ?, COUNT(*) FROM ${prefix}tokens WHERE organization = ?
+            ON CONFLICT (organization) DO NOTHING
+            """,
             Sql.CREATE_SCHEMA_VERSION_TABLE,
             """
             CREATE TABLE IF NOT EXISTS ${prefix}schema_version (

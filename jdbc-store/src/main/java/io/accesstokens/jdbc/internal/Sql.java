@@ -183,6 +183,49 @@ public enum Sql {
   /** Stops listening on the change channel, before a listening connection goes back to its pool. */
   UNLISTEN(null),
 
+  // ---- each organization's token count, for its limit (schema version 4) ------------------------
+
+  /**
+   * An insert's first statement: takes one of the organization's places if fewer than the limit are
+   * taken, locking its count row until the commit, so inserts on every node queue on it and never
+   * exceed the limit. Binds the organization and the limit; changes no row at the limit, or when
+   * the organization has no count row yet.
+   */
+  TAKE_TOKEN_PLACE(
+      """
+      UPDATE ${prefix}organization_counts SET token_count = token_count + 1
+      WHERE organization = ? AND token_count < ?
+      """),
+
+  /**
+   * After {@link #TAKE_TOKEN_PLACE} changed nothing: at the limit, or no row yet? A locking read,
+   * so it sees the newest committed row. Binds the organization.
+   */
+  TOKEN_COUNT_OF(
+      """
+      SELECT token_count FROM ${prefix}organization_counts WHERE organization = ? FOR UPDATE
+      """),
+
+  /**
+   * The organization's count row, made in a statement of its own before its first insert (or by
+   * migration 4 for the tokens stored before it), counting the tokens it already holds: no insert
+   * stores a token without a count row to take a place in, so the count is exact. Binds the
+   * organization twice. Where a dialect cannot say "unless it is there", two nodes may both try;
+   * the loser's duplicate key is ignored.
+   */
+  INSERT_TOKEN_COUNT(
+      """
+      INSERT INTO ${prefix}organization_counts (organization, token_count)
+      SELECT ?, COUNT(*) FROM ${prefix}tokens WHERE organization = ?
+      """),
+
+  /** A delete that removed a row gives its place back. Binds the organization. */
+  RELEASE_TOKEN_PLACE(
+      """
+      UPDATE ${prefix}organization_counts SET token_count = token_count - 1
+      WHERE organization = ? AND token_count > 0
+      """),
+
   // ---- the schema's own bookkeeping -------------------------------------------------------------
 
   CREATE_SCHEMA_VERSION_TABLE(

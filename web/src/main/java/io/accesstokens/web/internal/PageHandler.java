@@ -13,6 +13,7 @@ import io.accesstokens.PageCursor;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenId;
+import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.TokenPage;
 import io.accesstokens.TokenQuery;
@@ -617,6 +618,18 @@ public final class PageHandler {
               + " was changed after you loaded it (by someone else, or in another tab), so your"
               + " change was not saved. The page now shows the token as it is; make your change"
               + " again if it is still needed.",
+          target.route);
+    } else if (e instanceof TokenLimitExceededException limit) {
+      writeProblem(
+          response,
+          Problem.TOKEN_LIMIT_REACHED,
+          "Organization "
+              + quote(limit.organization())
+              + " already has "
+              + limit.limit()
+              + (limit.limit() == 1 ? " access token" : " access tokens")
+              + ", as many as it may have (inactive tokens count too), so no token was added."
+              + " Delete a token you no longer need to add another.",
           target.route);
     } else if (e instanceof UnknownEnvironmentException) {
       writeProblem(

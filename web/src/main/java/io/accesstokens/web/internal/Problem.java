@@ -36,6 +36,11 @@ public enum Problem {
   VERSION_CONFLICT(409),
   /** Copy cannot return this token's value (digest-only policy, or a key the service lacks). */
   COPY_UNAVAILABLE(409),
+  /**
+   * Add Token refused: the organization holds as many tokens as the host's limit allows (inactive
+   * ones count too); nothing was created.
+   */
+  TOKEN_LIMIT_REACHED(409),
   /** The request body is larger than the API reads. */
   REQUEST_TOO_LARGE(413),
   /** A request body that is not {@code application/json}. */
