@@ -122,6 +122,8 @@ public final class TokenValidator implements AutoCloseable {
   private final Policy<TokenId, CachedUnknown> unknownsQuietly;
   private final OrganizationStamps organizationStamps = new OrganizationStamps();
   private final StoreLookups lookups;
+  private final @Nullable IssuedIds issuedIds;
+  private final long lookupTimeoutNanos;
   private final InvalidationHub invalidations;
   private final InvalidationHub.Subscriber subscriber = new Subscriber();
 
@@ -165,12 +167,28 @@ public final class TokenValidator implements AutoCloseable {
     }
     this.invalidations = b.getInvalidations();
     this.follower = b.follower;
+    this.lookupTimeoutNanos = b.getLookupTimeout().toNanos();
+    this.issuedIds =
+        follower != null && b.issuedIdSet && follower.recordsCreations()
+            ? new IssuedIds(
+                b.getLookupContext().store(),
+                follower,
+                ticker,
+                follower.isDrivenByCaller() ? Runnable::run : TokenValidator::startLoader)
+            : null;
     invalidations.subscribe(subscriber);
+    if (issuedIds != null) {
+      invalidations.subscribe(issuedIds);
+    }
     if (follower != null) {
       try {
         follower.start(invalidations);
       } catch (RuntimeException e) {
-        invalidations.unsubscribe(subscriber); // nothing of a validator never built stays behind
+        // nothing of a validator never built stays behind
+        invalidations.unsubscribe(subscriber);
+        if (issuedIds != null) {
+          invalidations.unsubscribe(issuedIds);
+        }
         throw e;
       }
     }
@@ -280,6 +298,9 @@ public final class TokenValidator implements AutoCloseable {
         return refuse(RefusalCause.UNKNOWN);
       }
       misses.increment();
+      if (issuedIds != null && issuedIds.neverIssued(id, start, start + lookupTimeoutNanos)) {
+        return refuse(RefusalCause.UNKNOWN); // no token has this id: the store is not asked
+      }
       answer = lookups.load(presented, id, start);
     }
     ValidatedToken token = answer.token;
@@ -344,6 +365,21 @@ public final class TokenValidator implements AutoCloseable {
             LogThrottle.heldBackNote(heldBack));
       }
     }
+  }
+
+  /** Runs a load of the issued ids on a daemon thread of its own. */
+  private static void startLoader(Runnable load) {
+    Thread t = new Thread(load, "access-tokens-issued-ids");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Whether the set of issued ids is loaded and trusted now, so that a value whose id is not in it
+   * is refused without a store query (see {@link Builder#issuedIdSet}). For tests and monitoring.
+   */
+  public boolean knowsIssuedIds() {
+    return issuedIds != null && issuedIds.isTrustedAt(ticker.read());
   }
 
   private ConnectionOpenException refuse(RefusalCause cause) {
@@ -428,6 +464,10 @@ public final class TokenValidator implements AutoCloseable {
     if (!closed) {
       closed = true;
       invalidations.unsubscribe(subscriber);
+      if (issuedIds != null) {
+        invalidations.unsubscribe(issuedIds);
+        issuedIds.close();
+      }
       if (follower != null) {
         follower.close();
       }
@@ -495,6 +535,8 @@ public final class TokenValidator implements AutoCloseable {
     private @Nullable Executor executor;
     private @Nullable Executor lookupExecutor;
     private @Nullable ChangeFollower follower;
+    private boolean issuedIdSet = true;
+    private boolean issuedIdSetSet;
 
     private Builder(LookupContext context, @Nullable InvalidationHub serviceInvalidations) {
       this.context = context;
@@ -643,6 +685,27 @@ public final class TokenValidator implements AutoCloseable {
     public Builder changeFollower(ChangeFollower follower) {
       Checks.state(this.lease == null && this.follower == null, "freshness lease already set");
       this.follower = Checks.notNull(follower, "change follower");
+      return this;
+    }
+
+    /**
+     * Whether the validator keeps the set of issued token ids, when its {@link #changeFollower}
+     * reads a feed that logs creations ({@link io.accesstokens.spi.ChangeFeed#recordsCreations()};
+     * the memory and JDBC stores' feeds do): default true. The set is loaded by scanning the store
+     * once the follower is warm, kept current by this node's creates and the feed, and trusted only
+     * while the follower holds its lease; then a value whose id no token has is refused as {@link
+     * ErrorCode#INVALID_TOKEN} without a store query (a value created on another node moments ago
+     * waits for the follower's next catch-up, within {@link #lookupTimeout}). About 17 bytes of
+     * heap per token in the store. Set false during a rolling upgrade from a version whose nodes
+     * did not log creations, until every node does: until then a token such a node creates would be
+     * refused by the others.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder issuedIdSet(boolean enabled) {
+      Checks.state(!issuedIdSetSet, "issued id set already set to " + issuedIdSet);
+      this.issuedIdSet = enabled;
+      this.issuedIdSetSet = true;
       return this;
     }
 

@@ -176,7 +176,17 @@ abstract class AbstractJdbcStoreTest {
             Duration.ofSeconds(10))
         .migrate();
     StoredToken row = row(new TokenId(51), T0);
-    store.insert(row, created(row));
+    // As a version-1 library inserts: the row alone (there is no change log to record it in).
+    try (java.sql.Connection c = db().dataSource().getConnection();
+        java.sql.PreparedStatement insert =
+            c.prepareStatement(
+                new SqlStatements(dialect, prefix).get(io.accesstokens.jdbc.internal.Sql.INSERT))) {
+      io.accesstokens.jdbc.internal.TokenRows.bindInsert(insert, row);
+      insert.executeUpdate();
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
 
     assertThat(store.migrate()).containsExactly(2, 3);
     assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3);
