@@ -79,8 +79,21 @@ public final class TokenValidator implements AutoCloseable {
   /** Tokens whose answers are cached, unless {@link Builder#maximumSize} says otherwise. */
   public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
 
-  /** The hard expiry of a cached answer, unless {@link Builder#expireAfter} says otherwise. */
+  /**
+   * The hard expiry of a cached answer on a validator without a {@link Builder#changeFollower},
+   * unless {@link Builder#expireAfter} says otherwise.
+   */
   public static final Duration DEFAULT_EXPIRE_AFTER = Duration.ofSeconds(60);
+
+  /**
+   * The hard expiry of a cached answer on a validator with a {@link Builder#changeFollower}, unless
+   * {@link Builder#expireAfter} says otherwise. A cached answer is used only while the follower
+   * holds its lease, which keeps it fresh (every change reaches the cache within the refusal
+   * bound), so the expiry is a safety net, not what bounds staleness: long enough that re-reading
+   * every active token once per expiry costs the store little (100,000 active tokens: 56 reads a
+   * second per node, where a 60 s expiry cost 1,667).
+   */
+  public static final Duration DEFAULT_EXPIRE_AFTER_FOLLOWED = Duration.ofMinutes(30);
 
   /** Unknown values remembered, unless {@link Builder#negativeMaximumSize} says otherwise. */
   public static final long DEFAULT_NEGATIVE_MAXIMUM_SIZE = 10_000;
@@ -558,7 +571,9 @@ public final class TokenValidator implements AutoCloseable {
 
     /**
      * The hard expiry: no cached answer is used longer than this after the store was read, whatever
-     * else happens; default {@link TokenValidator#DEFAULT_EXPIRE_AFTER} (60 seconds).
+     * else happens; default {@link TokenValidator#DEFAULT_EXPIRE_AFTER} (60 seconds), or {@link
+     * TokenValidator#DEFAULT_EXPIRE_AFTER_FOLLOWED} (30 minutes) with a {@link #changeFollower},
+     * whose lease keeps the cache fresh.
      *
      * @throws IllegalArgumentException unless between 1 millisecond and 1 day
      * @throws NullPointerException if {@code duration} is null
@@ -751,7 +766,9 @@ public final class TokenValidator implements AutoCloseable {
     }
 
     Duration getExpireAfter() {
-      return expireAfter == null ? DEFAULT_EXPIRE_AFTER : expireAfter;
+      return expireAfter != null
+          ? expireAfter
+          : follower != null ? DEFAULT_EXPIRE_AFTER_FOLLOWED : DEFAULT_EXPIRE_AFTER;
     }
 
     long getNegativeMaximumSize() {
