@@ -142,6 +142,19 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
     return Duration.ofNanos(stalenessNanos);
   }
 
+  /**
+   * Whether the feed logs every creation ({@link ChangeFeed#recordsCreations()}): then a validator
+   * keeps the set of issued ids this follower keeps current.
+   */
+  boolean recordsCreations() {
+    return feed.recordsCreations();
+  }
+
+  /** Whether no thread of its own catches up ({@link Builder#drivenByCaller()}). */
+  boolean isDrivenByCaller() {
+    return manual;
+  }
+
   @Override
   public boolean isTrustedAt(long nowNanos) {
     return nowNanos - trustedFrom < stalenessNanos;
@@ -202,6 +215,11 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
               hub.invalidateOrganization(change.tokenId().bits());
             } else {
               hub.invalidate(change.tokenId());
+              if (change.type() == TokenEventType.CREATED) {
+                hub.issued(change.tokenId());
+              } else if (change.type() == TokenEventType.DELETED) {
+                hub.withdrawn(change.tokenId());
+              }
             }
             applied.increment();
           }
@@ -224,6 +242,7 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
                 + "dropping its cached validations",
             pruned,
             watermark);
+        hub.resync();
         hub.invalidateAll();
         cacheClears.increment();
         watermark = pruned;
@@ -234,6 +253,7 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
       advanceWatermark(started);
       if (warm) {
         trustedFrom = started;
+        hub.caughtUp(started);
       }
       pruneNow(started);
       return true;

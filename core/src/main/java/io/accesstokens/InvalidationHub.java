@@ -28,6 +28,23 @@ final class InvalidationHub {
      * io.accesstokens.spi.ChangeRecord#organizationKey}) is {@code organizationKey}; constant time.
      */
     void invalidateOrganization(long organizationKey);
+
+    /** Token {@code id} was created (here, or on another node as the change feed says). */
+    default void issued(TokenId id) {}
+
+    /** Token {@code id} was deleted, as the change feed says. */
+    default void withdrawn(TokenId id) {}
+
+    /**
+     * A warm follower completed a catch-up that started at {@code startedNanos} (its ticker's
+     * time): every change committed before then has been delivered.
+     */
+    default void caughtUp(long startedNanos) {}
+
+    /**
+     * The follower may have missed changes (pruned before it read them): load again what is kept.
+     */
+    default void resync() {}
   }
 
   private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
@@ -51,6 +68,34 @@ final class InvalidationHub {
   void invalidateOrganization(long organizationKey) {
     for (Subscriber subscriber : subscribers) {
       subscriber.invalidateOrganization(organizationKey);
+    }
+  }
+
+  /** Token {@code id} was created: every subscriber hears of it before this returns. */
+  void issued(TokenId id) {
+    for (Subscriber subscriber : subscribers) {
+      subscriber.issued(id);
+    }
+  }
+
+  /** Token {@code id} was deleted, as a change feed says. */
+  void withdrawn(TokenId id) {
+    for (Subscriber subscriber : subscribers) {
+      subscriber.withdrawn(id);
+    }
+  }
+
+  /** A warm follower completed a catch-up that started at {@code startedNanos}. */
+  void caughtUp(long startedNanos) {
+    for (Subscriber subscriber : subscribers) {
+      subscriber.caughtUp(startedNanos);
+    }
+  }
+
+  /** The follower may have missed changes: what is loaded from the store must be loaded again. */
+  void resync() {
+    for (Subscriber subscriber : subscribers) {
+      subscriber.resync();
     }
   }
 

@@ -165,6 +165,7 @@ public final class TokenService {
         log.debug("Minted token id {} collided; minting another", id);
         continue;
       }
+      invalidations.issued(id); // before the value is handed out: this node's validators know it
       log.debug(
           "Created token {} in organization {} environment {}", id, organization, environment);
       emit(TokenEventType.CREATED, token, actor, now);

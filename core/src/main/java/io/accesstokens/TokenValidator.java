@@ -79,8 +79,21 @@ public final class TokenValidator implements AutoCloseable {
   /** Tokens whose answers are cached, unless {@link Builder#maximumSize} says otherwise. */
   public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
 
-  /** The hard expiry of a cached answer, unless {@link Builder#expireAfter} says otherwise. */
+  /**
+   * The hard expiry of a cached answer on a validator without a {@link Builder#changeFollower},
+   * unless {@link Builder#expireAfter} says otherwise.
+   */
   public static final Duration DEFAULT_EXPIRE_AFTER = Duration.ofSeconds(60);
+
+  /**
+   * The hard expiry of a cached answer on a validator with a {@link Builder#changeFollower}, unless
+   * {@link Builder#expireAfter} says otherwise. A cached answer is used only while the follower
+   * holds its lease, which keeps it fresh (every change reaches the cache within the refusal
+   * bound), so the expiry is a safety net, not what bounds staleness: long enough that re-reading
+   * every active token once per expiry costs the store little (100,000 active tokens: 56 reads a
+   * second per node, where a 60 s expiry cost 1,667).
+   */
+  public static final Duration DEFAULT_EXPIRE_AFTER_FOLLOWED = Duration.ofMinutes(30);
 
   /** Unknown values remembered, unless {@link Builder#negativeMaximumSize} says otherwise. */
   public static final long DEFAULT_NEGATIVE_MAXIMUM_SIZE = 10_000;
@@ -122,6 +135,8 @@ public final class TokenValidator implements AutoCloseable {
   private final Policy<TokenId, CachedUnknown> unknownsQuietly;
   private final OrganizationStamps organizationStamps = new OrganizationStamps();
   private final StoreLookups lookups;
+  private final @Nullable IssuedIds issuedIds;
+  private final long lookupTimeoutNanos;
   private final InvalidationHub invalidations;
   private final InvalidationHub.Subscriber subscriber = new Subscriber();
 
@@ -165,12 +180,28 @@ public final class TokenValidator implements AutoCloseable {
     }
     this.invalidations = b.getInvalidations();
     this.follower = b.follower;
+    this.lookupTimeoutNanos = b.getLookupTimeout().toNanos();
+    this.issuedIds =
+        follower != null && b.issuedIdSet && follower.recordsCreations()
+            ? new IssuedIds(
+                b.getLookupContext().store(),
+                follower,
+                ticker,
+                follower.isDrivenByCaller() ? Runnable::run : TokenValidator::startLoader)
+            : null;
     invalidations.subscribe(subscriber);
+    if (issuedIds != null) {
+      invalidations.subscribe(issuedIds);
+    }
     if (follower != null) {
       try {
         follower.start(invalidations);
       } catch (RuntimeException e) {
-        invalidations.unsubscribe(subscriber); // nothing of a validator never built stays behind
+        // nothing of a validator never built stays behind
+        invalidations.unsubscribe(subscriber);
+        if (issuedIds != null) {
+          invalidations.unsubscribe(issuedIds);
+        }
         throw e;
       }
     }
@@ -280,6 +311,9 @@ public final class TokenValidator implements AutoCloseable {
         return refuse(RefusalCause.UNKNOWN);
       }
       misses.increment();
+      if (issuedIds != null && issuedIds.neverIssued(id, start, start + lookupTimeoutNanos)) {
+        return refuse(RefusalCause.UNKNOWN); // no token has this id: the store is not asked
+      }
       answer = lookups.load(presented, id, start);
     }
     ValidatedToken token = answer.token;
@@ -344,6 +378,21 @@ public final class TokenValidator implements AutoCloseable {
             LogThrottle.heldBackNote(heldBack));
       }
     }
+  }
+
+  /** Runs a load of the issued ids on a daemon thread of its own. */
+  private static void startLoader(Runnable load) {
+    Thread t = new Thread(load, "access-tokens-issued-ids");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Whether the set of issued ids is loaded and trusted now, so that a value whose id is not in it
+   * is refused without a store query (see {@link Builder#issuedIdSet}). For tests and monitoring.
+   */
+  public boolean knowsIssuedIds() {
+    return issuedIds != null && issuedIds.isTrustedAt(ticker.read());
   }
 
   private ConnectionOpenException refuse(RefusalCause cause) {
@@ -428,6 +477,10 @@ public final class TokenValidator implements AutoCloseable {
     if (!closed) {
       closed = true;
       invalidations.unsubscribe(subscriber);
+      if (issuedIds != null) {
+        invalidations.unsubscribe(issuedIds);
+        issuedIds.close();
+      }
       if (follower != null) {
         follower.close();
       }
@@ -495,6 +548,8 @@ public final class TokenValidator implements AutoCloseable {
     private @Nullable Executor executor;
     private @Nullable Executor lookupExecutor;
     private @Nullable ChangeFollower follower;
+    private boolean issuedIdSet = true;
+    private boolean issuedIdSetSet;
 
     private Builder(LookupContext context, @Nullable InvalidationHub serviceInvalidations) {
       this.context = context;
@@ -516,7 +571,9 @@ public final class TokenValidator implements AutoCloseable {
 
     /**
      * The hard expiry: no cached answer is used longer than this after the store was read, whatever
-     * else happens; default {@link TokenValidator#DEFAULT_EXPIRE_AFTER} (60 seconds).
+     * else happens; default {@link TokenValidator#DEFAULT_EXPIRE_AFTER} (60 seconds), or {@link
+     * TokenValidator#DEFAULT_EXPIRE_AFTER_FOLLOWED} (30 minutes) with a {@link #changeFollower},
+     * whose lease keeps the cache fresh.
      *
      * @throws IllegalArgumentException unless between 1 millisecond and 1 day
      * @throws NullPointerException if {@code duration} is null
@@ -647,6 +704,27 @@ public final class TokenValidator implements AutoCloseable {
     }
 
     /**
+     * Whether the validator keeps the set of issued token ids, when its {@link #changeFollower}
+     * reads a feed that logs creations ({@link io.accesstokens.spi.ChangeFeed#recordsCreations()};
+     * the memory and JDBC stores' feeds do): default true. The set is loaded by scanning the store
+     * once the follower is warm, kept current by this node's creates and the feed, and trusted only
+     * while the follower holds its lease; then a value whose id no token has is refused as {@link
+     * ErrorCode#INVALID_TOKEN} without a store query (a value created on another node moments ago
+     * waits for the follower's next catch-up, within {@link #lookupTimeout}). About 17 bytes of
+     * heap per token in the store. Set false during a rolling upgrade from a version whose nodes
+     * did not log creations, until every node does: until then a token such a node creates would be
+     * refused by the others.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder issuedIdSet(boolean enabled) {
+      Checks.state(!issuedIdSetSet, "issued id set already set to " + issuedIdSet);
+      this.issuedIdSet = enabled;
+      this.issuedIdSetSet = true;
+      return this;
+    }
+
+    /**
      * Runs store lookups, so a caller waits at most {@link #lookupTimeout} even if the store hangs;
      * default the validator's own pool (at most {@link #maxConcurrentLookups} daemon threads named
      * {@code access-tokens-lookup-*}, started when needed, stopped by {@link
@@ -688,7 +766,9 @@ public final class TokenValidator implements AutoCloseable {
     }
 
     Duration getExpireAfter() {
-      return expireAfter == null ? DEFAULT_EXPIRE_AFTER : expireAfter;
+      return expireAfter != null
+          ? expireAfter
+          : follower != null ? DEFAULT_EXPIRE_AFTER_FOLLOWED : DEFAULT_EXPIRE_AFTER;
     }
 
     long getNegativeMaximumSize() {

@@ -75,11 +75,15 @@ public final class Summarize {
           "propagation_pg_notify_p50_ms",
           "propagation_pg_notify_p99_ms",
           "propagation_mariadb_polling_p50_ms",
-          "propagation_mariadb_polling_p99_ms");
+          "propagation_mariadb_polling_p99_ms",
+          "storm_pg_64_legit_p99_ratio",
+          "storm_forged_store_queries_per_s",
+          "storm_slow_store_1024_fail_closed");
 
   private final Map<String, Run> runs;
   private final RetainedHeap.@Nullable Measurement heap;
   private final @Nullable Map<String, Propagation.Result> propagation;
+  private final @Nullable Map<String, Storm.Result> storm;
   private final Properties run;
   private final Map<String, @Nullable Double> values = new LinkedHashMap<>();
   private final Map<String, String> reasons = new LinkedHashMap<>();
@@ -90,10 +94,12 @@ public final class Summarize {
       Map<String, Run> runs,
       RetainedHeap.@Nullable Measurement heap,
       @Nullable Map<String, Propagation.Result> propagation,
+      @Nullable Map<String, Storm.Result> storm,
       Properties run) {
     this.runs = runs;
     this.heap = heap;
     this.propagation = propagation;
+    this.storm = storm;
     this.run = run;
   }
 
@@ -162,10 +168,15 @@ public final class Summarize {
   private static final TypeReference<LinkedHashMap<String, Propagation.Result>> PROPAGATION_FILE =
       new TypeReference<>() {};
 
+  /** A storm*.json file: by scenario ({@code pg_64}, {@code slow_1024}), figures or a reason. */
+  private static final TypeReference<LinkedHashMap<String, Storm.Result>> STORM_FILE =
+      new TypeReference<>() {};
+
   static Summarize load(Path raw) throws IOException {
     Map<String, Run> runs = new TreeMap<>();
     RetainedHeap.Measurement heap = null;
     Map<String, Propagation.Result> propagation = null;
+    Map<String, Storm.Result> storm = null;
     Properties props = new Properties();
     List<Path> files;
     try (Stream<Path> list = Files.list(raw)) {
@@ -180,6 +191,11 @@ public final class Summarize {
           propagation = new LinkedHashMap<>();
         }
         propagation.putAll(Json.MAPPER.readValue(file.toFile(), PROPAGATION_FILE));
+      } else if (name.startsWith("storm") && name.endsWith(".json")) {
+        if (storm == null) {
+          storm = new LinkedHashMap<>();
+        }
+        storm.putAll(Json.MAPPER.readValue(file.toFile(), STORM_FILE));
       } else if (name.equals("run.properties")) {
         try (var in = Files.newBufferedReader(file)) {
           props.load(in);
@@ -190,7 +206,7 @@ public final class Summarize {
         }
       }
     }
-    return new Summarize(runs, heap, propagation, props);
+    return new Summarize(runs, heap, propagation, storm, props);
   }
 
   private static void merge(Map<String, Run> runs, JmhResult entry) {
@@ -452,6 +468,7 @@ public final class Summarize {
     for (String pair : PROPAGATION_TARGETS) {
       propagation(pair);
     }
+    storm();
 
     target("validate_hit_ratio", "<=", 1.5, "cached hit at 100,000 <= 1.5 x floor");
     target("validate_hit_1k_ratio", "<=", 2.5, "cached hit at 1,000 <= 2.5 x floor");
@@ -511,6 +528,21 @@ public final class Summarize {
             pair.replace('_', ' ') + ": p99 within the 1 s bound");
       }
     }
+    target(
+        "storm_pg_64_legit_p99_ratio",
+        "<=",
+        2,
+        "64 attackers on PostgreSQL: legitimate uncached p99 within 2 x no attack");
+    target(
+        "storm_forged_store_queries_per_s",
+        "<=",
+        5,
+        "forged values: at most a few store queries a second");
+    target(
+        "storm_slow_store_1024_fail_closed",
+        "==",
+        0,
+        "store at 20-50 ms a lookup, 1,024 attackers: no legitimate validation fails closed");
     for (String pair : PROPAGATION_TARGETS) {
       target(
           "propagation_" + pair + "_stale_accepts",
@@ -582,6 +614,40 @@ public final class Summarize {
         "propagation_" + pair + "_stale_accepts",
         reason,
         what + ": accepted after the bound, or never refused");
+  }
+
+  /** The storm figures ({@link Storm}), or nulls with the reason. */
+  private void storm() {
+    String pgWhat =
+        "64 attacker threads of distinct forged values on PostgreSQL: legitimate uncached"
+            + " validations' p99, attack over no attack";
+    String queriesWhat =
+        "store lookups a second the 64 attackers' forged values caused on PostgreSQL";
+    String slowWhat =
+        "store at 20-50 ms a lookup, 1,024 attacker threads: legitimate validations failed closed";
+    Storm.Result pg = storm == null ? null : storm.get("pg_64");
+    if (pg instanceof Storm.Measured m) {
+      put("storm_pg_64_legit_p99_ratio", m.legitP99Ratio(), pgWhat);
+      put("storm_forged_store_queries_per_s", m.forgedStoreQueriesPerS(), queriesWhat);
+    } else {
+      String reason =
+          storm == null
+              ? "no storm*.json: the storm measurement did not run"
+              : pg == null ? "not run in this run" : ((Storm.Unavailable) pg).unavailable();
+      missing("storm_pg_64_legit_p99_ratio", reason, pgWhat);
+      missing("storm_forged_store_queries_per_s", reason, queriesWhat);
+    }
+    Storm.Result slow = storm == null ? null : storm.get("slow_1024");
+    if (slow instanceof Storm.Measured m) {
+      put("storm_slow_store_1024_fail_closed", m.legitFailClosed(), slowWhat);
+    } else {
+      missing(
+          "storm_slow_store_1024_fail_closed",
+          storm == null
+              ? "no storm*.json: the storm measurement did not run"
+              : slow == null ? "not run in this run" : ((Storm.Unavailable) slow).unavailable(),
+          slowWhat);
+    }
   }
 
   private void ns(String key, String source, String what) {

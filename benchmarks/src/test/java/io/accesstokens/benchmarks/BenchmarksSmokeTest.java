@@ -116,6 +116,26 @@ class BenchmarksSmokeTest {
     assertThat(measured.p99Ms()).isPositive().isLessThanOrEqualTo(measured.boundMs());
   }
 
+  /**
+   * The storm's slow-store scenario, small: 16 attacker threads, 2 legitimate ones, short phases
+   * (each validator still waits out its follower's 5 s warm-up). Forged values are refused, none
+   * reaches the store while the set is trusted, and no legitimate validation fails closed.
+   */
+  @Test
+  void theStorm_runsOnASlowStore_andForgedValuesStayOffTheStore() {
+    Storm.Result result = Storm.slowStore(java.time.Duration.ofMillis(500), 16, 2);
+
+    assertThat(result).isInstanceOf(Storm.Measured.class);
+    Storm.Measured measured = (Storm.Measured) result;
+    assertThat(measured.forgedValidations()).isPositive();
+    assertThat(measured.legitValidationsAttack()).isPositive();
+    assertThat(measured.legitFailClosed()).isZero();
+    assertThat(measured.forgedStoreQueriesPerS()).isZero();
+    assertThat(measured.withoutSetForgedStoreQueriesPerS())
+        .as("without the set, forged values are store lookups")
+        .isPositive();
+  }
+
   @Test
   void aDatabaseWithoutItsUrl_isReportedUnavailable_withTheReason() throws Exception {
     assumeTrue(

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * Optional, for stores that several nodes share: a log of every status change, description edit and
- * delete, written in the same transaction as the change, which a {@link
- * io.accesstokens.ChangeFollower} on each node reads to evict what it has cached.
+ * delete (and creation, where {@link #recordsCreations()} says so), written in the same transaction
+ * as the change, which a {@link io.accesstokens.ChangeFollower} on each node reads to evict what it
+ * has cached.
  *
  * <p>Sequence numbers are allocated in increasing order, but a transaction may commit after one
  * with a higher number, and a rolled-back one leaves a gap forever; the follower handles both,
@@ -40,6 +41,17 @@ public interface ChangeFeed extends AutoCloseable {
    */
   default void awaitChanges(Duration timeout) throws InterruptedException {
     Thread.sleep(Math.max(1, timeout.toMillis()));
+  }
+
+  /**
+   * Whether every token's creation is logged too ({@link io.accesstokens.TokenEventType#CREATED},
+   * in the same transaction as the insert, with version 1): then each node's validator keeps the
+   * set of issued token ids current from this feed and refuses a value whose id was never issued
+   * without a store lookup. False by default: a feed that logs no creations leaves every miss to
+   * the store.
+   */
+  default boolean recordsCreations() {
+    return false;
   }
 
   /** Releases what {@link #awaitChanges} holds (a listening connection). */

@@ -106,6 +106,12 @@ public final class JdbcChangeFeed implements ChangeFeed {
         });
   }
 
+  /** Creations are logged with the insert ({@code CREATED}), so validators keep issued ids. */
+  @Override
+  public boolean recordsCreations() {
+    return true;
+  }
+
   @Override
   public long head() {
     return jdbc.read(

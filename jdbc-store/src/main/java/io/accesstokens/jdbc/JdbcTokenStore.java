@@ -58,12 +58,12 @@ import org.slf4j.LoggerFactory;
  * order, and descriptions in full Unicode. Like every store it keeps digests and sealed values
  * only, never clear values.
  *
- * <p><b>Several nodes.</b> Status changes, description edits and deletes are also written to a
- * change log ({@code <prefix>changes}), in the same transaction and as its last statement, so the
- * log's sequence number is taken right before the commit; on PostgreSQL the statement also sends
- * {@code pg_notify}, which the database delivers at commit. {@link #changeFeed()} reads the log for
- * a {@link io.accesstokens.ChangeFollower} on each node, which keeps that node's validator
- * coherent:
+ * <p><b>Several nodes.</b> Creations, status changes, description edits and deletes are also
+ * written to a change log ({@code <prefix>changes}), in the same transaction and as its last
+ * statement, so the log's sequence number is taken right before the commit; on PostgreSQL the
+ * statement also sends {@code pg_notify}, which the database delivers at commit. {@link
+ * #changeFeed()} reads the log for a {@link io.accesstokens.ChangeFollower} on each node, which
+ * keeps that node's validator coherent:
  *
  * <pre>{@code
  * ChangeFollower follower = ChangeFollower.builder(store.changeFeed()).build();
@@ -496,9 +496,9 @@ public final class JdbcTokenStore implements TokenStore {
   /**
    * The change-log hook of one write: called inside the write's transaction as its last statement,
    * after the row changed, so the record commits or rolls back with it and its sequence number is
-   * taken as close to the commit as the transaction allows. Status changes, description edits and
-   * deletes are logged ({@link ChangeRows#LOGGED}); the statement that takes the number runs under
-   * the change-log timeout, and the time from taking it to the commit is watched.
+   * taken as close to the commit as the transaction allows. Creations, status changes, description
+   * edits and deletes are logged ({@link ChangeRows#LOGGED}); the statement that takes the number
+   * runs under the change-log timeout, and the time from taking it to the commit is watched.
    */
   private final class ChangeLog {
     private long takenAt = Long.MIN_VALUE;

@@ -13,6 +13,8 @@ import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenStatus;
+import io.accesstokens.jdbc.internal.Sql;
+import io.accesstokens.jdbc.internal.SqlStatements;
 import io.accesstokens.jdbc.internal.TokenRows;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.ChangeRecord;
@@ -117,13 +119,35 @@ abstract class AbstractJdbcChangeFeedTest {
     assertThat(changes)
         .extracting(
             ChangeRecord::tokenId, ChangeRecord::type, ChangeRecord::version, ChangeRecord::at)
-        .as("creations and reseals are not logged")
+        .as("reseals are not logged (nor are these rows' creations, written without records)")
         .containsExactly(
             tuple(a.id(), TokenEventType.STATUS_CHANGED, aOff.version(), T0.plusSeconds(1)),
             tuple(b.id(), TokenEventType.DESCRIPTION_EDITED, bEdited.version(), T0.plusSeconds(2)),
             tuple(c.id(), TokenEventType.DELETED, c.version(), T0.plusSeconds(3)));
     assertThat(changes).extracting(ChangeRecord::sequence).isSorted().doesNotHaveDuplicates();
     assertThat(changes.get(0).sequence()).isPositive();
+  }
+
+  /**
+   * Issue 13: the store's insert logs the creation, with version 1, in the insert's transaction, so
+   * every node's set of issued ids hears of it; the feed says so.
+   */
+  @Test
+  void aCreation_isLogged_withVersion1_andTheFeedSaysCreationsAreLogged() {
+    TokenId id = new TokenId(nextId++);
+    StoredToken row =
+        new StoredToken(
+            new AccessToken(id, ACME, PROD, TokenStatus.ACTIVE, null, Scope.EDI, T0, T0, 1),
+            new LookupDigest("sha256", randomBytes(32)),
+            new SealedValue("k1", randomBytes(60)));
+    store.insert(row, new Change(TokenEventType.CREATED, ALICE, T0.plusSeconds(5)));
+
+    JdbcChangeFeed feed = polling();
+    assertThat(feed.recordsCreations()).isTrue();
+    assertThat(feed.changesAfter(0, 100))
+        .extracting(
+            ChangeRecord::tokenId, ChangeRecord::type, ChangeRecord::version, ChangeRecord::at)
+        .containsExactly(tuple(id, TokenEventType.CREATED, 1L, T0.plusSeconds(5)));
   }
 
   /** A rolling upgrade: a newer node logged a kind of change this version has no name for. */
@@ -184,7 +208,7 @@ abstract class AbstractJdbcChangeFeedTest {
     assertThat(feed.prunedThrough()).isZero();
 
     StoredToken token = inserted();
-    assertThat(feed.head()).as("a creation is not logged").isZero();
+    assertThat(feed.head()).as("a row written without its record").isZero();
     for (int i = 1; i <= 3; i++) {
       token = edit(token, "edit " + i, T0.plusSeconds(i));
       long newest =
@@ -735,8 +759,27 @@ abstract class AbstractJdbcChangeFeedTest {
             token,
             new LookupDigest("sha256", randomBytes(32)),
             new SealedValue("k1", randomBytes(60)));
-    store.insert(row, new Change(TokenEventType.CREATED, ALICE, T0));
+    withoutItsRecord(row);
     return row;
+  }
+
+  /**
+   * Writes {@code row} as the store's insert does, but without its creation record, so that each
+   * test's log holds only the changes the test makes (the creation record has a test of its own).
+   */
+  private void withoutItsRecord(StoredToken row) {
+    try (Connection c = db().dataSource().getConnection();
+        PreparedStatement insert =
+            c.prepareStatement(
+                new SqlStatements(db().dialect().internal(), prefix).get(Sql.INSERT))) {
+      TokenRows.bindInsert(insert, row);
+      insert.executeUpdate();
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private StoredToken deactivate(StoredToken row, Instant at) {

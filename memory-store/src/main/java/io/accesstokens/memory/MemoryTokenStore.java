@@ -47,10 +47,11 @@ import org.jspecify.annotations.Nullable;
  * when Copy should work for the life of the process.
  *
  * <p>It is also a {@link ChangeFeed}, so several services in one JVM sharing one store behave like
- * nodes sharing a database: status changes, description edits and deletes are logged in the same
- * critical section as the write. The log prunes itself: each write drops the changes written more
- * than {@link #CHANGE_RETENTION} before it (by the writers' clocks), whether or not a follower
- * prunes too, so a store that nobody follows does not grow without limit.
+ * nodes sharing a database: creations, status changes, description edits and deletes are logged in
+ * the same critical section as the write (a creation just after its row is visible). The log prunes
+ * itself: each write drops the changes written more than {@link #CHANGE_RETENTION} before it (by
+ * the writers' clocks), whether or not a follower prunes too, so a store that nobody follows does
+ * not grow without limit.
  */
 public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   private static final Comparator<TokenId> BY_UNSIGNED_ID =
@@ -119,18 +120,17 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       }
     } while (!count.compareAndSet(before, before + 1));
     try {
-      claim(token);
+      claim(token, change);
     } catch (RuntimeException e) {
       count.decrementAndGet();
       throw e;
     }
   }
 
-  private void claim(StoredToken token) {
+  private void claim(StoredToken token, Change change) {
     // The row is published last, in byId: until then a lookup that finds the digest, or a list that
     // finds the cursor, finds no row (the answer it would have had a moment earlier), and a delete
-    // of
-    // the id finds nothing to delete, so no index is ever left pointing at a deleted row. Update
+    // of the id finds nothing to delete, so no index is ever left pointing at a deleted row. Update
     // claims a new digest the same way.
     if (byDigest.putIfAbsent(token.digest(), token.id()) != null) {
       throw new DuplicateTokenException("a token with the same digest is already stored");
@@ -147,6 +147,9 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       listed.remove(cursor, token.id()); // ours: the cursor was free a moment ago
       byDigest.remove(token.digest(), token.id());
       throw new DuplicateTokenException("a token with id " + token.id() + " is already stored");
+    }
+    synchronized (writeLock) { // logged once the row is visible, as a database's commit would
+      record(token.id(), change, token.version());
     }
   }
 
@@ -269,7 +272,8 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
 
   /** Appends to the change log; called with the write lock held, so the log is in commit order. */
   private void record(TokenId id, Change change, long version) {
-    if (change.type() == TokenEventType.STATUS_CHANGED
+    if (change.type() == TokenEventType.CREATED
+        || change.type() == TokenEventType.STATUS_CHANGED
         || change.type() == TokenEventType.DESCRIPTION_EDITED
         || change.type() == TokenEventType.DELETED) {
       long sequence = ++lastSequence;
@@ -314,6 +318,12 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       record(id, change, current.version());
       return Optional.of(current);
     }
+  }
+
+  /** Creations are logged too, so validators following this store keep their issued ids. */
+  @Override
+  public boolean recordsCreations() {
+    return true;
   }
 
   @Override

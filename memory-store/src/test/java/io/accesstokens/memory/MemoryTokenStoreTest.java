@@ -6,6 +6,7 @@ import static io.accesstokens.testing.Fixtures.PROD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.IssuedToken;
+import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenService;
 import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.TokenStore;
@@ -46,20 +47,25 @@ class MemoryTokenStoreTest extends TokenStoreTck {
       service.editDescription(ACME, token.id(), "edit " + i, ALICE);
       clock.advance(Duration.ofSeconds(1));
     }
-    assertThat(store.changesAfter(0, 10_000)).as("500 s of changes, all within").hasSize(500);
+    assertThat(store.changesAfter(0, 10_000))
+        .as("the creation and 500 s of edits, all within")
+        .hasSize(501)
+        .first()
+        .extracting(ChangeRecord::type)
+        .isEqualTo(TokenEventType.CREATED);
     assertThat(store.prunedThrough()).isZero();
 
     clock.advance(MemoryTokenStore.CHANGE_RETENTION.minus(Duration.ofSeconds(250)));
     service.deactivate(ACME, token.id(), ALICE);
 
     assertThat(store.changesAfter(0, 10_000))
-        .as("the first 250 edits are older than the retention")
+        .as("the creation and the first 250 edits are older than the retention")
         .hasSize(251)
         .first()
         .extracting(ChangeRecord::sequence)
-        .isEqualTo(251L);
-    assertThat(store.prunedThrough()).isEqualTo(250);
-    assertThat(store.head()).isEqualTo(501);
+        .isEqualTo(252L);
+    assertThat(store.prunedThrough()).isEqualTo(251);
+    assertThat(store.head()).isEqualTo(502);
   }
 
   @Group

@@ -257,6 +257,57 @@ public abstract class AbstractChangeFollowerTest {
         .build();
   }
 
+  /**
+   * Issue 13: store reads stay flat as nodes grow. With a follower holding the lease, a cached
+   * answer stays fresh without a short hard expiry, so the default is {@link
+   * TokenValidator#DEFAULT_EXPIRE_AFTER_FOLLOWED} (30 minutes): a token validated all along is read
+   * from the store once per 30 minutes, not once a minute; without a follower it stays 60 seconds.
+   */
+  @Test
+  void withAFollower_theDefaultHardExpiryIs30Minutes_andWithoutOne60Seconds() {
+    FakeTicker time = new FakeTicker();
+    ChangeFollower reader =
+        ChangeFollower.builder(new ScriptedChangeFeed())
+            .stalenessBound(BOUND)
+            .longestTransaction(LONGEST_TRANSACTION)
+            .ticker(time)
+            .drivenByCaller()
+            .build();
+    try (TokenValidator b =
+            TokenValidator.builder(nodeA)
+                .ticker(time)
+                .executor(Runnable::run)
+                .changeFollower(reader)
+                .build();
+        TokenValidator single = TokenValidator.builder(nodeA).build()) {
+      assertThat(b.toString()).contains("expireAfter=" + Duration.ofMinutes(30));
+      assertThat(single.toString()).contains("expireAfter=" + Duration.ofSeconds(60));
+      time.advance(LONGEST_TRANSACTION);
+      assertThat(reader.catchUp()).as("warm-up").isTrue();
+      IssuedToken token = create(nodeA, ACME, PROD, null, ALICE);
+      b.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
+      long lookups = b.stats().storeLookups();
+
+      Duration step = Duration.ofMillis(500);
+      long steps = Duration.ofMinutes(30).toNanos() / step.toNanos();
+      for (long i = 1; i < steps; i++) {
+        time.advance(step);
+        assertThat(reader.catchUp()).isTrue();
+        if (i % 120 == 0) { // once a minute
+          b.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
+        }
+      }
+      b.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
+      assertThat(b.stats().storeLookups())
+          .as("a cached token, validated every minute for 29 min 59.5 s: no store read")
+          .isEqualTo(lookups);
+      time.advance(step);
+      assertThat(reader.catchUp()).isTrue();
+      b.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
+      assertThat(b.stats().storeLookups()).as("30 minutes: read again").isEqualTo(lookups + 1);
+    }
+  }
+
   /** A rolling upgrade: a newer node logs a kind of change this version has no name for. */
   @Test
   void aChangeOfAKindThisVersionDoesNotKnow_evictsTheTokenAllTheSame() {

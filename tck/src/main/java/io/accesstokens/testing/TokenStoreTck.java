@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * <p>JUnit Jupiter runs the ten suites of examples ({@code @Nested}); jqwik runs the model test
+ * <p>JUnit Jupiter runs the eleven suites of examples ({@code @Nested}); jqwik runs the model test
  * ({@code @Group}: jqwik does not see Jupiter's nested classes, nor Jupiter jqwik's groups). Every
  * test runs under the {@link SecretLeakGuard}. A store whose set-up needs more than {@link
  * #createStore()} overrides the hooks below; a subclass adds suites of its own as further nested
@@ -164,6 +164,19 @@ public abstract class TokenStoreTck {
 
   @Nested
   class ChangeFollower extends AbstractChangeFollowerTest {
+    @Override
+    protected TokenStore createStore() {
+      return TokenStoreTck.this.createStore();
+    }
+
+    @Override
+    protected io.accesstokens.spi.@Nullable ChangeFeed changeFeedOf(TokenStore store) {
+      return TokenStoreTck.this.changeFeedOf(store);
+    }
+  }
+
+  @Nested
+  class IssuedIds extends AbstractIssuedIdsTest {
     @Override
     protected TokenStore createStore() {
       return TokenStoreTck.this.createStore();

@@ -49,6 +49,7 @@ class DocumentedDefaultsTest {
     expected.put("ticker", new Words("system"));
     expected.put("freshnessLease", new Words("always"));
     expected.put("changeFollower", new Words("none"));
+    expected.put("issuedIdSet", new Words("true"));
     expected.put("executor", new Words("common pool"));
     expected.put("lookupExecutor", new Words("own pool"));
 

@@ -15,11 +15,13 @@ import org.jspecify.annotations.Nullable;
 public final class ChangeRows {
   /**
    * The changes other nodes must see: what can turn an accepted token into a refused one or change
-   * what a cached answer holds. Creations (nothing cached yet), Copy (nothing changed) and reseals
-   * (same value, same answer) are not logged, as in the memory store.
+   * what a cached answer holds, and creations (which keep every node's set of issued ids current).
+   * Copy (nothing changed) and reseals (same value, same answer) are not logged, as in the memory
+   * store.
    */
   public static final Set<TokenEventType> LOGGED =
       EnumSet.of(
+          TokenEventType.CREATED,
           TokenEventType.STATUS_CHANGED,
           TokenEventType.DESCRIPTION_EDITED,
           TokenEventType.DELETED,
