@@ -60,14 +60,16 @@ public final class SecretLeakGuard
    * TRACE (issue 17): {@code ConfigurationPropertiesBindingPostProcessor} (43 characters, so Base64
    * digest-shaped too), {@code OnEnabledHealthIndicatorCondition}, {@code
    * CommonsDbcp2PoolDataSourceMetadataProviderConfiguration}. It is camel-case words (at most three
-   * capitals, then lower-case letters, then at most one digit) and either holds one of the
-   * framework's words of six letters or more ({@link #FRAMEWORK_WORD}: a random base62 run of 32
-   * holds one with a chance near 10^-9) or is the last part of a qualified Java name, after two
-   * package names or more ({@code io.accesstokens.spring.boot.Configuration$Nested#beanMethod}).
-   * Never a token value (it has an underscore) and never a hex digest (digits in runs).
+   * capitals, then lower-case letters; a digit only as in {@code Dbcp2Pool}, {@code Neo4j} or
+   * {@code R2dbc}) and either holds one of the framework's words of six letters or more ({@link
+   * #FRAMEWORK_WORD}: a random base62 run of 32 holds one with a chance near 10^-9) or is the last
+   * part of a qualified Java name, after two package names or more ({@code
+   * io.accesstokens.spring.boot.Configuration$Nested#beanMethod}). Never a token value (it has an
+   * underscore) and never a hex digest (digits in runs).
    */
   private static final Pattern IDENTIFIER_WORDS =
-      Pattern.compile("(?:[A-Z]{0,3}[a-z]+[0-9]?)+[A-Z]{0,3}");
+      Pattern.compile(
+          "(?:[A-Z]?[a-z]{2,}[0-9][a-z]?(?![0-9a-z])|[A-Z][0-9][a-z]{2,}|[A-Z]{0,3}[a-z]+)+[A-Z]{0,3}");
 
   private static final Pattern FRAMEWORK_WORD =
       Pattern.compile(
@@ -76,7 +78,11 @@ public final class SecretLeakGuard
               + "|Customizer|Lifecycle|Converter|Mapping|Template|Transaction|Servlet|Manager"
               + "|Adapter|Resolver|Handler|Provider|Validator|Follower|Analyzer|Metrics|Health"
               + "|Sanitizer|Annotation|Autowired|Application|Context|Multicaster|Publisher"
-              + "|Environment|Executor|Scheduler|Service|Source)(?![a-z])");
+              + "|Environment|Executor|Scheduler|Service|Source|Conditional|Translator|Locator"
+              + "|Strategy|Interceptor|Supplier|Repository|Authentication|Authorization|Security"
+              + "|Filter|Session|Request|Response|Exporter|Observation|Resource|Deployment"
+              + "|Creator|Proxying|Binder|Invoker|Advisor|Mapper|Operation|Parameter|Introspector"
+              + "|Decorator|Transformer|Builder|Evaluator)s?(?![a-z])");
 
   private static final Pattern QUALIFIED_PREFIX =
       Pattern.compile("(?:[a-z][a-z0-9_]*\\.){2,}(?:[A-Z][A-Za-z0-9_]*[$#.])*$");
