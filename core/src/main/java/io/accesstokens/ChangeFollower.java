@@ -161,6 +161,25 @@ public final class ChangeFollower implements FreshnessLease, AutoCloseable {
   }
 
   /**
+   * Whether cached answers are trusted now, in this follower's ticker's time: {@link #isTrustedAt}
+   * at the ticker's reading. For health checks and metrics; the validator asks {@link #isTrustedAt}
+   * with its own reading.
+   */
+  public boolean isTrusted() {
+    return isTrustedAt(ticker.read());
+  }
+
+  /**
+   * How long ago, in this follower's ticker's time, the last complete catch-up began: the lease
+   * lasts the {@linkplain #refusalBound() refusal bound} from there, so a lag at or above it means
+   * the cache is not trusted (every miss and hit asks the store). Before the first complete
+   * catch-up, at least the bound.
+   */
+  public Duration lag() {
+    return Duration.ofNanos(Math.max(0, ticker.read() - trustedFrom));
+  }
+
+  /**
    * Positions the follower at the feed's head and starts it publishing what it reads to {@code
    * invalidations}, the hub its validator listens on; called by the validator when it is built. The
    * follower knows the hub only, never the validator.

@@ -118,6 +118,28 @@ public abstract class AbstractChangeFollowerTest {
     assertThat(nodeB.refusalBound()).isEqualTo(BOUND);
   }
 
+  /** What health checks and metrics read (issue 17): the lease now, and the lag behind it. */
+  @Test
+  void isTrustedAndLag_followTheLastCompleteCatchUp() {
+    assertThat(follower.isTrusted()).as("not trusted before the warm-up").isFalse();
+    assertThat(follower.lag()).isGreaterThanOrEqualTo(BOUND);
+    warmUp();
+    assertThat(follower.isTrusted()).isTrue();
+    assertThat(follower.lag()).isZero();
+
+    ticker.advance(Duration.ofMillis(400));
+    assertThat(follower.lag()).isEqualTo(Duration.ofMillis(400));
+    assertThat(follower.isTrusted()).isTrue();
+
+    ticker.advance(Duration.ofMillis(600));
+    assertThat(follower.lag()).isEqualTo(BOUND);
+    assertThat(follower.isTrusted()).as("the lease lasts the bound, no longer").isFalse();
+
+    assertThat(follower.catchUp()).isTrue();
+    assertThat(follower.isTrusted()).isTrue();
+    assertThat(follower.lag()).isZero();
+  }
+
   /**
    * Issue 13: losing EDI access reaches every node through the store. Node A's service records the
    * host's entitlement change in the store's own change log; node B, which has its own service (so

@@ -55,6 +55,38 @@ public final class SecretLeakGuard
   private static final Pattern THROWABLE_NAME =
       Pattern.compile("[A-Z][A-Za-z]*(?:Exception|Error)");
 
+  /**
+   * A long run that reads as a framework's class or bean name, which Spring logs by the hundred at
+   * TRACE (issue 17): {@code ConfigurationPropertiesBindingPostProcessor} (43 characters, so Base64
+   * digest-shaped too), {@code OnEnabledHealthIndicatorCondition}, {@code
+   * CommonsDbcp2PoolDataSourceMetadataProviderConfiguration}. It is camel-case words (at most three
+   * capitals, then lower-case letters; a digit only as in {@code Dbcp2Pool}, {@code Neo4j} or
+   * {@code R2dbc}) and either holds one of the framework's words of six letters or more ({@link
+   * #FRAMEWORK_WORD}: a random base62 run of 32 holds one with a chance near 10^-9) or is the last
+   * part of a qualified Java name, after two package names or more ({@code
+   * io.accesstokens.spring.boot.Configuration$Nested#beanMethod}). Never a token value (it has an
+   * underscore) and never a hex digest (digits in runs).
+   */
+  private static final Pattern IDENTIFIER_WORDS =
+      Pattern.compile(
+          "(?:[A-Z]?[a-z]{2,}[0-9][a-z]?(?![0-9a-z])|[A-Z][0-9][a-z]{2,}|[A-Z]{0,3}[a-z]+)+[A-Z]{0,3}");
+
+  private static final Pattern FRAMEWORK_WORD =
+      Pattern.compile(
+          "(?:Configuration|Configurer|Properties|Processor|Condition|Indicator|Contributor"
+              + "|Endpoint|Factory|Registrar|Registry|Registration|Listener|Initializer"
+              + "|Customizer|Lifecycle|Converter|Mapping|Template|Transaction|Servlet|Manager"
+              + "|Adapter|Resolver|Handler|Provider|Validator|Follower|Analyzer|Metrics|Health"
+              + "|Sanitizer|Annotation|Autowired|Application|Context|Multicaster|Publisher"
+              + "|Environment|Executor|Scheduler|Service|Source|Conditional|Translator|Locator"
+              + "|Strategy|Interceptor|Supplier|Repository|Authentication|Authorization|Security"
+              + "|Filter|Session|Request|Response|Exporter|Observation|Resource|Deployment"
+              + "|Creator|Proxying|Binder|Invoker|Advisor|Mapper|Operation|Parameter|Introspector"
+              + "|Decorator|Transformer|Builder|Evaluator)s?(?![a-z])");
+
+  private static final Pattern QUALIFIED_PREFIX =
+      Pattern.compile("(?:[a-z][a-z0-9_]*\\.){2,}(?:[A-Z][A-Za-z0-9_]*[$#.])*$");
+
   private static final Pattern BASE64_DIGEST =
       Pattern.compile("(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{43}=?(?![A-Za-z0-9+/=_-])");
   private static final String LOGBACK_CONTEXT = "ch.qos.logback.classic.LoggerContext";
@@ -176,14 +208,24 @@ public final class SecretLeakGuard
     }
     Matcher run = LONG_BASE62.matcher(text);
     while (run.find()) {
-      if (!THROWABLE_NAME.matcher(run.group()).matches()) {
+      if (!THROWABLE_NAME.matcher(run.group()).matches()
+          && !isFrameworkName(text, run.start(), run.group())) {
         return "a run of 32+ base62 characters (a secret part or a hex digest)";
       }
     }
-    if (BASE64_DIGEST.matcher(text).find()) {
-      return "43-44 Base64 characters (a digest)";
+    Matcher base64 = BASE64_DIGEST.matcher(text);
+    while (base64.find()) {
+      if (!isFrameworkName(text, base64.start(), base64.group())) {
+        return "43-44 Base64 characters (a digest)";
+      }
     }
     return IssuedSecrets.pieceIn(text);
+  }
+
+  private static boolean isFrameworkName(String text, int start, String run) {
+    return IDENTIFIER_WORDS.matcher(run).matches()
+        && (FRAMEWORK_WORD.matcher(run).find()
+            || QUALIFIED_PREFIX.matcher(text.substring(0, start)).find());
   }
 
   static List<String> leaksIn(List<String> texts) {

@@ -123,6 +123,46 @@ class SecretLeakGuardTest {
         .startsWith("a run of 32+");
   }
 
+  /** Issue 17: Spring's TRACE lines name long classes and beans. */
+  @Test
+  void letsFrameworkClassAndBeanNamesThrough_butNotASecretShapedLikeOne() {
+    assertThat(
+            SecretLeakGuard.leak(
+                "TRACE org.springframework.boot.autoconfigure.condition.OnClassCondition: Condition"
+                    + " OnClassCondition on"
+                    + " io.accesstokens.spring.boot.AccessTokensWebAutoConfiguration matched"))
+        .isNull();
+    assertThat(
+            SecretLeakGuard.leak(
+                "DEBUG Creating shared instance of singleton bean"
+                    + " 'org.springframework.context.annotation.internalConfigurationAnnotationProcessor'"
+                    + " and 'accessTokensStoreHealthIndicator'"))
+        .isNull();
+    assertThat(
+            SecretLeakGuard.leak(
+                "DEBUG Creating shared instance of singleton bean"
+                    + " 'org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor'"))
+        .as("43 characters, Base64-shaped")
+        .isNull();
+    assertThat(
+            SecretLeakGuard.leak(
+                "TRACE Condition OnEnabledHealthIndicatorCondition on"
+                    + " io.accesstokens.spring.boot.AccessTokensWebAutoConfiguration$SpringSecurity"
+                    + "#accessTokensAuthenticatedOrganizations matched"))
+        .isNull();
+    assertThat(SecretLeakGuard.leak("io.accesstokens.x.x9K2mQ7vT4pL8nR3sW6yZ1bC5dF0hJ4kq2"))
+        .as("a secret after a package name")
+        .isNotNull();
+    assertThat(SecretLeakGuard.leak("x9K2mQ7vT4pL8nR3sW6yZ1bC5dF0hJ4k" + "Configuration"))
+        .as("a secret glued to a framework word")
+        .startsWith("a run of 32+");
+    assertThat(SecretLeakGuard.leak("abcdefghijklmnopqrstuvwxyzabcdefgh"))
+        .as("letters only, but no framework word")
+        .startsWith("a run of 32+");
+    assertThat(SecretLeakGuard.leak("q2" + "x9K2mQ7vT4pL8nR3sW6yZ1bC5dF0hJ4k" + "Manager"))
+        .isNotNull();
+  }
+
   @Test
   void failsWhenALogLineCarriesAValue() {
     int mark = CapturingAppender.mark();
