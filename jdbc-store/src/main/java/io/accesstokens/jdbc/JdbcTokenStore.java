@@ -261,7 +261,7 @@ public final class JdbcTokenStore implements TokenStore {
             token.id(),
             (connection, changes) -> {
               if (!takePlace(connection, organization, maxTokens)) {
-                throw NoCountRow.INSTANCE; // rolled back: the insert's commit is the only one
+                throw NoCountRow.NONE; // rolled back: the insert's commit is the only one
               }
               try (PreparedStatement insert = jdbc.prepare(connection, sql.get(Sql.INSERT))) {
                 TokenRows.bindInsert(insert, token);
@@ -272,6 +272,11 @@ public final class JdbcTokenStore implements TokenStore {
             });
         return;
       } catch (NoCountRow e) {
+        if (e == NoCountRow.RACED && attempt < INSERT_ATTEMPTS) {
+          // The row was made between the update and the read: its place is there to take.
+          log.debug("Organization {} got its token count meanwhile; running again", organization);
+          continue;
+        }
         if (attempt >= INSERT_ATTEMPTS) {
           throw new StoreUnavailableException(
               "insert of token "
@@ -308,7 +313,8 @@ public final class JdbcTokenStore implements TokenStore {
   /**
    * Takes one of the organization's places, locking its count row.
    *
-   * @return false if the organization has no count row yet
+   * @return false if the organization has no count row yet ({@link NoCountRow#RACED} is thrown if
+   *     one was made between the update and the read)
    * @throws TokenLimitExceededException if it holds {@code maxTokens} tokens or more
    */
   private boolean takePlace(Connection connection, OrganizationId organization, long maxTokens)
@@ -330,6 +336,10 @@ public final class JdbcTokenStore implements TokenStore {
         held = rs.getLong(1);
       }
     }
+    if (held < maxTokens) {
+      // The update found no row, which another insert committed before this read: not a limit.
+      throw NoCountRow.RACED;
+    }
     log.debug(
         "Insert in organization {} refused: it holds {} tokens, its limit is {}",
         organization,
@@ -344,10 +354,18 @@ public final class JdbcTokenStore implements TokenStore {
    */
   private static final class NoCountRow extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    static final NoCountRow INSTANCE = new NoCountRow();
 
-    private NoCountRow() {
-      super("no token count row", null, false, false);
+    /** The organization has no count row: make it, then run again. */
+    static final NoCountRow NONE = new NoCountRow("no token count row");
+
+    /**
+     * The update found no row but the read after it did, made and committed in between by another
+     * insert (READ COMMITTED reads each statement's own snapshot): run again, nothing to make.
+     */
+    static final NoCountRow RACED = new NoCountRow("token count row made meanwhile");
+
+    private NoCountRow(String message) {
+      super(message, null, false, false);
     }
   }
 
