@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -86,6 +88,12 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   private final ConcurrentHashMap<LookupDigest, TokenId> byDigest = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<OrganizationId, ConcurrentSkipListMap<PageCursor, TokenId>>
       byOrganization = new ConcurrentHashMap<>();
+
+  /** The tightest expiry reminder each token had ({@link #markReminded}); guarded by writeLock. */
+  private final Map<TokenId, Reminded> reminded = new HashMap<>();
+
+  /** The tightest reminder a token had, for the expiry it had then. */
+  private record Reminded(Instant expiresAt, Duration threshold) {}
 
   private final ConcurrentSkipListMap<Long, ChangeRecord> changes = new ConcurrentSkipListMap<>();
   private long lastSequence; // guarded by writeLock
@@ -218,10 +226,32 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
                   was.scope(),
                   was.createdAt(),
                   now.updatedAt(),
-                  now.version()),
+                  now.version(),
+                  now.expiresAt()),
               next.digest(),
               next.sealedValue()));
       record(next.id(), change, next.version());
+    }
+  }
+
+  @Override
+  public boolean markReminded(
+      OrganizationId organization, TokenId id, Instant expiresAt, Duration threshold) {
+    synchronized (writeLock) {
+      StoredToken current = byId.get(id);
+      if (current == null
+          || !current.organization().equals(organization)
+          || !expiresAt.equals(current.token().expiresAt())) {
+        return false;
+      }
+      Reminded was = reminded.get(id);
+      if (was != null
+          && was.expiresAt().equals(expiresAt)
+          && was.threshold().compareTo(threshold) <= 0) {
+        return false;
+      }
+      reminded.put(id, new Reminded(expiresAt, threshold));
+      return true;
     }
   }
 
@@ -271,6 +301,7 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
         return Optional.empty();
       }
       byId.remove(id);
+      reminded.remove(id);
       byDigest.remove(current.digest(), id);
       ConcurrentSkipListMap<PageCursor, TokenId> rows = byOrganization.get(organization);
       if (rows != null) {

@@ -21,6 +21,8 @@ public record Migration(int version, String description, String file) {
         new Migration(1, "tokens table and its indexes", dialect.schemaFile()),
         new Migration(2, "change log for other nodes' caches", dialect.migrationFile(2)),
         new Migration(
-            3, "indexes for the list's status and environment filters", dialect.migrationFile(3)));
+            3, "indexes for the list's status and environment filters", dialect.migrationFile(3)),
+        new Migration(5, "token expiry column and its index", dialect.migrationFile(5)),
+        new Migration(6, "expiry reminders already sent", dialect.migrationFile(6)));
   }
 }
