@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * @param createdAt when the token was created (microsecond precision)
  * @param updatedAt when the row last changed (microsecond precision)
  * @param version starts at 1 and grows by one with each change, for optimistic concurrency
+ * @param expiresAt when the token stops validating (microsecond precision), or {@code null} for
+ *     never (every token created before expiry existed); the page's Expires column. Expiry goes by
+ *     the clock of whoever compares: see {@link TokenValidator} on clock skew between nodes
  */
 public record AccessToken(
     TokenId id,
@@ -36,7 +39,8 @@ public record AccessToken(
     Scope scope,
     Instant createdAt,
     Instant updatedAt,
-    long version) {
+    long version,
+    @Nullable Instant expiresAt) {
 
   /**
    * @throws IllegalArgumentException if a field breaks its rule; NullPointerException if one is
@@ -54,6 +58,41 @@ public record AccessToken(
     description = Descriptions.shown(description);
     Checks.argument(version >= 1, "version must be at least 1, but was " + version);
     Checks.argument(!updatedAt.isBefore(createdAt), "updated at must not be before created at");
+    Checks.argument(
+        expiresAt == null || !expiresAt.isBefore(createdAt),
+        "expires at must not be before created at");
+  }
+
+  /** A row that never expires (as every row did before expiry existed). */
+  public AccessToken(
+      TokenId id,
+      OrganizationId organization,
+      EnvironmentId environment,
+      TokenStatus status,
+      @Nullable String description,
+      Scope scope,
+      Instant createdAt,
+      Instant updatedAt,
+      long version) {
+    this(
+        id,
+        organization,
+        environment,
+        status,
+        description,
+        scope,
+        createdAt,
+        updatedAt,
+        version,
+        null);
+  }
+
+  /**
+   * Whether the token has expired at {@code now}: it has an expiry and {@code now} is not before it
+   * (a token is valid up to, not including, its expiry).
+   */
+  public boolean isExpiredAt(Instant now) {
+    return expiresAt != null && !now.isBefore(expiresAt);
   }
 
   /**
@@ -74,18 +113,60 @@ public record AccessToken(
   /** A copy with another status, time and version. */
   public AccessToken withStatus(TokenStatus newStatus, Instant at) {
     return new AccessToken(
-        id, organization, environment, newStatus, description, scope, createdAt, at, version + 1);
+        id,
+        organization,
+        environment,
+        newStatus,
+        description,
+        scope,
+        createdAt,
+        at,
+        version + 1,
+        expiresAt);
   }
 
   /** A copy with only the time and version changed (secrets rewritten under new keys). */
   AccessToken touched(Instant at) {
     return new AccessToken(
-        id, organization, environment, status, description, scope, createdAt, at, version + 1);
+        id,
+        organization,
+        environment,
+        status,
+        description,
+        scope,
+        createdAt,
+        at,
+        version + 1,
+        expiresAt);
+  }
+
+  /** A copy with another expiry ({@code null}: never), time and version. */
+  public AccessToken withExpiry(@Nullable Instant newExpiry, Instant at) {
+    return new AccessToken(
+        id,
+        organization,
+        environment,
+        status,
+        description,
+        scope,
+        createdAt,
+        at,
+        version + 1,
+        newExpiry);
   }
 
   /** A copy with another description, time and version. */
   public AccessToken withDescription(@Nullable String newDescription, Instant at) {
     return new AccessToken(
-        id, organization, environment, status, newDescription, scope, createdAt, at, version + 1);
+        id,
+        organization,
+        environment,
+        status,
+        newDescription,
+        scope,
+        createdAt,
+        at,
+        version + 1,
+        expiresAt);
   }
 }

@@ -19,10 +19,19 @@ final class CachedAnswer extends SecretWords {
   final @Nullable OrganizationId organization;
   final @Nullable EnvironmentId environment;
   final @Nullable Scope scope;
+
+  /** Active and not expired: the token validates (if the connection's fields match). */
   final boolean active;
+
+  /** The token's expiry had passed when the store was read (then {@link #active} is false). */
+  final boolean expired;
+
   final boolean entitled;
 
-  /** Ticker time from which this answer must not be used (the hard expiry). */
+  /**
+   * Ticker time from which this answer must not be used: the earlier of the hard expiry and the
+   * token's own expiry, so a hit needs no other time check.
+   */
   final long expiresAt;
 
   /**
@@ -37,6 +46,7 @@ final class CachedAnswer extends SecretWords {
       String presented,
       ValidatedToken token,
       boolean active,
+      boolean expired,
       boolean entitled,
       long expiresAt,
       int organizationStripe,
@@ -46,7 +56,8 @@ final class CachedAnswer extends SecretWords {
     this.organization = token.organization();
     this.environment = token.environment();
     this.scope = token.scope();
-    this.active = active;
+    this.active = active && !expired;
+    this.expired = expired;
     this.entitled = entitled;
     this.expiresAt = expiresAt;
     this.organizationStripe = organizationStripe;
@@ -60,6 +71,7 @@ final class CachedAnswer extends SecretWords {
     this.environment = null;
     this.scope = null;
     this.active = false;
+    this.expired = false;
     this.entitled = false;
     this.expiresAt = 0;
     this.organizationStripe = 0;

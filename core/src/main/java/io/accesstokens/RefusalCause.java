@@ -13,6 +13,11 @@ public enum RefusalCause {
   UNKNOWN,
   /** The token is Inactive. */
   INACTIVE,
+  /**
+   * The token's expiry ({@link AccessToken#expiresAt}) has passed, by the validator's clock. An
+   * expired token that is also Inactive counts here.
+   */
+  EXPIRED,
   /** The token belongs to another organization than the connection's. */
   WRONG_ORGANIZATION,
   /** The token belongs to another environment than the connection's. */

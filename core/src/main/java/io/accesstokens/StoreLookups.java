@@ -8,7 +8,9 @@ import io.accesstokens.internal.LogThrottle;
 import io.accesstokens.internal.OrganizationStamps;
 import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.StoredToken;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -72,6 +74,8 @@ final class StoreLookups {
   private final OrganizationStamps organizationStamps;
   private final Ticker ticker;
   private final long expireAfterNanos;
+  private final Duration expireAfter;
+  private final Clock clock;
   private final long negativeExpireAfterNanos;
   private final long lookupTimeoutNanos;
   private final Executor lookupExecutor;
@@ -100,6 +104,8 @@ final class StoreLookups {
     this.organizationStamps = organizationStamps;
     this.ticker = settings.getTicker();
     this.expireAfterNanos = settings.getExpireAfter().toNanos();
+    this.expireAfter = settings.getExpireAfter();
+    this.clock = settings.getClock();
     this.negativeExpireAfterNanos = settings.getNegativeExpireAfter().toNanos();
     this.lookupTimeoutNanos = settings.getLookupTimeout().toNanos();
     this.maxConcurrentLookups = settings.getMaxConcurrentLookups();
@@ -283,8 +289,21 @@ final class StoreLookups {
         OrganizationStamps.stripe(ChangeRecord.organizationKey(token.organization()).bits());
     long stamp = organizationStamps.read(stripe);
     boolean entitled = context.entitlements().isEntitled(token.organization(), token.scope());
+    // The token's own expiry is folded into the answer's stamp (the earlier of the two), so a hit
+    // checks one time only. The clock is read here, on the miss, never on a hit.
+    long trustedUntil = start + expireAfterNanos;
+    boolean expired = false;
+    Instant expiresAt = token.expiresAt();
+    if (expiresAt != null) {
+      Duration left = Duration.between(clock.instant(), expiresAt);
+      if (left.isNegative() || left.isZero()) {
+        expired = true;
+      } else if (left.compareTo(expireAfter) < 0) {
+        trustedUntil = start + left.toNanos();
+      }
+    }
     return new CachedAnswer(
-        presented, validated, token.isActive(), entitled, start + expireAfterNanos, stripe, stamp);
+        presented, validated, token.isActive(), expired, entitled, trustedUntil, stripe, stamp);
   }
 
   /**

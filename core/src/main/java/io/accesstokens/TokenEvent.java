@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param at when, from the service's clock
  * @param version the token's version after the change (for {@link TokenEventType#DELETED} and
  *     {@link TokenEventType#VALUE_COPIED}, the version the token had)
- * @param reason why, as the caller gave it, for {@link TokenEventType#TOKEN_LEAK_REPORTED}; null
+ * @param reason why, as the caller gave it, for {@link TokenEventType#TOKEN_LEAK_REPORTED}; when
+ *     the token expires and the threshold crossed, for {@link TokenEventType#TOKEN_EXPIRING}; null
  *     for every other type (checked like a description: never token-shaped)
  */
 public record TokenEvent(

@@ -23,5 +23,12 @@ public enum TokenEventType {
    * never the value. Audit only: the store records the change itself as {@link #STATUS_CHANGED} (or
    * {@link #DELETED}), so every node's change feed carries it like any deactivation.
    */
-  TOKEN_LEAK_REPORTED
+  TOKEN_LEAK_REPORTED,
+  /**
+   * The token expires within one of the host's reminder thresholds ({@link
+   * TokenService#remindExpiring}): sent once per token and threshold, whichever node sends it. The
+   * event's reason says when it expires and which threshold it crossed. Audit only: no stored data
+   * a user sees changed.
+   */
+  TOKEN_EXPIRING
 }

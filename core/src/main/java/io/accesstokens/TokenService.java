@@ -8,6 +8,7 @@ import io.accesstokens.spi.Change;
 import io.accesstokens.spi.ChangeRecord;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
+import io.accesstokens.spi.LifetimePolicy;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.SealedValue;
 import io.accesstokens.spi.StoredToken;
@@ -15,6 +16,7 @@ import io.accesstokens.spi.TokenFilter;
 import io.accesstokens.spi.TokenLimits;
 import io.accesstokens.spi.TokenStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -73,6 +75,7 @@ public final class TokenService {
   private final DigestPolicy digestPolicy;
   private final CopyPolicy copyPolicy;
   private final Clock clock;
+  private final LifetimePolicy lifetimePolicy;
   private final List<TokenEventListener> listeners;
   private final LookupContext lookupContext;
 
@@ -91,6 +94,7 @@ public final class TokenService {
     this.digestPolicy = builder.getDigestPolicy();
     this.copyPolicy = copyPolicy;
     this.clock = builder.getClock();
+    this.lifetimePolicy = builder.getLifetimePolicy();
     this.listeners = List.copyOf(builder.listeners);
     this.lookupContext = LookupContext.of(store, digestPolicy, entitlements);
   }
@@ -115,15 +119,36 @@ public final class TokenService {
    * @throws TokenLimitExceededException if the organization already holds as many tokens as the
    *     host's {@link TokenLimits} allow it (active and inactive count alike); the store decides
    *     atomically, so creates on several nodes at once never exceed the limit
-   * @throws IllegalArgumentException if the description breaks its rule
+   * @throws IllegalArgumentException if the description breaks its rule, or the organization has a
+   *     maximum lifetime ({@link LifetimePolicy}): a token that never expires is then refused
    */
   public IssuedToken create(
       OrganizationId organization,
       EnvironmentId environment,
       @Nullable String description,
       Actor actor) {
+    return create(organization, environment, description, Expiry.never(), actor);
+  }
+
+  /**
+   * Add Token with an expiry: as {@link #create(OrganizationId, EnvironmentId, String, Actor)}, the
+   * token stops validating at {@code expiry} (by the clock of the node that validates: see {@link
+   * TokenValidator} on clock skew). An expired token stays listed (Expires shows when) and is
+   * refused like an inactive one.
+   *
+   * @throws IllegalArgumentException if the expiry is not after now, or is further than the
+   *     organization's maximum lifetime ({@link LifetimePolicy}) allows, or is never while there is
+   *     a maximum; the message names the maximum
+   */
+  public IssuedToken create(
+      OrganizationId organization,
+      EnvironmentId environment,
+      @Nullable String description,
+      Expiry expiry,
+      Actor actor) {
     Checks.notNull(organization, "organization");
     Checks.notNull(environment, "environment");
+    Checks.notNull(expiry, "expiry");
     Checks.notNull(actor, "actor");
     String checkedDescription = Descriptions.normalize(description);
     requireEntitled(organization);
@@ -138,6 +163,7 @@ public final class TokenService {
       TokenId id = TokenMint.newId();
       String value = TokenMint.newValue(id);
       Instant now = now();
+      Instant expiresAt = checkedExpiry(organization, expiry, now);
       AccessToken token =
           new AccessToken(
               id,
@@ -148,7 +174,8 @@ public final class TokenService {
               Scope.EDI,
               now,
               now,
-              1);
+              1,
+              expiresAt);
       StoredToken row =
           new StoredToken(
               token, digestPolicy.digest(value), copyPolicy.seal(value, id, organization));
@@ -174,6 +201,81 @@ public final class TokenService {
   }
 
   /**
+   * The expiry a token created now may have: {@code expiry} resolved, checked against the
+   * organization's maximum lifetime.
+   */
+  private @Nullable Instant checkedExpiry(OrganizationId organization, Expiry expiry, Instant now) {
+    Instant expiresAt = expiry.resolve(now);
+    Checks.argument(
+        expiresAt == null || expiresAt.isAfter(now),
+        "expiry must be after the token's creation (" + now + "), but was " + expiresAt);
+    Optional<Duration> maximum = lifetimePolicy.maximumLifetime(organization);
+    if (maximum.isPresent()) {
+      Instant latest = now.plus(maximum.get());
+      if (expiresAt == null) {
+        throw new IllegalArgumentException(
+            "a token of organization "
+                + organization
+                + " must expire: its maximum lifetime is "
+                + describe(maximum.get()));
+      }
+      Checks.argument(
+          !expiresAt.isAfter(latest),
+          "expiry "
+              + expiresAt
+              + " is beyond organization "
+              + organization
+              + "'s maximum lifetime of "
+              + describe(maximum.get())
+              + " (at most "
+              + latest
+              + ")");
+    }
+    return expiresAt;
+  }
+
+  /** A lifetime as people say it: whole days as days, otherwise ISO-8601. */
+  static String describe(Duration lifetime) {
+    if (lifetime.toSeconds() % 86_400 == 0 && lifetime.getNano() == 0) {
+      long days = lifetime.toDays();
+      return days + (days == 1 ? " day" : " days");
+    }
+    return lifetime.toString();
+  }
+
+  /**
+   * How many of the organization's tokens live longer than its maximum lifetime allows (they never
+   * expire, or expire further after their creation than the maximum): tokens created before the
+   * maximum applied, which are left as they are, never silently expired. Zero when the organization
+   * has no maximum. Reads the organization's tokens page by page.
+   *
+   * @throws NotEntitledException if the organization has no EDI access
+   */
+  public long countBeyondMaximumLifetime(OrganizationId organization) {
+    Checks.notNull(organization, "organization");
+    requireEntitled(organization);
+    Optional<Duration> maximum = lifetimePolicy.maximumLifetime(organization);
+    if (maximum.isEmpty()) {
+      return 0;
+    }
+    long count = 0;
+    PageCursor after = null;
+    while (true) {
+      List<StoredToken> rows = store.list(organization, TokenFilter.NONE, after, SCAN_BATCH);
+      for (StoredToken row : rows) {
+        Instant expiresAt = row.token().expiresAt();
+        if (expiresAt == null || expiresAt.isAfter(row.token().createdAt().plus(maximum.get()))) {
+          count++;
+        }
+      }
+      if (rows.size() < SCAN_BATCH) {
+        return count;
+      }
+      after = PageCursor.after(rows.get(rows.size() - 1).token());
+    }
+  }
+
+  /**
    * The table: the organization's tokens, filtered and paged, ordered by creation time (oldest
    * first) and then id. Follow {@link TokenPage#nextPage()} with {@link TokenQuery#after}.
    *
@@ -183,12 +285,112 @@ public final class TokenService {
     Checks.notNull(organization, "organization");
     Checks.notNull(query, "query");
     requireEntitled(organization);
-    List<StoredToken> rows =
-        store.list(
-            organization,
-            new TokenFilter(query.environment(), query.status()),
-            query.after(),
-            query.pageSize() + 1);
+    return page(organization, new TokenFilter(query.environment(), query.status()), query);
+  }
+
+  /**
+   * The organization's tokens that expire within {@code within} from now (not yet expired, by the
+   * service's clock), with the query's filters, paged and ordered as {@link #list}: for reminders,
+   * or a page showing what needs rotating soon. Follow {@link TokenPage#nextPage()} with {@link
+   * TokenQuery#after}.
+   *
+   * @throws IllegalArgumentException if {@code within} is not positive
+   * @throws NotEntitledException if the organization has no EDI access
+   */
+  public TokenPage expiringWithin(OrganizationId organization, Duration within, TokenQuery query) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(within, "within");
+    Checks.notNull(query, "query");
+    Checks.argument(
+        !within.isNegative() && !within.isZero(), "within must be positive, but was " + within);
+    requireEntitled(organization);
+    Instant now = now();
+    return page(
+        organization,
+        new TokenFilter(query.environment(), query.status(), now, farthest(now, within)),
+        query);
+  }
+
+  /** {@code now + within}, or the farthest instant when that is out of range. */
+  private static Instant farthest(Instant now, Duration within) {
+    try {
+      return now.plus(within);
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      return Instant.MAX;
+    }
+  }
+
+  /** Who {@link #remindExpiring} names as the actor of its events. */
+  private static final Actor REMINDERS_ACTOR = Actor.of("expiry-reminders");
+
+  /**
+   * Sends the organization's expiry reminders: for each active token that expires within one of
+   * {@code thresholds} (for example 60, 30 and 7 days), a {@link TokenEventType#TOKEN_EXPIRING}
+   * event for the tightest threshold it is within, once per token and threshold. The host calls it
+   * on its own schedule (the library starts no scheduler); several nodes may call it at the same
+   * time, and each reminder is still sent once, by the node whose conditional write in the store
+   * ({@link TokenStore#markReminded}) won. A token first seen within a tight threshold gets that
+   * reminder only, not the wider ones it has passed.
+   *
+   * @return how many reminders this call sent
+   * @throws IllegalArgumentException if there is no threshold or one is not positive
+   * @throws NotEntitledException if the organization has no EDI access
+   * @throws UnsupportedOperationException if the store keeps no reminders
+   */
+  public long remindExpiring(OrganizationId organization, Duration... thresholds) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(thresholds, "thresholds");
+    Checks.argument(thresholds.length > 0, "at least one reminder threshold is required");
+    List<Duration> ascending = new ArrayList<>(List.of(thresholds));
+    for (Duration t : ascending) {
+      Checks.notNull(t, "threshold");
+      Checks.argument(
+          !t.isNegative() && !t.isZero(), "a reminder threshold must be positive, but was " + t);
+    }
+    ascending.sort(null);
+    requireEntitled(organization);
+    Instant now = now();
+    TokenFilter filter =
+        new TokenFilter(
+            null, TokenStatus.ACTIVE, now, farthest(now, ascending.get(ascending.size() - 1)));
+    long sent = 0;
+    PageCursor after = null;
+    while (true) {
+      List<StoredToken> rows = store.list(organization, filter, after, SCAN_BATCH);
+      for (StoredToken row : rows) {
+        AccessToken token = row.token();
+        Instant expiresAt = token.expiresAt();
+        if (expiresAt == null) {
+          continue; // the filter leaves these out; a store that did not is not trusted blindly
+        }
+        Duration left = Duration.between(now, expiresAt);
+        for (Duration threshold : ascending) {
+          if (left.compareTo(threshold) < 0) {
+            if (store.markReminded(organization, token.id(), expiresAt, threshold)) {
+              sent++;
+              emit(
+                  TokenEventType.TOKEN_EXPIRING,
+                  token,
+                  REMINDERS_ACTOR,
+                  now,
+                  token.version(),
+                  "expires at " + expiresAt + ", within " + describe(threshold));
+            }
+            break;
+          }
+        }
+      }
+      if (rows.size() < SCAN_BATCH) {
+        break;
+      }
+      after = PageCursor.after(rows.get(rows.size() - 1).token());
+    }
+    log.debug("Sent {} expiry reminders in organization {}", sent, organization);
+    return sent;
+  }
+
+  private TokenPage page(OrganizationId organization, TokenFilter filter, TokenQuery query) {
+    List<StoredToken> rows = store.list(organization, filter, query.after(), query.pageSize() + 1);
     List<AccessToken> tokens = new ArrayList<>(Math.min(rows.size(), query.pageSize()));
     for (int i = 0; i < rows.size() && i < query.pageSize(); i++) {
       tokens.add(rows.get(i).token());
@@ -609,6 +811,11 @@ public final class TokenService {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
+  /** The clock expiry and every stored time go by; a validator of this service uses it too. */
+  Clock clock() {
+    return clock;
+  }
+
   /** {@code now}, or {@code floor} if the clock stepped back behind a time already stored. */
   static Instant later(Instant now, Instant floor) {
     return now.isBefore(floor) ? floor : now;
@@ -692,6 +899,7 @@ public final class TokenService {
     private @Nullable CopyPolicy copyPolicy;
     private @Nullable Clock clock;
     private @Nullable TokenLimits limits;
+    private @Nullable LifetimePolicy lifetimePolicy;
     private final List<TokenEventListener> listeners = new ArrayList<>();
 
     private Builder(TokenStore store) {
@@ -774,6 +982,19 @@ public final class TokenService {
     }
 
     /**
+     * Each organization's maximum token lifetime; default {@link LifetimePolicy#unlimited()}. With
+     * a maximum, a create asking for a longer lifetime or for none is refused.
+     *
+     * @throws NullPointerException if {@code policy} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder lifetimePolicy(LifetimePolicy policy) {
+      Checks.state(this.lifetimePolicy == null, "lifetime policy already set");
+      this.lifetimePolicy = Checks.notNull(policy, "lifetime policy");
+      return this;
+    }
+
+    /**
      * Adds an audit listener; listeners are called in the order they were added. Default none.
      *
      * @throws NullPointerException if {@code listener} is null
@@ -823,6 +1044,10 @@ public final class TokenService {
 
     TokenLimits getLimits() {
       return limits == null ? TokenLimits.none() : limits;
+    }
+
+    LifetimePolicy getLifetimePolicy() {
+      return lifetimePolicy == null ? LifetimePolicy.unlimited() : lifetimePolicy;
     }
   }
 }

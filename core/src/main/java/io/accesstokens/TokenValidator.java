@@ -10,6 +10,7 @@ import io.accesstokens.internal.LogThrottle;
 import io.accesstokens.internal.OrganizationStamps;
 import io.accesstokens.internal.TokenFormat;
 import io.accesstokens.spi.ChangeRecord;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -45,6 +46,18 @@ import org.slf4j.LoggerFactory;
  * ({@link Builder#negativeExpireAfter}), so repeating a guess does not reach the store while a
  * flood of distinct guesses cannot push valid tokens out. Concurrent misses for one value make one
  * store call.
+ *
+ * <p><b>Expiry.</b> A token past its {@link AccessToken#expiresAt} is refused with {@link
+ * ErrorCode#INVALID_TOKEN} like an inactive one (cause {@link RefusalCause#EXPIRED}). The hit costs
+ * nothing for it: when the store is read, the answer's trust stamp (the ticker time from which it
+ * must not be used) becomes the earlier of the hard expiry and the token's own expiry, converted to
+ * ticker time with one read of the {@link Builder#clock}; after the stamp, the next validation asks
+ * the store again and, the expiry having passed, refuses. Expiry therefore goes by each validating
+ * node's clock: a node whose clock is behind by {@code s} accepts an expired token for up to {@code
+ * s} longer, one ahead refuses it {@code s} early (keep nodes' clocks synchronized, as NTP does to
+ * milliseconds); the service's clock only sets the expiry when a token is created or rotated. The
+ * ticker and the clock may drift apart by a few milliseconds per hour of one answer's life, which
+ * the hard expiry (60 seconds by default) bounds.
  *
  * <p><b>Coherence.</b> A validator built with {@link #builder(TokenService)} hears of every status
  * change and delete made through that service before the service call returns; one built with
@@ -216,7 +229,7 @@ public final class TokenValidator implements AutoCloseable {
    */
   public static Builder builder(TokenService service) {
     Checks.notNull(service, "service");
-    return new Builder(service.lookupContext(), service.invalidations());
+    return new Builder(service.lookupContext(), service.invalidations(), service.clock());
   }
 
   /**
@@ -227,7 +240,7 @@ public final class TokenValidator implements AutoCloseable {
    * @throws NullPointerException if {@code context} is null
    */
   public static Builder builder(LookupContext context) {
-    return new Builder(Checks.notNull(context, "lookup context"), null);
+    return new Builder(Checks.notNull(context, "lookup context"), null, null);
   }
 
   /**
@@ -335,7 +348,7 @@ public final class TokenValidator implements AutoCloseable {
       return refuse(RefusalCause.NOT_ENTITLED);
     }
     if (!answer.active) {
-      return refuse(RefusalCause.INACTIVE);
+      return refuse(answer.expired ? RefusalCause.EXPIRED : RefusalCause.INACTIVE);
     }
     return token;
   }
@@ -550,10 +563,16 @@ public final class TokenValidator implements AutoCloseable {
     private @Nullable ChangeFollower follower;
     private boolean issuedIdSet = true;
     private boolean issuedIdSetSet;
+    private final @Nullable Clock serviceClock;
+    private @Nullable Clock clock;
 
-    private Builder(LookupContext context, @Nullable InvalidationHub serviceInvalidations) {
+    private Builder(
+        LookupContext context,
+        @Nullable InvalidationHub serviceInvalidations,
+        @Nullable Clock serviceClock) {
       this.context = context;
       this.serviceInvalidations = serviceInvalidations;
+      this.serviceClock = serviceClock;
     }
 
     /**
@@ -662,6 +681,20 @@ public final class TokenValidator implements AutoCloseable {
     public Builder ticker(Ticker ticker) {
       Checks.state(this.ticker == null, "ticker already set");
       this.ticker = Checks.notNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * The clock tokens' expiry is compared with, on a miss; default the service's clock ({@link
+     * TokenService.Builder#clock}) for a validator built from a service, else {@link
+     * Clock#systemUTC()}. Read once per store lookup, never on a hit.
+     *
+     * @throws NullPointerException if {@code clock} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder clock(Clock clock) {
+      Checks.state(this.clock == null, "clock already set");
+      this.clock = Checks.notNull(clock, "clock");
       return this;
     }
 
@@ -791,6 +824,10 @@ public final class TokenValidator implements AutoCloseable {
 
     Ticker getTicker() {
       return ticker == null ? Ticker.systemTicker() : ticker;
+    }
+
+    Clock getClock() {
+      return clock != null ? clock : serviceClock != null ? serviceClock : Clock.systemUTC();
     }
 
     FreshnessLease getFreshnessLease() {

@@ -95,6 +95,16 @@ final class CountingTokenStore implements TokenStore {
   }
 
   @Override
+  public boolean markReminded(
+      OrganizationId organization,
+      TokenId id,
+      java.time.Instant expiresAt,
+      java.time.Duration threshold) {
+    calls.increment();
+    return delegate.markReminded(organization, id, expiresAt, threshold);
+  }
+
+  @Override
   public void recordEntitlementChange(OrganizationId organization, Change change) {
     calls.increment();
     delegate.recordEntitlementChange(organization, change);

@@ -234,7 +234,15 @@ public final class Summarize {
     StringBuilder out =
         new StringBuilder(parts[parts.length - 2]).append('.').append(parts[parts.length - 1]);
     out.append(" t=").append(threads);
-    new TreeMap<>(params).forEach((k, v) -> out.append(' ').append(k).append('=').append(v));
+    // ValidatorHitBenchmark's expiry=off is the hit as it always was: its key stays the one every
+    // figure below names; expiry=on (issue 14) gets a key of its own beside it.
+    new TreeMap<>(params)
+        .forEach(
+            (k, v) -> {
+              if (!(k.equals("expiry") && v.equals("off"))) {
+                out.append(' ').append(k).append('=').append(v);
+              }
+            });
     return out.toString();
   }
 

@@ -15,6 +15,7 @@ import io.accesstokens.internal.Redaction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -276,6 +277,44 @@ public final class Console {
     public String convert(String text) {
       refuseTokenShaped(text, "this option's value");
       return text;
+    }
+  }
+
+  /**
+   * The converter of a lifetime ({@code --expires-in}): a positive whole number and a unit, {@code
+   * d} (days), {@code h} (hours) or {@code m} (minutes), or an ISO-8601 duration ({@code P90D}).
+   */
+  static final class Lifetime implements CommandLine.ITypeConverter<Duration> {
+    private static final java.util.regex.Pattern SHORT =
+        java.util.regex.Pattern.compile("([1-9][0-9]{0,6})([dhm])");
+
+    @Override
+    public Duration convert(String text) {
+      refuseTokenShaped(text, "a lifetime");
+      java.util.regex.Matcher m = SHORT.matcher(text);
+      Duration lifetime;
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        lifetime =
+            switch (m.group(2)) {
+              case "d" -> Duration.ofDays(n);
+              case "h" -> Duration.ofHours(n);
+              default -> Duration.ofMinutes(n);
+            };
+      } else {
+        try {
+          lifetime = Duration.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+          throw new TypeConversionException(
+              "a lifetime is a number and a unit (90d, 12h, 30m) or an ISO-8601 duration (P90D),"
+                  + " but was "
+                  + ConsoleText.forTerminal(text));
+        }
+      }
+      if (lifetime.isNegative() || lifetime.isZero()) {
+        throw new TypeConversionException("a lifetime must be positive, but was " + text);
+      }
+      return lifetime;
     }
   }
 

@@ -1,11 +1,13 @@
 package io.accesstokens.cli;
 
 import io.accesstokens.EnvironmentId;
+import io.accesstokens.Expiry;
 import io.accesstokens.IssuedToken;
 import io.accesstokens.NotEntitledException;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
 import io.accesstokens.UnknownEnvironmentException;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,6 +36,15 @@ final class CreateCommand extends PageCommand {
       converter = Console.Text.class,
       description = "Optional: at most 256 characters, no control characters.")
   @Nullable String description;
+
+  @Option(
+      names = "--expires-in",
+      paramLabel = "LIFETIME",
+      converter = Console.Lifetime.class,
+      description =
+          "Optional: the token stops validating this long after it is created, for example 90d,"
+              + " 12h, 30m or an ISO-8601 duration (P90D). Default: never expires.")
+  @Nullable Duration expiresIn;
 
   @Option(
       names = "--new-key",
@@ -72,7 +83,12 @@ final class CreateCommand extends PageCommand {
       issued =
           session
               .service()
-              .create(session.organization(), environment, description, session.actor());
+              .create(
+                  session.organization(),
+                  environment,
+                  description,
+                  expiresIn == null ? Expiry.never() : Expiry.after(expiresIn),
+                  session.actor());
     } catch (UnknownEnvironmentException e) {
       throw unknownEnvironment(e, session.organization());
     }

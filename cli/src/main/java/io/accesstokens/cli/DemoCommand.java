@@ -114,11 +114,20 @@ final class DemoCommand implements Callable<Integer> {
           run(ExitCode.OK, "create", "--env", "production", "--description", "Partner X over AS2")
               .strip();
       String test =
-          run(ExitCode.OK, "create", "--env", "sandbox", "--description", "Test partner").strip();
+          run(
+                  ExitCode.OK,
+                  "create",
+                  "--env",
+                  "sandbox",
+                  "--description",
+                  "Test partner",
+                  "--expires-in",
+                  "90d")
+              .strip();
       String partnerId = idOf(partner);
       String testId = idOf(test);
 
-      step("The table: Token (masked), Status, Environment, Description, Scope");
+      step("The table: Token (masked), Status, Environment, Description, Scope, Expires");
       run(ExitCode.OK, "list");
 
       step("Copy: the full value again");

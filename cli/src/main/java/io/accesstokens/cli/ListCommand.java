@@ -6,20 +6,23 @@ import io.accesstokens.PageCursor;
 import io.accesstokens.TokenPage;
 import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenStatus;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The table: Token (masked), Status, Environment, Description, Scope. */
+/** The table: Token (masked), Status, Environment, Description, Scope, Expires. */
 @Command(
     name = "list",
     header = "The table: the organization's tokens, oldest first, with masked values.",
     description = {
       "Columns: ID (what the other commands take), Token (masked: atk_ and the id, nothing of the"
           + " secret; the full value comes only from create and copy), Status, Environment,"
-          + " Description, Scope.",
+          + " Description, Scope, Expires (Never, the expiry in UTC, or Expired once it has"
+          + " passed; Status stays Active or Inactive).",
       "When more rows follow, the last line gives the --after cursor of the next page."
     })
 final class ListCommand extends PageCommand {
@@ -31,6 +34,15 @@ final class ListCommand extends PageCommand {
       paramLabel = "STATUS",
       description = "Only ${COMPLETION-CANDIDATES} tokens.")
   @Nullable TokenStatus status;
+
+  @Option(
+      names = "--expiring-within",
+      paramLabel = "LIFETIME",
+      converter = Console.Lifetime.class,
+      description =
+          "Only tokens that expire within this time from now and have not expired yet, for example"
+              + " 30d (units d, h, m, or ISO-8601 P30D).")
+  @Nullable Duration expiringWithin;
 
   @Option(
       names = "--page-size",
@@ -57,7 +69,10 @@ final class ListCommand extends PageCommand {
             .withStatus(status)
             .pageSize(pageSize)
             .after(after);
-    TokenPage page = session.service().list(session.organization(), query);
+    TokenPage page =
+        expiringWithin == null
+            ? session.service().list(session.organization(), query)
+            : session.service().expiringWithin(session.organization(), expiringWithin, query);
     if (page.tokens().isEmpty()) {
       out()
           .println(
@@ -69,8 +84,9 @@ final class ListCommand extends PageCommand {
       return ExitCode.OK;
     }
     List<List<String>> rows = new ArrayList<>();
+    Instant now = Instant.now();
     for (AccessToken token : page.tokens()) {
-      rows.add(Table.tokenRow(token));
+      rows.add(Table.tokenRow(token, now));
     }
     Table.print(out(), Table.TOKEN_COLUMNS, rows);
     page.nextPage()
@@ -80,7 +96,7 @@ final class ListCommand extends PageCommand {
                     .println(
                         "More tokens follow: list again with --after "
                             + next.encode()
-                            + (environment == null && status == null
+                            + (environment == null && status == null && expiringWithin == null
                                 ? ""
                                 : " and the same filters")));
     return ExitCode.OK;
@@ -93,6 +109,9 @@ final class ListCommand extends PageCommand {
     }
     if (status != null) {
       text += ", status " + Table.status(status);
+    }
+    if (expiringWithin != null) {
+      text += ", expiring within " + expiringWithin;
     }
     return text.isEmpty() ? "" : " (" + text.substring(2) + ")";
   }

@@ -3,13 +3,21 @@ package io.accesstokens.cli;
 import io.accesstokens.AccessToken;
 import io.accesstokens.TokenStatus;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 
 /** Plain-text tables and the page's words for a token (Active, Inactive, the masked value). */
 final class Table {
   /** The page's columns, after the id every other command takes. */
   static final List<String> TOKEN_COLUMNS =
-      List.of("ID", "Token", "Status", "Environment", "Description", "Scope");
+      List.of("ID", "Token", "Status", "Environment", "Description", "Scope", "Expires");
+
+  /** How the Expires column shows an expiry: to the minute, in UTC. */
+  private static final DateTimeFormatter EXPIRES =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private Table() {}
 
@@ -37,14 +45,28 @@ final class Table {
   /**
    * One row of the token table: never the full value, which the library does not even have here.
    */
-  static List<String> tokenRow(AccessToken token) {
+  static List<String> tokenRow(AccessToken token, Instant now) {
     return List.of(
         token.id().toString(),
         token.maskedValue(),
         status(token.status()),
         token.environment().value(),
         token.description() == null ? "" : token.description(),
-        token.scope().name());
+        token.scope().name(),
+        expires(token, now));
+  }
+
+  /**
+   * The Expires column: {@code Never}, {@code Expired} once the expiry has passed at {@code now},
+   * else the expiry to the minute in UTC (rounded down: the token stops validating within that
+   * minute). Status stays Active or Inactive either way, as the page's toggle sets it.
+   */
+  static String expires(AccessToken token, Instant now) {
+    Instant at = token.expiresAt();
+    if (at == null) {
+      return "Never";
+    }
+    return token.isExpiredAt(now) ? "Expired" : EXPIRES.format(at);
   }
 
   /** The Status column's word. */

@@ -33,7 +33,7 @@ class DemoCommandTest {
                 + " environments",
             "== 2. Add Token: one token in each environment; each value is printed once, on"
                 + " standard output",
-            "== 3. The table: Token (masked), Status, Environment, Description, Scope",
+            "== 3. The table: Token (masked), Status, Environment, Description, Scope, Expires",
             "== 4. Copy: the full value again",
             "== 5. Edit: the description, and nothing else",
             "== 6. The EDI connector opens a connection with the token",
@@ -44,7 +44,12 @@ class DemoCommandTest {
     assertThat(lines).filteredOn(line -> line.startsWith("$ ")).hasSize(19);
     assertThat(demo.out())
         .contains("$ access-tokens create --env production --description \"Partner X over AS2\"\n")
-        .contains("ID           Token             Status  Environment  Description         Scope\n")
+        .contains(
+            "$ access-tokens create --env sandbox --description \"Test partner\" --expires-in"
+                + " 90d\n")
+        .contains(
+            "ID           Token             Status  Environment  Description         Scope "
+                + " Expires\n")
         .contains(
             "\nError opening connection. Exception is: Error code: INVALID_TOKEN\n[exit code 1]\n")
         .containsPattern(

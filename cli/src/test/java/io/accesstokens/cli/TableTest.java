@@ -49,4 +49,30 @@ class TableTest {
 
     assertThat(out.toString().lines()).containsExactly("Description", "C:\\partner\\in");
   }
+
+  /** Issue 14: the Expires column says Never, the expiry to the minute in UTC, or Expired. */
+  @Test
+  void expires_isNever_theExpiryInUtc_orExpiredOnceItHasPassed() {
+    java.time.Instant created = java.time.Instant.parse("2026-12-01T08:00:00Z");
+    io.accesstokens.AccessToken never =
+        new io.accesstokens.AccessToken(
+            new io.accesstokens.TokenId(7),
+            io.accesstokens.OrganizationId.of("acme"),
+            io.accesstokens.EnvironmentId.of("production"),
+            io.accesstokens.TokenStatus.ACTIVE,
+            null,
+            io.accesstokens.Scope.EDI,
+            created,
+            created,
+            1);
+    io.accesstokens.AccessToken expiring =
+        never.withExpiry(java.time.Instant.parse("2027-03-01T09:30:59.999Z"), created);
+
+    assertThat(Table.expires(never, created.plusSeconds(1_000_000_000))).isEqualTo("Never");
+    assertThat(Table.expires(expiring, created)).isEqualTo("2027-03-01 09:30 UTC");
+    assertThat(Table.expires(expiring, java.time.Instant.parse("2027-03-01T09:30:59.998Z")))
+        .isEqualTo("2027-03-01 09:30 UTC");
+    assertThat(Table.expires(expiring, java.time.Instant.parse("2027-03-01T09:30:59.999Z")))
+        .isEqualTo("Expired");
+  }
 }

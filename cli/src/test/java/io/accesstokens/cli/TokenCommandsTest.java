@@ -53,7 +53,8 @@ class TokenCommandsTest {
     Result list = cli.run("list");
 
     assertThat(list.outLines().get(1))
-        .matches(Cli.idOf(value) + "  atk_" + Cli.idOf(value) + "…  Active  sandbox\\s+EDI");
+        .matches(
+            Cli.idOf(value) + "  atk_" + Cli.idOf(value) + "…  Active  sandbox\\s+EDI    Never");
   }
 
   @Test
@@ -131,16 +132,60 @@ class TokenCommandsTest {
     assertThat(list.exitCode()).isZero();
     assertThat(list.outLines())
         .containsExactly(
-            "ID           Token             Status  Environment  Description         Scope",
+            "ID           Token             Status  Environment  Description         Scope "
+                + " Expires",
             Cli.idOf(first)
                 + "  atk_"
                 + Cli.idOf(first)
-                + "…  Active  production   Partner X over AS2  EDI",
+                + "…  Active  production   Partner X over AS2  EDI    Never",
             Cli.idOf(second)
                 + "  atk_"
                 + Cli.idOf(second)
-                + "…  Active  sandbox      Test partner        EDI");
+                + "…  Active  sandbox      Test partner        EDI    Never");
     assertThat(list.out()).doesNotContain(first, second).doesNotContainPattern(VALUE);
+  }
+
+  /** Issue 14: create --expires-in gives the token an expiry, which list shows in Expires. */
+  @Test
+  void create_withExpiresIn_listsTheExpiry_andABadLifetimeIsRefused() {
+    java.time.Instant before = java.time.Instant.now();
+    Result created =
+        cli.run("create", "--env", "production", "--description", "ninety", "--expires-in", "90d");
+    assertThat(created.exitCode()).isZero();
+
+    Result list = cli.run("list");
+    assertThat(list.outLines().get(0)).endsWith("Scope  Expires");
+    String expires = list.outLines().get(1).replaceAll(".*EDI +", "");
+    java.time.Instant shown =
+        java.time.LocalDateTime.parse(expires.replace(" UTC", "").replace(' ', 'T'))
+            .toInstant(java.time.ZoneOffset.UTC);
+    assertThat(shown)
+        .isBetween(
+            before.plus(java.time.Duration.ofDays(90)).minusSeconds(60),
+            java.time.Instant.now().plus(java.time.Duration.ofDays(90)));
+
+    Result bad = cli.run("create", "--env", "production", "--expires-in", "soon");
+    assertThat(bad.exitCode()).isNotZero();
+    assertThat(bad.err()).contains("a lifetime is a number and a unit (90d, 12h, 30m)");
+    Result zero = cli.run("create", "--env", "production", "--expires-in", "0d");
+    assertThat(zero.exitCode()).isNotZero();
+    assertThat(cli.run("list").outLines()).hasSize(2);
+  }
+
+  @Test
+  void list_expiringWithin_showsOnlyTheTokensExpiringInTheWindow() {
+    String soon = cli.create("acme", "production", "soon");
+    cli.run("create", "--env", "production", "--description", "in a week", "--expires-in", "7d");
+    cli.run("create", "--env", "production", "--description", "in a year", "--expires-in", "365d");
+
+    Result list = cli.run("list", "--expiring-within", "30d");
+
+    assertThat(list.exitCode()).isZero();
+    assertThat(list.outLines()).hasSize(2);
+    assertThat(list.outLines().get(1)).contains("in a week").doesNotContain(Cli.idOf(soon));
+    Result none = cli.run("list", "--expiring-within", "1h");
+    assertThat(none.out())
+        .contains("No access tokens in organization acme (expiring within PT1H).");
   }
 
   @Test
@@ -217,7 +262,7 @@ class TokenCommandsTest {
     assertThat(edit.out())
         .isEqualTo("Set the description of access token " + id + " (production, \"new text\").\n");
     assertThat(row.get(1))
-        .isEqualTo(id + "  atk_" + id + "…  Inactive  production   new text     EDI");
+        .isEqualTo(id + "  atk_" + id + "…  Inactive  production   new text     EDI    Never");
     assertThat(removed.out()).startsWith("Removed the description of access token " + id + " (");
     assertThat(cli.run("copy", id).out()).isEqualTo(value + "\n");
   }

@@ -2,6 +2,7 @@ package io.accesstokens.spi;
 
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.TokenStatus;
+import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,14 +10,50 @@ import org.jspecify.annotations.Nullable;
  *
  * @param environment only this environment, or any when {@code null}
  * @param status only this status, or any when {@code null}
+ * @param expiresFrom with {@code expiresBefore}: only tokens whose expiry is at or after this (a
+ *     token that never expires is left out); {@code null} with it for no expiry filter
+ * @param expiresBefore with {@code expiresFrom}: only tokens whose expiry is before this
  */
-public record TokenFilter(@Nullable EnvironmentId environment, @Nullable TokenStatus status) {
+public record TokenFilter(
+    @Nullable EnvironmentId environment,
+    @Nullable TokenStatus status,
+    @Nullable Instant expiresFrom,
+    @Nullable Instant expiresBefore) {
   /** No filter. */
   public static final TokenFilter NONE = new TokenFilter(null, null);
 
+  /**
+   * @throws IllegalArgumentException if only one end of the expiry window is given
+   */
+  public TokenFilter {
+    SpiChecks.argument(
+        (expiresFrom == null) == (expiresBefore == null), "an expiry window has both ends or none");
+  }
+
+  /** Filters on environment and status only. */
+  public TokenFilter(@Nullable EnvironmentId environment, @Nullable TokenStatus status) {
+    this(environment, status, null, null);
+  }
+
+  /** Whether the filter has an expiry window. */
+  public boolean byExpiry() {
+    return expiresFrom != null;
+  }
+
   /** Whether {@code token} passes the filter. */
   public boolean accepts(io.accesstokens.AccessToken token) {
-    return (environment == null || environment.equals(token.environment()))
-        && (status == null || status == token.status());
+    if (environment != null && !environment.equals(token.environment())) {
+      return false;
+    }
+    if (status != null && status != token.status()) {
+      return false;
+    }
+    if (expiresFrom == null || expiresBefore == null) {
+      return true;
+    }
+    Instant expiresAt = token.expiresAt();
+    return expiresAt != null
+        && !expiresAt.isBefore(expiresFrom)
+        && expiresAt.isBefore(expiresBefore);
   }
 }

@@ -74,8 +74,8 @@ public interface TokenStore {
   /**
    * Replaces the stored row by {@code next} if, and only if, the stored version is {@code
    * next.version() - 1}, atomically with its change record. Status, description, updated time,
-   * version, digest and sealed value are taken from {@code next}; id, organization, environment,
-   * scope and created time never change, and the stored ones are kept.
+   * version, expiry, digest and sealed value are taken from {@code next}; id, organization,
+   * environment, scope and created time never change, and the stored ones are kept.
    *
    * @throws io.accesstokens.TokenNotFoundException if the token is absent (a deleted token is never
    *     brought back by an update)
@@ -90,6 +90,27 @@ public interface TokenStore {
    * @return the row as it was just before it was removed; empty if it was already absent
    */
   Optional<StoredToken> delete(OrganizationId organization, TokenId id, Change change);
+
+  /**
+   * Records that the token was reminded of its expiry at {@code threshold} (for example 30 days
+   * ahead), if, and only if, its stored expiry is still {@code expiresAt} and it was not reminded
+   * yet at that threshold or a tighter one for that expiry (a token given another expiry is
+   * reminded afresh): a conditional write, atomic against every node, so that of several nodes
+   * sending reminders together exactly one wins each (token, threshold).
+   *
+   * @return true if this call recorded it (its caller sends the reminder); false if the token was
+   *     already reminded at this threshold or a tighter one, is absent (another organization's
+   *     included) or has another expiry now
+   * @throws UnsupportedOperationException the default: a store that keeps no reminders
+   */
+  default boolean markReminded(
+      OrganizationId organization,
+      TokenId id,
+      java.time.Instant expiresAt,
+      java.time.Duration threshold) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " keeps no expiry reminders");
+  }
 
   /**
    * Logs that the host's entitlement of {@code organization} changed ({@code change.type()} is

@@ -29,6 +29,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -619,7 +620,11 @@ public final class JdbcTokenStore implements TokenStore {
       return List.of();
     }
     String statement =
-        sql.list(filter.environment() != null, filter.status() != null, after != null);
+        sql.list(
+            filter.environment() != null,
+            filter.status() != null,
+            after != null,
+            filter.byExpiry());
     return jdbc.read(
         "list",
         connection -> {
@@ -638,10 +643,59 @@ public final class JdbcTokenStore implements TokenStore {
               select.setLong(i++, createdAt);
               select.setLong(i++, TokenRows.key(after.id()));
             }
+            Instant expiresFrom = filter.expiresFrom();
+            Instant expiresBefore = filter.expiresBefore();
+            if (expiresFrom != null && expiresBefore != null) {
+              select.setLong(i++, TokenRows.micros(expiresFrom));
+              select.setLong(i++, saturatedMicros(expiresBefore));
+            }
             select.setInt(i, limit);
             return all(select, limit);
           }
         });
+  }
+
+  /** Epoch microseconds, or Long.MAX_VALUE for an instant beyond them (a window's open end). */
+  private static long saturatedMicros(Instant at) {
+    try {
+      return TokenRows.micros(at);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  @Override
+  public boolean markReminded(
+      OrganizationId organization, TokenId id, Instant expiresAt, Duration threshold) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(id, "token id");
+    Checks.notNull(expiresAt, "expires at");
+    Checks.notNull(threshold, "threshold");
+    long expiry = TokenRows.micros(expiresAt);
+    long thresholdMillis = saturatedMillis(threshold);
+    return jdbc.inTransaction(
+        "expiry reminder",
+        id,
+        connection -> {
+          try (PreparedStatement mark = jdbc.prepare(connection, sql.get(Sql.MARK_REMINDED))) {
+            mark.setLong(1, expiry);
+            mark.setLong(2, thresholdMillis);
+            mark.setLong(3, TokenRows.key(id));
+            mark.setString(4, organization.value());
+            mark.setLong(5, expiry);
+            mark.setLong(6, expiry);
+            mark.setLong(7, thresholdMillis);
+            return mark.executeUpdate() == 1;
+          }
+        });
+  }
+
+  private static long saturatedMillis(Duration d) {
+    try {
+      return d.toMillis();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   @Override

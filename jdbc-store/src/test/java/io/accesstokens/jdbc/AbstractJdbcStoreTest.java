@@ -121,7 +121,7 @@ abstract class AbstractJdbcStoreTest {
   @Test
   void migrate_appliesTheShippedSchemaFileAndMigrations_thenNothing() throws Exception {
     List<Migration> migrations = Migration.of(db().dialect().internal());
-    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2, 3, 4);
+    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6);
     assertThat(migrations.get(0).file()).isEqualTo(db().dialect().schemaFile());
     for (Migration migration : migrations) {
       assertShippedBesideTheStore(migration.file());
@@ -129,15 +129,16 @@ abstract class AbstractJdbcStoreTest {
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
 
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6);
     assertThat(fresh.migrate()).isEmpty();
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
     assertThat(indexedColumns(prefix + "tokens"))
-        .as("every list filter has an index: none, by status, by environment")
+        .as("every list filter has an index: none, by status, by environment; and by expiry")
         .contains(
             List.of("organization", "created_at", "id_key"),
             List.of("organization", "status", "created_at", "id_key"),
-            List.of("organization", "environment", "created_at", "id_key"));
+            List.of("organization", "environment", "created_at", "id_key"),
+            List.of("organization", "expires_at", "id_key"));
     assertThat(columns(prefix + "tokens"))
         .containsExactly(
             "id_key",
@@ -153,7 +154,10 @@ abstract class AbstractJdbcStoreTest {
             "digest_key_id",
             "digest",
             "sealed_key_id",
-            "sealed_value");
+            "sealed_value",
+            "expires_at",
+            "reminded_for",
+            "reminded_within_ms");
     assertThat(columns(prefix + "changes"))
         .containsExactly("seq", "id_key", "change_type", "version", "changed_at");
     assertThat(columns(prefix + "changes_pruned")).containsExactly("id", "pruned_through");
@@ -177,10 +181,10 @@ abstract class AbstractJdbcStoreTest {
             Duration.ofSeconds(10))
         .migrate();
     StoredToken row = row(new TokenId(51), T0);
-    insertAsAnOlderLibrary(prefix, row);
+    insertAsAnEarlierLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(2, 3, 4);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4);
+    assertThat(store.migrate()).containsExactly(2, 3, 4, 5, 6);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
     assertThat(store.find(ACME, row.id())).contains(row);
     StoredToken next = withDescription(row, "after the upgrade", T0.plusSeconds(1));
     store.update(next, edited(next));
@@ -208,10 +212,10 @@ abstract class AbstractJdbcStoreTest {
     assertThat(indexedColumns(prefix + "tokens"))
         .doesNotContain(List.of("organization", "status", "created_at", "id_key"));
     StoredToken row = row(new TokenId(52), T0);
-    insertAsAnOlderLibrary(prefix, row);
+    insertAsAnEarlierLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(3, 4);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4);
+    assertThat(store.migrate()).containsExactly(3, 4, 5, 6);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
     assertThat(indexedColumns(prefix + "tokens"))
         .contains(
             List.of("organization", "status", "created_at", "id_key"),
@@ -227,8 +231,7 @@ abstract class AbstractJdbcStoreTest {
    * insert after the upgrade; a delete gives a place back.
    */
   @Test
-  void migrate_ofADatabaseAtVersion3_appliesVersion4Only_countingEachOrganizationsTokens()
-      throws Exception {
+  void migrate_ofADatabaseAtVersion3_countsEachOrganizationsTokens() throws Exception {
     String prefix = db().newPrefix();
     JdbcTokenStore store = db().newStore(prefix);
     Dialect dialect = db().dialect().internal();
@@ -242,13 +245,13 @@ abstract class AbstractJdbcStoreTest {
     for (int i = 0; i < 3; i++) {
       StoredToken row = row(new TokenId(70 + i), T0.plusSeconds(i));
       acme.add(row);
-      insertAsAnOlderLibrary(prefix, row);
+      insertAsAnEarlierLibrary(prefix, row);
     }
     StoredToken globex = inOrganization(row(new TokenId(80), T0), GLOBEX, GLOBEX_PROD);
-    insertAsAnOlderLibrary(prefix, globex);
+    insertAsAnEarlierLibrary(prefix, globex);
 
-    assertThat(store.migrate()).containsExactly(4);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4);
+    assertThat(store.migrate()).containsExactly(4, 5, 6);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
     assertThat(tokenCounts(prefix)).containsExactly(Map.entry("acme", 3L), Map.entry("globex", 1L));
 
     StoredToken fourth = row(new TokenId(73), T0.plusSeconds(3));
@@ -279,7 +282,7 @@ abstract class AbstractJdbcStoreTest {
     JdbcTokenStore store = db().newStore(prefix);
     store.migrate();
     for (int i = 0; i < 2; i++) {
-      insertAsAnOlderLibrary(prefix, row(new TokenId(90 + i), T0.plusSeconds(i)));
+      insertAsAnEarlierLibrary(prefix, row(new TokenId(90 + i), T0.plusSeconds(i)));
     }
     assertThat(tokenCounts(prefix)).isEmpty();
 
@@ -291,10 +294,72 @@ abstract class AbstractJdbcStoreTest {
     assertThat(tokenCounts(prefix)).containsExactly(Map.entry("acme", 3L));
   }
 
+  /**
+   * Issue 14: a database a version-3 library created, with tokens in it, gains the expiry column
+   * and its index; its rows read as never expiring, and keep validating; a new row keeps its
+   * expiry.
+   */
+  @Test
+  void migrate_ofADatabaseAtVersion3_addsExpiry_andItsRowsNeverExpire() throws Exception {
+    String prefix = db().newPrefix();
+    JdbcTokenStore store = db().newStore(prefix);
+    Dialect dialect = db().dialect().internal();
+    new SchemaMigrator(
+            new JdbcAccess(db().dataSource(), dialect, Duration.ofSeconds(10)),
+            new SqlStatements(dialect, prefix),
+            Migration.of(dialect).subList(0, 3),
+            Duration.ofSeconds(10))
+        .migrate();
+    assertThat(columns(prefix + "tokens")).doesNotContain("expires_at");
+    StoredToken old = row(new TokenId(53), T0);
+    insertAsAnEarlierLibrary(prefix, old);
+
+    assertThat(store.migrate()).containsExactly(4, 5, 6);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(indexedColumns(prefix + "tokens"))
+        .contains(List.of("organization", "expires_at", "id_key"));
+    assertThat(store.find(ACME, old.id())).contains(old);
+    assertThat(store.find(ACME, old.id()).orElseThrow().token().expiresAt()).isNull();
+    StoredToken expiring = withExpiry(row(new TokenId(54), T0), T0.plusSeconds(90));
+    store.insert(expiring, created(expiring));
+    assertThat(store.find(ACME, expiring.id()).orElseThrow().token().expiresAt())
+        .isEqualTo(T0.plusSeconds(90));
+    StoredToken edited = withDescription(old, "after the upgrade", T0.plusSeconds(1));
+    store.update(edited, edited(edited));
+    assertThat(store.find(ACME, old.id())).contains(edited);
+  }
+
+  /**
+   * A node of an earlier version (which knows no expires_at) updates a row during a rolling
+   * upgrade: the row keeps the expiry a newer node gave it.
+   */
+  @Test
+  void update_byAnEarlierVersionsStatement_keepsTheExpiry() throws Exception {
+    StoredToken expiring = withExpiry(row(new TokenId(55), T0), T0.plusSeconds(90));
+    store.insert(expiring, created(expiring));
+    try (Connection c = db().dataSource().getConnection();
+        PreparedStatement update =
+            c.prepareStatement(
+                "UPDATE "
+                    + db().prefix()
+                    + "tokens SET status = ?, version = ? WHERE id_key = ? AND version = ?")) {
+      update.setString(1, TokenStatus.INACTIVE.name());
+      update.setLong(2, 2);
+      update.setLong(3, TokenRows.key(expiring.id()));
+      update.setLong(4, 1);
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    }
+    AccessToken read = store.find(ACME, expiring.id()).orElseThrow().token();
+    assertThat(read.status()).isEqualTo(TokenStatus.INACTIVE);
+    assertThat(read.expiresAt()).isEqualTo(T0.plusSeconds(90));
+  }
+
   @Test
   void migrate_fromFourConcurrentStarters_onAnEmptyDatabase_appliesEachMigrationExactlyOnce()
       throws Exception {
-    int migrations = Migration.of(db().dialect().internal()).size();
+    List<Integer> versions =
+        Migration.of(db().dialect().internal()).stream().map(Migration::version).toList();
+    int migrations = versions.size();
     for (int round = 0; round < 3; round++) {
       String prefix = db().newPrefix();
       List<JdbcTokenStore> starters = new ArrayList<>();
@@ -305,10 +370,7 @@ abstract class AbstractJdbcStoreTest {
 
       Concurrently.run(4, t -> applied.addAll(starters.get(t).migrate()));
 
-      assertThat(applied)
-          .as("round %d", round)
-          .containsExactlyInAnyOrderElementsOf(
-              LongStream.rangeClosed(1, migrations).mapToObj(v -> (int) v).toList());
+      assertThat(applied).as("round %d", round).containsExactlyInAnyOrderElementsOf(versions);
       assertThat(schemaVersions(prefix)).hasSize(migrations);
       StoredToken row = row(new TokenId(round + 1), T0);
       starters.get(round).insert(row, created(row));
@@ -327,7 +389,7 @@ abstract class AbstractJdbcStoreTest {
     assertShippedBesideTheStore(file);
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6);
     StoredToken row = row(new TokenId(61), T0);
     fresh.insert(row, created(row));
     assertThat(db().tables(prefix)).hasSizeGreaterThanOrEqualTo(4);
@@ -337,8 +399,8 @@ abstract class AbstractJdbcStoreTest {
 
     assertThat(db().tables(prefix)).as("tables left under %s", prefix).isEmpty();
     assertThat(db().tables(db().prefix())).as("another prefix's tables").isEqualTo(othersTables);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
     assertThat(fresh.find(ACME, row.id())).isEmpty();
     fresh.insert(row, created(row));
     assertThat(fresh.find(ACME, row.id())).contains(row);
@@ -708,6 +770,56 @@ abstract class AbstractJdbcStoreTest {
         token, new LookupDigest("sha256", randomBytes(32)), new SealedValue("k1", randomBytes(60)));
   }
 
+  private static StoredToken withExpiry(StoredToken row, Instant expiresAt) {
+    AccessToken t = row.token();
+    return row.withToken(
+        new AccessToken(
+            t.id(),
+            t.organization(),
+            t.environment(),
+            t.status(),
+            t.description(),
+            t.scope(),
+            t.createdAt(),
+            t.updatedAt(),
+            t.version(),
+            expiresAt));
+  }
+
+  /**
+   * Inserts {@code row} as a library of schema version 3 or earlier did: every column but
+   * expires_at, which that library did not know.
+   */
+  private void insertAsAnEarlierLibrary(String prefix, StoredToken row) throws SQLException {
+    AccessToken t = row.token();
+    try (Connection c = db().dataSource().getConnection();
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + prefix
+                    + "tokens (id_key, organization, environment, masked_value, status,"
+                    + " description, scope, created_at, updated_at, version, digest_key_id,"
+                    + " digest, sealed_key_id, sealed_value)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setLong(1, TokenRows.key(t.id()));
+      insert.setString(2, t.organization().value());
+      insert.setString(3, t.environment().value());
+      insert.setString(4, t.maskedValue());
+      insert.setString(5, t.status().name());
+      insert.setString(6, t.description());
+      insert.setString(7, t.scope().name());
+      insert.setLong(8, TokenRows.micros(t.createdAt()));
+      insert.setLong(9, TokenRows.micros(t.updatedAt()));
+      insert.setLong(10, t.version());
+      insert.setString(11, row.digest().keyId());
+      insert.setBytes(12, row.digest().value());
+      SealedValue sealed = row.sealedValue();
+      insert.setString(13, sealed == null ? null : sealed.keyId());
+      insert.setBytes(14, sealed == null ? null : sealed.ciphertext());
+      assertThat(insert.executeUpdate()).isEqualTo(1);
+    }
+  }
+
   private static StoredToken withDescription(StoredToken row, String description, Instant at) {
     return row.withToken(row.token().withDescription(description, at));
   }
@@ -731,23 +843,6 @@ abstract class AbstractJdbcStoreTest {
   }
 
   /** A token row as a library before version 4 stored it: without touching any count. */
-  private void insertAsAnOlderLibrary(String prefix, StoredToken row) throws SQLException {
-    try (Connection c = db().dataSource().getConnection();
-        PreparedStatement insert =
-            c.prepareStatement(
-                "INSERT INTO "
-                    + prefix
-                    + "tokens ("
-                    + TokenRows.COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      TokenRows.bindInsert(insert, row);
-      insert.executeUpdate();
-      if (!c.getAutoCommit()) {
-        c.commit();
-      }
-    }
-  }
-
   /** Each organization's count row, by organization. */
   private Map<String, Long> tokenCounts(String prefix) throws SQLException {
     Map<String, Long> counts = new TreeMap<>();

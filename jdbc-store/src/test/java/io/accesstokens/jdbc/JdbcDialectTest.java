@@ -80,7 +80,7 @@ class JdbcDialectTest {
 
     assertThat(sql.get(Sql.INSERT))
         .startsWith("INSERT INTO p_tokens (")
-        .endsWith("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        .endsWith("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     assertThat(sql.list(true, true, true))
         .isEqualTo(
             "SELECT "
@@ -93,6 +93,18 @@ class JdbcDialectTest {
             "SELECT "
                 + TokenRows.COLUMNS
                 + " FROM p_tokens WHERE organization = ? ORDER BY created_at, id_key LIMIT ?");
+    assertThat(sql.list(false, true, true, true))
+        .as("issue 14: the expiry window")
+        .isEqualTo(
+            "SELECT "
+                + TokenRows.COLUMNS
+                + " FROM p_tokens WHERE organization = ? AND status = ? AND"
+                + " created_at >= ? AND (created_at > ? OR id_key > ?) AND expires_at >= ? AND"
+                + " expires_at < ? ORDER BY created_at, id_key LIMIT ?");
+    assertThat(sql.get(Sql.MARK_REMINDED))
+        .endsWith(
+            "WHERE id_key = ? AND organization = ? AND expires_at = ? AND (reminded_for IS NULL"
+                + " OR reminded_for <> ? OR reminded_within_ms > ?)");
     assertThat(sql.get(Sql.UPDATE))
         .endsWith("WHERE id_key = ? AND organization = ? AND version = ?");
     assertThat(sql.has(Sql.DELETE_RETURNING)).isEqualTo(dialect == JdbcDialect.POSTGRESQL);

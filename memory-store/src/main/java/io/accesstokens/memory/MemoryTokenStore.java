@@ -21,7 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -95,6 +97,12 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
    * published, given back by the delete that removes the row (or by the insert that failed).
    */
   private final ConcurrentHashMap<OrganizationId, AtomicLong> held = new ConcurrentHashMap<>();
+
+  /** The tightest expiry reminder each token had ({@link #markReminded}); guarded by writeLock. */
+  private final Map<TokenId, Reminded> reminded = new HashMap<>();
+
+  /** The tightest reminder a token had, for the expiry it had then. */
+  private record Reminded(Instant expiresAt, Duration threshold) {}
 
   private final ConcurrentSkipListMap<Long, ChangeRecord> changes = new ConcurrentSkipListMap<>();
   private long lastSequence; // guarded by writeLock
@@ -252,10 +260,32 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
                   was.scope(),
                   was.createdAt(),
                   now.updatedAt(),
-                  now.version()),
+                  now.version(),
+                  now.expiresAt()),
               next.digest(),
               next.sealedValue()));
       record(next.id(), change, next.version());
+    }
+  }
+
+  @Override
+  public boolean markReminded(
+      OrganizationId organization, TokenId id, Instant expiresAt, Duration threshold) {
+    synchronized (writeLock) {
+      StoredToken current = byId.get(id);
+      if (current == null
+          || !current.organization().equals(organization)
+          || !expiresAt.equals(current.token().expiresAt())) {
+        return false;
+      }
+      Reminded was = reminded.get(id);
+      if (was != null
+          && was.expiresAt().equals(expiresAt)
+          && was.threshold().compareTo(threshold) <= 0) {
+        return false;
+      }
+      reminded.put(id, new Reminded(expiresAt, threshold));
+      return true;
     }
   }
 
@@ -306,6 +336,7 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
         return Optional.empty();
       }
       byId.remove(id);
+      reminded.remove(id);
       byDigest.remove(current.digest(), id);
       AtomicLong count = held.get(organization);
       if (count != null) {

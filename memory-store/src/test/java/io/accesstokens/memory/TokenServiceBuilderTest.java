@@ -53,6 +53,20 @@ class TokenServiceBuilderTest {
   }
 
   @Test
+  void lifetimePolicy_isCheckedWhenSet_andOnlyOnce() {
+    TokenService.Builder builder = TokenService.builder(store);
+    assertThatThrownBy(() -> builder.lifetimePolicy(null))
+        .hasMessage("lifetime policy must not be null");
+    assertThatThrownBy(
+            () -> io.accesstokens.spi.LifetimePolicy.atMost(java.time.Duration.ofDays(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maximum lifetime must be positive, but was PT-24H");
+    builder.lifetimePolicy(io.accesstokens.spi.LifetimePolicy.unlimited());
+    assertThatThrownBy(() -> builder.lifetimePolicy(io.accesstokens.spi.LifetimePolicy.unlimited()))
+        .hasMessage("lifetime policy already set");
+  }
+
+  @Test
   void nullSettings_areRefusedWhenSet() {
     assertThatThrownBy(() -> TokenService.builder(null)).hasMessage("store must not be null");
     assertThatThrownBy(() -> TokenService.builder(store).entitlements(null))

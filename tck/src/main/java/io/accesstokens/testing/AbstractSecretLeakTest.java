@@ -91,7 +91,16 @@ public abstract class AbstractSecretLeakTest {
 
     List<IssuedToken> issued = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      IssuedToken token = create(service, ACME, PROD, "token " + i, ALICE);
+      IssuedToken token =
+          i == 1 // issue 14: a token with an expiry, whose row and events say when
+              ? create(
+                  service,
+                  ACME,
+                  PROD,
+                  "token " + i,
+                  io.accesstokens.Expiry.after(java.time.Duration.ofHours(1)),
+                  ALICE)
+              : create(service, ACME, PROD, "token " + i, ALICE);
       issued.add(token);
       record(token);
       record(token.value());
@@ -100,6 +109,15 @@ public abstract class AbstractSecretLeakTest {
     IssuedToken first = issued.get(0);
     String value = first.value().reveal();
     attempt(() -> service.list(ACME, TokenQuery.all()));
+    attempt(
+        () ->
+            service.create(
+                ACME,
+                PROD,
+                null,
+                io.accesstokens.Expiry.at(java.time.Instant.parse("2000-01-01T00:00:00Z")),
+                ALICE));
+    attempt(() -> service.countBeyondMaximumLifetime(ACME));
     attempt(() -> copy(service, ACME, first.id(), ALICE));
     attempt(() -> copy(service, GLOBEX, first.id(), ALICE));
     attempt(() -> service.editDescription(ACME, first.id(), "edited", ALICE));

@@ -139,6 +139,47 @@ public abstract class AbstractTenantIsolationTest {
                   s -> o -> id -> s.setStatus(o, id, TokenStatus.ACTIVE, 2, Fixtures.BOB)),
               Map.entry("delete", s -> o -> id -> s.delete(o, id, Fixtures.BOB)));
 
+  /**
+   * Issue 14: the count of tokens beyond the maximum lifetime is each organization's own, whatever
+   * its neighbours (a LIKE or prefix match would count theirs), and expires nothing anywhere.
+   */
+  @Test
+  void expiryQueriesAndReminders_seeOnlyTheOrganizationsOwnTokens() {
+    TokenService limited =
+        TokenService.builder(store)
+            .entitlements((org, scope) -> true)
+            .environments((org, env) -> true)
+            .copyPolicy(CopyPolicy.ephemeral())
+            .lifetimePolicy(io.accesstokens.spi.LifetimePolicy.atMost(java.time.Duration.ofDays(1)))
+            .build();
+    create(
+        limited,
+        ORGS.get(0),
+        PROD,
+        null,
+        io.accesstokens.Expiry.after(java.time.Duration.ofHours(1)),
+        Fixtures.ALICE);
+    Map<TokenId, StoredToken> before = snapshot();
+    for (OrganizationId org : ORGS) {
+      attempts++;
+      assertThat(limited.countBeyondMaximumLifetime(org)).as("%s", org).isEqualTo(3);
+      attempts++;
+      assertThat(
+              limited
+                  .expiringWithin(
+                      org, java.time.Duration.ofDays(1), io.accesstokens.TokenQuery.all())
+                  .tokens())
+          .as("expiring tokens of %s", org)
+          .hasSize(org.equals(ORGS.get(0)) ? 1 : 0)
+          .allSatisfy(t -> assertThat(t.organization()).isEqualTo(org));
+      attempts++;
+      assertThat(limited.remindExpiring(org, java.time.Duration.ofDays(1)))
+          .as("reminders of %s", org)
+          .isEqualTo(org.equals(ORGS.get(0)) ? 1 : 0);
+    }
+    assertThat(snapshot()).isEqualTo(before);
+  }
+
   @Test
   void everyActionWithAnotherOrganizationsId_isRefusedLikeAnUnknownId_andChangesNothing() {
     Map<TokenId, StoredToken> before = snapshot();

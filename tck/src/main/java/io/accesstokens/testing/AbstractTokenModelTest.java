@@ -9,6 +9,7 @@ import io.accesstokens.CopyPolicy;
 import io.accesstokens.DeleteOutcome;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.ErrorCode;
+import io.accesstokens.Expiry;
 import io.accesstokens.IssuedToken;
 import io.accesstokens.LeakOutcome;
 import io.accesstokens.LeakResponse;
@@ -82,6 +83,11 @@ public abstract class AbstractTokenModelTest {
   private static final Map<OrganizationId, Long> LIMITS =
       Map.of(Fixtures.ACME, 3L, Fixtures.GLOBEX, 5L, Fixtures.INITECH, 1L);
 
+  /** The lifetimes a create may ask for: shorter and longer than the validator's hard expiry. */
+  static final Duration[] LIFETIMES = {
+    Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofDays(90)
+  };
+
   /** A new, empty store; called once per sequence. */
   protected abstract TokenStore createStore();
 
@@ -103,9 +109,18 @@ public abstract class AbstractTokenModelTest {
           Validate,
           Entitle,
           RevokeLeaked,
-          DeactivateAll {}
+          DeactivateAll,
+          Advance {}
 
-  record Create(int org, int env, @Nullable String description, boolean tick) implements Op {}
+  /**
+   * {@code lifetime} picks one of {@link #LIFETIMES}, or none (never expires) when negative (issue
+   * 14).
+   */
+  record Create(int org, int env, @Nullable String description, boolean tick, int lifetime)
+      implements Op {}
+
+  /** Time moves forward (the service's clock and the validator's ticker together), issue 14. */
+  record Advance(Duration by) implements Op {}
 
   record ListAll(int org, int envFilter, int statusFilter, int pageSize) implements Op {}
 
@@ -157,8 +172,23 @@ public abstract class AbstractTokenModelTest {
         Arbitraries.frequencyOf(
             net.jqwik.api.Tuple.of(
                 6,
-                Combinators.combine(org, env, description, Arbitraries.of(true, false))
+                Combinators.combine(
+                        org,
+                        env,
+                        description,
+                        Arbitraries.of(true, false),
+                        Arbitraries.integers().between(-2, LIFETIMES.length - 1))
                     .as(Create::new)),
+            net.jqwik.api.Tuple.of(
+                2,
+                Arbitraries.of(
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(29),
+                        Duration.ofSeconds(61),
+                        Duration.ofMinutes(5),
+                        Duration.ofDays(100))
+                    .map(Advance::new)),
             net.jqwik.api.Tuple.of(
                 2,
                 Combinators.combine(
@@ -238,6 +268,7 @@ public abstract class AbstractTokenModelTest {
     @Nullable String description;
     long version = 1;
     boolean deleted;
+    final @Nullable Instant expiresAt;
 
     ModelToken(IssuedToken issued) {
       this.id = issued.id();
@@ -246,6 +277,7 @@ public abstract class AbstractTokenModelTest {
       this.value = issued.value().reveal();
       this.createdAt = issued.token().createdAt();
       this.description = issued.token().description();
+      this.expiresAt = issued.token().expiresAt();
     }
   }
 
@@ -273,7 +305,12 @@ public abstract class AbstractTokenModelTest {
               .limits(LIMITS::get)
               .listener(events::add)
               .build();
-      validator = TokenValidator.builder(service).executor(Runnable::run).build();
+      // The ticker reads the clock, so a step that moves time moves both, as on a real machine.
+      validator =
+          TokenValidator.builder(service)
+              .executor(Runnable::run)
+              .ticker(Fixtures.tickerOf(clock))
+              .build();
       leaks = LeakResponse.builder(service).build();
       entitled.put(Fixtures.ACME, true);
       entitled.put(Fixtures.GLOBEX, true);
@@ -361,6 +398,9 @@ public abstract class AbstractTokenModelTest {
         revokeLeaked(r);
       } else if (op instanceof DeactivateAll d) {
         deactivateAll(d);
+      } else if (op instanceof Advance a) {
+        clock.advance(a.by());
+        expectEvents();
       } else if (op instanceof Entitle e) {
         entitlements.set(ORGS[e.org()], e.entitled());
         entitled.put(ORGS[e.org()], e.entitled());
@@ -375,7 +415,17 @@ public abstract class AbstractTokenModelTest {
       if (c.tick()) {
         clock.advance(Duration.ofMillis(1));
       }
-      Object outcome = outcome(() -> Fixtures.create(service, org, env, c.description(), ACTOR));
+      Duration lifetime = c.lifetime() < 0 ? null : LIFETIMES[c.lifetime()];
+      Object outcome =
+          outcome(
+              () ->
+                  Fixtures.create(
+                      service,
+                      org,
+                      env,
+                      c.description(),
+                      lifetime == null ? Expiry.never() : Expiry.after(lifetime),
+                      ACTOR));
       if (!descriptionIsValid(c.description())) {
         assertThat(outcome).isInstanceOf(IllegalArgumentException.class);
       } else if (!isEntitled(org)) {
@@ -392,6 +442,8 @@ public abstract class AbstractTokenModelTest {
         IssuedToken issued = (IssuedToken) outcome;
         assertThat(issued.token().status()).isEqualTo(TokenStatus.ACTIVE);
         assertThat(issued.token().description()).isEqualTo(normalized(c.description()));
+        assertThat(issued.token().expiresAt())
+            .isEqualTo(lifetime == null ? null : issued.token().createdAt().plus(lifetime));
         ModelToken token = new ModelToken(issued);
         tokens.add(token);
         expectEvents(TokenEventType.CREATED + "@1:" + token.id);
@@ -589,6 +641,7 @@ public abstract class AbstractTokenModelTest {
               && !v.garble()
               && !token.deleted
               && token.status == TokenStatus.ACTIVE
+              && (token.expiresAt == null || clock.instant().isBefore(token.expiresAt))
               && token.org.equals(org)
               && token.env.equals(env)
               && isEntitled(token.org);
@@ -638,6 +691,7 @@ public abstract class AbstractTokenModelTest {
           assertThat(a.version()).isEqualTo(m.version);
           assertThat(a.environment()).isEqualTo(m.env);
           assertThat(a.createdAt()).isEqualTo(m.createdAt);
+          assertThat(a.expiresAt()).isEqualTo(m.expiresAt);
         }
       }
     }

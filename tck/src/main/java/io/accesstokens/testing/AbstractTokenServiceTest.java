@@ -22,6 +22,7 @@ import io.accesstokens.DeleteOutcome;
 import io.accesstokens.DigestPolicy;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.ErrorCode;
+import io.accesstokens.Expiry;
 import io.accesstokens.IssuedToken;
 import io.accesstokens.KeyRing;
 import io.accesstokens.NotEntitledException;
@@ -42,6 +43,7 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.UnknownEnvironmentException;
+import io.accesstokens.spi.LifetimePolicy;
 import io.accesstokens.spi.TokenLimits;
 import io.accesstokens.spi.TokenStore;
 import java.time.Duration;
@@ -300,6 +302,206 @@ public abstract class AbstractTokenServiceTest {
     assertThatThrownBy(() -> TokenLimits.perOrganization(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must not be negative");
+  }
+
+  // ---- Expiry (issue 14)
+  // ---------------------------------------------------------------------------------
+
+  private TokenService serviceWithMaximumLifetime(Duration maximum) {
+    return TokenService.builder(store)
+        .entitlements(entitlements)
+        .environments(Fixtures.environments())
+        .copyPolicy(CopyPolicy.ephemeral())
+        .clock(clock)
+        .lifetimePolicy(LifetimePolicy.atMost(maximum))
+        .listener(events::add)
+        .build();
+  }
+
+  @Test
+  void create_withoutExpiry_neverExpires_asBefore() {
+    AccessToken token = create(service, ACME, PROD, null, ALICE).token();
+
+    assertThat(token.expiresAt()).isNull();
+    assertThat(service.get(ACME, token.id()).expiresAt()).isNull();
+    assertThat(token.isExpiredAt(Instant.MAX)).isFalse();
+  }
+
+  @Test
+  void create_withALifetime_storesItsExpiry_keptByEveryLaterChange() {
+    AccessToken token =
+        create(service, ACME, PROD, "90 days", Expiry.after(Duration.ofDays(90)), ALICE).token();
+
+    Instant expected = Instant.parse("2026-11-28T09:00:00.123456Z").plus(Duration.ofDays(90));
+    assertThat(token.expiresAt()).isEqualTo(expected);
+    assertThat(service.get(ACME, token.id())).isEqualTo(token);
+    assertThat(service.list(ACME, TokenQuery.all()).tokens())
+        .singleElement()
+        .satisfies(listed -> assertThat(listed.expiresAt()).isEqualTo(expected));
+    clock.advance(Duration.ofSeconds(1));
+    service.editDescription(ACME, token.id(), "edited", ALICE);
+    service.deactivate(ACME, token.id(), ALICE);
+    service.activate(ACME, token.id(), ALICE);
+    assertThat(service.get(ACME, token.id()).expiresAt()).isEqualTo(expected);
+    assertThat(service.get(ACME, token.id()).version()).isEqualTo(4);
+  }
+
+  @Test
+  void create_withAnExpiryAtAnInstant_keepsItToTheMicrosecond() {
+    Instant at = Instant.parse("2027-01-02T03:04:05.678901234Z");
+
+    AccessToken token = create(service, ACME, PROD, null, Expiry.at(at), ALICE).token();
+
+    assertThat(token.expiresAt()).isEqualTo(Instant.parse("2027-01-02T03:04:05.678901Z"));
+    assertThat(service.get(ACME, token.id()).expiresAt()).isEqualTo(token.expiresAt());
+    assertThat(token.isExpiredAt(token.expiresAt())).isTrue();
+    assertThat(token.isExpiredAt(token.expiresAt().minusNanos(1_000))).isFalse();
+  }
+
+  @Test
+  void create_withAnExpiryNotAfterNow_isRefused_andNothingIsWritten() {
+    Instant now = Instant.parse("2026-11-28T09:00:00.123456Z");
+
+    assertThatThrownBy(() -> service.create(ACME, PROD, null, Expiry.at(now), ALICE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expiry must be after the token's creation");
+    assertThatThrownBy(() -> Expiry.after(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("lifetime must be positive, but was PT0S");
+    assertThat(service.list(ACME, TokenQuery.all()).tokens()).isEmpty();
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void create_underAMaximumLifetime_withoutExpiry_isRefusedNamingTheMaximum() {
+    TokenService limited = serviceWithMaximumLifetime(Duration.ofDays(365));
+
+    assertThatThrownBy(() -> limited.create(ACME, PROD, null, ALICE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a token of organization acme must expire: its maximum lifetime is 365 days");
+    assertThat(limited.list(ACME, TokenQuery.all()).tokens()).isEmpty();
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void create_underAMaximumLifetime_beyondIt_isRefusedNamingTheMaximum_andUpToItIsCreated() {
+    TokenService limited = serviceWithMaximumLifetime(Duration.ofDays(365));
+
+    assertThatThrownBy(
+            () -> limited.create(ACME, PROD, null, Expiry.after(Duration.ofDays(366)), ALICE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maximum lifetime of 365 days")
+        .hasMessageContaining("at most 2027-11-28T09:00:00.123456Z");
+    assertThat(limited.list(ACME, TokenQuery.all()).tokens()).isEmpty();
+
+    AccessToken token =
+        create(limited, ACME, PROD, null, Expiry.after(Duration.ofDays(365)), ALICE).token();
+    assertThat(token.expiresAt()).isEqualTo(Instant.parse("2027-11-28T09:00:00.123456Z"));
+  }
+
+  @Test
+  void countBeyondMaximumLifetime_countsTokensCreatedBeforeTheMaximum_andExpiresNone() {
+    AccessToken forever = create(service, ACME, PROD, null, ALICE).token();
+    AccessToken long_ =
+        create(service, ACME, PROD, null, Expiry.after(Duration.ofDays(400)), ALICE).token();
+    create(service, ACME, PROD, null, Expiry.after(Duration.ofDays(30)), ALICE);
+    create(service, GLOBEX, GLOBEX_PROD, null, ALICE);
+    assertThat(service.countBeyondMaximumLifetime(ACME)).as("no maximum").isZero();
+
+    TokenService limited = serviceWithMaximumLifetime(Duration.ofDays(365));
+
+    assertThat(limited.countBeyondMaximumLifetime(ACME)).isEqualTo(2);
+    assertThat(limited.countBeyondMaximumLifetime(GLOBEX)).isEqualTo(1);
+    assertThat(limited.get(ACME, forever.id())).isEqualTo(forever);
+    assertThat(limited.get(ACME, long_.id())).isEqualTo(long_);
+  }
+
+  // ---- Expiry reminders (issue 14)
+  // ------------------------------------------------------------------------
+
+  @Test
+  void expiringWithin_listsTheTokensExpiringInTheWindow_pagedLikeTheList() {
+    AccessToken in1h =
+        create(service, ACME, PROD, null, Expiry.after(Duration.ofHours(1)), ALICE).token();
+    clock.advance(Duration.ofSeconds(1)); // the list's order is by creation
+    AccessToken in20d =
+        create(service, ACME, TEST, null, Expiry.after(Duration.ofDays(20)), ALICE).token();
+    clock.advance(Duration.ofSeconds(1));
+    AccessToken in40d =
+        create(service, ACME, PROD, null, Expiry.after(Duration.ofDays(40)), ALICE).token();
+    AccessToken expired =
+        create(service, ACME, PROD, null, Expiry.after(Duration.ofMinutes(1)), ALICE).token();
+    create(service, ACME, PROD, null, ALICE); // never
+    create(service, GLOBEX, GLOBEX_PROD, null, Expiry.after(Duration.ofHours(1)), BOB);
+    clock.advance(Duration.ofMinutes(2));
+
+    TokenPage first =
+        service.expiringWithin(ACME, Duration.ofDays(30), TokenQuery.all().pageSize(1));
+    assertThat(first.tokens()).extracting(AccessToken::id).containsExactly(in1h.id());
+    TokenPage second =
+        service.expiringWithin(
+            ACME, Duration.ofDays(30), TokenQuery.all().pageSize(1).after(first.nextPage().get()));
+    assertThat(second.tokens()).extracting(AccessToken::id).containsExactly(in20d.id());
+    assertThat(second.nextPage()).isEmpty();
+    assertThat(
+            service.expiringWithin(ACME, Duration.ofDays(30), TokenQuery.all().inEnvironment(PROD)))
+        .extracting(TokenPage::tokens)
+        .asList()
+        .extracting(t -> ((AccessToken) t).id())
+        .containsExactly(in1h.id());
+    assertThat(service.expiringWithin(ACME, Duration.ofDays(41), TokenQuery.all()).tokens())
+        .extracting(AccessToken::id)
+        .containsExactly(in1h.id(), in20d.id(), in40d.id())
+        .doesNotContain(expired.id());
+    assertThatThrownBy(() -> service.expiringWithin(ACME, Duration.ZERO, TokenQuery.all()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("within must be positive, but was PT0S");
+  }
+
+  private List<TokenEvent> reminders() {
+    return events.stream().filter(e -> e.type() == TokenEventType.TOKEN_EXPIRING).toList();
+  }
+
+  @Test
+  void remindExpiring_sendsTheTightestThresholdOnce_andTheNextWhenItIsCrossed() {
+    Duration[] thresholds = {Duration.ofDays(7), Duration.ofDays(30)};
+    AccessToken in40d =
+        create(service, ACME, PROD, "forty", Expiry.after(Duration.ofDays(40)), ALICE).token();
+    AccessToken in3d =
+        create(service, ACME, PROD, "three", Expiry.after(Duration.ofDays(3)), ALICE).token();
+    AccessToken inactive =
+        create(service, ACME, PROD, null, Expiry.after(Duration.ofDays(3)), ALICE).token();
+    service.deactivate(ACME, inactive.id(), ALICE);
+    create(service, ACME, PROD, null, ALICE);
+    create(service, GLOBEX, GLOBEX_PROD, null, Expiry.after(Duration.ofDays(3)), BOB);
+
+    assertThat(service.remindExpiring(ACME, thresholds)).isEqualTo(1);
+    assertThat(reminders())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.tokenId()).isEqualTo(in3d.id());
+              assertThat(e.organization()).isEqualTo(ACME);
+              assertThat(e.actor().name()).isEqualTo("expiry-reminders");
+              assertThat(e.reason())
+                  .isEqualTo("expires at " + in3d.expiresAt() + ", within 7 days");
+            });
+    assertThat(service.remindExpiring(ACME, thresholds)).as("sent already").isZero();
+
+    clock.advance(Duration.ofDays(11)); // 29 days left
+    assertThat(service.remindExpiring(ACME, thresholds)).isEqualTo(1);
+    assertThat(reminders().get(1).tokenId()).isEqualTo(in40d.id());
+    assertThat(reminders().get(1).reason()).endsWith("within 30 days");
+    assertThat(service.remindExpiring(ACME, thresholds)).isZero();
+
+    clock.advance(Duration.ofDays(23)); // 6 days left
+    assertThat(service.remindExpiring(ACME, thresholds)).isEqualTo(1);
+    assertThat(reminders().get(2).reason()).endsWith("within 7 days");
+    assertThat(service.remindExpiring(ACME, thresholds)).isZero();
+    assertThat(reminders()).hasSize(3);
+    assertThatThrownBy(() -> service.remindExpiring(ACME))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("at least one reminder threshold is required");
   }
 
   // ---- The table

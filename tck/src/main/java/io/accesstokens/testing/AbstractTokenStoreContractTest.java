@@ -27,6 +27,7 @@ import io.accesstokens.spi.SealedValue;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenFilter;
 import io.accesstokens.spi.TokenStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -123,6 +124,79 @@ public abstract class AbstractTokenStoreContractTest {
     StoredToken row = insert(row(ACME, PROD, T0));
 
     assertThat(store.find(ACME, row.id())).contains(row);
+  }
+
+  /** Issue 14: the expiry round-trips to the microsecond, and an update sets or keeps it. */
+  @Test
+  void insert_withAnExpiry_keepsIt_andAnUpdateSetsIt() {
+    StoredToken plain = row(ACME, PROD, T0);
+    AccessToken t = plain.token();
+    Instant expiry = T0.plus(Duration.ofDays(90)).plusNanos(123_000);
+    StoredToken expiring =
+        plain.withToken(
+            new AccessToken(
+                t.id(),
+                t.organization(),
+                t.environment(),
+                t.status(),
+                t.description(),
+                t.scope(),
+                t.createdAt(),
+                t.updatedAt(),
+                t.version(),
+                expiry));
+    store.insert(expiring, new Change(TokenEventType.CREATED, ALICE, T0));
+    assertThat(store.find(ACME, expiring.id())).contains(expiring);
+    assertThat(store.findByDigest(expiring.digest())).contains(expiring);
+
+    StoredToken edited =
+        expiring.withToken(expiring.token().withDescription("edited", T0.plusSeconds(1)));
+    store.update(edited, new Change(TokenEventType.DESCRIPTION_EDITED, ALICE, T0.plusSeconds(1)));
+    assertThat(store.find(ACME, expiring.id()).orElseThrow().token().expiresAt()).isEqualTo(expiry);
+
+    StoredToken sooner =
+        edited.withToken(edited.token().withExpiry(T0.plusSeconds(5), T0.plusSeconds(2)));
+    store.update(sooner, new Change(TokenEventType.DESCRIPTION_EDITED, ALICE, T0.plusSeconds(2)));
+    assertThat(store.find(ACME, expiring.id())).contains(sooner);
+    StoredToken never = sooner.withToken(sooner.token().withExpiry(null, T0.plusSeconds(3)));
+    store.update(never, new Change(TokenEventType.DESCRIPTION_EDITED, ALICE, T0.plusSeconds(3)));
+    assertThat(store.find(ACME, expiring.id())).contains(never);
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 10)).containsExactly(never);
+  }
+
+  /** Issue 14: the reminder's conditional write, the rule every node's reminders rely on. */
+  @Test
+  void markReminded_winsOncePerThresholdAndExpiry_onlyForTheOrganizationsToken() {
+    StoredToken plain = row(ACME, PROD, T0);
+    Instant expiry = T0.plus(Duration.ofDays(10));
+    StoredToken row = plain.withToken(plain.token().withExpiry(expiry, T0));
+    store.insert(
+        new StoredToken(
+            new AccessToken(
+                row.id(), ACME, PROD, TokenStatus.ACTIVE, null, Scope.EDI, T0, T0, 1, expiry),
+            row.digest(),
+            row.sealedValue()),
+        new Change(TokenEventType.CREATED, ALICE, T0));
+
+    assertThat(store.markReminded(GLOBEX, row.id(), expiry, Duration.ofDays(30))).isFalse();
+    assertThat(store.markReminded(ACME, new TokenId(12345), expiry, Duration.ofDays(30))).isFalse();
+    assertThat(store.markReminded(ACME, row.id(), expiry.plusSeconds(1), Duration.ofDays(30)))
+        .as("another expiry")
+        .isFalse();
+    assertThat(store.markReminded(ACME, row.id(), expiry, Duration.ofDays(30))).isTrue();
+    assertThat(store.markReminded(ACME, row.id(), expiry, Duration.ofDays(30))).isFalse();
+    assertThat(store.markReminded(ACME, row.id(), expiry, Duration.ofDays(60))).isFalse();
+    assertThat(store.markReminded(ACME, row.id(), expiry, Duration.ofDays(7))).isTrue();
+    assertThat(store.markReminded(ACME, row.id(), expiry, Duration.ofDays(7))).isFalse();
+
+    StoredToken stored = store.find(ACME, row.id()).orElseThrow();
+    Instant later = expiry.plus(Duration.ofDays(30));
+    StoredToken extended = stored.withToken(stored.token().withExpiry(later, T0.plusSeconds(1)));
+    store.update(extended, new Change(TokenEventType.DESCRIPTION_EDITED, ALICE, T0.plusSeconds(1)));
+    assertThat(store.markReminded(ACME, row.id(), later, Duration.ofDays(30)))
+        .as("a new expiry is reminded afresh")
+        .isTrue();
+    assertThat(store.find(ACME, row.id())).contains(extended);
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.accesstokens.ChangeFollower;
 import io.accesstokens.ConnectionOpenException;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.ErrorCode;
+import io.accesstokens.Expiry;
 import io.accesstokens.IssuedToken;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.RefusalCause;
@@ -179,6 +180,111 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(validator.stats().refusals(cause))
         .as("refusals for %s", cause)
         .isEqualTo(before + 1);
+  }
+
+  // ---- expiry (issue 14)
+  // -----------------------------------------------------------------------------
+
+  /** The service's clock in the expiry tests; moved with the ticker by {@link #advanceBoth}. */
+  private final MutableClock clock = MutableClock.startingAt("2026-12-01T08:00:00Z");
+
+  /**
+   * A service on {@link #store} whose clock is {@link #clock}, and this suite's validator of it.
+   */
+  private TokenService useClockedService() {
+    TokenService clocked =
+        TokenService.builder(store)
+            .entitlements(entitlements)
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.ephemeral())
+            .clock(clock)
+            .build();
+    validator.close();
+    validator = newValidator(clocked, LOOKUP_TIMEOUT, settings -> settings);
+    return clocked;
+  }
+
+  private void advanceBoth(Duration duration) {
+    clock.advance(duration);
+    advance(duration);
+  }
+
+  @ValidatorTest
+  void validate_ofATokenPastItsExpiry_isRefusedAsExpired_withTheSeedsMessage() {
+    TokenService clocked = useClockedService();
+    IssuedToken issued =
+        create(clocked, ACME, PROD, null, Expiry.after(Duration.ofMinutes(30)), ALICE);
+    assertThat(validate(issued.value().reveal()).id()).isEqualTo(issued.token().id());
+
+    advanceBoth(Duration.ofMinutes(30));
+
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.EXPIRED);
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.EXPIRED);
+    assertThat(validator.stats().refusals(RefusalCause.INACTIVE)).isZero();
+  }
+
+  /**
+   * The token's expiry is folded into the answer's stamp: hits before it read no store (and no
+   * clock: the stamp was fixed when the store was read), and the first validation after it asks the
+   * store again and refuses.
+   */
+  @ValidatorTest
+  void
+      validate_ofATokenExpiringBeforeTheHardExpiry_hitsUntilItsExpiry_thenAsksTheStoreAndRefuses() {
+    TokenService clocked = useClockedService();
+    IssuedToken issued =
+        create(clocked, ACME, PROD, null, Expiry.after(Duration.ofSeconds(10)), ALICE);
+    validate(issued.value().reveal());
+    assertThat(store.findByDigestCalls()).isEqualTo(1);
+
+    advanceBoth(Duration.ofSeconds(9));
+    assertThat(validate(issued.value().reveal()).id()).isEqualTo(issued.token().id());
+    assertThat(store.findByDigestCalls()).as("a hit before the expiry").isEqualTo(1);
+
+    advanceBoth(Duration.ofSeconds(1));
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.EXPIRED);
+    assertThat(store.findByDigestCalls()).as("the stamp ran out at the expiry").isEqualTo(2);
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.EXPIRED);
+    assertThat(store.findByDigestCalls()).as("the expired answer is cached").isEqualTo(2);
+  }
+
+  @ValidatorTest
+  void validate_ofATokenExpiringAfterTheHardExpiry_keepsTheHardExpiry_andStaysValidUntilItsOwn() {
+    TokenService clocked = useClockedService();
+    IssuedToken issued =
+        create(clocked, ACME, PROD, null, Expiry.after(Duration.ofHours(2)), ALICE);
+    validate(issued.value().reveal());
+
+    advanceBoth(Duration.ofSeconds(61));
+    assertThat(validate(issued.value().reveal()).id()).isEqualTo(issued.token().id());
+    assertThat(store.findByDigestCalls()).as("asked again after the hard expiry").isEqualTo(2);
+
+    advanceBoth(Duration.ofHours(2));
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.EXPIRED);
+  }
+
+  @ValidatorTest
+  void validate_ofATokenThatNeverExpires_staysValidAsTimePasses() {
+    TokenService clocked = useClockedService();
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+
+    advanceBoth(Duration.ofDays(3650));
+
+    assertThat(validate(issued.value().reveal()).id()).isEqualTo(issued.token().id());
+    assertThat(issued.token().expiresAt()).isNull();
+  }
+
+  @ValidatorTest
+  void validate_ofAnExpiredTokenThatIsAlsoInactive_countsItAsExpired() {
+    TokenService clocked = useClockedService();
+    IssuedToken issued =
+        create(clocked, ACME, PROD, null, Expiry.after(Duration.ofMinutes(1)), ALICE);
+    clocked.deactivate(ACME, issued.token().id(), ALICE);
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
+
+    advanceBoth(Duration.ofMinutes(2));
+
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.EXPIRED);
   }
 
   private IssuedToken acmeToken() {

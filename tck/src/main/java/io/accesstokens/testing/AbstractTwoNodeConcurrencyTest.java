@@ -143,6 +143,61 @@ public abstract class AbstractTwoNodeConcurrencyTest {
     return node.list(ACME, TokenQuery.all().pageSize(100)).tokens();
   }
 
+  /**
+   * Issue 14: two nodes, four threads each, send the same organization's expiry reminders over and
+   * over while time moves through two thresholds: every (token, threshold) is reminded exactly
+   * once, by whichever node won the store's conditional write.
+   */
+  @Test
+  void twoNodesSendingRemindersTogether_remindEachTokenOncePerThreshold() throws Exception {
+    TokenStore[] stores = createNodeStores();
+    MutableClock clock = MutableClock.startingAt("2026-12-01T00:00:00Z");
+    List<TokenEvent> events = new CopyOnWriteArrayList<>();
+    TokenService[] nodes = new TokenService[2];
+    for (int n = 0; n < 2; n++) {
+      nodes[n] =
+          TokenService.builder(stores[n])
+              .entitlements(new Fixtures.SwitchableEntitlements())
+              .environments(Fixtures.environments())
+              .copyPolicy(CopyPolicy.ephemeral())
+              .clock(clock)
+              .listener(events::add)
+              .build();
+    }
+    int tokens = 20;
+    for (int i = 0; i < tokens; i++) {
+      create(
+          nodes[i % 2],
+          ACME,
+          PROD,
+          "reminded " + i,
+          io.accesstokens.Expiry.after(java.time.Duration.ofDays(20 + i % 5)),
+          ALICE);
+    }
+    java.time.Duration[] thresholds = {java.time.Duration.ofDays(7), java.time.Duration.ofDays(30)};
+    java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+
+    for (java.time.Duration step :
+        List.of(java.time.Duration.ZERO, java.time.Duration.ofDays(18))) {
+      clock.advance(step); // first every token is within 30 days, then every one within 7
+      Concurrently.run(
+          8,
+          t -> {
+            for (int round = 0; round < 5; round++) {
+              sent.addAndGet(nodes[t % 2].remindExpiring(ACME, thresholds));
+            }
+          });
+    }
+
+    List<String> reminded =
+        events.stream()
+            .filter(e -> e.type() == TokenEventType.TOKEN_EXPIRING)
+            .map(e -> e.tokenId() + " " + String.valueOf(e.reason()).replaceAll(".*within ", ""))
+            .toList();
+    assertThat(reminded).hasSize(2 * tokens).doesNotHaveDuplicates();
+    assertThat(sent.get()).isEqualTo(2 * tokens);
+  }
+
   @Test
   void twoNodesAndEightThreads_endInTheStateOfASerialReplay() throws Exception {
     TokenStore[] stores = createNodeStores();

@@ -135,6 +135,19 @@ public final class FaultyTokenStore implements TokenStore {
   }
 
   @Override
+  public boolean markReminded(
+      OrganizationId organization,
+      TokenId id,
+      java.time.Instant expiresAt,
+      java.time.Duration threshold) {
+    writeCalls.incrementAndGet();
+    check();
+    boolean won = delegate.markReminded(organization, id, expiresAt, threshold);
+    afterWrite();
+    return won;
+  }
+
+  @Override
   public void recordEntitlementChange(OrganizationId organization, Change change) {
     writeCalls.incrementAndGet();
     check();

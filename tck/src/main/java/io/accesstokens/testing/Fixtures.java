@@ -67,6 +67,32 @@ public final class Fixtures {
   }
 
   /**
+   * {@code service.create(...)} with an expiry, the new value recorded in {@link IssuedSecrets}.
+   */
+  public static IssuedToken create(
+      TokenService service,
+      OrganizationId organization,
+      EnvironmentId environment,
+      @Nullable String description,
+      io.accesstokens.Expiry expiry,
+      Actor actor) {
+    IssuedToken issued = service.create(organization, environment, description, expiry, actor);
+    IssuedSecrets.record(issued.value().reveal());
+    return issued;
+  }
+
+  /**
+   * A ticker that reads {@code clock} (its epoch nanoseconds): validator time and service time that
+   * move together, as on a machine whose clock does not jump.
+   */
+  public static com.github.benmanes.caffeine.cache.Ticker tickerOf(java.time.Clock clock) {
+    return () -> {
+      java.time.Instant now = clock.instant();
+      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    };
+  }
+
+  /**
    * {@code service.copy(...)}, with the value recorded in {@link IssuedSecrets} (it may be a new
    * one).
    */

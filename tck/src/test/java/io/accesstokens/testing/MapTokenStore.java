@@ -32,6 +32,10 @@ final class MapTokenStore implements TokenStore {
       Comparator.comparing(PageCursor::createdAt).thenComparing(PageCursor::id, UNSIGNED);
 
   private final Map<TokenId, StoredToken> rows = new HashMap<>();
+  private final Map<TokenId, Reminded> reminded = new HashMap<>();
+
+  /** The tightest reminder a token had, for the expiry it had then. */
+  private record Reminded(java.time.Instant expiresAt, java.time.Duration threshold) {}
 
   @Override
   public synchronized void insert(StoredToken token, Change change, long maxTokens) {
@@ -107,7 +111,8 @@ final class MapTokenStore implements TokenStore {
             was.scope(),
             was.createdAt(),
             now.updatedAt(),
-            now.version());
+            now.version(),
+            now.expiresAt());
     rows.put(next.id(), new StoredToken(merged, next.digest(), next.sealedValue()));
   }
 
@@ -116,7 +121,28 @@ final class MapTokenStore implements TokenStore {
       OrganizationId organization, TokenId id, Change change) {
     Optional<StoredToken> current = find(organization, id);
     current.ifPresent(row -> rows.remove(id));
+    current.ifPresent(row -> reminded.remove(id));
     return current;
+  }
+
+  @Override
+  public synchronized boolean markReminded(
+      OrganizationId organization,
+      TokenId id,
+      java.time.Instant expiresAt,
+      java.time.Duration threshold) {
+    StoredToken row = find(organization, id).orElse(null);
+    if (row == null || !expiresAt.equals(row.token().expiresAt())) {
+      return false;
+    }
+    Reminded was = reminded.get(id);
+    if (was != null
+        && was.expiresAt().equals(expiresAt)
+        && was.threshold().compareTo(threshold) <= 0) {
+      return false;
+    }
+    reminded.put(id, new Reminded(expiresAt, threshold));
+    return true;
   }
 
   private static PageCursor cursorOf(StoredToken row) {

@@ -193,6 +193,24 @@ abstract class AbstractRestApiTest {
         .containsKeys("createdAt", "updatedAt");
   }
 
+  /** Issue 14: the Expires column's data: when, or null for never, and whether it has passed. */
+  @Test
+  void get_answersTheExpiry_nullForNever() {
+    IssuedToken never = issue(ACME, PRODUCTION, "never");
+    java.time.Instant at = java.time.Instant.parse("2999-01-02T03:04:05.123456Z");
+    IssuedToken expiring =
+        web.service()
+            .create(ACME, PRODUCTION, "expiring", io.accesstokens.Expiry.at(at), Actor.of("setup"));
+    IssuedSecrets.record(expiring.value().reveal());
+
+    assertThat(alice().get(path(never.id())).json())
+        .containsEntry("expiresAt", null)
+        .containsEntry("expired", false);
+    assertThat(alice().get(path(expiring.id())).json())
+        .containsEntry("expiresAt", "2999-01-02T03:04:05.123456Z")
+        .containsEntry("expired", false);
+  }
+
   @Test
   void copy_answersTheValue_notStored() {
     IssuedToken issued = issue(ACME, PRODUCTION, "Partner X");

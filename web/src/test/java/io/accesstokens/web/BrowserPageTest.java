@@ -147,7 +147,8 @@ class BrowserPageTest {
 
     WebElement row = row(value);
     assertThat(cells(row))
-        .startsWith(WebFixture.masked(value), "Active", "production", "Partner X over AS2", "EDI");
+        .startsWith(
+            WebFixture.masked(value), "Active", "Never", "production", "Partner X over AS2", "EDI");
     assertThat(row.findElements(By.cssSelector("td.actions button")))
         .extracting(WebElement::getText)
         .containsExactly("Copy", "Edit", "Delete");
@@ -170,7 +171,7 @@ class BrowserPageTest {
     input.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Partner X over AS2, renewed");
     shot("editing");
     rowButton(value, "edit-submit").click();
-    wait.until(d -> cells(row(value)).get(3).equals("Partner X over AS2, renewed"));
+    wait.until(d -> cells(row(value)).get(4).equals("Partner X over AS2, renewed"));
     assertThat(text("#status-message"))
         .isEqualTo("The description of access token " + WebFixture.masked(value) + " was saved.");
     shot("edited");
@@ -233,13 +234,21 @@ class BrowserPageTest {
 
     assertThat(driver.findElements(By.cssSelector("#tokens thead th")))
         .extracting(WebElement::getText)
-        .containsExactly("Token", "Status", "Environment", "Description", "Scope", "Actions");
+        .containsExactly(
+            "Token", "Status", "Expires", "Environment", "Description", "Scope", "Actions");
     assertThat(cells(row(partner.value().reveal())))
-        .startsWith(partner.value().masked(), "Active", "production", "Partner X over AS2", "EDI");
+        .startsWith(
+            partner.value().masked(), "Active", "Never", "production", "Partner X over AS2", "EDI");
     assertThat(cells(row(staging.value().reveal())))
-        .startsWith(staging.value().masked(), "Inactive", "test", "Staging partner, paused", "EDI");
+        .startsWith(
+            staging.value().masked(),
+            "Inactive",
+            "Never",
+            "test",
+            "Staging partner, paused",
+            "EDI");
     assertThat(cells(row(bare.value().reveal())))
-        .startsWith(bare.value().masked(), "Active", "production", "", "EDI");
+        .startsWith(bare.value().masked(), "Active", "Never", "production", "", "EDI");
     assertThat(rowButton(staging.value().reveal(), "status").getAttribute("aria-label"))
         .isEqualTo("Status of access token " + staging.value().masked());
     for (IssuedToken token : List.of(partner, staging, bare)) {
@@ -279,7 +288,7 @@ class BrowserPageTest {
     WebElement secondInput =
         wait.until(ExpectedConditions.visibilityOf(row(value).findElement(By.tagName("input"))));
     secondInput.sendKeys(Keys.chord(Keys.CONTROL, "a"), "from the second tab", Keys.ENTER);
-    wait.until(d -> cells(row(value)).get(3).equals("from the second tab"));
+    wait.until(d -> cells(row(value)).get(4).equals("from the second tab"));
     driver.close();
     driver.switchTo().window(firstTab);
 
@@ -292,7 +301,7 @@ class BrowserPageTest {
                 + " was changed after you loaded it (by someone else, or in another tab), so your"
                 + " change was not saved. The page now shows the token as it is; make your change"
                 + " again if it is still needed.");
-    wait.until(d -> cells(row(value)).get(3).equals("from the second tab"));
+    wait.until(d -> cells(row(value)).get(4).equals("from the second tab"));
     assertThat(web.service().get(ACME, issued.id()).description()).isEqualTo("from the second tab");
     shot("stale-edit-refused");
   }
@@ -323,13 +332,13 @@ class BrowserPageTest {
     tabTo(rowButton(value, "edit")).sendKeys(Keys.ENTER);
     wait.until(d -> "input".equalsIgnoreCase(focused().getTagName()));
     focused().sendKeys("Edited by keyboard", Keys.ENTER);
-    wait.until(d -> cells(row(value)).get(3).equals("Edited by keyboard"));
+    wait.until(d -> cells(row(value)).get(4).equals("Edited by keyboard"));
     assertThat(focused()).isEqualTo(rowButton(value, "edit"));
 
     rowButton(value, "edit").sendKeys(Keys.ENTER);
     wait.until(d -> "input".equalsIgnoreCase(focused().getTagName()));
     focused().sendKeys("Never saved", Keys.ESCAPE);
-    wait.until(d -> cells(row(value)).get(3).equals("Edited by keyboard"));
+    wait.until(d -> cells(row(value)).get(4).equals("Edited by keyboard"));
     assertThat(focused()).isEqualTo(rowButton(value, "edit"));
 
     focused().sendKeys(Keys.TAB);

@@ -47,6 +47,7 @@ class DocumentedDefaultsTest {
     expected.put("lookupTimeout", TokenValidator.DEFAULT_LOOKUP_TIMEOUT);
     expected.put("maxConcurrentLookups", (long) TokenValidator.DEFAULT_MAX_CONCURRENT_LOOKUPS);
     expected.put("ticker", new Words("system"));
+    expected.put("clock", new Words("the service's"));
     expected.put("freshnessLease", new Words("always"));
     expected.put("changeFollower", new Words("none"));
     expected.put("issuedIdSet", new Words("true"));

@@ -23,6 +23,8 @@ public record Migration(int version, String description, String file) {
         new Migration(
             3, "indexes for the list's status and environment filters", dialect.migrationFile(3)),
         new Migration(
-            4, "each organization's token count, for its limit", dialect.migrationFile(4)));
+            4, "each organization's token count, for its limit", dialect.migrationFile(4)),
+        new Migration(5, "token expiry column and its index", dialect.migrationFile(5)),
+        new Migration(6, "expiry reminders already sent", dialect.migrationFile(6)));
   }
 }

@@ -26,7 +26,7 @@ public enum Sql {
   INSERT(
       """
       INSERT INTO ${prefix}tokens (${tokenColumns})
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """),
 
   /** Binds id_key and organization. */
@@ -45,9 +45,10 @@ public enum Sql {
 
   /**
    * One organization's page, by creation time then id. The optional clauses, in this order: the
-   * environment filter, the status filter, and strictly after the cursor's (created_at, id_key),
-   * which binds created_at, created_at, id_key; its first term gives every engine a range start on
-   * the list index. Binds the organization, the optional clauses' values, then the limit.
+   * environment filter, the status filter, strictly after the cursor's (created_at, id_key), which
+   * binds created_at, created_at, id_key (its first term gives every engine a range start on the
+   * list index), and the expiry window (schema version 5), which binds its start and end. Binds the
+   * organization, the optional clauses' values, then the limit.
    */
   LIST(
       """
@@ -55,7 +56,21 @@ public enum Sql {
       [AND environment = ?]
       [AND status = ?]
       [AND created_at >= ? AND (created_at > ? OR id_key > ?)]
+      [AND expires_at >= ? AND expires_at < ?]
       ORDER BY created_at, id_key LIMIT ?
+      """),
+
+  /**
+   * An expiry reminder's conditional write (schema version 6): wins only if the row still has the
+   * expiry and was not reminded at this threshold or a tighter one for it. Binds the expiry and the
+   * threshold (milliseconds) to set, then id_key, organization, the expiry, the expiry and the
+   * threshold.
+   */
+  MARK_REMINDED(
+      """
+      UPDATE ${prefix}tokens SET reminded_for = ?, reminded_within_ms = ?
+      WHERE id_key = ? AND organization = ? AND expires_at = ?
+      AND (reminded_for IS NULL OR reminded_for <> ? OR reminded_within_ms > ?)
       """),
 
   /** Binds the limit. */
@@ -76,7 +91,7 @@ public enum Sql {
   UPDATE(
       """
       UPDATE ${prefix}tokens SET status = ?, description = ?, updated_at = ?, version = ?,
-      digest_key_id = ?, digest = ?, sealed_key_id = ?, sealed_value = ?
+      digest_key_id = ?, digest = ?, sealed_key_id = ?, sealed_value = ?, expires_at = ?
       WHERE id_key = ? AND organization = ? AND version = ?
       """),
 

@@ -93,7 +93,15 @@ public final class SqlStatements {
    * a cursor, then the limit.
    */
   public String list(boolean byEnvironment, boolean byStatus, boolean afterCursor) {
-    return variant(Sql.LIST, (byEnvironment ? 1 : 0) | (byStatus ? 2 : 0) | (afterCursor ? 4 : 0));
+    return list(byEnvironment, byStatus, afterCursor, false);
+  }
+
+  /** {@link Sql#LIST} with the chosen clauses, the expiry window among them. */
+  public String list(
+      boolean byEnvironment, boolean byStatus, boolean afterCursor, boolean byExpiry) {
+    return variant(
+        Sql.LIST,
+        (byEnvironment ? 1 : 0) | (byStatus ? 2 : 0) | (afterCursor ? 4 : 0) | (byExpiry ? 8 : 0));
   }
 
   /**

@@ -24,7 +24,7 @@ public final class TokenRows {
    */
   public static final String COLUMNS =
       "id_key, organization, environment, masked_value, status, description, scope, created_at,"
-          + " updated_at, version, digest_key_id, digest, sealed_key_id, sealed_value";
+          + " updated_at, version, digest_key_id, digest, sealed_key_id, sealed_value, expires_at";
 
   private TokenRows() {}
 
@@ -66,11 +66,12 @@ public final class TokenRows {
     statement.setLong(9, micros(token.updatedAt()));
     statement.setLong(10, token.version());
     bindSecrets(statement, 11, row);
+    setNullableMicros(statement, 15, token.expiresAt());
   }
 
   /**
-   * Binds the update's SET list (status, description, updated_at, version, then the secrets) and
-   * its WHERE (id_key, organization, expected version).
+   * Binds the update's SET list (status, description, updated_at, version, the secrets, then
+   * expires_at) and its WHERE (id_key, organization, expected version).
    */
   public static void bindUpdate(PreparedStatement statement, StoredToken next) throws SQLException {
     AccessToken token = next.token();
@@ -79,9 +80,20 @@ public final class TokenRows {
     statement.setLong(3, micros(token.updatedAt()));
     statement.setLong(4, token.version());
     bindSecrets(statement, 5, next);
-    statement.setLong(9, key(token.id()));
-    statement.setString(10, token.organization().value());
-    statement.setLong(11, token.version() - 1);
+    setNullableMicros(statement, 9, token.expiresAt());
+    statement.setLong(10, key(token.id()));
+    statement.setString(11, token.organization().value());
+    statement.setLong(12, token.version() - 1);
+  }
+
+  /** Microseconds since the epoch, or SQL NULL for {@code null} (never expires). */
+  private static void setNullableMicros(
+      PreparedStatement statement, int index, @Nullable Instant at) throws SQLException {
+    if (at == null) {
+      statement.setNull(index, Types.BIGINT);
+    } else {
+      statement.setLong(index, micros(at));
+    }
   }
 
   /** digest_key_id, digest, sealed_key_id and sealed_value from {@code first}. */
@@ -128,7 +140,8 @@ public final class TokenRows {
             Scope.valueOf(rs.getString(7)),
             instant(rs.getLong(8)),
             instant(rs.getLong(9)),
-            rs.getLong(10));
+            rs.getLong(10),
+            expiry(rs));
     LookupDigest digest = new LookupDigest(rs.getString(11), rs.getBytes(12));
     String sealedKeyId = rs.getString(13);
     byte[] sealedValue = rs.getBytes(14);
@@ -137,5 +150,11 @@ public final class TokenRows {
             ? null
             : new SealedValue(sealedKeyId, sealedValue);
     return new StoredToken(token, digest, sealed);
+  }
+
+  /** Column 15, {@code expires_at}: NULL (every row written before schema version 5) is never. */
+  private static @Nullable Instant expiry(ResultSet rs) throws SQLException {
+    long micros = rs.getLong(15);
+    return rs.wasNull() ? null : instant(micros);
   }
 }

@@ -728,6 +728,14 @@ public final class PageHandler {
     g.writeStringField("scope", token.scope().name());
     g.writeStringField("createdAt", token.createdAt().toString());
     g.writeStringField("updatedAt", token.updatedAt().toString());
+    // The page's Expires column: when, or null for never; "expired" by this server's clock.
+    java.time.Instant expiresAt = token.expiresAt();
+    if (expiresAt == null) {
+      g.writeNullField("expiresAt");
+    } else {
+      g.writeStringField("expiresAt", expiresAt.toString());
+    }
+    g.writeBooleanField("expired", token.isExpiredAt(java.time.Instant.now()));
     g.writeNumberField("version", token.version());
     g.writeEndObject();
   }

@@ -105,6 +105,17 @@
     }
   }
 
+  /** The Expires column: Never, Expired, or the expiry to the minute in UTC. */
+  function expiresLabel(row) {
+    if (!row.expiresAt) {
+      return 'Never';
+    }
+    if (row.expired) {
+      return 'Expired';
+    }
+    return row.expiresAt.slice(0, 16).replace('T', ' ') + ' UTC';
+  }
+
   function statusLabel(status) {
     return status === 'ACTIVE' ? 'Active' : 'Inactive';
   }
@@ -274,6 +285,7 @@
     toggle.append(track, word);
     status.append(toggle);
     tr.append(status);
+    tr.append(cell(expiresLabel(row), 'expires'));
 
     tr.append(cell(row.environment, 'environment'));
     tr.append(state.editing && state.editing.id === row.id ? editorCell(row) : cell(row.description || '', 'description'));
