@@ -92,6 +92,8 @@ final class StoreLookups {
   private final LongAdder storeLookups = new LongAdder();
   private final LongAdder failClosed = new LongAdder();
   private final LongAdder loads = new LongAdder();
+  private final LongAdder timedLookups = new LongAdder();
+  private final LongAdder lookupNanos = new LongAdder();
 
   StoreLookups(
       TokenValidator.Builder settings,
@@ -219,9 +221,14 @@ final class StoreLookups {
         return;
       }
       CachedAnswer answer;
+      // Timed on the miss path only (two ticker reads around the store's answer, failed or not);
+      // a hit is never timed.
+      long began = ticker.read();
       try {
         answer = lookUp(lookup.presented, id, start);
       } finally {
+        lookupNanos.add(ticker.read() - began);
+        timedLookups.increment();
         permits.release();
       }
       install(id, generation, answer, lookup.presented, start);
@@ -379,6 +386,16 @@ final class StoreLookups {
   /** Calls made to the store's {@code findByDigest}. */
   long storeLookups() {
     return storeLookups.sum();
+  }
+
+  /** Lookups that ran against the store (holding a slot), answered or failed. */
+  long timedLookups() {
+    return timedLookups.sum();
+  }
+
+  /** Their total time, from taking the slot's turn to the store's answer or failure. */
+  long lookupNanos() {
+    return lookupNanos.sum();
   }
 
   /** Answers read from the store and put in the cache. */

@@ -470,7 +470,9 @@ public final class TokenValidator implements AutoCloseable {
         lookups.failedClosed(),
         byCause,
         lookups.loads(),
-        sizeEvictions.sum());
+        sizeEvictions.sum(),
+        lookups.timedLookups(),
+        lookups.lookupNanos());
   }
 
   /** Answers cached now (valid or not), not counting unknown values. Approximate. */

@@ -14,6 +14,11 @@ import java.util.Map;
  * @param loads answers read from the store and cached (a token found, valid or not)
  * @param sizeEvictions cached answers evicted because the cache was full ({@code maximumSize}):
  *     many of them for the loads means the cache is smaller than the tokens in use
+ * @param timedLookups lookups that ran against the store holding a lookup slot, answered or failed
+ *     (each may make more than one {@code findByDigest} call during a key rotation)
+ * @param lookupNanos their total time in nanoseconds, by the validator's {@code ticker}: the
+ *     store's answer and the host's entitlement check, not the wait for a slot; divided by {@code
+ *     timedLookups}, the mean lookup latency
  */
 public record ValidatorStats(
     long hits,
@@ -23,7 +28,9 @@ public record ValidatorStats(
     long failClosed,
     Map<RefusalCause, Long> refusals,
     long loads,
-    long sizeEvictions) {
+    long sizeEvictions,
+    long timedLookups,
+    long lookupNanos) {
   public ValidatorStats {
     refusals = Map.copyOf(refusals);
   }

@@ -4,6 +4,7 @@ import io.accesstokens.RefusalCause;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.ValidatorStats;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -38,6 +40,9 @@ import java.util.function.ToDoubleFunction;
  *       (approximate)</td></tr>
  *   <tr><td>{@value #EVICTIONS}</td><td>counter</td><td>{@code cause=size}</td><td>answers evicted
  *       because the cache was full</td></tr>
+ *   <tr><td>{@value #LOOKUP_LATENCY}</td><td>function timer</td><td></td><td>lookups that ran
+ *       against the store (answered or failed) and their total time, by the validator's ticker;
+ *       the wait for a lookup slot is not in it</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -74,6 +79,9 @@ public final class TokenValidatorMetrics implements MeterBinder {
 
   /** Answers evicted, tagged by cause (only {@code size} for now). */
   public static final String EVICTIONS = "access_tokens.validator.cache.evictions";
+
+  /** Lookups that ran against the store, and their time. */
+  public static final String LOOKUP_LATENCY = "access_tokens.validator.store.lookup.latency";
 
   private final TokenValidator validator;
   private final Tags tags;
@@ -129,6 +137,15 @@ public final class TokenValidatorMetrics implements MeterBinder {
         "Cached answers evicted",
         ValidatorStats::sizeEvictions,
         tags.and("cause", "size"));
+    FunctionTimer.builder(
+            LOOKUP_LATENCY,
+            validator,
+            v -> v.stats().timedLookups(),
+            v -> v.stats().lookupNanos(),
+            TimeUnit.NANOSECONDS)
+        .description("Lookups that ran against the store (answered or failed), and their time")
+        .tags(tags)
+        .register(registry);
     Gauge.builder(CACHE_SIZE, validator, v -> (double) v.cachedAnswers())
         .description("Answers cached now (approximate)")
         .baseUnit("answers")

@@ -17,9 +17,11 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.memory.MemoryTokenStore;
 import io.accesstokens.testing.FakeTicker;
+import io.accesstokens.testing.FaultyTokenStore;
 import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.IssuedSecrets;
 import io.accesstokens.testing.SecretLeakGuard;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -90,11 +92,45 @@ class MetricsTest {
     assertThat(counter(TokenValidatorMetrics.REFUSALS, "cause", "inactive")).isZero();
     assertThat(registry.get(TokenValidatorMetrics.REFUSALS).functionCounters())
         .as("one counter per cause")
-        .hasSize(7);
+        .hasSize(io.accesstokens.RefusalCause.values().length);
     assertThat(counter(TokenValidatorMetrics.FAIL_CLOSED)).isZero();
     assertThat(counter(TokenValidatorMetrics.EVICTIONS, "cause", "size")).isGreaterThan(0);
     assertThat(registry.get(TokenValidatorMetrics.CACHE_SIZE).gauge().value()).isEqualTo(1);
     assertNoTagHoldsATokenValueOrId(List.of(first, second, globex, deleted));
+  }
+
+  /** The lookup latency timer counts the lookups that ran against the store, and their time. */
+  @Test
+  void lookupLatency_timesTheMissesThatAskedTheStore_andNoHit() {
+    FaultyTokenStore slow = new FaultyTokenStore(store);
+    slow.afterFindByDigest(answer -> ticker.advance(Duration.ofMillis(7)));
+    TokenService slowService = Fixtures.serviceOn(slow).build();
+    try (TokenValidator timed =
+        TokenValidator.builder(slowService).ticker(ticker).executor(Runnable::run).build()) {
+      new TokenValidatorMetrics(timed).bindTo(registry);
+      IssuedToken token = create(slowService, ACME, PROD, null, ALICE);
+
+      assertThat(refused(timed, token.value().reveal())).isFalse(); // miss: 7 ms in the store
+      assertThat(refused(timed, token.value().reveal())).isFalse(); // hit: not timed
+      slow.down(true);
+      IssuedToken other = create(service, ACME, PROD, null, ALICE);
+      assertThat(refused(timed, other.value().reveal())).as("fails closed").isTrue();
+
+      FunctionTimer latency = registry.get(TokenValidatorMetrics.LOOKUP_LATENCY).functionTimer();
+      assertThat(latency.count()).as("the miss and the failed lookup").isEqualTo(2);
+      assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(7);
+      assertThat(timed.stats().timedLookups()).isEqualTo(2);
+      assertThat(timed.stats().lookupNanos()).isEqualTo(Duration.ofMillis(7).toNanos());
+    }
+  }
+
+  private static boolean refused(TokenValidator validator, String value) {
+    try {
+      validator.validate(value, Scope.EDI, ACME, PROD);
+      return false;
+    } catch (ConnectionOpenException e) {
+      return true;
+    }
   }
 
   @Test
