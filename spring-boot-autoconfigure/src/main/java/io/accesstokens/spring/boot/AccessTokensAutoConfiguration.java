@@ -202,10 +202,11 @@ public class AccessTokensAutoConfiguration {
           prefix + "maximum-size",
           settings.getMaximumSize(),
           () -> builder.maximumSize(settings.getMaximumSize()));
-      Settings.apply(
-          prefix + "expire-after",
-          settings.getExpireAfter(),
-          () -> builder.expireAfter(settings.getExpireAfter()));
+      java.time.Duration expireAfter = settings.getExpireAfter();
+      if (expireAfter != null) { // unset: the library's default, longer with a follower
+        Settings.apply(
+            prefix + "expire-after", expireAfter, () -> builder.expireAfter(expireAfter));
+      }
       Settings.apply(
           prefix + "negative-maximum-size",
           settings.getNegativeMaximumSize(),

@@ -218,8 +218,11 @@ public class AccessTokensProperties {
     /** Tokens whose answers are cached. */
     private long maximumSize = TokenValidator.DEFAULT_MAXIMUM_SIZE;
 
-    /** Hard expiry of a cached answer. */
-    private Duration expireAfter = TokenValidator.DEFAULT_EXPIRE_AFTER;
+    /**
+     * Hard expiry of a cached answer; unset, the library's default: 30 minutes with a change
+     * follower (its lease keeps the cache fresh), 60 seconds without one.
+     */
+    private @Nullable Duration expireAfter;
 
     /** Unknown well-formed values remembered. */
     private long negativeMaximumSize = TokenValidator.DEFAULT_NEGATIVE_MAXIMUM_SIZE;
@@ -241,11 +244,11 @@ public class AccessTokensProperties {
       this.maximumSize = maximumSize;
     }
 
-    public Duration getExpireAfter() {
+    public @Nullable Duration getExpireAfter() {
       return expireAfter;
     }
 
-    public void setExpireAfter(Duration expireAfter) {
+    public void setExpireAfter(@Nullable Duration expireAfter) {
       this.expireAfter = expireAfter;
     }
 

@@ -433,6 +433,25 @@ class AccessTokensAutoConfigurationTest {
                 assertThat(context.getBean(TokenValidator.class).toString()).contains("PT5S"));
   }
 
+  /**
+   * Issue 13: unset, the hard expiry is the library's default, so store reads stay flat: 30 minutes
+   * with the follower, 60 seconds without one (a property that always set 60 s would re-read every
+   * active token each minute on every node).
+   */
+  @Test
+  void theHardExpiry_unset_isTheLibrarysDefault_longerWithTheFollower() {
+    runner.run(
+        context ->
+            assertThat(context.getBean(TokenValidator.class).toString())
+                .contains("expireAfter=" + TokenValidator.DEFAULT_EXPIRE_AFTER_FOLLOWED));
+    runner
+        .withPropertyValues("access-tokens.follower.enabled=false")
+        .run(
+            context ->
+                assertThat(context.getBean(TokenValidator.class).toString())
+                    .contains("expireAfter=" + TokenValidator.DEFAULT_EXPIRE_AFTER));
+  }
+
   /** Only the entitlements: the environment directory is missing. */
   @Configuration(proxyBeanMethods = false)
   static class EntitlementsOnly {
