@@ -92,7 +92,9 @@ class JdbcDialectTest {
         .isEqualTo(
             "SELECT "
                 + TokenRows.COLUMNS
-                + " FROM p_tokens WHERE organization = ? ORDER BY created_at, id_key LIMIT ?");
+                + " FROM p_tokens"
+                + (dialect == JdbcDialect.MARIADB ? " FORCE INDEX (p_tokens_list_ix)" : "")
+                + " WHERE organization = ? ORDER BY created_at, id_key LIMIT ?");
     assertThat(sql.list(false, true, true, true))
         .as("issue 14: the expiry window")
         .isEqualTo(
@@ -108,6 +110,7 @@ class JdbcDialectTest {
     assertThat(sql.get(Sql.UPDATE))
         .endsWith("WHERE id_key = ? AND organization = ? AND version = ?");
     assertThat(sql.has(Sql.DELETE_RETURNING)).isEqualTo(dialect == JdbcDialect.POSTGRESQL);
+    assertThat(sql.has(Sql.LIST_UNFILTERED)).isEqualTo(dialect == JdbcDialect.MARIADB);
     for (Sql statement : Sql.values()) {
       if (sql.has(statement)) {
         assertThat(sql.get(statement))
@@ -117,6 +120,50 @@ class JdbcDialectTest {
             .doesNotContain("  ")
             .doesNotContain("[");
       }
+    }
+  }
+
+  /**
+   * Issue 13: MariaDB forces the list index on the unfiltered pages only (after a deep cursor it
+   * otherwise walks the organization's index entries before the cursor); filtered pages leave the
+   * choice of the status, environment and expiry indexes to the optimizer. Other dialects never
+   * hint. Every variant binds the same parameters as the unhinted one.
+   */
+  @ParameterizedTest
+  @EnumSource(JdbcDialect.class)
+  void list_forcesTheListIndex_exactlyOnMariaDbsUnfilteredPages(JdbcDialect dialect) {
+    SqlStatements sql = new SqlStatements(dialect.internal(), "p_");
+    String hint = " FORCE INDEX (p_tokens_list_ix)";
+    String plain = "SELECT " + TokenRows.COLUMNS + " FROM p_tokens WHERE organization = ?";
+    String cursor = " AND created_at >= ? AND (created_at > ? OR id_key > ?)";
+    String order = " ORDER BY created_at, id_key LIMIT ?";
+
+    for (int clauses = 0; clauses < 16; clauses++) {
+      boolean byEnvironment = (clauses & 1) != 0;
+      boolean byStatus = (clauses & 2) != 0;
+      boolean afterCursor = (clauses & 4) != 0;
+      boolean byExpiry = (clauses & 8) != 0;
+      String text = sql.list(byEnvironment, byStatus, afterCursor, byExpiry);
+      boolean unfiltered = !byEnvironment && !byStatus && !byExpiry;
+
+      assertThat(text.contains("FORCE INDEX"))
+          .as("%s, clauses %s: %s", dialect, clauses, text)
+          .isEqualTo(dialect == JdbcDialect.MARIADB && unfiltered);
+      assertThat(text.replace(hint, ""))
+          .as("%s, clauses %s: the same statement but for the hint", dialect, clauses)
+          .isEqualTo(sql.variant(Sql.LIST, clauses));
+      if (unfiltered) {
+        assertThat(text.replace(hint, "")).isEqualTo(plain + (afterCursor ? cursor : "") + order);
+      }
+    }
+    if (dialect == JdbcDialect.MARIADB) {
+      assertThat(sql.list(false, false, true))
+          .isEqualTo(
+              "SELECT "
+                  + TokenRows.COLUMNS
+                  + " FROM p_tokens FORCE INDEX (p_tokens_list_ix) WHERE organization = ?"
+                  + cursor
+                  + order);
     }
   }
 }

@@ -25,6 +25,17 @@ public final class MariaDbDialect extends Dialect {
         "mariadb",
         MigrationLock.NAMED_LOCK,
         Map.of(
+            // The list index forced on the unfiltered page: after a cursor deep in a large
+            // organization MariaDB otherwise picks ref on the organization alone and walks every
+            // entry before the cursor (0.4 s at 900,000; 0.2 ms as a range). Filtered pages keep
+            // the optimizer's choice of the status and environment indexes of V3.
+            Sql.LIST_UNFILTERED,
+            """
+            SELECT ${tokenColumns} FROM ${prefix}tokens FORCE INDEX (${prefix}tokens_list_ix)
+            WHERE organization = ?
+            [AND created_at >= ? AND (created_at > ? OR id_key > ?)]
+            ORDER BY created_at, id_key LIMIT ?
+            """,
             Sql.INSERT_TOKEN_COUNT,
             """
             INSERT IGNORE INTO ${prefix}organization_counts (organization, token_count)

@@ -61,6 +61,16 @@ public enum Sql {
       """),
 
   /**
+   * The unfiltered page (no environment, status or expiry filter) where a dialect words it
+   * differently from {@link #LIST}; no portable text, so the others run {@link #LIST}'s unfiltered
+   * variants ({@link SqlStatements#list} chooses). MariaDB's forces the list index: with the cursor
+   * deep in a large organization it otherwise takes {@code ref} on the organization alone and walks
+   * every entry before the cursor (benchmarks/results/list-plans/mariadb.md). Its one optional
+   * clause is {@link #LIST}'s cursor clause, so it binds the same parameters in the same order.
+   */
+  LIST_UNFILTERED(null),
+
+  /**
    * An expiry reminder's conditional write (schema version 6): wins only if the row still has the
    * expiry and was not reminded at this threshold or a tighter one for it. Binds the expiry and the
    * threshold (milliseconds) to set, then id_key, organization, the expiry, the expiry and the

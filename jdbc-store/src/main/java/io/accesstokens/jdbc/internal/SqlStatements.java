@@ -96,9 +96,15 @@ public final class SqlStatements {
     return list(byEnvironment, byStatus, afterCursor, false);
   }
 
-  /** {@link Sql#LIST} with the chosen clauses, the expiry window among them. */
+  /**
+   * {@link Sql#LIST} with the chosen clauses, the expiry window among them; without any filter,
+   * {@link Sql#LIST_UNFILTERED} where the dialect has it (the same parameters).
+   */
   public String list(
       boolean byEnvironment, boolean byStatus, boolean afterCursor, boolean byExpiry) {
+    if (!byEnvironment && !byStatus && !byExpiry && has(Sql.LIST_UNFILTERED)) {
+      return variant(Sql.LIST_UNFILTERED, afterCursor ? 1 : 0);
+    }
     return variant(
         Sql.LIST,
         (byEnvironment ? 1 : 0) | (byStatus ? 2 : 0) | (afterCursor ? 4 : 0) | (byExpiry ? 8 : 0));
