@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * answer.
  */
 public final class PageHandler {
+  /** At most this much of a refused request's unread body is read before the answer. */
+  private static final long DRAIN_LIMIT = 4L * JsonBody.MAX_BYTES;
+
   private static final Logger log =
       LoggerFactory.getLogger("io.accesstokens.web.AccessTokensServlet");
 
@@ -169,10 +172,10 @@ public final class PageHandler {
       authorize(actor, organization);
       answer(request, response, method, target, actor, organization);
     } catch (HttpProblem problem) {
-      unreadBodyEndsTheConnection(response, method);
+      unreadBodyEndsTheConnection(request, response, method);
       writeProblem(response, problem.problem(), problem.getMessage(), target.route);
     } catch (RuntimeException e) {
-      unreadBodyEndsTheConnection(response, method);
+      unreadBodyEndsTheConnection(request, response, method);
       writeFailure(response, e, target);
     }
   }
@@ -182,9 +185,33 @@ public final class PageHandler {
    * is refused unread). The container then drops the connection after the answer, and a client that
    * kept it for its next request finds it closed; so the answer says so itself.
    */
-  private static void unreadBodyEndsTheConnection(HttpServletResponse response, String method) {
+  private static void unreadBodyEndsTheConnection(
+      HttpServletRequest request, HttpServletResponse response, String method) {
     if (!method.equals("GET") && !method.equals("HEAD")) {
       response.setHeader("Connection", "close");
+      drainUnreadBody(request);
+    }
+  }
+
+  /**
+   * Reads what is left of a refused request's body (one refused for its type or its declared size
+   * is refused unread), up to a bound. Closing a socket whose received data was never read makes
+   * the kernel reset the connection, and on a busy machine the reset can reach the client before it
+   * has read the answer, which it then never sees. A body beyond the bound is left: its connection
+   * is closed anyway.
+   */
+  private static void drainUnreadBody(HttpServletRequest request) {
+    try {
+      InputStream in = request.getInputStream();
+      byte[] buffer = new byte[8192];
+      long left = DRAIN_LIMIT;
+      int read;
+      while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+        left -= read;
+      }
+    } catch (IOException | IllegalStateException e) {
+      // already read, closed, or taken as a reader: nothing of it is left unread by us
+      log.debug("A refused request's body could not be drained: {}", e.toString());
     }
   }
 
