@@ -50,7 +50,7 @@ public class AccessTokensWebAutoConfiguration {
     if (!path.startsWith("/") || (path.length() > 1 && path.endsWith("/")) || path.contains("*")) {
       throw new InvalidConfigurationPropertyValueException(
           "access-tokens.web.path",
-          path,
+          Settings.shown(path),
           "the page's path must start with '/' and end without one (for example /access-tokens),"
               + " or be '/' for the root");
     }

@@ -24,10 +24,12 @@ import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
 import io.accesstokens.spi.TokenStore;
 import io.accesstokens.testing.Fixtures;
+import io.accesstokens.testing.PastedValues;
 import io.accesstokens.testing.SecretLeakGuard;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -364,6 +366,27 @@ class AccessTokensAutoConfigurationTest {
         "access-tokens.follower.staleness-bound", "", "access-tokens.follower.staleness-bound=0s");
     assertRefused(
         "access-tokens.validator.lookup-timeout", "", "access-tokens.validator.lookup-timeout=-1s");
+  }
+
+  /** A token value pasted into a property is refused without being echoed. */
+  @Test
+  void aTokenValuePastedIntoAProperty_isRefused_neverEchoed() {
+    String value = Fixtures.mint(new io.accesstokens.TokenId(77));
+    for (String property : List.of("access-tokens.jdbc.table-prefix")) {
+      runner
+          .withPropertyValues(property + "=" + value)
+          .run(
+              context -> {
+                assertThat(context).hasFailed();
+                Throwable cause = rootCause(context.getStartupFailure());
+                assertThat(cause).isInstanceOf(InvalidConfigurationPropertyValueException.class);
+                assertThat(((InvalidConfigurationPropertyValueException) cause).getName())
+                    .isEqualTo(property);
+                assertThat(cause.getMessage())
+                    .contains("characters")
+                    .doesNotContain(PastedValues.secretOf(value).substring(0, 8));
+              });
+    }
   }
 
   @Test
