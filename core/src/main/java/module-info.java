@@ -16,5 +16,6 @@ module io.accesstokens {
   exports io.accesstokens.internal to
       io.accesstokens.jdbc,
       io.accesstokens.web,
+      io.accesstokens.spring.boot,
       io.accesstokens.testing;
 }
