@@ -47,7 +47,10 @@ class ModuleDescriptorTest {
                 "io.accesstokens.spi", Set.of(),
                 "io.accesstokens.internal",
                     Set.of(
-                        "io.accesstokens.jdbc", "io.accesstokens.web", "io.accesstokens.testing")));
+                        "io.accesstokens.jdbc",
+                        "io.accesstokens.web",
+                        "io.accesstokens.spring.boot",
+                        "io.accesstokens.testing")));
     assertThat(descriptor.opens()).isEmpty();
   }
 
