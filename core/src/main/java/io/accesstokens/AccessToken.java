@@ -29,6 +29,11 @@ import org.jspecify.annotations.Nullable;
  * @param expiresAt when the token stops validating (microsecond precision), or {@code null} for
  *     never (every token created before expiry existed); the page's Expires column. Expiry goes by
  *     the clock of whoever compares: see {@link TokenValidator} on clock skew between nodes
+ * @param rotatedFrom the token this one succeeded by a rotation, or {@code null} if it was created
+ *     directly (the chain the page can show)
+ * @param lastUsedAt when a validator last accepted the token, as last written by a flush (at most
+ *     one flush interval behind), or {@code null} if never recorded; not part of {@link #version}:
+ *     recording a use never conflicts with a user's change
  */
 public record AccessToken(
     TokenId id,
@@ -40,7 +45,9 @@ public record AccessToken(
     Instant createdAt,
     Instant updatedAt,
     long version,
-    @Nullable Instant expiresAt) {
+    @Nullable Instant expiresAt,
+    @Nullable TokenId rotatedFrom,
+    @Nullable Instant lastUsedAt) {
 
   /**
    * @throws IllegalArgumentException if a field breaks its rule; NullPointerException if one is
@@ -87,6 +94,33 @@ public record AccessToken(
         null);
   }
 
+  /** A row with no predecessor and no recorded use. */
+  public AccessToken(
+      TokenId id,
+      OrganizationId organization,
+      EnvironmentId environment,
+      TokenStatus status,
+      @Nullable String description,
+      Scope scope,
+      Instant createdAt,
+      Instant updatedAt,
+      long version,
+      @Nullable Instant expiresAt) {
+    this(
+        id,
+        organization,
+        environment,
+        status,
+        description,
+        scope,
+        createdAt,
+        updatedAt,
+        version,
+        expiresAt,
+        null,
+        null);
+  }
+
   /**
    * Whether the token has expired at {@code now}: it has an expiry and {@code now} is not before it
    * (a token is valid up to, not including, its expiry).
@@ -122,7 +156,9 @@ public record AccessToken(
         createdAt,
         at,
         version + 1,
-        expiresAt);
+        expiresAt,
+        rotatedFrom,
+        lastUsedAt);
   }
 
   /** A copy with only the time and version changed (secrets rewritten under new keys). */
@@ -137,7 +173,9 @@ public record AccessToken(
         createdAt,
         at,
         version + 1,
-        expiresAt);
+        expiresAt,
+        rotatedFrom,
+        lastUsedAt);
   }
 
   /** A copy with another expiry ({@code null}: never), time and version. */
@@ -152,7 +190,9 @@ public record AccessToken(
         createdAt,
         at,
         version + 1,
-        newExpiry);
+        newExpiry,
+        rotatedFrom,
+        lastUsedAt);
   }
 
   /** A copy with another description, time and version. */
@@ -167,6 +207,8 @@ public record AccessToken(
         createdAt,
         at,
         version + 1,
-        expiresAt);
+        expiresAt,
+        rotatedFrom,
+        lastUsedAt);
   }
 }
