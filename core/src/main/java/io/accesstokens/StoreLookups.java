@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
  *       installs its answer only if the generation is unchanged; {@link #forget} and {@link
  *       #forgetAll} change it. So a lookup in flight during an invalidation never puts the old
  *       answer back.
+ *   <li><b>Contested lane.</b> A value whose token id was presented moments ago with another value
+ *       (a remembered unknown value, or another value's lookup in flight) is a guess at a known id
+ *       or its owner racing one; the issued-id set cannot tell it from a real token's value. Such
+ *       lookups take one of {@link #contestedSlots} lane slots first, without waiting: when the
+ *       lane is full the miss fails closed at once, so guesses at known ids hold at most a quarter
+ *       of the lookup slots and never starve other tokens' misses.
  * </ul>
  *
  * <p>The validator owns the caches and reads them on its hot path; this class only installs into
@@ -82,18 +88,22 @@ final class StoreLookups {
   private final @Nullable ThreadPoolExecutor ownPool;
   private final int maxConcurrentLookups;
   private final Semaphore permits;
+  private final int contestedSlots;
+  private final Semaphore contestedPermits;
   private final ConcurrentHashMap<TokenId, InFlight> inFlight = new ConcurrentHashMap<>();
   private final Generations generations = new Generations();
   private final Interner<Object> interner = Interner.newWeakInterner();
   private final LogThrottle refusedLookupLines;
   private final LogThrottle failedLookupLines;
   private final LogThrottle wrongRowLines;
+  private final LogThrottle contestedLines;
 
   private final LongAdder storeLookups = new LongAdder();
   private final LongAdder failClosed = new LongAdder();
   private final LongAdder loads = new LongAdder();
   private final LongAdder timedLookups = new LongAdder();
   private final LongAdder lookupNanos = new LongAdder();
+  private final LongAdder contestedRefusals = new LongAdder();
 
   StoreLookups(
       TokenValidator.Builder settings,
@@ -121,9 +131,21 @@ final class StoreLookups {
       this.lookupExecutor = given;
     }
     this.permits = new Semaphore(maxConcurrentLookups);
+    this.contestedSlots = contestedSlots(maxConcurrentLookups);
+    this.contestedPermits = new Semaphore(contestedSlots);
     this.refusedLookupLines = new LogThrottle(ticker, LOG_INTERVAL);
     this.failedLookupLines = new LogThrottle(ticker, LOG_INTERVAL);
     this.wrongRowLines = new LogThrottle(ticker, LOG_INTERVAL);
+    this.contestedLines = new LogThrottle(ticker, LOG_INTERVAL);
+  }
+
+  /**
+   * The contested lane's slots for {@code maxConcurrentLookups}: a quarter, at least one (4 of the
+   * default 16). A lookup in the lane also needs an ordinary slot, so the other three quarters stay
+   * free for every other token.
+   */
+  static int contestedSlots(int maxConcurrentLookups) {
+    return Math.max(1, maxConcurrentLookups / 4);
   }
 
   /**
@@ -157,21 +179,33 @@ final class StoreLookups {
    * The store's answer for {@code presented}, joining a lookup of the same value in flight.
    *
    * @param start the ticker's reading when the miss began; the lookup timeout counts from it
+   * @param contested whether the id was presented moments ago with another value (a remembered
+   *     unknown value): then the lookup goes through the contested lane
    * @throws ConnectionOpenException with {@link ErrorCode#STORE_UNAVAILABLE} if no answer came in
-   *     time
+   *     time, or the contested lane was full
    */
-  CachedAnswer load(String presented, TokenId id, long start) {
+  CachedAnswer load(String presented, TokenId id, long start, boolean contested) {
     InFlight mine = new InFlight(presented);
     InFlight running = inFlight.putIfAbsent(id, mine);
     if (running != null && running.matches(presented)) {
       return await(running, start);
     }
-    // Another value with the same id is being looked up (only a forgery can do that): look up this
-    // one on its own, unregistered, so neither can answer for the other.
+    // Another value with the same id is being looked up (only a forgery, or its owner racing one,
+    // can do that): look up this one on its own, unregistered, so neither can answer for the other.
     boolean registered = running == null;
+    boolean inLane = contested || !registered;
+    if (inLane && !contestedPermits.tryAcquire()) {
+      deregister(mine, id, registered);
+      contestedRefusals.increment();
+      logContestedFull(id);
+      throw failingClosed();
+    }
     try {
-      lookupExecutor.execute(() -> run(mine, id, registered, start));
+      lookupExecutor.execute(() -> run(mine, id, registered, start, inLane));
     } catch (RejectedExecutionException e) {
+      if (inLane) {
+        contestedPermits.release();
+      }
       logRefused();
       deregister(mine, id, registered);
       mine.result.completeExceptionally(e);
@@ -207,7 +241,12 @@ final class StoreLookups {
    * before it began (after the hard expiry or with an untrusted lease, one the store may no longer
    * give; or a failure the store has recovered from).
    */
-  private void run(InFlight lookup, TokenId id, boolean registered, long missStart) {
+  private void run(
+      InFlight lookup, TokenId id, boolean registered, long missStart, boolean inLane) {
+    // The contested lane's slot is given back with the lookup's own slot, before the answer is
+    // handed to its callers (so a caller that has it finds the slot free), or when the lookup ends
+    // without one.
+    boolean laneHeld = inLane;
     long generation = generations.current(id.bits());
     long start = ticker.read();
     try {
@@ -215,6 +254,7 @@ final class StoreLookups {
       // thread until its caller gave up fails here, without asking the store.
       long remaining = lookupTimeoutNanos - (start - missStart);
       if (remaining <= 0 || !permits.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
+        laneHeld = releaseLane(laneHeld);
         logRefused();
         deregister(lookup, id, registered);
         lookup.result.completeExceptionally(new TimeoutException("no lookup slot"));
@@ -230,15 +270,18 @@ final class StoreLookups {
         lookupNanos.add(ticker.read() - began);
         timedLookups.increment();
         permits.release();
+        laneHeld = releaseLane(laneHeld);
       }
       install(id, generation, answer, lookup.presented, start);
       deregister(lookup, id, registered);
       lookup.result.complete(answer);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      laneHeld = releaseLane(laneHeld);
       deregister(lookup, id, registered);
       lookup.result.completeExceptionally(e);
     } catch (RuntimeException e) {
+      laneHeld = releaseLane(laneHeld);
       // The store's messages never carry a value or digest (TokenStore contract); ours never do.
       long heldBack = failedLookupLines.admit();
       if (heldBack >= 0) {
@@ -250,8 +293,17 @@ final class StoreLookups {
       deregister(lookup, id, registered);
       lookup.result.completeExceptionally(e);
     } finally {
-      deregister(lookup, id, registered); // after an Error, too
+      releaseLane(laneHeld); // after an Error, too
+      deregister(lookup, id, registered);
     }
+  }
+
+  /** Gives the contested lane's slot back if {@code held}; returns false, the new holding. */
+  private boolean releaseLane(boolean held) {
+    if (held) {
+      contestedPermits.release();
+    }
+    return false;
   }
 
   private void logRefused() {
@@ -260,6 +312,19 @@ final class StoreLookups {
       log.warn(
           "Token lookup refused: {} lookups already running (maxConcurrentLookups){}",
           permitsInUse(),
+          LogThrottle.heldBackNote(heldBack));
+    }
+  }
+
+  private void logContestedFull(TokenId id) {
+    long heldBack = contestedLines.admit();
+    if (heldBack >= 0) {
+      // The id is not secret (it is the masked value's): it names the token being guessed at.
+      log.warn(
+          "Token lookup refused: token {} is being presented with other values and the {}"
+              + " contested lookup slots are taken{}",
+          id,
+          contestedSlots,
           LogThrottle.heldBackNote(heldBack));
     }
   }
@@ -401,6 +466,11 @@ final class StoreLookups {
   /** Answers read from the store and put in the cache. */
   long loads() {
     return loads.sum();
+  }
+
+  /** Misses refused at once because the contested lane was full (also in {@link #failedClosed}). */
+  long contestedRefusals() {
+    return contestedRefusals.sum();
   }
 
   /** Misses answered with {@link ErrorCode#STORE_UNAVAILABLE}. */

@@ -72,7 +72,10 @@ import org.slf4j.LoggerFactory;
  * threads, one per lookup slot, stopped by {@link #close()}), or on the host's {@link
  * Builder#lookupExecutor}; either way the caller waits at most the timeout, whatever the store's or
  * its connection pool's own timeouts (a hung lookup keeps its thread and slot until the store's own
- * timeout ends it, but no caller waits for it).
+ * timeout ends it, but no caller waits for it). A value presented for a token id that was just
+ * presented with another value (a guess at a known id) takes one of a quarter of the slots set
+ * aside for such lookups, without waiting, and fails closed when they are taken ({@link
+ * ValidatorStats#contestedRefusals}): guesses at known ids never starve other tokens' misses.
  *
  * <p><b>Logging.</b> A refused lookup (no slot), a failed one (the store threw) and a store
  * answering for the wrong token are logged, each kind at most once per 10 seconds of the ticker's
@@ -327,7 +330,11 @@ public final class TokenValidator implements AutoCloseable {
       if (issuedIds != null && issuedIds.neverIssued(id, start, start + lookupTimeoutNanos)) {
         return refuse(RefusalCause.UNKNOWN); // no token has this id: the store is not asked
       }
-      answer = lookups.load(presented, id, start);
+      // An unknown value still remembered for this id is another value than this one: the id is
+      // being guessed at (or its owner comes after a guess), so the lookup takes the contested
+      // lane.
+      boolean contested = unknown != null && start - unknown.expiresAt < 0;
+      answer = lookups.load(presented, id, start, contested);
     }
     ValidatedToken token = answer.token;
     if (token == null) { // CachedAnswer.NOT_FOUND
@@ -472,7 +479,8 @@ public final class TokenValidator implements AutoCloseable {
         lookups.loads(),
         sizeEvictions.sum(),
         lookups.timedLookups(),
-        lookups.lookupNanos());
+        lookups.lookupNanos(),
+        lookups.contestedRefusals());
   }
 
   /** Answers cached now (valid or not), not counting unknown values. Approximate. */

@@ -19,6 +19,9 @@ import java.util.Map;
  * @param lookupNanos their total time in nanoseconds, by the validator's {@code ticker}: the
  *     store's answer and the host's entitlement check, not the wait for a slot; divided by {@code
  *     timedLookups}, the mean lookup latency
+ * @param contestedRefusals misses failed closed at once because the contested lane was full: values
+ *     presented for a token id that had just been presented with another value (guesses at a known
+ *     id) hold at most a quarter of the lookup slots (also counted in {@code failClosed})
  */
 public record ValidatorStats(
     long hits,
@@ -30,7 +33,8 @@ public record ValidatorStats(
     long loads,
     long sizeEvictions,
     long timedLookups,
-    long lookupNanos) {
+    long lookupNanos,
+    long contestedRefusals) {
   public ValidatorStats {
     refusals = Map.copyOf(refusals);
   }

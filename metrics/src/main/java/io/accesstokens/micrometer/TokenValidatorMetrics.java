@@ -74,6 +74,12 @@ public final class TokenValidatorMetrics implements MeterBinder {
   /** Refusals with {@code STORE_UNAVAILABLE}: the store did not answer in time. */
   public static final String FAIL_CLOSED = "access_tokens.validator.fail.closed";
 
+  /**
+   * Of those, misses refused at once because the lane for values presented with a known id's other
+   * value was full (guesses at a known id).
+   */
+  public static final String CONTESTED_REFUSALS = "access_tokens.validator.contested.refusals";
+
   /** Answers cached now. */
   public static final String CACHE_SIZE = "access_tokens.validator.cache.size";
 
@@ -130,6 +136,12 @@ public final class TokenValidatorMetrics implements MeterBinder {
         FAIL_CLOSED,
         "Refusals with STORE_UNAVAILABLE: the store did not answer in time",
         ValidatorStats::failClosed,
+        tags);
+    counter(
+        registry,
+        CONTESTED_REFUSALS,
+        "Of those, misses refused at once: the lane for guesses at a known token id was full",
+        ValidatorStats::contestedRefusals,
         tags);
     counter(
         registry,

@@ -94,6 +94,7 @@ class MetricsTest {
         .as("one counter per cause")
         .hasSize(io.accesstokens.RefusalCause.values().length);
     assertThat(counter(TokenValidatorMetrics.FAIL_CLOSED)).isZero();
+    assertThat(counter(TokenValidatorMetrics.CONTESTED_REFUSALS)).isZero();
     assertThat(counter(TokenValidatorMetrics.EVICTIONS, "cause", "size")).isGreaterThan(0);
     assertThat(registry.get(TokenValidatorMetrics.CACHE_SIZE).gauge().value()).isEqualTo(1);
     assertNoTagHoldsATokenValueOrId(List.of(first, second, globex, deleted));

@@ -789,6 +789,69 @@ public abstract class AbstractTokenValidatorTest {
   }
 
   /**
+   * Issue 13: values presented with a known token's id and other secrets (guesses at an id the page
+   * shows) stay store-bound, since only the store knows the digest, but they take the contested
+   * lane: at most a quarter of the lookup slots (2 of 8 here). While the store is slow and the lane
+   * is full, another guess fails closed at once without reaching the store, another token's miss
+   * still gets a slot, and the guessed-at token's own value, which cannot be told from a guess
+   * before the store answers, waits for the lane like one.
+   */
+  @ValidatorTest
+  void guessesAtAKnownId_holdAtMostTheContestedLane_andNeverStarveOtherTokens() throws Exception {
+    validator.close();
+    validator = newValidator(service, LOOKUP_TIMEOUT, settings -> settings.maxConcurrentLookups(8));
+    IssuedToken guessedAt = acmeToken();
+    IssuedToken other = acmeToken();
+    String real = guessedAt.value().reveal();
+    assertRefused(TokenFormatAccess.withSameIdOtherSecret(real), ACME, PROD, RefusalCause.UNKNOWN);
+    assertThat(store.findByDigestCalls()).as("the first guess, in the ordinary lane").isEqualTo(1);
+
+    CountDownLatch twoInside = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    store.afterFindByDigest(
+        found -> {
+          if (found.isEmpty()) { // only guesses are slow
+            twoInside.countDown();
+            await(release);
+          }
+        });
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<ConnectionOpenException>> slow = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        String guess = TokenFormatAccess.withSameIdOtherSecret(real);
+        slow.add(callers.submit(() -> refusal(() -> validate(guess))));
+      }
+      assertThat(twoInside.await(30, TimeUnit.SECONDS)).isTrue();
+
+      ConnectionOpenException third =
+          refusal(() -> validate(TokenFormatAccess.withSameIdOtherSecret(real)));
+      assertThat(third.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+      assertThat(store.findByDigestCalls())
+          .as("the third guess never reached the store")
+          .isEqualTo(3);
+      assertThat(validate(other.value().reveal()).id())
+          .as("another token's miss, in the ordinary lane")
+          .isEqualTo(other.id());
+      assertThat(refusal(() -> validate(real)).errorCode())
+          .as("the guessed-at token's own value, in the full lane")
+          .isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+      assertThat(validator.stats().contestedRefusals()).isEqualTo(2);
+
+      release.countDown();
+      for (Future<ConnectionOpenException> f : slow) {
+        assertThat(f.get(30, TimeUnit.SECONDS).errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+      }
+      assertThat(validate(real).id())
+          .as("the lane's slots are given back with the answers")
+          .isEqualTo(guessedAt.id());
+    } finally {
+      release.countDown();
+      callers.shutdownNow();
+    }
+  }
+
+  /**
    * Issue 13: a cache smaller than the tokens in use is said, not silently lost. Size evictions are
    * counted; once they are 100 or more and over a tenth of the answers loaded, one WARN line (at
    * most one per 10 minutes) names the setting to raise. A cache that holds the tokens evicts
