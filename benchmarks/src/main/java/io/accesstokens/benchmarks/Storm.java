@@ -57,6 +57,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code slow_1024}: a memory store whose lookups take 20-50 ms (a loaded database), the same
  *       wiring, 8 legitimate threads, 1,024 attacker threads. Figure: legitimate validations that
  *       failed closed ({@code storm_slow_store_1024_fail_closed}).
+ *   <li>{@code slow_known_1024}: the same store and threads, but the attackers know the ids of
+ *       {@value #EXPOSED} of the tokens (the page shows ids) and send them with fresh wrong
+ *       secrets, which no set of ids can refuse; the legitimate threads validate the other tokens.
+ *       Figure: legitimate validations that failed closed ({@code
+ *       storm_slow_store_known_ids_1024_fail_closed}), which the validator's contested lane keeps
+ *       at 0.
  * </ul>
  *
  * <p>Each scenario also runs its attack phase once with {@link
@@ -67,14 +73,29 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * ACCESS_TOKENS_BENCH_POSTGRESQL_URL=... \
- *   java -cp benchmarks/target/benchmarks.jar io.accesstokens.benchmarks.Storm storm.json 10
+ *   java -cp benchmarks/target/benchmarks.jar io.accesstokens.benchmarks.Storm storm.json 10 [scenario...]
  * </pre>
+ *
+ * <p>With scenario names after the seconds, only those run.
  */
 public final class Storm {
   static final int PG_ATTACKERS = 64;
   static final int SLOW_ATTACKERS = 1024;
   static final int SLOW_LEGIT_THREADS = 8;
   static final int TOKENS = 1000;
+
+  /**
+   * Tokens whose ids the attackers know in {@code slow_known_*}; legitimate threads use the rest.
+   */
+  static final int EXPOSED = 100;
+
+  /** What the attacker threads send. */
+  enum Attack {
+    /** Well-formed values whose ids were never issued. */
+    FORGED,
+    /** Real ids of {@link #EXPOSED} tokens with fresh wrong secrets. */
+    KNOWN_IDS
+  }
 
   private Storm() {}
 
@@ -84,13 +105,23 @@ public final class Storm {
     }
     Path out = Path.of(args[0]);
     Duration phase = Duration.ofSeconds(Long.parseLong(args[1]));
+    List<String> only = Arrays.asList(args).subList(2, args.length);
+    Map<String, Supplier<Result>> scenarios = new LinkedHashMap<>();
+    scenarios.put("pg_" + PG_ATTACKERS, () -> pg(phase, PG_ATTACKERS));
+    scenarios.put(
+        "slow_" + SLOW_ATTACKERS,
+        () -> slowStore(phase, SLOW_ATTACKERS, SLOW_LEGIT_THREADS, Attack.FORGED));
+    scenarios.put(
+        "slow_known_" + SLOW_ATTACKERS,
+        () -> slowStore(phase, SLOW_ATTACKERS, SLOW_LEGIT_THREADS, Attack.KNOWN_IDS));
     Map<String, Result> results = new LinkedHashMap<>();
-    Result pg = pg(phase, PG_ATTACKERS);
-    System.out.println("pg_" + PG_ATTACKERS + ": " + pg);
-    results.put("pg_" + PG_ATTACKERS, pg);
-    Result slow = slowStore(phase, SLOW_ATTACKERS, SLOW_LEGIT_THREADS);
-    System.out.println("slow_" + SLOW_ATTACKERS + ": " + slow);
-    results.put("slow_" + SLOW_ATTACKERS, slow);
+    for (Map.Entry<String, Supplier<Result>> scenario : scenarios.entrySet()) {
+      if (only.isEmpty() || only.contains(scenario.getKey())) {
+        Result result = scenario.getValue().get();
+        System.out.println(scenario.getKey() + ": " + result);
+        results.put(scenario.getKey(), result);
+      }
+    }
     Files.writeString(out, Json.write(results));
   }
 
@@ -140,7 +171,7 @@ public final class Storm {
       try {
         JdbcTokenStore store = JdbcTokenStore.builder(pool).tablePrefix(prefix).build();
         store.migrate();
-        return scenario(store, store::changeFeed, phase, attackers, 1);
+        return scenario(store, store::changeFeed, phase, attackers, 1, Attack.FORGED);
       } finally {
         BenchDatabase.dropTables(pool, prefix);
       }
@@ -150,9 +181,9 @@ public final class Storm {
   }
 
   /** The slow-store scenario: lookups take 20-50 ms. */
-  static Result slowStore(Duration phase, int attackers, int legitThreads) {
+  static Result slowStore(Duration phase, int attackers, int legitThreads, Attack attack) {
     MemoryTokenStore memory = new MemoryTokenStore();
-    return scenario(new SlowLookups(memory), () -> memory, phase, attackers, legitThreads);
+    return scenario(new SlowLookups(memory), () -> memory, phase, attackers, legitThreads, attack);
   }
 
   private static Result scenario(
@@ -160,7 +191,8 @@ public final class Storm {
       Supplier<ChangeFeed> feeds,
       Duration phase,
       int attackers,
-      int legitThreads) {
+      int legitThreads,
+      Attack attack) {
     CountingTokenStore counted = new CountingTokenStore(store);
     TokenService service = Population.newService(counted, CopyPolicy.digestOnly());
     String[] values = new String[TOKENS];
@@ -173,9 +205,29 @@ public final class Storm {
     }
     String loadStart = loadAverage();
     Phases with =
-        phases(counted, service, feeds.get(), true, values, ids, phase, attackers, legitThreads);
+        phases(
+            counted,
+            service,
+            feeds.get(),
+            true,
+            values,
+            ids,
+            phase,
+            attackers,
+            legitThreads,
+            attack);
     Phases without =
-        phases(counted, service, feeds.get(), false, values, ids, phase, attackers, legitThreads);
+        phases(
+            counted,
+            service,
+            feeds.get(),
+            false,
+            values,
+            ids,
+            phase,
+            attackers,
+            legitThreads,
+            attack);
     return new Measured(
         attackers,
         legitThreads,
@@ -218,14 +270,15 @@ public final class Storm {
       TokenId[] ids,
       Duration phase,
       int attackers,
-      int legitThreads) {
+      int legitThreads,
+      Attack attack) {
     ChangeFollower follower = ChangeFollower.builder(feed).build();
     try (TokenValidator validator =
         TokenValidator.builder(service).changeFollower(follower).issuedIdSet(issuedIdSet).build()) {
       awaitWarm(follower, validator, issuedIdSet, Duration.ofSeconds(60));
-      Phase quiet = run(counted, validator, values, ids, phase, 0, legitThreads);
-      Phase attack = run(counted, validator, values, ids, phase, attackers, legitThreads);
-      return new Phases(quiet, attack);
+      Phase quiet = run(counted, validator, values, ids, phase, 0, legitThreads, attack);
+      Phase attacked = run(counted, validator, values, ids, phase, attackers, legitThreads, attack);
+      return new Phases(quiet, attacked);
     }
   }
 
@@ -288,8 +341,11 @@ public final class Storm {
       TokenId[] ids,
       Duration phase,
       int attackers,
-      int legitThreads) {
+      int legitThreads,
+      Attack attack) {
     long end = System.nanoTime() + phase.toNanos();
+    // With known ids attacked, legitimate clients validate the other tokens only.
+    int firstLegit = attack == Attack.KNOWN_IDS ? EXPOSED : 0;
     List<long[]> latencies = new ArrayList<>();
     AtomicLong legit = new AtomicLong();
     AtomicLong failClosed = new AtomicLong();
@@ -304,7 +360,7 @@ public final class Storm {
               () -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 while (System.nanoTime() - end < 0) {
-                  int i = random.nextInt(values.length);
+                  int i = random.nextInt(firstLegit, values.length);
                   validator.invalidate(ids[i]); // uncached: every validation asks the store
                   long start = System.nanoTime();
                   try {
@@ -327,8 +383,11 @@ public final class Storm {
       Thread attacker =
           new Thread(
               () -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
                 while (System.nanoTime() - end < 0) {
-                  String value = TokenMint.newValue(TokenMint.newId());
+                  TokenId id =
+                      attack == Attack.KNOWN_IDS ? ids[random.nextInt(EXPOSED)] : TokenMint.newId();
+                  String value = TokenMint.newValue(id); // a fresh secret: never a real value
                   try {
                     validator.validate(
                         value, Scope.EDI, Population.ORGANIZATION, Population.ENVIRONMENT);

@@ -78,7 +78,8 @@ public final class Summarize {
           "propagation_mariadb_polling_p99_ms",
           "storm_pg_64_legit_p99_ratio",
           "storm_forged_store_queries_per_s",
-          "storm_slow_store_1024_fail_closed");
+          "storm_slow_store_1024_fail_closed",
+          "storm_slow_store_known_ids_1024_fail_closed");
 
   private final Map<String, Run> runs;
   private final RetainedHeap.@Nullable Measurement heap;
@@ -551,6 +552,12 @@ public final class Summarize {
         "==",
         0,
         "store at 20-50 ms a lookup, 1,024 attackers: no legitimate validation fails closed");
+    target(
+        "storm_slow_store_known_ids_1024_fail_closed",
+        "==",
+        0,
+        "store at 20-50 ms a lookup, 1,024 attackers guessing at known ids: no other token's"
+            + " validation fails closed");
     for (String pair : PROPAGATION_TARGETS) {
       target(
           "propagation_" + pair + "_stale_accepts",
@@ -645,16 +652,26 @@ public final class Summarize {
       missing("storm_pg_64_legit_p99_ratio", reason, pgWhat);
       missing("storm_forged_store_queries_per_s", reason, queriesWhat);
     }
-    Storm.Result slow = storm == null ? null : storm.get("slow_1024");
-    if (slow instanceof Storm.Measured m) {
-      put("storm_slow_store_1024_fail_closed", m.legitFailClosed(), slowWhat);
+    failClosed("slow_1024", "storm_slow_store_1024_fail_closed", slowWhat);
+    failClosed(
+        "slow_known_1024",
+        "storm_slow_store_known_ids_1024_fail_closed",
+        "store at 20-50 ms a lookup, 1,024 attacker threads sending wrong secrets for 100 known"
+            + " token ids: validations of the other tokens failed closed");
+  }
+
+  /** A storm scenario's legitimate validations that failed closed, or null with the reason. */
+  private void failClosed(String scenario, String key, String what) {
+    Storm.Result result = storm == null ? null : storm.get(scenario);
+    if (result instanceof Storm.Measured m) {
+      put(key, m.legitFailClosed(), what);
     } else {
       missing(
-          "storm_slow_store_1024_fail_closed",
+          key,
           storm == null
               ? "no storm*.json: the storm measurement did not run"
-              : slow == null ? "not run in this run" : ((Storm.Unavailable) slow).unavailable(),
-          slowWhat);
+              : result == null ? "not run in this run" : ((Storm.Unavailable) result).unavailable(),
+          what);
     }
   }
 

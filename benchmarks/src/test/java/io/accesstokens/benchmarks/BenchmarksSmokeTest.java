@@ -123,7 +123,8 @@ class BenchmarksSmokeTest {
    */
   @Test
   void theStorm_runsOnASlowStore_andForgedValuesStayOffTheStore() {
-    Storm.Result result = Storm.slowStore(java.time.Duration.ofMillis(500), 16, 2);
+    Storm.Result result =
+        Storm.slowStore(java.time.Duration.ofMillis(500), 16, 2, Storm.Attack.FORGED);
 
     assertThat(result).isInstanceOf(Storm.Measured.class);
     Storm.Measured measured = (Storm.Measured) result;
@@ -134,6 +135,23 @@ class BenchmarksSmokeTest {
     assertThat(measured.withoutSetForgedStoreQueriesPerS())
         .as("without the set, forged values are store lookups")
         .isPositive();
+  }
+
+  /**
+   * The storm's known-id scenario, small: 16 attacker threads send wrong secrets for 100 real ids;
+   * the contested lane holds them to a quarter of the lookup slots, so the 2 legitimate threads
+   * (validating other tokens) never fail closed.
+   */
+  @Test
+  void theStorm_ofGuessesAtKnownIds_neverFailsOtherTokensClosed() {
+    Storm.Result result =
+        Storm.slowStore(java.time.Duration.ofMillis(500), 16, 2, Storm.Attack.KNOWN_IDS);
+
+    assertThat(result).isInstanceOf(Storm.Measured.class);
+    Storm.Measured measured = (Storm.Measured) result;
+    assertThat(measured.forgedValidations()).isPositive();
+    assertThat(measured.legitValidationsAttack()).isPositive();
+    assertThat(measured.legitFailClosed()).isZero();
   }
 
   @Test
