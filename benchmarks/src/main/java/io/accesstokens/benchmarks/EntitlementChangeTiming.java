@@ -17,7 +17,8 @@ import java.util.Map;
  * one size and then the other (the order alternating), so both sizes run under the same load at the
  * same moments. Reported per size and path: the median time per call over the rounds, and the
  * median of each round's ratio (large over small). A ratio of about 1 means the call does not visit
- * the cached answers; a scan of 100,000 would make it about 100.
+ * the cached answers; a scan of 100,000 would make it about 100. The live heap after full
+ * collections before and after all the calls is reported too: a change must retain nothing.
  *
  * <pre>
  * java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar io.accesstokens.benchmarks.EntitlementChangeTiming \
@@ -36,6 +37,9 @@ public final class EntitlementChangeTiming {
     EntitlementChangeBenchmark.Nodes smallNodes = nodes(small);
     EntitlementChangeBenchmark.Nodes largeNodes = nodes(large);
     Map<String, Object> result = new LinkedHashMap<>();
+    // The live heap before and after all the calls: an entitlement change must retain nothing.
+    long liveBefore = RetainedHeap.usedAfterGc();
+    long callsMade = 0;
     result.put("calls_per_block", calls);
     result.put("rounds", rounds);
     List<PathCost> paths = new ArrayList<>();
@@ -58,6 +62,7 @@ public final class EntitlementChangeTiming {
         }
         ratios[r] = largeNs[r] / smallNs[r];
       }
+      callsMade += 2L * (20 + rounds) * calls;
       PathCost measured =
           new PathCost(
               path,
@@ -74,6 +79,9 @@ public final class EntitlementChangeTiming {
     AbstractValidatorBenchmark.check(
         smallNodes.local.cachedAnswers() == small && largeNodes.local.cachedAnswers() == large,
         "the changes must leave the cached entries where they are");
+    result.put("entitlement_changes_made", callsMade);
+    result.put("live_heap_before_bytes", liveBefore);
+    result.put("live_heap_after_bytes", RetainedHeap.usedAfterGc());
     smallNodes.close();
     largeNodes.close();
     result.put("paths", paths);
