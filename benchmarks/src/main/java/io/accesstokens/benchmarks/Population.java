@@ -37,6 +37,9 @@ public class Population {
   @Param({"100000", "1000"})
   public int keys;
 
+  /** The store itself, behind {@link #store}: its change feed is what followers read. */
+  MemoryTokenStore memory;
+
   CountingTokenStore store;
   TokenService service;
 
@@ -57,7 +60,8 @@ public class Population {
    */
   final void create(int count) {
     keys = count;
-    store = new CountingTokenStore(new MemoryTokenStore());
+    memory = new MemoryTokenStore();
+    store = new CountingTokenStore(memory);
     // Digest-only: the validator never opens sealed values, and skipping AES-GCM per token makes
     // filling 100,000 tokens in each fork several times faster.
     service = newService(store, CopyPolicy.digestOnly());

@@ -174,4 +174,55 @@ class BenchmarksSmokeTest {
     RetainedHeap.Measurement heap = RetainedHeap.measure(2_000, 1);
     assertThat(heap.bytesPerEntry()).isPositive();
   }
+
+  /**
+   * The cache-sizing measurement, small: 2,000 tokens in a cache of 200 miss and evict for size,
+   * every miss a store lookup; in a cache of 2,400 (the sizing rule) every validation after the
+   * warm-up is a hit.
+   */
+  @Test
+  void theCacheSizingMeasurement_countsLookupsAndEvictions_onlyBelowTheAdvisedSize()
+      throws Exception {
+    Population population = new Population();
+    population.create(2_000);
+    String[] order = Population.shuffled(population.values).toArray(new String[0]);
+
+    CacheSizing.Measured small =
+        CacheSizing.measure(
+            population.memory, population.store, population.service, order, "even", 200, 10_000);
+    CacheSizing.Measured advised =
+        CacheSizing.measure(
+            population.memory, population.store, population.service, order, "80/20", 2_400, 10_000);
+
+    assertThat(small.hitRatio()).isLessThan(0.5);
+    assertThat(small.storeLookups()).isEqualTo(small.misses()).isPositive();
+    assertThat(small.sizeEvictions()).isEqualTo(small.misses());
+    assertThat(advised.hitRatio()).isEqualTo(1.0);
+    assertThat(advised.storeLookups()).isZero();
+    assertThat(advised.sizeEvictions()).isZero();
+  }
+
+  @Test
+  void anEntitlementChange_makesEachCachedTokensNextValidationOneLookup_onBothNodes() {
+    Population population = new Population();
+    population.create(1_000);
+    EntitlementChangeBenchmark.Nodes nodes = new EntitlementChangeBenchmark.Nodes(population);
+
+    EntitlementChangeBenchmark.Counts counts = nodes.countNextValidations();
+    nodes.close();
+
+    assertThat(counts.holdsEveryAnswer()).as(counts.toString()).isTrue();
+    assertThat(counts.everyNextValidationLookedUpOnce()).as(counts.toString()).isTrue();
+  }
+
+  @Test
+  void theHitExpiryTiming_runs_withoutAStoreCall(@TempDir Path out) throws Exception {
+    Path json = out.resolve("hit-expiry-timing.json");
+
+    HitExpiryTiming.main(new String[] {json.toString(), "1000", "2"});
+
+    JsonNode written = Json.MAPPER.readTree(json.toFile());
+    assertThat(written.get("store_calls_during_rounds").asLong()).isZero();
+    assertThat(written.get("ratio_median").asDouble()).isPositive();
+  }
 }
