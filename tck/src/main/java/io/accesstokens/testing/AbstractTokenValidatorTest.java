@@ -367,6 +367,17 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(store.findByDigestCalls()).isEqualTo(5);
   }
 
+  /** The lookup-latency figures: each lookup counted once, timed by the ticker around the store. */
+  @ValidatorTest(lookups = Lookups.INLINE)
+  void eachLookup_isCountedAndTimed_byTheTicker() {
+    store.afterFindByDigest(found -> ticker.advance(Duration.ofMillis(3)));
+    validate(acmeToken().value().reveal());
+    assertRefused(TokenFormatAccess.wellFormedUnknown(), ACME, PROD, RefusalCause.UNKNOWN);
+
+    assertThat(validator.stats().timedLookups()).isEqualTo(2);
+    assertThat(validator.stats().lookupNanos()).isEqualTo(Duration.ofMillis(6).toNanos());
+  }
+
   @ValidatorTest
   void aGuessThatReusesAKnownTokensId_isRefusedFromTheCache() {
     IssuedToken issued = acmeToken();
@@ -801,10 +812,18 @@ public abstract class AbstractTokenValidatorTest {
     validator.close();
     validator = newValidator(service, LOOKUP_TIMEOUT, settings -> settings.maxConcurrentLookups(8));
     IssuedToken guessedAt = acmeToken();
+    IssuedToken alsoGuessedAt = acmeToken();
     IssuedToken other = acmeToken();
     String real = guessedAt.value().reveal();
     assertRefused(TokenFormatAccess.withSameIdOtherSecret(real), ACME, PROD, RefusalCause.UNKNOWN);
-    assertThat(store.findByDigestCalls()).as("the first guess, in the ordinary lane").isEqualTo(1);
+    assertRefused(
+        TokenFormatAccess.withSameIdOtherSecret(alsoGuessedAt.value().reveal()),
+        ACME,
+        PROD,
+        RefusalCause.UNKNOWN);
+    assertThat(store.findByDigestCalls())
+        .as("the first guesses, in the ordinary lane")
+        .isEqualTo(2);
 
     CountDownLatch twoInside = new CountDownLatch(2);
     CountDownLatch release = new CountDownLatch(1);
@@ -824,19 +843,30 @@ public abstract class AbstractTokenValidatorTest {
       }
       assertThat(twoInside.await(30, TimeUnit.SECONDS)).isTrue();
 
+      int mark = CapturingAppender.mark();
       ConnectionOpenException third =
           refusal(() -> validate(TokenFormatAccess.withSameIdOtherSecret(real)));
       assertThat(third.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
       assertThat(store.findByDigestCalls())
           .as("the third guess never reached the store")
-          .isEqualTo(3);
+          .isEqualTo(4);
       assertThat(validate(other.value().reveal()).id())
           .as("another token's miss, in the ordinary lane")
           .isEqualTo(other.id());
       assertThat(refusal(() -> validate(real)).errorCode())
           .as("the guessed-at token's own value, in the full lane")
           .isEqualTo(ErrorCode.STORE_UNAVAILABLE);
-      assertThat(validator.stats().contestedRefusals()).isEqualTo(2);
+      assertThat(refusal(() -> validate(alsoGuessedAt.value().reveal())).errorCode())
+          .as("another guessed-at token's own value, alone in flight for its id, in the full lane")
+          .isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+      assertThat(validator.stats().contestedRefusals()).isEqualTo(3);
+      assertThat(validatorLines(mark, "Token lookup refused"))
+          .as("one line per 10 s, naming the token guessed at first")
+          .containsExactly(
+              "WARN io.accesstokens.TokenValidator: Token lookup refused: token "
+                  + guessedAt.id()
+                  + " is being presented with other values and the 2 contested lookup slots"
+                  + " are taken");
 
       release.countDown();
       for (Future<ConnectionOpenException> f : slow) {
@@ -845,6 +875,9 @@ public abstract class AbstractTokenValidatorTest {
       assertThat(validate(real).id())
           .as("the lane's slots are given back with the answers")
           .isEqualTo(guessedAt.id());
+      assertThat(validate(alsoGuessedAt.value().reveal()).id())
+          .as("a refused miss leaves nothing in flight for a later one to wait for")
+          .isEqualTo(alsoGuessedAt.id());
     } finally {
       release.countDown();
       callers.shutdownNow();
