@@ -11,20 +11,16 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.accesstokens.AccessToken;
 import io.accesstokens.ConnectionOpenException;
-import io.accesstokens.CopyPolicy;
 import io.accesstokens.DeleteOutcome;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
-import io.accesstokens.KeyRing;
 import io.accesstokens.Scope;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
-import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.Figures;
-import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.SecretLeakGuard;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -93,12 +89,7 @@ abstract class AbstractBackendTerminatedTest {
             .tablePrefix(db().prefix())
             .queryTimeout(Duration.ofSeconds(30))
             .build();
-    service =
-        TokenService.builder(store)
-            .entitlements(Entitlements.all())
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
-            .build();
+    service = Nodes.sealedService(store);
     validator = TokenValidator.builder(service).build();
     closeables.add(validator);
   }
@@ -242,14 +233,10 @@ abstract class AbstractBackendTerminatedTest {
   }
 
   private void assertValid(IssuedToken token) {
-    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
-        .isEqualTo(token.id());
+    Nodes.assertValid(validator, token);
   }
 
   private void assertRefused(IssuedToken token, ErrorCode code) {
-    Throwable t =
-        catchThrowable(() -> validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD));
-    assertThat(t).isInstanceOf(ConnectionOpenException.class);
-    assertThat(((ConnectionOpenException) t).errorCode()).isEqualTo(code);
+    assertThat(Nodes.refusal(validator, token.value().reveal()).errorCode()).isEqualTo(code);
   }
 }

@@ -12,11 +12,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.accesstokens.AccessToken;
 import io.accesstokens.ConnectionOpenException;
-import io.accesstokens.CopyPolicy;
 import io.accesstokens.DeleteOutcome;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
-import io.accesstokens.KeyRing;
 import io.accesstokens.Scope;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenNotFoundException;
@@ -25,9 +23,7 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.ChangeRecord;
-import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.Figures;
-import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.SecretLeakGuard;
 import java.sql.Connection;
 import java.time.Duration;
@@ -463,11 +459,7 @@ abstract class AbstractNetworkFaultTest {
   }
 
   private TokenService service(JdbcTokenStore store) {
-    return TokenService.builder(store)
-        .entitlements(Entitlements.all())
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
-        .build();
+    return Nodes.sealedService(store);
   }
 
   /** A validator whose lookups run on threads of their own, counted as they end. */
@@ -500,8 +492,7 @@ abstract class AbstractNetworkFaultTest {
   }
 
   private void assertValid(IssuedToken token) {
-    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
-        .isEqualTo(token.id());
+    Nodes.assertValid(validator, token);
   }
 
   private void assertRefused(IssuedToken token, ErrorCode code) {
@@ -509,9 +500,6 @@ abstract class AbstractNetworkFaultTest {
   }
 
   private static ConnectionOpenException refusal(TokenValidator validator, IssuedToken token) {
-    Throwable t =
-        catchThrowable(() -> validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD));
-    assertThat(t).isInstanceOf(ConnectionOpenException.class);
-    return (ConnectionOpenException) t;
+    return Nodes.refusal(validator, token.value().reveal());
   }
 }

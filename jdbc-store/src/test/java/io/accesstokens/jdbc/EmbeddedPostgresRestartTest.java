@@ -12,10 +12,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.accesstokens.AccessToken;
 import io.accesstokens.ConnectionOpenException;
-import io.accesstokens.CopyPolicy;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
-import io.accesstokens.KeyRing;
 import io.accesstokens.Scope;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenQuery;
@@ -23,7 +21,6 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.internal.TokenMint;
-import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.Figures;
 import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.SecretLeakGuard;
@@ -126,12 +123,7 @@ class EmbeddedPostgresRestartTest {
             .tablePrefix(PREFIX)
             .queryTimeout(Duration.ofSeconds(5))
             .build();
-    service =
-        TokenService.builder(store)
-            .entitlements(Entitlements.all())
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
-            .build();
+    service = Nodes.sealedService(store);
     validator = TokenValidator.builder(service).build();
   }
 
@@ -307,8 +299,7 @@ class EmbeddedPostgresRestartTest {
   }
 
   private void assertValid(IssuedToken token) {
-    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
-        .isEqualTo(token.id());
+    Nodes.assertValid(validator, token);
   }
 
   private void assertRefused(IssuedToken token, ErrorCode code) {
@@ -316,8 +307,8 @@ class EmbeddedPostgresRestartTest {
   }
 
   private void assertRefused(String value, ErrorCode code) {
-    Throwable t = catchThrowable(() -> validator.validate(value, Scope.EDI, ACME, PROD));
-    assertThat(t).isInstanceOf(ConnectionOpenException.class);
-    assertThat(((ConnectionOpenException) t).errorCode()).as("refusal of a value").isEqualTo(code);
+    assertThat(Nodes.refusal(validator, value).errorCode())
+        .as("refusal of a value")
+        .isEqualTo(code);
   }
 }
