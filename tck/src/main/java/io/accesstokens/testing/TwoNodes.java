@@ -12,6 +12,7 @@ import io.accesstokens.IssuedToken;
 import io.accesstokens.Scope;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
+import io.accesstokens.spi.ChangeFeed;
 import io.accesstokens.spi.TokenStore;
 import java.time.Duration;
 
@@ -34,20 +35,33 @@ final class TwoNodes {
   TwoNodes(TokenStore store, ScriptedChangeFeed feed) {
     this.feed = feed;
     a = service(store);
-    follower =
-        ChangeFollower.builder(feed)
-            .stalenessBound(AbstractChangeFollowerTest.BOUND)
-            .longestTransaction(AbstractChangeFollowerTest.LONGEST_TRANSACTION)
-            .ticker(ticker)
-            .drivenByCaller()
-            .build();
+    follower = followerOf(feed, ticker);
     b =
-        TokenValidator.builder(service(store))
-            .ticker(ticker)
+        validatorFollowing(service(store), ticker, follower)
             .expireAfter(Duration.ofMinutes(10))
-            .executor(Runnable::run)
-            .changeFollower(follower)
             .build();
+  }
+
+  /**
+   * A follower of {@code feed} with the suites' staleness bound and longest transaction, on {@code
+   * ticker}, driven by the test ({@link ChangeFollower#catchUp}).
+   */
+  static ChangeFollower followerOf(ChangeFeed feed, FakeTicker ticker) {
+    return ChangeFollower.builder(feed)
+        .stalenessBound(AbstractChangeFollowerTest.BOUND)
+        .longestTransaction(AbstractChangeFollowerTest.LONGEST_TRANSACTION)
+        .ticker(ticker)
+        .drivenByCaller()
+        .build();
+  }
+
+  /** A validator of {@code service} as node B: on {@code ticker}, lookups inline, following. */
+  static TokenValidator.Builder validatorFollowing(
+      TokenService service, FakeTicker ticker, ChangeFollower follower) {
+    return TokenValidator.builder(service)
+        .ticker(ticker)
+        .executor(Runnable::run)
+        .changeFollower(follower);
   }
 
   static TokenService service(TokenStore store) {
