@@ -520,6 +520,17 @@ final class Cli {
     return TokenSecret.of(value).id().toString();
   }
 
+  /** {@code created}, a create, was refused because others can read {@code keyFile}. */
+  static void assertKeyFileOthersCanReadWasRefused(Result created, Path keyFile) {
+    assertThat(created.exitCode()).isEqualTo(8);
+    assertThat(created.errLines())
+        .containsExactly(
+            "access-tokens create: the key file "
+                + keyFile
+                + " can be read by other users; restrict it with: chmod 600 "
+                + keyFile);
+  }
+
   /** What one command line did. */
   record Result(int exitCode, String out, String err) {
     List<String> outLines() {

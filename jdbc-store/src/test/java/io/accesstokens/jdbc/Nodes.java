@@ -28,10 +28,15 @@ final class Nodes {
    * A service on {@code store}: every organization entitled, the fixtures' environments, sealed.
    */
   static TokenService sealedService(TokenStore store) {
+    return service(store, CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])));
+  }
+
+  /** A service on {@code store}: every organization entitled, the fixtures' environments. */
+  static TokenService service(TokenStore store, CopyPolicy copyPolicy) {
     return TokenService.builder(store)
         .entitlements(Entitlements.all())
         .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
+        .copyPolicy(copyPolicy)
         .build();
   }
 
