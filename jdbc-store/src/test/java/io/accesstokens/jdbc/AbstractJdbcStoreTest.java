@@ -633,17 +633,13 @@ abstract class AbstractJdbcStoreTest {
    */
   @Test
   void update_inATransactionWhoseSnapshotPredatesAConcurrentCommit_isAConflict() {
-    JdbcTokenStore other = store;
     SnapshotRace race = snapshotRace(new TokenId(31));
-    StoredToken row = race.row();
-    StoredToken theirs = race.theirs();
-    JdbcTokenStore node = race.node();
-    StoredToken mine = withDescription(row, "mine", T0.plusSeconds(2));
+    StoredToken mine = withDescription(race.row(), "mine", T0.plusSeconds(2));
 
-    assertThatThrownBy(() -> node.update(mine, edited(mine)))
+    assertThatThrownBy(() -> race.node().update(mine, edited(mine)))
         .isInstanceOf(TokenConflictException.class)
         .isNotInstanceOf(DuplicateTokenException.class)
-        .hasMessageContaining(row.id().toString())
+        .hasMessageContaining(race.row().id().toString())
         .satisfies(
             e -> {
               switch (db().kind()) {
@@ -654,19 +650,15 @@ abstract class AbstractJdbcStoreTest {
                 default -> {}
               }
             });
-    assertThat(other.find(ACME, row.id())).contains(theirs);
+    assertThat(store.find(ACME, race.row().id())).contains(race.theirs());
   }
 
   @Test
   void delete_whoseSnapshotPredatesAConcurrentCommit_runsAgain_andRemovesTheNewestRow() {
-    JdbcTokenStore other = store;
     SnapshotRace race = snapshotRace(new TokenId(32));
-    StoredToken row = race.row();
-    StoredToken theirs = race.theirs();
-    JdbcTokenStore node = race.node();
 
-    assertThat(node.delete(ACME, row.id(), deleted())).contains(theirs);
-    assertThat(other.find(ACME, row.id())).isEmpty();
+    assertThat(race.node().delete(ACME, race.row().id(), deleted())).contains(race.theirs());
+    assertThat(store.find(ACME, race.row().id())).isEmpty();
   }
 
   /**
@@ -677,7 +669,7 @@ abstract class AbstractJdbcStoreTest {
   private record SnapshotRace(StoredToken row, StoredToken theirs, JdbcTokenStore node) {}
 
   private SnapshotRace snapshotRace(TokenId id) {
-    JdbcTokenStore other = store;
+    JdbcTokenStore other = store; // the other node
     StoredToken row = row(id, T0);
     other.insert(row, created(row));
     StoredToken theirs = withDescription(row, "theirs", T0.plusSeconds(1));
