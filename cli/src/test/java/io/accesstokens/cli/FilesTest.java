@@ -130,13 +130,7 @@ class FilesTest {
 
     Result result = cli.run("list");
 
-    assertThat(result.exitCode()).isEqualTo(8);
-    assertThat(result.errLines())
-        .containsExactly(
-            "access-tokens list: the configuration "
-                + config
-                + " can be written by other users; restrict it with: chmod 600 "
-                + config);
+    Cli.assertOpenToOthersWasRefused(result, "list", "configuration", config, "written");
   }
 
   @Test

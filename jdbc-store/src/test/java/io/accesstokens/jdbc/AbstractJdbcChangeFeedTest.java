@@ -645,16 +645,11 @@ abstract class AbstractJdbcChangeFeedTest {
 
   /** Sessions whose last statement was this prefix's LISTEN: the feeds' listening connections. */
   private int listeners() {
-    try (Connection c = db().dataSource().getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE query = ? AND pid <>"
-                    + " pg_backend_pid()")) {
-      s.setString(1, "LISTEN " + prefix + "changes");
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
+    try {
+      return ServerSide.count(
+          db().dataSource(),
+          "SELECT COUNT(*) FROM pg_stat_activity WHERE query = ? AND pid <> pg_backend_pid()",
+          "LISTEN " + prefix + "changes");
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

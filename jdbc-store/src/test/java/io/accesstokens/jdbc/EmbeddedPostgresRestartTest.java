@@ -267,16 +267,13 @@ class EmbeddedPostgresRestartTest {
 
   /** Asked on a connection of its own: within a transaction, pg_stat_activity is a snapshot. */
   private static boolean waitingForALock() {
-    try (Connection admin = plainDataSource().getConnection();
-        PreparedStatement s =
-            admin.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query"
-                    + " LIKE ?")) {
-      s.setString(1, "%" + PREFIX + "tokens%");
-      try (var rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1) > 0;
-      }
+    try {
+      return ServerSide.count(
+              plainDataSource(),
+              "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query"
+                  + " LIKE ?",
+              "%" + PREFIX + "tokens%")
+          > 0;
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
