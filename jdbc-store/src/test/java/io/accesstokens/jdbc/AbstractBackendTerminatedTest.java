@@ -17,11 +17,8 @@ import io.accesstokens.IssuedToken;
 import io.accesstokens.Scope;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenQuery;
-import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
-import io.accesstokens.testing.Figures;
-import io.accesstokens.testing.SecretLeakGuard;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -29,11 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -50,20 +44,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  * second token. Here the server rolled the transaction back, so nothing was written, and the pool
  * replaces the connection by itself.
  */
-@ExtendWith(SecretLeakGuard.class)
-abstract class AbstractBackendTerminatedTest {
-  protected abstract TestDatabase db();
-
+abstract class AbstractBackendTerminatedTest extends AbstractDatabaseFaultTest {
   private final String applicationName =
       "access-tokens-victim-" + Long.toHexString(System.nanoTime());
-  private ServerSide server;
   private HikariDataSource pool;
-  private TokenService service;
-  private TokenValidator validator;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  /** Faults injected by the last test, for the figures of docs/testing.md. */
-  protected int faults;
 
   @BeforeEach
   void connectAsTheVictim() throws Exception {
@@ -94,41 +78,19 @@ abstract class AbstractBackendTerminatedTest {
     closeables.add(validator);
   }
 
-  @AfterEach
-  void closeEverything() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-  }
-
-  @AfterEach
-  void reportFigures(TestInfo info) {
-    Figures.report(this, info, "faults", faults);
-  }
-
   @ParameterizedTest
   @EnumSource(PageWrite.class)
   void
       aWriteWhoseBackendIsTerminatedMidTransaction_failsAsUnavailable_writesNothing_andTheNextCallWorks(
           PageWrite write) throws Exception {
-    IssuedToken token = create(service, ACME, PROD, "before", ALICE);
-    assertValid(token);
-    CompletableFuture<Object> call;
-    try (Connection holder = server.lockRow(token.id())) {
-      call = CompletableFuture.supplyAsync(() -> write.on(service, token.id()));
-      terminateTheWaitingBackend();
+    IssuedToken token = cachedToken();
+    Throwable failure = writeFailedBy(write, token, call -> terminateTheWaitingBackend());
+    assertThat(failure.getCause())
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("SQLState 57P01")
+        .hasMessageContaining("unreachable or did not answer in time");
 
-      Throwable failure = catchThrowable(() -> call.get(30, TimeUnit.SECONDS));
-      assertThat(failure.getCause())
-          .isInstanceOf(StoreUnavailableException.class)
-          .hasMessageContaining("SQLState 57P01")
-          .hasMessageContaining("unreachable or did not answer in time");
-      holder.rollback();
-    }
-
-    assertThat(service.get(ACME, token.id())).as("nothing was written").isEqualTo(token.token());
-    assertValid(token); // neither lost nor deactivated
-    Object retried = write.on(service, token.id());
+    Object retried = assertNothingWritten_thenRetry(write, token);
     switch (write) {
       case DEACTIVATE -> {
         assertThat(((AccessToken) retried).status()).isEqualTo(TokenStatus.INACTIVE);
@@ -230,13 +192,5 @@ abstract class AbstractBackendTerminatedTest {
         .contains(waiting.get(0));
     assertThat(server.terminate(waiting.get(0))).isTrue();
     faults++;
-  }
-
-  private void assertValid(IssuedToken token) {
-    Nodes.assertValid(validator, token);
-  }
-
-  private void assertRefused(IssuedToken token, ErrorCode code) {
-    assertThat(Nodes.refusal(validator, token.value().reveal()).errorCode()).isEqualTo(code);
   }
 }

@@ -23,9 +23,6 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.ChangeRecord;
-import io.accesstokens.testing.Figures;
-import io.accesstokens.testing.SecretLeakGuard;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +36,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -54,8 +49,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * no token lost or brought back, the validator fails closed with {@code STORE_UNAVAILABLE} within
  * its timeout and recovers by itself, and no call stays stuck.
  */
-@ExtendWith(SecretLeakGuard.class)
-abstract class AbstractNetworkFaultTest {
+abstract class AbstractNetworkFaultTest extends AbstractDatabaseFaultTest {
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
 
   /** The partition test's validator; the others wait longer, since a loaded machine is no fault. */
@@ -69,20 +63,11 @@ abstract class AbstractNetworkFaultTest {
    */
   private static final int CANCEL_SIGNAL_TIMEOUT_SECONDS = 2;
 
-  protected abstract TestDatabase db();
-
   private TcpProxy proxy;
-  private ServerSide server;
-  private TokenService service;
-  private TokenValidator validator;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
   private final AtomicInteger lookupsEnded = new AtomicInteger();
 
   /** System.nanoTime() when the last lookup ended. */
   private final AtomicLong lastLookupEnded = new AtomicLong();
-
-  /** Faults injected by the last test, for the figures of docs/testing.md. */
-  protected int faults;
 
   @BeforeEach
   void putAProxyInFrontOfTheDatabase() throws Exception {
@@ -95,17 +80,10 @@ abstract class AbstractNetworkFaultTest {
     validator = validator(service, PATIENT_LOOKUP_TIMEOUT);
   }
 
+  /** Before what the test opened is closed (a subclass's after-each methods run first). */
   @AfterEach
-  void closeEverything() throws Exception {
+  void reconnectTheProxy() {
     proxy.blackhole(false);
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-  }
-
-  @AfterEach
-  void reportFigures(TestInfo info) {
-    Figures.report(this, info, "faults", faults);
   }
 
   // ---- a connection cut while a write waits inside the database
@@ -115,28 +93,24 @@ abstract class AbstractNetworkFaultTest {
   @EnumSource(PageWrite.class)
   void aWriteCutWhileItsStatementWaitsForALock_failsAsUnavailable_writesNothing_andTheNextCallWorks(
       PageWrite write) throws Exception {
-    IssuedToken token = create(service, ACME, PROD, "before", ALICE);
-    assertValid(token);
-    CompletableFuture<Object> call;
-    try (Connection holder = server.lockRow(token.id())) {
-      call = CompletableFuture.supplyAsync(() -> write.on(service, token.id()));
-      awaitWaitingForALock(call);
-      proxy.cut();
-      faults++;
-
-      Throwable failure = catchThrowable(() -> call.get(30, TimeUnit.SECONDS));
-      assertThat(failure).as("the cut write").hasCauseInstanceOf(StoreUnavailableException.class);
-      assertThat(failure.getCause())
-          .hasMessageContaining("unreachable or did not answer in time")
-          .hasMessageContaining("SQLState 08");
-      holder.rollback();
-    }
+    IssuedToken token = cachedToken();
+    Throwable failure =
+        writeFailedBy(
+            write,
+            token,
+            call -> {
+              awaitWaitingForALock(call);
+              proxy.cut();
+              faults++;
+            });
+    assertThat(failure).as("the cut write").hasCauseInstanceOf(StoreUnavailableException.class);
+    assertThat(failure.getCause())
+        .hasMessageContaining("unreachable or did not answer in time")
+        .hasMessageContaining("SQLState 08");
     server.awaitSessionsGone(
         proxy.upstreamPorts()); // the orphaned statement has ended, one way or the other
 
-    assertThat(service.get(ACME, token.id())).as("nothing was written").isEqualTo(token.token());
-    assertValid(token); // neither lost nor deactivated: the write failed as a whole
-    Object retried = write.on(service, token.id());
+    Object retried = assertNothingWritten_thenRetry(write, token);
     switch (write) {
       case DEACTIVATE ->
           assertThat(((AccessToken) retried).status()).isEqualTo(TokenStatus.INACTIVE);
@@ -152,8 +126,7 @@ abstract class AbstractNetworkFaultTest {
   @EnumSource(PageWrite.class)
   void aWriteWhoseCommitArrivedButWhoseAnswerWasLost_isWhole_stopsValidationHere_andRetriesCleanly(
       PageWrite write) throws Exception {
-    IssuedToken token = create(service, ACME, PROD, "before", ALICE);
-    assertValid(token);
+    IssuedToken token = cachedToken();
     proxy.cutWhenClientSends("COMMIT");
     faults++;
 
@@ -489,14 +462,6 @@ abstract class AbstractNetworkFaultTest {
             .build();
     closeables.add(built);
     return built;
-  }
-
-  private void assertValid(IssuedToken token) {
-    Nodes.assertValid(validator, token);
-  }
-
-  private void assertRefused(IssuedToken token, ErrorCode code) {
-    assertThat(refusal(validator, token).errorCode()).isEqualTo(code);
   }
 
   private static ConnectionOpenException refusal(TokenValidator validator, IssuedToken token) {
