@@ -19,6 +19,7 @@ import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -44,6 +46,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * second token. Here the server rolled the transaction back, so nothing was written, and the pool
  * replaces the connection by itself.
  */
+@ExtendWith(SecretLeakGuard.class)
 abstract class AbstractBackendTerminatedTest extends AbstractDatabaseFaultTest {
   private final String applicationName =
       "access-tokens-victim-" + Long.toHexString(System.nanoTime());

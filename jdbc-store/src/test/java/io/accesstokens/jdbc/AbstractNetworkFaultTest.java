@@ -23,6 +23,7 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.ChangeRecord;
+import io.accesstokens.testing.SecretLeakGuard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -49,6 +51,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * no token lost or brought back, the validator fails closed with {@code STORE_UNAVAILABLE} within
  * its timeout and recovers by itself, and no call stays stuck.
  */
+@ExtendWith(SecretLeakGuard.class)
 abstract class AbstractNetworkFaultTest extends AbstractDatabaseFaultTest {
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
 
