@@ -1,5 +1,7 @@
 package io.accesstokens;
 
+import io.accesstokens.internal.Redaction;
+
 /**
  * The root of this library's exceptions, never thrown itself: each subclass names what failed.
  * Mistakes in the arguments of a call are reported with the JDK's {@link IllegalArgumentException}
@@ -46,6 +48,14 @@ public abstract class AccessTokenException extends RuntimeException {
   /** An exception with {@code message}, which must hold no secret, caused by {@code cause}. */
   protected AccessTokenException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /**
+   * How a message names {@code organization}: "organization acme", its id shown as {@link
+   * Redaction#shown} allows.
+   */
+  static String named(OrganizationId organization) {
+    return "organization " + Redaction.shown(organization.value());
   }
 
   /** For exceptions on hot paths that need no stack trace. */

@@ -59,51 +59,37 @@ final class InvalidationHub {
 
   /** Token {@code id} changed: every subscriber forgets it before this returns. */
   void invalidate(TokenId id) {
-    for (Subscriber subscriber : subscribers) {
-      subscriber.invalidate(id);
-    }
+    subscribers.forEach(subscriber -> subscriber.invalidate(id));
   }
 
   /** The entitlement of an organization changed: every subscriber forgets its answers. */
   void invalidateOrganization(long organizationKey) {
-    for (Subscriber subscriber : subscribers) {
-      subscriber.invalidateOrganization(organizationKey);
-    }
+    subscribers.forEach(subscriber -> subscriber.invalidateOrganization(organizationKey));
   }
 
   /** Token {@code id} was created: every subscriber hears of it before this returns. */
   void issued(TokenId id) {
-    for (Subscriber subscriber : subscribers) {
-      subscriber.issued(id);
-    }
+    subscribers.forEach(subscriber -> subscriber.issued(id));
   }
 
   /** Token {@code id} was deleted, as a change feed says. */
   void withdrawn(TokenId id) {
-    for (Subscriber subscriber : subscribers) {
-      subscriber.withdrawn(id);
-    }
+    subscribers.forEach(subscriber -> subscriber.withdrawn(id));
   }
 
   /** A warm follower completed a catch-up that started at {@code startedNanos}. */
   void caughtUp(long startedNanos) {
-    for (Subscriber subscriber : subscribers) {
-      subscriber.caughtUp(startedNanos);
-    }
+    subscribers.forEach(subscriber -> subscriber.caughtUp(startedNanos));
   }
 
   /** The follower may have missed changes: what is loaded from the store must be loaded again. */
   void resync() {
-    for (Subscriber subscriber : subscribers) {
-      subscriber.resync();
-    }
+    subscribers.forEach(subscriber -> subscriber.resync());
   }
 
   /** Anything may have changed: every subscriber forgets everything before this returns. */
   void invalidateAll() {
-    for (Subscriber subscriber : subscribers) {
-      subscriber.invalidateAll();
-    }
+    subscribers.forEach(subscriber -> subscriber.invalidateAll());
   }
 
   @Override

@@ -1,7 +1,5 @@
 package io.accesstokens;
 
-import io.accesstokens.internal.Redaction;
-
 /**
  * The organization has no access to the application behind the page (the Harmony EDI application
  * for {@link Scope#EDI}), so the Access Tokens page does not exist for it. Nothing was read or
@@ -12,8 +10,7 @@ public class NotEntitledException extends AccessTokenException {
 
   public NotEntitledException(OrganizationId organization, Scope scope) {
     super(
-        "organization "
-            + Redaction.shown(organization.value())
+        named(organization)
             + " has no access to the "
             + scope
             + " application, so it has no access tokens page");

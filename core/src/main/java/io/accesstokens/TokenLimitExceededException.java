@@ -1,7 +1,5 @@
 package io.accesstokens;
 
-import io.accesstokens.internal.Redaction;
-
 /**
  * A create was refused because the organization already holds as many tokens as the host allows it
  * ({@link io.accesstokens.spi.TokenLimits}); nothing was written. Active and inactive tokens count
@@ -15,8 +13,7 @@ public class TokenLimitExceededException extends AccessTokenException {
 
   public TokenLimitExceededException(OrganizationId organization, long limit) {
     super(
-        "organization "
-            + Redaction.shown(organization.value())
+        named(organization)
             + " already holds its limit of "
             + limit
             + (limit == 1 ? " token" : " tokens")

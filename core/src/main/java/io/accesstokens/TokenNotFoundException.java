@@ -1,7 +1,5 @@
 package io.accesstokens;
 
-import io.accesstokens.internal.Redaction;
-
 /**
  * No token has this id in this organization: it never existed, was deleted, or belongs to another
  * organization. The three cases are deliberately indistinguishable.
@@ -12,7 +10,7 @@ public class TokenNotFoundException extends AccessTokenException {
   private final transient TokenId tokenId;
 
   public TokenNotFoundException(OrganizationId organization, TokenId tokenId) {
-    super("no token " + tokenId + " in organization " + Redaction.shown(organization.value()));
+    super("no token " + tokenId + " in " + named(organization));
     this.organization = organization;
     this.tokenId = tokenId;
   }

@@ -10,10 +10,6 @@ public class UnknownEnvironmentException extends AccessTokenException {
   private static final long serialVersionUID = 1L;
 
   public UnknownEnvironmentException(OrganizationId organization, EnvironmentId environment) {
-    super(
-        "organization "
-            + Redaction.shown(organization.value())
-            + " has no environment "
-            + Redaction.shown(environment.value()));
+    super(named(organization) + " has no environment " + Redaction.shown(environment.value()));
   }
 }

@@ -7,6 +7,7 @@ import io.accesstokens.internal.TokenMint;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.SealedValue;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -85,17 +86,7 @@ class ValuesTest {
   void aDescriptionStoredBeforeTokenValuesWereRefused_isShownAsANote() {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     String value = TokenMint.newValue(TokenMint.newId());
-    AccessToken row =
-        new AccessToken(
-            new TokenId(1),
-            OrganizationId.of("o"),
-            EnvironmentId.of("e"),
-            TokenStatus.ACTIVE,
-            "for partner X: " + value,
-            Scope.EDI,
-            t,
-            t,
-            1);
+    AccessToken row = tokenOf("for partner X: " + value, t, t, 1);
 
     assertThat(row.description()).isEqualTo("[hidden: token-shaped text (68 characters)]");
     assertThat(row.toString()).doesNotContain(value.substring(15, 23));
@@ -134,17 +125,7 @@ class ValuesTest {
   @Test
   void aDescriptionStoredBeforeBidiControlsWereRefused_showsThemAsReplacementCharacters() {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
-    AccessToken row =
-        new AccessToken(
-            new TokenId(1),
-            OrganizationId.of("o"),
-            EnvironmentId.of("e"),
-            TokenStatus.ACTIVE,
-            "Partner \u202eX\u2028Y",
-            Scope.EDI,
-            t,
-            t,
-            1);
+    AccessToken row = tokenOf("Partner \u202eX\u2028Y", t, t, 1);
 
     assertThat(row.description()).isEqualTo("Partner \ufffdX\ufffdY");
   }
@@ -258,45 +239,11 @@ class ValuesTest {
   @Test
   void accessToken_checksItsFields() {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
-    TokenId id = new TokenId(1);
-    assertThatThrownBy(
-            () ->
-                new AccessToken(
-                    id,
-                    OrganizationId.of("o"),
-                    EnvironmentId.of("e"),
-                    TokenStatus.ACTIVE,
-                    null,
-                    Scope.EDI,
-                    t,
-                    t,
-                    0))
+    assertThatThrownBy(() -> tokenOf(null, t, t, 0))
         .hasMessage("version must be at least 1, but was 0");
-    assertThatThrownBy(
-            () ->
-                new AccessToken(
-                    id,
-                    OrganizationId.of("o"),
-                    EnvironmentId.of("e"),
-                    TokenStatus.ACTIVE,
-                    null,
-                    Scope.EDI,
-                    t,
-                    t.minusSeconds(1),
-                    1))
+    assertThatThrownBy(() -> tokenOf(null, t, t.minusSeconds(1), 1))
         .hasMessage("updated at must not be before created at");
-    assertThatThrownBy(
-            () ->
-                new AccessToken(
-                    id,
-                    OrganizationId.of("o"),
-                    EnvironmentId.of("e"),
-                    TokenStatus.ACTIVE,
-                    "a\tb",
-                    Scope.EDI,
-                    t,
-                    t,
-                    1))
+    assertThatThrownBy(() -> tokenOf("a\tb", t, t, 1))
         .hasMessage("description must not contain control characters, but has U+0009 at index 1");
   }
 
@@ -334,5 +281,20 @@ class ValuesTest {
         .hasMessage("Error opening connection. Exception is: Error code: INVALID_TOKEN");
     assertThat(new ConnectionOpenException(ErrorCode.STORE_UNAVAILABLE))
         .hasMessage("Error opening connection. Exception is: Error code: STORE_UNAVAILABLE");
+  }
+
+  /** Token 1 of organization o's environment e, active for EDI, as its constructor checks it. */
+  private static AccessToken tokenOf(
+      @Nullable String description, Instant createdAt, Instant updatedAt, long version) {
+    return new AccessToken(
+        new TokenId(1),
+        OrganizationId.of("o"),
+        EnvironmentId.of("e"),
+        TokenStatus.ACTIVE,
+        description,
+        Scope.EDI,
+        createdAt,
+        updatedAt,
+        version);
   }
 }

@@ -520,6 +520,32 @@ final class Cli {
     return TokenSecret.of(value).id().toString();
   }
 
+  /** {@code created}, a create, was refused because others can read {@code keyFile}. */
+  static void assertKeyFileOthersCanReadWasRefused(Result created, Path keyFile) {
+    assertOpenToOthersWasRefused(created, "create", "key file", keyFile, "read");
+  }
+
+  /**
+   * {@code result}, of {@code command}, was refused (exit 8, one line) because others can {@code
+   * access} (read, written) the {@code what} {@code file}, naming the chmod that fixes it.
+   */
+  static void assertOpenToOthersWasRefused(
+      Result result, String command, String what, Path file, String access) {
+    assertThat(result.exitCode()).isEqualTo(8);
+    assertThat(result.errLines())
+        .containsExactly(
+            "access-tokens "
+                + command
+                + ": the "
+                + what
+                + " "
+                + file
+                + " can be "
+                + access
+                + " by other users; restrict it with: chmod 600 "
+                + file);
+  }
+
   /** What one command line did. */
   record Result(int exitCode, String out, String err) {
     List<String> outLines() {

@@ -49,9 +49,7 @@ class FilesTest {
     useEveryFile(cli);
 
     assertThat(mode(cli.home())).isEqualTo("rwx------");
-    assertThat(modes(cli.home()))
-        .containsKeys("console.properties", "tokens.mv.db", "copy.key", "audit.log")
-        .allSatisfy((name, mode) -> assertThat(mode).as(name).isEqualTo("rw-------"));
+    assertEveryFileIsItsOwnersOnly(cli);
   }
 
   @Test
@@ -62,9 +60,7 @@ class FilesTest {
 
     useEveryFile(cli);
 
-    assertThat(modes(cli.home()))
-        .containsKeys("console.properties", "tokens.mv.db", "copy.key", "audit.log")
-        .allSatisfy((name, mode) -> assertThat(mode).as(name).isEqualTo("rw-------"));
+    assertEveryFileIsItsOwnersOnly(cli);
   }
 
   @Test
@@ -134,13 +130,7 @@ class FilesTest {
 
     Result result = cli.run("list");
 
-    assertThat(result.exitCode()).isEqualTo(8);
-    assertThat(result.errLines())
-        .containsExactly(
-            "access-tokens list: the configuration "
-                + config
-                + " can be written by other users; restrict it with: chmod 600 "
-                + config);
+    Cli.assertOpenToOthersWasRefused(result, "list", "configuration", config, "written");
   }
 
   @Test
@@ -181,13 +171,7 @@ class FilesTest {
 
     Result created = cli.run("create", "--env", "production");
 
-    assertThat(created.exitCode()).isEqualTo(8);
-    assertThat(created.errLines())
-        .containsExactly(
-            "access-tokens create: the key file "
-                + keyFile
-                + " can be read by other users; restrict it with: chmod 600 "
-                + keyFile);
+    Cli.assertKeyFileOthersCanReadWasRefused(created, keyFile);
   }
 
   // ---- never through a symbolic link
@@ -288,5 +272,12 @@ class FilesTest {
       }
     }
     return modes;
+  }
+
+  /** Every file the console made in {@code cli}'s home, the four kinds among them, is rw-------. */
+  private static void assertEveryFileIsItsOwnersOnly(Cli cli) throws IOException {
+    assertThat(modes(cli.home()))
+        .containsKeys("console.properties", "tokens.mv.db", "copy.key", "audit.log")
+        .allSatisfy((name, mode) -> assertThat(mode).as(name).isEqualTo("rw-------"));
   }
 }

@@ -267,13 +267,7 @@ class KeysTest {
 
     Result created = cli.run("--key-file", keyFile.toString(), "create", "--env", "production");
 
-    assertThat(created.exitCode()).isEqualTo(8);
-    assertThat(created.errLines())
-        .containsExactly(
-            "access-tokens create: the key file "
-                + keyFile
-                + " can be read by other users; restrict it with: chmod 600 "
-                + keyFile);
+    Cli.assertKeyFileOthersCanReadWasRefused(created, keyFile);
   }
 
   @Test

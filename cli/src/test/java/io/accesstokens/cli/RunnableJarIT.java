@@ -68,24 +68,8 @@ class RunnableJarIT {
 
     Run created = java("--home", home(), "--org", "acme", "create", "--env", "production");
     Run list = java("--home", home(), "--org", "acme", "list");
-    Run postgres =
-        java(
-            "--home",
-            home(),
-            "--org",
-            "acme",
-            "--jdbc-url",
-            "jdbc:postgresql://127.0.0.1:1/x",
-            "list");
-    Run mariadb =
-        java(
-            "--home",
-            home(),
-            "--org",
-            "acme",
-            "--jdbc-url",
-            "jdbc:mariadb://127.0.0.1:1/x",
-            "list");
+    Run postgres = acmeListAt("jdbc:postgresql://127.0.0.1:1/x");
+    Run mariadb = acmeListAt("jdbc:mariadb://127.0.0.1:1/x");
 
     assertThat(created.exit).as(created.toString()).isZero();
     assertThat(created.out).matches("atk_[0-9A-Za-z]{49}\n");
@@ -108,16 +92,7 @@ class RunnableJarIT {
     Run missing = java("--home", home(), "list");
     Run quiet = java("--home", home(), "--org", "acme", "list");
     Run verbose = java("--home", home(), "--org", "acme", "list", "--verbose");
-    Run failing =
-        java(
-            "--home",
-            home(),
-            "--org",
-            "acme",
-            "--jdbc-url",
-            "jdbc:postgresql://127.0.0.1:1/x",
-            "list",
-            "-v");
+    Run failing = acmeListAt("jdbc:postgresql://127.0.0.1:1/x", "-v");
 
     assertThat(missing.exit).isEqualTo(2);
     assertThat(missing.err)
@@ -411,6 +386,15 @@ class RunnableJarIT {
     Run created = java("--home", home(), "--org", "acme", "create", "--env", "production");
     assertThat(created.exit).as(created.toString()).isZero();
     return Cli.idOf(created.out.strip());
+  }
+
+  /** {@code list} of acme's tokens in the database at {@code jdbcUrl}, with {@code options}. */
+  private Run acmeListAt(String jdbcUrl, String... options)
+      throws IOException, InterruptedException {
+    List<String> args =
+        new ArrayList<>(List.of("--home", home(), "--org", "acme", "--jdbc-url", jdbcUrl, "list"));
+    args.addAll(List.of(options));
+    return java(args.toArray(String[]::new));
   }
 
   private Run java(String... args) throws IOException, InterruptedException {

@@ -110,32 +110,29 @@ class ReseedingRandomTest {
   void thePublicCall_reachesTheGeneratorsOfOtherThreads_andThisOne() throws Exception {
     ExecutorService other = Executors.newSingleThreadExecutor();
     try {
-      long before =
-          other
-              .submit(
-                  () -> {
-                    CryptoSupport.random();
-                    return CryptoSupport.reseedsOfThisThread();
-                  })
-              .get();
+      long before = reseedsOf(other);
       CryptoSupport.random();
       long mineBefore = CryptoSupport.reseedsOfThisThread();
 
       Randomness.reseedAll();
 
-      long after =
-          other
-              .submit(
-                  () -> {
-                    CryptoSupport.random();
-                    return CryptoSupport.reseedsOfThisThread();
-                  })
-              .get();
+      long after = reseedsOf(other);
       CryptoSupport.random();
       assertThat(after).as("the other thread's generator").isEqualTo(before + 1);
       assertThat(CryptoSupport.reseedsOfThisThread()).as("this thread's").isEqualTo(mineBefore + 1);
     } finally {
       other.shutdownNow();
     }
+  }
+
+  /** How often the generator of {@code thread}'s one thread has been reseeded (making it first). */
+  private static long reseedsOf(ExecutorService thread) throws Exception {
+    return thread
+        .submit(
+            () -> {
+              CryptoSupport.random();
+              return CryptoSupport.reseedsOfThisThread();
+            })
+        .get();
   }
 }

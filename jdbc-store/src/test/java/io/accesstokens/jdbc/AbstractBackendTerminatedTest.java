@@ -11,20 +11,14 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.accesstokens.AccessToken;
 import io.accesstokens.ConnectionOpenException;
-import io.accesstokens.CopyPolicy;
 import io.accesstokens.DeleteOutcome;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
-import io.accesstokens.KeyRing;
 import io.accesstokens.Scope;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenQuery;
-import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
-import io.accesstokens.spi.Entitlements;
-import io.accesstokens.testing.Figures;
-import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.SecretLeakGuard;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -33,10 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -55,19 +47,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  * replaces the connection by itself.
  */
 @ExtendWith(SecretLeakGuard.class)
-abstract class AbstractBackendTerminatedTest {
-  protected abstract TestDatabase db();
-
+abstract class AbstractBackendTerminatedTest extends AbstractDatabaseFaultTest {
   private final String applicationName =
       "access-tokens-victim-" + Long.toHexString(System.nanoTime());
-  private ServerSide server;
   private HikariDataSource pool;
-  private TokenService service;
-  private TokenValidator validator;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  /** Faults injected by the last test, for the figures of docs/testing.md. */
-  protected int faults;
 
   @BeforeEach
   void connectAsTheVictim() throws Exception {
@@ -93,26 +76,9 @@ abstract class AbstractBackendTerminatedTest {
             .tablePrefix(db().prefix())
             .queryTimeout(Duration.ofSeconds(30))
             .build();
-    service =
-        TokenService.builder(store)
-            .entitlements(Entitlements.all())
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
-            .build();
+    service = Nodes.sealedService(store);
     validator = TokenValidator.builder(service).build();
     closeables.add(validator);
-  }
-
-  @AfterEach
-  void closeEverything() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-  }
-
-  @AfterEach
-  void reportFigures(TestInfo info) {
-    Figures.report(this, info, "faults", faults);
   }
 
   @ParameterizedTest
@@ -120,24 +86,14 @@ abstract class AbstractBackendTerminatedTest {
   void
       aWriteWhoseBackendIsTerminatedMidTransaction_failsAsUnavailable_writesNothing_andTheNextCallWorks(
           PageWrite write) throws Exception {
-    IssuedToken token = create(service, ACME, PROD, "before", ALICE);
-    assertValid(token);
-    CompletableFuture<Object> call;
-    try (Connection holder = server.lockRow(token.id())) {
-      call = CompletableFuture.supplyAsync(() -> write.on(service, token.id()));
-      terminateTheWaitingBackend();
+    IssuedToken token = cachedToken();
+    Throwable failure = writeFailedBy(write, token, call -> terminateTheWaitingBackend());
+    assertThat(failure.getCause())
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("SQLState 57P01")
+        .hasMessageContaining("unreachable or did not answer in time");
 
-      Throwable failure = catchThrowable(() -> call.get(30, TimeUnit.SECONDS));
-      assertThat(failure.getCause())
-          .isInstanceOf(StoreUnavailableException.class)
-          .hasMessageContaining("SQLState 57P01")
-          .hasMessageContaining("unreachable or did not answer in time");
-      holder.rollback();
-    }
-
-    assertThat(service.get(ACME, token.id())).as("nothing was written").isEqualTo(token.token());
-    assertValid(token); // neither lost nor deactivated
-    Object retried = write.on(service, token.id());
+    Object retried = assertNothingWritten_thenRetry(write, token);
     switch (write) {
       case DEACTIVATE -> {
         assertThat(((AccessToken) retried).status()).isEqualTo(TokenStatus.INACTIVE);
@@ -239,17 +195,5 @@ abstract class AbstractBackendTerminatedTest {
         .contains(waiting.get(0));
     assertThat(server.terminate(waiting.get(0))).isTrue();
     faults++;
-  }
-
-  private void assertValid(IssuedToken token) {
-    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
-        .isEqualTo(token.id());
-  }
-
-  private void assertRefused(IssuedToken token, ErrorCode code) {
-    Throwable t =
-        catchThrowable(() -> validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD));
-    assertThat(t).isInstanceOf(ConnectionOpenException.class);
-    assertThat(((ConnectionOpenException) t).errorCode()).isEqualTo(code);
   }
 }

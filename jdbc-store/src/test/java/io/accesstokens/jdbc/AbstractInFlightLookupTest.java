@@ -18,8 +18,6 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.ValidatedToken;
-import io.accesstokens.spi.Entitlements;
-import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.LongVariants;
 import io.accesstokens.testing.SecretLeakGuard;
 import java.util.concurrent.CompletableFuture;
@@ -56,12 +54,7 @@ abstract class AbstractInFlightLookupTest {
     held = new HeldAnswerDataSource(db().newPool(4), "WHERE digest = ?");
     JdbcTokenStore store =
         JdbcTokenStore.builder(held).dialect(db().dialect()).tablePrefix(db().prefix()).build();
-    service =
-        TokenService.builder(store)
-            .entitlements(Entitlements.all())
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.ephemeral())
-            .build();
+    service = Nodes.service(store, CopyPolicy.ephemeral());
     validator = TokenValidator.builder(service).build();
     threads = Executors.newFixedThreadPool(2);
   }

@@ -1,5 +1,6 @@
 package io.accesstokens.jdbc;
 
+import static io.accesstokens.jdbc.TestRows.T0;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.PROD;
@@ -33,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -56,11 +56,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SecretLeakGuard.class)
 abstract class AbstractJdbcChangeFeedTest {
-  private static final Instant T0 = Instant.parse("2026-03-04T05:06:07.123456Z");
-
   protected abstract TestDatabase db();
 
-  private final Random random = new Random(11);
+  private final TestRows rows = new TestRows(11, "made by the change feed tests");
   private String prefix;
   private JdbcTokenStore store;
   private final List<JdbcChangeFeed> feeds = new ArrayList<>();
@@ -99,19 +97,7 @@ abstract class AbstractJdbcChangeFeedTest {
     StoredToken aOff = deactivate(a, T0.plusSeconds(1));
     StoredToken bEdited = edit(b, "edited", T0.plusSeconds(2));
     store.delete(ACME, c.id(), new Change(TokenEventType.DELETED, ALICE, T0.plusSeconds(3)));
-    AccessToken t = aOff.token();
-    StoredToken resealed =
-        aOff.withToken(
-            new AccessToken(
-                t.id(),
-                t.organization(),
-                t.environment(),
-                t.status(),
-                t.description(),
-                t.scope(),
-                t.createdAt(),
-                T0.plusSeconds(4),
-                t.version() + 1));
+    StoredToken resealed = TestRows.rewritten(aOff, T0.plusSeconds(4), aOff.version() + 1, null);
     store.update(resealed, new Change(TokenEventType.SECRETS_RESEALED, ALICE, T0.plusSeconds(4)));
 
     List<ChangeRecord> changes = polling().changesAfter(0, 100);
@@ -138,8 +124,8 @@ abstract class AbstractJdbcChangeFeedTest {
     StoredToken row =
         new StoredToken(
             new AccessToken(id, ACME, PROD, TokenStatus.ACTIVE, null, Scope.EDI, T0, T0, 1),
-            new LookupDigest("sha256", randomBytes(32)),
-            new SealedValue("k1", randomBytes(60)));
+            new LookupDigest("sha256", rows.randomBytes(32)),
+            new SealedValue("k1", rows.randomBytes(60)));
     store.insert(row, new Change(TokenEventType.CREATED, ALICE, T0.plusSeconds(5)));
 
     JdbcChangeFeed feed = polling();
@@ -350,15 +336,7 @@ abstract class AbstractJdbcChangeFeedTest {
     JdbcChangeFeed feed = polling();
     CommitGate.Held commit = gate.holdNextCommit();
     CompletableFuture<StoredToken> slow =
-        CompletableFuture.supplyAsync(
-            () -> {
-              StoredToken next =
-                  first.withToken(
-                      first.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
-              held.update(
-                  next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1)));
-              return next;
-            });
+        CompletableFuture.supplyAsync(() -> deactivateOn(held, first, T0.plusSeconds(1)));
     commit.awaitReached(Duration.ofSeconds(30));
 
     assertThat(feed.changesAfter(0, 100)).as("taken but not committed").isEmpty();
@@ -387,12 +365,7 @@ abstract class AbstractJdbcChangeFeedTest {
     long before = feed.head();
 
     gate.failNextCommit();
-    StoredToken next =
-        token.withToken(token.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
-    assertThatThrownBy(
-            () ->
-                failing.update(
-                    next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1))))
+    assertThatThrownBy(() -> deactivateOn(failing, token, T0.plusSeconds(1)))
         .isInstanceOf(StoreUnavailableException.class);
 
     assertThat(store.find(ACME, token.id())).contains(token);
@@ -431,13 +404,8 @@ abstract class AbstractJdbcChangeFeedTest {
         s.execute("LOCK TABLES " + prefix + "changes WRITE");
       }
       long start = System.nanoTime();
-      StoredToken next =
-          token.withToken(token.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
 
-      assertThatThrownBy(
-              () ->
-                  impatient.update(
-                      next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1))))
+      assertThatThrownBy(() -> deactivateOn(impatient, token, T0.plusSeconds(1)))
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("did not answer in time");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
@@ -467,14 +435,7 @@ abstract class AbstractJdbcChangeFeedTest {
     int mark = CapturingAppender.mark();
     long[] heldSince = new long[1];
     CompletableFuture<Void> write =
-        CompletableFuture.runAsync(
-            () -> {
-              StoredToken next =
-                  token.withToken(
-                      token.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
-              slow.update(
-                  next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1)));
-            });
+        CompletableFuture.runAsync(() -> deactivateOn(slow, token, T0.plusSeconds(1)));
     commit.awaitReached(Duration.ofSeconds(30));
     heldSince[0] = System.nanoTime();
     Await.until(
@@ -589,12 +550,7 @@ abstract class AbstractJdbcChangeFeedTest {
     CommitGate gate = new CommitGate(db().dataSource());
     JdbcTokenStore failing = JdbcTokenStore.builder(gate).tablePrefix(prefix).build();
     gate.failNextCommit();
-    StoredToken next =
-        token.withToken(token.token().withStatus(TokenStatus.INACTIVE, T0.plusSeconds(1)));
-    assertThatThrownBy(
-            () ->
-                failing.update(
-                    next, new Change(TokenEventType.STATUS_CHANGED, ALICE, T0.plusSeconds(1))))
+    assertThatThrownBy(() -> deactivateOn(failing, token, T0.plusSeconds(1)))
         .isInstanceOf(StoreUnavailableException.class);
     edit(token, "committed", T0.plusSeconds(2));
 
@@ -689,16 +645,11 @@ abstract class AbstractJdbcChangeFeedTest {
 
   /** Sessions whose last statement was this prefix's LISTEN: the feeds' listening connections. */
   private int listeners() {
-    try (Connection c = db().dataSource().getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE query = ? AND pid <>"
-                    + " pg_backend_pid()")) {
-      s.setString(1, "LISTEN " + prefix + "changes");
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
+    try {
+      return ServerSide.count(
+          db().dataSource(),
+          "SELECT COUNT(*) FROM pg_stat_activity WHERE query = ? AND pid <> pg_backend_pid()",
+          "LISTEN " + prefix + "changes");
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -742,23 +693,7 @@ abstract class AbstractJdbcChangeFeedTest {
   }
 
   private StoredToken inserted() {
-    TokenId id = new TokenId(nextId++);
-    AccessToken token =
-        new AccessToken(
-            id,
-            ACME,
-            PROD,
-            TokenStatus.ACTIVE,
-            "made by the change feed tests",
-            Scope.EDI,
-            T0,
-            T0,
-            1);
-    StoredToken row =
-        new StoredToken(
-            token,
-            new LookupDigest("sha256", randomBytes(32)),
-            new SealedValue("k1", randomBytes(60)));
+    StoredToken row = rows.row(new TokenId(nextId++), T0);
     withoutItsRecord(row);
     return row;
   }
@@ -783,8 +718,12 @@ abstract class AbstractJdbcChangeFeedTest {
   }
 
   private StoredToken deactivate(StoredToken row, Instant at) {
+    return deactivateOn(store, row, at);
+  }
+
+  private static StoredToken deactivateOn(JdbcTokenStore on, StoredToken row, Instant at) {
     StoredToken next = row.withToken(row.token().withStatus(TokenStatus.INACTIVE, at));
-    store.update(next, new Change(TokenEventType.STATUS_CHANGED, ALICE, at));
+    on.update(next, new Change(TokenEventType.STATUS_CHANGED, ALICE, at));
     return next;
   }
 
@@ -797,11 +736,5 @@ abstract class AbstractJdbcChangeFeedTest {
     StoredToken next = row.withToken(row.token().withDescription(description, at));
     on.update(next, new Change(TokenEventType.DESCRIPTION_EDITED, ALICE, at));
     return next;
-  }
-
-  private synchronized byte[] randomBytes(int length) {
-    byte[] bytes = new byte[length];
-    random.nextBytes(bytes);
-    return bytes;
   }
 }

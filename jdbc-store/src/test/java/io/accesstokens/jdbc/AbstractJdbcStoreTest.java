@@ -1,5 +1,6 @@
 package io.accesstokens.jdbc;
 
+import static io.accesstokens.jdbc.TestRows.T0;
 import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.BOB;
@@ -18,7 +19,6 @@ import io.accesstokens.DigestPolicy;
 import io.accesstokens.DuplicateTokenException;
 import io.accesstokens.IssuedToken;
 import io.accesstokens.KeyRing;
-import io.accesstokens.Scope;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenEvent;
@@ -37,7 +37,6 @@ import io.accesstokens.jdbc.internal.SqlStatements;
 import io.accesstokens.jdbc.internal.TokenRows;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.Entitlements;
-import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.SealedValue;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenFilter;
@@ -64,7 +63,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -82,11 +80,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SecretLeakGuard.class)
 abstract class AbstractJdbcStoreTest {
-  private static final Instant T0 = Instant.parse("2026-03-04T05:06:07.123456Z");
-
   protected abstract TestDatabase db();
 
-  private final Random random = new Random(7);
+  private final TestRows rows = new TestRows(7, "made by the JDBC tests");
 
   /** A store on the class's tables, emptied before each test. */
   private JdbcTokenStore store;
@@ -171,15 +167,7 @@ abstract class AbstractJdbcStoreTest {
   void migrate_ofADatabaseAtVersion1_appliesVersion2Only_andKeepsTheTokens() throws Exception {
     String prefix = db().newPrefix();
     JdbcTokenStore store = db().newStore(prefix);
-    // The store's own migrate() knows every version; a migrator given only the first is a v1
-    // library.
-    Dialect dialect = db().dialect().internal();
-    new SchemaMigrator(
-            new JdbcAccess(db().dataSource(), dialect, Duration.ofSeconds(10)),
-            new SqlStatements(dialect, prefix),
-            Migration.of(dialect).subList(0, 1),
-            Duration.ofSeconds(10))
-        .migrate();
+    migrateAsAnEarlierLibrary(prefix, 1);
     StoredToken row = row(new TokenId(51), T0);
     insertAsAnEarlierLibrary(prefix, row);
 
@@ -202,13 +190,7 @@ abstract class AbstractJdbcStoreTest {
       throws Exception {
     String prefix = db().newPrefix();
     JdbcTokenStore store = db().newStore(prefix);
-    Dialect dialect = db().dialect().internal();
-    new SchemaMigrator(
-            new JdbcAccess(db().dataSource(), dialect, Duration.ofSeconds(10)),
-            new SqlStatements(dialect, prefix),
-            Migration.of(dialect).subList(0, 2),
-            Duration.ofSeconds(10))
-        .migrate();
+    migrateAsAnEarlierLibrary(prefix, 2);
     assertThat(indexedColumns(prefix + "tokens"))
         .doesNotContain(List.of("organization", "status", "created_at", "id_key"));
     StoredToken row = row(new TokenId(52), T0);
@@ -234,13 +216,7 @@ abstract class AbstractJdbcStoreTest {
   void migrate_ofADatabaseAtVersion3_countsEachOrganizationsTokens() throws Exception {
     String prefix = db().newPrefix();
     JdbcTokenStore store = db().newStore(prefix);
-    Dialect dialect = db().dialect().internal();
-    new SchemaMigrator(
-            new JdbcAccess(db().dataSource(), dialect, Duration.ofSeconds(10)),
-            new SqlStatements(dialect, prefix),
-            Migration.of(dialect).subList(0, 3),
-            Duration.ofSeconds(10))
-        .migrate();
+    migrateAsAnEarlierLibrary(prefix, 3);
     List<StoredToken> acme = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       StoredToken row = row(new TokenId(70 + i), T0.plusSeconds(i));
@@ -303,13 +279,7 @@ abstract class AbstractJdbcStoreTest {
   void migrate_ofADatabaseAtVersion3_addsExpiry_andItsRowsNeverExpire() throws Exception {
     String prefix = db().newPrefix();
     JdbcTokenStore store = db().newStore(prefix);
-    Dialect dialect = db().dialect().internal();
-    new SchemaMigrator(
-            new JdbcAccess(db().dataSource(), dialect, Duration.ofSeconds(10)),
-            new SqlStatements(dialect, prefix),
-            Migration.of(dialect).subList(0, 3),
-            Duration.ofSeconds(10))
-        .migrate();
+    migrateAsAnEarlierLibrary(prefix, 3);
     assertThat(columns(prefix + "tokens")).doesNotContain("expires_at");
     StoredToken old = row(new TokenId(53), T0);
     insertAsAnEarlierLibrary(prefix, old);
@@ -443,14 +413,14 @@ abstract class AbstractJdbcStoreTest {
     TokenService sealed =
         service(
             store,
-            CopyPolicy.sealed(KeyRing.of("seal-1", randomBytes(32))),
+            CopyPolicy.sealed(KeyRing.of("seal-1", rows.randomBytes(32))),
             DigestPolicy.sha256(),
             e -> {});
     TokenService digestOnly =
         service(
             store,
             CopyPolicy.digestOnly(),
-            DigestPolicy.hmacSha256(KeyRing.of("mac-1", randomBytes(32))),
+            DigestPolicy.hmacSha256(KeyRing.of("mac-1", rows.randomBytes(32))),
             e -> {});
     List<IssuedToken> issued = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -663,20 +633,13 @@ abstract class AbstractJdbcStoreTest {
    */
   @Test
   void update_inATransactionWhoseSnapshotPredatesAConcurrentCommit_isAConflict() {
-    JdbcTokenStore other = store;
-    StoredToken row = row(new TokenId(31), T0);
-    other.insert(row, created(row));
-    StoredToken theirs = withDescription(row, "theirs", T0.plusSeconds(1));
-    SnapshotFirstDataSource snapshotFirst =
-        new SnapshotFirstDataSource(db().dataSource(), db().prefix());
-    JdbcTokenStore node = JdbcTokenStore.builder(snapshotFirst).tablePrefix(db().prefix()).build();
-    snapshotFirst.arm(() -> other.update(theirs, edited(theirs)));
-    StoredToken mine = withDescription(row, "mine", T0.plusSeconds(2));
+    SnapshotRace race = snapshotRace(new TokenId(31));
+    StoredToken mine = withDescription(race.row(), "mine", T0.plusSeconds(2));
 
-    assertThatThrownBy(() -> node.update(mine, edited(mine)))
+    assertThatThrownBy(() -> race.node().update(mine, edited(mine)))
         .isInstanceOf(TokenConflictException.class)
         .isNotInstanceOf(DuplicateTokenException.class)
-        .hasMessageContaining(row.id().toString())
+        .hasMessageContaining(race.row().id().toString())
         .satisfies(
             e -> {
               switch (db().kind()) {
@@ -687,22 +650,34 @@ abstract class AbstractJdbcStoreTest {
                 default -> {}
               }
             });
-    assertThat(other.find(ACME, row.id())).contains(theirs);
+    assertThat(store.find(ACME, race.row().id())).contains(race.theirs());
   }
 
   @Test
   void delete_whoseSnapshotPredatesAConcurrentCommit_runsAgain_andRemovesTheNewestRow() {
-    JdbcTokenStore other = store;
-    StoredToken row = row(new TokenId(32), T0);
+    SnapshotRace race = snapshotRace(new TokenId(32));
+
+    assertThat(race.node().delete(ACME, race.row().id(), deleted())).contains(race.theirs());
+    assertThat(store.find(ACME, race.row().id())).isEmpty();
+  }
+
+  /**
+   * A row the class's store inserted, and a node whose next transaction takes its snapshot, then
+   * lets the class's store commit {@code theirs} (the row with another description) before it
+   * reads.
+   */
+  private record SnapshotRace(StoredToken row, StoredToken theirs, JdbcTokenStore node) {}
+
+  private SnapshotRace snapshotRace(TokenId id) {
+    JdbcTokenStore other = store; // the other node
+    StoredToken row = row(id, T0);
     other.insert(row, created(row));
     StoredToken theirs = withDescription(row, "theirs", T0.plusSeconds(1));
     SnapshotFirstDataSource snapshotFirst =
         new SnapshotFirstDataSource(db().dataSource(), db().prefix());
     JdbcTokenStore node = JdbcTokenStore.builder(snapshotFirst).tablePrefix(db().prefix()).build();
     snapshotFirst.arm(() -> other.update(theirs, edited(theirs)));
-
-    assertThat(node.delete(ACME, row.id(), deleted())).contains(theirs);
-    assertThat(other.find(ACME, row.id())).isEmpty();
+    return new SnapshotRace(row, theirs, node);
   }
 
   /** A row locked by another transaction holds the store's update past its timeout. */
@@ -755,35 +730,26 @@ abstract class AbstractJdbcStoreTest {
   }
 
   private StoredToken row(TokenId id, Instant createdAt) {
-    AccessToken token =
-        new AccessToken(
-            id,
-            ACME,
-            PROD,
-            TokenStatus.ACTIVE,
-            "made by the JDBC tests",
-            Scope.EDI,
-            createdAt,
-            createdAt,
-            1);
-    return new StoredToken(
-        token, new LookupDigest("sha256", randomBytes(32)), new SealedValue("k1", randomBytes(60)));
+    return rows.row(id, createdAt);
   }
 
   private static StoredToken withExpiry(StoredToken row, Instant expiresAt) {
-    AccessToken t = row.token();
-    return row.withToken(
-        new AccessToken(
-            t.id(),
-            t.organization(),
-            t.environment(),
-            t.status(),
-            t.description(),
-            t.scope(),
-            t.createdAt(),
-            t.updatedAt(),
-            t.version(),
-            expiresAt));
+    return TestRows.rewritten(row, row.token().updatedAt(), row.version(), expiresAt);
+  }
+
+  /**
+   * Migrates the tables under {@code prefix} as a library that knew only the first {@code versions}
+   * schema versions did: the store's own migrate() knows every version, a migrator given only the
+   * first ones is that earlier library.
+   */
+  private void migrateAsAnEarlierLibrary(String prefix, int versions) {
+    Dialect dialect = db().dialect().internal();
+    new SchemaMigrator(
+            new JdbcAccess(db().dataSource(), dialect, Duration.ofSeconds(10)),
+            new SqlStatements(dialect, prefix),
+            Migration.of(dialect).subList(0, versions),
+            Duration.ofSeconds(10))
+        .migrate();
   }
 
   /**
@@ -834,12 +800,6 @@ abstract class AbstractJdbcStoreTest {
 
   private static Change deleted() {
     return new Change(TokenEventType.DELETED, ALICE, T0);
-  }
-
-  private byte[] randomBytes(int length) {
-    byte[] bytes = new byte[length];
-    random.nextBytes(bytes);
-    return bytes;
   }
 
   /** A token row as a library before version 4 stored it: without touching any count. */

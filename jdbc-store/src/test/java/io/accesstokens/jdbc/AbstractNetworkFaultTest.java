@@ -12,11 +12,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.accesstokens.AccessToken;
 import io.accesstokens.ConnectionOpenException;
-import io.accesstokens.CopyPolicy;
 import io.accesstokens.DeleteOutcome;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
-import io.accesstokens.KeyRing;
 import io.accesstokens.Scope;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenNotFoundException;
@@ -25,11 +23,7 @@ import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.ChangeRecord;
-import io.accesstokens.spi.Entitlements;
-import io.accesstokens.testing.Figures;
-import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.SecretLeakGuard;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +37,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,7 +52,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * its timeout and recovers by itself, and no call stays stuck.
  */
 @ExtendWith(SecretLeakGuard.class)
-abstract class AbstractNetworkFaultTest {
+abstract class AbstractNetworkFaultTest extends AbstractDatabaseFaultTest {
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
 
   /** The partition test's validator; the others wait longer, since a loaded machine is no fault. */
@@ -73,20 +66,11 @@ abstract class AbstractNetworkFaultTest {
    */
   private static final int CANCEL_SIGNAL_TIMEOUT_SECONDS = 2;
 
-  protected abstract TestDatabase db();
-
   private TcpProxy proxy;
-  private ServerSide server;
-  private TokenService service;
-  private TokenValidator validator;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
   private final AtomicInteger lookupsEnded = new AtomicInteger();
 
   /** System.nanoTime() when the last lookup ended. */
   private final AtomicLong lastLookupEnded = new AtomicLong();
-
-  /** Faults injected by the last test, for the figures of docs/testing.md. */
-  protected int faults;
 
   @BeforeEach
   void putAProxyInFrontOfTheDatabase() throws Exception {
@@ -99,17 +83,10 @@ abstract class AbstractNetworkFaultTest {
     validator = validator(service, PATIENT_LOOKUP_TIMEOUT);
   }
 
+  /** Before what the test opened is closed (a subclass's after-each methods run first). */
   @AfterEach
-  void closeEverything() throws Exception {
+  void reconnectTheProxy() {
     proxy.blackhole(false);
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-  }
-
-  @AfterEach
-  void reportFigures(TestInfo info) {
-    Figures.report(this, info, "faults", faults);
   }
 
   // ---- a connection cut while a write waits inside the database
@@ -119,28 +96,24 @@ abstract class AbstractNetworkFaultTest {
   @EnumSource(PageWrite.class)
   void aWriteCutWhileItsStatementWaitsForALock_failsAsUnavailable_writesNothing_andTheNextCallWorks(
       PageWrite write) throws Exception {
-    IssuedToken token = create(service, ACME, PROD, "before", ALICE);
-    assertValid(token);
-    CompletableFuture<Object> call;
-    try (Connection holder = server.lockRow(token.id())) {
-      call = CompletableFuture.supplyAsync(() -> write.on(service, token.id()));
-      awaitWaitingForALock(call);
-      proxy.cut();
-      faults++;
-
-      Throwable failure = catchThrowable(() -> call.get(30, TimeUnit.SECONDS));
-      assertThat(failure).as("the cut write").hasCauseInstanceOf(StoreUnavailableException.class);
-      assertThat(failure.getCause())
-          .hasMessageContaining("unreachable or did not answer in time")
-          .hasMessageContaining("SQLState 08");
-      holder.rollback();
-    }
+    IssuedToken token = cachedToken();
+    Throwable failure =
+        writeFailedBy(
+            write,
+            token,
+            call -> {
+              awaitWaitingForALock(call);
+              proxy.cut();
+              faults++;
+            });
+    assertThat(failure).as("the cut write").hasCauseInstanceOf(StoreUnavailableException.class);
+    assertThat(failure.getCause())
+        .hasMessageContaining("unreachable or did not answer in time")
+        .hasMessageContaining("SQLState 08");
     server.awaitSessionsGone(
         proxy.upstreamPorts()); // the orphaned statement has ended, one way or the other
 
-    assertThat(service.get(ACME, token.id())).as("nothing was written").isEqualTo(token.token());
-    assertValid(token); // neither lost nor deactivated: the write failed as a whole
-    Object retried = write.on(service, token.id());
+    Object retried = assertNothingWritten_thenRetry(write, token);
     switch (write) {
       case DEACTIVATE ->
           assertThat(((AccessToken) retried).status()).isEqualTo(TokenStatus.INACTIVE);
@@ -156,8 +129,7 @@ abstract class AbstractNetworkFaultTest {
   @EnumSource(PageWrite.class)
   void aWriteWhoseCommitArrivedButWhoseAnswerWasLost_isWhole_stopsValidationHere_andRetriesCleanly(
       PageWrite write) throws Exception {
-    IssuedToken token = create(service, ACME, PROD, "before", ALICE);
-    assertValid(token);
+    IssuedToken token = cachedToken();
     proxy.cutWhenClientSends("COMMIT");
     faults++;
 
@@ -463,11 +435,7 @@ abstract class AbstractNetworkFaultTest {
   }
 
   private TokenService service(JdbcTokenStore store) {
-    return TokenService.builder(store)
-        .entitlements(Entitlements.all())
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
-        .build();
+    return Nodes.sealedService(store);
   }
 
   /** A validator whose lookups run on threads of their own, counted as they end. */
@@ -499,19 +467,7 @@ abstract class AbstractNetworkFaultTest {
     return built;
   }
 
-  private void assertValid(IssuedToken token) {
-    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
-        .isEqualTo(token.id());
-  }
-
-  private void assertRefused(IssuedToken token, ErrorCode code) {
-    assertThat(refusal(validator, token).errorCode()).isEqualTo(code);
-  }
-
   private static ConnectionOpenException refusal(TokenValidator validator, IssuedToken token) {
-    Throwable t =
-        catchThrowable(() -> validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD));
-    assertThat(t).isInstanceOf(ConnectionOpenException.class);
-    return (ConnectionOpenException) t;
+    return Nodes.refusal(validator, token.value().reveal());
   }
 }

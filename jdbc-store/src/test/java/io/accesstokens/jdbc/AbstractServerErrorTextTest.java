@@ -8,18 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.accesstokens.AccessToken;
-import io.accesstokens.CopyPolicy;
 import io.accesstokens.DuplicateTokenException;
 import io.accesstokens.IssuedToken;
-import io.accesstokens.KeyRing;
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenService;
 import io.accesstokens.internal.TokenMint;
 import io.accesstokens.spi.Change;
-import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.testing.CapturingAppender;
-import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.SecretLeakGuard;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -60,12 +56,7 @@ abstract class AbstractServerErrorTextTest {
   void aDuplicateDigestOrId_isRefused_withoutTheServersTextOrTheKey_inOurMessagesAndLogs() {
     int mark = CapturingAppender.mark();
     JdbcTokenStore store = db().emptyStore();
-    TokenService service =
-        TokenService.builder(store)
-            .entitlements(Entitlements.all())
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
-            .build();
+    TokenService service = Nodes.sealedService(store);
     IssuedToken issued = create(service, ACME, PROD, "first", ALICE);
     StoredToken first = store.find(ACME, issued.id()).orElseThrow();
     AccessToken other =

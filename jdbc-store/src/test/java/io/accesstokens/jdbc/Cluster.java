@@ -6,8 +6,6 @@ import io.accesstokens.ChangeFollower;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
-import io.accesstokens.spi.Entitlements;
-import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.PropagationProbe;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,12 +74,7 @@ final class Cluster implements AutoCloseable {
                 .tablePrefix(prefix)
                 .changeLogTimeout(Duration.ofSeconds(1))
                 .build();
-        TokenService service =
-            TokenService.builder(store)
-                .entitlements(Entitlements.all())
-                .environments(Fixtures.environments())
-                .copyPolicy(CopyPolicy.digestOnly())
-                .build();
+        TokenService service = Nodes.service(store, CopyPolicy.digestOnly());
         JdbcChangeFeed jdbcFeed = store.changeFeed(settings.mode());
         PausableChangeFeed feed = new PausableChangeFeed(jdbcFeed);
         ChangeFollower follower =

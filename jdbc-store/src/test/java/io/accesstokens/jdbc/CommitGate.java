@@ -1,7 +1,5 @@
 package io.accesstokens.jdbc;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -59,40 +57,25 @@ final class CommitGate extends ForwardingDataSource {
   }
 
   @Override
-  public Connection getConnection() throws SQLException {
-    return wrap(delegate.getConnection());
-  }
-
-  @Override
-  public Connection getConnection(String username, String password) throws SQLException {
-    return wrap(delegate.getConnection(username, password));
-  }
-
-  private Connection wrap(Connection connection) {
-    return (Connection)
-        Proxy.newProxyInstance(
-            Connection.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("commit")) {
-                Held held = armed.getAndSet(null);
-                if (held != null) {
-                  held.reached.countDown();
-                  if (!held.released.await(60, TimeUnit.SECONDS)) {
-                    throw new AssertionError("a held commit was never released");
-                  }
-                }
-                if (failNext) {
-                  failNext = false;
-                  connection.rollback();
-                  throw new SQLException("commit failed (injected)", "08006");
-                }
+  protected Connection wrap(Connection connection) {
+    return proxy(
+        Connection.class,
+        (proxy, method, args) -> {
+          if (method.getName().equals("commit")) {
+            Held held = armed.getAndSet(null);
+            if (held != null) {
+              held.reached.countDown();
+              if (!held.released.await(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("a held commit was never released");
               }
-              try {
-                return method.invoke(connection, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+            }
+            if (failNext) {
+              failNext = false;
+              connection.rollback();
+              throw new SQLException("commit failed (injected)", "08006");
+            }
+          }
+          return forward(connection, method, args);
+        });
   }
 }

@@ -9,7 +9,6 @@ import io.accesstokens.IssuedToken;
 import io.accesstokens.Scope;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenValidator;
-import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -38,12 +37,7 @@ final class DriverLogs {
    * looked it up.
    */
   static String lookUpANewToken(JdbcTokenStore store) {
-    TokenService service =
-        TokenService.builder(store)
-            .entitlements(Entitlements.all())
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.digestOnly())
-            .build();
+    TokenService service = Nodes.service(store, CopyPolicy.digestOnly());
     IssuedToken issued =
         Fixtures.create(service, Fixtures.ACME, Fixtures.PROD, null, Fixtures.ALICE);
     try (TokenValidator validator = TokenValidator.builder(service).build()) {

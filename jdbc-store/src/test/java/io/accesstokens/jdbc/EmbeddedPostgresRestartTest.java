@@ -11,19 +11,14 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.accesstokens.AccessToken;
-import io.accesstokens.ConnectionOpenException;
-import io.accesstokens.CopyPolicy;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
-import io.accesstokens.KeyRing;
-import io.accesstokens.Scope;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.internal.TokenMint;
-import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.Figures;
 import io.accesstokens.testing.Fixtures;
 import io.accesstokens.testing.SecretLeakGuard;
@@ -126,12 +121,7 @@ class EmbeddedPostgresRestartTest {
             .tablePrefix(PREFIX)
             .queryTimeout(Duration.ofSeconds(5))
             .build();
-    service =
-        TokenService.builder(store)
-            .entitlements(Entitlements.all())
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.sealed(KeyRing.of("seal-1", new byte[32])))
-            .build();
+    service = Nodes.sealedService(store);
     validator = TokenValidator.builder(service).build();
   }
 
@@ -202,15 +192,7 @@ class EmbeddedPostgresRestartTest {
     ServerSide.await(
         "the validator answers again",
         Duration.ofSeconds(30),
-        () -> {
-          try {
-            validator.validate(notCached.value().reveal(), Scope.EDI, ACME, PROD);
-            return true;
-          } catch (ConnectionOpenException e) {
-            assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
-            return false;
-          }
-        });
+        () -> Fixtures.accepts(validator, notCached, ErrorCode.STORE_UNAVAILABLE));
     long recoveredAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
     org.slf4j.LoggerFactory.getLogger("io.accesstokens.figures")
         .info("The validator answered again {} ms after the restart", recoveredAfter);
@@ -285,16 +267,13 @@ class EmbeddedPostgresRestartTest {
 
   /** Asked on a connection of its own: within a transaction, pg_stat_activity is a snapshot. */
   private static boolean waitingForALock() {
-    try (Connection admin = plainDataSource().getConnection();
-        PreparedStatement s =
-            admin.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query"
-                    + " LIKE ?")) {
-      s.setString(1, "%" + PREFIX + "tokens%");
-      try (var rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1) > 0;
-      }
+    try {
+      return ServerSide.count(
+              plainDataSource(),
+              "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query"
+                  + " LIKE ?",
+              "%" + PREFIX + "tokens%")
+          > 0;
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -307,8 +286,7 @@ class EmbeddedPostgresRestartTest {
   }
 
   private void assertValid(IssuedToken token) {
-    assertThat(validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
-        .isEqualTo(token.id());
+    Nodes.assertValid(validator, token);
   }
 
   private void assertRefused(IssuedToken token, ErrorCode code) {
@@ -316,8 +294,8 @@ class EmbeddedPostgresRestartTest {
   }
 
   private void assertRefused(String value, ErrorCode code) {
-    Throwable t = catchThrowable(() -> validator.validate(value, Scope.EDI, ACME, PROD));
-    assertThat(t).isInstanceOf(ConnectionOpenException.class);
-    assertThat(((ConnectionOpenException) t).errorCode()).as("refusal of a value").isEqualTo(code);
+    assertThat(Nodes.refusal(validator, value).errorCode())
+        .as("refusal of a value")
+        .isEqualTo(code);
   }
 }

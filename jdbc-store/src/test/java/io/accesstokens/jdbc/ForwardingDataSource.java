@@ -1,6 +1,11 @@
 package io.accesstokens.jdbc;
 
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
@@ -8,13 +13,45 @@ import javax.sql.DataSource;
 
 /**
  * A {@link DataSource} that forwards everything to another; the tests' fault-injecting data sources
- * extend it and override only how connections are handed out.
+ * extend it and override only how connections are handed out ({@link #wrap}, or {@code
+ * getConnection} itself), building their connections with {@link #proxy} and {@link #forward}.
  */
 abstract class ForwardingDataSource implements DataSource {
   protected final DataSource delegate;
 
   ForwardingDataSource(DataSource delegate) {
     this.delegate = delegate;
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    return wrap(delegate.getConnection());
+  }
+
+  @Override
+  public Connection getConnection(String username, String password) throws SQLException {
+    return wrap(delegate.getConnection(username, password));
+  }
+
+  /** The connection handed out for {@code connection}, one of the delegate's: by default itself. */
+  protected Connection wrap(Connection connection) {
+    return connection;
+  }
+
+  /** A {@code type} whose every call goes to {@code handler}. */
+  static <T> T proxy(Class<T> type, InvocationHandler handler) {
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+  }
+
+  /**
+   * Makes the call on {@code target}, throwing what the call threw (not its reflective wrapper).
+   */
+  static Object forward(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   @Override

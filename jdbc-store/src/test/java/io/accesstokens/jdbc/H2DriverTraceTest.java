@@ -37,13 +37,21 @@ class H2DriverTraceTest {
     }
   }
 
+  /**
+   * What {@code logger} logs at {@code level} and above while a lookup runs on a database at {@code
+   * url}.
+   */
+  private static DriverLogs.Captured logsOf(String logger, Level level, String url) {
+    return DriverLogs.slf4j(logger, level, x -> lookUpOn(url));
+  }
+
   @Test
   void withTraceLevelFile4_h2databaseLogsTheLookupDigest_atInfo() {
     DriverLogs.Captured log =
-        DriverLogs.slf4j(
+        logsOf(
             "h2database",
             Level.INFO,
-            x -> lookUpOn("jdbc:h2:mem:trace-info;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4"));
+            "jdbc:h2:mem:trace-info;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4");
 
     assertThat(log.linesWithTheDigest())
         .isNotEmpty()
@@ -57,15 +65,15 @@ class H2DriverTraceTest {
   @Test
   void withTraceLevelFile4_h2databaseLogsItAtDebugToo_butNotAtWarn() {
     DriverLogs.Captured debug =
-        DriverLogs.slf4j(
+        logsOf(
             "h2database",
             Level.DEBUG,
-            x -> lookUpOn("jdbc:h2:mem:trace-debug;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4"));
+            "jdbc:h2:mem:trace-debug;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4");
     DriverLogs.Captured warn =
-        DriverLogs.slf4j(
+        logsOf(
             "h2database",
             Level.WARN,
-            x -> lookUpOn("jdbc:h2:mem:trace-warn;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4"));
+            "jdbc:h2:mem:trace-warn;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4");
 
     assertThat(debug.linesWithTheDigest())
         .anySatisfy(
@@ -82,13 +90,9 @@ class H2DriverTraceTest {
   @Test
   void withoutIt_nothingIsLoggedThroughSlf4j_evenAtTrace() {
     DriverLogs.Captured h2database =
-        DriverLogs.slf4j(
-            "h2database",
-            Level.TRACE,
-            x -> lookUpOn("jdbc:h2:mem:trace-default;DB_CLOSE_DELAY=-1"));
+        logsOf("h2database", Level.TRACE, "jdbc:h2:mem:trace-default;DB_CLOSE_DELAY=-1");
     DriverLogs.Captured orgH2 =
-        DriverLogs.slf4j(
-            "org.h2", Level.TRACE, x -> lookUpOn("jdbc:h2:mem:trace-default-2;DB_CLOSE_DELAY=-1"));
+        logsOf("org.h2", Level.TRACE, "jdbc:h2:mem:trace-default-2;DB_CLOSE_DELAY=-1");
 
     assertThat(h2database.lines()).isEmpty();
     assertThat(orgH2.lines()).isEmpty();

@@ -1,7 +1,5 @@
 package io.accesstokens.jdbc;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -45,48 +43,35 @@ final class HeldAnswerDataSource extends ForwardingDataSource {
   @Override
   public Connection getConnection() throws SQLException {
     Connection connection = delegate.getConnection();
-    return (Connection)
-        Proxy.newProxyInstance(
-            Connection.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              Object result = invoke(connection, method, args);
-              if (method.getName().equals("prepareStatement")
-                  && args.length == 1
-                  && ((String) args[0]).contains(marker)) {
-                return holding((PreparedStatement) result);
-              }
-              return result;
-            });
+    return proxy(
+        Connection.class,
+        (proxy, method, args) -> {
+          Object result = forward(connection, method, args);
+          if (method.getName().equals("prepareStatement")
+              && args.length == 1
+              && ((String) args[0]).contains(marker)) {
+            return holding((PreparedStatement) result);
+          }
+          return result;
+        });
   }
 
   private PreparedStatement holding(PreparedStatement statement) {
-    return (PreparedStatement)
-        Proxy.newProxyInstance(
-            PreparedStatement.class.getClassLoader(),
-            new Class<?>[] {PreparedStatement.class},
-            (proxy, method, args) -> {
-              Object result = invoke(statement, method, args);
-              if (method.getName().equals("executeQuery")) {
-                Hold hold = armed.getAndSet(null);
-                if (hold != null) {
-                  hold.answered.countDown();
-                  if (!hold.release.await(60, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the test never released the held answer");
-                  }
-                }
+    return proxy(
+        PreparedStatement.class,
+        (proxy, method, args) -> {
+          Object result = forward(statement, method, args);
+          if (method.getName().equals("executeQuery")) {
+            Hold hold = armed.getAndSet(null);
+            if (hold != null) {
+              hold.answered.countDown();
+              if (!hold.release.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the held answer");
               }
-              return result;
-            });
-  }
-
-  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args)
-      throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
+            }
+          }
+          return result;
+        });
   }
 
   @Override

@@ -1,7 +1,5 @@
 package io.accesstokens.jdbc;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -27,20 +25,14 @@ final class OneConnectionDataSource extends ForwardingDataSource {
       physical = delegate.getConnection();
     }
     Connection target = physical;
-    return (Connection)
-        Proxy.newProxyInstance(
-            Connection.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("close")) {
-                return null; // kept for the next caller, as a pool would
-              }
-              try {
-                return method.invoke(target, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return proxy(
+        Connection.class,
+        (proxy, method, args) -> {
+          if (method.getName().equals("close")) {
+            return null; // kept for the next caller, as a pool would
+          }
+          return forward(target, method, args);
+        });
   }
 
   /** Closes the physical connection, if any. */

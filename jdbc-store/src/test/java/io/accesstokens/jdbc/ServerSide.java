@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
 
 /**
  * What the fault tests ask the database itself, over an administrator's connection of their own
@@ -55,7 +56,7 @@ final class ServerSide {
                   + " AND TIME_MS >= 200 AND ID <> CONNECTION_ID() AND INFO LIKE ?";
           case H2 -> throw new UnsupportedOperationException("H2 has no server to ask");
         };
-    return count(sql, "%" + db.prefix() + "tokens%");
+    return count(db.dataSource(), sql, "%" + db.prefix() + "tokens%");
   }
 
   /** Waits until a statement on the class's tokens table waits for a lock. */
@@ -103,31 +104,26 @@ final class ServerSide {
 
   /** PostgreSQL: the process ids of the backends waiting for a lock on the class's tokens table. */
   List<Integer> backendsWaitingForALock() throws SQLException {
-    List<Integer> pids = new ArrayList<>();
-    try (Connection c = db.dataSource().getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <>"
-                    + " pg_backend_pid() AND query LIKE ?")) {
-      s.setString(1, "%" + db.prefix() + "tokens%");
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          pids.add(rs.getInt(1));
-        }
-      }
-    }
-    return pids;
+    return pids(
+        "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <>"
+            + " pg_backend_pid() AND query LIKE ?",
+        "%" + db.prefix() + "tokens%");
   }
 
   /** PostgreSQL: the process ids of the backends connected under {@code applicationName}. */
   List<Integer> backendsOf(String applicationName) throws SQLException {
+    return pids(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = ? AND pid <>"
+            + " pg_backend_pid()",
+        applicationName);
+  }
+
+  /** The process ids {@code sql}, a query of pids with one parameter, finds for {@code param}. */
+  private List<Integer> pids(String sql, String param) throws SQLException {
     List<Integer> pids = new ArrayList<>();
     try (Connection c = db.dataSource().getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT pid FROM pg_stat_activity WHERE application_name = ? AND pid <>"
-                    + " pg_backend_pid()")) {
-      s.setString(1, applicationName);
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, param);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           pids.add(rs.getInt(1));
@@ -195,10 +191,15 @@ final class ServerSide {
         });
   }
 
-  private int count(String sql, String like) throws SQLException {
-    try (Connection c = db.dataSource().getConnection();
+  /**
+   * The count {@code sql}, a {@code COUNT(*)} query with one parameter, gives for {@code param}, on
+   * a connection of its own from {@code dataSource}: within a transaction, pg_stat_activity is a
+   * snapshot.
+   */
+  static int count(DataSource dataSource, String sql, String param) throws SQLException {
+    try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
-      s.setString(1, like);
+      s.setString(1, param);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getInt(1);

@@ -1,9 +1,6 @@
 package io.accesstokens.jdbc;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
@@ -31,38 +28,23 @@ final class SnapshotFirstDataSource extends ForwardingDataSource {
   }
 
   @Override
-  public Connection getConnection() throws SQLException {
-    return wrap(delegate.getConnection());
-  }
-
-  @Override
-  public Connection getConnection(String username, String password) throws SQLException {
-    return wrap(delegate.getConnection(username, password));
-  }
-
-  private Connection wrap(Connection connection) {
-    return (Connection)
-        Proxy.newProxyInstance(
-            Connection.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
-                Runnable concurrentCommit = armed.getAndSet(null);
-                if (concurrentCommit != null) {
-                  connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                  connection.setAutoCommit(false);
-                  try (Statement s = connection.createStatement()) {
-                    s.executeQuery(snapshotQuery).close();
-                  }
-                  concurrentCommit.run();
-                  return null;
-                }
+  protected Connection wrap(Connection connection) {
+    return proxy(
+        Connection.class,
+        (proxy, method, args) -> {
+          if (method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
+            Runnable concurrentCommit = armed.getAndSet(null);
+            if (concurrentCommit != null) {
+              connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+              connection.setAutoCommit(false);
+              try (Statement s = connection.createStatement()) {
+                s.executeQuery(snapshotQuery).close();
               }
-              try {
-                return method.invoke(connection, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+              concurrentCommit.run();
+              return null;
+            }
+          }
+          return forward(connection, method, args);
+        });
   }
 }

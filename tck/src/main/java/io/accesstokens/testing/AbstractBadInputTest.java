@@ -20,15 +20,12 @@ import io.accesstokens.Scope;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenSecret;
-import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
-import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.StoredToken;
-import io.accesstokens.spi.TokenStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,10 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * nothing, and malformed tokens must cause zero store calls.
  */
 @ExtendWith(SecretLeakGuard.class)
-public abstract class AbstractBadInputTest {
-  /** A new, empty store. */
-  protected abstract TokenStore createStore();
-
+public abstract class AbstractBadInputTest extends AbstractFaultyStoreTest {
   static final String MEGABYTE = "x".repeat(1 << 20);
 
   /** Strings no identifier, actor or description may be. */
@@ -89,19 +83,8 @@ public abstract class AbstractBadInputTest {
           '\u0085', '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066',
           '\u2067', '\u2068', '\u2069', '\u061c', '\u200e', '\u200f');
 
-  protected FaultyTokenStore store;
-  protected TokenService service;
-  protected TokenValidator validator;
-
   /** Inputs tried by the last test, for the figures of docs/testing.md. */
   protected int inputs;
-
-  @BeforeEach
-  void setUpService() {
-    store = new FaultyTokenStore(createStore());
-    service = Fixtures.serviceOn(store).build();
-    validator = TokenValidator.builder(service).build();
-  }
 
   @AfterEach
   void reportFigures(TestInfo info) {
@@ -179,25 +162,17 @@ public abstract class AbstractBadInputTest {
       }
     }
     List<StoredToken> rows = everything();
+    assertEveryDescription(rows, d -> d.codePoints().noneMatch(Character::isISOControl));
+    assertEveryDescription(
+        rows, d -> d.chars().noneMatch(c -> LINE_BREAKS_AND_BIDI.contains((char) c)));
+  }
+
+  /** Every row's description, where it has one, {@code holds}. */
+  private static void assertEveryDescription(List<StoredToken> rows, Predicate<String> holds) {
     assertThat(rows)
         .allSatisfy(
             r ->
-                assertThat(
-                        r.token().description() == null
-                            || r.token()
-                                .description()
-                                .codePoints()
-                                .noneMatch(Character::isISOControl))
-                    .isTrue());
-    assertThat(rows)
-        .allSatisfy(
-            r ->
-                assertThat(
-                        r.token().description() == null
-                            || r.token()
-                                .description()
-                                .chars()
-                                .noneMatch(c -> LINE_BREAKS_AND_BIDI.contains((char) c)))
+                assertThat(r.token().description() == null || holds.test(r.token().description()))
                     .isTrue());
   }
 

@@ -154,22 +154,8 @@ public abstract class AbstractChangeFollowerTest {
     Fixtures.SwitchableEntitlements shared = new Fixtures.SwitchableEntitlements();
     TokenService a = entitledService(shared);
     FakeTicker time = new FakeTicker();
-    ChangeFollower reader =
-        ChangeFollower.builder(realFeed)
-            .stalenessBound(BOUND)
-            .longestTransaction(LONGEST_TRANSACTION)
-            .ticker(time)
-            .drivenByCaller()
-            .build();
-    try (TokenValidator b =
-        TokenValidator.builder(entitledService(shared))
-            .ticker(time)
-            .expireAfter(Duration.ofMinutes(10))
-            .executor(Runnable::run)
-            .changeFollower(reader)
-            .build()) {
-      time.advance(LONGEST_TRANSACTION);
-      assertThat(reader.catchUp()).as("warm-up").isTrue();
+    ChangeFollower reader = TwoNodes.followerOf(realFeed, time);
+    try (TokenValidator b = warmNodeB(shared, time, reader)) {
       IssuedToken acme = create(a, ACME, PROD, null, ALICE);
       IssuedToken globex = create(a, Fixtures.GLOBEX, Fixtures.GLOBEX_PROD, null, ALICE);
       assertThat(b.validate(acme.value().reveal(), Scope.EDI, ACME, PROD).id())
@@ -223,22 +209,8 @@ public abstract class AbstractChangeFollowerTest {
     TokenService a = entitledService(shared);
     LeakResponse leaks = LeakResponse.builder(a).action(action).build();
     FakeTicker time = new FakeTicker();
-    ChangeFollower reader =
-        ChangeFollower.builder(realFeed)
-            .stalenessBound(BOUND)
-            .longestTransaction(LONGEST_TRANSACTION)
-            .ticker(time)
-            .drivenByCaller()
-            .build();
-    try (TokenValidator b =
-        TokenValidator.builder(entitledService(shared))
-            .ticker(time)
-            .expireAfter(Duration.ofMinutes(10))
-            .executor(Runnable::run)
-            .changeFollower(reader)
-            .build()) {
-      time.advance(LONGEST_TRANSACTION);
-      assertThat(reader.catchUp()).as("warm-up").isTrue();
+    ChangeFollower reader = TwoNodes.followerOf(realFeed, time);
+    try (TokenValidator b = warmNodeB(shared, time, reader)) {
       IssuedToken leaked = create(a, ACME, PROD, null, ALICE);
       IssuedToken kept = create(a, ACME, PROD, null, ALICE);
       assertThat(b.validate(leaked.value().reveal(), Scope.EDI, ACME, PROD).id())
@@ -274,6 +246,21 @@ public abstract class AbstractChangeFollowerTest {
     }
   }
 
+  /**
+   * Node B of the store's own change log: a service of its own on {@code shared} entitlements (so
+   * it hears nothing from A's), following {@code reader}, warmed up.
+   */
+  private TokenValidator warmNodeB(
+      Fixtures.SwitchableEntitlements shared, FakeTicker time, ChangeFollower reader) {
+    TokenValidator b =
+        TwoNodes.validatorFollowing(entitledService(shared), time, reader)
+            .expireAfter(Duration.ofMinutes(10))
+            .build();
+    time.advance(LONGEST_TRANSACTION);
+    assertThat(reader.catchUp()).as("warm-up").isTrue();
+    return b;
+  }
+
   private TokenService entitledService(Fixtures.SwitchableEntitlements entitlements) {
     return TokenService.builder(store)
         .entitlements(entitlements)
@@ -291,19 +278,8 @@ public abstract class AbstractChangeFollowerTest {
   @Test
   void withAFollower_theDefaultHardExpiryIs30Minutes_andWithoutOne60Seconds() {
     FakeTicker time = new FakeTicker();
-    ChangeFollower reader =
-        ChangeFollower.builder(new ScriptedChangeFeed())
-            .stalenessBound(BOUND)
-            .longestTransaction(LONGEST_TRANSACTION)
-            .ticker(time)
-            .drivenByCaller()
-            .build();
-    try (TokenValidator b =
-            TokenValidator.builder(nodeA)
-                .ticker(time)
-                .executor(Runnable::run)
-                .changeFollower(reader)
-                .build();
+    ChangeFollower reader = TwoNodes.followerOf(new ScriptedChangeFeed(), time);
+    try (TokenValidator b = TwoNodes.validatorFollowing(nodeA, time, reader).build();
         TokenValidator single = TokenValidator.builder(nodeA).build()) {
       assertThat(b.toString()).contains("expireAfter=" + Duration.ofMinutes(30));
       assertThat(single.toString()).contains("expireAfter=" + Duration.ofSeconds(60));

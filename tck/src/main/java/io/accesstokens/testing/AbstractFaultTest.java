@@ -17,11 +17,9 @@ import io.accesstokens.Scope;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenQuery;
-import io.accesstokens.TokenService;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.StoredToken;
-import io.accesstokens.spi.TokenStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +27,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,28 +38,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * validation on this node.
  */
 @ExtendWith(SecretLeakGuard.class)
-public abstract class AbstractFaultTest {
-  /** A new, empty store. */
-  protected abstract TokenStore createStore();
-
-  protected FaultyTokenStore store;
-  protected TokenService service;
-  protected TokenValidator validator;
-
+public abstract class AbstractFaultTest extends AbstractFaultyStoreTest {
   /** Faults injected by the last test, for the figures of docs/testing.md. */
   protected int faults;
-
-  @BeforeEach
-  void setUpService() {
-    store = new FaultyTokenStore(createStore());
-    service = Fixtures.serviceOn(store).build();
-    validator = TokenValidator.builder(service).build();
-  }
-
-  @AfterEach
-  void closeValidator() {
-    validator.close();
-  }
 
   @AfterEach
   void reportFigures(TestInfo info) {

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SecretLeakGuard.class)
 public abstract class AbstractIssuedIdsTest {
-  static final Duration BOUND = Duration.ofSeconds(1);
-  static final Duration LONGEST_TRANSACTION = Duration.ofSeconds(2);
+  static final Duration BOUND = AbstractChangeFollowerTest.BOUND;
+  static final Duration LONGEST_TRANSACTION = AbstractChangeFollowerTest.LONGEST_TRANSACTION;
 
   /** A new, empty store, shared by both nodes. */
   protected abstract TokenStore createStore();
@@ -64,19 +64,10 @@ public abstract class AbstractIssuedIdsTest {
     preexisting = create(nodeA, ACME, PROD, null, ALICE); // before B follows: known by the scan
     counted = new FaultyTokenStore(store);
     nodeBService = service(counted);
-    follower =
-        ChangeFollower.builder(feed)
-            .stalenessBound(BOUND)
-            .longestTransaction(LONGEST_TRANSACTION)
-            .ticker(ticker)
-            .drivenByCaller()
-            .build();
+    follower = TwoNodes.followerOf(feed, ticker);
     nodeB =
-        TokenValidator.builder(nodeBService)
-            .ticker(ticker)
+        TwoNodes.validatorFollowing(nodeBService, ticker, follower)
             .expireAfter(Duration.ofMinutes(10))
-            .executor(Runnable::run)
-            .changeFollower(follower)
             .build();
   }
 
@@ -202,29 +193,13 @@ public abstract class AbstractIssuedIdsTest {
     ChangeFeed feed = changeFeedOf(store);
     assumeTrue(feed != null);
     FaultyTokenStore counting = new FaultyTokenStore(store);
-    ChangeFollower reader =
-        ChangeFollower.builder(feed)
-            .stalenessBound(BOUND)
-            .longestTransaction(LONGEST_TRANSACTION)
-            .ticker(ticker)
-            .drivenByCaller()
-            .build();
+    ChangeFollower reader = TwoNodes.followerOf(feed, ticker);
     try (TokenValidator off =
-        TokenValidator.builder(service(counting))
-            .ticker(ticker)
-            .executor(Runnable::run)
-            .changeFollower(reader)
-            .issuedIdSet(false)
-            .build()) {
+        TwoNodes.validatorFollowing(service(counting), ticker, reader).issuedIdSet(false).build()) {
       ticker.advance(LONGEST_TRANSACTION);
       assertThat(reader.catchUp()).isTrue();
       assertThat(off.knowsIssuedIds()).isFalse();
-      Throwable refused =
-          catchThrowable(
-              () -> off.validate(Fixtures.mint(TokenMint.newId()), Scope.EDI, ACME, PROD));
-      assertThat(((ConnectionOpenException) refused).errorCode())
-          .isEqualTo(ErrorCode.INVALID_TOKEN);
-      assertThat(counting.findByDigestCalls()).isEqualTo(1);
+      assertAForgeryIsRefusedAfterOneLookup(off, counting);
     }
   }
 
@@ -238,12 +213,17 @@ public abstract class AbstractIssuedIdsTest {
     FaultyTokenStore counting = new FaultyTokenStore(createStore());
     try (TokenValidator single = TokenValidator.builder(service(counting)).build()) {
       assertThat(single.knowsIssuedIds()).isFalse();
-      Throwable refused =
-          catchThrowable(
-              () -> single.validate(Fixtures.mint(TokenMint.newId()), Scope.EDI, ACME, PROD));
-      assertThat(((ConnectionOpenException) refused).errorCode())
-          .isEqualTo(ErrorCode.INVALID_TOKEN);
-      assertThat(counting.findByDigestCalls()).isEqualTo(1);
+      assertAForgeryIsRefusedAfterOneLookup(single, counting);
     }
+  }
+
+  /** {@code validator} refuses a forged value as invalid, having asked {@code counting} once. */
+  private static void assertAForgeryIsRefusedAfterOneLookup(
+      TokenValidator validator, FaultyTokenStore counting) {
+    Throwable refused =
+        catchThrowable(
+            () -> validator.validate(Fixtures.mint(TokenMint.newId()), Scope.EDI, ACME, PROD));
+    assertThat(((ConnectionOpenException) refused).errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+    assertThat(counting.findByDigestCalls()).isEqualTo(1);
   }
 }

@@ -1,14 +1,19 @@
 package io.accesstokens.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.accesstokens.Actor;
+import io.accesstokens.ConnectionOpenException;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.EnvironmentId;
+import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenSecret;
 import io.accesstokens.TokenService;
+import io.accesstokens.TokenValidator;
 import io.accesstokens.internal.TokenMint;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
@@ -110,6 +115,20 @@ public final class Fixtures {
     String value = TokenMint.newValue(id);
     IssuedSecrets.record(value);
     return value;
+  }
+
+  /**
+   * Whether {@code validator} accepts {@code token}, an EDI token of {@link #ACME}'s {@link #PROD};
+   * a refusal must carry {@code refusedAs}.
+   */
+  public static boolean accepts(TokenValidator validator, IssuedToken token, ErrorCode refusedAs) {
+    try {
+      validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
+      return true;
+    } catch (ConnectionOpenException e) {
+      assertThat(e.errorCode()).isEqualTo(refusedAs);
+      return false;
+    }
   }
 
   public static EnvironmentDirectory environments() {

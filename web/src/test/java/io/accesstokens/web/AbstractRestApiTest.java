@@ -268,13 +268,7 @@ abstract class AbstractRestApiTest {
 
     assertThat(stale.status()).isEqualTo(409);
     assertThat(stale.code()).isEqualTo("VERSION_CONFLICT");
-    assertThat(stale.message())
-        .isEqualTo(
-            "Access token "
-                + issued.id()
-                + " was changed after you loaded it (by someone else, or in another tab), so your"
-                + " change was not saved. The page now shows the token as it is; make your change"
-                + " again if it is still needed.");
+    assertThat(stale.message()).isEqualTo(WebFixture.staleChangeMessage(issued.id()));
     AccessToken now = web.service().get(ACME, issued.id());
     assertThat(now.description()).isEqualTo("from the second tab");
     assertThat(now.version()).isEqualTo(2);

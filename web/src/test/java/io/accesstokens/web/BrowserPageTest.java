@@ -294,13 +294,7 @@ class BrowserPageTest {
 
     rowButton(value, "edit-submit").click();
     wait.until(d -> !text("#error-message").isEmpty());
-    assertThat(text("#error-message"))
-        .isEqualTo(
-            "Access token "
-                + issued.id()
-                + " was changed after you loaded it (by someone else, or in another tab), so your"
-                + " change was not saved. The page now shows the token as it is; make your change"
-                + " again if it is still needed.");
+    assertThat(text("#error-message")).isEqualTo(WebFixture.staleChangeMessage(issued.id()));
     wait.until(d -> cells(row(value)).get(4).equals("from the second tab"));
     assertThat(web.service().get(ACME, issued.id()).description()).isEqualTo("from the second tab");
     shot("stale-edit-refused");

@@ -195,41 +195,46 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
   }
 
   Server server() {
-    if (server == null) {
-      throw new IllegalStateException("not started");
-    }
-    return server;
+    return started(server);
   }
 
   TokenService service() {
-    if (service == null) {
-      throw new IllegalStateException("not started");
-    }
-    return service;
+    return started(service);
   }
 
   TokenValidator validator() {
-    if (validator == null) {
-      throw new IllegalStateException("not started");
-    }
-    return validator;
+    return started(validator);
   }
 
   FaultyTokenStore store() {
-    if (store == null) {
-      throw new IllegalStateException("not started");
-    }
-    return store;
+    return started(store);
   }
 
   LeakScanningFilter leakFilter() {
-    if (leakFilter == null) {
-      throw new IllegalStateException("not started");
-    }
-    return leakFilter;
+    return started(leakFilter);
   }
 
   EnvironmentDirectory environments() {
     return environments;
+  }
+
+  /**
+   * What the API answers, and the page shows, when a change was made to an older version of token
+   * {@code id} than the stored one.
+   */
+  static String staleChangeMessage(TokenId id) {
+    return "Access token "
+        + id
+        + " was changed after you loaded it (by someone else, or in another tab), so your"
+        + " change was not saved. The page now shows the token as it is; make your change"
+        + " again if it is still needed.";
+  }
+
+  /** {@code part}, which {@link #beforeEach} made; fails if the fixture has not started. */
+  private static <T> T started(@Nullable T part) {
+    if (part == null) {
+      throw new IllegalStateException("not started");
+    }
+    return part;
   }
 }

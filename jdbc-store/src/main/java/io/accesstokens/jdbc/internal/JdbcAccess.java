@@ -101,23 +101,7 @@ public final class JdbcAccess {
    * @throws AccessTokenException what {@link SqlErrors} makes of a failure
    */
   public <T> T inAutoCommit(String operation, @Nullable TokenId id, Work<T> work) {
-    return run(
-        operation,
-        id,
-        connection -> {
-          boolean autoCommit = connection.getAutoCommit();
-          if (!autoCommit) {
-            connection.setAutoCommit(true);
-          }
-          try {
-            return work.run(connection);
-          } finally {
-            if (!autoCommit) {
-              connection.setAutoCommit(false);
-            }
-          }
-        },
-        false);
+    return run(operation, id, connection -> inAutoCommitOn(connection, work), false);
   }
 
   /**
@@ -196,6 +180,21 @@ public final class JdbcAccess {
   // ---- schema work
   // ---------------------------------------------------------------------------------
 
+  /** Runs {@code work} on {@code connection} in auto-commit, then puts its mode back. */
+  private static <T> T inAutoCommitOn(Connection connection, Work<T> work) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    if (!autoCommit) {
+      connection.setAutoCommit(true);
+    }
+    try {
+      return work.run(connection);
+    } finally {
+      if (!autoCommit) {
+        connection.setAutoCommit(false);
+      }
+    }
+  }
+
   /**
    * Runs schema work on a connection of its own in auto-commit (DDL commits anyway), without a
    * network bound; any failure is {@link StoreUnavailableException}, as {@link
@@ -204,15 +203,7 @@ public final class JdbcAccess {
   public <T> T withSchemaConnection(String what, Work<T> work) {
     Connection connection = connect(what);
     try {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(true);
-      try {
-        return work.run(connection);
-      } finally {
-        if (!autoCommit) {
-          connection.setAutoCommit(false);
-        }
-      }
+      return inAutoCommitOn(connection, work);
     } catch (SQLException e) {
       throw SqlErrors.translateMigrationFailure(e, what, dialect);
     } finally {

@@ -39,6 +39,7 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -73,6 +74,18 @@ class AccessTokensAutoConfigurationTest {
     } catch (ConnectionOpenException e) {
       return false;
     }
+  }
+
+  /**
+   * Asserts that {@code context} failed to start because of {@code property}'s value; returns the
+   * root cause, whose message the caller checks.
+   */
+  private static Throwable startRefusedOn(AssertableApplicationContext context, String property) {
+    assertThat(context).hasFailed();
+    Throwable cause = rootCause(context.getStartupFailure());
+    assertThat(cause).isInstanceOf(InvalidConfigurationPropertyValueException.class);
+    assertThat(((InvalidConfigurationPropertyValueException) cause).getName()).isEqualTo(property);
+    return cause;
   }
 
   private static Throwable rootCause(Throwable failure) {
@@ -344,14 +357,10 @@ class AccessTokensAutoConfigurationTest {
     runner
         .withPropertyValues(values)
         .run(
-            context -> {
-              assertThat(context).hasFailed();
-              Throwable cause = rootCause(context.getStartupFailure());
-              assertThat(cause).isInstanceOf(InvalidConfigurationPropertyValueException.class);
-              assertThat(((InvalidConfigurationPropertyValueException) cause).getName())
-                  .isEqualTo(property);
-              assertThat(cause.getMessage()).contains(reason).doesNotContain(HostBeans.KEY);
-            });
+            context ->
+                assertThat(startRefusedOn(context, property).getMessage())
+                    .contains(reason)
+                    .doesNotContain(HostBeans.KEY));
   }
 
   @Test
@@ -376,16 +385,10 @@ class AccessTokensAutoConfigurationTest {
       runner
           .withPropertyValues(property + "=" + value)
           .run(
-              context -> {
-                assertThat(context).hasFailed();
-                Throwable cause = rootCause(context.getStartupFailure());
-                assertThat(cause).isInstanceOf(InvalidConfigurationPropertyValueException.class);
-                assertThat(((InvalidConfigurationPropertyValueException) cause).getName())
-                    .isEqualTo(property);
-                assertThat(cause.getMessage())
-                    .contains("characters")
-                    .doesNotContain(PastedValues.secretOf(value).substring(0, 8));
-              });
+              context ->
+                  assertThat(startRefusedOn(context, property).getMessage())
+                      .contains("characters")
+                      .doesNotContain(PastedValues.secretOf(value).substring(0, 8)));
     }
   }
 

@@ -434,14 +434,7 @@ public final class PageHandler {
 
   private static OrganizationId organization(@Nullable String text, String where) {
     if (text == null || !isIdentifier(text)) {
-      throw new HttpProblem(
-          Problem.INVALID_REQUEST,
-          "The organization in "
-              + where
-              + " must be 1 to 128 letters, digits or . _ : @ - starting with a letter or digit,"
-              + " but was "
-              + Redaction.quote(text, 40)
-              + ".");
+      throw notAnIdentifier("organization", where, text);
     }
     return OrganizationId.of(text);
   }
@@ -455,16 +448,23 @@ public final class PageHandler {
     return Checks.isIdentifier(text) && !Redaction.isTokenShaped(text);
   }
 
+  /** The refusal of {@code text} as the id of the {@code what} given in {@code where}. */
+  private static HttpProblem notAnIdentifier(String what, String where, @Nullable String text) {
+    return new HttpProblem(
+        Problem.INVALID_REQUEST,
+        "The "
+            + what
+            + " in "
+            + where
+            + " must be 1 to 128 letters, digits or . _ : @ - starting with a letter or digit,"
+            + " but was "
+            + Redaction.quote(text, 40)
+            + ".");
+  }
+
   private static EnvironmentId environment(String text, String where) {
     if (!isIdentifier(text)) {
-      throw new HttpProblem(
-          Problem.INVALID_REQUEST,
-          "The environment in "
-              + where
-              + " must be 1 to 128 letters, digits or . _ : @ - starting with a letter or digit,"
-              + " but was "
-              + Redaction.quote(text, 40)
-              + ".");
+      throw notAnIdentifier("environment", where, text);
     }
     return EnvironmentId.of(text);
   }
