@@ -69,6 +69,7 @@ final class StoreLookups {
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final LookupContext context;
+  private final @Nullable LastUses lastUses;
   private final Cache<TokenId, CachedAnswer> answers;
   private final Cache<TokenId, CachedUnknown> unknowns;
   private final OrganizationStamps organizationStamps;
@@ -99,8 +100,10 @@ final class StoreLookups {
       TokenValidator.Builder settings,
       Cache<TokenId, CachedAnswer> answers,
       Cache<TokenId, CachedUnknown> unknowns,
-      OrganizationStamps organizationStamps) {
+      OrganizationStamps organizationStamps,
+      @Nullable LastUses lastUses) {
     this.context = settings.getLookupContext();
+    this.lastUses = lastUses;
     this.answers = answers;
     this.unknowns = unknowns;
     this.organizationStamps = organizationStamps;
@@ -309,8 +312,15 @@ final class StoreLookups {
         trustedUntil = start + left.toNanos();
       }
     }
-    return new CachedAnswer(
-        presented, validated, token.isActive(), expired, entitled, trustedUntil, stripe, stamp);
+    CachedAnswer answer =
+        new CachedAnswer(
+            presented, validated, token.isActive(), expired, entitled, trustedUntil, stripe, stamp);
+    if (lastUses != null) {
+      // Set before the answer is published in the cache; a use the store already has within the
+      // interval (this node's before an eviction, or another node's) is not recorded again.
+      answer.lastUseRecordedAt = lastUses.seed(start, token.lastUsedAt());
+    }
+    return answer;
   }
 
   /**

@@ -20,6 +20,7 @@ import io.accesstokens.jdbc.internal.SqlStatements;
 import io.accesstokens.jdbc.internal.TokenRows;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.ChangeRecord;
+import io.accesstokens.spi.LastUse;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenFilter;
@@ -32,6 +33,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -624,7 +627,8 @@ public final class JdbcTokenStore implements TokenStore {
             filter.environment() != null,
             filter.status() != null,
             after != null,
-            filter.byExpiry());
+            filter.byExpiry(),
+            filter.byUse());
     return jdbc.read(
         "list",
         connection -> {
@@ -648,6 +652,12 @@ public final class JdbcTokenStore implements TokenStore {
             if (expiresFrom != null && expiresBefore != null) {
               select.setLong(i++, TokenRows.micros(expiresFrom));
               select.setLong(i++, saturatedMicros(expiresBefore));
+            }
+            Instant unusedSince = filter.unusedSince();
+            if (unusedSince != null) {
+              long since = saturatedMicros(unusedSince);
+              select.setLong(i++, since);
+              select.setLong(i++, since);
             }
             select.setInt(i, limit);
             return all(select, limit);
@@ -686,6 +696,37 @@ public final class JdbcTokenStore implements TokenStore {
             mark.setLong(6, expiry);
             mark.setLong(7, thresholdMillis);
             return mark.executeUpdate() == 1;
+          }
+        });
+  }
+
+  /**
+   * One JDBC batch of {@link Sql#RECORD_LAST_USED} in one transaction, in id order (so two nodes
+   * flushing overlapping batches take the rows' locks in the same order and never deadlock). Each
+   * statement is a conditional monotonic raise; no change record, no version.
+   */
+  @Override
+  public void recordLastUsed(Collection<LastUse> uses) {
+    Checks.notNull(uses, "uses");
+    if (uses.isEmpty()) {
+      return;
+    }
+    List<LastUse> ordered = new ArrayList<>(uses);
+    ordered.sort(Comparator.comparingLong(use -> TokenRows.key(use.id())));
+    jdbc.inTransaction(
+        "last-used flush of " + ordered.size() + " tokens",
+        null,
+        connection -> {
+          try (PreparedStatement raise = jdbc.prepare(connection, sql.get(Sql.RECORD_LAST_USED))) {
+            for (LastUse use : ordered) {
+              long usedAt = TokenRows.micros(use.usedAt());
+              raise.setLong(1, usedAt);
+              raise.setLong(2, TokenRows.key(use.id()));
+              raise.setString(3, use.organization().value());
+              raise.setLong(4, usedAt);
+              raise.addBatch();
+            }
+            return raise.executeBatch().length;
           }
         });
   }

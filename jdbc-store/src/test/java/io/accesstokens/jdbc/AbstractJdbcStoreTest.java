@@ -121,7 +121,7 @@ abstract class AbstractJdbcStoreTest {
   @Test
   void migrate_appliesTheShippedSchemaFileAndMigrations_thenNothing() throws Exception {
     List<Migration> migrations = Migration.of(db().dialect().internal());
-    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(migrations.get(0).file()).isEqualTo(db().dialect().schemaFile());
     for (Migration migration : migrations) {
       assertShippedBesideTheStore(migration.file());
@@ -129,9 +129,9 @@ abstract class AbstractJdbcStoreTest {
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
 
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(fresh.migrate()).isEmpty();
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(indexedColumns(prefix + "tokens"))
         .as("every list filter has an index: none, by status, by environment; and by expiry")
         .contains(
@@ -157,7 +157,8 @@ abstract class AbstractJdbcStoreTest {
             "sealed_value",
             "expires_at",
             "reminded_for",
-            "reminded_within_ms");
+            "reminded_within_ms",
+            "last_used_at");
     assertThat(columns(prefix + "changes"))
         .containsExactly("seq", "id_key", "change_type", "version", "changed_at");
     assertThat(columns(prefix + "changes_pruned")).containsExactly("id", "pruned_through");
@@ -183,8 +184,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(51), T0);
     insertAsAnEarlierLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(2, 3, 4, 5, 6);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(store.migrate()).containsExactly(2, 3, 4, 5, 6, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(store.find(ACME, row.id())).contains(row);
     StoredToken next = withDescription(row, "after the upgrade", T0.plusSeconds(1));
     store.update(next, edited(next));
@@ -214,8 +215,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(52), T0);
     insertAsAnEarlierLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(3, 4, 5, 6);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(store.migrate()).containsExactly(3, 4, 5, 6, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(indexedColumns(prefix + "tokens"))
         .contains(
             List.of("organization", "status", "created_at", "id_key"),
@@ -250,8 +251,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken globex = inOrganization(row(new TokenId(80), T0), GLOBEX, GLOBEX_PROD);
     insertAsAnEarlierLibrary(prefix, globex);
 
-    assertThat(store.migrate()).containsExactly(4, 5, 6);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(store.migrate()).containsExactly(4, 5, 6, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(tokenCounts(prefix)).containsExactly(Map.entry("acme", 3L), Map.entry("globex", 1L));
 
     StoredToken fourth = row(new TokenId(73), T0.plusSeconds(3));
@@ -314,8 +315,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken old = row(new TokenId(53), T0);
     insertAsAnEarlierLibrary(prefix, old);
 
-    assertThat(store.migrate()).containsExactly(4, 5, 6);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(store.migrate()).containsExactly(4, 5, 6, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(indexedColumns(prefix + "tokens"))
         .contains(List.of("organization", "expires_at", "id_key"));
     assertThat(store.find(ACME, old.id())).contains(old);
@@ -389,7 +390,7 @@ abstract class AbstractJdbcStoreTest {
     assertShippedBesideTheStore(file);
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 8);
     StoredToken row = row(new TokenId(61), T0);
     fresh.insert(row, created(row));
     assertThat(db().tables(prefix)).hasSizeGreaterThanOrEqualTo(4);
@@ -399,8 +400,8 @@ abstract class AbstractJdbcStoreTest {
 
     assertThat(db().tables(prefix)).as("tables left under %s", prefix).isEmpty();
     assertThat(db().tables(db().prefix())).as("another prefix's tables").isEqualTo(othersTables);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(fresh.find(ACME, row.id())).isEmpty();
     fresh.insert(row, created(row));
     assertThat(fresh.find(ACME, row.id())).contains(row);
