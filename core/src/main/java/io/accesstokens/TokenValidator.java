@@ -222,6 +222,9 @@ public final class TokenValidator implements AutoCloseable {
                 maximumSize)
             : null;
     this.lastUseIntervalNanos = lastUses == null ? 0 : lastUses.intervalNanos();
+    if (lastUses != null) {
+      requireLastUsedTimes(b.getLookupContext().store());
+    }
     this.lookups = new StoreLookups(b, answers, unknowns, organizationStamps, lastUses);
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
@@ -446,6 +449,22 @@ public final class TokenValidator implements AutoCloseable {
             maximumSize,
             LogThrottle.heldBackNote(heldBack));
       }
+    }
+  }
+
+  /**
+   * Fails the build, not the first flush, when the store keeps no last-used times: an empty write
+   * answers at once from a store that keeps them, and the SPI's default throws. A store that cannot
+   * be reached now is left for the flush to report.
+   */
+  private static void requireLastUsedTimes(io.accesstokens.spi.TokenStore store) {
+    try {
+      store.recordLastUsed(java.util.List.of());
+    } catch (UnsupportedOperationException e) {
+      throw new IllegalStateException(
+          "recordLastUsed(true) needs a store that keeps last-used times: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      log.debug("Could not check that the store keeps last-used times: {}", e.toString());
     }
   }
 

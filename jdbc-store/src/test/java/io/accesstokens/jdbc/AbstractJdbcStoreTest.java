@@ -133,12 +133,15 @@ abstract class AbstractJdbcStoreTest {
     assertThat(fresh.migrate()).isEmpty();
     assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(indexedColumns(prefix + "tokens"))
-        .as("every list filter has an index: none, by status, by environment; and by expiry")
+        .as(
+            "every list filter has an index: none, by status, by environment; by expiry; and by"
+                + " last use")
         .contains(
             List.of("organization", "created_at", "id_key"),
             List.of("organization", "status", "created_at", "id_key"),
             List.of("organization", "environment", "created_at", "id_key"),
-            List.of("organization", "expires_at", "id_key"));
+            List.of("organization", "expires_at", "id_key"),
+            List.of("organization", "last_used_at", "id_key"));
     assertThat(columns(prefix + "tokens"))
         .containsExactly(
             "id_key",

@@ -11,10 +11,11 @@
 -- NULL is never recorded, which every row written before this version reads as. Nodes of an earlier
 -- version neither write nor read it: their inserts leave it NULL and their updates keep it.
 --
--- No index: the flush raises this column often (up to one write per token in use per interval),
--- and an index on it would make each such write update that index too (and, on PostgreSQL, every
--- index of the table, since a HOT update cannot change an indexed column), while the one query
--- that filters on it (TokenService.unusedSince, an operator's occasional question) walks one
--- organization's tokens through the list index anyway, in the list's order.
-
 ALTER TABLE ${prefix}tokens ADD COLUMN IF NOT EXISTS last_used_at BIGINT;
+
+-- The index serves TokenService.unusedSince (tokens last used before an instant, or never used):
+-- on PostgreSQL, with 1,000,000 rows and an organization of 142,857 tokens of which 572 are unused,
+-- the first page takes a BitmapOr of its two branches on this index (1.9 ms) instead of walking the
+-- organization's list index (50 ms). Its cost: the flush's writes, at most one per token in use per
+-- interval, also update it (and, on PostgreSQL, cannot be HOT updates).
+CREATE INDEX IF NOT EXISTS ${prefix}tokens_last_used_ix ON ${prefix}tokens (organization, last_used_at, id_key);
