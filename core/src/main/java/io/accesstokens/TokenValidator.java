@@ -226,6 +226,17 @@ public final class TokenValidator implements AutoCloseable {
       requireLastUsedTimes(b.getLookupContext().store());
     }
     this.lookups = new StoreLookups(b, answers, unknowns, organizationStamps, lastUses);
+    // Scheduled before anything subscribes or starts, so a scheduler that refuses leaves nothing.
+    ScheduledExecutorService flushScheduler = b.lastUsedFlushScheduler;
+    LastUses uses = lastUses;
+    this.scheduledFlush =
+        flushScheduler == null || uses == null
+            ? null
+            : flushScheduler.scheduleWithFixedDelay(
+                uses::flushQuietly,
+                lastUseIntervalNanos,
+                lastUseIntervalNanos,
+                TimeUnit.NANOSECONDS);
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
     }
@@ -249,6 +260,9 @@ public final class TokenValidator implements AutoCloseable {
         follower.start(invalidations);
       } catch (RuntimeException e) {
         // nothing of a validator never built stays behind
+        if (scheduledFlush != null) {
+          scheduledFlush.cancel(false);
+        }
         invalidations.unsubscribe(subscriber);
         if (issuedIds != null) {
           invalidations.unsubscribe(issuedIds);
@@ -256,16 +270,6 @@ public final class TokenValidator implements AutoCloseable {
         throw e;
       }
     }
-    ScheduledExecutorService flushScheduler = b.lastUsedFlushScheduler;
-    LastUses uses = lastUses;
-    this.scheduledFlush =
-        flushScheduler == null || uses == null
-            ? null
-            : flushScheduler.scheduleWithFixedDelay(
-                uses::flushQuietly,
-                lastUseIntervalNanos,
-                lastUseIntervalNanos,
-                TimeUnit.NANOSECONDS);
   }
 
   /**
