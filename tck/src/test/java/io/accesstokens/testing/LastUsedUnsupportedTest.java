@@ -19,12 +19,14 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 14: a host's store written before last-used times existed (it does not override {@code
  * recordLastUsed}) refuses them naming itself, and a validator asked to record them on it fails
  * when built, not at its first flush; one that does not record them works on it as before.
  */
+@ExtendWith(SecretLeakGuard.class)
 class LastUsedUnsupportedTest {
   private final TokenStore older = new StoreWithoutLastUse(new MapTokenStore());
   private final TokenService service = Fixtures.serviceOn(older).build();
