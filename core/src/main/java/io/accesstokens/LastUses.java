@@ -7,6 +7,7 @@ import io.accesstokens.spi.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,7 +100,10 @@ final class LastUses {
     if (token == null || !answer.claimLastUse(seen, now)) {
       return;
     }
-    LastUse use = new LastUse(token.organization(), token.id(), clock.instant());
+    // To the microsecond, as the service stores its times: every store then keeps the same value.
+    LastUse use =
+        new LastUse(
+            token.organization(), token.id(), clock.instant().truncatedTo(ChronoUnit.MICROS));
     if (pending.size() >= maxPending && !pending.containsKey(token.id())) {
       dropped.increment();
       return;
