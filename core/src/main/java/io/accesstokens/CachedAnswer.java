@@ -1,5 +1,7 @@
 package io.accesstokens;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +43,31 @@ final class CachedAnswer extends SecretWords {
   final int organizationStripe;
 
   final long organizationStamp;
+
+  /**
+   * Ticker time at which a use of this answer's token was last recorded for the last-used flush
+   * (or, when the answer was loaded, the stored last-used time in ticker time): a hit records
+   * another use only once this is a whole interval old, so it reads one plain field and writes
+   * nothing on almost every hit. Written by compare-and-set, so of the hits that find it old, one
+   * records. Unused when the validator records no uses.
+   */
+  volatile long lastUseRecordedAt;
+
+  private static final VarHandle LAST_USE_RECORDED_AT;
+
+  static {
+    try {
+      LAST_USE_RECORDED_AT =
+          MethodHandles.lookup().findVarHandle(CachedAnswer.class, "lastUseRecordedAt", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Moves {@link #lastUseRecordedAt} from {@code seen} to {@code now}; false if another did. */
+  boolean claimLastUse(long seen, long now) {
+    return LAST_USE_RECORDED_AT.compareAndSet(this, seen, now);
+  }
 
   CachedAnswer(
       String presented,

@@ -75,6 +75,7 @@ final class StoreLookups {
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final LookupContext context;
+  private final @Nullable LastUses lastUses;
   private final Cache<TokenId, CachedAnswer> answers;
   private final Cache<TokenId, CachedUnknown> unknowns;
   private final OrganizationStamps organizationStamps;
@@ -109,8 +110,10 @@ final class StoreLookups {
       TokenValidator.Builder settings,
       Cache<TokenId, CachedAnswer> answers,
       Cache<TokenId, CachedUnknown> unknowns,
-      OrganizationStamps organizationStamps) {
+      OrganizationStamps organizationStamps,
+      @Nullable LastUses lastUses) {
     this.context = settings.getLookupContext();
+    this.lastUses = lastUses;
     this.answers = answers;
     this.unknowns = unknowns;
     this.organizationStamps = organizationStamps;
@@ -374,8 +377,15 @@ final class StoreLookups {
         trustedUntil = start + left.toNanos();
       }
     }
-    return new CachedAnswer(
-        presented, validated, token.isActive(), expired, entitled, trustedUntil, stripe, stamp);
+    CachedAnswer answer =
+        new CachedAnswer(
+            presented, validated, token.isActive(), expired, entitled, trustedUntil, stripe, stamp);
+    if (lastUses != null) {
+      // Set before the answer is published in the cache; a use the store already has within the
+      // interval (this node's before an eviction, or another node's) is not recorded again.
+      answer.lastUseRecordedAt = lastUses.seed(start, token.lastUsedAt());
+    }
+    return answer;
   }
 
   /**

@@ -311,6 +311,27 @@ public final class TokenService {
         query);
   }
 
+  /**
+   * The organization's tokens not used since {@code since}: last used before it, or never used and
+   * created before it (a token created after it counts as used), with the query's filters, paged
+   * and ordered as {@link #list}: for finding stale tokens to deactivate. Last-used times are
+   * written by validators that record them ({@link TokenValidator.Builder#recordLastUsed}) and are
+   * at most about two of their intervals behind, so ask about periods much longer than that (for
+   * example 90 days). Follow {@link TokenPage#nextPage()} with {@link TokenQuery#after}.
+   *
+   * @throws NotEntitledException if the organization has no EDI access
+   */
+  public TokenPage unusedSince(OrganizationId organization, Instant since, TokenQuery query) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(since, "since");
+    Checks.notNull(query, "query");
+    requireEntitled(organization);
+    return page(
+        organization,
+        new TokenFilter(query.environment(), query.status(), null, null, since),
+        query);
+  }
+
   /** {@code now + within}, or the farthest instant when that is out of range. */
   private static Instant farthest(Instant now, Duration within) {
     try {

@@ -16,7 +16,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -58,6 +61,14 @@ import org.slf4j.LoggerFactory;
  * milliseconds); the service's clock only sets the expiry when a token is created or rotated. The
  * ticker and the clock may drift apart by a few milliseconds per hour of one answer's life, which
  * the hard expiry (60 seconds by default) bounds.
+ *
+ * <p><b>Last used.</b> With {@link Builder#recordLastUsed} on, an accepted token's use is recorded
+ * in memory, never written on the validation path: the cached answer remembers, in ticker time,
+ * when its token's use was last recorded, and a hit (using the ticker time it already read) records
+ * another only once that is a {@link Builder#lastUsedInterval} old. {@link #flushLastUsed()},
+ * called by the host or on the host's scheduler ({@link Builder#lastUsedFlush}), writes them in
+ * batches as a monotonic maximum; a store that is down delays the flush and never fails a
+ * validation, and a crash loses at most the uses recorded since the last flush.
  *
  * <p><b>Coherence.</b> A validator built with {@link #builder(TokenService)} hears of every status
  * change and delete made through that service before the service call returns; one built with
@@ -125,6 +136,14 @@ public final class TokenValidator implements AutoCloseable {
   /** Store lookups at once, unless {@link Builder#maxConcurrentLookups} says otherwise. */
   public static final int DEFAULT_MAX_CONCURRENT_LOOKUPS = 16;
 
+  /**
+   * How often a token's use is recorded and flushed, unless {@link Builder#lastUsedInterval} says
+   * otherwise: GitLab's throttle of its {@code last_used_at} write. A stored last-used time is then
+   * at most about two intervals behind the token's real last use while nodes run (one until the
+   * next recorded use, one until the flush), and a crash loses at most the last interval's uses.
+   */
+  public static final Duration DEFAULT_LAST_USED_INTERVAL = Duration.ofMinutes(10);
+
   private static final Logger log = LoggerFactory.getLogger(TokenValidator.class);
 
   /**
@@ -164,6 +183,12 @@ public final class TokenValidator implements AutoCloseable {
   private final LogThrottle sizeWarnings;
   private final LongAdder[] refusals = new LongAdder[CAUSES.length];
 
+  /** Uses waiting for the last-used flush; null when the validator records none. */
+  private final @Nullable LastUses lastUses;
+
+  private final long lastUseIntervalNanos;
+  private final @Nullable ScheduledFuture<?> scheduledFlush;
+
   private volatile boolean closed;
 
   private TokenValidator(Builder b) {
@@ -190,7 +215,31 @@ public final class TokenValidator implements AutoCloseable {
     this.unknowns =
         Caffeine.newBuilder().maximumSize(b.getNegativeMaximumSize()).executor(executor).build();
     this.unknownsQuietly = unknowns.policy();
-    this.lookups = new StoreLookups(b, answers, unknowns, organizationStamps);
+    this.lastUses =
+        b.recordLastUsed
+            ? new LastUses(
+                b.getLookupContext().store(),
+                b.getClock(),
+                ticker,
+                b.getLastUsedInterval(),
+                maximumSize)
+            : null;
+    this.lastUseIntervalNanos = lastUses == null ? 0 : lastUses.intervalNanos();
+    if (lastUses != null) {
+      requireLastUsedTimes(b.getLookupContext().store());
+    }
+    this.lookups = new StoreLookups(b, answers, unknowns, organizationStamps, lastUses);
+    // Scheduled before anything subscribes or starts, so a scheduler that refuses leaves nothing.
+    ScheduledExecutorService flushScheduler = b.lastUsedFlushScheduler;
+    LastUses uses = lastUses;
+    this.scheduledFlush =
+        flushScheduler == null || uses == null
+            ? null
+            : flushScheduler.scheduleWithFixedDelay(
+                uses::flushQuietly,
+                lastUseIntervalNanos,
+                lastUseIntervalNanos,
+                TimeUnit.NANOSECONDS);
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
     }
@@ -214,6 +263,9 @@ public final class TokenValidator implements AutoCloseable {
         follower.start(invalidations);
       } catch (RuntimeException e) {
         // nothing of a validator never built stays behind
+        if (scheduledFlush != null) {
+          scheduledFlush.cancel(false);
+        }
         invalidations.unsubscribe(subscriber);
         if (issuedIds != null) {
           invalidations.unsubscribe(issuedIds);
@@ -305,8 +357,9 @@ public final class TokenValidator implements AutoCloseable {
       return refuse(RefusalCause.MALFORMED);
     }
     CachedAnswer answer = read(answers, answersQuietly, id);
+    long now = 0;
     if (answer != null) {
-      long now = ticker.read();
+      now = ticker.read();
       if (now - answer.expiresAt < 0
           && lease.isTrustedAt(now)
           && organizationStamps.read(answer.organizationStripe) == answer.organizationStamp) {
@@ -335,6 +388,7 @@ public final class TokenValidator implements AutoCloseable {
       // lane.
       boolean contested = unknown != null && start - unknown.expiresAt < 0;
       answer = lookups.load(presented, id, start, contested);
+      now = lastUses == null ? start : ticker.read(); // after the load, which seeded the answer
     }
     ValidatedToken token = answer.token;
     if (token == null) { // CachedAnswer.NOT_FOUND
@@ -356,6 +410,15 @@ public final class TokenValidator implements AutoCloseable {
     }
     if (!answer.active) {
       return refuse(answer.expired ? RefusalCause.EXPIRED : RefusalCause.INACTIVE);
+    }
+    // Last used: one field read on the answer, with the ticker time the hit already read; a use is
+    // recorded (in memory, for the flush) only once per token per interval.
+    LastUses uses = lastUses;
+    if (uses != null) {
+      long recordedAt = answer.lastUseRecordedAt;
+      if (now - recordedAt >= lastUseIntervalNanos) {
+        uses.record(answer, recordedAt, now);
+      }
     }
     return token;
   }
@@ -397,6 +460,22 @@ public final class TokenValidator implements AutoCloseable {
             maximumSize,
             LogThrottle.heldBackNote(heldBack));
       }
+    }
+  }
+
+  /**
+   * Fails the build, not the first flush, when the store keeps no last-used times: an empty write
+   * answers at once from a store that keeps them, and the SPI's default throws. A store that cannot
+   * be reached now is left for the flush to report.
+   */
+  private static void requireLastUsedTimes(io.accesstokens.spi.TokenStore store) {
+    try {
+      store.recordLastUsed(java.util.List.of());
+    } catch (UnsupportedOperationException e) {
+      throw new IllegalStateException(
+          "recordLastUsed(true) needs a store that keeps last-used times: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      log.debug("Could not check that the store keeps last-used times: {}", e.toString());
     }
   }
 
@@ -483,6 +562,38 @@ public final class TokenValidator implements AutoCloseable {
         lookups.contestedRefusals());
   }
 
+  /**
+   * Writes the uses this validator recorded since the last flush to the store ({@link
+   * io.accesstokens.spi.TokenStore#recordLastUsed}), in batches, each token once, as a monotonic
+   * maximum (a later time is never overwritten by an earlier one, from this node or another). For a
+   * host that flushes on its own schedule; {@link Builder#lastUsedFlush} does it on the host's
+   * scheduler instead. Calls do not overlap (a second waits for the first). Never called on the
+   * validation path, and a validation never waits for it.
+   *
+   * @return how many tokens' uses were written; 0 when the validator records no uses ({@link
+   *     Builder#recordLastUsed})
+   * @throws StoreUnavailableException if the store could not be reached: the uses not written stay
+   *     in memory for the next flush (at most {@link Builder#maximumSize} tokens' uses wait; beyond
+   *     that, uses of further tokens are dropped until a flush succeeds)
+   * @throws UnsupportedOperationException if the store keeps no last-used times
+   */
+  public int flushLastUsed() {
+    return lastUses == null ? 0 : lastUses.flush();
+  }
+
+  /** Tokens whose recorded use waits for {@link #flushLastUsed()}; 0 when none are recorded. */
+  public long pendingLastUses() {
+    return lastUses == null ? 0 : lastUses.pending();
+  }
+
+  /**
+   * Uses dropped because {@link Builder#maximumSize} tokens' uses already waited for a flush (the
+   * store down for long); 0 when none are recorded.
+   */
+  public long droppedLastUses() {
+    return lastUses == null ? 0 : lastUses.dropped();
+  }
+
   /** Answers cached now (valid or not), not counting unknown values. Approximate. */
   public long cachedAnswers() {
     return answers.estimatedSize();
@@ -509,6 +620,12 @@ public final class TokenValidator implements AutoCloseable {
       }
       lookups.close();
       invalidateAll();
+      if (scheduledFlush != null) {
+        scheduledFlush.cancel(false);
+      }
+      if (lastUses != null) {
+        lastUses.flushQuietly(); // the uses since the last flush, not lost to a clean shutdown
+      }
     }
   }
 
@@ -575,6 +692,10 @@ public final class TokenValidator implements AutoCloseable {
     private boolean issuedIdSetSet;
     private final @Nullable Clock serviceClock;
     private @Nullable Clock clock;
+    private boolean recordLastUsed;
+    private boolean recordLastUsedSet;
+    private @Nullable Duration lastUsedInterval;
+    private @Nullable ScheduledExecutorService lastUsedFlushScheduler;
 
     private Builder(
         LookupContext context,
@@ -784,12 +905,72 @@ public final class TokenValidator implements AutoCloseable {
     }
 
     /**
+     * Whether the validator records when it accepts each token, for the page's Last used column and
+     * {@link TokenService#unusedSince}: default false. Recording costs a hit one field read (and,
+     * once per token per {@link #lastUsedInterval}, a clock read and a map entry); nothing is
+     * written to the store on the validation path. The uses are written by {@link
+     * TokenValidator#flushLastUsed()}, which the host calls on its own schedule, or by the
+     * scheduler given to {@link #lastUsedFlush}. Off by default because it needs both: a store that
+     * keeps last-used times ({@link io.accesstokens.spi.TokenStore#recordLastUsed}; the memory and
+     * JDBC stores do, a host's own store may not) and a flush that the host schedules (the library
+     * starts no thread of its own for it); on without a flush, uses would only pile up.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder recordLastUsed(boolean enabled) {
+      Checks.state(!recordLastUsedSet, "record last used already set to " + recordLastUsed);
+      this.recordLastUsed = enabled;
+      this.recordLastUsedSet = true;
+      return this;
+    }
+
+    /**
+     * How often a token's use is recorded (a hit records one only when the last recorded is this
+     * old) and how often {@link #lastUsedFlush} writes: default {@link
+     * TokenValidator#DEFAULT_LAST_USED_INTERVAL} (10 minutes). Each token is written at most once
+     * per interval per node: 100,000 tokens in use cost at most 100,000 / interval row writes (167
+     * a second at 10 minutes). A crash loses at most the last interval's uses.
+     *
+     * @throws IllegalArgumentException unless between 1 second and 1 day
+     * @throws NullPointerException if {@code interval} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder lastUsedInterval(Duration interval) {
+      Checks.state(
+          lastUsedInterval == null, "last used interval already set to " + lastUsedInterval);
+      this.lastUsedInterval =
+          checkDuration(interval, "last used interval", Duration.ofSeconds(1), Duration.ofDays(1));
+      return this;
+    }
+
+    /**
+     * Flushes the recorded uses every {@link #lastUsedInterval} on {@code scheduler} (the host's:
+     * the library starts no thread for it), the first one interval after the build; a flush that
+     * fails is logged (at most once a minute) and its uses wait for the next. {@link
+     * TokenValidator#close()} cancels the schedule and flushes once more; the scheduler stays the
+     * host's. Default none: the host calls {@link TokenValidator#flushLastUsed()} itself.
+     *
+     * @throws NullPointerException if {@code scheduler} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder lastUsedFlush(ScheduledExecutorService scheduler) {
+      Checks.state(lastUsedFlushScheduler == null, "last used flush already set");
+      this.lastUsedFlushScheduler = Checks.notNull(scheduler, "last used flush scheduler");
+      return this;
+    }
+
+    /**
      * Builds the validator, and starts its change follower if it has one. Reads the settings and
      * never writes to this builder, which can build again.
      *
-     * @throws IllegalStateException if the change follower already serves another validator
+     * @throws IllegalStateException if the change follower already serves another validator, or if
+     *     {@link #lastUsedInterval} or {@link #lastUsedFlush} is set without {@link
+     *     #recordLastUsed} true
      */
     public TokenValidator build() {
+      Checks.state(
+          recordLastUsed || (lastUsedInterval == null && lastUsedFlushScheduler == null),
+          "last used interval and last used flush need recordLastUsed(true)");
       return new TokenValidator(this);
     }
 
@@ -846,6 +1027,10 @@ public final class TokenValidator implements AutoCloseable {
 
     Executor getExecutor() {
       return executor == null ? ForkJoinPool.commonPool() : executor;
+    }
+
+    Duration getLastUsedInterval() {
+      return lastUsedInterval == null ? DEFAULT_LAST_USED_INTERVAL : lastUsedInterval;
     }
 
     @Nullable Executor getLookupExecutor() {

@@ -23,6 +23,7 @@ final class CountingTokenStore implements TokenStore {
   private final TokenStore delegate;
   private final LongAdder calls = new LongAdder();
   private final LongAdder findByDigestCalls = new LongAdder();
+  private final LongAdder lastUsedWrites = new LongAdder();
   private final AtomicLong longestUpdateNanos = new AtomicLong();
 
   CountingTokenStore(TokenStore delegate) {
@@ -54,6 +55,18 @@ final class CountingTokenStore implements TokenStore {
   public Optional<StoredToken> find(OrganizationId organization, TokenId id) {
     calls.increment();
     return delegate.find(organization, id);
+  }
+
+  /** Uses passed to {@code recordLastUsed} so far: the row writes a last-used flush asked for. */
+  long lastUsedWrites() {
+    return lastUsedWrites.sum();
+  }
+
+  @Override
+  public void recordLastUsed(java.util.Collection<io.accesstokens.spi.LastUse> uses) {
+    calls.increment();
+    lastUsedWrites.add(uses.size());
+    delegate.recordLastUsed(uses);
   }
 
   @Override

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The table: Token (masked), Status, Environment, Description, Scope, Expires. */
+/** The table: Token (masked), Status, Environment, Description, Scope, Expires, Last used. */
 @Command(
     name = "list",
     header = "The table: the organization's tokens, oldest first, with masked values.",
@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
       "Columns: ID (what the other commands take), Token (masked: atk_ and the id, nothing of the"
           + " secret; the full value comes only from create and copy), Status, Environment,"
           + " Description, Scope, Expires (Never, the expiry in UTC, or Expired once it has"
-          + " passed; Status stays Active or Inactive).",
+          + " passed; Status stays Active or Inactive), Last used (Never, or when a validator last"
+          + " accepted it, in UTC, at most one flush interval behind).",
       "When more rows follow, the last line gives the --after cursor of the next page."
     })
 final class ListCommand extends PageCommand {
@@ -43,6 +44,15 @@ final class ListCommand extends PageCommand {
           "Only tokens that expire within this time from now and have not expired yet, for example"
               + " 30d (units d, h, m, or ISO-8601 P30D).")
   @Nullable Duration expiringWithin;
+
+  @Option(
+      names = "--unused-since",
+      paramLabel = "PERIOD",
+      converter = Console.Lifetime.class,
+      description =
+          "Only tokens not used for this long: last used before now minus the period, or never used"
+              + " and created before it; for example 90d (units d, h, m, or ISO-8601 P90D).")
+  @Nullable Duration unusedSince;
 
   @Option(
       names = "--page-size",
@@ -69,10 +79,18 @@ final class ListCommand extends PageCommand {
             .withStatus(status)
             .pageSize(pageSize)
             .after(after);
+    if (expiringWithin != null && unusedSince != null) {
+      throw new ConsoleException(
+          ExitCode.USAGE, "--expiring-within and --unused-since cannot be used together");
+    }
     TokenPage page =
-        expiringWithin == null
-            ? session.service().list(session.organization(), query)
-            : session.service().expiringWithin(session.organization(), expiringWithin, query);
+        unusedSince != null
+            ? session
+                .service()
+                .unusedSince(session.organization(), Instant.now().minus(unusedSince), query)
+            : expiringWithin == null
+                ? session.service().list(session.organization(), query)
+                : session.service().expiringWithin(session.organization(), expiringWithin, query);
     if (page.tokens().isEmpty()) {
       out()
           .println(
@@ -96,7 +114,10 @@ final class ListCommand extends PageCommand {
                     .println(
                         "More tokens follow: list again with --after "
                             + next.encode()
-                            + (environment == null && status == null && expiringWithin == null
+                            + (environment == null
+                                    && status == null
+                                    && expiringWithin == null
+                                    && unusedSince == null
                                 ? ""
                                 : " and the same filters")));
     return ExitCode.OK;
@@ -112,6 +133,9 @@ final class ListCommand extends PageCommand {
     }
     if (expiringWithin != null) {
       text += ", expiring within " + expiringWithin;
+    }
+    if (unusedSince != null) {
+      text += ", unused for " + unusedSince;
     }
     return text.isEmpty() ? "" : " (" + text.substring(2) + ")";
   }

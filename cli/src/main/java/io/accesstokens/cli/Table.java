@@ -13,7 +13,8 @@ import java.util.Locale;
 final class Table {
   /** The page's columns, after the id every other command takes. */
   static final List<String> TOKEN_COLUMNS =
-      List.of("ID", "Token", "Status", "Environment", "Description", "Scope", "Expires");
+      List.of(
+          "ID", "Token", "Status", "Environment", "Description", "Scope", "Expires", "Last used");
 
   /** How the Expires column shows an expiry: to the minute, in UTC. */
   private static final DateTimeFormatter EXPIRES =
@@ -53,7 +54,17 @@ final class Table {
         token.environment().value(),
         token.description() == null ? "" : token.description(),
         token.scope().name(),
-        expires(token, now));
+        expires(token, now),
+        lastUsed(token));
+  }
+
+  /**
+   * The Last used column: {@code Never}, or when a validator last accepted the token, to the minute
+   * in UTC (as last flushed: validators write it at most once per interval, 10 minutes by default).
+   */
+  static String lastUsed(AccessToken token) {
+    Instant at = token.lastUsedAt();
+    return at == null ? "Never" : EXPIRES.format(at);
   }
 
   /**

@@ -47,7 +47,10 @@ final class ValidateCommand extends PageCommand {
 
   @Override
   ExitCode run(Session session) {
-    try (TokenValidator validator = TokenValidator.builder(session.service()).build()) {
+    // Records the use, which close() flushes: list then shows it in Last used, as for the
+    // connector's validations.
+    try (TokenValidator validator =
+        TokenValidator.builder(session.service()).recordLastUsed(true).build()) {
       ValidatedToken valid =
           validator.validate(presented.strip(), Scope.EDI, session.organization(), environment);
       out()

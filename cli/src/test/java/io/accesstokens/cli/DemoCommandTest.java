@@ -49,7 +49,7 @@ class DemoCommandTest {
                 + " 90d\n")
         .contains(
             "ID           Token             Status  Environment  Description         Scope "
-                + " Expires\n")
+                + " Expires               Last used\n")
         .contains(
             "\nError opening connection. Exception is: Error code: INVALID_TOKEN\n[exit code 1]\n")
         .containsPattern(

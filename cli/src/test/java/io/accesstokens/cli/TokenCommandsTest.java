@@ -54,7 +54,10 @@ class TokenCommandsTest {
 
     assertThat(list.outLines().get(1))
         .matches(
-            Cli.idOf(value) + "  atk_" + Cli.idOf(value) + "…  Active  sandbox\\s+EDI    Never");
+            Cli.idOf(value)
+                + "  atk_"
+                + Cli.idOf(value)
+                + "…  Active  sandbox\\s+EDI    Never    Never");
   }
 
   @Test
@@ -133,15 +136,15 @@ class TokenCommandsTest {
     assertThat(list.outLines())
         .containsExactly(
             "ID           Token             Status  Environment  Description         Scope "
-                + " Expires",
+                + " Expires  Last used",
             Cli.idOf(first)
                 + "  atk_"
                 + Cli.idOf(first)
-                + "…  Active  production   Partner X over AS2  EDI    Never",
+                + "…  Active  production   Partner X over AS2  EDI    Never    Never",
             Cli.idOf(second)
                 + "  atk_"
                 + Cli.idOf(second)
-                + "…  Active  sandbox      Test partner        EDI    Never");
+                + "…  Active  sandbox      Test partner        EDI    Never    Never");
     assertThat(list.out()).doesNotContain(first, second).doesNotContainPattern(VALUE);
   }
 
@@ -154,8 +157,8 @@ class TokenCommandsTest {
     assertThat(created.exitCode()).isZero();
 
     Result list = cli.run("list");
-    assertThat(list.outLines().get(0)).endsWith("Scope  Expires");
-    String expires = list.outLines().get(1).replaceAll(".*EDI +", "");
+    assertThat(list.outLines().get(0)).endsWith("Scope  Expires               Last used");
+    String expires = list.outLines().get(1).replaceAll(".*EDI +", "").replaceAll(" +Never$", "");
     java.time.Instant shown =
         java.time.LocalDateTime.parse(expires.replace(" UTC", "").replace(' ', 'T'))
             .toInstant(java.time.ZoneOffset.UTC);
@@ -186,6 +189,34 @@ class TokenCommandsTest {
     Result none = cli.run("list", "--expiring-within", "1h");
     assertThat(none.out())
         .contains("No access tokens in organization acme (expiring within PT1H).");
+  }
+
+  /** Issue 14: a validation shows in Last used; --unused-since lists the tokens not used since. */
+  @Test
+  void list_showsLastUsed_andUnusedSinceListsTheTokensNotUsedSince() {
+    String used = cli.create("acme", "production", "used");
+    String unused = cli.create("acme", "production", "unused");
+    java.time.Instant before =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    assertThat(cli.withInput(used + "\n", "validate", "--env", "production").exitCode()).isZero();
+
+    Result list = cli.run("list");
+    assertThat(list.outLines().get(0)).endsWith("Expires  Last used");
+    String shown = list.outLines().get(1).replaceAll(".*Never +", "");
+    java.time.Instant lastUsed =
+        java.time.LocalDateTime.parse(shown.replace(" UTC", "").replace(' ', 'T'))
+            .toInstant(java.time.ZoneOffset.UTC);
+    assertThat(lastUsed).isBetween(before, java.time.Instant.now());
+    assertThat(list.outLines().get(2)).contains("unused").endsWith("Never    Never");
+
+    assertThat(cli.run("list", "--unused-since", "1m").out())
+        .as("both created within the minute")
+        .doesNotContain(Cli.idOf(used), Cli.idOf(unused));
+    Result none = cli.run("list", "--unused-since", "1h");
+    assertThat(none.out()).contains("No access tokens in organization acme (unused for PT1H).");
+    Result both = cli.run("list", "--unused-since", "90d", "--expiring-within", "30d");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("--expiring-within and --unused-since cannot be used together");
   }
 
   @Test
@@ -262,7 +293,8 @@ class TokenCommandsTest {
     assertThat(edit.out())
         .isEqualTo("Set the description of access token " + id + " (production, \"new text\").\n");
     assertThat(row.get(1))
-        .isEqualTo(id + "  atk_" + id + "…  Inactive  production   new text     EDI    Never");
+        .isEqualTo(
+            id + "  atk_" + id + "…  Inactive  production   new text     EDI    Never    Never");
     assertThat(removed.out()).startsWith("Removed the description of access token " + id + " (");
     assertThat(cli.run("copy", id).out()).isEqualTo(value + "\n");
   }

@@ -113,6 +113,25 @@ public interface TokenStore {
   }
 
   /**
+   * Records when tokens were last used, as a monotonic maximum: a token's stored {@link
+   * io.accesstokens.AccessToken#lastUsedAt} becomes the later of the stored time and the use's, so
+   * a write from a slow node, or one delayed by an outage, never moves it backwards. Each use is
+   * written only to the token with its id <em>and</em> organization (another organization's token,
+   * or an absent or deleted one, is left alone and not brought back). Neither the token's {@link
+   * io.accesstokens.AccessToken#version version} nor its updated time changes, and no change record
+   * is written: a use is not a change, and never conflicts with one. The uses may be written one by
+   * one or together; callers pass at most one use per token.
+   *
+   * @throws io.accesstokens.StoreUnavailableException if the store could not be reached; some of
+   *     the uses may have been written (writing them again is harmless)
+   * @throws UnsupportedOperationException the default: a store that keeps no last-used times
+   */
+  default void recordLastUsed(java.util.Collection<LastUse> uses) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " keeps no last-used times");
+  }
+
+  /**
    * Logs that the host's entitlement of {@code organization} changed ({@code change.type()} is
    * {@link io.accesstokens.TokenEventType#ENTITLEMENT_CHANGED}), for a store that keeps a change
    * log ({@link ChangeFeed}): one record with {@link ChangeRecord#organizationKey} as its token id,

@@ -20,6 +20,7 @@ import io.accesstokens.jdbc.internal.SqlStatements;
 import io.accesstokens.jdbc.internal.TokenRows;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.ChangeRecord;
+import io.accesstokens.spi.LastUse;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenFilter;
@@ -32,6 +33,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -104,7 +107,8 @@ public final class JdbcTokenStore implements TokenStore {
   /**
    * A delete applies whatever the version, so one rolled back by a deadlock or a snapshot conflict
    * (MariaDB picks it as the victim again and again while updates of the same row keep committing)
-   * simply runs again, after a short random pause that lets it get between those updates.
+   * simply runs again, after a short random pause that lets it get between those updates. A
+   * last-used flush, as idempotent, runs again as often.
    */
   private static final int DELETE_ATTEMPTS = 10;
 
@@ -624,7 +628,8 @@ public final class JdbcTokenStore implements TokenStore {
             filter.environment() != null,
             filter.status() != null,
             after != null,
-            filter.byExpiry());
+            filter.byExpiry(),
+            filter.byUse());
     return jdbc.read(
         "list",
         connection -> {
@@ -648,6 +653,12 @@ public final class JdbcTokenStore implements TokenStore {
             if (expiresFrom != null && expiresBefore != null) {
               select.setLong(i++, TokenRows.micros(expiresFrom));
               select.setLong(i++, saturatedMicros(expiresBefore));
+            }
+            Instant unusedSince = filter.unusedSince();
+            if (unusedSince != null) {
+              long since = saturatedMicros(unusedSince);
+              select.setLong(i++, since);
+              select.setLong(i++, since);
             }
             select.setInt(i, limit);
             return all(select, limit);
@@ -688,6 +699,52 @@ public final class JdbcTokenStore implements TokenStore {
             return mark.executeUpdate() == 1;
           }
         });
+  }
+
+  /**
+   * One JDBC batch of {@link Sql#RECORD_LAST_USED} in auto-commit, in id order: each statement is a
+   * conditional monotonic raise, atomic on its own, so no transaction holds the batch's row locks
+   * (a user's edit of one of those rows waits for one statement, not for the batch). No change
+   * record, no version. A batch rolled back by a deadlock or a snapshot conflict (MariaDB's
+   * snapshot isolation, with an edit of the same row committing meanwhile) runs again, whole: a
+   * raise already made is not made twice, and a later one is never undone.
+   */
+  @Override
+  public void recordLastUsed(Collection<LastUse> uses) {
+    Checks.notNull(uses, "uses");
+    if (uses.isEmpty()) {
+      return;
+    }
+    List<LastUse> ordered = new ArrayList<>(uses);
+    ordered.sort(Comparator.comparingLong(use -> TokenRows.key(use.id())));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        jdbc.inAutoCommit(
+            "last-used flush of " + ordered.size() + " tokens",
+            null,
+            connection -> {
+              try (PreparedStatement raise =
+                  jdbc.prepare(connection, sql.get(Sql.RECORD_LAST_USED))) {
+                for (LastUse use : ordered) {
+                  long usedAt = TokenRows.micros(use.usedAt());
+                  raise.setLong(1, usedAt);
+                  raise.setLong(2, TokenRows.key(use.id()));
+                  raise.setString(3, use.organization().value());
+                  raise.setLong(4, usedAt);
+                  raise.addBatch();
+                }
+                return raise.executeBatch().length;
+              }
+            });
+        return;
+      } catch (TokenConflictException e) {
+        if (attempt >= DELETE_ATTEMPTS) {
+          throw e;
+        }
+        log.debug("A last-used flush met a concurrent change; running it again");
+        pause();
+      }
+    }
   }
 
   private static long saturatedMillis(Duration d) {

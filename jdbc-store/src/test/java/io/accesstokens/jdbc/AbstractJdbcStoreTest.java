@@ -117,7 +117,7 @@ abstract class AbstractJdbcStoreTest {
   @Test
   void migrate_appliesTheShippedSchemaFileAndMigrations_thenNothing() throws Exception {
     List<Migration> migrations = Migration.of(db().dialect().internal());
-    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(migrations.get(0).file()).isEqualTo(db().dialect().schemaFile());
     for (Migration migration : migrations) {
       assertShippedBesideTheStore(migration.file());
@@ -125,16 +125,19 @@ abstract class AbstractJdbcStoreTest {
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
 
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(fresh.migrate()).isEmpty();
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(indexedColumns(prefix + "tokens"))
-        .as("every list filter has an index: none, by status, by environment; and by expiry")
+        .as(
+            "every list filter has an index: none, by status, by environment; by expiry; and by"
+                + " last use")
         .contains(
             List.of("organization", "created_at", "id_key"),
             List.of("organization", "status", "created_at", "id_key"),
             List.of("organization", "environment", "created_at", "id_key"),
-            List.of("organization", "expires_at", "id_key"));
+            List.of("organization", "expires_at", "id_key"),
+            List.of("organization", "last_used_at", "id_key"));
     assertThat(columns(prefix + "tokens"))
         .containsExactly(
             "id_key",
@@ -153,7 +156,8 @@ abstract class AbstractJdbcStoreTest {
             "sealed_value",
             "expires_at",
             "reminded_for",
-            "reminded_within_ms");
+            "reminded_within_ms",
+            "last_used_at");
     assertThat(columns(prefix + "changes"))
         .containsExactly("seq", "id_key", "change_type", "version", "changed_at");
     assertThat(columns(prefix + "changes_pruned")).containsExactly("id", "pruned_through");
@@ -171,8 +175,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(51), T0);
     insertAsAnEarlierLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(2, 3, 4, 5, 6);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(store.migrate()).containsExactly(2, 3, 4, 5, 6, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(store.find(ACME, row.id())).contains(row);
     StoredToken next = withDescription(row, "after the upgrade", T0.plusSeconds(1));
     store.update(next, edited(next));
@@ -196,8 +200,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(52), T0);
     insertAsAnEarlierLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(3, 4, 5, 6);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(store.migrate()).containsExactly(3, 4, 5, 6, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(indexedColumns(prefix + "tokens"))
         .contains(
             List.of("organization", "status", "created_at", "id_key"),
@@ -226,8 +230,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken globex = inOrganization(row(new TokenId(80), T0), GLOBEX, GLOBEX_PROD);
     insertAsAnEarlierLibrary(prefix, globex);
 
-    assertThat(store.migrate()).containsExactly(4, 5, 6);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(store.migrate()).containsExactly(4, 5, 6, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(tokenCounts(prefix)).containsExactly(Map.entry("acme", 3L), Map.entry("globex", 1L));
 
     StoredToken fourth = row(new TokenId(73), T0.plusSeconds(3));
@@ -284,8 +288,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken old = row(new TokenId(53), T0);
     insertAsAnEarlierLibrary(prefix, old);
 
-    assertThat(store.migrate()).containsExactly(4, 5, 6);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(store.migrate()).containsExactly(4, 5, 6, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(indexedColumns(prefix + "tokens"))
         .contains(List.of("organization", "expires_at", "id_key"));
     assertThat(store.find(ACME, old.id())).contains(old);
@@ -359,7 +363,7 @@ abstract class AbstractJdbcStoreTest {
     assertShippedBesideTheStore(file);
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 8);
     StoredToken row = row(new TokenId(61), T0);
     fresh.insert(row, created(row));
     assertThat(db().tables(prefix)).hasSizeGreaterThanOrEqualTo(4);
@@ -369,8 +373,8 @@ abstract class AbstractJdbcStoreTest {
 
     assertThat(db().tables(prefix)).as("tables left under %s", prefix).isEmpty();
     assertThat(db().tables(db().prefix())).as("another prefix's tables").isEqualTo(othersTables);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
     assertThat(fresh.find(ACME, row.id())).isEmpty();
     fresh.insert(row, created(row));
     assertThat(fresh.find(ACME, row.id())).contains(row);

@@ -80,7 +80,7 @@ class JdbcDialectTest {
 
     assertThat(sql.get(Sql.INSERT))
         .startsWith("INSERT INTO p_tokens (")
-        .endsWith("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        .endsWith("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     assertThat(sql.list(true, true, true))
         .isEqualTo(
             "SELECT "
@@ -103,6 +103,22 @@ class JdbcDialectTest {
                 + " FROM p_tokens WHERE organization = ? AND status = ? AND"
                 + " created_at >= ? AND (created_at > ? OR id_key > ?) AND expires_at >= ? AND"
                 + " expires_at < ? ORDER BY created_at, id_key LIMIT ?");
+    assertThat(sql.list(true, false, true, false, true))
+        .as("issue 14: unused since")
+        .isEqualTo(
+            "SELECT "
+                + TokenRows.COLUMNS
+                + " FROM p_tokens WHERE organization = ? AND environment = ? AND created_at >= ?"
+                + " AND (created_at > ? OR id_key > ?) AND (last_used_at < ? OR (last_used_at IS"
+                + " NULL AND created_at < ?)) ORDER BY created_at, id_key LIMIT ?");
+    assertThat(sql.list(false, false, false, false, true))
+        .as("unused since is a filter: no forced list index")
+        .doesNotContain("FORCE INDEX");
+    assertThat(sql.get(Sql.RECORD_LAST_USED))
+        .as("issue 14: a monotonic raise, no version, no updated time")
+        .isEqualTo(
+            "UPDATE p_tokens SET last_used_at = ? WHERE id_key = ? AND organization = ? AND"
+                + " (last_used_at IS NULL OR last_used_at < ?)");
     assertThat(sql.get(Sql.MARK_REMINDED))
         .endsWith(
             "WHERE id_key = ? AND organization = ? AND expires_at = ? AND (reminded_for IS NULL"

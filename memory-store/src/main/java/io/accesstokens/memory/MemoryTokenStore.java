@@ -13,6 +13,7 @@ import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.ChangeFeed;
 import io.accesstokens.spi.ChangeRecord;
+import io.accesstokens.spi.LastUse;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenFilter;
@@ -20,6 +21,7 @@ import io.accesstokens.spi.TokenStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -261,7 +263,9 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
                   was.createdAt(),
                   now.updatedAt(),
                   now.version(),
-                  now.expiresAt()),
+                  now.expiresAt(),
+                  was.rotatedFrom(),
+                  was.lastUsedAt()), // a use is the flush's to record, never an update's
               next.digest(),
               next.sealedValue()));
       record(next.id(), change, next.version());
@@ -286,6 +290,43 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       }
       reminded.put(id, new Reminded(expiresAt, threshold));
       return true;
+    }
+  }
+
+  /**
+   * Raises each token's last-used time to the use's, under the write lock (so never between an
+   * update's read and write of the row): no version, no change record.
+   */
+  @Override
+  public void recordLastUsed(Collection<LastUse> uses) {
+    synchronized (writeLock) {
+      for (LastUse use : uses) {
+        StoredToken current = byId.get(use.id());
+        if (current == null || !current.organization().equals(use.organization())) {
+          continue; // absent, deleted or another organization's: nothing to write
+        }
+        AccessToken was = current.token();
+        Instant lastUsedAt = was.lastUsedAt();
+        if (lastUsedAt != null && !lastUsedAt.isBefore(use.usedAt())) {
+          continue; // never backwards
+        }
+        byId.put(
+            use.id(),
+            current.withToken(
+                new AccessToken(
+                    was.id(),
+                    was.organization(),
+                    was.environment(),
+                    was.status(),
+                    was.description(),
+                    was.scope(),
+                    was.createdAt(),
+                    was.updatedAt(),
+                    was.version(),
+                    was.expiresAt(),
+                    was.rotatedFrom(),
+                    use.usedAt())));
+      }
     }
   }
 

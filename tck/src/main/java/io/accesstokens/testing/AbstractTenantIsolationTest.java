@@ -180,6 +180,53 @@ public abstract class AbstractTenantIsolationTest {
     assertThat(snapshot()).isEqualTo(before);
   }
 
+  /**
+   * Issue 14: last-used writes and the unused query are each organization's own; a use written with
+   * another organization's name for a token's id writes nothing.
+   */
+  @Test
+  void lastUsedAndUnusedSince_seeOnlyTheOrganizationsOwnTokens() {
+    java.time.Instant before = java.time.Instant.now().minusSeconds(3600);
+    try (TokenValidator recording = TokenValidator.builder(service).recordLastUsed(true).build()) {
+      IssuedToken first = issued.get(ORGS.get(0)).get(0);
+      recording.validate(first.value().reveal(), io.accesstokens.Scope.EDI, ORGS.get(0), PROD);
+      assertThat(recording.flushLastUsed()).isEqualTo(1);
+    }
+    Map<TokenId, StoredToken> snapshot = snapshot();
+    for (OrganizationId attacker : ORGS) {
+      for (OrganizationId victim : ORGS) {
+        if (attacker.equals(victim)) {
+          continue;
+        }
+        for (IssuedToken theirs : issued.get(victim)) {
+          attempts++;
+          store.recordLastUsed(
+              List.of(
+                  new io.accesstokens.spi.LastUse(
+                      attacker, theirs.id(), java.time.Instant.now().plusSeconds(60))));
+        }
+      }
+    }
+    assertThat(snapshot()).as("no foreign use written").isEqualTo(snapshot);
+    java.time.Instant later = java.time.Instant.now().plusSeconds(3600);
+    for (OrganizationId org : ORGS) {
+      attempts++;
+      List<io.accesstokens.AccessToken> unused =
+          service.unusedSince(org, later, io.accesstokens.TokenQuery.all()).tokens();
+      assertThat(unused)
+          .as("unused tokens of %s", org)
+          .hasSize(3)
+          .allSatisfy(t -> assertThat(t.organization()).isEqualTo(org));
+      attempts++;
+      assertThat(service.unusedSince(org, before, io.accesstokens.TokenQuery.all()).tokens())
+          .as("none of %s was created an hour ago", org)
+          .isEmpty();
+    }
+    assertThat(service.get(ORGS.get(0), issued.get(ORGS.get(0)).get(0).id()).lastUsedAt())
+        .isNotNull();
+    assertThat(service.get(ORGS.get(1), issued.get(ORGS.get(1)).get(0).id()).lastUsedAt()).isNull();
+  }
+
   @Test
   void everyActionWithAnotherOrganizationsId_isRefusedLikeAnUnknownId_andChangesNothing() {
     Map<TokenId, StoredToken> before = snapshot();

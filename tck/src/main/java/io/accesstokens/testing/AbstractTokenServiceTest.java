@@ -458,6 +458,51 @@ public abstract class AbstractTokenServiceTest {
         .hasMessage("within must be positive, but was PT0S");
   }
 
+  // ---- Last used (issue 14)
+  // --------------------------------------------------------------------------------
+
+  @Test
+  void unusedSince_listsTheTokensNotUsedSince_neverUsedOnesByCreation_pagedLikeTheList() {
+    IssuedToken old = create(service, ACME, PROD, null, ALICE);
+    AccessToken usedLongAgo = old.token();
+    clock.advance(Duration.ofSeconds(1));
+    AccessToken neverUsed = create(service, ACME, TEST, null, ALICE).token();
+    clock.advance(Duration.ofSeconds(1));
+    IssuedToken usedRecently = create(service, ACME, PROD, null, ALICE);
+    create(service, GLOBEX, GLOBEX_PROD, null, BOB);
+    try (TokenValidator recording =
+        TokenValidator.builder(service)
+            .recordLastUsed(true)
+            .lookupExecutor(Runnable::run)
+            .build()) {
+      recording.validate(old.value().reveal(), Scope.EDI, ACME, PROD);
+      recording.flushLastUsed();
+      clock.advance(Duration.ofDays(100));
+      AccessToken createdLater = create(service, ACME, PROD, null, ALICE).token();
+      recording.validate(usedRecently.value().reveal(), Scope.EDI, ACME, PROD);
+      recording.flushLastUsed();
+      Instant since = clock.instant().minus(Duration.ofDays(90));
+
+      TokenPage first = service.unusedSince(ACME, since, TokenQuery.all().pageSize(1));
+      assertThat(first.tokens()).extracting(AccessToken::id).containsExactly(usedLongAgo.id());
+      assertThat(first.tokens().get(0).lastUsedAt()).isNotNull().isBefore(since);
+      TokenPage second =
+          service.unusedSince(
+              ACME, since, TokenQuery.all().pageSize(1).after(first.nextPage().get()));
+      assertThat(second.tokens()).extracting(AccessToken::id).containsExactly(neverUsed.id());
+      assertThat(second.nextPage()).isEmpty();
+      assertThat(service.unusedSince(ACME, since, TokenQuery.all().inEnvironment(TEST)).tokens())
+          .extracting(AccessToken::id)
+          .containsExactly(neverUsed.id());
+      assertThat(service.unusedSince(ACME, since, TokenQuery.all()).tokens())
+          .extracting(AccessToken::id)
+          .doesNotContain(usedRecently.id(), createdLater.id());
+      assertThat(service.get(ACME, usedRecently.id()).lastUsedAt())
+          .as("recorded to the microsecond, as the service stores its times")
+          .isEqualTo(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+    }
+  }
+
   private List<TokenEvent> reminders() {
     return events.stream().filter(e -> e.type() == TokenEventType.TOKEN_EXPIRING).toList();
   }

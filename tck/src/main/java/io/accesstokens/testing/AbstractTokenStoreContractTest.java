@@ -22,6 +22,8 @@ import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.spi.Change;
+import io.accesstokens.spi.ChangeFeed;
+import io.accesstokens.spi.LastUse;
 import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.SealedValue;
 import io.accesstokens.spi.StoredToken;
@@ -37,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -655,6 +658,131 @@ public abstract class AbstractTokenStoreContractTest {
 
     StoredToken again = insert(row(ACME, PROD, T0.plusSeconds(1)));
     assertThat(store.find(ACME, again.id())).contains(again);
+  }
+
+  // ---- last used (issue 14)
+  // ------------------------------------------------------------------------------
+
+  /**
+   * The change log of {@code store}, or null if it keeps none; by default the store itself if it is
+   * a {@link ChangeFeed}. {@link TokenStoreTck} passes its own hook on.
+   */
+  protected @Nullable ChangeFeed changeFeedOf(TokenStore store) {
+    return store instanceof ChangeFeed feed ? feed : null;
+  }
+
+  private @Nullable Instant lastUsedAt(OrganizationId org, TokenId id) {
+    return store.find(org, id).orElseThrow().token().lastUsedAt();
+  }
+
+  private void recordLastUsed(OrganizationId org, TokenId id, Instant at) {
+    store.recordLastUsed(List.of(new LastUse(org, id, at)));
+  }
+
+  @Test
+  void recordLastUsed_isAMonotonicMax_whicheverNodeWritesFirst() {
+    StoredToken a = insert(row(ACME, PROD, T0));
+    StoredToken b = insert(row(ACME, PROD, T0));
+    assertThat(lastUsedAt(ACME, a.id())).as("never used").isNull();
+    Instant older = T0.plusSeconds(60);
+    Instant newer = T0.plusSeconds(120);
+
+    // a: the newer node flushes first, then a slow node with an older time
+    recordLastUsed(ACME, a.id(), newer);
+    recordLastUsed(ACME, a.id(), older);
+    // b: the other order
+    recordLastUsed(ACME, b.id(), older);
+    recordLastUsed(ACME, b.id(), newer);
+
+    assertThat(lastUsedAt(ACME, a.id())).isEqualTo(newer);
+    assertThat(lastUsedAt(ACME, b.id())).isEqualTo(newer);
+    recordLastUsed(ACME, a.id(), newer);
+    assertThat(lastUsedAt(ACME, a.id())).as("the same time again").isEqualTo(newer);
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 10))
+        .extracting(r -> r.token().lastUsedAt())
+        .as("the list shows it")
+        .containsExactly(newer, newer);
+  }
+
+  @Test
+  void recordLastUsed_keepsTheVersionAndUpdatedTime_andLogsNoChange() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+    ChangeFeed feed = changeFeedOf(store);
+    long head = feed == null ? 0 : feed.head();
+
+    recordLastUsed(ACME, row.id(), T0.plusSeconds(5));
+
+    AccessToken stored = store.find(ACME, row.id()).orElseThrow().token();
+    assertThat(stored.version()).isEqualTo(1);
+    assertThat(stored.updatedAt()).isEqualTo(T0);
+    assertThat(stored.lastUsedAt()).isEqualTo(T0.plusSeconds(5));
+    if (feed != null) {
+      assertThat(feed.head()).as("no change record for a use").isEqualTo(head);
+    }
+    // A user's change made with the row read before the flush neither conflicts nor loses the use.
+    StoredToken edited = row.withToken(row.token().withDescription("edited", T0.plusSeconds(6)));
+    store.update(edited, change(TokenEventType.DESCRIPTION_EDITED, T0.plusSeconds(6)));
+    AccessToken after = store.find(ACME, row.id()).orElseThrow().token();
+    assertThat(after.version()).isEqualTo(2);
+    assertThat(after.lastUsedAt()).as("kept by the update").isEqualTo(T0.plusSeconds(5));
+  }
+
+  @Test
+  void recordLastUsed_writesOnlyTheOrganizationsToken_andNeverADeletedOne() {
+    StoredToken acme = insert(row(ACME, PROD, T0));
+    StoredToken gone = insert(row(ACME, PROD, T0));
+    store.delete(ACME, gone.id(), change(TokenEventType.DELETED, T0.plusSeconds(1)));
+
+    store.recordLastUsed(
+        List.of(
+            new LastUse(GLOBEX, acme.id(), T0.plusSeconds(9)),
+            new LastUse(ACME, gone.id(), T0.plusSeconds(9)),
+            new LastUse(ACME, new TokenId(424242), T0.plusSeconds(9))));
+    store.recordLastUsed(List.of());
+
+    assertThat(lastUsedAt(ACME, acme.id())).as("another organization's flush").isNull();
+    assertThat(store.find(ACME, gone.id())).as("not brought back").isEmpty();
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 10)).hasSize(1);
+  }
+
+  @Test
+  void recordLastUsed_ofManyTokensAtOnce_writesEach() {
+    List<StoredToken> rows = new ArrayList<>();
+    List<LastUse> uses = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      StoredToken row = insert(row(ACME, PROD, T0));
+      rows.add(row);
+      uses.add(new LastUse(ACME, row.id(), T0.plusSeconds(i)));
+    }
+    store.recordLastUsed(uses);
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(lastUsedAt(ACME, rows.get(i).id())).isEqualTo(T0.plusSeconds(i));
+    }
+  }
+
+  @Test
+  void list_unusedSince_keepsTheTokensLastUsedBefore_orNeverUsedAndCreatedBefore() {
+    Instant since = T0.plus(Duration.ofDays(90));
+    StoredToken usedLongAgo = insert(row(ACME, PROD, T0));
+    StoredToken usedRecently = insert(row(ACME, PROD, T0.plusSeconds(1)));
+    StoredToken neverUsed = insert(row(ACME, TEST, T0.plusSeconds(2)));
+    StoredToken createdAfter = insert(row(ACME, PROD, since.plusSeconds(1)));
+    StoredToken usedExactlyThen = insert(row(ACME, PROD, T0.plusSeconds(3)));
+    insert(row(GLOBEX, GLOBEX_PROD, T0));
+    recordLastUsed(ACME, usedLongAgo.id(), T0.plus(Duration.ofDays(1)));
+    recordLastUsed(ACME, usedRecently.id(), since.plusSeconds(60));
+    recordLastUsed(ACME, usedExactlyThen.id(), since);
+    TokenFilter unused = new TokenFilter(null, null, null, null, since);
+
+    assertThat(ids(store.list(ACME, unused, null, 10)))
+        .containsExactly(usedLongAgo.id(), neverUsed.id());
+    assertThat(ids(store.list(ACME, new TokenFilter(TEST, null, null, null, since), null, 10)))
+        .containsExactly(neverUsed.id());
+    List<StoredToken> first = store.list(ACME, unused, null, 1);
+    assertThat(ids(first)).containsExactly(usedLongAgo.id());
+    assertThat(ids(store.list(ACME, unused, PageCursor.after(first.get(0).token()), 10)))
+        .containsExactly(neverUsed.id());
+    assertThat(createdAfter.id()).isNotIn(ids(store.list(ACME, unused, null, 10)));
   }
 
   // ---- concurrency

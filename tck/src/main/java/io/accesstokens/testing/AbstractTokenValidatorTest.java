@@ -1075,6 +1075,222 @@ public abstract class AbstractTokenValidatorTest {
     assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
   }
 
+  // ---- last used (issue 14)
+  // ------------------------------------------------------------------------------
+
+  /**
+   * {@link #useClockedService()}'s service and a validator of it that records last use, with {@code
+   * settings} besides.
+   */
+  private TokenService useLastUsedValidator(UnaryOperator<TokenValidator.Builder> settings) {
+    TokenService clocked = useClockedService();
+    validator.close();
+    validator = newValidator(clocked, LOOKUP_TIMEOUT, b -> settings.apply(b.recordLastUsed(true)));
+    return clocked;
+  }
+
+  private java.time.@org.jspecify.annotations.Nullable Instant storedLastUse(
+      TokenService of, IssuedToken token) {
+    return of.get(ACME, token.token().id()).lastUsedAt();
+  }
+
+  @ValidatorTest
+  void lastUsed_isOffByDefault_andNothingIsRecordedOrWritten() {
+    TokenService clocked = useClockedService();
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+    validate(issued.value().reveal());
+    validate(issued.value().reveal());
+
+    assertThat(validator.pendingLastUses()).isZero();
+    assertThat(validator.flushLastUsed()).isZero();
+    assertThat(store.lastUsedWrites()).isZero();
+    assertThat(storedLastUse(clocked, issued)).isNull();
+  }
+
+  /** No write on the validation path: the use waits in memory until the flush writes it. */
+  @ValidatorTest
+  void lastUsed_isRecordedOnTheMiss_andWrittenOnlyByTheFlush_keepingTheVersion() {
+    TokenService clocked = useLastUsedValidator(b -> b);
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+    java.time.Instant usedAt = clock.instant();
+
+    validate(issued.value().reveal());
+
+    assertThat(store.lastUsedWrites()).as("nothing written when validating").isZero();
+    assertThat(validator.pendingLastUses()).isEqualTo(1);
+    assertThat(storedLastUse(clocked, issued)).isNull();
+
+    assertThat(validator.flushLastUsed()).isEqualTo(1);
+    assertThat(validator.pendingLastUses()).isZero();
+    assertThat(storedLastUse(clocked, issued)).isEqualTo(usedAt);
+    assertThat(clocked.get(ACME, issued.token().id()).version()).isEqualTo(1);
+    assertThat(validator.flushLastUsed()).as("nothing new to write").isZero();
+    assertThat(store.lastUsedWrites()).isEqualTo(1);
+  }
+
+  @ValidatorTest
+  void lastUsed_isRecordedOnAHit_onceTheRecordedUseIsAnIntervalOld() {
+    TokenService clocked = useLastUsedValidator(b -> b.lastUsedInterval(Duration.ofSeconds(30)));
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+    validate(issued.value().reveal());
+    validator.flushLastUsed();
+    long lookups = store.findByDigestCalls();
+
+    advanceBoth(Duration.ofSeconds(29));
+    validate(issued.value().reveal());
+    assertThat(validator.pendingLastUses()).as("within the interval: not recorded").isZero();
+    advanceBoth(Duration.ofSeconds(1));
+    java.time.Instant hitAt = clock.instant();
+    validate(issued.value().reveal());
+    validate(issued.value().reveal());
+
+    assertThat(store.findByDigestCalls()).as("hits only").isEqualTo(lookups);
+    assertThat(validator.pendingLastUses()).isEqualTo(1);
+    assertThat(validator.flushLastUsed()).isEqualTo(1);
+    assertThat(storedLastUse(clocked, issued)).isEqualTo(hitAt);
+  }
+
+  @ValidatorTest
+  void lastUsed_ofARefusedToken_isNotRecorded() {
+    TokenService clocked = useLastUsedValidator(b -> b);
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+    clocked.deactivate(ACME, issued.token().id(), ALICE);
+
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
+    assertRefused(issued.value().reveal(), GLOBEX, GLOBEX_PROD, RefusalCause.WRONG_ORGANIZATION);
+
+    assertThat(validator.pendingLastUses()).isZero();
+    assertThat(validator.flushLastUsed()).isZero();
+  }
+
+  /**
+   * Two tokens validated every minute for 30 minutes, flushed every minute, with the default
+   * 10-minute interval: each is written at 0, 10, 20 and 30 minutes, never more often (the answers'
+   * hard expiry, 60 s here, reloads them every minute: a reloaded answer starts from the stored
+   * use).
+   */
+  @ValidatorTest
+  void lastUsed_flush_writesEachTokenAtMostOncePerInterval() {
+    TokenService clocked = useLastUsedValidator(b -> b);
+    IssuedToken first = create(clocked, ACME, PROD, null, ALICE);
+    IssuedToken second = create(clocked, ACME, PROD, null, ALICE);
+    java.time.Instant start = clock.instant();
+    validate(first.value().reveal());
+    validate(second.value().reveal());
+    validator.flushLastUsed();
+
+    for (int minute = 1; minute <= 30; minute++) {
+      advanceBoth(Duration.ofMinutes(1));
+      for (int i = 0; i < 3; i++) {
+        validate(first.value().reveal());
+        validate(second.value().reveal());
+      }
+      validator.flushLastUsed();
+    }
+
+    assertThat(store.lastUsedWrites()).as("writes of 2 tokens over 30 minutes").isEqualTo(2 * 4);
+    assertThat(storedLastUse(clocked, first)).isEqualTo(start.plus(Duration.ofMinutes(30)));
+    assertThat(storedLastUse(clocked, second)).isEqualTo(start.plus(Duration.ofMinutes(30)));
+  }
+
+  /**
+   * A store that is down delays the flush and never fails a validation; the use is kept and written
+   * by the next flush once the store is back.
+   */
+  @ValidatorTest
+  void lastUsed_whileTheStoreIsDown_validationsGoOn_andTheNextFlushWritesTheUses() {
+    TokenService clocked = useLastUsedValidator(b -> b.lastUsedInterval(Duration.ofSeconds(10)));
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+    validate(issued.value().reveal());
+    validator.flushLastUsed();
+    store.down(true);
+
+    advanceBoth(Duration.ofSeconds(20));
+    java.time.Instant usedWhileDown = clock.instant();
+    assertThat(validate(issued.value().reveal()).id()).isEqualTo(issued.token().id());
+    assertThatThrownBy(validator::flushLastUsed)
+        .isInstanceOf(io.accesstokens.StoreUnavailableException.class);
+    assertThat(validate(issued.value().reveal()).id())
+        .as("a failed flush fails no validation")
+        .isEqualTo(issued.token().id());
+    assertThat(validator.pendingLastUses()).as("kept for the next flush").isEqualTo(1);
+
+    store.down(false);
+    assertThat(validator.flushLastUsed()).isEqualTo(1);
+    assertThat(storedLastUse(clocked, issued)).isEqualTo(usedWhileDown);
+    assertThat(validator.pendingLastUses()).isZero();
+  }
+
+  /** The flush on the host's scheduler: at the interval, failures logged not thrown, and closed. */
+  @ValidatorTest(lookups = Lookups.INLINE, lease = Lease.ALWAYS_TRUSTED)
+  void lastUsedFlush_runsOnTheHostsScheduler_andCloseCancelsItAndFlushesOnce() {
+    CapturingScheduler scheduler = new CapturingScheduler();
+    closeables.add(scheduler::shutdownNow);
+    TokenService clocked =
+        useLastUsedValidator(
+            b -> b.lastUsedInterval(Duration.ofMinutes(5)).lastUsedFlush(scheduler));
+    assertThat(scheduler.delayNanos).isEqualTo(Duration.ofMinutes(5).toNanos());
+    Runnable flush = scheduler.command;
+    assertThat(flush).isNotNull();
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+    validate(issued.value().reveal());
+
+    store.down(true);
+    flush.run(); // logged, not thrown
+    assertThat(validator.pendingLastUses()).isEqualTo(1);
+    store.down(false);
+    flush.run();
+    assertThat(storedLastUse(clocked, issued)).isNotNull();
+
+    IssuedToken other = create(clocked, ACME, PROD, null, ALICE);
+    validate(other.value().reveal());
+    validator.close();
+    java.util.concurrent.ScheduledFuture<?> scheduled = scheduler.future;
+    assertThat(scheduled != null && scheduled.isCancelled()).as("the schedule cancelled").isTrue();
+    assertThat(storedLastUse(clocked, other)).as("flushed at close").isNotNull();
+    assertThat(scheduler.isShutdown()).as("the host's scheduler keeps running").isFalse();
+  }
+
+  /** A scheduler that keeps the fixed-delay task for the test to run, instead of running it. */
+  private static final class CapturingScheduler
+      extends java.util.concurrent.ScheduledThreadPoolExecutor {
+    volatile @org.jspecify.annotations.Nullable Runnable command;
+    volatile long delayNanos;
+    volatile java.util.concurrent.@org.jspecify.annotations.Nullable ScheduledFuture<?> future;
+
+    CapturingScheduler() {
+      super(1);
+    }
+
+    @Override
+    public java.util.concurrent.ScheduledFuture<?> scheduleWithFixedDelay(
+        Runnable task, long initialDelay, long delay, TimeUnit unit) {
+      this.command = task;
+      this.delayNanos = unit.toNanos(delay);
+      java.util.concurrent.ScheduledFuture<?> f =
+          super.scheduleWithFixedDelay(() -> {}, 1, 1, TimeUnit.DAYS);
+      this.future = f;
+      return f;
+    }
+  }
+
+  @ValidatorTest(lookups = Lookups.INLINE, lease = Lease.ALWAYS_TRUSTED)
+  void lastUsedSettings_areCheckedWhenSet_andNeedRecordLastUsed() {
+    assertThatThrownBy(() -> TokenValidator.builder(service).lastUsedInterval(Duration.ZERO))
+        .hasMessage("last used interval must be between PT1S and PT24H, but was PT0S");
+    assertThatThrownBy(
+            () -> TokenValidator.builder(service).lastUsedInterval(Duration.ofMinutes(1)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("last used interval and last used flush need recordLastUsed(true)");
+    TokenValidator.Builder b = TokenValidator.builder(service).recordLastUsed(true);
+    assertThatThrownBy(() -> b.recordLastUsed(false))
+        .hasMessage("record last used already set to true");
+    b.lastUsedInterval(Duration.ofMinutes(1));
+    assertThatThrownBy(() -> b.lastUsedInterval(Duration.ofMinutes(2)))
+        .hasMessage("last used interval already set to PT1M");
+    assertThat(TokenValidator.DEFAULT_LAST_USED_INTERVAL).isEqualTo(Duration.ofMinutes(10));
+  }
+
   // ---- builder
   // -------------------------------------------------------------------------------------
 

@@ -139,6 +139,71 @@ public abstract class AbstractTwoNodeConcurrencyTest {
     assertThat(listAll(nodes[1])).hasSize(limit);
   }
 
+  /**
+   * Issue 14: two nodes flush last-used times of overlapping tokens, in random orders and with
+   * random times, while two threads edit the same tokens through the services. Each token ends with
+   * the latest time any flush wrote (a monotonic max: no older time ever overwrote a newer one),
+   * and with exactly the versions its edits made (a flush bumps no version and loses no edit).
+   */
+  @Test
+  void twoNodesFlushingLastUsedWhileEditing_keepTheLatestUse_andEveryEdit() throws Exception {
+    TokenStore[] stores = createNodeStores();
+    TokenService[] nodes = new TokenService[2];
+    for (int n = 0; n < 2; n++) {
+      nodes[n] = Fixtures.serviceOn(stores[n]).build();
+    }
+    List<TokenId> ids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      ids.add(create(nodes[i % 2], ACME, PROD, "used " + i, ALICE).id());
+    }
+    java.time.Instant base = java.time.Instant.parse("2026-12-01T00:00:00Z");
+    Map<TokenId, java.util.concurrent.atomic.AtomicLong> latest = new ConcurrentHashMap<>();
+    Map<TokenId, java.util.concurrent.atomic.AtomicInteger> edits = new ConcurrentHashMap<>();
+    for (TokenId id : ids) {
+      latest.put(id, new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE));
+      edits.put(id, new java.util.concurrent.atomic.AtomicInteger());
+    }
+    int rounds = 40;
+    Concurrently.run(
+        4,
+        thread -> {
+          ThreadLocalRandom random = ThreadLocalRandom.current();
+          for (int round = 0; round < rounds; round++) {
+            if (thread < 2) { // a node's flush: one use per token, times in any order
+              List<io.accesstokens.spi.LastUse> batch = new ArrayList<>();
+              for (TokenId id : ids) {
+                if (random.nextBoolean()) {
+                  long seconds = random.nextLong(0, 1_000_000);
+                  batch.add(new io.accesstokens.spi.LastUse(ACME, id, base.plusSeconds(seconds)));
+                }
+              }
+              java.util.Collections.shuffle(batch);
+              stores[thread].recordLastUsed(batch);
+              for (io.accesstokens.spi.LastUse use : batch) {
+                latest.get(use.id()).accumulateAndGet(use.usedAt().getEpochSecond(), Math::max);
+              }
+            } else { // a user's edit on the other node
+              TokenId id = ids.get(random.nextInt(ids.size()));
+              nodes[thread % 2].editDescription(ACME, id, "edit " + thread + "/" + round, ALICE);
+              edits.get(id).incrementAndGet();
+            }
+          }
+        });
+
+    for (TokenId id : ids) {
+      AccessToken token = nodes[0].get(ACME, id);
+      long expected = latest.get(id).get();
+      if (expected == Long.MIN_VALUE) {
+        assertThat(token.lastUsedAt()).as("never used: %s", id).isNull();
+      } else {
+        assertThat(token.lastUsedAt())
+            .as("last use of %s", id)
+            .isEqualTo(java.time.Instant.ofEpochSecond(expected));
+      }
+      assertThat(token.version()).as("version of %s", id).isEqualTo(1 + edits.get(id).get());
+    }
+  }
+
   private static List<AccessToken> listAll(TokenService node) {
     return node.list(ACME, TokenQuery.all().pageSize(100)).tokens();
   }

@@ -28,6 +28,7 @@ public final class FaultyTokenStore implements TokenStore {
   private final AtomicInteger findByDigestCalls = new AtomicInteger();
   private final AtomicInteger writeCalls = new AtomicInteger();
   private final AtomicInteger readCalls = new AtomicInteger();
+  private final AtomicInteger lastUsedWrites = new AtomicInteger();
   private volatile boolean down;
   private volatile boolean failAfterWrite;
   private final AtomicReference<@Nullable Consumer<Optional<StoredToken>>> afterFindByDigest =
@@ -145,6 +146,20 @@ public final class FaultyTokenStore implements TokenStore {
     boolean won = delegate.markReminded(organization, id, expiresAt, threshold);
     afterWrite();
     return won;
+  }
+
+  @Override
+  public void recordLastUsed(java.util.Collection<io.accesstokens.spi.LastUse> uses) {
+    writeCalls.incrementAndGet();
+    lastUsedWrites.addAndGet(uses.size());
+    check();
+    delegate.recordLastUsed(uses);
+    afterWrite();
+  }
+
+  /** Uses passed to {@code recordLastUsed} (one per token per call), failed calls included. */
+  public int lastUsedWrites() {
+    return lastUsedWrites.get();
   }
 
   @Override

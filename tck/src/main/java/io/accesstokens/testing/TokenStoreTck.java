@@ -91,6 +91,11 @@ public abstract class TokenStoreTck {
     protected TokenStore createStore() {
       return TokenStoreTck.this.createStore();
     }
+
+    @Override
+    protected io.accesstokens.spi.@Nullable ChangeFeed changeFeedOf(TokenStore store) {
+      return TokenStoreTck.this.changeFeedOf(store);
+    }
   }
 
   @Nested

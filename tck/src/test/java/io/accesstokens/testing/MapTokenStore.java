@@ -112,7 +112,9 @@ final class MapTokenStore implements TokenStore {
             was.createdAt(),
             now.updatedAt(),
             now.version(),
-            now.expiresAt());
+            now.expiresAt(),
+            was.rotatedFrom(),
+            was.lastUsedAt());
     rows.put(next.id(), new StoredToken(merged, next.digest(), next.sealedValue()));
   }
 
@@ -143,6 +145,36 @@ final class MapTokenStore implements TokenStore {
     }
     reminded.put(id, new Reminded(expiresAt, threshold));
     return true;
+  }
+
+  @Override
+  public synchronized void recordLastUsed(java.util.Collection<io.accesstokens.spi.LastUse> uses) {
+    for (io.accesstokens.spi.LastUse use : uses) {
+      StoredToken row = find(use.organization(), use.id()).orElse(null);
+      if (row == null) {
+        continue;
+      }
+      AccessToken t = row.token();
+      if (t.lastUsedAt() != null && !t.lastUsedAt().isBefore(use.usedAt())) {
+        continue;
+      }
+      rows.put(
+          use.id(),
+          row.withToken(
+              new AccessToken(
+                  t.id(),
+                  t.organization(),
+                  t.environment(),
+                  t.status(),
+                  t.description(),
+                  t.scope(),
+                  t.createdAt(),
+                  t.updatedAt(),
+                  t.version(),
+                  t.expiresAt(),
+                  t.rotatedFrom(),
+                  use.usedAt())));
+    }
   }
 
   private static PageCursor cursorOf(StoredToken row) {

@@ -211,6 +211,23 @@ abstract class AbstractRestApiTest {
         .containsEntry("expired", false);
   }
 
+  /** Issue 14: the Last used column's data: when a validator last accepted it, or null. */
+  @Test
+  void get_answersTheLastUse_nullForNever() {
+    IssuedToken token = issue(ACME, PRODUCTION, "used");
+    assertThat(alice().get(path(token.id())).json()).containsEntry("lastUsedAt", null);
+    try (io.accesstokens.TokenValidator validator =
+        io.accesstokens.TokenValidator.builder(web.service()).recordLastUsed(true).build()) {
+      validator.validate(token.value().reveal(), io.accesstokens.Scope.EDI, ACME, PRODUCTION);
+      assertThat(validator.flushLastUsed()).isEqualTo(1);
+    }
+    assertThat(alice().get(path(token.id())).json())
+        .containsEntry(
+            "lastUsedAt",
+            java.util.Objects.requireNonNull(web.service().get(ACME, token.id()).lastUsedAt())
+                .toString());
+  }
+
   @Test
   void copy_answersTheValue_notStored() {
     IssuedToken issued = issue(ACME, PRODUCTION, "Partner X");

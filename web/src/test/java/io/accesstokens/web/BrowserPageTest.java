@@ -235,7 +235,14 @@ class BrowserPageTest {
     assertThat(driver.findElements(By.cssSelector("#tokens thead th")))
         .extracting(WebElement::getText)
         .containsExactly(
-            "Token", "Status", "Expires", "Environment", "Description", "Scope", "Actions");
+            "Token",
+            "Status",
+            "Expires",
+            "Environment",
+            "Description",
+            "Scope",
+            "Last used",
+            "Actions");
     assertThat(cells(row(partner.value().reveal())))
         .startsWith(
             partner.value().masked(), "Active", "Never", "production", "Partner X over AS2", "EDI");

@@ -53,6 +53,9 @@ class DocumentedDefaultsTest {
     expected.put("issuedIdSet", new Words("true"));
     expected.put("executor", new Words("common pool"));
     expected.put("lookupExecutor", new Words("own pool"));
+    expected.put("recordLastUsed", new Words("false"));
+    expected.put("lastUsedInterval", TokenValidator.DEFAULT_LAST_USED_INTERVAL);
+    expected.put("lastUsedFlush", new Words("none"));
 
     assertThat(defaults(README, "TokenValidator.builder")).isEqualTo(expected);
   }

@@ -26,7 +26,7 @@ public enum Sql {
   INSERT(
       """
       INSERT INTO ${prefix}tokens (${tokenColumns})
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """),
 
   /** Binds id_key and organization. */
@@ -47,8 +47,9 @@ public enum Sql {
    * One organization's page, by creation time then id. The optional clauses, in this order: the
    * environment filter, the status filter, strictly after the cursor's (created_at, id_key), which
    * binds created_at, created_at, id_key (its first term gives every engine a range start on the
-   * list index), and the expiry window (schema version 5), which binds its start and end. Binds the
-   * organization, the optional clauses' values, then the limit.
+   * list index), the expiry window (schema version 5), which binds its start and end, and unused
+   * since (schema version 8), which binds the instant twice. Binds the organization, the optional
+   * clauses' values, then the limit.
    */
   LIST(
       """
@@ -57,6 +58,7 @@ public enum Sql {
       [AND status = ?]
       [AND created_at >= ? AND (created_at > ? OR id_key > ?)]
       [AND expires_at >= ? AND expires_at < ?]
+      [AND (last_used_at < ? OR (last_used_at IS NULL AND created_at < ?))]
       ORDER BY created_at, id_key LIMIT ?
       """),
 
@@ -81,6 +83,18 @@ public enum Sql {
       UPDATE ${prefix}tokens SET reminded_for = ?, reminded_within_ms = ?
       WHERE id_key = ? AND organization = ? AND expires_at = ?
       AND (reminded_for IS NULL OR reminded_for <> ? OR reminded_within_ms > ?)
+      """),
+
+  /**
+   * A use's monotonic maximum (schema version 8): raises last_used_at to the use's time, only if it
+   * is later than the stored one (or none is stored), so a slow node never moves it back; neither
+   * the version nor updated_at changes, and no change is logged. A row that needs no raise is not
+   * written at all. Binds the time, id_key, organization, then the time again.
+   */
+  RECORD_LAST_USED(
+      """
+      UPDATE ${prefix}tokens SET last_used_at = ?
+      WHERE id_key = ? AND organization = ? AND (last_used_at IS NULL OR last_used_at < ?)
       """),
 
   /** Binds the limit. */

@@ -102,12 +102,26 @@ public final class SqlStatements {
    */
   public String list(
       boolean byEnvironment, boolean byStatus, boolean afterCursor, boolean byExpiry) {
-    if (!byEnvironment && !byStatus && !byExpiry && has(Sql.LIST_UNFILTERED)) {
+    return list(byEnvironment, byStatus, afterCursor, byExpiry, false);
+  }
+
+  /** {@link Sql#LIST} with the chosen clauses, the unused-since filter among them. */
+  public String list(
+      boolean byEnvironment,
+      boolean byStatus,
+      boolean afterCursor,
+      boolean byExpiry,
+      boolean byUse) {
+    if (!byEnvironment && !byStatus && !byExpiry && !byUse && has(Sql.LIST_UNFILTERED)) {
       return variant(Sql.LIST_UNFILTERED, afterCursor ? 1 : 0);
     }
     return variant(
         Sql.LIST,
-        (byEnvironment ? 1 : 0) | (byStatus ? 2 : 0) | (afterCursor ? 4 : 0) | (byExpiry ? 8 : 0));
+        (byEnvironment ? 1 : 0)
+            | (byStatus ? 2 : 0)
+            | (afterCursor ? 4 : 0)
+            | (byExpiry ? 8 : 0)
+            | (byUse ? 16 : 0));
   }
 
   /**

@@ -24,7 +24,8 @@ public final class TokenRows {
    */
   public static final String COLUMNS =
       "id_key, organization, environment, masked_value, status, description, scope, created_at,"
-          + " updated_at, version, digest_key_id, digest, sealed_key_id, sealed_value, expires_at";
+          + " updated_at, version, digest_key_id, digest, sealed_key_id, sealed_value, expires_at,"
+          + " last_used_at";
 
   private TokenRows() {}
 
@@ -67,6 +68,7 @@ public final class TokenRows {
     statement.setLong(10, token.version());
     bindSecrets(statement, 11, row);
     setNullableMicros(statement, 15, token.expiresAt());
+    setNullableMicros(statement, 16, token.lastUsedAt());
   }
 
   /**
@@ -141,7 +143,9 @@ public final class TokenRows {
             instant(rs.getLong(8)),
             instant(rs.getLong(9)),
             rs.getLong(10),
-            expiry(rs));
+            expiry(rs),
+            null,
+            nullableInstant(rs, 16));
     LookupDigest digest = new LookupDigest(rs.getString(11), rs.getBytes(12));
     String sealedKeyId = rs.getString(13);
     byte[] sealedValue = rs.getBytes(14);
@@ -150,6 +154,12 @@ public final class TokenRows {
             ? null
             : new SealedValue(sealedKeyId, sealedValue);
     return new StoredToken(token, digest, sealed);
+  }
+
+  /** A nullable microseconds column ({@code last_used_at}, 16: NULL is never used). */
+  private static @Nullable Instant nullableInstant(ResultSet rs, int column) throws SQLException {
+    long micros = rs.getLong(column);
+    return rs.wasNull() ? null : instant(micros);
   }
 
   /** Column 15, {@code expires_at}: NULL (every row written before schema version 5) is never. */

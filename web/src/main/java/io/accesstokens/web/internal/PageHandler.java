@@ -763,6 +763,13 @@ public final class PageHandler {
       g.writeStringField("expiresAt", expiresAt.toString());
     }
     g.writeBooleanField("expired", token.isExpiredAt(java.time.Instant.now()));
+    // The page's Last used column: when a validator last accepted it (as flushed), or null.
+    java.time.Instant lastUsedAt = token.lastUsedAt();
+    if (lastUsedAt == null) {
+      g.writeNullField("lastUsedAt");
+    } else {
+      g.writeStringField("lastUsedAt", lastUsedAt.toString());
+    }
     g.writeNumberField("version", token.version());
     g.writeEndObject();
   }

@@ -116,6 +116,11 @@
     return row.expiresAt.slice(0, 16).replace('T', ' ') + ' UTC';
   }
 
+  /** The Last used column: Never, or when a validator last accepted it, to the minute in UTC. */
+  function lastUsedLabel(row) {
+    return row.lastUsedAt ? row.lastUsedAt.slice(0, 16).replace('T', ' ') + ' UTC' : 'Never';
+  }
+
   function statusLabel(status) {
     return status === 'ACTIVE' ? 'Active' : 'Inactive';
   }
@@ -290,6 +295,7 @@
     tr.append(cell(row.environment, 'environment'));
     tr.append(state.editing && state.editing.id === row.id ? editorCell(row) : cell(row.description || '', 'description'));
     tr.append(cell(row.scope, 'scope'));
+    tr.append(cell(lastUsedLabel(row), 'last-used'));
 
     const actions = cell(undefined, 'actions');
     actions.append(
