@@ -112,8 +112,37 @@ final class MapTokenStore implements TokenStore {
             was.createdAt(),
             now.updatedAt(),
             now.version(),
-            now.expiresAt());
+            now.expiresAt(),
+            was.rotatedFrom(),
+            was.lastUsedAt());
     rows.put(next.id(), new StoredToken(merged, next.digest(), next.sealedValue()));
+  }
+
+  @Override
+  public synchronized void rotate(
+      StoredToken predecessorNext, StoredToken successor, Change change, long maxTokens) {
+    if (!predecessorNext.id().equals(successor.token().rotatedFrom())
+        || !predecessorNext.organization().equals(successor.organization())) {
+      throw new IllegalArgumentException("the successor must name its predecessor");
+    }
+    StoredToken current = find(predecessorNext.organization(), predecessorNext.id()).orElse(null);
+    if (current == null) {
+      throw new TokenNotFoundException(predecessorNext.organization(), predecessorNext.id());
+    }
+    if (current.version() != predecessorNext.version() - 1) {
+      throw TokenConflictException.versionMismatch(
+          current.id(), predecessorNext.version() - 1, current.version());
+    }
+    if (rows.values().stream().anyMatch(row -> current.id().equals(row.token().rotatedFrom()))) {
+      throw TokenConflictException.notRotatable(current.id(), "it was already rotated");
+    }
+    insert(successor, change, maxTokens); // the same lock: nothing is seen in between
+    AccessToken was = current.token();
+    rows.put(
+        current.id(),
+        current.withToken(
+            was.withExpiry(
+                predecessorNext.token().expiresAt(), predecessorNext.token().updatedAt())));
   }
 
   @Override
