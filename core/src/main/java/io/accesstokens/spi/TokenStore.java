@@ -114,7 +114,9 @@ public interface TokenStore {
    * @throws io.accesstokens.TokenNotFoundException if the predecessor is absent (another
    *     organization's included); nothing is written
    * @throws io.accesstokens.TokenConflictException if the predecessor's stored version differs, or
-   *     it already has a successor; nothing is written
+   *     it already has a successor (then {@link
+   *     io.accesstokens.TokenConflictException#notRotatable} saying "it was already rotated");
+   *     nothing is written
    * @throws io.accesstokens.TokenLimitExceededException if the organization already holds {@code
    *     maxTokens} tokens or more; nothing is written
    * @throws io.accesstokens.DuplicateTokenException if the successor's id or digest is already

@@ -614,12 +614,8 @@ public abstract class AbstractTokenServiceTest {
                 + expiring.token().expiresAt());
     assertThatThrownBy(() -> service.rotate(ACME, rotated.id(), Duration.ZERO, ALICE))
         .isInstanceOf(TokenConflictException.class)
-        .hasMessage(
-            "token "
-                + rotated.id()
-                + " cannot be rotated: it was already rotated (its successor is "
-                + first.successor().id()
-                + ")");
+        .hasMessageStartingWith(
+            "token " + rotated.id() + " cannot be rotated: it was already rotated");
 
     assertThat(service.list(ACME, TokenQuery.all()).tokens()).isEqualTo(before);
     assertThat(events).isEmpty();

@@ -133,8 +133,13 @@ final class MapTokenStore implements TokenStore {
       throw TokenConflictException.versionMismatch(
           current.id(), predecessorNext.version() - 1, current.version());
     }
-    if (rows.values().stream().anyMatch(row -> current.id().equals(row.token().rotatedFrom()))) {
-      throw TokenConflictException.notRotatable(current.id(), "it was already rotated");
+    Optional<StoredToken> successorOf =
+        rows.values().stream()
+            .filter(row -> current.id().equals(row.token().rotatedFrom()))
+            .findFirst();
+    if (successorOf.isPresent()) {
+      throw TokenConflictException.notRotatable(
+          current.id(), "it was already rotated (its successor is " + successorOf.get().id() + ")");
     }
     insert(successor, change, maxTokens); // the same lock: nothing is seen in between
     AccessToken was = current.token();

@@ -24,7 +24,8 @@ public final class TokenRows {
    */
   public static final String COLUMNS =
       "id_key, organization, environment, masked_value, status, description, scope, created_at,"
-          + " updated_at, version, digest_key_id, digest, sealed_key_id, sealed_value, expires_at";
+          + " updated_at, version, digest_key_id, digest, sealed_key_id, sealed_value, expires_at,"
+          + " rotated_from";
 
   private TokenRows() {}
 
@@ -67,6 +68,12 @@ public final class TokenRows {
     statement.setLong(10, token.version());
     bindSecrets(statement, 11, row);
     setNullableMicros(statement, 15, token.expiresAt());
+    TokenId rotatedFrom = token.rotatedFrom();
+    if (rotatedFrom == null) {
+      statement.setNull(16, Types.BIGINT);
+    } else {
+      statement.setLong(16, key(rotatedFrom));
+    }
   }
 
   /**
@@ -141,7 +148,9 @@ public final class TokenRows {
             instant(rs.getLong(8)),
             instant(rs.getLong(9)),
             rs.getLong(10),
-            expiry(rs));
+            expiry(rs),
+            rotatedFrom(rs),
+            null);
     LookupDigest digest = new LookupDigest(rs.getString(11), rs.getBytes(12));
     String sealedKeyId = rs.getString(13);
     byte[] sealedValue = rs.getBytes(14);
@@ -150,6 +159,30 @@ public final class TokenRows {
             ? null
             : new SealedValue(sealedKeyId, sealedValue);
     return new StoredToken(token, digest, sealed);
+  }
+
+  /**
+   * Column 16, {@code rotated_from}: NULL (every row written before schema version 7, and every
+   * token created directly) is none.
+   */
+  private static @Nullable TokenId rotatedFrom(ResultSet rs) throws SQLException {
+    long key = rs.getLong(16);
+    return rs.wasNull() ? null : id(key);
+  }
+
+  /**
+   * Binds a rotation's predecessor update: updated_at, version, expires_at, then id_key,
+   * organization and the expected version.
+   */
+  public static void bindRotatedPredecessor(PreparedStatement statement, StoredToken next)
+      throws SQLException {
+    AccessToken token = next.token();
+    statement.setLong(1, micros(token.updatedAt()));
+    statement.setLong(2, token.version());
+    setNullableMicros(statement, 3, token.expiresAt());
+    statement.setLong(4, key(token.id()));
+    statement.setString(5, token.organization().value());
+    statement.setLong(6, token.version() - 1);
   }
 
   /** Column 15, {@code expires_at}: NULL (every row written before schema version 5) is never. */
