@@ -435,10 +435,11 @@ public final class JdbcTokenStore implements TokenStore {
    * One transaction: the predecessor's compare-and-set first (it locks the row, so of two rotations
    * of one token the second waits for the first and then finds another version), then the check
    * that it has no successor yet, the organization's place ({@link #insert}'s count row), the
-   * successor's row, and the two change records last. The unique index on {@code (organization,
-   * rotated_from)} (schema version 7) refuses a second successor whatever got past the check. Not
-   * retried on a deadlock or snapshot conflict: the caller gets {@link TokenConflictException}, as
-   * for a concurrent change.
+   * successor's row, and the two change records last. On PostgreSQL and MariaDB the unique index on
+   * {@code (rotated_from, organization)} (schema version 7) refuses a second successor whatever got
+   * past the check; H2 has none (an index there made updates of one organization's tokens wait for
+   * each other) and relies on the row lock and the check. Not retried on a deadlock or snapshot
+   * conflict: the caller gets {@link TokenConflictException}, as for a concurrent change.
    */
   @Override
   public void rotate(

@@ -297,7 +297,10 @@ abstract class AbstractJdbcStoreTest {
     insertAsAnEarlierLibrary(prefix, second);
 
     assertThat(store.migrate()).containsExactly(7);
-    assertThat(indexedColumns(prefix + "tokens")).contains(List.of("rotated_from", "organization"));
+    if (db().dialect() != JdbcDialect.H2) { // H2 has none: see V7-h2.sql
+      assertThat(indexedColumns(prefix + "tokens"))
+          .contains(List.of("rotated_from", "organization"));
+    }
     assertThat(store.find(ACME, first.id())).contains(first);
     assertThat(store.find(ACME, first.id()).orElseThrow().token().rotatedFrom()).isNull();
 
@@ -315,12 +318,14 @@ abstract class AbstractJdbcStoreTest {
   }
 
   /**
-   * Issue 14: the unique index, not only the store's check, refuses a second successor: a row
-   * naming a predecessor that already has one, written straight into the table, is a constraint
-   * violation; and the store's rotation then says the token was already rotated.
+   * Issue 14: on PostgreSQL and MariaDB the unique index, not only the store's check, refuses a
+   * second successor: a row naming a predecessor that already has one, written straight into the
+   * table, is a constraint violation.
    */
   @Test
   void aSecondSuccessor_isRefusedByTheUniqueIndex() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        db().dialect() != JdbcDialect.H2, "H2 has no unique index on rotated_from (V7-h2.sql)");
     StoredToken predecessor = row(new TokenId(61), T0);
     store.insert(predecessor, created(predecessor));
     Instant at = T0.plusSeconds(1);

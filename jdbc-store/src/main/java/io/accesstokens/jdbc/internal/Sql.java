@@ -120,8 +120,8 @@ public enum Sql {
   /**
    * The token's successor, if it has one (schema version 7): a plain read, not a locking one (a
    * locking read of an absent key takes a gap lock on MariaDB, on which two rotations of other
-   * tokens could deadlock); the unique index {@code tokens_successor_uq} refuses a successor
-   * committed after this read. Binds organization and the predecessor's id_key.
+   * tokens could deadlock); on PostgreSQL and MariaDB the unique index {@code tokens_successor_uq}
+   * refuses a successor committed after this read. Binds organization and the predecessor's id_key.
    */
   SUCCESSOR_OF(
       """

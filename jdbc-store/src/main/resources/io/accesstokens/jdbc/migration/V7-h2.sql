@@ -7,17 +7,20 @@
 -- failure half-way.
 --
 -- rotated_from: the id_key of the token this one succeeded by TokenService.rotate; NULL for a token
--- created directly, which every row written before this version reads as. The unique index is the
--- rule that a token has at most one successor: of two rotations of one token committing at once, on
--- any nodes, the second's insert fails (unique indexes treat NULLs as distinct, so unrotated rows do
--- not collide). rotated_from leads the index, so no query by organization alone is ever planned on
--- it (H2 2.x then stops at the first row of an organization, as if the prefix were unique); the
--- successor lookup gives both columns. Rolling upgrade: a node of version 6 neither writes nor reads the column (its inserts
--- leave it NULL, its updates keep it), cannot rotate, and lists a successor without its predecessor;
--- it validates both tokens, and refuses the predecessor after the overlap by its expires_at, which
--- it reads. The predecessor's change is logged as STATUS_CHANGED and the successor as CREATED, kinds
--- it knows, so its follower evicts the predecessor's cached answer as usual.
+-- created directly, which every row written before this version reads as.
+--
+-- Unlike PostgreSQL and MariaDB, H2 gets no unique index on (rotated_from, organization): with any
+-- index on those columns, an update of one token waited for another open transaction's update of
+-- another token of the same organization (H2 2.3.232; the change-feed suite's held-commit test timed
+-- out on its lock), which would serialize an organization's writes. A token still has at most one
+-- successor on H2: a rotation updates the predecessor's row first, conditional on its version, which
+-- locks the row to the commit, so a second rotation waits, then finds another version; and one that
+-- reads the new version finds the successor by its check under that lock (JdbcTokenStore.rotate).
+-- The index was the backstop behind those two, not the rule itself. Rolling upgrade: a node of
+-- version 6 neither writes nor reads the column (its inserts leave it NULL, its updates keep it),
+-- cannot rotate, and lists a successor without its predecessor; it validates both tokens, and
+-- refuses the predecessor after the overlap by its expires_at, which it reads. The predecessor's
+-- change is logged as STATUS_CHANGED and the successor as CREATED, kinds it knows, so its follower
+-- evicts the predecessor's cached answer as usual.
 
 ALTER TABLE ${prefix}tokens ADD COLUMN IF NOT EXISTS rotated_from BIGINT;
-
-CREATE UNIQUE INDEX IF NOT EXISTS ${prefix}tokens_successor_uq ON ${prefix}tokens (rotated_from, organization);

@@ -13,8 +13,8 @@
 -- rule that a token has at most one successor: of two rotations of one token committing at once, on
 -- any nodes, the second's insert fails (unique indexes treat NULLs as distinct, so unrotated rows do
 -- not collide). rotated_from leads the index, so no query by organization alone is ever planned on
--- it (H2 2.x then stops at the first row of an organization, as if the prefix were unique); the
--- successor lookup gives both columns. Rolling upgrade: a node of version 6 neither writes nor reads the column (its inserts
+-- it; the successor lookup gives both columns. (H2 has no such index: see V7-h2.sql.) Rolling
+-- upgrade: a node of version 6 neither writes nor reads the column (its inserts
 -- leave it NULL, its updates keep it), cannot rotate, and lists a successor without its predecessor;
 -- it validates both tokens, and refuses the predecessor after the overlap by its expires_at, which
 -- it reads. The predecessor's change is logged as STATUS_CHANGED and the successor as CREATED, kinds
