@@ -2,7 +2,8 @@ package io.accesstokens;
 
 /**
  * A change lost a race: the token's version was not the one the change expected, because another
- * change was stored first. Nothing was written. Read the token again and decide.
+ * change was stored first; or a rotation found the token in a state that cannot be rotated
+ * (inactive, expired, already rotated). Nothing was written. Read the token again and decide.
  */
 public class TokenConflictException extends AccessTokenException {
   private static final long serialVersionUID = 1L;
@@ -24,5 +25,13 @@ public class TokenConflictException extends AccessTokenException {
             + expected
             + " but the stored version is "
             + actual);
+  }
+
+  /**
+   * A rotation refused for the token's state: {@code why} says it (inactive, expired, already
+   * rotated).
+   */
+  public static TokenConflictException notRotatable(TokenId id, String why) {
+    return new TokenConflictException("token " + id + " cannot be rotated: " + why);
   }
 }

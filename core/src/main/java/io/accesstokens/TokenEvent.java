@@ -17,8 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param version the token's version after the change (for {@link TokenEventType#DELETED} and
  *     {@link TokenEventType#VALUE_COPIED}, the version the token had)
  * @param reason why, as the caller gave it, for {@link TokenEventType#TOKEN_LEAK_REPORTED}; when
- *     the token expires and the threshold crossed, for {@link TokenEventType#TOKEN_EXPIRING}; null
- *     for every other type (checked like a description: never token-shaped)
+ *     the token expires and the threshold crossed, for {@link TokenEventType#TOKEN_EXPIRING}; the
+ *     successor and the predecessor's new expiry, for {@link TokenEventType#TOKEN_ROTATED}; the
+ *     predecessor, for the {@link TokenEventType#CREATED} of a rotation's successor; null for every
+ *     other type (checked like a description: never token-shaped)
  */
 public record TokenEvent(
     TokenEventType type,

@@ -30,5 +30,14 @@ public enum TokenEventType {
    * event's reason says when it expires and which threshold it crossed. Audit only: no stored data
    * a user sees changed.
    */
-  TOKEN_EXPIRING
+  TOKEN_EXPIRING,
+  /**
+   * The token was rotated ({@link TokenService#rotate}): a successor was created (its own {@link
+   * #CREATED} event follows, naming this token as its predecessor) and this token now expires at
+   * the end of the overlap. The event carries the predecessor's new version, and a reason naming
+   * the successor and the predecessor's new expiry. Audit only: the store records the predecessor's
+   * change as {@link #STATUS_CHANGED} and the successor as {@link #CREATED}, so followers of every
+   * version evict the predecessor's cached answer.
+   */
+  TOKEN_ROTATED
 }

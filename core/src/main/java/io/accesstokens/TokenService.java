@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>Edit (the description)</td><td>{@link #editDescription}</td></tr>
  *   <tr><td>Status toggle</td><td>{@link #setStatus}</td></tr>
  *   <tr><td>Delete</td><td>{@link #delete}</td></tr>
+ *   <tr><td>Rotate (a new value, the old one valid for an overlap)</td><td>{@link #rotate}</td></tr>
  * </table>
  *
  * <p>Every call first checks that the organization has access to the EDI application ({@link
@@ -197,6 +198,153 @@ public final class TokenService {
           "Created token {} in organization {} environment {}", id, organization, environment);
       emit(TokenEventType.CREATED, token, actor, now);
       return new IssuedToken(token, TokenSecret.trusted(value));
+    }
+  }
+
+  /**
+   * Rotate: as {@link #rotate(OrganizationId, TokenId, Duration, Expiry, Actor)} with the
+   * successor's expiry that of a create without one ({@link Expiry#never()}): never, unless the
+   * organization has a maximum lifetime, which then refuses it (pass the successor's expiry).
+   */
+  public Rotation rotate(OrganizationId organization, TokenId id, Duration overlap, Actor actor) {
+    return rotate(organization, id, overlap, Expiry.never(), actor);
+  }
+
+  /**
+   * Rotate with an overlap: creates the token's successor (same environment, description and scope;
+   * a new value, shown by this call only under {@link CopyPolicy#digestOnly()}; {@link
+   * AccessToken#rotatedFrom()} the token's id) and makes the token expire at the end of the overlap
+   * ({@code now + overlap}, or its own expiry if that is earlier), so a trading partner can swap
+   * values meanwhile. Both happen in one atomic step of the store ({@link TokenStore#rotate}):
+   * never a successor without the predecessor's expiry, and of two rotations of one token at once,
+   * on any nodes, one succeeds and the other fails with {@link TokenConflictException}. The
+   * predecessor keeps validating until the end of the overlap, then is refused like any expired
+   * token; this node's validators drop its cached answer before this returns, every other node's
+   * within the refusal bound (its change is logged like a status change). Emits {@link
+   * TokenEventType#TOKEN_ROTATED} for the predecessor, then {@link TokenEventType#CREATED} for the
+   * successor.
+   *
+   * @param overlap how long the predecessor stays valid; zero: it is refused at once
+   * @param expiry the successor's expiry, checked as by {@link #create(OrganizationId,
+   *     EnvironmentId, String, Expiry, Actor)}
+   * @return the successor with its value, and the predecessor's new row
+   * @throws IllegalArgumentException if the overlap is negative or longer than the organization's
+   *     maximum lifetime (the message names it), or the successor's expiry breaks the rules of
+   *     create
+   * @throws TokenNotFoundException if the organization has no such token (deleted, never created,
+   *     or another organization's)
+   * @throws TokenConflictException if the token cannot be rotated: it is inactive, has expired, or
+   *     was already rotated (the message says which), or it was changed concurrently; nothing is
+   *     changed
+   * @throws TokenLimitExceededException if the organization holds as many tokens as its limit
+   *     allows: the successor counts, since the predecessor stays stored
+   * @throws NotEntitledException if the organization has no EDI access
+   * @throws UnknownEnvironmentException if the token's environment is no longer the organization's
+   * @throws UnsupportedOperationException if the store cannot rotate
+   */
+  public Rotation rotate(
+      OrganizationId organization, TokenId id, Duration overlap, Expiry expiry, Actor actor) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(id, "token id");
+    Checks.notNull(overlap, "overlap");
+    Checks.notNull(expiry, "expiry");
+    Checks.notNull(actor, "actor");
+    Checks.argument(!overlap.isNegative(), "overlap must not be negative, but was " + overlap);
+    requireEntitled(organization);
+    Optional<Duration> maximum = lifetimePolicy.maximumLifetime(organization);
+    if (maximum.isPresent() && overlap.compareTo(maximum.get()) > 0) {
+      throw new IllegalArgumentException(
+          "overlap "
+              + describe(overlap)
+              + " is longer than organization "
+              + organization
+              + "'s maximum lifetime of "
+              + describe(maximum.get()));
+    }
+    long maxTokens = limits.maxTokens(organization);
+    Checks.state(
+        maxTokens >= 0,
+        "the host's token limits answered a negative limit for an organization: " + maxTokens);
+    StoredToken current = find(organization, id);
+    AccessToken was = current.token();
+    if (!environments.contains(organization, was.environment())) {
+      throw new UnknownEnvironmentException(organization, was.environment());
+    }
+    Instant at = later(now(), was.updatedAt());
+    if (!was.isActive()) {
+      throw TokenConflictException.notRotatable(id, "it is inactive");
+    }
+    if (was.isExpiredAt(at)) {
+      throw TokenConflictException.notRotatable(id, "it expired at " + was.expiresAt());
+    }
+    Instant endOfOverlap;
+    try {
+      endOfOverlap = at.plus(overlap);
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      throw new IllegalArgumentException("overlap is too long: " + overlap, e);
+    }
+    Instant predecessorExpiry =
+        was.expiresAt() != null && was.expiresAt().isBefore(endOfOverlap)
+            ? was.expiresAt()
+            : endOfOverlap;
+    AccessToken predecessor = was.withExpiry(predecessorExpiry, at);
+    Instant successorExpiry = checkedExpiry(organization, expiry, at);
+    Change change = new Change(TokenEventType.TOKEN_ROTATED, actor, at);
+    for (int attempt = 1; ; attempt++) {
+      TokenId successorId = TokenMint.newId();
+      String value = TokenMint.newValue(successorId);
+      AccessToken successor =
+          new AccessToken(
+              successorId,
+              organization,
+              was.environment(),
+              TokenStatus.ACTIVE,
+              was.description(),
+              was.scope(),
+              at,
+              at,
+              1,
+              successorExpiry,
+              id,
+              null);
+      StoredToken successorRow =
+          new StoredToken(
+              successor,
+              digestPolicy.digest(value),
+              copyPolicy.seal(value, successorId, organization));
+      try {
+        store.rotate(current.withToken(predecessor), successorRow, change, maxTokens);
+      } catch (DuplicateTokenException e) {
+        if (attempt >= MINT_ATTEMPTS) {
+          throw e;
+        }
+        log.debug("Minted token id {} collided; minting another", successorId);
+        continue;
+      } catch (TokenConflictException | TokenNotFoundException | TokenLimitExceededException e) {
+        log.debug("Rotation of token {} in organization {} refused: {}", id, organization, e);
+        throw e;
+      } catch (RuntimeException e) {
+        // The rotation may have been stored before the failure: evict the predecessor anyway.
+        invalidate(id);
+        throw e;
+      }
+      invalidations.issued(successorId); // before the value is handed out
+      invalidate(id); // its expiry changed: the cached answer must be read again
+      log.debug(
+          "Rotated token {} in organization {} to {}; it expires at {}",
+          id,
+          organization,
+          successorId,
+          predecessorExpiry);
+      emit(
+          TokenEventType.TOKEN_ROTATED,
+          predecessor,
+          actor,
+          at,
+          predecessor.version(),
+          "successor " + successorId + ", expires at " + predecessorExpiry);
+      emit(TokenEventType.CREATED, successor, actor, at, 1, "rotated from " + id);
+      return new Rotation(new IssuedToken(successor, TokenSecret.trusted(value)), predecessor);
     }
   }
 

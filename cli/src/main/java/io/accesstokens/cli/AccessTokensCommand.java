@@ -64,6 +64,7 @@ import picocli.CommandLine.Spec;
       StatusCommand.Activate.class,
       StatusCommand.Deactivate.class,
       DeleteCommand.class,
+      RotateCommand.class,
       ValidateCommand.class,
       ScanCommand.class,
       RevokeLeakedCommand.class,

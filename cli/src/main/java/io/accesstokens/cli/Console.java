@@ -319,6 +319,30 @@ public final class Console {
   }
 
   /**
+   * The converter of {@code rotate --overlap}: a lifetime as {@link Lifetime} takes it, or zero
+   * ({@code 0}, {@code 0d}, {@code PT0S}): the old value is refused at once.
+   */
+  static final class Overlap implements CommandLine.ITypeConverter<Duration> {
+    private static final java.util.regex.Pattern ZERO =
+        java.util.regex.Pattern.compile("0[dhm]?|PT0S|P0D");
+
+    @Override
+    public Duration convert(String text) {
+      if (ZERO.matcher(text).matches()) {
+        return Duration.ZERO;
+      }
+      try {
+        return new Lifetime().convert(text);
+      } catch (TypeConversionException e) {
+        throw new TypeConversionException(
+            "an overlap is 0 or a number and a unit (7d, 12h, 30m) or an ISO-8601 duration"
+                + " (P7D), but was "
+                + ConsoleText.forTerminal(text));
+      }
+    }
+  }
+
+  /**
    * The converter of {@code --jdbc-url}: a JDBC URL may hold a password of any shape, so only text
    * that is not a JDBC URL at all is refused when token-shaped (messages show the URL without its
    * password).

@@ -148,6 +148,16 @@ final class DemoCommand implements Callable<Integer> {
       run(ExitCode.OK, "activate", partnerId);
       validate(partnerId, "production", ExitCode.OK);
 
+      step(
+          "Rotate: a new value for the partner; the old one validates through the overlap, and"
+              + " a token is rotated once");
+      String successor = run(ExitCode.OK, "rotate", partnerId, "--overlap", "7d").strip();
+      String successorId = idOf(successor);
+      validate(successorId, "production", ExitCode.OK);
+      validate(partnerId, "production", ExitCode.OK);
+      run(ExitCode.OK, "list", "--env", "production");
+      run(ExitCode.CONFLICT, "rotate", partnerId);
+
       step("Delete: the page asks for confirmation first; no keeps the token, yes deletes it");
       answer("n", ExitCode.REFUSED, "delete", testId);
       answer("y", ExitCode.OK, "delete", testId);

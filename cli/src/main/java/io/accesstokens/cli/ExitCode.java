@@ -27,7 +27,10 @@ enum ExitCode {
       5, "The database cannot be opened or did not answer (validate: STORE_UNAVAILABLE)."),
   COPY_UNAVAILABLE(
       6, "Copy cannot show the value: no key, or the value is sealed under another key."),
-  CONFLICT(7, "The token was changed concurrently; run the command again."),
+  CONFLICT(
+      7,
+      "The token was changed concurrently, or cannot be rotated (inactive, expired, already"
+          + " rotated); read it again (list) and decide."),
   CONFIGURATION(
       8,
       "The configuration file, the key file or a key variable is unreadable, invalid or open to"

@@ -1,6 +1,5 @@
 package io.accesstokens.cli;
 
-import io.accesstokens.AccessToken;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.PageCursor;
 import io.accesstokens.TokenPage;
@@ -8,8 +7,6 @@ import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +20,8 @@ import picocli.CommandLine.Option;
           + " secret; the full value comes only from create and copy), Status, Environment,"
           + " Description, Scope, Expires (Never, the expiry in UTC, or Expired once it has"
           + " passed; Status stays Active or Inactive), Last used (Never, or when a validator last"
-          + " accepted it, in UTC, at most one flush interval behind).",
+          + " accepted it, in UTC, at most one flush interval behind), and Rotated from (the id of"
+          + " the token a row succeeded by rotate) when a row of the page has one.",
       "When more rows follow, the last line gives the --after cursor of the next page."
     })
 final class ListCommand extends PageCommand {
@@ -101,12 +99,7 @@ final class ListCommand extends PageCommand {
                   + ".");
       return ExitCode.OK;
     }
-    List<List<String>> rows = new ArrayList<>();
-    Instant now = Instant.now();
-    for (AccessToken token : page.tokens()) {
-      rows.add(Table.tokenRow(token, now));
-    }
-    Table.print(out(), Table.TOKEN_COLUMNS, rows);
+    Table.printTokens(out(), page.tokens(), Instant.now());
     page.nextPage()
         .ifPresent(
             next ->

@@ -16,6 +16,12 @@ final class Table {
       List.of(
           "ID", "Token", "Status", "Environment", "Description", "Scope", "Expires", "Last used");
 
+  /**
+   * The column added after {@link #TOKEN_COLUMNS} when a row of the page succeeded another token by
+   * a rotation: the predecessor's id, empty for a token created directly.
+   */
+  static final String ROTATED_FROM = "Rotated from";
+
   /** How the Expires column shows an expiry: to the minute, in UTC. */
   private static final DateTimeFormatter EXPIRES =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -65,6 +71,28 @@ final class Table {
   static String lastUsed(AccessToken token) {
     Instant at = token.lastUsedAt();
     return at == null ? "Never" : EXPIRES.format(at);
+  }
+
+  /**
+   * The rows of {@code tokens} with the columns they need: {@link #TOKEN_COLUMNS}, and {@link
+   * #ROTATED_FROM} only when one of them has a predecessor (so a page without rotations reads as
+   * before).
+   */
+  static void printTokens(PrintWriter out, List<AccessToken> tokens, Instant now) {
+    boolean rotated = tokens.stream().anyMatch(t -> t.rotatedFrom() != null);
+    List<String> headers = new java.util.ArrayList<>(TOKEN_COLUMNS);
+    if (rotated) {
+      headers.add(ROTATED_FROM);
+    }
+    List<List<String>> rows = new java.util.ArrayList<>();
+    for (AccessToken token : tokens) {
+      List<String> row = new java.util.ArrayList<>(tokenRow(token, now));
+      if (rotated) {
+        row.add(token.rotatedFrom() == null ? "" : token.rotatedFrom().toString());
+      }
+      rows.add(row);
+    }
+    print(out, headers, rows);
   }
 
   /**

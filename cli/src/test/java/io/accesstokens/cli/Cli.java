@@ -430,7 +430,7 @@ final class Cli {
     String command = commandOf(args);
     List<String> lines = result.outLines();
     List<String> shown = new ArrayList<>();
-    if ("create".equals(command) || "copy".equals(command)) {
+    if ("create".equals(command) || "copy".equals(command) || "rotate".equals(command)) {
       if (lines.size() == 1 && isValue(lines.get(0))) {
         shown.add(lines.get(0));
       }
@@ -442,7 +442,8 @@ final class Cli {
         if (line.startsWith("$ ") || line.startsWith("== ")) {
           showing =
               line.startsWith("$ access-tokens create ")
-                  || line.startsWith("$ access-tokens copy ");
+                  || line.startsWith("$ access-tokens copy ")
+                  || line.startsWith("$ access-tokens rotate ");
         } else if (showing && isValue(line)) {
           shown.add(line);
           showing = false;

@@ -39,9 +39,11 @@ class DemoCommandTest {
             "== 6. The EDI connector opens a connection with the token",
             "== 7. Status toggle: deactivate it, and the connector's connection fails",
             "== 8. Status toggle: activate it again, and it validates again",
-            "== 9. Delete: the page asks for confirmation first; no keeps the token, yes deletes"
+            "== 9. Rotate: a new value for the partner; the old one validates through the"
+                + " overlap, and a token is rotated once",
+            "== 10. Delete: the page asks for confirmation first; no keeps the token, yes deletes"
                 + " it");
-    assertThat(lines).filteredOn(line -> line.startsWith("$ ")).hasSize(19);
+    assertThat(lines).filteredOn(line -> line.startsWith("$ ")).hasSize(24);
     assertThat(demo.out())
         .contains("$ access-tokens create --env production --description \"Partner X over AS2\"\n")
         .contains(
@@ -61,7 +63,12 @@ class DemoCommandTest {
             "access-tokens copy: no token [0-9A-Za-z]{11} in organization demo-org\n"
                 + "\\[exit code 3\\]\n")
         .endsWith("\nDemo complete: every step answered as the page does.\n");
-    assertThat(lines).filteredOn(line -> line.startsWith("Valid: access token ")).hasSize(2);
+    assertThat(lines).filteredOn(line -> line.startsWith("Valid: access token ")).hasSize(4);
+    assertThat(demo.out())
+        .as("issue 14: the rotation, its successor in the list, and a second rotation refused")
+        .containsPattern("\\$ access-tokens rotate [0-9A-Za-z]{11} --overlap 7d\n")
+        .containsPattern("\\s+Rotated from\n")
+        .containsPattern("cannot be rotated: it was already rotated[^\n]*\n\\[exit code 7\\]\n");
   }
 
   @Test

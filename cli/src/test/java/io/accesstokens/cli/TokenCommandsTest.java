@@ -437,6 +437,91 @@ class TokenCommandsTest {
     assertThat(cli.run("list").out()).startsWith("No access tokens in organization acme.");
   }
 
+  // ---- rotate (issue 14)
+  // ------------------------------------------------------------------------------
+
+  @Test
+  void rotate_printsTheNewValueAlone_andTheOldValueValidatesThroughTheOverlap() throws Exception {
+    String old = cli.create("acme", "production", "Partner X over AS2");
+    String oldId = Cli.idOf(old);
+
+    Result rotated = cli.run("rotate", oldId, "--overlap", "7d");
+
+    assertThat(rotated.exitCode()).as(rotated.toString()).isZero();
+    assertThat(rotated.outLines()).singleElement().asString().matches(VALUE);
+    String value = rotated.out().strip();
+    String newId = Cli.idOf(value);
+    assertThat(value).isNotEqualTo(old);
+    assertThat(rotated.err())
+        .contains(
+            "Rotated access token " + oldId + " (production, \"Partner X over AS2\")",
+            "it stops validating at ",
+            "Its successor " + newId + "'s value follows",
+            "copy " + newId + " shows it again")
+        .doesNotContain(value);
+    assertThat(cli.withInput(value + "\n", "validate", "--env", "production").exitCode()).isZero();
+    assertThat(cli.withInput(old + "\n", "validate", "--env", "production").exitCode()).isZero();
+
+    String audit = java.nio.file.Files.readString(cli.home().resolve(AuditLog.FILE_NAME));
+    assertThat(audit.lines().filter(line -> line.contains("\tTOKEN_ROTATED\t")))
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(List.of(line.split("\t", -1)).subList(1, 6))
+                    .containsExactly("TOKEN_ROTATED", "acme", "production", oldId, "2"))
+        .satisfies(line -> assertThat(line).contains("successor " + newId));
+    assertThat(audit.lines().filter(line -> line.contains("\tCREATED\t" + "acme")).count())
+        .isEqualTo(2);
+    assertThat(audit).doesNotContain(value, old);
+  }
+
+  /** The list shows where a token came from only when a row of the page has a predecessor. */
+  @Test
+  void list_afterARotation_showsRotatedFrom() {
+    String old = cli.create("acme", "production", "p");
+    String other = cli.create("acme", "sandbox", "s");
+    String successor = cli.run("rotate", Cli.idOf(old)).out().strip();
+
+    Result list = cli.run("list");
+
+    assertThat(list.outLines().get(0)).endsWith("Scope  Expires  Rotated from");
+    assertThat(list.outLines().get(1)).startsWith(Cli.idOf(old)).endsWith("  Expired");
+    assertThat(list.outLines().get(2)).startsWith(Cli.idOf(other)).endsWith("Never");
+    assertThat(list.outLines().get(3))
+        .startsWith(Cli.idOf(successor))
+        .endsWith("Never    " + Cli.idOf(old));
+    assertThat(cli.run("list", "--env", "sandbox").outLines().get(0)).endsWith("Scope  Expires");
+  }
+
+  @Test
+  void rotate_refusals_changeNothing_andExitAsTheirKind() {
+    String old = cli.create("acme", "production", "p");
+    String oldId = Cli.idOf(old);
+    cli.run("rotate", oldId, "--overlap", "1h");
+
+    Result again = cli.run("rotate", oldId);
+    Result unknown = cli.run("rotate", "0000000000A");
+    Result negative = cli.run("rotate", oldId, "--overlap=-1d");
+    Result inactive;
+    String other = cli.create("acme", "sandbox", "s");
+    cli.run("deactivate", Cli.idOf(other));
+    inactive = cli.run("rotate", Cli.idOf(other));
+
+    assertThat(again.exitCode()).isEqualTo(7);
+    assertThat(again.errLines())
+        .last()
+        .asString()
+        .startsWith(
+            "access-tokens rotate: token " + oldId + " cannot be rotated: it was already rotated");
+    assertThat(unknown.exitCode()).isEqualTo(3);
+    assertThat(negative.exitCode()).isEqualTo(2);
+    assertThat(negative.err()).contains("an overlap is 0 or a number and a unit");
+    assertThat(inactive.exitCode()).isEqualTo(7);
+    assertThat(inactive.err()).contains("cannot be rotated: it is inactive");
+    assertThat(again.out() + unknown.out() + negative.out() + inactive.out()).isEmpty();
+    assertThat(ids(cli.run("list"))).hasSize(3);
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
 
   /** The ID column of a list. */

@@ -75,7 +75,8 @@ public interface TokenStore {
    * Replaces the stored row by {@code next} if, and only if, the stored version is {@code
    * next.version() - 1}, atomically with its change record. Status, description, updated time,
    * version, expiry, digest and sealed value are taken from {@code next}; id, organization,
-   * environment, scope and created time never change, and the stored ones are kept.
+   * environment, scope, created time and the predecessor ({@code rotatedFrom}) never change, and
+   * the stored ones are kept.
    *
    * @throws io.accesstokens.TokenNotFoundException if the token is absent (a deleted token is never
    *     brought back by an update)
@@ -90,6 +91,44 @@ public interface TokenStore {
    * @return the row as it was just before it was removed; empty if it was already absent
    */
   Optional<StoredToken> delete(OrganizationId organization, TokenId id, Change change);
+
+  /**
+   * Rotates a token, as one atomic step: stores {@code successor} (a new token, version 1, whose
+   * {@code rotatedFrom} is the predecessor's id) and sets the predecessor's expiry, updated time
+   * and version to {@code predecessorNext}'s if its stored version is {@code
+   * predecessorNext.version() - 1} (the rest of its row stays as stored), both or neither. A token
+   * has at most one successor: of several rotations of one token, on any number of nodes, at most
+   * one ever stores one (the predecessor's version condition decides between concurrent ones, and
+   * the stored successor refuses any later one). The successor counts against {@code maxTokens} as
+   * an {@link #insert} does, since the predecessor stays stored during the overlap. A store with a
+   * change log records the predecessor's change as {@link
+   * io.accesstokens.TokenEventType#STATUS_CHANGED} (whatever {@code change.type()} says: a follower
+   * of any version evicts it) and the successor's creation as {@link
+   * io.accesstokens.TokenEventType#CREATED}, both with {@code change}'s actor and time.
+   *
+   * @param predecessorNext the predecessor's new row: its stored version plus one
+   * @param successor the new token, of the predecessor's organization, with {@code rotatedFrom} the
+   *     predecessor's id
+   * @param change who rotated and when ({@link io.accesstokens.TokenEventType#TOKEN_ROTATED})
+   * @param maxTokens at least 0; {@link TokenLimits#UNLIMITED} for none
+   * @throws io.accesstokens.TokenNotFoundException if the predecessor is absent (another
+   *     organization's included); nothing is written
+   * @throws io.accesstokens.TokenConflictException if the predecessor's stored version differs, or
+   *     it already has a successor (then {@link
+   *     io.accesstokens.TokenConflictException#notRotatable} saying "it was already rotated");
+   *     nothing is written
+   * @throws io.accesstokens.TokenLimitExceededException if the organization already holds {@code
+   *     maxTokens} tokens or more; nothing is written
+   * @throws io.accesstokens.DuplicateTokenException if the successor's id or digest is already
+   *     stored; nothing is written
+   * @throws IllegalArgumentException if the successor does not name the predecessor as {@code
+   *     rotatedFrom}, or is of another organization, or {@code maxTokens} is negative
+   * @throws UnsupportedOperationException the default: a store that cannot rotate
+   */
+  default void rotate(
+      StoredToken predecessorNext, StoredToken successor, Change change, long maxTokens) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot rotate tokens");
+  }
 
   /**
    * Records that the token was reminded of its expiry at {@code threshold} (for example 30 days

@@ -5,6 +5,7 @@ import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenConflictException;
+import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
@@ -432,6 +433,125 @@ public final class JdbcTokenStore implements TokenStore {
           changes.record(connection, next.organization(), next.id(), next.version(), change);
           return next;
         });
+  }
+
+  /**
+   * One transaction: the predecessor's compare-and-set first (it locks the row, so of two rotations
+   * of one token the second waits for the first and then finds another version), then the check
+   * that it has no successor yet, the organization's place ({@link #insert}'s count row), the
+   * successor's row, and the two change records last. On PostgreSQL and MariaDB the unique index on
+   * {@code (rotated_from, organization)} (schema version 7) refuses a second successor whatever got
+   * past the check; H2 has none (an index there made updates of one organization's tokens wait for
+   * each other) and relies on the row lock and the check. Not retried on a deadlock or snapshot
+   * conflict: the caller gets {@link TokenConflictException}, as for a concurrent change.
+   */
+  @Override
+  public void rotate(
+      StoredToken predecessorNext, StoredToken successor, Change change, long maxTokens) {
+    Checks.notNull(predecessorNext, "predecessor");
+    Checks.notNull(successor, "successor");
+    Checks.notNull(change, "change");
+    Checks.argument(
+        maxTokens >= 0,
+        "a token limit must not be negative (0 refuses every create), was " + maxTokens);
+    TokenId predecessorId = predecessorNext.id();
+    OrganizationId organization = predecessorNext.organization();
+    Checks.argument(
+        predecessorId.equals(successor.token().rotatedFrom()),
+        "the successor must name token " + predecessorId + " as the token it was rotated from");
+    Checks.argument(
+        organization.equals(successor.organization()),
+        "the successor must be of the predecessor's organization");
+    // Kinds every follower knows: the predecessor's as a status change (its expiry changed), the
+    // successor's as a creation (for the issued ids).
+    Change changed = new Change(TokenEventType.STATUS_CHANGED, change.actor(), change.at());
+    Change created = new Change(TokenEventType.CREATED, change.actor(), change.at());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write(
+            "rotation",
+            predecessorId,
+            (connection, changes) -> {
+              int updated;
+              try (PreparedStatement update =
+                  jdbc.prepare(connection, sql.get(Sql.ROTATE_PREDECESSOR))) {
+                TokenRows.bindRotatedPredecessor(update, predecessorNext);
+                updated = update.executeUpdate();
+              }
+              if (updated == 0) {
+                long stored = storedVersion(connection, organization, predecessorId);
+                if (stored < 0) {
+                  throw new TokenNotFoundException(organization, predecessorId);
+                }
+                log.debug(
+                    "Rotation of token {} lost a race: expected version {}, stored {}",
+                    predecessorId,
+                    predecessorNext.version() - 1,
+                    stored);
+                throw TokenConflictException.versionMismatch(
+                    predecessorId, predecessorNext.version() - 1, stored);
+              }
+              Optional<TokenId> existing = successorOf(connection, organization, predecessorId);
+              if (existing.isPresent()) {
+                throw alreadyRotated(predecessorId, existing.get());
+              }
+              if (!takePlace(connection, organization, maxTokens)) {
+                throw NoCountRow.NONE;
+              }
+              try (PreparedStatement insert = jdbc.prepare(connection, sql.get(Sql.INSERT))) {
+                TokenRows.bindInsert(insert, successor);
+                insert.executeUpdate();
+              }
+              changes.record(
+                  connection, organization, predecessorId, predecessorNext.version(), changed);
+              changes.record(connection, organization, successor.id(), 1, created);
+              return Boolean.TRUE;
+            });
+        return;
+      } catch (NoCountRow e) {
+        if (e == NoCountRow.RACED && attempt < INSERT_ATTEMPTS) {
+          continue;
+        }
+        if (attempt >= INSERT_ATTEMPTS) {
+          throw new StoreUnavailableException(
+              "rotation of token "
+                  + predecessorId
+                  + " found no token count of its organization after making it "
+                  + (attempt - 1)
+                  + " times");
+        }
+        addCountRow(organization);
+      } catch (DuplicateTokenException e) {
+        // The successor's id or digest, or the unique index on the predecessor: a successor stored
+        // by a rotation that committed after this one's check. Only a read can tell which.
+        Optional<TokenId> existing =
+            jdbc.read(
+                "successor lookup",
+                predecessorId,
+                connection -> successorOf(connection, organization, predecessorId));
+        if (existing.isPresent() && !existing.get().equals(successor.id())) {
+          throw alreadyRotated(predecessorId, existing.get());
+        }
+        throw e;
+      }
+    }
+  }
+
+  private static TokenConflictException alreadyRotated(TokenId predecessor, TokenId successor) {
+    return TokenConflictException.notRotatable(
+        predecessor, "it was already rotated (its successor is " + successor + ")");
+  }
+
+  /** The token's successor, read in the caller's transaction; empty if it has none. */
+  private Optional<TokenId> successorOf(
+      Connection connection, OrganizationId organization, TokenId predecessor) throws SQLException {
+    try (PreparedStatement select = jdbc.prepare(connection, sql.get(Sql.SUCCESSOR_OF))) {
+      select.setString(1, organization.value());
+      select.setLong(2, TokenRows.key(predecessor));
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next() ? Optional.of(TokenRows.id(rs.getLong(1))) : Optional.empty();
+      }
+    }
   }
 
   @Override

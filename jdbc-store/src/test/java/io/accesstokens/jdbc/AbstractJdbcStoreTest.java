@@ -117,7 +117,7 @@ abstract class AbstractJdbcStoreTest {
   @Test
   void migrate_appliesTheShippedSchemaFileAndMigrations_thenNothing() throws Exception {
     List<Migration> migrations = Migration.of(db().dialect().internal());
-    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6, 8);
+    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(migrations.get(0).file()).isEqualTo(db().dialect().schemaFile());
     for (Migration migration : migrations) {
       assertShippedBesideTheStore(migration.file());
@@ -125,9 +125,9 @@ abstract class AbstractJdbcStoreTest {
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
 
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 8);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(fresh.migrate()).isEmpty();
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(indexedColumns(prefix + "tokens"))
         .as(
             "every list filter has an index: none, by status, by environment; by expiry; and by"
@@ -157,6 +157,7 @@ abstract class AbstractJdbcStoreTest {
             "expires_at",
             "reminded_for",
             "reminded_within_ms",
+            "rotated_from",
             "last_used_at");
     assertThat(columns(prefix + "changes"))
         .containsExactly("seq", "id_key", "change_type", "version", "changed_at");
@@ -175,8 +176,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(51), T0);
     insertAsAnEarlierLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(2, 3, 4, 5, 6, 8);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
+    assertThat(store.migrate()).containsExactly(2, 3, 4, 5, 6, 7, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(store.find(ACME, row.id())).contains(row);
     StoredToken next = withDescription(row, "after the upgrade", T0.plusSeconds(1));
     store.update(next, edited(next));
@@ -200,8 +201,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(52), T0);
     insertAsAnEarlierLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(3, 4, 5, 6, 8);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
+    assertThat(store.migrate()).containsExactly(3, 4, 5, 6, 7, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(indexedColumns(prefix + "tokens"))
         .contains(
             List.of("organization", "status", "created_at", "id_key"),
@@ -230,8 +231,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken globex = inOrganization(row(new TokenId(80), T0), GLOBEX, GLOBEX_PROD);
     insertAsAnEarlierLibrary(prefix, globex);
 
-    assertThat(store.migrate()).containsExactly(4, 5, 6, 8);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
+    assertThat(store.migrate()).containsExactly(4, 5, 6, 7, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(tokenCounts(prefix)).containsExactly(Map.entry("acme", 3L), Map.entry("globex", 1L));
 
     StoredToken fourth = row(new TokenId(73), T0.plusSeconds(3));
@@ -250,6 +251,88 @@ abstract class AbstractJdbcStoreTest {
     assertThat(store.delete(ACME, acme.get(0).id(), deleted())).isPresent();
     store.insert(fifth, created(fifth), 4);
     assertThat(tokenCounts(prefix)).containsExactly(Map.entry("acme", 4L), Map.entry("globex", 1L));
+  }
+
+  /**
+   * Issue 14: a database a version-6 library created, with tokens in it, gains each token's
+   * predecessor column and the unique index that gives a token one successor; its rows have no
+   * predecessor, two of them can each be rotated once, and a row written the version-6 way (without
+   * the column) still reads.
+   */
+  @Test
+  void migrate_ofADatabaseAtVersion6_addsRotatedFrom_withOneSuccessorPerToken() throws Exception {
+    String prefix = db().newPrefix();
+    JdbcTokenStore store = db().newStore(prefix);
+    migrateAsAnEarlierLibrary(prefix, 6);
+    assertThat(columns(prefix + "tokens")).doesNotContain("rotated_from");
+    StoredToken first = row(new TokenId(56), T0);
+    StoredToken second = row(new TokenId(57), T0.plusSeconds(1));
+    insertAsAnEarlierLibrary(prefix, first);
+    insertAsAnEarlierLibrary(prefix, second);
+
+    assertThat(store.migrate()).containsExactly(7, 8);
+    if (db().dialect() != JdbcDialect.H2) { // H2 has none: see V7-h2.sql
+      assertThat(indexedColumns(prefix + "tokens"))
+          .contains(List.of("rotated_from", "organization"));
+    }
+    assertThat(store.find(ACME, first.id())).contains(first);
+    assertThat(store.find(ACME, first.id()).orElseThrow().token().rotatedFrom()).isNull();
+
+    Instant at = T0.plusSeconds(2);
+    for (StoredToken predecessor : List.of(first, second)) {
+      StoredToken next = predecessor.withToken(predecessor.token().withExpiry(at, at));
+      StoredToken successor =
+          successorOf(predecessor, new TokenId(predecessor.id().bits() + 100), at);
+      store.rotate(next, successor, new Change(TokenEventType.TOKEN_ROTATED, ALICE, at), 10);
+      assertThat(store.find(ACME, successor.id())).contains(successor);
+      assertThat(store.find(ACME, predecessor.id())).contains(next);
+    }
+    insertAsAnEarlierLibrary(prefix, row(new TokenId(58), T0.plusSeconds(3)));
+    assertThat(store.find(ACME, new TokenId(58)).orElseThrow().token().rotatedFrom()).isNull();
+  }
+
+  /**
+   * Issue 14: on PostgreSQL and MariaDB the unique index, not only the store's check, refuses a
+   * second successor: a row naming a predecessor that already has one, written straight into the
+   * table, is a constraint violation.
+   */
+  @Test
+  void aSecondSuccessor_isRefusedByTheUniqueIndex() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        db().dialect() != JdbcDialect.H2, "H2 has no unique index on rotated_from (V7-h2.sql)");
+    StoredToken predecessor = row(new TokenId(61), T0);
+    store.insert(predecessor, created(predecessor));
+    Instant at = T0.plusSeconds(1);
+    StoredToken successor = successorOf(predecessor, new TokenId(62), at);
+    store.rotate(
+        predecessor.withToken(predecessor.token().withExpiry(at, at)),
+        successor,
+        new Change(TokenEventType.TOKEN_ROTATED, ALICE, at),
+        10);
+
+    StoredToken second = successorOf(predecessor, new TokenId(63), at);
+    assertThatThrownBy(() -> store.insert(second, created(second)))
+        .isInstanceOf(DuplicateTokenException.class);
+    assertThat(store.find(ACME, second.id())).isEmpty();
+  }
+
+  private StoredToken successorOf(StoredToken predecessor, TokenId id, Instant at) {
+    AccessToken p = predecessor.token();
+    StoredToken fresh = row(id, at);
+    return fresh.withToken(
+        new AccessToken(
+            id,
+            p.organization(),
+            p.environment(),
+            TokenStatus.ACTIVE,
+            p.description(),
+            p.scope(),
+            at,
+            at,
+            1,
+            null,
+            p.id(),
+            null));
   }
 
   /**
@@ -288,8 +371,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken old = row(new TokenId(53), T0);
     insertAsAnEarlierLibrary(prefix, old);
 
-    assertThat(store.migrate()).containsExactly(4, 5, 6, 8);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
+    assertThat(store.migrate()).containsExactly(4, 5, 6, 7, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(indexedColumns(prefix + "tokens"))
         .contains(List.of("organization", "expires_at", "id_key"));
     assertThat(store.find(ACME, old.id())).contains(old);
@@ -363,7 +446,7 @@ abstract class AbstractJdbcStoreTest {
     assertShippedBesideTheStore(file);
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 8);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     StoredToken row = row(new TokenId(61), T0);
     fresh.insert(row, created(row));
     assertThat(db().tables(prefix)).hasSizeGreaterThanOrEqualTo(4);
@@ -373,8 +456,8 @@ abstract class AbstractJdbcStoreTest {
 
     assertThat(db().tables(prefix)).as("tables left under %s", prefix).isEmpty();
     assertThat(db().tables(db().prefix())).as("another prefix's tables").isEqualTo(othersTables);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 8);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 8);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(fresh.find(ACME, row.id())).isEmpty();
     fresh.insert(row, created(row));
     assertThat(fresh.find(ACME, row.id())).contains(row);

@@ -103,6 +103,9 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   /** The tightest expiry reminder each token had ({@link #markReminded}); guarded by writeLock. */
   private final Map<TokenId, Reminded> reminded = new HashMap<>();
 
+  /** Each rotated token's successor (a token has at most one); guarded by writeLock. */
+  private final Map<TokenId, TokenId> successorOf = new HashMap<>();
+
   /** The tightest reminder a token had, for the expiry it had then. */
   private record Reminded(Instant expiresAt, Duration threshold) {}
 
@@ -138,6 +141,14 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   }
 
   private void claim(StoredToken token, Change change) {
+    publish(token);
+    synchronized (writeLock) { // logged once the row is visible, as a database's commit would
+      record(token.id(), change, token.version());
+    }
+  }
+
+  /** Claims the token's digest, list place and id, publishing its row last; no change record. */
+  private void publish(StoredToken token) {
     // The row is published last, in byId: until then a lookup that finds the digest, or a list that
     // finds the cursor, finds no row (the answer it would have had a moment earlier), and a delete
     // of the id finds nothing to delete, so no index is ever left pointing at a deleted row. Update
@@ -157,9 +168,6 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       listed.remove(cursor, token.id()); // ours: the cursor was free a moment ago
       byDigest.remove(token.digest(), token.id());
       throw new DuplicateTokenException("a token with id " + token.id() + " is already stored");
-    }
-    synchronized (writeLock) { // logged once the row is visible, as a database's commit would
-      record(token.id(), change, token.version());
     }
   }
 
@@ -272,6 +280,86 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
     }
   }
 
+  /**
+   * Under the write lock, so two rotations of one token are decided one after the other: the
+   * version and the one-successor rule are checked, the organization's place taken, the successor's
+   * id and digest claimed, and only then is anything published (the successor's row a moment before
+   * the predecessor's new one, as an insert publishes its row last). A failure at any step leaves
+   * nothing behind.
+   */
+  @Override
+  public void rotate(
+      StoredToken predecessorNext, StoredToken successor, Change change, long maxTokens) {
+    if (maxTokens < 0) {
+      throw new IllegalArgumentException(
+          "a token limit must not be negative (0 refuses every create), was " + maxTokens);
+    }
+    TokenId predecessorId = predecessorNext.id();
+    if (!predecessorId.equals(successor.token().rotatedFrom())) {
+      throw new IllegalArgumentException(
+          "the successor must name token " + predecessorId + " as the token it was rotated from");
+    }
+    if (!successor.organization().equals(predecessorNext.organization())) {
+      throw new IllegalArgumentException("the successor must be of the predecessor's organization");
+    }
+    synchronized (writeLock) {
+      StoredToken current = byId.get(predecessorId);
+      if (current == null || !current.organization().equals(predecessorNext.organization())) {
+        throw new TokenNotFoundException(predecessorNext.organization(), predecessorId);
+      }
+      if (current.version() != predecessorNext.version() - 1) {
+        throw TokenConflictException.versionMismatch(
+            predecessorId, predecessorNext.version() - 1, current.version());
+      }
+      TokenId existing = successorOf.get(predecessorId);
+      if (existing != null) {
+        throw TokenConflictException.notRotatable(
+            predecessorId, "it was already rotated (its successor is " + existing + ")");
+      }
+      AtomicLong count = held.computeIfAbsent(successor.organization(), o -> new AtomicLong());
+      long before;
+      do {
+        before = count.get();
+        if (before >= maxTokens) {
+          throw new TokenLimitExceededException(successor.organization(), maxTokens);
+        }
+      } while (!count.compareAndSet(before, before + 1));
+      try {
+        publish(successor);
+      } catch (RuntimeException e) {
+        count.decrementAndGet();
+        throw e;
+      }
+      successorOf.put(predecessorId, successor.id());
+      AccessToken was = current.token();
+      AccessToken now = predecessorNext.token();
+      byId.put(
+          predecessorId,
+          new StoredToken(
+              new AccessToken(
+                  was.id(),
+                  was.organization(),
+                  was.environment(),
+                  was.status(),
+                  was.description(),
+                  was.scope(),
+                  was.createdAt(),
+                  now.updatedAt(),
+                  now.version(),
+                  now.expiresAt(),
+                  was.rotatedFrom(),
+                  was.lastUsedAt()),
+              current.digest(),
+              current.sealedValue()));
+      // Kinds every follower knows: the predecessor's as a status change (its expiry changed), the
+      // successor's as a creation (for the issued ids).
+      Change changed = new Change(TokenEventType.STATUS_CHANGED, change.actor(), change.at());
+      record(predecessorId, changed, predecessorNext.version());
+      Change created = new Change(TokenEventType.CREATED, change.actor(), change.at());
+      record(successor.id(), created, successor.version());
+    }
+  }
+
   @Override
   public boolean markReminded(
       OrganizationId organization, TokenId id, Instant expiresAt, Duration threshold) {
@@ -378,6 +466,11 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       }
       byId.remove(id);
       reminded.remove(id);
+      successorOf.remove(id);
+      TokenId predecessor = current.token().rotatedFrom();
+      if (predecessor != null) {
+        successorOf.remove(predecessor, id); // as a database's unique index would forget it
+      }
       byDigest.remove(current.digest(), id);
       AtomicLong count = held.get(organization);
       if (count != null) {

@@ -534,4 +534,80 @@ public abstract class AbstractChangeFollowerTest {
   private void deactivateStoreOnly(IssuedToken token) {
     nodeA.deactivate(ACME, token.id(), ALICE);
   }
+
+  /**
+   * Issue 14: a rotation on node A reaches node B through the store's own change log. B cached the
+   * predecessor's answer (never expiring) before the rotation; after its next catch-up it reads the
+   * predecessor again, accepts it within the overlap, and refuses it with the seed's message once
+   * the overlap is over, while the successor validates. Without the eviction B's cached answer
+   * would outlive the overlap. B's ticker reads the shared clock, so cached answers age with it.
+   */
+  @Test
+  void aRotationOnA_reachesBThroughTheStoresChangeLog_andBRefusesThePredecessorAfterTheOverlap() {
+    ChangeFeed realFeed = changeFeedOf(store);
+    assumeTrue(realFeed != null, "the store keeps no change log");
+    MutableClock clock = MutableClock.startingAt("2026-12-01T00:00:00Z");
+    TokenService a =
+        TokenService.builder(store)
+            .entitlements(new Fixtures.SwitchableEntitlements())
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.ephemeral())
+            .clock(clock)
+            .build();
+    com.github.benmanes.caffeine.cache.Ticker time = Fixtures.tickerOf(clock);
+    ChangeFollower reader =
+        ChangeFollower.builder(realFeed)
+            .stalenessBound(BOUND)
+            .longestTransaction(LONGEST_TRANSACTION)
+            .ticker(time)
+            .drivenByCaller()
+            .build();
+    try (TokenValidator b =
+        TokenValidator.builder(
+                TokenService.builder(store)
+                    .entitlements(new Fixtures.SwitchableEntitlements())
+                    .environments(Fixtures.environments())
+                    .copyPolicy(CopyPolicy.ephemeral())
+                    .clock(clock)
+                    .build())
+            .ticker(time)
+            .expireAfter(Duration.ofMinutes(10))
+            .executor(Runnable::run)
+            .changeFollower(reader)
+            .build()) {
+      clock.advance(LONGEST_TRANSACTION);
+      assertThat(reader.catchUp()).as("warm-up").isTrue();
+      IssuedToken old = create(a, ACME, PROD, null, ALICE);
+      assertThat(b.validate(old.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(old.id());
+
+      io.accesstokens.Rotation rotation =
+          Fixtures.rotate(a, ACME, old.id(), Duration.ofMinutes(1), ALICE);
+      assertThat(b.validate(old.value().reveal(), Scope.EDI, ACME, PROD).id())
+          .as("not yet seen: the cached answer stands, within the bound")
+          .isEqualTo(old.id());
+      long lookups = b.stats().storeLookups();
+      assertThat(reader.catchUp()).isTrue();
+
+      assertThat(b.validate(old.value().reveal(), Scope.EDI, ACME, PROD).id())
+          .as("within the overlap, read again")
+          .isEqualTo(old.id());
+      assertThat(b.stats().storeLookups()).isEqualTo(lookups + 1);
+      IssuedToken successor = rotation.successor();
+      assertThat(b.validate(successor.value().reveal(), Scope.EDI, ACME, PROD).id())
+          .isEqualTo(successor.id());
+      clock.advance(Duration.ofMinutes(1));
+      assertThat(reader.catchUp()).isTrue();
+
+      Throwable refused =
+          catchThrowable(() -> b.validate(old.value().reveal(), Scope.EDI, ACME, PROD));
+      assertThat(refused)
+          .isInstanceOf(ConnectionOpenException.class)
+          .hasMessage("Error opening connection. Exception is: Error code: INVALID_TOKEN");
+      assertThat(((ConnectionOpenException) refused).errorCode())
+          .isEqualTo(ErrorCode.INVALID_TOKEN);
+      assertThat(b.validate(successor.value().reveal(), Scope.EDI, ACME, PROD).id())
+          .isEqualTo(successor.id());
+      assertThat(reader.stats().failures()).isZero();
+    }
+  }
 }

@@ -106,6 +106,16 @@ public abstract class AbstractSecretLeakTest {
       record(token.value());
       record(token.token());
     }
+    // Issue 14: a rotation's successor is a new value, shown once, which nothing may echo either.
+    io.accesstokens.Rotation rotation =
+        Fixtures.rotate(service, ACME, issued.get(1).id(), java.time.Duration.ofHours(1), ALICE);
+    issued.add(rotation.successor());
+    record(rotation);
+    record(rotation.successor().value());
+    IssuedToken successor = rotation.successor();
+    attempt(() -> service.rotate(ACME, issued.get(1).id(), java.time.Duration.ZERO, ALICE));
+    attempt(() -> service.rotate(GLOBEX, successor.id(), java.time.Duration.ZERO, ALICE));
+    attempt(() -> validator.validate(successor.value().reveal(), Scope.EDI, ACME, PROD));
     IssuedToken first = issued.get(0);
     String value = first.value().reveal();
     attempt(() -> service.list(ACME, TokenQuery.all()));
@@ -131,9 +141,11 @@ public abstract class AbstractSecretLeakTest {
     store.down(true);
     attempt(() -> validator.validate(issued.get(1).value().reveal(), Scope.EDI, ACME, PROD));
     attempt(() -> create(service, ACME, PROD, null, ALICE));
+    attempt(() -> service.rotate(ACME, successor.id(), java.time.Duration.ZERO, ALICE));
     store.down(false);
     store.failAfterWrite(true);
     attempt(() -> service.activate(ACME, first.id(), ALICE));
+    attempt(() -> Fixtures.rotate(service, ACME, successor.id(), java.time.Duration.ZERO, ALICE));
     store.failAfterWrite(false);
     attempt(() -> service.reseal(ALICE));
     attempt(() -> service.delete(ACME, issued.get(2).id(), ALICE));

@@ -137,7 +137,14 @@ public abstract class AbstractTenantIsolationTest {
               Map.entry(
                   "setStatus@2",
                   s -> o -> id -> s.setStatus(o, id, TokenStatus.ACTIVE, 2, Fixtures.BOB)),
-              Map.entry("delete", s -> o -> id -> s.delete(o, id, Fixtures.BOB)));
+              Map.entry("delete", s -> o -> id -> s.delete(o, id, Fixtures.BOB)),
+              Map.entry(
+                  "rotate",
+                  s ->
+                      o ->
+                          id ->
+                              Fixtures.rotate(
+                                  s, o, id, java.time.Duration.ofDays(1), Fixtures.BOB)));
 
   /**
    * Issue 14: the count of tokens beyond the maximum lifetime is each organization's own, whatever

@@ -29,6 +29,7 @@ import io.accesstokens.NotEntitledException;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
 import io.accesstokens.ResealReport;
+import io.accesstokens.Rotation;
 import io.accesstokens.Scope;
 import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenEvent;
@@ -414,6 +415,263 @@ public abstract class AbstractTokenServiceTest {
     assertThat(limited.countBeyondMaximumLifetime(GLOBEX)).isEqualTo(1);
     assertThat(limited.get(ACME, forever.id())).isEqualTo(forever);
     assertThat(limited.get(ACME, long_.id())).isEqualTo(long_);
+  }
+
+  // ---- Rotation with an overlap (issue 14)
+  // ---------------------------------------------------------------
+
+  private static final Instant ROTATION_T0 = Instant.parse("2026-11-28T09:00:00.123456Z");
+
+  /** A validator whose ticker reads the test's clock, so cached answers age as the clock moves. */
+  private TokenValidator clockedValidator(TokenService on) {
+    return TokenValidator.builder(on).ticker(Fixtures.tickerOf(clock)).build();
+  }
+
+  private static boolean accepts(TokenValidator v, TokenSecret value) {
+    try {
+      v.validate(value.reveal(), Scope.EDI, ACME, PROD);
+      return true;
+    } catch (ConnectionOpenException e) {
+      assertThat(e)
+          .hasMessage("Error opening connection. Exception is: Error code: INVALID_TOKEN")
+          .extracting(ConnectionOpenException::errorCode)
+          .isEqualTo(ErrorCode.INVALID_TOKEN);
+      return false;
+    }
+  }
+
+  @Test
+  void rotate_createsASuccessorLikeThePredecessor_withANewValue_andTheOverlapAsItsExpiry() {
+    IssuedToken old = create(service, ACME, TEST, "Partner X AS2", ALICE);
+    clock.advance(Duration.ofSeconds(5));
+    Instant at = ROTATION_T0.plusSeconds(5);
+
+    Rotation rotation = Fixtures.rotate(service, ACME, old.id(), Duration.ofDays(7), BOB);
+
+    AccessToken successor = rotation.successor().token();
+    assertThat(successor.id()).isNotEqualTo(old.id());
+    assertThat(successor.organization()).isEqualTo(ACME);
+    assertThat(successor.environment()).isEqualTo(TEST);
+    assertThat(successor.description()).isEqualTo("Partner X AS2");
+    assertThat(successor.scope()).isEqualTo(Scope.EDI);
+    assertThat(successor.status()).isEqualTo(TokenStatus.ACTIVE);
+    assertThat(successor.version()).isEqualTo(1);
+    assertThat(successor.createdAt()).isEqualTo(at);
+    assertThat(successor.expiresAt()).as("a create without expiry: never").isNull();
+    assertThat(successor.rotatedFrom()).isEqualTo(old.id());
+    assertThat(rotation.successor().value().reveal())
+        .matches("atk_[0-9A-Za-z]{49}")
+        .isNotEqualTo(old.value().reveal());
+    assertThat(rotation.successor().value().id()).isEqualTo(successor.id());
+
+    AccessToken predecessor = rotation.predecessor();
+    assertThat(predecessor.id()).isEqualTo(old.id());
+    assertThat(predecessor.expiresAt()).isEqualTo(at.plus(Duration.ofDays(7)));
+    assertThat(predecessor.version()).isEqualTo(2);
+    assertThat(predecessor.updatedAt()).isEqualTo(at);
+    assertThat(predecessor.status()).isEqualTo(TokenStatus.ACTIVE);
+    assertThat(predecessor.description()).isEqualTo("Partner X AS2");
+    assertThat(predecessor.rotatedFrom()).isNull();
+    assertThat(service.get(ACME, old.id())).isEqualTo(predecessor);
+    assertThat(service.get(ACME, successor.id())).isEqualTo(successor);
+    assertThat(service.list(ACME, TokenQuery.all()).tokens())
+        .extracting(AccessToken::id, AccessToken::rotatedFrom)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(old.id(), null),
+            org.assertj.core.groups.Tuple.tuple(successor.id(), old.id()));
+    assertThat(events)
+        .extracting(TokenEvent::type, TokenEvent::tokenId, TokenEvent::version, TokenEvent::actor)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(TokenEventType.CREATED, old.id(), 1L, ALICE),
+            org.assertj.core.groups.Tuple.tuple(TokenEventType.TOKEN_ROTATED, old.id(), 2L, BOB),
+            org.assertj.core.groups.Tuple.tuple(TokenEventType.CREATED, successor.id(), 1L, BOB));
+    assertThat(events.get(1).reason())
+        .isEqualTo("successor " + successor.id() + ", expires at " + at.plus(Duration.ofDays(7)));
+    assertThat(events.get(2).reason()).isEqualTo("rotated from " + old.id());
+    assertThat(events.get(1).at()).isEqualTo(at);
+  }
+
+  /** Under digest-only, the rotation's answer is the only one ever to show the new value. */
+  @Test
+  void rotate_underDigestOnly_showsTheNewValueOnce() {
+    TokenService digestOnly =
+        newService(store, CopyPolicy.digestOnly(), DigestPolicy.sha256(), events::add);
+    IssuedToken old = create(digestOnly, ACME, PROD, null, ALICE);
+
+    Rotation rotation = Fixtures.rotate(digestOnly, ACME, old.id(), Duration.ofHours(1), ALICE);
+
+    assertThatThrownBy(() -> digestOnly.copy(ACME, rotation.successor().id(), ALICE))
+        .isInstanceOf(CopyUnavailableException.class);
+    TokenValidator v = TokenValidator.builder(digestOnly).build();
+    assertThat(accepts(v, rotation.successor().value())).isTrue();
+  }
+
+  @Test
+  void rotate_thePredecessorValidatesUntilTheEndOfTheOverlap_thenIsRefused() {
+    TokenValidator v = clockedValidator(service);
+    IssuedToken old = create(service, ACME, PROD, null, ALICE);
+    assertThat(accepts(v, old.value())).as("cached before the rotation").isTrue();
+
+    Rotation rotation = Fixtures.rotate(service, ACME, old.id(), Duration.ofHours(1), ALICE);
+
+    assertThat(accepts(v, old.value())).as("within the overlap").isTrue();
+    assertThat(accepts(v, rotation.successor().value())).isTrue();
+    clock.advance(Duration.ofHours(1).minusNanos(1_000));
+    assertThat(accepts(v, old.value())).as("the last microsecond of the overlap").isTrue();
+    clock.advance(Duration.ofNanos(1_000));
+    assertThat(accepts(v, old.value())).as("the overlap is over").isFalse();
+    assertThat(accepts(v, rotation.successor().value())).isTrue();
+    assertThat(service.get(ACME, old.id()).isExpiredAt(clock.instant())).isTrue();
+  }
+
+  @Test
+  void rotate_withNoOverlap_refusesThePredecessorAtOnce() {
+    TokenValidator v = clockedValidator(service);
+    IssuedToken old = create(service, ACME, PROD, null, ALICE);
+    assertThat(accepts(v, old.value())).isTrue();
+    clock.advance(Duration.ofSeconds(1));
+
+    Rotation rotation = Fixtures.rotate(service, ACME, old.id(), Duration.ZERO, ALICE);
+
+    assertThat(rotation.predecessor().expiresAt()).isEqualTo(ROTATION_T0.plusSeconds(1));
+    assertThat(accepts(v, old.value())).as("its cached answer was dropped").isFalse();
+    assertThat(accepts(v, rotation.successor().value())).isTrue();
+  }
+
+  @Test
+  void rotate_keepsAPredecessorsEarlierExpiry() {
+    IssuedToken old = create(service, ACME, PROD, null, Expiry.after(Duration.ofDays(1)), ALICE);
+
+    Rotation rotation = Fixtures.rotate(service, ACME, old.id(), Duration.ofDays(7), ALICE);
+
+    assertThat(rotation.predecessor().expiresAt()).isEqualTo(old.token().expiresAt());
+    assertThat(rotation.predecessor().version()).isEqualTo(2);
+  }
+
+  @Test
+  void rotate_underAMaximumLifetime_needsTheSuccessorsExpiry_andAnOverlapWithinIt() {
+    TokenService limited = serviceWithMaximumLifetime(Duration.ofDays(365));
+    IssuedToken old = create(limited, ACME, PROD, null, Expiry.after(Duration.ofDays(30)), ALICE);
+    events.clear();
+
+    assertThatThrownBy(() -> limited.rotate(ACME, old.id(), Duration.ofDays(7), ALICE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a token of organization acme must expire: its maximum lifetime is 365 days");
+    assertThatThrownBy(
+            () ->
+                limited.rotate(
+                    ACME, old.id(), Duration.ofDays(366), Expiry.after(Duration.ofDays(90)), ALICE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "overlap 366 days is longer than organization acme's maximum lifetime of 365 days");
+    assertThat(limited.get(ACME, old.id())).isEqualTo(old.token());
+    assertThat(limited.list(ACME, TokenQuery.all()).tokens()).hasSize(1);
+    assertThat(events).isEmpty();
+
+    Rotation rotation =
+        Fixtures.rotate(
+            limited, ACME, old.id(), Duration.ofDays(7), Expiry.after(Duration.ofDays(90)), ALICE);
+    assertThat(rotation.successor().token().expiresAt())
+        .isEqualTo(ROTATION_T0.plus(Duration.ofDays(90)));
+    assertThat(rotation.predecessor().expiresAt()).isEqualTo(ROTATION_T0.plus(Duration.ofDays(7)));
+  }
+
+  @Test
+  void rotate_withANegativeOverlap_isRefused_andNothingChanges() {
+    IssuedToken old = create(service, ACME, PROD, null, ALICE);
+    events.clear();
+
+    assertThatThrownBy(() -> service.rotate(ACME, old.id(), Duration.ofSeconds(-1), ALICE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("overlap must not be negative, but was PT-1S");
+
+    assertThat(service.get(ACME, old.id())).isEqualTo(old.token());
+    assertThat(service.list(ACME, TokenQuery.all()).tokens()).hasSize(1);
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void rotate_ofAnInactiveExpiredOrAlreadyRotatedToken_isAConflictSayingWhy() {
+    IssuedToken inactive = create(service, ACME, PROD, null, ALICE);
+    service.deactivate(ACME, inactive.id(), ALICE);
+    IssuedToken expiring =
+        create(service, ACME, PROD, null, Expiry.after(Duration.ofMinutes(1)), ALICE);
+    IssuedToken rotated = create(service, ACME, PROD, null, ALICE);
+    Rotation first = Fixtures.rotate(service, ACME, rotated.id(), Duration.ofDays(1), ALICE);
+    clock.advance(Duration.ofMinutes(1));
+    List<AccessToken> before = service.list(ACME, TokenQuery.all()).tokens();
+    events.clear();
+
+    assertThatThrownBy(() -> service.rotate(ACME, inactive.id(), Duration.ZERO, ALICE))
+        .isInstanceOf(TokenConflictException.class)
+        .hasMessage("token " + inactive.id() + " cannot be rotated: it is inactive");
+    assertThatThrownBy(() -> service.rotate(ACME, expiring.id(), Duration.ZERO, ALICE))
+        .isInstanceOf(TokenConflictException.class)
+        .hasMessage(
+            "token "
+                + expiring.id()
+                + " cannot be rotated: it expired at "
+                + expiring.token().expiresAt());
+    assertThatThrownBy(() -> service.rotate(ACME, rotated.id(), Duration.ZERO, ALICE))
+        .isInstanceOf(TokenConflictException.class)
+        .hasMessageStartingWith(
+            "token " + rotated.id() + " cannot be rotated: it was already rotated");
+
+    assertThat(service.list(ACME, TokenQuery.all()).tokens()).isEqualTo(before);
+    assertThat(events).isEmpty();
+    Rotation chained =
+        Fixtures.rotate(service, ACME, first.successor().id(), Duration.ofDays(1), ALICE);
+    assertThat(chained.successor().token().rotatedFrom()).isEqualTo(first.successor().id());
+  }
+
+  @Test
+  void rotate_ofADeletedUnknownOrForeignToken_isNotFound() {
+    IssuedToken deleted = create(service, ACME, PROD, null, ALICE);
+    service.delete(ACME, deleted.id(), ALICE);
+    IssuedToken foreign = create(service, GLOBEX, GLOBEX_PROD, null, ALICE);
+    events.clear();
+
+    for (TokenId id : List.of(deleted.id(), new TokenId(0x0BADC0FFEEL), foreign.id())) {
+      assertThatThrownBy(() -> service.rotate(ACME, id, Duration.ofDays(1), ALICE))
+          .isInstanceOf(TokenNotFoundException.class);
+    }
+
+    assertThat(service.list(ACME, TokenQuery.all()).tokens()).isEmpty();
+    assertThat(service.get(GLOBEX, foreign.id())).isEqualTo(foreign.token());
+    assertThat(service.list(GLOBEX, TokenQuery.all()).tokens()).hasSize(1);
+    assertThat(events).isEmpty();
+  }
+
+  /** The predecessor stays stored during the overlap, so the successor needs a place of its own. */
+  @Test
+  void rotate_atTheOrganizationsLimit_isRefused_andNothingChanges() {
+    TokenService limited =
+        TokenService.builder(store)
+            .entitlements(entitlements)
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.ephemeral())
+            .clock(clock)
+            .limits(TokenLimits.perOrganization(1))
+            .build();
+    IssuedToken old = create(limited, ACME, PROD, null, ALICE);
+
+    assertThatThrownBy(() -> limited.rotate(ACME, old.id(), Duration.ofDays(1), ALICE))
+        .isInstanceOf(TokenLimitExceededException.class);
+
+    assertThat(limited.get(ACME, old.id())).isEqualTo(old.token());
+    assertThat(limited.list(ACME, TokenQuery.all()).tokens()).hasSize(1);
+  }
+
+  @Test
+  void rotate_withoutEdiAccess_isRefused_andNothingChanges() {
+    IssuedToken old = create(service, ACME, PROD, null, ALICE);
+    entitlements.set(ACME, false);
+
+    assertThatThrownBy(() -> service.rotate(ACME, old.id(), Duration.ofDays(1), ALICE))
+        .isInstanceOf(NotEntitledException.class);
+
+    entitlements.set(ACME, true);
+    assertThat(service.get(ACME, old.id())).isEqualTo(old.token());
   }
 
   // ---- Expiry reminders (issue 14)

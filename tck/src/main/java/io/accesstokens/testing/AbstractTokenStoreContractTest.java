@@ -28,6 +28,7 @@ import io.accesstokens.spi.LookupDigest;
 import io.accesstokens.spi.SealedValue;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenFilter;
+import io.accesstokens.spi.TokenLimits;
 import io.accesstokens.spi.TokenStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -165,6 +166,249 @@ public abstract class AbstractTokenStoreContractTest {
     store.update(never, new Change(TokenEventType.DESCRIPTION_EDITED, ALICE, T0.plusSeconds(3)));
     assertThat(store.find(ACME, expiring.id())).contains(never);
     assertThat(store.list(ACME, TokenFilter.NONE, null, 10)).containsExactly(never);
+  }
+
+  // ---- rotate (issue 14)
+  // ------------------------------------------------------------------------------
+
+  /** The predecessor's row after a rotation at {@code at}: expiring at {@code expiry}. */
+  private static StoredToken rotated(StoredToken predecessor, Instant expiry, Instant at) {
+    return predecessor.withToken(predecessor.token().withExpiry(expiry, at));
+  }
+
+  /** A new token succeeding {@code predecessor}, created at {@code at}. */
+  private StoredToken successorOf(StoredToken predecessor, Instant at) {
+    AccessToken p = predecessor.token();
+    AccessToken token =
+        new AccessToken(
+            new TokenId(NEXT_ID.getAndAdd(0x9E3779B97F4A7C15L)),
+            p.organization(),
+            p.environment(),
+            TokenStatus.ACTIVE,
+            p.description(),
+            p.scope(),
+            at,
+            at,
+            1,
+            null,
+            p.id(),
+            null);
+    return new StoredToken(token, randomDigest(), sealed());
+  }
+
+  private static Change rotation(Instant at) {
+    return change(TokenEventType.TOKEN_ROTATED, at);
+  }
+
+  /** Nothing of a refused rotation is stored: the predecessor as it was, no successor. */
+  private void assertNothingWritten(StoredToken predecessor, StoredToken successor) {
+    assertThat(store.find(predecessor.organization(), predecessor.id())).contains(predecessor);
+    assertThat(store.find(successor.organization(), successor.id())).isEmpty();
+    assertThat(store.findByDigest(successor.digest())).isEmpty();
+    assertThat(ids(store.list(successor.organization(), TokenFilter.NONE, null, 100)))
+        .doesNotContain(successor.id());
+  }
+
+  @Test
+  void rotate_storesTheSuccessor_andThePredecessorsExpiry_together() {
+    StoredToken predecessor = insert(row(ACME, PROD, T0));
+    Instant at = T0.plusSeconds(10);
+    StoredToken next = rotated(predecessor, at.plus(Duration.ofDays(7)), at);
+    StoredToken successor = successorOf(predecessor, at);
+
+    store.rotate(next, successor, rotation(at), TokenLimits.UNLIMITED);
+
+    assertThat(store.find(ACME, predecessor.id())).contains(next);
+    assertThat(store.find(ACME, successor.id())).contains(successor);
+    assertThat(store.findByDigest(successor.digest())).contains(successor);
+    assertThat(store.find(ACME, successor.id()).orElseThrow().token().rotatedFrom())
+        .isEqualTo(predecessor.id());
+    assertThat(store.find(ACME, predecessor.id()).orElseThrow().token().rotatedFrom()).isNull();
+    assertThat(ids(store.list(ACME, TokenFilter.NONE, null, 10)))
+        .containsExactly(predecessor.id(), successor.id());
+  }
+
+  /** The predecessor is named for good: an update of the successor keeps it. */
+  @Test
+  void update_ofASuccessor_keepsItsPredecessor() {
+    StoredToken predecessor = insert(row(ACME, PROD, T0));
+    Instant at = T0.plusSeconds(1);
+    StoredToken successor = successorOf(predecessor, at);
+    store.rotate(rotated(predecessor, at, at), successor, rotation(at), TokenLimits.UNLIMITED);
+
+    StoredToken off = withStatus(successor, TokenStatus.INACTIVE, at.plusSeconds(1));
+    store.update(off, change(TokenEventType.STATUS_CHANGED, at.plusSeconds(1)));
+
+    assertThat(store.find(ACME, successor.id())).contains(off);
+    assertThat(store.find(ACME, successor.id()).orElseThrow().token().rotatedFrom())
+        .isEqualTo(predecessor.id());
+  }
+
+  @Test
+  void rotate_withAStaleVersion_isAConflict_andWritesNothing() {
+    StoredToken original = insert(row(ACME, PROD, T0));
+    StoredToken edited =
+        original.withToken(original.token().withDescription("edited", T0.plusSeconds(1)));
+    store.update(edited, change(TokenEventType.DESCRIPTION_EDITED, T0.plusSeconds(1)));
+    Instant at = T0.plusSeconds(2);
+    StoredToken successor = successorOf(original, at);
+
+    assertThatThrownBy(
+            () ->
+                store.rotate(
+                    rotated(original, at, at), successor, rotation(at), TokenLimits.UNLIMITED))
+        .isInstanceOf(TokenConflictException.class)
+        .hasMessageContaining(original.id().toString());
+
+    assertNothingWritten(edited, successor);
+  }
+
+  /** A token has one successor: a second rotation, even at the current version, is refused. */
+  @Test
+  void rotate_ofATokenAlreadyRotated_isAConflict_andStoresNoSecondSuccessor() {
+    StoredToken predecessor = insert(row(ACME, PROD, T0));
+    Instant at = T0.plusSeconds(1);
+    StoredToken next = rotated(predecessor, at.plusSeconds(3600), at);
+    store.rotate(next, successorOf(predecessor, at), rotation(at), TokenLimits.UNLIMITED);
+
+    Instant later = at.plusSeconds(1);
+    StoredToken again = rotated(next, later, later);
+    StoredToken second = successorOf(next, later);
+    assertThatThrownBy(() -> store.rotate(again, second, rotation(later), TokenLimits.UNLIMITED))
+        .isInstanceOf(TokenConflictException.class)
+        .hasMessageContaining("already rotated")
+        .hasMessageContaining(predecessor.id().toString());
+
+    assertNothingWritten(next, second);
+  }
+
+  @Test
+  void rotate_ofAnotherOrganizationsToken_isNotFound_andWritesNothing() {
+    StoredToken acme = insert(row(ACME, PROD, T0));
+    AccessToken t = acme.token();
+    Instant at = T0.plusSeconds(1);
+    StoredToken foreign =
+        acme.withToken(
+            new AccessToken(
+                t.id(),
+                GLOBEX,
+                GLOBEX_PROD,
+                t.status(),
+                t.description(),
+                t.scope(),
+                t.createdAt(),
+                at,
+                2,
+                at));
+    StoredToken successor = successorOf(foreign, at);
+
+    assertThatThrownBy(() -> store.rotate(foreign, successor, rotation(at), TokenLimits.UNLIMITED))
+        .isInstanceOf(TokenNotFoundException.class);
+
+    assertNothingWritten(acme, successor);
+    assertThat(store.list(GLOBEX, TokenFilter.NONE, null, 10)).isEmpty();
+  }
+
+  @Test
+  void rotate_ofADeletedToken_isNotFound_andWritesNothing() {
+    StoredToken predecessor = insert(row(ACME, PROD, T0));
+    store.delete(ACME, predecessor.id(), change(TokenEventType.DELETED, T0));
+    Instant at = T0.plusSeconds(1);
+    StoredToken successor = successorOf(predecessor, at);
+
+    assertThatThrownBy(
+            () ->
+                store.rotate(
+                    rotated(predecessor, at, at), successor, rotation(at), TokenLimits.UNLIMITED))
+        .isInstanceOf(TokenNotFoundException.class);
+
+    assertThat(store.find(ACME, predecessor.id())).isEmpty();
+    assertThat(store.find(ACME, successor.id())).isEmpty();
+    assertThat(store.findByDigest(successor.digest())).isEmpty();
+  }
+
+  /** The successor takes a place while the predecessor still holds its own. */
+  @Test
+  void rotate_atTheOrganizationsLimit_isRefused_andWritesNothing() {
+    StoredToken predecessor = insert(row(ACME, PROD, T0), 2);
+    insert(row(ACME, TEST, T0.plusSeconds(1)), 2);
+    Instant at = T0.plusSeconds(2);
+    StoredToken successor = successorOf(predecessor, at);
+
+    assertThatThrownBy(() -> store.rotate(rotated(predecessor, at, at), successor, rotation(at), 2))
+        .isInstanceOf(TokenLimitExceededException.class);
+    assertNothingWritten(predecessor, successor);
+
+    store.rotate(rotated(predecessor, at, at), successor, rotation(at), 3);
+    assertThat(store.find(ACME, successor.id())).contains(successor);
+  }
+
+  /** A successor whose id or digest is taken is refused, and the predecessor keeps its expiry. */
+  @Test
+  void rotate_withASuccessorWhoseDigestIsTaken_isADuplicate_andWritesNothing() {
+    StoredToken predecessor = insert(row(ACME, PROD, T0));
+    StoredToken other = insert(row(ACME, PROD, T0.plusSeconds(1)));
+    Instant at = T0.plusSeconds(2);
+    StoredToken fresh = successorOf(predecessor, at);
+    StoredToken clash = new StoredToken(fresh.token(), other.digest(), fresh.sealedValue());
+
+    assertThatThrownBy(
+            () ->
+                store.rotate(
+                    rotated(predecessor, at, at), clash, rotation(at), TokenLimits.UNLIMITED))
+        .isInstanceOf(DuplicateTokenException.class);
+
+    assertThat(store.find(ACME, predecessor.id())).contains(predecessor);
+    assertThat(store.find(ACME, clash.id())).isEmpty();
+    assertThat(store.findByDigest(other.digest())).contains(other);
+    store.rotate(rotated(predecessor, at, at), fresh, rotation(at), TokenLimits.UNLIMITED);
+    assertThat(store.find(ACME, fresh.id())).contains(fresh);
+  }
+
+  @Test
+  void rotate_withASuccessorThatDoesNotNameThePredecessor_isRefused() {
+    StoredToken predecessor = insert(row(ACME, PROD, T0));
+    Instant at = T0.plusSeconds(1);
+    StoredToken unrelated = row(ACME, PROD, at);
+
+    assertThatThrownBy(
+            () ->
+                store.rotate(
+                    rotated(predecessor, at, at), unrelated, rotation(at), TokenLimits.UNLIMITED))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertNothingWritten(predecessor, unrelated);
+  }
+
+  /** Two rotations of one token at once: exactly one stores its successor. */
+  @Test
+  void concurrentRotations_ofOneToken_storeExactlyOneSuccessor() throws Exception {
+    StoredToken predecessor = insert(row(ACME, PROD, T0));
+    int threads = 8;
+    Instant at = T0.plusSeconds(1);
+    List<StoredToken> successors = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      successors.add(successorOf(predecessor, at.plusMillis(i)));
+    }
+    AtomicInteger won = new AtomicInteger();
+    AtomicInteger conflicts = new AtomicInteger();
+    Concurrently.run(
+        threads,
+        t -> {
+          try {
+            store.rotate(
+                rotated(predecessor, at.plusSeconds(60), at),
+                successors.get(t),
+                rotation(at),
+                TokenLimits.UNLIMITED);
+            won.incrementAndGet();
+          } catch (TokenConflictException e) {
+            conflicts.incrementAndGet();
+          }
+        });
+
+    assertThat(won.get()).isEqualTo(1);
+    assertThat(conflicts.get()).isEqualTo(threads - 1);
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 100)).hasSize(2);
   }
 
   /** Issue 14: the reminder's conditional write, the rule every node's reminders rely on. */

@@ -416,4 +416,83 @@ public abstract class AbstractTwoNodeConcurrencyTest {
         .forEach(t -> remaining.add(t.id()));
     assertThat(remaining).hasSize(tokens.size() - deletedAt.size());
   }
+
+  /** Rounds of the rotation race (ten times as many in the long variant). */
+  protected int rotationRounds() {
+    return LongVariants.scaled(25);
+  }
+
+  /**
+   * Issue 14, the rotation race: in each round both nodes rotate the same token at the same moment.
+   * Exactly one rotation succeeds and the other fails with {@link TokenConflictException} (a
+   * version mismatch, or "already rotated" if it read the token after the winner committed); the
+   * token has exactly one successor, the winner's, and its one change of version. How the rounds
+   * went is reported on the figures logger.
+   */
+  @Test
+  void twoNodesRotatingOneTokenAtOnce_storeExactlyOneSuccessor() throws Exception {
+    TokenStore[] stores = createNodeStores();
+    TokenService[] nodes = new TokenService[2];
+    for (int n = 0; n < 2; n++) {
+      nodes[n] = Fixtures.serviceOn(stores[n]).build();
+    }
+    int rounds = rotationRounds();
+    java.util.concurrent.atomic.AtomicInteger versionConflicts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger alreadyRotated =
+        new java.util.concurrent.atomic.AtomicInteger();
+    int[] winsByNode = new int[2];
+    for (int round = 0; round < rounds; round++) {
+      IssuedToken token = create(nodes[round % 2], ACME, PROD, "rotated in round " + round, ALICE);
+      io.accesstokens.Rotation[] won = new io.accesstokens.Rotation[2];
+      TokenConflictException[] lost = new TokenConflictException[2];
+      Concurrently.run(
+          2,
+          n -> {
+            try {
+              won[n] =
+                  Fixtures.rotate(nodes[n], ACME, token.id(), java.time.Duration.ofHours(1), ALICE);
+            } catch (TokenConflictException e) {
+              lost[n] = e;
+            }
+          });
+
+      int winner = won[0] != null ? 0 : 1;
+      assertThat(won[winner]).as("round %s: one rotation succeeds", round).isNotNull();
+      assertThat(won[1 - winner]).as("round %s: only one", round).isNull();
+      assertThat(lost[1 - winner]).as("round %s: the other is a conflict", round).isNotNull();
+      assertThat(lost[1 - winner].getMessage()).contains(token.id().toString());
+      if (lost[1 - winner].getMessage().contains("already rotated")) {
+        alreadyRotated.incrementAndGet();
+      } else {
+        versionConflicts.incrementAndGet();
+      }
+      winsByNode[winner]++;
+      TokenId successor = won[winner].successor().id();
+      for (TokenService node : nodes) {
+        assertThat(
+                listAll(node).stream()
+                    .filter(t -> token.id().equals(t.rotatedFrom()))
+                    .map(AccessToken::id))
+            .as("round %s: the token's successors", round)
+            .containsExactly(successor);
+        assertThat(node.get(ACME, token.id()).version()).isEqualTo(2);
+        assertThat(node.get(ACME, token.id())).isEqualTo(won[winner].predecessor());
+      }
+      for (AccessToken t : listAll(nodes[0])) {
+        nodes[0].delete(ACME, t.id(), ALICE); // keeps each round's list short
+      }
+    }
+    org.slf4j.LoggerFactory.getLogger("io.accesstokens.figures")
+        .info(
+            "{} | rotation race | rounds {} | won on node A {} | won on node B {} |"
+                + " lost on a version {} | lost as already rotated {}",
+            getClass().getName().replaceAll(".*[.$]", ""),
+            rounds,
+            winsByNode[0],
+            winsByNode[1],
+            versionConflicts.get(),
+            alreadyRotated.get());
+    assertThat(versionConflicts.get() + alreadyRotated.get()).isEqualTo(rounds);
+  }
 }

@@ -127,6 +127,16 @@ public final class FaultyTokenStore implements TokenStore {
   }
 
   @Override
+  public void rotate(
+      StoredToken predecessorNext, StoredToken successor, Change change, long maxTokens) {
+    IssuedSecrets.recordDigest(successor.digest().value());
+    writeCalls.incrementAndGet();
+    check();
+    delegate.rotate(predecessorNext, successor, change, maxTokens);
+    afterWrite();
+  }
+
+  @Override
   public Optional<StoredToken> delete(OrganizationId organization, TokenId id, Change change) {
     writeCalls.incrementAndGet();
     check();

@@ -86,6 +86,34 @@ public final class Fixtures {
     return issued;
   }
 
+  /** {@code service.rotate(...)}, with the successor's value recorded in {@link IssuedSecrets}. */
+  public static io.accesstokens.Rotation rotate(
+      TokenService service,
+      OrganizationId organization,
+      TokenId id,
+      java.time.Duration overlap,
+      Actor actor) {
+    io.accesstokens.Rotation rotation = service.rotate(organization, id, overlap, actor);
+    IssuedSecrets.record(rotation.successor().value().reveal());
+    return rotation;
+  }
+
+  /**
+   * {@code service.rotate(...)} with the successor's expiry, its value recorded in {@link
+   * IssuedSecrets}.
+   */
+  public static io.accesstokens.Rotation rotate(
+      TokenService service,
+      OrganizationId organization,
+      TokenId id,
+      java.time.Duration overlap,
+      io.accesstokens.Expiry expiry,
+      Actor actor) {
+    io.accesstokens.Rotation rotation = service.rotate(organization, id, overlap, expiry, actor);
+    IssuedSecrets.record(rotation.successor().value().reveal());
+    return rotation;
+  }
+
   /**
    * A ticker that reads {@code clock} (its epoch nanoseconds): validator time and service time that
    * move together, as on a machine whose clock does not jump.

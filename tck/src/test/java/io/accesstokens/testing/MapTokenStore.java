@@ -119,6 +119,38 @@ final class MapTokenStore implements TokenStore {
   }
 
   @Override
+  public synchronized void rotate(
+      StoredToken predecessorNext, StoredToken successor, Change change, long maxTokens) {
+    if (!predecessorNext.id().equals(successor.token().rotatedFrom())
+        || !predecessorNext.organization().equals(successor.organization())) {
+      throw new IllegalArgumentException("the successor must name its predecessor");
+    }
+    StoredToken current = find(predecessorNext.organization(), predecessorNext.id()).orElse(null);
+    if (current == null) {
+      throw new TokenNotFoundException(predecessorNext.organization(), predecessorNext.id());
+    }
+    if (current.version() != predecessorNext.version() - 1) {
+      throw TokenConflictException.versionMismatch(
+          current.id(), predecessorNext.version() - 1, current.version());
+    }
+    Optional<StoredToken> successorOf =
+        rows.values().stream()
+            .filter(row -> current.id().equals(row.token().rotatedFrom()))
+            .findFirst();
+    if (successorOf.isPresent()) {
+      throw TokenConflictException.notRotatable(
+          current.id(), "it was already rotated (its successor is " + successorOf.get().id() + ")");
+    }
+    insert(successor, change, maxTokens); // the same lock: nothing is seen in between
+    AccessToken was = current.token();
+    rows.put(
+        current.id(),
+        current.withToken(
+            was.withExpiry(
+                predecessorNext.token().expiresAt(), predecessorNext.token().updatedAt())));
+  }
+
+  @Override
   public synchronized Optional<StoredToken> delete(
       OrganizationId organization, TokenId id, Change change) {
     Optional<StoredToken> current = find(organization, id);

@@ -26,6 +26,7 @@ public record Migration(int version, String description, String file) {
             4, "each organization's token count, for its limit", dialect.migrationFile(4)),
         new Migration(5, "token expiry column and its index", dialect.migrationFile(5)),
         new Migration(6, "expiry reminders already sent", dialect.migrationFile(6)),
+        new Migration(7, "each token's predecessor, one successor each", dialect.migrationFile(7)),
         new Migration(8, "when each token was last used", dialect.migrationFile(8)));
   }
 }

@@ -26,7 +26,7 @@ public enum Sql {
   INSERT(
       """
       INSERT INTO ${prefix}tokens (${tokenColumns})
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """),
 
   /** Binds id_key and organization. */
@@ -117,6 +117,29 @@ public enum Sql {
       UPDATE ${prefix}tokens SET status = ?, description = ?, updated_at = ?, version = ?,
       digest_key_id = ?, digest = ?, sealed_key_id = ?, sealed_value = ?, expires_at = ?
       WHERE id_key = ? AND organization = ? AND version = ?
+      """),
+
+  /**
+   * A rotation's first statement (schema version 7): the predecessor's compare-and-set, which locks
+   * its row to the commit, so a concurrent rotation of the same token waits here and then finds
+   * another version. Binds updated_at, version and expires_at, then id_key, organization and the
+   * expected version.
+   */
+  ROTATE_PREDECESSOR(
+      """
+      UPDATE ${prefix}tokens SET updated_at = ?, version = ?, expires_at = ?
+      WHERE id_key = ? AND organization = ? AND version = ?
+      """),
+
+  /**
+   * The token's successor, if it has one (schema version 7): a plain read, not a locking one (a
+   * locking read of an absent key takes a gap lock on MariaDB, on which two rotations of other
+   * tokens could deadlock); on PostgreSQL and MariaDB the unique index {@code tokens_successor_uq}
+   * refuses a successor committed after this read. Binds organization and the predecessor's id_key.
+   */
+  SUCCESSOR_OF(
+      """
+      SELECT id_key FROM ${prefix}tokens WHERE organization = ? AND rotated_from = ?
       """),
 
   /**

@@ -25,7 +25,7 @@ public final class TokenRows {
   public static final String COLUMNS =
       "id_key, organization, environment, masked_value, status, description, scope, created_at,"
           + " updated_at, version, digest_key_id, digest, sealed_key_id, sealed_value, expires_at,"
-          + " last_used_at";
+          + " rotated_from, last_used_at";
 
   private TokenRows() {}
 
@@ -68,7 +68,13 @@ public final class TokenRows {
     statement.setLong(10, token.version());
     bindSecrets(statement, 11, row);
     setNullableMicros(statement, 15, token.expiresAt());
-    setNullableMicros(statement, 16, token.lastUsedAt());
+    TokenId rotatedFrom = token.rotatedFrom();
+    if (rotatedFrom == null) {
+      statement.setNull(16, Types.BIGINT);
+    } else {
+      statement.setLong(16, key(rotatedFrom));
+    }
+    setNullableMicros(statement, 17, token.lastUsedAt());
   }
 
   /**
@@ -144,8 +150,8 @@ public final class TokenRows {
             instant(rs.getLong(9)),
             rs.getLong(10),
             expiry(rs),
-            null,
-            nullableInstant(rs, 16));
+            rotatedFrom(rs),
+            nullableInstant(rs, 17));
     LookupDigest digest = new LookupDigest(rs.getString(11), rs.getBytes(12));
     String sealedKeyId = rs.getString(13);
     byte[] sealedValue = rs.getBytes(14);
@@ -156,10 +162,34 @@ public final class TokenRows {
     return new StoredToken(token, digest, sealed);
   }
 
-  /** A nullable microseconds column ({@code last_used_at}, 16: NULL is never used). */
+  /** A nullable microseconds column ({@code last_used_at}, 17: NULL is never used). */
   private static @Nullable Instant nullableInstant(ResultSet rs, int column) throws SQLException {
     long micros = rs.getLong(column);
     return rs.wasNull() ? null : instant(micros);
+  }
+
+  /**
+   * Column 16, {@code rotated_from}: NULL (every row written before schema version 7, and every
+   * token created directly) is none.
+   */
+  private static @Nullable TokenId rotatedFrom(ResultSet rs) throws SQLException {
+    long key = rs.getLong(16);
+    return rs.wasNull() ? null : id(key);
+  }
+
+  /**
+   * Binds a rotation's predecessor update: updated_at, version, expires_at, then id_key,
+   * organization and the expected version.
+   */
+  public static void bindRotatedPredecessor(PreparedStatement statement, StoredToken next)
+      throws SQLException {
+    AccessToken token = next.token();
+    statement.setLong(1, micros(token.updatedAt()));
+    statement.setLong(2, token.version());
+    setNullableMicros(statement, 3, token.expiresAt());
+    statement.setLong(4, key(token.id()));
+    statement.setString(5, token.organization().value());
+    statement.setLong(6, token.version() - 1);
   }
 
   /** Column 15, {@code expires_at}: NULL (every row written before schema version 5) is never. */

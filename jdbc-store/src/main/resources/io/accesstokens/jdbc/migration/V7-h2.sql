@@ -1,0 +1,26 @@
+-- access-tokens JDBC store: schema version 7 for H2 (2.x): rotation with an overlap.
+--
+-- Applied by JdbcTokenStore.migrate() after version 6, once (recorded in ${prefix}schema_version).
+-- Version 8 belongs to another change; the migrator applies whichever versions a database lacks.
+-- ${prefix} stands for the configured table prefix; it is the only text ever substituted.
+-- Statements end with a semicolon at the end of a line. Every statement can run again after a
+-- failure half-way.
+--
+-- rotated_from: the id_key of the token this one succeeded by TokenService.rotate; NULL for a token
+-- created directly, which every row written before this version reads as.
+--
+-- Unlike PostgreSQL and MariaDB, H2 gets no unique index on (rotated_from, organization): with any
+-- index on those columns, an update of one token waited for another open transaction's update of
+-- another token of the same organization (H2 2.3.232; the change-feed suite's held-commit test timed
+-- out on its lock), which would serialize an organization's writes. A token still has at most one
+-- successor on H2: a rotation updates the predecessor's row first, conditional on its version, which
+-- locks the row to the commit, so a second rotation waits, then finds another version; and one that
+-- reads the new version finds the successor by its check under that lock (JdbcTokenStore.rotate).
+-- The index was the backstop behind those two, not the rule itself. Rolling upgrade: a node of
+-- version 6 neither writes nor reads the column (its inserts leave it NULL, its updates keep it),
+-- cannot rotate, and lists a successor without its predecessor; it validates both tokens, and
+-- refuses the predecessor after the overlap by its expires_at, which it reads. The predecessor's
+-- change is logged as STATUS_CHANGED and the successor as CREATED, kinds it knows, so its follower
+-- evicts the predecessor's cached answer as usual.
+
+ALTER TABLE ${prefix}tokens ADD COLUMN IF NOT EXISTS rotated_from BIGINT;
