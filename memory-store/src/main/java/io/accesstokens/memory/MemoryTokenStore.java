@@ -28,9 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -60,8 +60,6 @@ import org.jspecify.annotations.Nullable;
 public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   private static final Comparator<TokenId> BY_UNSIGNED_ID =
       (a, b) -> Long.compareUnsigned(a.bits(), b.bits());
-  private static final Comparator<StoredToken> BY_ID =
-      (a, b) -> BY_UNSIGNED_ID.compare(a.id(), b.id());
 
   /**
    * The list's order; written out rather than composed from lambdas, since every insert runs it.
@@ -91,6 +89,15 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   private final ConcurrentHashMap<TokenId, StoredToken> byId = new ConcurrentHashMap<>();
 
   private final ConcurrentHashMap<LookupDigest, TokenId> byDigest = new ConcurrentHashMap<>();
+
+  /**
+   * Every stored id in unsigned order, for {@link #scan}: a page is a walk from the cursor, not a
+   * pass over every row (a million tokens' pages were quadratic). Added before the row is published
+   * and removed after it is gone, so a scan that finds an id here without its row skips it.
+   */
+  private final ConcurrentSkipListSet<TokenId> idsInOrder =
+      new ConcurrentSkipListSet<>(BY_UNSIGNED_ID);
+
   private final ConcurrentHashMap<OrganizationId, ConcurrentSkipListMap<PageCursor, TokenId>>
       byOrganization = new ConcurrentHashMap<>();
 
@@ -164,7 +171,11 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       byDigest.remove(token.digest(), token.id());
       throw new DuplicateTokenException("a token with id " + token.id() + " is already stored");
     }
+    boolean ordered = idsInOrder.add(token.id());
     if (byId.putIfAbsent(token.id(), token) != null) {
+      if (ordered) {
+        idsInOrder.remove(token.id()); // ours: the id was absent a moment ago
+      }
       listed.remove(cursor, token.id()); // ours: the cursor was free a moment ago
       byDigest.remove(token.digest(), token.id());
       throw new DuplicateTokenException("a token with id " + token.id() + " is already stored");
@@ -216,23 +227,17 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
     if (limit <= 0) {
       return List.of();
     }
-    // The page is the limit smallest ids after the cursor: one pass over the rows with a bounded
-    // max-heap, O(n log limit) per page.
-    PriorityQueue<StoredToken> smallest =
-        new PriorityQueue<>(Math.min(limit, 1024), BY_ID.reversed());
-    for (StoredToken row : byId.values()) {
-      if (after != null && BY_UNSIGNED_ID.compare(row.id(), after) <= 0) {
-        continue;
-      }
-      if (smallest.size() < limit) {
-        smallest.add(row);
-      } else if (BY_ID.compare(row, smallest.peek()) < 0) {
-        smallest.poll();
-        smallest.add(row);
+    // The page is the limit smallest ids after the cursor: a walk of the ordered ids from it.
+    List<StoredToken> page = new ArrayList<>(Math.min(limit, 1024));
+    for (TokenId id : after == null ? idsInOrder : idsInOrder.tailSet(after, false)) {
+      StoredToken row = byId.get(id);
+      if (row != null) { // null: being inserted or just deleted
+        page.add(row);
+        if (page.size() == limit) {
+          break;
+        }
       }
     }
-    List<StoredToken> page = new ArrayList<>(smallest);
-    page.sort(BY_ID);
     return page;
   }
 
@@ -465,6 +470,7 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
         return Optional.empty();
       }
       byId.remove(id);
+      idsInOrder.remove(id);
       reminded.remove(id);
       successorOf.remove(id);
       TokenId predecessor = current.token().rotatedFrom();
