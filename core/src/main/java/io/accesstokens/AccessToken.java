@@ -146,68 +146,41 @@ public record AccessToken(
 
   /** A copy with another status, time and version. */
   public AccessToken withStatus(TokenStatus newStatus, Instant at) {
+    return changed(newStatus, description, expiresAt, at);
+  }
+
+  /** A copy with only the time and version changed (secrets rewritten under new keys). */
+  AccessToken touched(Instant at) {
+    return changed(status, description, expiresAt, at);
+  }
+
+  /** A copy with another expiry ({@code null}: never), time and version. */
+  public AccessToken withExpiry(@Nullable Instant newExpiry, Instant at) {
+    return changed(status, description, newExpiry, at);
+  }
+
+  /** A copy with another description, time and version. */
+  public AccessToken withDescription(@Nullable String newDescription, Instant at) {
+    return changed(status, newDescription, expiresAt, at);
+  }
+
+  /** A copy with these user-visible fields, {@code at} as its updated time and the next version. */
+  private AccessToken changed(
+      TokenStatus newStatus,
+      @Nullable String newDescription,
+      @Nullable Instant newExpiry,
+      Instant at) {
     return new AccessToken(
         id,
         organization,
         environment,
         newStatus,
-        description,
-        scope,
-        createdAt,
-        at,
-        version + 1,
-        expiresAt,
-        rotatedFrom,
-        lastUsedAt);
-  }
-
-  /** A copy with only the time and version changed (secrets rewritten under new keys). */
-  AccessToken touched(Instant at) {
-    return new AccessToken(
-        id,
-        organization,
-        environment,
-        status,
-        description,
-        scope,
-        createdAt,
-        at,
-        version + 1,
-        expiresAt,
-        rotatedFrom,
-        lastUsedAt);
-  }
-
-  /** A copy with another expiry ({@code null}: never), time and version. */
-  public AccessToken withExpiry(@Nullable Instant newExpiry, Instant at) {
-    return new AccessToken(
-        id,
-        organization,
-        environment,
-        status,
-        description,
-        scope,
-        createdAt,
-        at,
-        version + 1,
-        newExpiry,
-        rotatedFrom,
-        lastUsedAt);
-  }
-
-  /** A copy with another description, time and version. */
-  public AccessToken withDescription(@Nullable String newDescription, Instant at) {
-    return new AccessToken(
-        id,
-        organization,
-        environment,
-        status,
         newDescription,
         scope,
         createdAt,
         at,
         version + 1,
-        expiresAt,
+        newExpiry,
         rotatedFrom,
         lastUsedAt);
   }
