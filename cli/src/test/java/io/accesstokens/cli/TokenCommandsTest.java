@@ -484,13 +484,16 @@ class TokenCommandsTest {
 
     Result list = cli.run("list");
 
-    assertThat(list.outLines().get(0)).endsWith("Scope  Expires  Rotated from");
-    assertThat(list.outLines().get(1)).startsWith(Cli.idOf(old)).endsWith("  Expired");
-    assertThat(list.outLines().get(2)).startsWith(Cli.idOf(other)).endsWith("Never");
+    assertThat(list.outLines().get(0)).endsWith("Scope  Expires  Last used  Rotated from");
+    assertThat(list.outLines().get(1))
+        .startsWith(Cli.idOf(old))
+        .endsWith("  Expired  Never"); // Rotated from: empty
+    assertThat(list.outLines().get(2)).startsWith(Cli.idOf(other)).endsWith("Never    Never");
     assertThat(list.outLines().get(3))
         .startsWith(Cli.idOf(successor))
-        .endsWith("Never    " + Cli.idOf(old));
-    assertThat(cli.run("list", "--env", "sandbox").outLines().get(0)).endsWith("Scope  Expires");
+        .endsWith("Never    Never      " + Cli.idOf(old));
+    assertThat(cli.run("list", "--env", "sandbox").outLines().get(0))
+        .endsWith("Scope  Expires  Last used");
   }
 
   @Test
