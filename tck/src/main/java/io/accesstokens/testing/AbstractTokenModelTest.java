@@ -15,7 +15,9 @@ import io.accesstokens.LeakOutcome;
 import io.accesstokens.LeakResponse;
 import io.accesstokens.NotEntitledException;
 import io.accesstokens.OrganizationId;
+import io.accesstokens.Rotation;
 import io.accesstokens.Scope;
+import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenEvent;
 import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
@@ -56,8 +58,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Stateful property test: random sequences of the page's actions (create, list, copy, edit, toggle,
  * delete), validations and entitlement changes across three organizations and their environments,
- * run against the service on a real store and against a simple model. After every step the outcome
- * (result or exception), the audit events and the whole visible state must equal the model's.
+ * rotations with an overlap (issue 14), run against the service on a real store and against a
+ * simple model. After every step the outcome (result or exception), the audit events and the whole
+ * visible state must equal the model's.
  *
  * <p>jqwik shrinks a failing sequence to a minimal one; keep such counterexamples as plain tests in
  * {@code ModelRegressionTest}-style classes of the store module that found them.
@@ -88,6 +91,20 @@ public abstract class AbstractTokenModelTest {
     Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofDays(90)
   };
 
+  /**
+   * The overlaps a rotation may ask for: none (the predecessor is refused at once), and shorter and
+   * longer than {@link #LIFETIMES} and the steps of {@link Advance}, so that a sequence sees the
+   * predecessor's own expiry win over the overlap's end and the other way round.
+   */
+  static final Duration[] OVERLAPS = {
+    Duration.ZERO,
+    Duration.ofMillis(500),
+    Duration.ofSeconds(29),
+    Duration.ofMinutes(2),
+    Duration.ofDays(10),
+    Duration.ofDays(200)
+  };
+
   /** A new, empty store; called once per sequence. */
   protected abstract TokenStore createStore();
 
@@ -110,7 +127,8 @@ public abstract class AbstractTokenModelTest {
           Entitle,
           RevokeLeaked,
           DeactivateAll,
-          Advance {}
+          Advance,
+          Rotate {}
 
   /**
    * {@code lifetime} picks one of {@link #LIFETIMES}, or none (never expires) when negative (issue
@@ -118,6 +136,12 @@ public abstract class AbstractTokenModelTest {
    */
   record Create(int org, int env, @Nullable String description, boolean tick, int lifetime)
       implements Op {}
+
+  /**
+   * {@code TokenService.rotate} of the picked token; {@code overlap} picks one of {@link
+   * #OVERLAPS}, or a negative overlap (refused) when negative (issue 14).
+   */
+  record Rotate(int org, int token, int overlap) implements Op {}
 
   /** Time moves forward (the service's clock and the validator's ticker together), issue 14. */
   record Advance(Duration by) implements Op {}
@@ -205,6 +229,19 @@ public abstract class AbstractTokenModelTest {
                     .as(Toggle::new)),
             net.jqwik.api.Tuple.of(2, Combinators.combine(owner, token).as(Delete::new)),
             net.jqwik.api.Tuple.of(
+                4,
+                Combinators.combine(
+                        owner,
+                        // Mostly an issued token, so that rotations succeed and chains grow.
+                        Arbitraries.frequencyOf(
+                            net.jqwik.api.Tuple.of(5, Arbitraries.integers().between(0, 3)),
+                            net.jqwik.api.Tuple.of(1, Arbitraries.just(-1))),
+                        Arbitraries.frequencyOf(
+                            net.jqwik.api.Tuple.of(
+                                8, Arbitraries.integers().between(0, OVERLAPS.length - 1)),
+                            net.jqwik.api.Tuple.of(1, Arbitraries.just(-1))))
+                    .as(Rotate::new)),
+            net.jqwik.api.Tuple.of(
                 6,
                 Combinators.combine(owner, ownEnv, token, Arbitraries.of(false, false, false, true))
                     .as(Validate::new)),
@@ -268,7 +305,11 @@ public abstract class AbstractTokenModelTest {
     @Nullable String description;
     long version = 1;
     boolean deleted;
-    final @Nullable Instant expiresAt;
+
+    /** Changed by a rotation of this token: the end of the overlap, if earlier. */
+    @Nullable Instant expiresAt;
+
+    final @Nullable TokenId rotatedFrom;
 
     ModelToken(IssuedToken issued) {
       this.id = issued.id();
@@ -278,6 +319,7 @@ public abstract class AbstractTokenModelTest {
       this.createdAt = issued.token().createdAt();
       this.description = issued.token().description();
       this.expiresAt = issued.token().expiresAt();
+      this.rotatedFrom = issued.token().rotatedFrom();
     }
   }
 
@@ -353,6 +395,17 @@ public abstract class AbstractTokenModelTest {
       return tokens.stream().filter(t -> !t.deleted && t.org.equals(org)).count();
     }
 
+    /**
+     * The token's stored successor, or null: a deleted successor frees its predecessor to be
+     * rotated again, as the stores forget it with its row (a database's unique index would).
+     */
+    private @Nullable ModelToken successorOf(ModelToken token) {
+      return tokens.stream()
+          .filter(t -> !t.deleted && token.id.equals(t.rotatedFrom))
+          .findFirst()
+          .orElse(null);
+    }
+
     private TokenId idOf(@Nullable ModelToken token) {
       return token == null ? new TokenId(0x0BADC0FFEEL) : token.id;
     }
@@ -398,6 +451,8 @@ public abstract class AbstractTokenModelTest {
         revokeLeaked(r);
       } else if (op instanceof DeactivateAll d) {
         deactivateAll(d);
+      } else if (op instanceof Rotate r) {
+        rotate(r);
       } else if (op instanceof Advance a) {
         clock.advance(a.by());
         expectEvents();
@@ -572,6 +627,85 @@ public abstract class AbstractTokenModelTest {
       expectEvents();
     }
 
+    private void rotate(Rotate r) {
+      ModelToken token = pick(r.token());
+      OrganizationId org = org(r.org(), token);
+      Duration overlap = r.overlap() < 0 ? Duration.ofSeconds(-1) : OVERLAPS[r.overlap()];
+      Instant now = clock.instant();
+      if (token != null) {
+        // Its partner keeps using it: the validator holds an answer the rotation must drop.
+        validateInItsOwnPlace(token);
+      }
+      Object outcome = outcome(() -> service.rotate(org, idOf(token), overlap, ACTOR));
+      if (overlap.isNegative()) {
+        assertThat(outcome).isExactlyInstanceOf(IllegalArgumentException.class);
+        assertThat(((Throwable) outcome).getMessage())
+            .isEqualTo("overlap must not be negative, but was " + overlap);
+      } else if (!isEntitled(org)) {
+        assertThat(outcome).isInstanceOf(NotEntitledException.class);
+      } else if (visible(org, token) == null) {
+        assertNotFound(outcome, org, idOf(token));
+      } else if (token.status != TokenStatus.ACTIVE) {
+        assertNotRotatable(outcome, token, "it is inactive");
+      } else if (token.expiresAt != null && !now.isBefore(token.expiresAt)) {
+        assertNotRotatable(outcome, token, "it expired at " + token.expiresAt);
+      } else if (successorOf(token) != null) {
+        assertNotRotatable(
+            outcome,
+            token,
+            "it was already rotated (its successor is " + successorOf(token).id + ")");
+      } else if (held(org) >= LIMITS.get(org)) {
+        // The predecessor stays stored during the overlap, so the successor takes a place.
+        assertThat(outcome)
+            .isInstanceOf(TokenLimitExceededException.class)
+            .extracting(e -> ((TokenLimitExceededException) e).limit())
+            .isEqualTo(LIMITS.get(org));
+      } else {
+        assertThat(outcome).isInstanceOf(Rotation.class);
+        Rotation rotation = (Rotation) outcome;
+        AccessToken successor = rotation.successor().token();
+        AccessToken predecessor = rotation.predecessor();
+        assertThat(successor.id()).isNotEqualTo(token.id);
+        assertThat(successor.organization()).isEqualTo(token.org);
+        assertThat(successor.environment()).isEqualTo(token.env);
+        assertThat(successor.description()).isEqualTo(token.description);
+        assertThat(successor.scope()).isEqualTo(predecessor.scope());
+        assertThat(successor.status()).isEqualTo(TokenStatus.ACTIVE);
+        assertThat(successor.version()).isEqualTo(1);
+        assertThat(successor.createdAt()).isEqualTo(now);
+        assertThat(successor.expiresAt()).isNull();
+        assertThat(successor.rotatedFrom()).isEqualTo(token.id);
+        assertThat(rotation.successor().value().reveal()).isNotEqualTo(token.value);
+        Instant endOfOverlap = now.plus(overlap);
+        token.expiresAt =
+            token.expiresAt != null && token.expiresAt.isBefore(endOfOverlap)
+                ? token.expiresAt
+                : endOfOverlap;
+        token.version++;
+        assertThat(predecessor.id()).isEqualTo(token.id);
+        assertThat(predecessor.status()).isEqualTo(TokenStatus.ACTIVE);
+        assertThat(predecessor.expiresAt()).isEqualTo(token.expiresAt);
+        assertThat(predecessor.version()).isEqualTo(token.version);
+        assertThat(predecessor.rotatedFrom()).isEqualTo(token.rotatedFrom);
+        ModelToken next = new ModelToken(rotation.successor());
+        tokens.add(next);
+        expectEvents(
+            TokenEventType.TOKEN_ROTATED + "@" + token.version + ":" + token.id,
+            TokenEventType.CREATED + "@1:" + next.id);
+        // The new value works at once; the old one until the end of the overlap (none: refused).
+        validateInItsOwnPlace(next);
+        validateInItsOwnPlace(token);
+        return;
+      }
+      expectEvents();
+    }
+
+    private static void assertNotRotatable(Object outcome, ModelToken token, String why) {
+      assertThat(outcome).isExactlyInstanceOf(TokenConflictException.class);
+      assertThat(((Throwable) outcome).getMessage())
+          .isEqualTo("token " + token.id + " cannot be rotated: " + why);
+    }
+
     private void revokeLeaked(RevokeLeaked r) {
       ModelToken token = pick(r.token());
       String value =
@@ -655,6 +789,11 @@ public abstract class AbstractTokenModelTest {
       expectEvents();
     }
 
+    /** Validates the token's value in its own organization and environment, as the model says. */
+    private void validateInItsOwnPlace(ModelToken token) {
+      validate(new Validate(-1, -1, tokens.indexOf(token), false));
+    }
+
     private static void assertNotFound(Object outcome, OrganizationId org, TokenId id) {
       assertThat(outcome).isExactlyInstanceOf(TokenNotFoundException.class);
       assertThat(((Throwable) outcome).getMessage())
@@ -692,6 +831,7 @@ public abstract class AbstractTokenModelTest {
           assertThat(a.environment()).isEqualTo(m.env);
           assertThat(a.createdAt()).isEqualTo(m.createdAt);
           assertThat(a.expiresAt()).isEqualTo(m.expiresAt);
+          assertThat(a.rotatedFrom()).isEqualTo(m.rotatedFrom);
         }
       }
     }
