@@ -129,22 +129,30 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       throw new IllegalArgumentException(
           "a token limit must not be negative (0 refuses every create), was " + maxTokens);
     }
-    // The organization's place is taken first, by compare-and-set on its count, so inserts running
-    // at once never take more places than the limit; it is given back if the insert fails.
-    AtomicLong count = held.computeIfAbsent(token.organization(), o -> new AtomicLong());
-    long before;
-    do {
-      before = count.get();
-      if (before >= maxTokens) {
-        throw new TokenLimitExceededException(token.organization(), maxTokens);
-      }
-    } while (!count.compareAndSet(before, before + 1));
+    AtomicLong count = takePlace(token.organization(), maxTokens);
     try {
       claim(token, change);
     } catch (RuntimeException e) {
       count.decrementAndGet();
       throw e;
     }
+  }
+
+  /**
+   * Takes one of the organization's places, by compare-and-set on its count, so inserts running at
+   * once never take more places than the limit; the caller gives it back (decrements the count it
+   * returns) if its insert fails.
+   */
+  private AtomicLong takePlace(OrganizationId organization, long maxTokens) {
+    AtomicLong count = held.computeIfAbsent(organization, o -> new AtomicLong());
+    long before;
+    do {
+      before = count.get();
+      if (before >= maxTokens) {
+        throw new TokenLimitExceededException(organization, maxTokens);
+      }
+    } while (!count.compareAndSet(before, before + 1));
+    return count;
   }
 
   private void claim(StoredToken token, Change change) {
@@ -321,14 +329,7 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
         throw TokenConflictException.notRotatable(
             predecessorId, "it was already rotated (its successor is " + existing + ")");
       }
-      AtomicLong count = held.computeIfAbsent(successor.organization(), o -> new AtomicLong());
-      long before;
-      do {
-        before = count.get();
-        if (before >= maxTokens) {
-          throw new TokenLimitExceededException(successor.organization(), maxTokens);
-        }
-      } while (!count.compareAndSet(before, before + 1));
+      AtomicLong count = takePlace(successor.organization(), maxTokens);
       try {
         publish(successor);
       } catch (RuntimeException e) {
