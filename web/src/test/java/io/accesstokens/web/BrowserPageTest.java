@@ -433,6 +433,13 @@ class BrowserPageTest {
     assertThat(focused()).isEqualTo(rowButton(value, "edit"));
 
     focused().sendKeys(Keys.TAB);
+    assertThat(focused()).isEqualTo(rowButton(value, "rotate"));
+    focused().sendKeys(Keys.ENTER);
+    wait.until(d -> "rotate-overlap".equals(focusedId()));
+    focused().sendKeys(Keys.ESCAPE);
+    wait.until(d -> !find("#rotate-dialog").isDisplayed());
+    assertThat(focused()).isEqualTo(rowButton(value, "rotate"));
+    focused().sendKeys(Keys.TAB);
     assertThat(focused()).isEqualTo(rowButton(value, "delete"));
     focused().sendKeys(Keys.ENTER);
     wait.until(d -> "delete-cancel".equals(focusedId()));
