@@ -21,11 +21,15 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 final class LastUsedFlushSchedule implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(LastUsedFlushSchedule.class);
 
+  /** A store down for long fails every flush: WARN once in this long, DEBUG in between. */
+  private static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
+
   private final TokenValidator validator;
   private final TaskScheduler scheduler;
   private final @Nullable ThreadPoolTaskScheduler ownScheduler;
   private final Duration interval;
   private @Nullable ScheduledFuture<?> schedule;
+  private java.time.@Nullable Instant lastWarning;
   private volatile boolean running;
 
   /**
@@ -51,17 +55,27 @@ final class LastUsedFlushSchedule implements SmartLifecycle {
     }
   }
 
-  /** One flush, as the schedule runs it: a failure is logged and its uses wait for the next. */
-  void flush() {
+  /**
+   * One flush, as the schedule runs it: a failure is logged (at WARN at most once a minute, by the
+   * scheduler's clock, as the library's own schedule does) and its uses wait for the next.
+   */
+  synchronized void flush() {
     try {
       int written = validator.flushLastUsed();
       log.debug("Flushed the last-used times of {} tokens", written);
     } catch (RuntimeException e) {
       // The library's messages never hold a secret; the uses stay pending for the next flush.
-      log.warn(
-          "The last-used times could not be written to the token store; they wait for the next"
-              + " flush: {}",
-          e.toString());
+      java.time.Instant now = scheduler.getClock().instant();
+      boolean warn = lastWarning == null || !now.isBefore(lastWarning.plus(WARNING_INTERVAL));
+      if (warn) {
+        lastWarning = now;
+        log.warn(
+            "The last-used times could not be written to the token store; they wait for the next"
+                + " flush: {}",
+            e.toString());
+      } else {
+        log.debug("The last-used flush failed again: {}", e.toString());
+      }
     }
   }
 

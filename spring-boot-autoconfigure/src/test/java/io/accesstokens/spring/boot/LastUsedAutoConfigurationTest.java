@@ -103,6 +103,39 @@ class LastUsedAutoConfigurationTest {
   }
 
   @Test
+  void aFlushThatFails_isLoggedOnce_andItsUsesWaitForTheNext() {
+    io.accesstokens.testing.FaultyTokenStore store =
+        new io.accesstokens.testing.FaultyTokenStore(new io.accesstokens.memory.MemoryTokenStore());
+    runner
+        .withUserConfiguration(RecordingScheduler.Config.class)
+        .withBean(io.accesstokens.spi.TokenStore.class, () -> store)
+        .withPropertyValues("access-tokens.validator.record-last-used=true")
+        .run(
+            context -> {
+              RecordingScheduler scheduler = context.getBean(RecordingScheduler.class);
+              TokenService service = context.getBean(TokenService.class);
+              TokenValidator validator = context.getBean(TokenValidator.class);
+              IssuedToken token = createdAndUsed(service, validator);
+              int mark = io.accesstokens.testing.CapturingAppender.mark();
+
+              store.down(true);
+              scheduler.tasks.get(0).run();
+              scheduler.tasks.get(0).run();
+              assertThat(validator.pendingLastUses()).as("kept for the next flush").isOne();
+              List<String> lines = io.accesstokens.testing.CapturingAppender.lines();
+              assertThat(lines.subList(mark, lines.size()))
+                  .filteredOn(line -> line.contains("could not be written"))
+                  .as("one WARN a minute, by the scheduler's clock")
+                  .hasSize(1);
+
+              store.down(false);
+              scheduler.tasks.get(0).run();
+              assertThat(validator.pendingLastUses()).isZero();
+              assertThat(lastUsed(service, token)).isNotNull();
+            });
+  }
+
+  @Test
   void closingTheContext_flushesTheUsesRecordedSinceTheLastFlush() {
     runner
         .withUserConfiguration(RecordingScheduler.Config.class)
