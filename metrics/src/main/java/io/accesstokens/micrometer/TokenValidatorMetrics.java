@@ -43,6 +43,12 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@value #LOOKUP_LATENCY}</td><td>function timer</td><td></td><td>lookups that ran
  *       against the store (answered or failed) and their total time, by the validator's ticker;
  *       the wait for a lookup slot is not in it</td></tr>
+ *   <tr><td>{@value #LAST_USED_PENDING}</td><td>gauge</td><td></td><td>tokens whose recorded use
+ *       waits for the next last-used flush ({@link TokenValidator#pendingLastUses()}; 0 when the
+ *       validator records no uses)</td></tr>
+ *   <tr><td>{@value #LAST_USED_DROPPED}</td><td>counter</td><td></td><td>uses dropped because as
+ *       many tokens' uses as the cache holds already waited for a flush: the store was down for
+ *       long ({@link TokenValidator#droppedLastUses()})</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -88,6 +94,18 @@ public final class TokenValidatorMetrics implements MeterBinder {
 
   /** Lookups that ran against the store, and their time. */
   public static final String LOOKUP_LATENCY = "access_tokens.validator.store.lookup.latency";
+
+  /**
+   * Tokens whose recorded use waits for the next last-used flush. Rising from one interval to the
+   * next means the flushes fail (the store is down) or do not run.
+   */
+  public static final String LAST_USED_PENDING = "access_tokens.validator.last_used.pending";
+
+  /**
+   * Uses dropped because as many tokens' uses as the cache holds already waited for a flush: their
+   * Last used times are behind (never a validation failed).
+   */
+  public static final String LAST_USED_DROPPED = "access_tokens.validator.last_used.dropped";
 
   private final TokenValidator validator;
   private final Tags tags;
@@ -161,6 +179,18 @@ public final class TokenValidatorMetrics implements MeterBinder {
     Gauge.builder(CACHE_SIZE, validator, v -> (double) v.cachedAnswers())
         .description("Answers cached now (approximate)")
         .baseUnit("answers")
+        .tags(tags)
+        .register(registry);
+    // Read from the validator itself, not its stats: the last-used figures are not in them.
+    Gauge.builder(LAST_USED_PENDING, validator, v -> (double) v.pendingLastUses())
+        .description("Tokens whose recorded use waits for the next last-used flush")
+        .baseUnit("tokens")
+        .tags(tags)
+        .register(registry);
+    FunctionCounter.builder(LAST_USED_DROPPED, validator, v -> (double) v.droppedLastUses())
+        .description(
+            "Uses dropped because as many tokens' uses as the cache holds already waited for a"
+                + " flush")
         .tags(tags)
         .register(registry);
   }

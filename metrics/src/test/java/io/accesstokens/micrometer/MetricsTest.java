@@ -130,6 +130,47 @@ class MetricsTest {
   }
 
   @Test
+  void lastUsedMeters_showThePendingUses_andThoseDroppedWhileFlushesFail() {
+    FaultyTokenStore faulty = new FaultyTokenStore(store);
+    TokenService faultyService = Fixtures.serviceOn(faulty).build();
+    try (TokenValidator recording =
+        TokenValidator.builder(faultyService)
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .maximumSize(1)
+            .recordLastUsed(true)
+            .build()) {
+      new TokenValidatorMetrics(recording).bindTo(registry);
+      IssuedToken first = create(faultyService, ACME, PROD, null, ALICE);
+      IssuedToken second = create(faultyService, ACME, PROD, null, ALICE);
+      assertThat(registry.get(TokenValidatorMetrics.LAST_USED_PENDING).gauge().value()).isZero();
+
+      assertThat(refused(recording, first.value().reveal())).isFalse();
+      assertThat(registry.get(TokenValidatorMetrics.LAST_USED_PENDING).gauge().value()).isOne();
+      faulty.down(true);
+      assertThatThrownBy(recording::flushLastUsed)
+          .isInstanceOf(io.accesstokens.StoreUnavailableException.class);
+      faulty.down(false);
+      assertThat(refused(recording, second.value().reveal())).isFalse(); // one use waits already
+      assertThat(registry.get(TokenValidatorMetrics.LAST_USED_PENDING).gauge().value()).isOne();
+      assertThat(counter(TokenValidatorMetrics.LAST_USED_DROPPED)).isOne();
+
+      assertThat(recording.flushLastUsed()).isOne();
+      assertThat(registry.get(TokenValidatorMetrics.LAST_USED_PENDING).gauge().value()).isZero();
+      assertThat(counter(TokenValidatorMetrics.LAST_USED_DROPPED)).isOne();
+    }
+  }
+
+  @Test
+  void lastUsedMeters_areZero_whenTheValidatorRecordsNoUses() {
+    new TokenValidatorMetrics(validator).bindTo(registry);
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
+    assertThat(refused(token.value().reveal())).isFalse();
+    assertThat(registry.get(TokenValidatorMetrics.LAST_USED_PENDING).gauge().value()).isZero();
+    assertThat(counter(TokenValidatorMetrics.LAST_USED_DROPPED)).isZero();
+  }
+
+  @Test
   void followerMeters_showTheLagAndWhetherTheLeaseIsTrusted() {
     FakeTicker time = new FakeTicker();
     ChangeFollower follower =

@@ -25,7 +25,8 @@ import java.io.IOException;
  * <p>Every request is scoped to one organization that the host's {@link PageAccess} lets the
  * signed-in user administer; a token id of another organization is answered exactly like an unknown
  * one. Every change needs the page's anti-forgery token. Token values appear only in the answers of
- * create and copy, never in an address, a log line or the page's HTML.
+ * create, rotate and copy, never in an address, a log line or the page's HTML (but for the new
+ * value that Add Token or Rotate shows once).
  *
  * <p>Built with {@link #builder}; immutable and thread-safe.
  */

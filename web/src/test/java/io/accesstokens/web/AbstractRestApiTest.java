@@ -397,6 +397,195 @@ abstract class AbstractRestApiTest {
         .hasMessage(SEEDS_ERROR);
   }
 
+  // ---- rotate (issue 14)
+  // -------------------------------------------------------------------------------------
+
+  static String rotateBody(String overlap) {
+    return "{\"overlap\": \"" + overlap + "\"}";
+  }
+
+  @Test
+  void rotate_answers201_withTheSuccessorAndItsValue_once_andThePredecessorsExpiry() {
+    IssuedToken old = issue(ACME, PRODUCTION, "Partner X over AS2");
+    ApiClient api = alice();
+    int linesBefore = io.accesstokens.testing.CapturingAppender.mark();
+
+    Answer rotated = api.post(path(old.id()) + "/rotate", rotateBody("P7D"));
+
+    assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
+    assertThat(rotated.header("Cache-Control")).isEqualTo("no-store");
+    Map<String, Object> successor = map(rotated.json().get("token"));
+    Map<String, Object> predecessor = map(rotated.json().get("predecessor"));
+    String value = (String) rotated.json().get("value");
+    assertThat(TokenFormat.isWellFormed(value)).isTrue();
+    assertThat(value).isNotEqualTo(old.value().reveal());
+    assertThat(successor)
+        .containsEntry("status", "ACTIVE")
+        .containsEntry("environment", "production")
+        .containsEntry("description", "Partner X over AS2")
+        .containsEntry("expiresAt", null)
+        .containsEntry("version", 1L)
+        .containsEntry("token", WebFixture.masked(value))
+        .containsEntry(
+            "rotatedFrom", Map.of("id", old.id().toString(), "token", old.value().masked()));
+    assertThat(rotated.header("Location"))
+        .isEqualTo("/access-tokens/api/organizations/acme/tokens/" + successor.get("id"));
+    AccessToken stored = web.service().get(ACME, old.id());
+    assertThat(stored.expiresAt()).isNotNull();
+    assertThat(predecessor)
+        .containsEntry("id", old.id().toString())
+        .containsEntry("status", "ACTIVE")
+        .containsEntry("expiresAt", stored.expiresAt().toString())
+        .containsEntry("expired", false)
+        .containsEntry("rotatedFrom", null)
+        .containsEntry("version", 2L);
+    assertThat(java.time.Duration.between(stored.updatedAt(), stored.expiresAt()))
+        .isEqualTo(java.time.Duration.ofDays(7));
+    // Both validate during the overlap.
+    web.validator().validate(value, Scope.EDI, ACME, PRODUCTION);
+    web.validator().validate(old.value().reveal(), Scope.EDI, ACME, PRODUCTION);
+
+    // The list shows the successor with its Rotated from and the predecessor's Expires; the new
+    // value is in the rotation's answer only.
+    Answer list = api.get(TOKENS);
+    assertThat(rows(list)).containsExactly(predecessor, successor);
+    assertThat(list.body()).doesNotContain(value.substring(TokenFormat.SECRET_OFFSET));
+    assertThat(api.get(path(TokenId.parse((String) successor.get("id")))).body())
+        .doesNotContain(value.substring(TokenFormat.SECRET_OFFSET));
+    // The log says that a rotation was answered, never the value (the leak guard scans for any
+    // piece of it too: the leak filter recorded it from the answer).
+    List<String> logged = io.accesstokens.testing.CapturingAppender.lines();
+    assertThat(logged.subList(linesBefore, logged.size()))
+        .anyMatch(line -> line.contains("rotation of token " + old.id()))
+        .noneMatch(line -> line.contains(value.substring(TokenFormat.SECRET_OFFSET, 30)));
+  }
+
+  @Test
+  void rotate_withoutAnOverlap_refusesTheOldValueAtOnce_withTheSeedsMessage() {
+    IssuedToken old = issue(ACME, TEST, "now");
+
+    Answer rotated = alice().post(path(old.id()) + "/rotate", rotateBody("PT0S"));
+
+    assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
+    assertThat(map(rotated.json().get("predecessor"))).containsEntry("expired", true);
+    assertThatThrownBy(() -> web.validator().validate(old.value().reveal(), Scope.EDI, ACME, TEST))
+        .isInstanceOf(ConnectionOpenException.class)
+        .hasMessage(SEEDS_ERROR);
+    web.validator().validate((String) rotated.json().get("value"), Scope.EDI, ACME, TEST);
+  }
+
+  @Test
+  void rotate_withAnExpiry_givesTheSuccessorThatLifetime() {
+    IssuedToken old = issue(ACME, PRODUCTION, "expiring");
+
+    Answer rotated =
+        alice()
+            .post(
+                path(old.id()) + "/rotate",
+                """
+                {"overlap": "P1D", "expiresIn": "P90D"}\
+                """);
+
+    assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
+    Map<String, Object> successor = map(rotated.json().get("token"));
+    AccessToken stored = web.service().get(ACME, TokenId.parse((String) successor.get("id")));
+    assertThat(successor).containsEntry("expiresAt", stored.expiresAt().toString());
+    assertThat(java.time.Duration.between(stored.createdAt(), stored.expiresAt()))
+        .isEqualTo(java.time.Duration.ofDays(90));
+  }
+
+  @Test
+  void rotate_ofAnInactiveOrAlreadyRotatedToken_is409_sayingWhy_andChangesNothing() {
+    IssuedToken inactive = issue(ACME, PRODUCTION, "inactive");
+    web.service().setStatus(ACME, inactive.id(), TokenStatus.INACTIVE, Actor.of("setup"));
+    IssuedToken rotatedOnce = issue(ACME, PRODUCTION, "rotated once");
+    ApiClient api = alice();
+    Answer first = api.post(path(rotatedOnce.id()) + "/rotate", rotateBody("P1D"));
+    assertThat(first.status()).as(first.toString()).isEqualTo(201);
+    long tokens = web.service().list(ACME, TokenQuery.all()).tokens().size();
+
+    Answer ofInactive = api.post(path(inactive.id()) + "/rotate", rotateBody("P1D"));
+    Answer again = api.post(path(rotatedOnce.id()) + "/rotate", rotateBody("P1D"));
+
+    ofInactive.assertRefused(
+        409,
+        "NOT_ROTATABLE",
+        "Access token "
+            + inactive.id()
+            + " cannot be rotated: it is inactive. Nothing was changed.");
+    assertThat(again.status()).as(again.toString()).isEqualTo(409);
+    assertThat(again.code()).isEqualTo("NOT_ROTATABLE");
+    assertThat(again.message())
+        .isEqualTo(
+            "Access token "
+                + rotatedOnce.id()
+                + " cannot be rotated: it was already rotated (its successor is "
+                + map(first.json().get("token")).get("id")
+                + "). Nothing was changed.");
+    assertThat(web.service().list(ACME, TokenQuery.all()).tokens()).hasSize((int) tokens);
+    assertThat(web.service().get(ACME, inactive.id()).version()).isEqualTo(2);
+    assertThat(web.service().get(ACME, inactive.id()).expiresAt()).isNull();
+  }
+
+  @Test
+  void rotate_ofADeletedToken_is404_andCreatesNothing() {
+    IssuedToken deleted = issue(ACME, PRODUCTION, "deleted");
+    web.service().delete(ACME, deleted.id(), Actor.of("setup"));
+
+    Answer rotated = alice().post(path(deleted.id()) + "/rotate", rotateBody("P1D"));
+
+    rotated.assertRefused(
+        404,
+        "TOKEN_NOT_FOUND",
+        "There is no access token "
+            + deleted.id()
+            + " in organization \"acme\": it was deleted, or never existed.");
+    assertThat(web.service().list(ACME, TokenQuery.all()).tokens()).isEmpty();
+  }
+
+  @Test
+  void rotate_withABadOverlapOrExpiry_is400_namingTheField_andChangesNothing() {
+    IssuedToken old = issue(ACME, PRODUCTION, "bad input");
+    ApiClient api = alice();
+    String rotate = path(old.id()) + "/rotate";
+
+    api.post(rotate, rotateBody("7 days"))
+        .assertRefused(
+            400,
+            "INVALID_REQUEST",
+            "Field \"overlap\" must be an ISO-8601 duration of zero or more (PT0S, P1D, P7D), but"
+                + " was \"7 days\".");
+    api.post(rotate, rotateBody("-P1D"))
+        .assertRefused(
+            400,
+            "INVALID_REQUEST",
+            "Field \"overlap\" must be an ISO-8601 duration of zero or more (PT0S, P1D, P7D), but"
+                + " was \"-P1D\".");
+    api.post(rotate, "{}").assertRefused(400, "INVALID_REQUEST", "Field \"overlap\" is required.");
+    api.post(rotate, "{\"overlap\": \"P1D\", \"expiresIn\": \"PT0S\"}")
+        .assertRefused(
+            400,
+            "INVALID_REQUEST",
+            "Field \"expiresIn\" must be an ISO-8601 duration of more than zero (P30D, P90D), but"
+                + " was \"PT0S\".");
+    Answer unknownField = api.post(rotate, "{\"overlap\": \"P1D\", \"retire\": \"yes\"}");
+    assertThat(unknownField.status()).isEqualTo(400);
+    assertThat(unknownField.message()).contains("\"retire\"").contains("expiresIn, overlap");
+    // A token value pasted into the field is described, never echoed.
+    IssuedToken other = issue(ACME, PRODUCTION, "pasted");
+    Answer pasted = api.post(rotate, rotateBody(other.value().reveal()));
+    assertThat(pasted.status()).isEqualTo(400);
+    assertThat(pasted.body())
+        .doesNotContain(
+            other
+                .value()
+                .reveal()
+                .substring(TokenFormat.SECRET_OFFSET, TokenFormat.SECRET_OFFSET + 8));
+
+    assertThat(web.service().get(ACME, old.id()).version()).isEqualTo(1);
+    assertThat(web.service().list(ACME, TokenQuery.all()).tokens()).hasSize(2);
+  }
+
   // ---- scoping
   // ------------------------------------------------------------------------------------
 
@@ -407,7 +596,7 @@ abstract class AbstractRestApiTest {
     ApiClient api =
         alice(); // administers both acme and initech: only the address's organization counts
 
-    for (String suffix : List.of("", "/copy", "/description", "/status")) {
+    for (String suffix : List.of("", "/copy", "/description", "/status", "/rotate")) {
       Answer forForeign = act(api, suffix, foreign.id());
       Answer forUnknown = act(api, suffix, unknown);
       assertThat(forForeign.status()).as(suffix + " " + forForeign).isEqualTo(404);
@@ -420,6 +609,9 @@ abstract class AbstractRestApiTest {
     AccessToken untouched = web.service().get(INITECH, foreign.id());
     assertThat(untouched.version()).isEqualTo(1);
     assertThat(untouched.description()).isEqualTo("initech's");
+    assertThat(untouched.expiresAt()).as("not rotated").isNull();
+    assertThat(web.service().list(INITECH, TokenQuery.all()).tokens()).hasSize(1);
+    assertThat(web.service().list(ACME, TokenQuery.all()).tokens()).isEmpty();
   }
 
   private static Answer act(ApiClient api, String suffix, TokenId id) {
@@ -432,6 +624,7 @@ abstract class AbstractRestApiTest {
               """
               {"description": "changed", "version": 1}\
               """);
+      case "/rotate" -> api.post(path(id) + "/rotate", rotateBody("P1D"));
       default ->
           api.put(
               path(id) + "/status",
@@ -988,7 +1181,7 @@ abstract class AbstractRestApiTest {
     IssuedToken issued = issue(ACME, PRODUCTION, "x");
 
     Answer unknown = api.get("api/tokens");
-    Answer unknownAction = api.post(path(issued.id()) + "/rotate", null);
+    Answer unknownAction = api.post(path(issued.id()) + "/reroll", null);
     Answer unknownFile = api.get("assets/other.js");
     Answer putList = api.put(TOKENS, "{}");
     Answer getCopy = api.get(path(issued.id()) + "/copy");

@@ -151,7 +151,7 @@ class BrowserPageTest {
             WebFixture.masked(value), "Active", "Never", "production", "Partner X over AS2", "EDI");
     assertThat(row.findElements(By.cssSelector("td.actions button")))
         .extracting(WebElement::getText)
-        .containsExactly("Copy", "Edit", "Delete");
+        .containsExactly("Copy", "Edit", "Rotate", "Delete");
     assertThat(row.findElement(By.cssSelector("[role=switch]")).getAttribute("aria-checked"))
         .isEqualTo("true");
     shot("table");
@@ -242,6 +242,7 @@ class BrowserPageTest {
             "Description",
             "Scope",
             "Last used",
+            "Rotated from",
             "Actions");
     assertThat(cells(row(partner.value().reveal())))
         .startsWith(
@@ -263,6 +264,95 @@ class BrowserPageTest {
           .doesNotContain(token.value().reveal().substring(TokenFormat.SECRET_OFFSET));
     }
     shot("table"); // docs/images/access-tokens-page.png is a copy of this one
+  }
+
+  /**
+   * Issue 14: Rotate with a 7-day overlap shows the successor's value once, as Add Token does; the
+   * table then shows the successor with its Rotated from, and the predecessor's Expires; both
+   * values validate during the overlap. Rotating the predecessor again is refused with the server's
+   * message, and nothing changes.
+   */
+  @Test
+  void rotate_showsTheNewValueOnce_andTheTableShowsTheSuccessorAndThePredecessorsExpiry() {
+    IssuedToken old = issue("Partner X over AS2");
+    signIn();
+
+    rowButton(old.value().reveal(), "rotate").click();
+    wait.until(d -> find("#rotate-dialog").isDisplayed());
+    assertThat(text("#rotate-text"))
+        .startsWith(
+            "Access token "
+                + old.value().masked()
+                + " of environment production (Partner X over AS2) gets a successor");
+    assertThat(focusedId()).isEqualTo("rotate-overlap");
+    new Select(find("#rotate-overlap")).selectByVisibleText("7 days");
+    new Select(find("#rotate-expires")).selectByVisibleText("In 90 days");
+    shot("rotate-dialog");
+    click("#rotate-confirm");
+
+    WebElement shown =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token-value")));
+    String value = shown.getText();
+    IssuedSecrets.record(value);
+    assertThat(TokenFormat.isWellFormed(value)).as("the successor's value, shown once").isTrue();
+    java.time.Instant predecessorExpiry = web.service().get(ACME, old.id()).expiresAt();
+    assertThat(predecessorExpiry).isNotNull();
+    String until = predecessorExpiry.toString().substring(0, 16).replace('T', ' ') + " UTC";
+    assertThat(text("#status-message"))
+        .isEqualTo(
+            "Access token "
+                + old.value().masked()
+                + " was rotated: its successor is "
+                + WebFixture.masked(value)
+                + ", and it stops working at "
+                + until
+                + ".");
+    assertThat(text("#new-token-note"))
+        .isEqualTo(
+            "It succeeds access token "
+                + old.value().masked()
+                + ", which stops working at "
+                + until
+                + ".");
+    wait.until(d -> focusedId().equals("new-token"));
+    shot("successor-shown-once");
+
+    assertThat(cells(row(value)))
+        .startsWith(WebFixture.masked(value), "Active")
+        .contains("Partner X over AS2", "production", old.value().masked());
+    assertThat(cells(row(value)).get(2)).as("the successor's Expires").endsWith(" UTC");
+    assertThat(cells(row(old.value().reveal())))
+        .startsWith(old.value().masked(), "Active", until, "production", "Partner X over AS2");
+    assertThat(cells(row(old.value().reveal())).get(7)).as("Rotated from").isEmpty();
+    web.validator().validate(value, Scope.EDI, ACME, PRODUCTION);
+    web.validator().validate(old.value().reveal(), Scope.EDI, ACME, PRODUCTION);
+
+    click("#new-token-done");
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("new-token")));
+    assertThat(find("#new-token-value").getAttribute("textContent")).isEmpty();
+    assertThat(driver.getPageSource()).doesNotContain(value.substring(TokenFormat.SECRET_OFFSET));
+    shot("table-after-rotation");
+
+    // The predecessor cannot be rotated twice: the server's reason is shown, nothing changes.
+    rowButton(old.value().reveal(), "rotate").click();
+    wait.until(d -> find("#rotate-dialog").isDisplayed());
+    click("#rotate-confirm");
+    wait.until(d -> !text("#error-message").isEmpty());
+    assertThat(text("#error-message"))
+        .startsWith("Access token " + old.id() + " cannot be rotated: it was already rotated");
+    assertThat(find("#new-token").isDisplayed()).isFalse();
+    assertThat(web.service().list(ACME, TokenQuery.all()).tokens()).hasSize(2);
+    shot("rotated-twice-refused");
+
+    // Cancel changes nothing.
+    rowButton(value, "rotate").click();
+    wait.until(d -> find("#rotate-dialog").isDisplayed());
+    click("#rotate-cancel");
+    wait.until(d -> !find("#rotate-dialog").isDisplayed());
+    assertThat(text("#status-message"))
+        .isEqualTo("Access token " + WebFixture.masked(value) + " was not rotated.");
+    assertThat(focused()).isEqualTo(rowButton(value, "rotate"));
+    assertThat(web.service().list(ACME, TokenQuery.all()).tokens()).hasSize(2);
   }
 
   @Test
@@ -342,6 +432,13 @@ class BrowserPageTest {
     wait.until(d -> cells(row(value)).get(4).equals("Edited by keyboard"));
     assertThat(focused()).isEqualTo(rowButton(value, "edit"));
 
+    focused().sendKeys(Keys.TAB);
+    assertThat(focused()).isEqualTo(rowButton(value, "rotate"));
+    focused().sendKeys(Keys.ENTER);
+    wait.until(d -> "rotate-overlap".equals(focusedId()));
+    focused().sendKeys(Keys.ESCAPE);
+    wait.until(d -> !find("#rotate-dialog").isDisplayed());
+    assertThat(focused()).isEqualTo(rowButton(value, "rotate"));
     focused().sendKeys(Keys.TAB);
     assertThat(focused()).isEqualTo(rowButton(value, "delete"));
     focused().sendKeys(Keys.ENTER);

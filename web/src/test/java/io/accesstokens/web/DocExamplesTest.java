@@ -43,7 +43,7 @@ class DocExamplesTest {
   /** Fields whose values are the server's own, learned from the first answer that shows them. */
   private static final Set<String> LEARNED = Set.of("id", "token", "next", "csrfToken", "value");
 
-  private static final Set<String> TIMES = Set.of("createdAt", "updatedAt");
+  private static final Set<String> TIMES = Set.of("createdAt", "updatedAt", "expiresAt");
   private static final Map<Integer, String> REASONS =
       Map.of(
           200,

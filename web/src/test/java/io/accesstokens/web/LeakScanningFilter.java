@@ -23,12 +23,12 @@ import java.util.regex.Pattern;
 
 /**
  * Sits in front of the page in every test server and reads every answer it sends, headers and body.
- * The answers of create and copy carry a token value on purpose: their values are recorded in
- * {@link IssuedSecrets}. Every other answer (the page's files, lists, errors, redirects) is scanned
- * for anything secret-shaped ({@link SecretLeakGuard#leak}) and for any piece of a value issued in
- * this JVM ({@link IssuedSecrets#pieceIn}); what is found is kept for the test to fail on. Where a
- * test says so (the browser tests, whose requests the page makes), every request's address is
- * scanned too.
+ * The answers of create, copy and rotate carry a token value on purpose: their values are recorded
+ * in {@link IssuedSecrets}. Every other answer (the page's files, lists, errors, redirects) is
+ * scanned for anything secret-shaped ({@link SecretLeakGuard#leak}) and for any piece of a value
+ * issued in this JVM ({@link IssuedSecrets#pieceIn}); what is found is kept for the test to fail
+ * on. Where a test says so (the browser tests, whose requests the page makes), every request's
+ * address is scanned too.
  */
 final class LeakScanningFilter implements Filter {
   private static final Pattern VALUE = Pattern.compile("atk_[0-9A-Za-z]{49}");
@@ -71,12 +71,13 @@ final class LeakScanningFilter implements Filter {
   }
 
   /**
-   * Create (POST .../tokens) and copy (POST .../copy): the two answers that carry a value by
-   * design.
+   * Create (POST .../tokens), copy (POST .../copy) and rotate (POST .../rotate): the three answers
+   * that carry a value by design.
    */
   static boolean carriesAValue(HttpServletRequest request) {
     String uri = request.getRequestURI();
-    return request.getMethod().equals("POST") && (uri.endsWith("/tokens") || uri.endsWith("/copy"));
+    return request.getMethod().equals("POST")
+        && (uri.endsWith("/tokens") || uri.endsWith("/copy") || uri.endsWith("/rotate"));
   }
 
   private void scan(String what, String text) {

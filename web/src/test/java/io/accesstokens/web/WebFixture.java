@@ -80,6 +80,8 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
               Set.of(PRODUCTION)));
 
   private TokenLimits limits = TokenLimits.none();
+  private io.accesstokens.spi.LifetimePolicy lifetimes =
+      io.accesstokens.spi.LifetimePolicy.unlimited();
   private @Nullable FaultyTokenStore store;
   private @Nullable TokenService service;
   private @Nullable TokenValidator validator;
@@ -97,6 +99,11 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
 
   WebFixture limits(TokenLimits tokenLimits) {
     this.limits = tokenLimits;
+    return this;
+  }
+
+  WebFixture lifetimePolicy(io.accesstokens.spi.LifetimePolicy policy) {
+    this.lifetimes = policy;
     return this;
   }
 
@@ -145,6 +152,7 @@ final class WebFixture implements BeforeEachCallback, AfterEachCallback {
             .environments(environments)
             .copyPolicy(copyPolicy == null ? CopyPolicy.ephemeral() : copyPolicy)
             .limits(limits)
+            .lifetimePolicy(lifetimes)
             .build();
     validator = TokenValidator.builder(service).build();
     AccessTokensServlet page =

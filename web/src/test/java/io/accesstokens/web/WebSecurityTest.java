@@ -92,13 +92,18 @@ class WebSecurityTest {
 
     Answer create = api.post("api/organizations/acme/tokens", "{\"environment\": \"production\"}");
     Answer copy = api.post("api/organizations/acme/tokens/" + issued.id() + "/copy", null);
+    Answer rotate =
+        api.post(
+            "api/organizations/acme/tokens/" + issued.id() + "/rotate", "{\"overlap\": \"P1D\"}");
     Answer list = api.get("api/organizations/acme/tokens");
 
     assertThat(create.header("Cache-Control")).isEqualTo("no-store");
     assertThat(copy.header("Cache-Control")).isEqualTo("no-store");
+    assertThat(rotate.status()).as(rotate.toString()).isEqualTo(201);
+    assertThat(rotate.header("Cache-Control")).isEqualTo("no-store");
     assertThat(list.header("Cache-Control")).isEqualTo("no-store");
     assertThat(api.get("").header("Cache-Control")).isEqualTo("no-cache");
-    assertThat(web.leakFilter().valueAnswers()).isEqualTo(2);
+    assertThat(web.leakFilter().valueAnswers()).isEqualTo(3);
   }
 
   @Test
@@ -119,6 +124,9 @@ class WebSecurityTest {
             r ->
                 r.header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"status\": \"INACTIVE\"}")),
+            r ->
+                r.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"overlap\": \"P1D\"}")),
             HttpRequest.Builder::DELETE);
     List<String> paths =
         List.of(
@@ -126,6 +134,7 @@ class WebSecurityTest {
             token + "/copy",
             token + "/description",
             token + "/status",
+            token + "/rotate",
             token);
     ApiClient cookieless = new ApiClient(web.page(), "alice");
     String otherCsrf = (csrf.charAt(0) == '0' ? "1" : "0") + csrf.substring(1);
@@ -152,7 +161,8 @@ class WebSecurityTest {
     }
     assertThat(web.service().list(ACME, TokenQuery.all()).tokens())
         .singleElement()
-        .satisfies(row -> assertThat(row.version()).isEqualTo(1));
+        .satisfies(row -> assertThat(row.version()).isEqualTo(1))
+        .satisfies(row -> assertThat(row.expiresAt()).as("not rotated").isNull());
     assertThat(web.service().get(ACME, issued.id()).description()).isEqualTo("Partner X");
   }
 

@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * The service, the validator and, for a JDBC store, the change follower that keeps the validator
@@ -223,6 +224,12 @@ public class AccessTokensAutoConfiguration {
           prefix + "max-concurrent-lookups",
           settings.getMaxConcurrentLookups(),
           () -> builder.maxConcurrentLookups(settings.getMaxConcurrentLookups()));
+      if (settings.isRecordLastUsed()) {
+        builder.recordLastUsed(true);
+        java.time.Duration interval = settings.getLastUsedInterval();
+        Settings.apply(
+            prefix + "last-used-interval", interval, () -> builder.lastUsedInterval(interval));
+      }
       ChangeFollower changes = follower.getIfAvailable();
       if (changes != null) {
         builder.changeFollower(changes); // started by build(), stopped by close()
@@ -234,6 +241,25 @@ public class AccessTokensAutoConfiguration {
     ValidatorLifecycle accessTokensValidatorLifecycle(TokenValidator validator) {
       return new ValidatorLifecycle(validator);
     }
+
+    /**
+     * The flush of the recorded uses. On the application's {@link TaskScheduler} when it has one
+     * (Boot's, under {@code @EnableScheduling}: configured by {@code spring.task.scheduling.*},
+     * shut down by Boot, one place for the application's background work), else on a daemon thread
+     * of its own, so that turning recording on never needs {@code @EnableScheduling}.
+     */
+    @Bean
+    @ConditionalOnProperty(
+        prefix = "access-tokens.validator",
+        name = "record-last-used",
+        havingValue = "true")
+    LastUsedFlushSchedule accessTokensLastUsedFlush(
+        TokenValidator validator,
+        AccessTokensProperties properties,
+        ObjectProvider<TaskScheduler> schedulers) {
+      return new LastUsedFlushSchedule(
+          validator, schedulers.getIfUnique(), properties.getValidator().getLastUsedInterval());
+    }
   }
 
   /**
@@ -243,6 +269,10 @@ public class AccessTokensAutoConfiguration {
    * so {@link #start()} after {@link #stop()} does nothing.
    */
   static final class ValidatorLifecycle implements SmartLifecycle {
+    // Phases stop from the highest down: below the web server's (DEFAULT_PHASE - 2048), so the
+    // validator closes once no request can reach it any more.
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
     private final TokenValidator validator;
     private volatile boolean running = true;
 
@@ -266,9 +296,7 @@ public class AccessTokensAutoConfiguration {
 
     @Override
     public int getPhase() {
-      // Phases stop from the highest down: below the web server's (DEFAULT_PHASE - 2048), so the
-      // validator closes once no request can reach it any more.
-      return SmartLifecycle.DEFAULT_PHASE - 4096;
+      return PHASE;
     }
   }
 }

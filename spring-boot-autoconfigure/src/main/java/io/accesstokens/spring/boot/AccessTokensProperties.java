@@ -236,6 +236,18 @@ public class AccessTokensProperties {
     /** Store lookups running at once; more fail closed. */
     private int maxConcurrentLookups = TokenValidator.DEFAULT_MAX_CONCURRENT_LOOKUPS;
 
+    /**
+     * Whether accepted tokens' uses are recorded for the Last used column, and flushed to the store
+     * every last-used-interval on a scheduler the auto-configuration manages.
+     */
+    private boolean recordLastUsed;
+
+    /**
+     * How often a token's use is recorded and the recorded uses are flushed (each token written at
+     * most once per interval per node); used only with record-last-used.
+     */
+    private Duration lastUsedInterval = TokenValidator.DEFAULT_LAST_USED_INTERVAL;
+
     public long getMaximumSize() {
       return maximumSize;
     }
@@ -282,6 +294,22 @@ public class AccessTokensProperties {
 
     public void setMaxConcurrentLookups(int maxConcurrentLookups) {
       this.maxConcurrentLookups = maxConcurrentLookups;
+    }
+
+    public boolean isRecordLastUsed() {
+      return recordLastUsed;
+    }
+
+    public void setRecordLastUsed(boolean recordLastUsed) {
+      this.recordLastUsed = recordLastUsed;
+    }
+
+    public Duration getLastUsedInterval() {
+      return lastUsedInterval;
+    }
+
+    public void setLastUsedInterval(Duration lastUsedInterval) {
+      this.lastUsedInterval = lastUsedInterval;
     }
   }
 

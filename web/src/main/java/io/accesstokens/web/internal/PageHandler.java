@@ -6,10 +6,12 @@ import io.accesstokens.Actor;
 import io.accesstokens.CopyUnavailableException;
 import io.accesstokens.DeleteOutcome;
 import io.accesstokens.EnvironmentId;
+import io.accesstokens.Expiry;
 import io.accesstokens.IssuedToken;
 import io.accesstokens.NotEntitledException;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
+import io.accesstokens.Rotation;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenConflictException;
 import io.accesstokens.TokenId;
@@ -33,6 +35,7 @@ import jakarta.servlet.http.MappingMatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -70,6 +73,14 @@ public final class PageHandler {
   private static final Set<String> CREATE_FIELDS = Set.of("environment", "description");
   private static final Set<String> DESCRIPTION_FIELDS = Set.of("description", "version");
   private static final Set<String> STATUS_FIELDS = Set.of("status", "version");
+  private static final Set<String> ROTATE_FIELDS = Set.of("overlap", "expiresIn");
+
+  /**
+   * What the library's refusal of a rotation for the token's state says before its reason; the page
+   * says the reason in its own sentence.
+   */
+  private static final String NOT_ROTATABLE_MARK = " cannot be rotated: ";
+
   private static final Set<String> LIST_PARAMETERS =
       Set.of("environment", "status", "pageSize", "after");
   private static final Set<String> CONTEXT_PARAMETERS = Set.of("organization");
@@ -103,6 +114,7 @@ public final class PageHandler {
     COPY("copy", "POST"),
     DESCRIPTION("description", "PUT"),
     STATUS("status", "PUT"),
+    ROTATE("rotate", "POST"),
     UNKNOWN("unknown");
 
     final String name;
@@ -270,6 +282,7 @@ public final class PageHandler {
                 : service.editDescription(organization, id, description, version, actor);
         writeJson(response, 200, g -> row(g, edited));
       }
+      case ROTATE -> rotate(request, response, actor, organization, tokenId(target.tokenId));
       case STATUS -> {
         TokenId id = tokenId(target.tokenId);
         JsonBody body = body(request, STATUS_FIELDS);
@@ -404,6 +417,74 @@ public final class PageHandler {
           g.writeStringField("value", issued.value().reveal());
           g.writeEndObject();
         });
+  }
+
+  /**
+   * Rotate: the successor's row and value, shown by this answer once as by create, and the
+   * predecessor's row with its new expiry (the end of the overlap).
+   */
+  private void rotate(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Actor actor,
+      OrganizationId organization,
+      TokenId id)
+      throws IOException {
+    JsonBody body = body(request, ROTATE_FIELDS);
+    Duration overlap = duration(body.requiredString("overlap"), "overlap", true);
+    String expiresIn = body.string("expiresIn");
+    Expiry expiry =
+        expiresIn == null || expiresIn.isEmpty()
+            ? Expiry.never()
+            : Expiry.after(duration(expiresIn, "expiresIn", false));
+    Rotation rotation = service.rotate(organization, id, overlap, expiry, actor);
+    IssuedToken successor = rotation.successor();
+    response.setHeader(
+        "Location",
+        basePath(request)
+            + "api/organizations/"
+            + organization.value()
+            + "/tokens/"
+            + successor.id());
+    writeJson(
+        response,
+        201,
+        g -> {
+          g.writeStartObject();
+          g.writeFieldName("token");
+          row(g, successor.token());
+          g.writeStringField("value", successor.value().reveal());
+          g.writeFieldName("predecessor");
+          row(g, rotation.predecessor());
+          g.writeEndObject();
+        });
+    log.debug("Answered rotation of token {} in organization {}", id, organization);
+  }
+
+  /**
+   * A field holding an ISO-8601 duration ({@code P7D}, {@code PT12H}, {@code PT0S}): zero or more
+   * when {@code zeroAllowed}, else more than zero. Never quoted whole: a value pasted there is
+   * described, not echoed.
+   */
+  private static Duration duration(String text, String field, boolean zeroAllowed) {
+    try {
+      Duration duration = Duration.parse(text);
+      if (!duration.isNegative() && (zeroAllowed || !duration.isZero())) {
+        return duration;
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      // the one message below
+    }
+    throw new HttpProblem(
+        Problem.INVALID_REQUEST,
+        "Field \""
+            + field
+            + "\" must be an ISO-8601 duration of "
+            + (zeroAllowed ? "zero or more" : "more than zero")
+            + (zeroAllowed ? " (PT0S, P1D, P7D)" : " (P30D, P90D)")
+            + ", but was "
+            + Redaction.quote(text, 20)
+            + ".");
   }
 
   private void delete(
@@ -636,6 +717,24 @@ public final class PageHandler {
               + quote(notFound.organization())
               + ": it was deleted, or never existed.",
           target.route);
+    } else if (e instanceof TokenConflictException && target.route == Route.ROTATE) {
+      String message = java.util.Objects.requireNonNullElse(e.getMessage(), "");
+      int mark = message.indexOf(NOT_ROTATABLE_MARK);
+      writeProblem(
+          response,
+          Problem.NOT_ROTATABLE,
+          mark < 0 || Redaction.mayHoldSecret(message)
+              ? "Access token "
+                  + target.tokenId
+                  + " was changed while it was being rotated (by someone else, or in another"
+                  + " tab), so it was not rotated. The page now shows the token as it is; rotate"
+                  + " it again if it is still needed."
+              : "Access token "
+                  + target.tokenId
+                  + " cannot be rotated: "
+                  + message.substring(mark + NOT_ROTATABLE_MARK.length())
+                  + ". Nothing was changed.",
+          target.route);
     } else if (e instanceof TokenConflictException) {
       writeProblem(
           response,
@@ -770,6 +869,16 @@ public final class PageHandler {
     } else {
       g.writeStringField("lastUsedAt", lastUsedAt.toString());
     }
+    // The page's Rotated from column: the predecessor's id and masked form, or null.
+    TokenId rotatedFrom = token.rotatedFrom();
+    if (rotatedFrom == null) {
+      g.writeNullField("rotatedFrom");
+    } else {
+      g.writeObjectFieldStart("rotatedFrom");
+      g.writeStringField("id", rotatedFrom.toString());
+      g.writeStringField("token", io.accesstokens.internal.TokenFormat.mask(rotatedFrom));
+      g.writeEndObject();
+    }
     g.writeNumberField("version", token.version());
     g.writeEndObject();
   }
@@ -844,6 +953,7 @@ public final class PageHandler {
               case "copy" -> new Target(Route.COPY, organization, parts[3]);
               case "description" -> new Target(Route.DESCRIPTION, organization, parts[3]);
               case "status" -> new Target(Route.STATUS, organization, parts[3]);
+              case "rotate" -> new Target(Route.ROTATE, organization, parts[3]);
               default -> new Target(Route.UNKNOWN, null, null);
             };
       };

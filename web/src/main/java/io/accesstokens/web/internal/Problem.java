@@ -34,6 +34,11 @@ public enum Problem {
   METHOD_NOT_ALLOWED(405),
   /** The token changed after the version the request names was read: nothing was changed. */
   VERSION_CONFLICT(409),
+  /**
+   * Rotate refused for the token's state: it is inactive, has expired or was already rotated (the
+   * message says which), or it changed while being rotated; nothing was changed.
+   */
+  NOT_ROTATABLE(409),
   /** Copy cannot return this token's value (digest-only policy, or a key the service lacks). */
   COPY_UNAVAILABLE(409),
   /**

@@ -1,7 +1,7 @@
 // The Access Tokens page. Plain JavaScript, no build step, no inline script (the page's
 // Content-Security-Policy allows scripts from its own origin only). Everything the page shows is set as
 // text (textContent), never parsed as HTML. A token's full value is never put into the page, except the
-// new one that Add Token shows once; Copy goes from the API's answer straight to the clipboard.
+// new one that Add Token or Rotate shows once; Copy goes from the API's answer straight to the clipboard.
 'use strict';
 
 (function () {
@@ -18,6 +18,7 @@
     rows: [],
     editing: null, // { id, text } of the row whose description is being edited
     deleting: null, // { row, returnFocus }
+    rotating: null, // { row, returnFocus }
   };
 
   class ApiError extends Error {
@@ -99,7 +100,7 @@
       return;
     }
     fail(error);
-    if (error.code === 'VERSION_CONFLICT' || error.code === 'TOKEN_NOT_FOUND') {
+    if (error.code === 'VERSION_CONFLICT' || error.code === 'TOKEN_NOT_FOUND' || error.code === 'NOT_ROTATABLE') {
       state.editing = null;
       await loadPage(state.pageIndex, true);
     }
@@ -296,11 +297,13 @@
     tr.append(state.editing && state.editing.id === row.id ? editorCell(row) : cell(row.description || '', 'description'));
     tr.append(cell(row.scope, 'scope'));
     tr.append(cell(lastUsedLabel(row), 'last-used'));
+    tr.append(cell(row.rotatedFrom ? row.rotatedFrom.token : '', 'rotated-from'));
 
     const actions = cell(undefined, 'actions');
     actions.append(
       button('Copy', 'Copy access token ' + row.token, 'copy', row.id, () => copyToken(row)),
       button('Edit', 'Edit the description of access token ' + row.token, 'edit', row.id, () => startEdit(row)),
+      button('Rotate', 'Rotate access token ' + row.token, 'rotate', row.id, (event) => askRotate(row, event.currentTarget)),
       button('Delete', 'Delete access token ' + row.token, 'delete', row.id, (event) => askDelete(row, event.currentTarget)));
     tr.append(actions);
     return tr;
@@ -470,6 +473,60 @@
     }
   }
 
+  // ---- Rotate -------------------------------------------------------------------------------------
+
+  function askRotate(row, returnFocus) {
+    state.rotating = { row, returnFocus };
+    $('rotate-text').textContent = 'Access token ' + row.token + ' of environment ' + row.environment
+      + (row.description ? ' (' + row.description + ')' : '') + ' gets a successor with a new value, shown'
+      + ' once. The old value keeps working until the end of the overlap, so its users can swap values.';
+    $('rotate-form').reset();
+    $('rotate-dialog').showModal();
+    $('rotate-overlap').focus();
+  }
+
+  function cancelRotate() {
+    const rotating = state.rotating;
+    state.rotating = null;
+    if ($('rotate-dialog').open) {
+      $('rotate-dialog').close();
+    }
+    if (rotating) {
+      say('Access token ' + rotating.row.token + ' was not rotated.');
+      rotating.returnFocus.focus();
+    }
+  }
+
+  async function confirmRotate(event) {
+    event.preventDefault();
+    const rotating = state.rotating;
+    state.rotating = null;
+    const overlap = $('rotate-overlap').value;
+    const expiresIn = $('rotate-expires').value;
+    $('rotate-dialog').close();
+    if (!rotating) {
+      return;
+    }
+    try {
+      const answer = await api('POST', tokenPath(rotating.row.id) + '/rotate',
+        expiresIn ? { overlap, expiresIn } : { overlap });
+      const predecessor = answer.predecessor;
+      const until = predecessor.expired ? 'now' : 'at ' + expiresLabel(predecessor);
+      $('new-token-note').textContent = 'It succeeds access token ' + predecessor.token + ', which stops working '
+        + until + '.';
+      $('new-token-note').hidden = false;
+      $('new-token-value').textContent = answer.value;
+      $('new-token').hidden = false;
+      say('Access token ' + predecessor.token + ' was rotated: its successor is ' + answer.token.token
+        + ', and it stops working ' + until + '.');
+      await loadPage(state.pageIndex, true);
+      $('new-token').focus();
+    } catch (e) {
+      await actionFailed(e);
+      focusRowControl(rotating.row.id, 'rotate');
+    }
+  }
+
   // ---- Add Token ----------------------------------------------------------------------------------
 
   function openAddForm() {
@@ -500,6 +557,8 @@
       $('add-form').reset();
       $('add-form').hidden = true;
       $('add-token').setAttribute('aria-expanded', 'false');
+      $('new-token-note').textContent = '';
+      $('new-token-note').hidden = true;
       $('new-token-value').textContent = answer.value;
       $('new-token').hidden = false;
       say('Access token ' + answer.token.token + ' was created in environment ' + answer.token.environment + '.');
@@ -528,6 +587,8 @@
 
   function closeNewToken() {
     $('new-token-value').textContent = '';
+    $('new-token-note').textContent = '';
+    $('new-token-note').hidden = true;
     $('new-token').hidden = true;
     $('add-token').focus();
   }
@@ -551,6 +612,12 @@
     $('delete-dialog').addEventListener('cancel', (event) => {
       event.preventDefault(); // Escape: the same as Cancel
       cancelDelete();
+    });
+    $('rotate-cancel').addEventListener('click', cancelRotate);
+    $('rotate-form').addEventListener('submit', confirmRotate);
+    $('rotate-dialog').addEventListener('cancel', (event) => {
+      event.preventDefault(); // Escape: the same as Cancel
+      cancelRotate();
     });
     // After a page turn the focus stays on the button, or moves to the other one if this one is now off.
     $('previous-page').addEventListener('click', async () => {
