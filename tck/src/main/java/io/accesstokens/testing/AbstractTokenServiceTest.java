@@ -604,7 +604,9 @@ public abstract class AbstractTokenServiceTest {
 
     assertThatThrownBy(() -> service.rotate(ACME, inactive.id(), Duration.ZERO, ALICE))
         .isInstanceOf(TokenConflictException.class)
-        .hasMessage("token " + inactive.id() + " cannot be rotated: it is inactive");
+        .hasMessage("token " + inactive.id() + " cannot be rotated: it is inactive")
+        .extracting(e -> ((TokenConflictException) e).notRotatableReason())
+        .isEqualTo("it is inactive");
     assertThatThrownBy(() -> service.rotate(ACME, expiring.id(), Duration.ZERO, ALICE))
         .isInstanceOf(TokenConflictException.class)
         .hasMessage(
@@ -615,7 +617,10 @@ public abstract class AbstractTokenServiceTest {
     assertThatThrownBy(() -> service.rotate(ACME, rotated.id(), Duration.ZERO, ALICE))
         .isInstanceOf(TokenConflictException.class)
         .hasMessageStartingWith(
-            "token " + rotated.id() + " cannot be rotated: it was already rotated");
+            "token " + rotated.id() + " cannot be rotated: it was already rotated")
+        .extracting(e -> ((TokenConflictException) e).notRotatableReason())
+        .asString()
+        .startsWith("it was already rotated");
 
     assertThat(service.list(ACME, TokenQuery.all()).tokens()).isEqualTo(before);
     assertThat(events).isEmpty();

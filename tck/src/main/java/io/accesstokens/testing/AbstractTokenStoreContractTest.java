@@ -277,7 +277,10 @@ public abstract class AbstractTokenStoreContractTest {
     assertThatThrownBy(() -> store.rotate(again, second, rotation(later), TokenLimits.UNLIMITED))
         .isInstanceOf(TokenConflictException.class)
         .hasMessageContaining("already rotated")
-        .hasMessageContaining(predecessor.id().toString());
+        .hasMessageContaining(predecessor.id().toString())
+        .extracting(e -> ((TokenConflictException) e).notRotatableReason())
+        .asString()
+        .contains("already rotated");
 
     assertNothingWritten(next, second);
   }

@@ -462,7 +462,9 @@ public abstract class AbstractTwoNodeConcurrencyTest {
       assertThat(won[1 - winner]).as("round %s: only one", round).isNull();
       assertThat(lost[1 - winner]).as("round %s: the other is a conflict", round).isNotNull();
       assertThat(lost[1 - winner].getMessage()).contains(token.id().toString());
-      if (lost[1 - winner].getMessage().contains("already rotated")) {
+      String notRotatable = lost[1 - winner].notRotatableReason();
+      if (notRotatable != null) {
+        assertThat(notRotatable).startsWith("it was already rotated");
         alreadyRotated.incrementAndGet();
       } else {
         versionConflicts.incrementAndGet();

@@ -75,12 +75,6 @@ public final class PageHandler {
   private static final Set<String> STATUS_FIELDS = Set.of("status", "version");
   private static final Set<String> ROTATE_FIELDS = Set.of("overlap", "expiresIn");
 
-  /**
-   * What the library's refusal of a rotation for the token's state says before its reason; the page
-   * says the reason in its own sentence.
-   */
-  private static final String NOT_ROTATABLE_MARK = " cannot be rotated: ";
-
   private static final Set<String> LIST_PARAMETERS =
       Set.of("environment", "status", "pageSize", "after");
   private static final Set<String> CONTEXT_PARAMETERS = Set.of("organization");
@@ -717,13 +711,12 @@ public final class PageHandler {
               + quote(notFound.organization())
               + ": it was deleted, or never existed.",
           target.route);
-    } else if (e instanceof TokenConflictException && target.route == Route.ROTATE) {
-      String message = java.util.Objects.requireNonNullElse(e.getMessage(), "");
-      int mark = message.indexOf(NOT_ROTATABLE_MARK);
+    } else if (e instanceof TokenConflictException conflict && target.route == Route.ROTATE) {
+      String why = conflict.notRotatableReason();
       writeProblem(
           response,
           Problem.NOT_ROTATABLE,
-          mark < 0 || Redaction.mayHoldSecret(message)
+          why == null || Redaction.mayHoldSecret(why)
               ? "Access token "
                   + target.tokenId
                   + " was changed while it was being rotated (by someone else, or in another"
@@ -732,7 +725,7 @@ public final class PageHandler {
               : "Access token "
                   + target.tokenId
                   + " cannot be rotated: "
-                  + message.substring(mark + NOT_ROTATABLE_MARK.length())
+                  + why
                   + ". Nothing was changed.",
           target.route);
     } else if (e instanceof TokenConflictException) {
