@@ -358,9 +358,20 @@ public final class TokenValidator implements AutoCloseable {
     }
     CachedAnswer answer = read(answers, answersQuietly, id);
     long now = 0;
+    long stamp = 0;
+    boolean useDue = false;
     if (answer != null) {
       now = ticker.read();
-      if (now - answer.expiresAt < 0
+      // One stamp, one comparison, with last use recorded or not (see CachedAnswer.hitUntil).
+      // Past the stamp, the answer still stands if it is before its expiry: then the stamp was
+      // the time a use of the token is due to be recorded (it never passes the expiry).
+      stamp = answer.hitUntil();
+      boolean current = now - stamp < 0;
+      if (!current && now - answer.expiresAt < 0) {
+        current = true;
+        useDue = true;
+      }
+      if (current
           && lease.isTrustedAt(now)
           && organizationStamps.read(answer.organizationStripe) == answer.organizationStamp) {
         hits.increment();
@@ -370,6 +381,7 @@ public final class TokenValidator implements AutoCloseable {
         }
       } else {
         answer = null;
+        useDue = false;
       }
     }
     if (answer == null) {
@@ -388,7 +400,12 @@ public final class TokenValidator implements AutoCloseable {
       // lane.
       boolean contested = unknown != null && start - unknown.expiresAt < 0;
       answer = lookups.load(presented, id, start, contested);
-      now = lastUses == null ? start : ticker.read(); // after the load, which seeded the answer
+      if (lastUses != null) {
+        now = ticker.read(); // after the load, which set the answer's first use due
+        stamp = answer.hitUntil();
+        // Accepted on a fresh load even at its expiry; a stamp at the expiry is no use due.
+        useDue = now - stamp >= 0 && stamp - answer.expiresAt < 0;
+      }
     }
     ValidatedToken token = answer.token;
     if (token == null) { // CachedAnswer.NOT_FOUND
@@ -411,14 +428,11 @@ public final class TokenValidator implements AutoCloseable {
     if (!answer.active) {
       return refuse(answer.expired ? RefusalCause.EXPIRED : RefusalCause.INACTIVE);
     }
-    // Last used: one field read on the answer, with the ticker time the hit already read; a use is
-    // recorded (in memory, for the flush) only once per token per interval.
+    // Last used: the hit found a use due by the stamp it compares anyway; the use is recorded (in
+    // memory, for the flush), and the stamp moved on, once per token per interval.
     LastUses uses = lastUses;
-    if (uses != null) {
-      long recordedAt = answer.lastUseRecordedAt;
-      if (now - recordedAt >= lastUseIntervalNanos) {
-        uses.record(answer, recordedAt, now);
-      }
+    if (useDue && uses != null) {
+      uses.record(answer, stamp, now);
     }
     return token;
   }
