@@ -38,9 +38,10 @@ final class CachedAnswer extends SecretWords {
    * past the stamp looks further, telling "a use is due" (still before {@link #expiresAt}: accept,
    * record, move the stamp on by an interval) from "the answer has expired" (reload).
    *
-   * <p>Declared first among this class's fields so that it sits with the other fields a hit reads
-   * (HotSpot lays a class's longs out first, in declaration order, straight after its superclass's
-   * secret words), not on a line of its own.
+   * <p>Declared first among this class's longs: HotSpot (17, compressed oops and class pointers)
+   * lays them out in declaration order straight after the superclass's secret words, so the stamp
+   * sits at offset 48, where the expiry did, beside the words a hit compares; the whole object is
+   * 96 bytes, and a hit reads every field of it but {@link #expiresAt} and {@link #expired}.
    *
    * <p><b>Concurrency.</b> Accessed only through {@link #HIT_UNTIL}:
    *
