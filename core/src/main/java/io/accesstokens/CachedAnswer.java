@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The store's answer for one token id, as of when it was read: what a validator's cache holds per
  * token. It carries everything a hit reads (the secret words, the token's organization, environment
- * and scope, its status and entitlement, and its expiry), so that a hit reads the cache node and
- * this entry and nothing beside them.
+ * and scope, its status and entitlement, and the stamp before which it needs no time check), so
+ * that a hit reads the cache node and this entry and nothing beside them.
  */
 final class CachedAnswer extends SecretWords {
   /** The store knew no token with the presented value's digest. Never cached as an answer. */
@@ -31,8 +31,47 @@ final class CachedAnswer extends SecretWords {
   final boolean entitled;
 
   /**
+   * The stamp a hit compares, in ticker time: before it, a hit needs no other time check. It is
+   * {@link #expiresAt}, except on a validator that records last use, where it is the earlier of
+   * {@link #expiresAt} and the time the next use of this token is due to be recorded (issue 14): a
+   * hit with last use on then reads and compares exactly what one with it off does, and only a hit
+   * past the stamp looks further, telling "a use is due" (still before {@link #expiresAt}: accept,
+   * record, move the stamp on by an interval) from "the answer has expired" (reload).
+   *
+   * <p>Declared first among this class's longs: HotSpot (17, compressed oops and class pointers)
+   * lays them out in declaration order straight after the superclass's secret words, so the stamp
+   * sits at offset 48, where the expiry did, beside the words a hit compares; the whole object is
+   * 96 bytes, and a hit reads every field of it but {@link #expiresAt} and {@link #expired}.
+   *
+   * <p><b>Concurrency.</b> Accessed only through {@link #HIT_UNTIL}:
+   *
+   * <ul>
+   *   <li>Set once before the answer is published (in the constructor and {@link #firstUseDueAt}).
+   *       The cache publishes the answer safely (its map's writes and reads order the entry's
+   *       fields), so a reader that finds the answer sees at least that value.
+   *   <li>Then only moved forward, by {@link #claimUse}'s compare-and-set, always to a value later
+   *       than the one it replaces and never later than {@link #expiresAt} (a final field, fixed
+   *       before publication). So whatever value a hit reads, even a stale one, is at most {@link
+   *       #expiresAt}: a hit can never accept after the hard expiry or the token's own expiry.
+   *   <li>Read by hits in opaque mode: bitwise atomic and coherent, with no fence. A plain read of
+   *       a non-volatile {@code long} may tear by the Java memory model (JLS 17.7), and a torn mix
+   *       of two stamps' halves can be later than either, so later than {@link #expiresAt}; opaque
+   *       rules that out on every JVM. On 64-bit HotSpot every aligned {@code long} access is one
+   *       instruction anyway, so the opaque read compiles to the same load as a plain one (a
+   *       volatile read would add an acquire, which costs a barrier on ARM).
+   *   <li>A stale read is harmless: it is earlier than the current stamp, so at worst the hit takes
+   *       the slow path, whose compare-and-set from the stale value fails and records nothing (the
+   *       hit that moved the stamp recorded). As stamps only increase, no compare-and-set can
+   *       succeed from a value seen before another one moved it (no ABA): of the hits that find a
+   *       use due, exactly one records, and the next can succeed only an interval later.
+   * </ul>
+   */
+  @SuppressWarnings("UnusedVariable") // read and written through HIT_UNTIL
+  private long hitUntil;
+
+  /**
    * Ticker time from which this answer must not be used: the earlier of the hard expiry and the
-   * token's own expiry, so a hit needs no other time check.
+   * token's own expiry. A hit reads it only once past {@link #hitUntil}, which never passes it.
    */
   final long expiresAt;
 
@@ -44,29 +83,47 @@ final class CachedAnswer extends SecretWords {
 
   final long organizationStamp;
 
-  /**
-   * Ticker time at which a use of this answer's token was last recorded for the last-used flush
-   * (or, when the answer was loaded, the stored last-used time in ticker time): a hit records
-   * another use only once this is a whole interval old, so it reads one plain field and writes
-   * nothing on almost every hit. Written by compare-and-set, so of the hits that find it old, one
-   * records. Unused when the validator records no uses.
-   */
-  volatile long lastUseRecordedAt;
-
-  private static final VarHandle LAST_USE_RECORDED_AT;
+  private static final VarHandle HIT_UNTIL;
 
   static {
     try {
-      LAST_USE_RECORDED_AT =
-          MethodHandles.lookup().findVarHandle(CachedAnswer.class, "lastUseRecordedAt", long.class);
+      HIT_UNTIL = MethodHandles.lookup().findVarHandle(CachedAnswer.class, "hitUntil", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  /** Moves {@link #lastUseRecordedAt} from {@code seen} to {@code now}; false if another did. */
-  boolean claimLastUse(long seen, long now) {
-    return LAST_USE_RECORDED_AT.compareAndSet(this, seen, now);
+  /** The stamp a hit compares (see {@link #hitUntil}), read in opaque mode. */
+  long hitUntil() {
+    return (long) HIT_UNTIL.getOpaque(this);
+  }
+
+  /**
+   * Makes the first use of this answer's token due at ticker time {@code dueAt} (or never, if that
+   * is not before {@link #expiresAt}). Only before the answer is published, on the thread that
+   * built it; an answer that refuses whatever the connection (inactive, expired, not entitled)
+   * never records a use, so its stamp stays at {@link #expiresAt} and its refusals take no slow
+   * path.
+   */
+  void firstUseDueAt(long dueAt) {
+    if (active && entitled && dueAt - expiresAt < 0) {
+      HIT_UNTIL.set(this, dueAt);
+    }
+  }
+
+  /**
+   * Claims the recording of a use due at {@code seen} (the stamp the caller read), found at ticker
+   * time {@code now}: moves the stamp to the next use's time, {@code now + intervalNanos}, or to
+   * {@link #expiresAt} if that is earlier. False if another hit moved it first (and records).
+   *
+   * @param seen a stamp before {@link #expiresAt} and not after {@code now}
+   */
+  boolean claimUse(long seen, long now, long intervalNanos) {
+    long next = now + intervalNanos;
+    if (next - expiresAt > 0) {
+      next = expiresAt;
+    }
+    return HIT_UNTIL.compareAndSet(this, seen, next);
   }
 
   CachedAnswer(
@@ -89,6 +146,7 @@ final class CachedAnswer extends SecretWords {
     this.expiresAt = expiresAt;
     this.organizationStripe = organizationStripe;
     this.organizationStamp = organizationStamp;
+    this.hitUntil = expiresAt; // published with the answer, as the final fields are
   }
 
   private CachedAnswer() {

@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * #record}, once per token per interval.
  *
  * <ul>
- *   <li><b>Coarse on purpose.</b> A cached answer remembers (in ticker time) when a use of its
- *       token was last recorded; a hit records another only once that is a whole interval old, so
- *       almost every hit reads one field and writes nothing. Of the hits that find it old, the one
- *       whose compare-and-set wins records; the others go on.
+ *   <li><b>Coarse on purpose.</b> A cached answer's stamp (the ticker time before which a hit
+ *       checks nothing else) is also when its token's next use is due, an interval after the last
+ *       recorded one: almost every hit compares the stamp it compares anyway and writes nothing. Of
+ *       the hits that find a use due, the one whose compare-and-set moves the stamp on records; the
+ *       others go on.
  *   <li><b>One pending use per token.</b> Uses wait in a map by token id, the later time kept, so a
  *       flush writes each token once however often it was recorded since the last flush.
  *   <li><b>Bounded.</b> At most {@code maxPending} tokens wait; while the store is down and the map
@@ -71,33 +72,33 @@ final class LastUses {
   }
 
   /**
-   * The ticker time to start a new answer's {@link CachedAnswer#lastUseRecordedAt} at, read on a
-   * miss: the stored last use in ticker time, so an answer reloaded (here or on another node after
-   * a flush) records no new use within the interval of the stored one; or a whole interval ago when
-   * the token has none, so its first acceptance records.
+   * The ticker time at which a new answer's first use is due ({@link CachedAnswer#firstUseDueAt}),
+   * read on a miss: an interval after the stored last use in ticker time, so an answer reloaded
+   * (here or on another node after a flush) records no new use within the interval of the stored
+   * one; or at once when the token has none, so its first acceptance records.
    *
    * @param start the miss's ticker time, from which the answer is used
    * @param storedLastUse the token's stored last-used time, or null
    */
-  long seed(long start, @Nullable Instant storedLastUse) {
+  long firstUseDue(long start, @Nullable Instant storedLastUse) {
     if (storedLastUse == null) {
-      return start - intervalNanos;
+      return start;
     }
     Duration ago = Duration.between(storedLastUse, clock.instant());
     if (ago.isNegative()) {
-      return start; // another node's clock is ahead: as if just recorded
+      return start + intervalNanos; // another node's clock is ahead: as if just recorded
     }
-    return ago.compareTo(interval) >= 0 ? start - intervalNanos : start - ago.toNanos();
+    return ago.compareTo(interval) >= 0 ? start : start + (intervalNanos - ago.toNanos());
   }
 
   /**
    * Records that {@code answer}'s token was accepted at ticker time {@code now}, if this call moves
-   * its recorded time from {@code seen} (a concurrent hit that moved it first records instead).
-   * Reads the clock, once per token per interval.
+   * the answer's stamp on from {@code seen}, the due time it read (a concurrent hit that moved it
+   * first records instead). Reads the clock, once per token per interval.
    */
   void record(CachedAnswer answer, long seen, long now) {
     ValidatedToken token = answer.token;
-    if (token == null || !answer.claimLastUse(seen, now)) {
+    if (token == null || !answer.claimUse(seen, now, intervalNanos)) {
       return;
     }
     // To the microsecond, as the service stores its times: every store then keeps the same value.

@@ -383,7 +383,7 @@ final class StoreLookups {
     if (lastUses != null) {
       // Set before the answer is published in the cache; a use the store already has within the
       // interval (this node's before an eviction, or another node's) is not recorded again.
-      answer.lastUseRecordedAt = lastUses.seed(start, token.lastUsedAt());
+      answer.firstUseDueAt(lastUses.firstUseDue(start, token.lastUsedAt()));
     }
     return answer;
   }

@@ -63,12 +63,15 @@ import org.slf4j.LoggerFactory;
  * the hard expiry (60 seconds by default) bounds.
  *
  * <p><b>Last used.</b> With {@link Builder#recordLastUsed} on, an accepted token's use is recorded
- * in memory, never written on the validation path: the cached answer remembers, in ticker time,
- * when its token's use was last recorded, and a hit (using the ticker time it already read) records
- * another only once that is a {@link Builder#lastUsedInterval} old. {@link #flushLastUsed()},
- * called by the host or on the host's scheduler ({@link Builder#lastUsedFlush}), writes them in
- * batches as a monotonic maximum; a store that is down delays the flush and never fails a
- * validation, and a crash loses at most the uses recorded since the last flush.
+ * in memory, never written on the validation path. The hit costs nothing for it either, as for
+ * expiry: the answer's trust stamp is also the ticker time at which its token's next use is due (an
+ * interval after the last recorded one, never later than the expiry), so a hit compares the one
+ * stamp it compares anyway. A hit past the stamp but before the answer's expiry records the use and
+ * moves the stamp on by a {@link Builder#lastUsedInterval} (one compare-and-set: of racing hits,
+ * one records); one past the expiry reloads. {@link #flushLastUsed()}, called by the host or on the
+ * host's scheduler ({@link Builder#lastUsedFlush}), writes them in batches as a monotonic maximum;
+ * a store that is down delays the flush and never fails a validation, and a crash loses at most the
+ * uses recorded since the last flush.
  *
  * <p><b>Coherence.</b> A validator built with {@link #builder(TokenService)} hears of every status
  * change and delete made through that service before the service call returns; one built with
@@ -358,9 +361,20 @@ public final class TokenValidator implements AutoCloseable {
     }
     CachedAnswer answer = read(answers, answersQuietly, id);
     long now = 0;
+    long stamp = 0;
+    boolean useDue = false;
     if (answer != null) {
       now = ticker.read();
-      if (now - answer.expiresAt < 0
+      // One stamp, one comparison, with last use recorded or not (see CachedAnswer.hitUntil).
+      // Past the stamp, the answer still stands if it is before its expiry: then the stamp was
+      // the time a use of the token is due to be recorded (it never passes the expiry).
+      stamp = answer.hitUntil();
+      boolean current = now - stamp < 0;
+      if (!current && now - answer.expiresAt < 0) {
+        current = true;
+        useDue = true;
+      }
+      if (current
           && lease.isTrustedAt(now)
           && organizationStamps.read(answer.organizationStripe) == answer.organizationStamp) {
         hits.increment();
@@ -370,6 +384,7 @@ public final class TokenValidator implements AutoCloseable {
         }
       } else {
         answer = null;
+        useDue = false;
       }
     }
     if (answer == null) {
@@ -388,7 +403,12 @@ public final class TokenValidator implements AutoCloseable {
       // lane.
       boolean contested = unknown != null && start - unknown.expiresAt < 0;
       answer = lookups.load(presented, id, start, contested);
-      now = lastUses == null ? start : ticker.read(); // after the load, which seeded the answer
+      if (lastUses != null) {
+        now = ticker.read(); // after the load, which set the answer's first use due
+        stamp = answer.hitUntil();
+        // Accepted on a fresh load even at its expiry; a stamp at the expiry is no use due.
+        useDue = now - stamp >= 0 && stamp - answer.expiresAt < 0;
+      }
     }
     ValidatedToken token = answer.token;
     if (token == null) { // CachedAnswer.NOT_FOUND
@@ -411,14 +431,11 @@ public final class TokenValidator implements AutoCloseable {
     if (!answer.active) {
       return refuse(answer.expired ? RefusalCause.EXPIRED : RefusalCause.INACTIVE);
     }
-    // Last used: one field read on the answer, with the ticker time the hit already read; a use is
-    // recorded (in memory, for the flush) only once per token per interval.
+    // Last used: the hit found a use due by the stamp it compares anyway; the use is recorded (in
+    // memory, for the flush), and the stamp moved on, once per token per interval.
     LastUses uses = lastUses;
-    if (uses != null) {
-      long recordedAt = answer.lastUseRecordedAt;
-      if (now - recordedAt >= lastUseIntervalNanos) {
-        uses.record(answer, recordedAt, now);
-      }
+    if (useDue && uses != null) {
+      uses.record(answer, stamp, now);
     }
     return token;
   }
@@ -906,8 +923,9 @@ public final class TokenValidator implements AutoCloseable {
 
     /**
      * Whether the validator records when it accepts each token, for the page's Last used column and
-     * {@link TokenService#unusedSince}: default false. Recording costs a hit one field read (and,
-     * once per token per {@link #lastUsedInterval}, a clock read and a map entry); nothing is
+     * {@link TokenService#unusedSince}: default false. Recording costs a hit nothing (the next
+     * use's due time is folded into the time stamp every hit compares) but, once per token per
+     * {@link #lastUsedInterval}, a compare-and-set, a clock read and a map entry; nothing is
      * written to the store on the validation path. The uses are written by {@link
      * TokenValidator#flushLastUsed()}, which the host calls on its own schedule, or by the
      * scheduler given to {@link #lastUsedFlush}. Off by default because it needs both: a store that

@@ -1150,6 +1150,90 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(storedLastUse(clocked, issued)).isEqualTo(hitAt);
   }
 
+  /**
+   * The next use's due time is folded into the stamp a hit compares (issue 14): on hits alone, with
+   * no reload, a use is recorded each time an interval has passed since the last recorded one, and
+   * never in between.
+   */
+  @ValidatorTest
+  void lastUsed_onHitsAlone_isRecordedOncePerInterval_neverInBetween() {
+    TokenService clocked = useLastUsedValidator(b -> b.lastUsedInterval(Duration.ofSeconds(10)));
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+    validate(issued.value().reveal());
+    assertThat(validator.flushLastUsed()).as("the miss's use").isEqualTo(1);
+
+    for (int second = 1; second < EXPIRY.toSeconds(); second++) {
+      advanceBoth(Duration.ofSeconds(1));
+      java.time.Instant hitAt = clock.instant();
+      validate(issued.value().reveal());
+      validate(issued.value().reveal());
+      if (second % 10 == 0) {
+        assertThat(validator.pendingLastUses()).as("a use due at %d s", second).isEqualTo(1);
+        assertThat(validator.flushLastUsed()).isEqualTo(1);
+        assertThat(storedLastUse(clocked, issued)).isEqualTo(hitAt);
+      } else {
+        assertThat(validator.pendingLastUses()).as("no use due at %d s", second).isZero();
+      }
+    }
+    assertThat(store.findByDigestCalls()).as("hits only after the first").isEqualTo(1);
+    assertThat(store.lastUsedWrites()).as("at 0, 10, 20, 30, 40 and 50 s").isEqualTo(6);
+  }
+
+  /**
+   * A use due moves the stamp on by an interval, but never past the token's own expiry: the hit at
+   * the expiry asks the store and refuses, as with recording off.
+   */
+  @ValidatorTest
+  void lastUsed_aUseRecordedOnAHit_neverStretchesTheAnswerPastTheTokensExpiry() {
+    TokenService clocked = useLastUsedValidator(b -> b.lastUsedInterval(Duration.ofSeconds(10)));
+    IssuedToken issued =
+        create(clocked, ACME, PROD, null, Expiry.after(Duration.ofSeconds(15)), ALICE);
+    validate(issued.value().reveal());
+    validator.flushLastUsed();
+
+    advanceBoth(Duration.ofSeconds(10));
+    validate(issued.value().reveal());
+    assertThat(validator.pendingLastUses()).as("the use due at 10 s").isEqualTo(1);
+    advanceBoth(Duration.ofSeconds(4));
+    validate(issued.value().reveal());
+    assertThat(store.findByDigestCalls()).as("hits until the expiry").isEqualTo(1);
+
+    advanceBoth(Duration.ofSeconds(1));
+    assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.EXPIRED);
+    assertThat(store.findByDigestCalls()).as("the stamp ran out at the expiry").isEqualTo(2);
+    assertThat(validator.flushLastUsed()).as("only the use at 10 s").isEqualTo(1);
+  }
+
+  /**
+   * Nor past the hard expiry: a use recorded 10 s before it leaves the answer trusted only until
+   * it, and the reloaded answer starts from the stored use (no early second recording).
+   */
+  @ValidatorTest
+  void lastUsed_aUseRecordedOnAHit_neverStretchesTheAnswerPastTheHardExpiry() {
+    TokenService clocked = useLastUsedValidator(b -> b.lastUsedInterval(Duration.ofSeconds(50)));
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+    validate(issued.value().reveal());
+    validator.flushLastUsed();
+
+    advanceBoth(Duration.ofSeconds(50));
+    java.time.Instant hitAt = clock.instant();
+    validate(issued.value().reveal());
+    assertThat(validator.flushLastUsed()).as("the use due at 50 s").isEqualTo(1);
+    advanceBoth(EXPIRY.minusSeconds(50).minusNanos(1));
+    validate(issued.value().reveal());
+    assertThat(store.findByDigestCalls()).as("a hit just before the hard expiry").isEqualTo(1);
+
+    advanceBoth(Duration.ofNanos(1));
+    assertThat(validate(issued.value().reveal()).id()).isEqualTo(issued.token().id());
+    assertThat(store.findByDigestCalls()).as("reloaded at the hard expiry").isEqualTo(2);
+    assertThat(validator.pendingLastUses()).as("the stored use is 10 s old").isZero();
+    assertThat(storedLastUse(clocked, issued)).isEqualTo(hitAt);
+
+    advanceBoth(Duration.ofSeconds(40));
+    validate(issued.value().reveal());
+    assertThat(validator.pendingLastUses()).as("due 50 s after the stored use").isEqualTo(1);
+  }
+
   @ValidatorTest
   void lastUsed_ofARefusedToken_isNotRecorded() {
     TokenService clocked = useLastUsedValidator(b -> b);
