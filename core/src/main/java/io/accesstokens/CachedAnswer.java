@@ -53,15 +53,42 @@ final class CachedAnswer extends SecretWords {
    */
   volatile long lastUseRecordedAt;
 
+  /**
+   * The token is a successor that still retires its predecessor on its first use (as stored when
+   * this answer was read): a hit that accepts it hands the retirement to the background, once per
+   * answer ({@link #claimRetirement}).
+   */
+  final boolean retiresPredecessor;
+
+  /**
+   * 1 while a retirement started from this answer runs or has ended without a failure; 0 before, or
+   * again after a failure, so that a later hit tries again. Written by compare-and-set only.
+   */
+  @SuppressWarnings("UnusedVariable") // read and written through RETIREMENT_CLAIMED
+  private volatile int retirementClaimed;
+
   private static final VarHandle LAST_USE_RECORDED_AT;
+  private static final VarHandle RETIREMENT_CLAIMED;
 
   static {
     try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
       LAST_USE_RECORDED_AT =
-          MethodHandles.lookup().findVarHandle(CachedAnswer.class, "lastUseRecordedAt", long.class);
+          lookup.findVarHandle(CachedAnswer.class, "lastUseRecordedAt", long.class);
+      RETIREMENT_CLAIMED = lookup.findVarHandle(CachedAnswer.class, "retirementClaimed", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
+  }
+
+  /** Takes the right to start this answer's retirement; false if one was already started. */
+  boolean claimRetirement() {
+    return RETIREMENT_CLAIMED.compareAndSet(this, 0, 1);
+  }
+
+  /** Gives the right back after a failed retirement, so a later hit starts another. */
+  void releaseRetirement() {
+    RETIREMENT_CLAIMED.setVolatile(this, 0);
   }
 
   /** Moves {@link #lastUseRecordedAt} from {@code seen} to {@code now}; false if another did. */
@@ -77,7 +104,8 @@ final class CachedAnswer extends SecretWords {
       boolean entitled,
       long expiresAt,
       int organizationStripe,
-      long organizationStamp) {
+      long organizationStamp,
+      boolean retiresPredecessor) {
     super(presented);
     this.token = token;
     this.organization = token.organization();
@@ -89,6 +117,7 @@ final class CachedAnswer extends SecretWords {
     this.expiresAt = expiresAt;
     this.organizationStripe = organizationStripe;
     this.organizationStamp = organizationStamp;
+    this.retiresPredecessor = retiresPredecessor;
   }
 
   private CachedAnswer() {
@@ -103,5 +132,6 @@ final class CachedAnswer extends SecretWords {
     this.expiresAt = 0;
     this.organizationStripe = 0;
     this.organizationStamp = 0;
+    this.retiresPredecessor = false;
   }
 }

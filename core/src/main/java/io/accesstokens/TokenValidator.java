@@ -173,6 +173,10 @@ public final class TokenValidator implements AutoCloseable {
   private final @Nullable IssuedIds issuedIds;
   private final long lookupTimeoutNanos;
   private final InvalidationHub invalidations;
+
+  /** Retires a successor's predecessor on its first use, in the background. */
+  private final FirstUseRetirement retirement;
+
   private final InvalidationHub.Subscriber subscriber = new Subscriber();
 
   private final LongAdder hits = new LongAdder();
@@ -244,6 +248,14 @@ public final class TokenValidator implements AutoCloseable {
       refusals[i] = new LongAdder();
     }
     this.invalidations = b.getInvalidations();
+    this.retirement =
+        new FirstUseRetirement(
+            b.getLookupContext().store(),
+            b.getClock(),
+            lookups.executor(),
+            invalidations,
+            b.service,
+            ticker);
     this.follower = b.follower;
     this.lookupTimeoutNanos = b.getLookupTimeout().toNanos();
     this.issuedIds =
@@ -284,7 +296,7 @@ public final class TokenValidator implements AutoCloseable {
    */
   public static Builder builder(TokenService service) {
     Checks.notNull(service, "service");
-    return new Builder(service.lookupContext(), service.invalidations(), service.clock());
+    return new Builder(service.lookupContext(), service.invalidations(), service.clock(), service);
   }
 
   /**
@@ -295,7 +307,7 @@ public final class TokenValidator implements AutoCloseable {
    * @throws NullPointerException if {@code context} is null
    */
   public static Builder builder(LookupContext context) {
-    return new Builder(Checks.notNull(context, "lookup context"), null, null);
+    return new Builder(Checks.notNull(context, "lookup context"), null, null, null);
   }
 
   /**
@@ -410,6 +422,11 @@ public final class TokenValidator implements AutoCloseable {
     }
     if (!answer.active) {
       return refuse(answer.expired ? RefusalCause.EXPIRED : RefusalCause.INACTIVE);
+    }
+    // A successor that retires its predecessor on first use: one final field read on the answer;
+    // the retirement itself runs in the background, started once per answer.
+    if (answer.retiresPredecessor) {
+      retirement.onAccepted(answer, id, organization);
     }
     // Last used: one field read on the answer, with the ticker time the hit already read; a use is
     // recorded (in memory, for the flush) only once per token per interval.
@@ -691,6 +708,10 @@ public final class TokenValidator implements AutoCloseable {
     private boolean issuedIdSet = true;
     private boolean issuedIdSetSet;
     private final @Nullable Clock serviceClock;
+
+    /** The service this validator was built from, whose listeners hear of retirements; or null. */
+    private final @Nullable TokenService service;
+
     private @Nullable Clock clock;
     private boolean recordLastUsed;
     private boolean recordLastUsedSet;
@@ -700,10 +721,12 @@ public final class TokenValidator implements AutoCloseable {
     private Builder(
         LookupContext context,
         @Nullable InvalidationHub serviceInvalidations,
-        @Nullable Clock serviceClock) {
+        @Nullable Clock serviceClock,
+        @Nullable TokenService service) {
       this.context = context;
       this.serviceInvalidations = serviceInvalidations;
       this.serviceClock = serviceClock;
+      this.service = service;
     }
 
     /**
