@@ -107,6 +107,15 @@ final class FirstUseRetirement {
             e.getMessage());
       }
       return;
+    } catch (TokenConflictException e) {
+      // A database that refuses a write racing another (a deadlock, or MariaDB's snapshot
+      // isolation): the other node's retirement, most likely. A later hit looks again.
+      answer.releaseRetirement();
+      log.debug(
+          "Retiring the predecessor of token {} raced another change; a later use looks again: {}",
+          successor,
+          e.toString());
+      return;
     } catch (RuntimeException e) {
       answer.releaseRetirement(); // a later hit tries again
       // The store's messages never carry a value or digest (TokenStore contract); ours never do.

@@ -70,6 +70,14 @@ import org.slf4j.LoggerFactory;
  * batches as a monotonic maximum; a store that is down delays the flush and never fails a
  * validation, and a crash loses at most the uses recorded since the last flush.
  *
+ * <p><b>Retirement on first use.</b> When the validator accepts a successor rotated with {@link
+ * PredecessorRetirement#FIRST_USE}, it hands {@link
+ * io.accesstokens.spi.TokenStore#retirePredecessor} to its lookup executor (the host's, or its own
+ * pool), once per cached answer: the hit costs one field read, the connection never waits for the
+ * write, and a failure (logged without any value) only means a later validation of the successor
+ * tries again. A validator built from a service emits the predecessor's {@link
+ * TokenEventType#STATUS_CHANGED} to that service's listeners.
+ *
  * <p><b>Coherence.</b> A validator built with {@link #builder(TokenService)} hears of every status
  * change and delete made through that service before the service call returns; one built with
  * {@link #builder(LookupContext)} hears of none (it has no service). Both hear of other nodes'
