@@ -34,6 +34,12 @@ import org.jspecify.annotations.Nullable;
  * @param lastUsedAt when a validator last accepted the token, as last written by a flush (at most
  *     one flush interval behind), or {@code null} if never recorded; not part of {@link #version}:
  *     recording a use never conflicts with a user's change
+ * @param retiresPredecessorOnFirstUse whether this token, a successor made by {@link
+ *     TokenService#rotate(OrganizationId, TokenId, java.time.Duration, Expiry,
+ *     PredecessorRetirement, Actor)} with {@link PredecessorRetirement#FIRST_USE}, still has to
+ *     retire its predecessor: true until a validator first accepts this token's value and the store
+ *     deactivates the predecessor ({@link io.accesstokens.spi.TokenStore#retirePredecessor}), then
+ *     false for good; always false for a token without a predecessor
  */
 public record AccessToken(
     TokenId id,
@@ -47,7 +53,8 @@ public record AccessToken(
     long version,
     @Nullable Instant expiresAt,
     @Nullable TokenId rotatedFrom,
-    @Nullable Instant lastUsedAt) {
+    @Nullable Instant lastUsedAt,
+    boolean retiresPredecessorOnFirstUse) {
 
   /**
    * @throws IllegalArgumentException if a field breaks its rule; NullPointerException if one is
@@ -68,6 +75,39 @@ public record AccessToken(
     Checks.argument(
         expiresAt == null || !expiresAt.isBefore(createdAt),
         "expires at must not be before created at");
+    Checks.argument(
+        !retiresPredecessorOnFirstUse || rotatedFrom != null,
+        "only a token rotated from another can retire its predecessor on first use");
+  }
+
+  /** A row that retires no predecessor on its first use (every row made before that option). */
+  public AccessToken(
+      TokenId id,
+      OrganizationId organization,
+      EnvironmentId environment,
+      TokenStatus status,
+      @Nullable String description,
+      Scope scope,
+      Instant createdAt,
+      Instant updatedAt,
+      long version,
+      @Nullable Instant expiresAt,
+      @Nullable TokenId rotatedFrom,
+      @Nullable Instant lastUsedAt) {
+    this(
+        id,
+        organization,
+        environment,
+        status,
+        description,
+        scope,
+        createdAt,
+        updatedAt,
+        version,
+        expiresAt,
+        rotatedFrom,
+        lastUsedAt,
+        false);
   }
 
   /** A row that never expires (as every row did before expiry existed). */
@@ -146,22 +186,30 @@ public record AccessToken(
 
   /** A copy with another status, time and version. */
   public AccessToken withStatus(TokenStatus newStatus, Instant at) {
-    return changed(newStatus, description, expiresAt, at);
+    return changed(newStatus, description, expiresAt, retiresPredecessorOnFirstUse, at);
+  }
+
+  /**
+   * A copy that no longer retires its predecessor on first use (it did, or there was nothing left
+   * to retire), with another time and version.
+   */
+  public AccessToken withPredecessorRetired(Instant at) {
+    return changed(status, description, expiresAt, false, at);
   }
 
   /** A copy with only the time and version changed (secrets rewritten under new keys). */
   AccessToken touched(Instant at) {
-    return changed(status, description, expiresAt, at);
+    return changed(status, description, expiresAt, retiresPredecessorOnFirstUse, at);
   }
 
   /** A copy with another expiry ({@code null}: never), time and version. */
   public AccessToken withExpiry(@Nullable Instant newExpiry, Instant at) {
-    return changed(status, description, newExpiry, at);
+    return changed(status, description, newExpiry, retiresPredecessorOnFirstUse, at);
   }
 
   /** A copy with another description, time and version. */
   public AccessToken withDescription(@Nullable String newDescription, Instant at) {
-    return changed(status, newDescription, expiresAt, at);
+    return changed(status, newDescription, expiresAt, retiresPredecessorOnFirstUse, at);
   }
 
   /** A copy with these user-visible fields, {@code at} as its updated time and the next version. */
@@ -169,6 +217,7 @@ public record AccessToken(
       TokenStatus newStatus,
       @Nullable String newDescription,
       @Nullable Instant newExpiry,
+      boolean newRetiresPredecessor,
       Instant at) {
     return new AccessToken(
         id,
@@ -182,6 +231,7 @@ public record AccessToken(
         version + 1,
         newExpiry,
         rotatedFrom,
-        lastUsedAt);
+        lastUsedAt,
+        newRetiresPredecessor);
   }
 }

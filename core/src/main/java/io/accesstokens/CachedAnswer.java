@@ -83,11 +83,28 @@ final class CachedAnswer extends SecretWords {
 
   final long organizationStamp;
 
+  /**
+   * The token is a successor that still retires its predecessor on its first use (as stored when
+   * this answer was read): a hit that accepts it hands the retirement to the background, once per
+   * answer ({@link #claimRetirement}).
+   */
+  final boolean retiresPredecessor;
+
+  /**
+   * 1 while a retirement started from this answer runs or has ended without a failure; 0 before, or
+   * again after a failure, so that a later hit tries again. Written by compare-and-set only.
+   */
+  @SuppressWarnings("UnusedVariable") // read and written through RETIREMENT_CLAIMED
+  private volatile int retirementClaimed;
+
   private static final VarHandle HIT_UNTIL;
+  private static final VarHandle RETIREMENT_CLAIMED;
 
   static {
     try {
-      HIT_UNTIL = MethodHandles.lookup().findVarHandle(CachedAnswer.class, "hitUntil", long.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      HIT_UNTIL = lookup.findVarHandle(CachedAnswer.class, "hitUntil", long.class);
+      RETIREMENT_CLAIMED = lookup.findVarHandle(CachedAnswer.class, "retirementClaimed", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -126,6 +143,16 @@ final class CachedAnswer extends SecretWords {
     return HIT_UNTIL.compareAndSet(this, seen, next);
   }
 
+  /** Takes the right to start this answer's retirement; false if one was already started. */
+  boolean claimRetirement() {
+    return RETIREMENT_CLAIMED.compareAndSet(this, 0, 1);
+  }
+
+  /** Gives the right back after a failed retirement, so a later hit starts another. */
+  void releaseRetirement() {
+    RETIREMENT_CLAIMED.setVolatile(this, 0);
+  }
+
   CachedAnswer(
       String presented,
       ValidatedToken token,
@@ -134,7 +161,8 @@ final class CachedAnswer extends SecretWords {
       boolean entitled,
       long expiresAt,
       int organizationStripe,
-      long organizationStamp) {
+      long organizationStamp,
+      boolean retiresPredecessor) {
     super(presented);
     this.token = token;
     this.organization = token.organization();
@@ -147,6 +175,7 @@ final class CachedAnswer extends SecretWords {
     this.organizationStripe = organizationStripe;
     this.organizationStamp = organizationStamp;
     this.hitUntil = expiresAt; // published with the answer, as the final fields are
+    this.retiresPredecessor = retiresPredecessor;
   }
 
   private CachedAnswer() {
@@ -161,5 +190,6 @@ final class CachedAnswer extends SecretWords {
     this.expiresAt = 0;
     this.organizationStripe = 0;
     this.organizationStamp = 0;
+    this.retiresPredecessor = false;
   }
 }

@@ -379,7 +379,15 @@ final class StoreLookups {
     }
     CachedAnswer answer =
         new CachedAnswer(
-            presented, validated, token.isActive(), expired, entitled, trustedUntil, stripe, stamp);
+            presented,
+            validated,
+            token.isActive(),
+            expired,
+            entitled,
+            trustedUntil,
+            stripe,
+            stamp,
+            token.retiresPredecessorOnFirstUse());
     if (lastUses != null) {
       // Set before the answer is published in the cache; a use the store already has within the
       // interval (this node's before an eviction, or another node's) is not recorded again.
@@ -456,6 +464,14 @@ final class StoreLookups {
   /** Whether the own pool (if any) has stopped and every one of its threads has ended. */
   boolean isTerminated() {
     return ownPool == null || ownPool.isTerminated();
+  }
+
+  /**
+   * Where background work of the validator runs besides lookups (a predecessor's retirement on its
+   * successor's first use): the host's lookup executor, or the own pool.
+   */
+  Executor executor() {
+    return lookupExecutor;
   }
 
   /** Calls made to the store's {@code findByDigest}. */

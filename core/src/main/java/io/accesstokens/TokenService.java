@@ -244,6 +244,39 @@ public final class TokenService {
    */
   public Rotation rotate(
       OrganizationId organization, TokenId id, Duration overlap, Expiry expiry, Actor actor) {
+    return rotate(organization, id, overlap, expiry, PredecessorRetirement.END_OF_OVERLAP, actor);
+  }
+
+  /**
+   * Rotate, choosing when the predecessor stops validating: as {@link #rotate(OrganizationId,
+   * TokenId, Duration, Expiry, Actor)}, and with {@link PredecessorRetirement#FIRST_USE} the
+   * successor also retires its predecessor on its first use ({@link
+   * AccessToken#retiresPredecessorOnFirstUse()}): the first time any validator, on any node,
+   * accepts the successor's value, the predecessor is made Inactive, and every node refuses it
+   * within the refusal bound. The overlap still applies: it is the latest the predecessor lives,
+   * and the first use of the successor ends it earlier. A predecessor a person deactivates or
+   * deletes meanwhile is left as it is (a later reactivation stands). The deactivation is emitted
+   * as {@link TokenEventType#STATUS_CHANGED} of the predecessor, with the actor {@code first use of
+   * <successor id>}, to the listeners of the service whose validator saw the use (validators built
+   * with {@link TokenValidator#builder(TokenService)}); the store's change log carries it to every
+   * node. Needs a store that implements {@link TokenStore#retirePredecessor} (every store of this
+   * project does); with one that does not, validators log a warning and the predecessor lives to
+   * the end of the overlap.
+   *
+   * @param retirement when the predecessor stops validating; {@link
+   *     PredecessorRetirement#END_OF_OVERLAP} is the same as the overload without it
+   * @throws NullPointerException if any argument is null
+   * @see #rotate(OrganizationId, TokenId, Duration, Expiry, Actor) for every other rule and
+   *     exception
+   */
+  public Rotation rotate(
+      OrganizationId organization,
+      TokenId id,
+      Duration overlap,
+      Expiry expiry,
+      PredecessorRetirement retirement,
+      Actor actor) {
+    Checks.notNull(retirement, "predecessor retirement");
     Checks.notNull(organization, "organization");
     Checks.notNull(id, "token id");
     Checks.notNull(overlap, "overlap");
@@ -306,7 +339,8 @@ public final class TokenService {
               1,
               successorExpiry,
               id,
-              null);
+              null,
+              retirement == PredecessorRetirement.FIRST_USE);
       StoredToken successorRow =
           new StoredToken(
               successor,
@@ -342,7 +376,13 @@ public final class TokenService {
           actor,
           at,
           predecessor.version(),
-          "successor " + successorId + ", expires at " + predecessorExpiry);
+          "successor "
+              + successorId
+              + ", expires at "
+              + predecessorExpiry
+              + (retirement == PredecessorRetirement.FIRST_USE
+                  ? " or on the successor's first use"
+                  : ""));
       emit(TokenEventType.CREATED, successor, actor, at, 1, "rotated from " + id);
       return new Rotation(new IssuedToken(successor, TokenSecret.trusted(value)), predecessor);
     }

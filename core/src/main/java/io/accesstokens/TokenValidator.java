@@ -73,6 +73,14 @@ import org.slf4j.LoggerFactory;
  * a store that is down delays the flush and never fails a validation, and a crash loses at most the
  * uses recorded since the last flush.
  *
+ * <p><b>Retirement on first use.</b> When the validator accepts a successor rotated with {@link
+ * PredecessorRetirement#FIRST_USE}, it hands {@link
+ * io.accesstokens.spi.TokenStore#retirePredecessor} to its lookup executor (the host's, or its own
+ * pool), once per cached answer: the hit costs one field read, the connection never waits for the
+ * write, and a failure (logged without any value) only means a later validation of the successor
+ * tries again. A validator built from a service emits the predecessor's {@link
+ * TokenEventType#STATUS_CHANGED} to that service's listeners.
+ *
  * <p><b>Coherence.</b> A validator built with {@link #builder(TokenService)} hears of every status
  * change and delete made through that service before the service call returns; one built with
  * {@link #builder(LookupContext)} hears of none (it has no service). Both hear of other nodes'
@@ -176,6 +184,10 @@ public final class TokenValidator implements AutoCloseable {
   private final @Nullable IssuedIds issuedIds;
   private final long lookupTimeoutNanos;
   private final InvalidationHub invalidations;
+
+  /** Retires a successor's predecessor on its first use, in the background. */
+  private final FirstUseRetirement retirement;
+
   private final InvalidationHub.Subscriber subscriber = new Subscriber();
 
   private final LongAdder hits = new LongAdder();
@@ -247,6 +259,14 @@ public final class TokenValidator implements AutoCloseable {
       refusals[i] = new LongAdder();
     }
     this.invalidations = b.getInvalidations();
+    this.retirement =
+        new FirstUseRetirement(
+            b.getLookupContext().store(),
+            b.getClock(),
+            lookups.executor(),
+            invalidations,
+            b.service,
+            ticker);
     this.follower = b.follower;
     this.lookupTimeoutNanos = b.getLookupTimeout().toNanos();
     this.issuedIds =
@@ -287,7 +307,7 @@ public final class TokenValidator implements AutoCloseable {
    */
   public static Builder builder(TokenService service) {
     Checks.notNull(service, "service");
-    return new Builder(service.lookupContext(), service.invalidations(), service.clock());
+    return new Builder(service.lookupContext(), service.invalidations(), service.clock(), service);
   }
 
   /**
@@ -298,7 +318,7 @@ public final class TokenValidator implements AutoCloseable {
    * @throws NullPointerException if {@code context} is null
    */
   public static Builder builder(LookupContext context) {
-    return new Builder(Checks.notNull(context, "lookup context"), null, null);
+    return new Builder(Checks.notNull(context, "lookup context"), null, null, null);
   }
 
   /**
@@ -430,6 +450,11 @@ public final class TokenValidator implements AutoCloseable {
     }
     if (!answer.active) {
       return refuse(answer.expired ? RefusalCause.EXPIRED : RefusalCause.INACTIVE);
+    }
+    // A successor that retires its predecessor on first use: one final field read on the answer;
+    // the retirement itself runs in the background, started once per answer.
+    if (answer.retiresPredecessor) {
+      retirement.onAccepted(answer, id, organization);
     }
     // Last used: the hit found a use due by the stamp it compares anyway; the use is recorded (in
     // memory, for the flush), and the stamp moved on, once per token per interval.
@@ -708,6 +733,10 @@ public final class TokenValidator implements AutoCloseable {
     private boolean issuedIdSet = true;
     private boolean issuedIdSetSet;
     private final @Nullable Clock serviceClock;
+
+    /** The service this validator was built from, whose listeners hear of retirements; or null. */
+    private final @Nullable TokenService service;
+
     private @Nullable Clock clock;
     private boolean recordLastUsed;
     private boolean recordLastUsedSet;
@@ -717,10 +746,12 @@ public final class TokenValidator implements AutoCloseable {
     private Builder(
         LookupContext context,
         @Nullable InvalidationHub serviceInvalidations,
-        @Nullable Clock serviceClock) {
+        @Nullable Clock serviceClock,
+        @Nullable TokenService service) {
       this.context = context;
       this.serviceInvalidations = serviceInvalidations;
       this.serviceClock = serviceClock;
+      this.service = service;
     }
 
     /**

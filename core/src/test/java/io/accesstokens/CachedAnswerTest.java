@@ -25,7 +25,16 @@ class CachedAnswerTest {
     ValidatedToken token =
         new ValidatedToken(id, OrganizationId.of("acme"), EnvironmentId.of("prod"), Scope.EDI);
     return new CachedAnswer(
-        TokenMint.newValue(id), token, active, false, entitled, EXPIRES_AT, 0, 0);
+        TokenMint.newValue(id), token, active, false, entitled, EXPIRES_AT, 0, 0, false);
+  }
+
+  @Test
+  void theRetirement_isClaimedOnce_untilReleasedAfterAFailure() {
+    CachedAnswer successor = answer(true, true);
+    assertThat(successor.claimRetirement()).isTrue();
+    assertThat(successor.claimRetirement()).as("one retirement at a time").isFalse();
+    successor.releaseRetirement();
+    assertThat(successor.claimRetirement()).as("a later hit tries again").isTrue();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.accesstokens.cli;
 
 import io.accesstokens.Expiry;
+import io.accesstokens.PredecessorRetirement;
 import io.accesstokens.Rotation;
 import io.accesstokens.TokenId;
 import java.time.Duration;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Parameters;
       "The successor has the token's environment, description and scope. Its full value is"
           + " printed on standard output, alone on its line (what it is, on standard error), as"
           + " create prints one; the old token stops validating at the end of the overlap (or at"
-          + " its own expiry, if earlier), and list shows the successor's Rotated from.",
+          + " its own expiry, if earlier), and list shows the successor's Rotated from. With"
+          + " --retire-on-first-use it is deactivated as soon as the successor is first validated.",
       "An inactive, expired or already rotated token cannot be rotated (exit code 7)."
     })
 final class RotateCommand extends PageCommand {
@@ -45,6 +47,15 @@ final class RotateCommand extends PageCommand {
               + " --expires-in. Default: never expires.")
   @Nullable Duration expiresIn;
 
+  @Option(
+      names = "--retire-on-first-use",
+      description =
+          "Optional: the old token is also deactivated as soon as the successor is first"
+              + " validated (on any node), so it stops validating before the end of the overlap"
+              + " once the partner has swapped values. Default: it lives to the end of the"
+              + " overlap.")
+  boolean retireOnFirstUse;
+
   @Override
   CopyKeys.Use keyUse() {
     return CopyKeys.Use.CREATE;
@@ -60,6 +71,9 @@ final class RotateCommand extends PageCommand {
                 id,
                 overlap,
                 expiresIn == null ? Expiry.never() : Expiry.after(expiresIn),
+                retireOnFirstUse
+                    ? PredecessorRetirement.FIRST_USE
+                    : PredecessorRetirement.END_OF_OVERLAP,
                 session.actor());
     err()
         .println(
@@ -69,6 +83,9 @@ final class RotateCommand extends PageCommand {
                 + session.organization()
                 + ": it stops validating "
                 + (overlap.isZero() ? "now" : "at " + rotation.predecessor().expiresAt())
+                + (retireOnFirstUse && !overlap.isZero()
+                    ? ", or when its successor is first validated"
+                    : "")
                 + ". Its successor "
                 + rotation.successor().id()
                 + "'s value follows; keep it secret (copy "

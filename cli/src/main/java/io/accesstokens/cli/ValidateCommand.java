@@ -7,6 +7,10 @@ import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.ValidatedToken;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +27,9 @@ import picocli.CommandLine.Option;
 final class ValidateCommand extends PageCommand {
   /** Longer than any token, short enough that a runaway pipe is refused quickly. */
   private static final int MAX_INPUT = 4096;
+
+  /** How long the command waits for its background work (a retirement's write) before exiting. */
+  private static final Duration BACKGROUND_WAIT = Duration.ofSeconds(30);
 
   @Option(
       names = "--env",
@@ -47,10 +54,38 @@ final class ValidateCommand extends PageCommand {
 
   @Override
   ExitCode run(Session session) {
+    // Lookups, and the retirement of a predecessor on its successor's first use, run on a thread of
+    // this command's own, which it waits for before it exits: a retirement the validation started
+    // is then written (or has failed) when the command returns, not cut off by the process's exit.
+    ExecutorService background =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread t = new Thread(task, "access-tokens-validate");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      return validate(session, background);
+    } finally {
+      background.shutdown();
+      try {
+        if (!background.awaitTermination(BACKGROUND_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
+          err().println("access-tokens validate: background work still running; exiting anyway");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private ExitCode validate(Session session, ExecutorService background) {
     // Records the use, which close() flushes: list then shows it in Last used, as for the
     // connector's validations.
     try (TokenValidator validator =
-        TokenValidator.builder(session.service()).recordLastUsed(true).build()) {
+        TokenValidator.builder(session.service())
+            .recordLastUsed(true)
+            .lookupExecutor(background)
+            .build()) {
       ValidatedToken valid =
           validator.validate(presented.strip(), Scope.EDI, session.organization(), environment);
       out()

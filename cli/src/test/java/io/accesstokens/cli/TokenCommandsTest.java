@@ -475,6 +475,41 @@ class TokenCommandsTest {
     assertThat(audit).doesNotContain(value, old);
   }
 
+  /**
+   * With --retire-on-first-use the old value validates until the successor's first validation,
+   * which deactivates it (the audit log names that use as the actor); without it the old value
+   * outlives the successor's use, as above.
+   */
+  @Test
+  void rotate_withRetireOnFirstUse_deactivatesTheOldTokenWhenTheSuccessorIsFirstValidated()
+      throws Exception {
+    String old = cli.create("acme", "production", "Partner X over AS2");
+    String oldId = Cli.idOf(old);
+
+    Result rotated = cli.run("rotate", oldId, "--overlap", "7d", "--retire-on-first-use");
+
+    assertThat(rotated.exitCode()).as(rotated.toString()).isZero();
+    assertThat(rotated.err()).contains("or when its successor is first validated");
+    String value = rotated.out().strip();
+    String newId = Cli.idOf(value);
+    assertThat(cli.withInput(old + "\n", "validate", "--env", "production").exitCode())
+        .as("before the successor's first use")
+        .isZero();
+    assertThat(cli.withInput(value + "\n", "validate", "--env", "production").exitCode()).isZero();
+
+    Result refused = cli.withInput(old + "\n", "validate", "--env", "production");
+    assertThat(refused.exitCode()).isEqualTo(ExitCode.REFUSED.code());
+    assertThat(refused.out().strip())
+        .isEqualTo("Error opening connection. Exception is: Error code: INVALID_TOKEN");
+    assertThat(cli.run("list").outLines().get(1)).startsWith(oldId).contains("  Inactive  ");
+    assertThat(cli.withInput(value + "\n", "validate", "--env", "production").exitCode()).isZero();
+    String audit = java.nio.file.Files.readString(cli.home().resolve(AuditLog.FILE_NAME));
+    assertThat(audit.lines().filter(line -> line.contains("\tSTATUS_CHANGED\t")))
+        .singleElement()
+        .satisfies(line -> assertThat(line).contains(oldId, "first use of " + newId));
+    assertThat(audit).doesNotContain(value, old);
+  }
+
   /** The list shows where a token came from only when a row of the page has a predecessor. */
   @Test
   void list_afterARotation_showsRotatedFrom() {

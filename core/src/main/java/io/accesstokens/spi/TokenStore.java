@@ -75,8 +75,9 @@ public interface TokenStore {
    * Replaces the stored row by {@code next} if, and only if, the stored version is {@code
    * next.version() - 1}, atomically with its change record. Status, description, updated time,
    * version, expiry, digest and sealed value are taken from {@code next}; id, organization,
-   * environment, scope, created time and the predecessor ({@code rotatedFrom}) never change, and
-   * the stored ones are kept.
+   * environment, scope, created time, the predecessor ({@code rotatedFrom}) and whether the token
+   * retires it on first use never change, and the stored ones are kept (only {@link
+   * #retirePredecessor} clears that flag).
    *
    * @throws io.accesstokens.TokenNotFoundException if the token is absent (a deleted token is never
    *     brought back by an update)
@@ -94,14 +95,14 @@ public interface TokenStore {
 
   /**
    * Rotates a token, as one atomic step: stores {@code successor} (a new token, version 1, whose
-   * {@code rotatedFrom} is the predecessor's id) and sets the predecessor's expiry, updated time
-   * and version to {@code predecessorNext}'s if its stored version is {@code
-   * predecessorNext.version() - 1} (the rest of its row stays as stored), both or neither. A token
-   * has at most one successor: of several rotations of one token, on any number of nodes, at most
-   * one ever stores one (the predecessor's version condition decides between concurrent ones, and
-   * the stored successor refuses any later one). The successor counts against {@code maxTokens} as
-   * an {@link #insert} does, since the predecessor stays stored during the overlap. A store with a
-   * change log records the predecessor's change as {@link
+   * {@code rotatedFrom} is the predecessor's id, with its {@code retiresPredecessorOnFirstUse} as
+   * given) and sets the predecessor's expiry, updated time and version to {@code predecessorNext}'s
+   * if its stored version is {@code predecessorNext.version() - 1} (the rest of its row stays as
+   * stored), both or neither. A token has at most one successor: of several rotations of one token,
+   * on any number of nodes, at most one ever stores one (the predecessor's version condition
+   * decides between concurrent ones, and the stored successor refuses any later one). The successor
+   * counts against {@code maxTokens} as an {@link #insert} does, since the predecessor stays stored
+   * during the overlap. A store with a change log records the predecessor's change as {@link
    * io.accesstokens.TokenEventType#STATUS_CHANGED} (whatever {@code change.type()} says: a follower
    * of any version evicts it) and the successor's creation as {@link
    * io.accesstokens.TokenEventType#CREATED}, both with {@code change}'s actor and time.
@@ -128,6 +129,33 @@ public interface TokenStore {
   default void rotate(
       StoredToken predecessorNext, StoredToken successor, Change change, long maxTokens) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot rotate tokens");
+  }
+
+  /**
+   * Retires a successor's predecessor on the successor's first use, as one atomic step: if the
+   * token {@code successor} of {@code organization} still {@linkplain
+   * io.accesstokens.AccessToken#retiresPredecessorOnFirstUse retires its predecessor on first use},
+   * clears that flag (its version plus one, its updated time the later of {@code change.at()} and
+   * the stored one) and, if its predecessor ({@code rotatedFrom}, of the same organization) is
+   * still Active, makes it Inactive (likewise version and updated time; the rest of both rows stays
+   * as stored). Of several calls for one successor, on any number of nodes at once, exactly one
+   * finds the flag and acts; the others change nothing. A store with a change log records each row
+   * it changed as {@link io.accesstokens.TokenEventType#STATUS_CHANGED} (whatever {@code
+   * change.type()} says), with {@code change}'s time: every node's follower then evicts the
+   * predecessor, and the successor's cached answer, which still carries the flag.
+   *
+   * @param change who retires and when (a validator names the successor's first use as the actor)
+   * @return the predecessor's new row if this call deactivated it; empty if the successor is absent
+   *     (another organization's included) or no longer has the flag (nothing is written), or if its
+   *     predecessor is absent or already Inactive (then only the flag is cleared)
+   * @throws io.accesstokens.StoreUnavailableException if the store could not be reached; nothing is
+   *     written, and a later call may try again
+   * @throws UnsupportedOperationException the default: a store that cannot retire predecessors
+   */
+  default Optional<io.accesstokens.AccessToken> retirePredecessor(
+      OrganizationId organization, TokenId successor, Change change) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot retire predecessors on first use");
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.accesstokens.jdbc;
 
+import io.accesstokens.AccessToken;
 import io.accesstokens.DuplicateTokenException;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
@@ -9,6 +10,7 @@ import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
+import io.accesstokens.TokenStatus;
 import io.accesstokens.internal.Checks;
 import io.accesstokens.internal.Redaction;
 import io.accesstokens.jdbc.internal.ChangeRows;
@@ -537,6 +539,72 @@ public final class JdbcTokenStore implements TokenStore {
     }
   }
 
+  /**
+   * One transaction: the successor's flag is cleared first, by a conditional update that locks its
+   * row ({@link Sql#CLEAR_RETIREMENT_FLAG}), so of several nodes retiring at once one goes on and
+   * the others change nothing; then the predecessor, read by the successor's {@code rotated_from},
+   * is made Inactive if it is still Active; the change records last. Not retried on a deadlock or
+   * snapshot conflict: the caller (a validator) tries again on a later use.
+   */
+  @Override
+  public Optional<AccessToken> retirePredecessor(
+      OrganizationId organization, TokenId successor, Change change) {
+    Checks.notNull(organization, "organization");
+    Checks.notNull(successor, "successor");
+    Checks.notNull(change, "change");
+    Change changed = new Change(TokenEventType.STATUS_CHANGED, change.actor(), change.at());
+    long at = TokenRows.micros(change.at());
+    return write(
+        "predecessor retirement",
+        successor,
+        (connection, changes) -> {
+          try (PreparedStatement clear =
+              jdbc.prepare(connection, sql.get(Sql.CLEAR_RETIREMENT_FLAG))) {
+            clear.setBoolean(1, false);
+            clear.setLong(2, at);
+            bindIdAndOrganization(clear, 3, successor, organization);
+            clear.setBoolean(5, true);
+            if (clear.executeUpdate() == 0) {
+              return Optional.<AccessToken>empty(); // absent, or retired already
+            }
+          }
+          AccessToken cleared = findIn(connection, organization, successor).orElseThrow();
+          TokenId predecessorId = cleared.rotatedFrom();
+          Optional<AccessToken> retired = Optional.empty();
+          if (predecessorId != null) {
+            int deactivated;
+            try (PreparedStatement retire =
+                jdbc.prepare(connection, sql.get(Sql.RETIRE_PREDECESSOR))) {
+              retire.setString(1, TokenStatus.INACTIVE.name());
+              retire.setLong(2, at);
+              bindIdAndOrganization(retire, 3, predecessorId, organization);
+              retire.setString(5, TokenStatus.ACTIVE.name());
+              deactivated = retire.executeUpdate();
+            }
+            if (deactivated == 1) {
+              retired = findIn(connection, organization, predecessorId);
+              changes.record(
+                  connection,
+                  organization,
+                  predecessorId,
+                  retired.orElseThrow().version(),
+                  changed);
+            }
+          }
+          changes.record(connection, organization, successor, cleared.version(), changed);
+          return retired;
+        });
+  }
+
+  /** The row, read in the caller's transaction (its own writes included). */
+  private Optional<AccessToken> findIn(
+      Connection connection, OrganizationId organization, TokenId id) throws SQLException {
+    try (PreparedStatement select = jdbc.prepare(connection, sql.get(Sql.FIND_BY_ID))) {
+      bindIdAndOrganization(select, id, organization);
+      return first(select).map(StoredToken::token);
+    }
+  }
+
   private static TokenConflictException alreadyRotated(TokenId predecessor, TokenId successor) {
     return TokenConflictException.notRotatable(
         predecessor, "it was already rotated (its successor is " + successor + ")");
@@ -917,6 +985,14 @@ public final class JdbcTokenStore implements TokenStore {
       PreparedStatement statement, TokenId id, OrganizationId organization) throws SQLException {
     statement.setLong(1, TokenRows.key(id));
     statement.setString(2, organization.value());
+  }
+
+  /** Binds id_key and organization from {@code first}. */
+  private static void bindIdAndOrganization(
+      PreparedStatement statement, int first, TokenId id, OrganizationId organization)
+      throws SQLException {
+    statement.setLong(first, TokenRows.key(id));
+    statement.setString(first + 1, organization.value());
   }
 
   // ---- writes: one transaction, and its change log ----------------------------------------------

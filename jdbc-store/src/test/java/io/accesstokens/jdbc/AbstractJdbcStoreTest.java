@@ -117,7 +117,9 @@ abstract class AbstractJdbcStoreTest {
   @Test
   void migrate_appliesTheShippedSchemaFileAndMigrations_thenNothing() throws Exception {
     List<Migration> migrations = Migration.of(db().dialect().internal());
-    assertThat(migrations).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(migrations)
+        .extracting(Migration::version)
+        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     assertThat(migrations.get(0).file()).isEqualTo(db().dialect().schemaFile());
     for (Migration migration : migrations) {
       assertShippedBesideTheStore(migration.file());
@@ -125,9 +127,9 @@ abstract class AbstractJdbcStoreTest {
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
 
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     assertThat(fresh.migrate()).isEmpty();
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     assertThat(indexedColumns(prefix + "tokens"))
         .as(
             "every list filter has an index: none, by status, by environment; by expiry; and by"
@@ -158,7 +160,8 @@ abstract class AbstractJdbcStoreTest {
             "reminded_for",
             "reminded_within_ms",
             "rotated_from",
-            "last_used_at");
+            "last_used_at",
+            "retires_predecessor");
     assertThat(columns(prefix + "changes"))
         .containsExactly("seq", "id_key", "change_type", "version", "changed_at");
     assertThat(columns(prefix + "changes_pruned")).containsExactly("id", "pruned_through");
@@ -176,8 +179,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(51), T0);
     insertAsAnEarlierLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(2, 3, 4, 5, 6, 7, 8);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(store.migrate()).containsExactly(2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     assertThat(store.find(ACME, row.id())).contains(row);
     StoredToken next = withDescription(row, "after the upgrade", T0.plusSeconds(1));
     store.update(next, edited(next));
@@ -201,8 +204,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(52), T0);
     insertAsAnEarlierLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(3, 4, 5, 6, 7, 8);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(store.migrate()).containsExactly(3, 4, 5, 6, 7, 8, 9);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     assertThat(indexedColumns(prefix + "tokens"))
         .contains(
             List.of("organization", "status", "created_at", "id_key"),
@@ -231,8 +234,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken globex = inOrganization(row(new TokenId(80), T0), GLOBEX, GLOBEX_PROD);
     insertAsAnEarlierLibrary(prefix, globex);
 
-    assertThat(store.migrate()).containsExactly(4, 5, 6, 7, 8);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(store.migrate()).containsExactly(4, 5, 6, 7, 8, 9);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     assertThat(tokenCounts(prefix)).containsExactly(Map.entry("acme", 3L), Map.entry("globex", 1L));
 
     StoredToken fourth = row(new TokenId(73), T0.plusSeconds(3));
@@ -270,7 +273,7 @@ abstract class AbstractJdbcStoreTest {
     insertAsAnEarlierLibrary(prefix, first);
     insertAsAnEarlierLibrary(prefix, second);
 
-    assertThat(store.migrate()).containsExactly(7, 8);
+    assertThat(store.migrate()).containsExactly(7, 8, 9);
     if (db().dialect() != JdbcDialect.H2) { // H2 has none: see V7-h2.sql
       assertThat(indexedColumns(prefix + "tokens"))
           .contains(List.of("rotated_from", "organization"));
@@ -314,6 +317,69 @@ abstract class AbstractJdbcStoreTest {
     assertThatThrownBy(() -> store.insert(second, created(second)))
         .isInstanceOf(DuplicateTokenException.class);
     assertThat(store.find(ACME, second.id())).isEmpty();
+  }
+
+  /**
+   * Issue 14: a database a version-8 library created gains the successor's retirement flag, which
+   * every row it had, and every row a version-8 node writes after the migration (its inserts do not
+   * name the column), reads as false; a flagged successor keeps its flag through the round trip,
+   * and the store's retirement then clears it and deactivates the predecessor.
+   */
+  @Test
+  void migrate_ofADatabaseAtVersion8_addsTheRetirementFlag_falseForEveryRowItHad()
+      throws Exception {
+    String prefix = db().newPrefix();
+    JdbcTokenStore store = db().newStore(prefix);
+    migrateAsAnEarlierLibrary(prefix, 8);
+    assertThat(columns(prefix + "tokens")).doesNotContain("retires_predecessor");
+    StoredToken old = row(new TokenId(70), T0);
+    insertAsAnEarlierLibrary(prefix, old);
+
+    assertThat(store.migrate()).containsExactly(9);
+    assertThat(store.find(ACME, old.id())).contains(old);
+    assertThat(store.find(ACME, old.id()).orElseThrow().token().retiresPredecessorOnFirstUse())
+        .isFalse();
+    insertAsAnEarlierLibrary(prefix, row(new TokenId(71), T0.plusSeconds(1)));
+    assertThat(
+            store.find(ACME, new TokenId(71)).orElseThrow().token().retiresPredecessorOnFirstUse())
+        .isFalse();
+
+    Instant at = T0.plusSeconds(2);
+    StoredToken next = old.withToken(old.token().withExpiry(at.plusSeconds(3600), at));
+    AccessToken s = successorOf(old, new TokenId(170), at).token();
+    StoredToken successor =
+        row(s.id(), at)
+            .withToken(
+                new AccessToken(
+                    s.id(),
+                    s.organization(),
+                    s.environment(),
+                    s.status(),
+                    s.description(),
+                    s.scope(),
+                    s.createdAt(),
+                    s.updatedAt(),
+                    s.version(),
+                    s.expiresAt(),
+                    s.rotatedFrom(),
+                    null,
+                    true));
+    store.rotate(next, successor, new Change(TokenEventType.TOKEN_ROTATED, ALICE, at), 10);
+    assertThat(store.find(ACME, successor.id())).contains(successor);
+
+    Instant later = at.plusSeconds(1);
+    assertThat(
+            store.retirePredecessor(
+                ACME, successor.id(), new Change(TokenEventType.STATUS_CHANGED, ALICE, later)))
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p.status()).isEqualTo(TokenStatus.INACTIVE);
+              assertThat(p.version()).isEqualTo(next.version() + 1);
+              assertThat(p.updatedAt()).isEqualTo(later);
+            });
+    AccessToken cleared = store.find(ACME, successor.id()).orElseThrow().token();
+    assertThat(cleared.retiresPredecessorOnFirstUse()).isFalse();
+    assertThat(cleared.version()).isEqualTo(2);
   }
 
   private StoredToken successorOf(StoredToken predecessor, TokenId id, Instant at) {
@@ -371,8 +437,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken old = row(new TokenId(53), T0);
     insertAsAnEarlierLibrary(prefix, old);
 
-    assertThat(store.migrate()).containsExactly(4, 5, 6, 7, 8);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(store.migrate()).containsExactly(4, 5, 6, 7, 8, 9);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     assertThat(indexedColumns(prefix + "tokens"))
         .contains(List.of("organization", "expires_at", "id_key"));
     assertThat(store.find(ACME, old.id())).contains(old);
@@ -446,7 +512,7 @@ abstract class AbstractJdbcStoreTest {
     assertShippedBesideTheStore(file);
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     StoredToken row = row(new TokenId(61), T0);
     fresh.insert(row, created(row));
     assertThat(db().tables(prefix)).hasSizeGreaterThanOrEqualTo(4);
@@ -456,8 +522,8 @@ abstract class AbstractJdbcStoreTest {
 
     assertThat(db().tables(prefix)).as("tables left under %s", prefix).isEmpty();
     assertThat(db().tables(db().prefix())).as("another prefix's tables").isEqualTo(othersTables);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     assertThat(fresh.find(ACME, row.id())).isEmpty();
     fresh.insert(row, created(row));
     assertThat(fresh.find(ACME, row.id())).contains(row);

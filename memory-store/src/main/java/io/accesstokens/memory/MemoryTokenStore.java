@@ -10,6 +10,7 @@ import io.accesstokens.TokenEventType;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenNotFoundException;
+import io.accesstokens.TokenStatus;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.ChangeFeed;
 import io.accesstokens.spi.ChangeRecord;
@@ -286,7 +287,8 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
                   now.version(),
                   now.expiresAt(),
                   was.rotatedFrom(),
-                  was.lastUsedAt()), // a use is the flush's to record, never an update's
+                  was.lastUsedAt(), // a use is the flush's to record, never an update's
+                  was.retiresPredecessorOnFirstUse()), // cleared by retirePredecessor only
               next.digest(),
               next.sealedValue()));
       record(next.id(), change, next.version());
@@ -354,7 +356,8 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
                   now.version(),
                   now.expiresAt(),
                   was.rotatedFrom(),
-                  was.lastUsedAt()),
+                  was.lastUsedAt(),
+                  was.retiresPredecessorOnFirstUse()),
               current.digest(),
               current.sealedValue()));
       // Kinds every follower knows: the predecessor's as a status change (its expiry changed), the
@@ -364,6 +367,46 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       Change created = new Change(TokenEventType.CREATED, change.actor(), change.at());
       record(successor.id(), created, successor.version());
     }
+  }
+
+  /**
+   * Under the write lock, so of several calls for one successor the first finds the flag and the
+   * others find it cleared.
+   */
+  @Override
+  public Optional<AccessToken> retirePredecessor(
+      OrganizationId organization, TokenId successor, Change change) {
+    synchronized (writeLock) {
+      StoredToken current = byId.get(successor);
+      if (current == null
+          || !current.organization().equals(organization)
+          || !current.token().retiresPredecessorOnFirstUse()) {
+        return Optional.empty();
+      }
+      Change changed = new Change(TokenEventType.STATUS_CHANGED, change.actor(), change.at());
+      Optional<AccessToken> retired = Optional.empty();
+      TokenId predecessorId = current.token().rotatedFrom();
+      StoredToken predecessor = predecessorId == null ? null : byId.get(predecessorId);
+      if (predecessor != null
+          && predecessor.organization().equals(organization)
+          && predecessor.token().isActive()) {
+        AccessToken was = predecessor.token();
+        AccessToken inactive = was.withStatus(TokenStatus.INACTIVE, later(change.at(), was));
+        byId.put(was.id(), predecessor.withToken(inactive));
+        record(was.id(), changed, inactive.version());
+        retired = Optional.of(inactive);
+      }
+      AccessToken was = current.token();
+      AccessToken cleared = was.withPredecessorRetired(later(change.at(), was));
+      byId.put(successor, current.withToken(cleared));
+      record(successor, changed, cleared.version());
+      return retired;
+    }
+  }
+
+  /** {@code at}, or the row's updated time if the writer's clock is behind it. */
+  private static Instant later(Instant at, AccessToken row) {
+    return at.isBefore(row.updatedAt()) ? row.updatedAt() : at;
   }
 
   @Override
@@ -419,7 +462,8 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
                     was.version(),
                     was.expiresAt(),
                     was.rotatedFrom(),
-                    use.usedAt())));
+                    use.usedAt(),
+                    was.retiresPredecessorOnFirstUse())));
       }
     }
   }

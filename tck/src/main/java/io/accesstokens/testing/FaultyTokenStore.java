@@ -146,6 +146,17 @@ public final class FaultyTokenStore implements TokenStore {
   }
 
   @Override
+  public Optional<io.accesstokens.AccessToken> retirePredecessor(
+      OrganizationId organization, TokenId successor, Change change) {
+    writeCalls.incrementAndGet();
+    check();
+    Optional<io.accesstokens.AccessToken> retired =
+        delegate.retirePredecessor(organization, successor, change);
+    afterWrite();
+    return retired;
+  }
+
+  @Override
   public boolean markReminded(
       OrganizationId organization,
       TokenId id,

@@ -115,6 +115,24 @@ public final class Fixtures {
   }
 
   /**
+   * {@code service.rotate(...)} with the successor's expiry and when the predecessor is retired,
+   * the successor's value recorded in {@link IssuedSecrets}.
+   */
+  public static io.accesstokens.Rotation rotate(
+      TokenService service,
+      OrganizationId organization,
+      TokenId id,
+      java.time.Duration overlap,
+      io.accesstokens.Expiry expiry,
+      io.accesstokens.PredecessorRetirement retirement,
+      Actor actor) {
+    io.accesstokens.Rotation rotation =
+        service.rotate(organization, id, overlap, expiry, retirement, actor);
+    IssuedSecrets.record(rotation.successor().value().reveal());
+    return rotation;
+  }
+
+  /**
    * A ticker that reads {@code clock} (its epoch nanoseconds): validator time and service time that
    * move together, as on a machine whose clock does not jump.
    */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * <p>JUnit Jupiter runs the eleven suites of examples ({@code @Nested}); jqwik runs the model test
+ * <p>JUnit Jupiter runs the twelve suites of examples ({@code @Nested}); jqwik runs the model test
  * ({@code @Group}: jqwik does not see Jupiter's nested classes, nor Jupiter jqwik's groups). Every
  * test runs under the {@link SecretLeakGuard}. A store whose set-up needs more than {@link
  * #createStore()} overrides the hooks below; a subclass adds suites of its own as further nested
@@ -185,6 +185,24 @@ public abstract class TokenStoreTck {
     @Override
     protected TokenStore createStore() {
       return TokenStoreTck.this.createStore();
+    }
+
+    @Override
+    protected io.accesstokens.spi.@Nullable ChangeFeed changeFeedOf(TokenStore store) {
+      return TokenStoreTck.this.changeFeedOf(store);
+    }
+  }
+
+  @Nested
+  class RetireOnFirstUse extends AbstractRetireOnFirstUseTest {
+    @Override
+    protected TokenStore createStore() {
+      return TokenStoreTck.this.createStore();
+    }
+
+    @Override
+    protected TokenStore[] createNodeStores() {
+      return TokenStoreTck.this.createNodeStores();
     }
 
     @Override

@@ -114,7 +114,8 @@ final class MapTokenStore implements TokenStore {
             now.version(),
             now.expiresAt(),
             was.rotatedFrom(),
-            was.lastUsedAt());
+            was.lastUsedAt(),
+            was.retiresPredecessorOnFirstUse());
     rows.put(next.id(), new StoredToken(merged, next.digest(), next.sealedValue()));
   }
 
@@ -148,6 +149,34 @@ final class MapTokenStore implements TokenStore {
         current.withToken(
             was.withExpiry(
                 predecessorNext.token().expiresAt(), predecessorNext.token().updatedAt())));
+  }
+
+  @Override
+  public synchronized Optional<AccessToken> retirePredecessor(
+      OrganizationId organization, TokenId successor, Change change) {
+    StoredToken row = find(organization, successor).orElse(null);
+    if (row == null || !row.token().retiresPredecessorOnFirstUse()) {
+      return Optional.empty();
+    }
+    Optional<AccessToken> retired = Optional.empty();
+    TokenId predecessorId = row.token().rotatedFrom();
+    StoredToken predecessor =
+        predecessorId == null ? null : find(organization, predecessorId).orElse(null);
+    if (predecessor != null && predecessor.token().isActive()) {
+      AccessToken inactive =
+          predecessor
+              .token()
+              .withStatus(io.accesstokens.TokenStatus.INACTIVE, later(change, predecessor));
+      rows.put(inactive.id(), predecessor.withToken(inactive));
+      retired = Optional.of(inactive);
+    }
+    rows.put(successor, row.withToken(row.token().withPredecessorRetired(later(change, row))));
+    return retired;
+  }
+
+  private static java.time.Instant later(Change change, StoredToken row) {
+    java.time.Instant updated = row.token().updatedAt();
+    return change.at().isBefore(updated) ? updated : change.at();
   }
 
   @Override
@@ -205,7 +234,8 @@ final class MapTokenStore implements TokenStore {
                   t.version(),
                   t.expiresAt(),
                   t.rotatedFrom(),
-                  use.usedAt())));
+                  use.usedAt(),
+                  t.retiresPredecessorOnFirstUse())));
     }
   }
 

@@ -27,6 +27,8 @@ public record Migration(int version, String description, String file) {
         new Migration(5, "token expiry column and its index", dialect.migrationFile(5)),
         new Migration(6, "expiry reminders already sent", dialect.migrationFile(6)),
         new Migration(7, "each token's predecessor, one successor each", dialect.migrationFile(7)),
-        new Migration(8, "when each token was last used", dialect.migrationFile(8)));
+        new Migration(8, "when each token was last used", dialect.migrationFile(8)),
+        new Migration(
+            9, "successors that retire their predecessor on first use", dialect.migrationFile(9)));
   }
 }

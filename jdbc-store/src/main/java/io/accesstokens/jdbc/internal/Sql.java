@@ -26,7 +26,7 @@ public enum Sql {
   INSERT(
       """
       INSERT INTO ${prefix}tokens (${tokenColumns})
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """),
 
   /** Binds id_key and organization. */
@@ -140,6 +140,32 @@ public enum Sql {
   SUCCESSOR_OF(
       """
       SELECT id_key FROM ${prefix}tokens WHERE organization = ? AND rotated_from = ?
+      """),
+
+  /**
+   * A retirement's first statement (schema version 9): clears the successor's flag if it is still
+   * set, which locks its row to the commit, so of several nodes retiring at once one changes the
+   * row and the others, once it commits, find the flag cleared and change nothing. Binds the new
+   * flag (false), the updated time (kept if the stored one is later), then id_key, organization and
+   * the flag expected (true).
+   */
+  CLEAR_RETIREMENT_FLAG(
+      """
+      UPDATE ${prefix}tokens SET retires_predecessor = ?, version = version + 1,
+      updated_at = GREATEST(updated_at, ?)
+      WHERE id_key = ? AND organization = ? AND retires_predecessor = ?
+      """),
+
+  /**
+   * A retirement's deactivation of the predecessor (schema version 9), only if it is still Active
+   * (one a person deactivated meanwhile is left as it is). Binds the new status, the updated time
+   * (kept if the stored one is later), then id_key, organization and the status expected.
+   */
+  RETIRE_PREDECESSOR(
+      """
+      UPDATE ${prefix}tokens SET status = ?, version = version + 1,
+      updated_at = GREATEST(updated_at, ?)
+      WHERE id_key = ? AND organization = ? AND status = ?
       """),
 
   /**

@@ -25,7 +25,7 @@ public final class TokenRows {
   public static final String COLUMNS =
       "id_key, organization, environment, masked_value, status, description, scope, created_at,"
           + " updated_at, version, digest_key_id, digest, sealed_key_id, sealed_value, expires_at,"
-          + " rotated_from, last_used_at";
+          + " rotated_from, last_used_at, retires_predecessor";
 
   private TokenRows() {}
 
@@ -75,6 +75,7 @@ public final class TokenRows {
       statement.setLong(16, key(rotatedFrom));
     }
     setNullableMicros(statement, 17, token.lastUsedAt());
+    statement.setBoolean(18, token.retiresPredecessorOnFirstUse());
   }
 
   /**
@@ -151,7 +152,9 @@ public final class TokenRows {
             rs.getLong(10),
             expiry(rs),
             rotatedFrom(rs),
-            nullableInstant(rs, 17));
+            nullableInstant(rs, 17),
+            rs.getBoolean(
+                18)); // retires_predecessor (schema version 9): NOT NULL, FALSE by default
     LookupDigest digest = new LookupDigest(rs.getString(11), rs.getBytes(12));
     String sealedKeyId = rs.getString(13);
     byte[] sealedValue = rs.getBytes(14);
