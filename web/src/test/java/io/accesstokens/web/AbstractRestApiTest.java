@@ -495,6 +495,41 @@ abstract class AbstractRestApiTest {
   }
 
   @Test
+  void rotate_retiringThePredecessorOnFirstUse_marksTheSuccessor_andABadChoiceIs400() {
+    IssuedToken old = issue(ACME, PRODUCTION, "retiring");
+    IssuedToken plain = issue(ACME, PRODUCTION, "plain");
+
+    Answer bad =
+        alice()
+            .post(
+                path(old.id()) + "/rotate",
+                """
+                {"overlap": "P7D", "retirePredecessor": "SOON"}\
+                """);
+    assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
+    assertThat(bad.body())
+        .contains("retirePredecessor")
+        .contains("must be END_OF_OVERLAP or FIRST_USE");
+    assertThat(web.service().get(ACME, old.id()).expiresAt()).as("nothing changed").isNull();
+
+    Answer rotated =
+        alice()
+            .post(
+                path(old.id()) + "/rotate",
+                """
+                {"overlap": "P7D", "retirePredecessor": "FIRST_USE"}\
+                """);
+    Answer unmarked = alice().post(path(plain.id()) + "/rotate", rotateBody("P7D"));
+
+    assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
+    assertThat(unmarked.status()).as(unmarked.toString()).isEqualTo(201);
+    TokenId successor = TokenId.parse((String) map(rotated.json().get("token")).get("id"));
+    TokenId plainSuccessor = TokenId.parse((String) map(unmarked.json().get("token")).get("id"));
+    assertThat(web.service().get(ACME, successor).retiresPredecessorOnFirstUse()).isTrue();
+    assertThat(web.service().get(ACME, plainSuccessor).retiresPredecessorOnFirstUse()).isFalse();
+  }
+
+  @Test
   void rotate_ofAnInactiveOrAlreadyRotatedToken_is409_sayingWhy_andChangesNothing() {
     IssuedToken inactive = issue(ACME, PRODUCTION, "inactive");
     web.service().setStatus(ACME, inactive.id(), TokenStatus.INACTIVE, Actor.of("setup"));

@@ -11,6 +11,7 @@ import io.accesstokens.IssuedToken;
 import io.accesstokens.NotEntitledException;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
+import io.accesstokens.PredecessorRetirement;
 import io.accesstokens.Rotation;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenConflictException;
@@ -73,7 +74,8 @@ public final class PageHandler {
   private static final Set<String> CREATE_FIELDS = Set.of("environment", "description");
   private static final Set<String> DESCRIPTION_FIELDS = Set.of("description", "version");
   private static final Set<String> STATUS_FIELDS = Set.of("status", "version");
-  private static final Set<String> ROTATE_FIELDS = Set.of("overlap", "expiresIn");
+  private static final Set<String> ROTATE_FIELDS =
+      Set.of("overlap", "expiresIn", "retirePredecessor");
 
   private static final Set<String> LIST_PARAMETERS =
       Set.of("environment", "status", "pageSize", "after");
@@ -431,7 +433,10 @@ public final class PageHandler {
         expiresIn == null || expiresIn.isEmpty()
             ? Expiry.never()
             : Expiry.after(duration(expiresIn, "expiresIn", false));
-    Rotation rotation = service.rotate(organization, id, overlap, expiry, actor);
+    String retireText = body.string("retirePredecessor");
+    PredecessorRetirement retirement =
+        retireText == null ? PredecessorRetirement.END_OF_OVERLAP : retirement(retireText);
+    Rotation rotation = service.rotate(organization, id, overlap, expiry, retirement, actor);
     IssuedToken successor = rotation.successor();
     response.setHeader(
         "Location",
@@ -557,6 +562,19 @@ public final class PageHandler {
               + Redaction.describe(text)
               + ".");
     }
+  }
+
+  private static PredecessorRetirement retirement(String text) {
+    return switch (text.toUpperCase(Locale.ROOT)) {
+      case "END_OF_OVERLAP" -> PredecessorRetirement.END_OF_OVERLAP;
+      case "FIRST_USE" -> PredecessorRetirement.FIRST_USE;
+      default ->
+          throw new HttpProblem(
+              Problem.INVALID_REQUEST,
+              "The field \"retirePredecessor\" must be END_OF_OVERLAP or FIRST_USE, but was "
+                  + Redaction.quote(text, 20)
+                  + ".");
+    };
   }
 
   private static TokenStatus status(String text, String where) {

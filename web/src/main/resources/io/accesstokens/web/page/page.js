@@ -503,15 +503,20 @@
     state.rotating = null;
     const overlap = $('rotate-overlap').value;
     const expiresIn = $('rotate-expires').value;
+    const retirePredecessor = $('rotate-retire').value;
     $('rotate-dialog').close();
     if (!rotating) {
       return;
     }
     try {
-      const answer = await api('POST', tokenPath(rotating.row.id) + '/rotate',
-        expiresIn ? { overlap, expiresIn } : { overlap });
+      const request = { overlap, retirePredecessor };
+      if (expiresIn) {
+        request.expiresIn = expiresIn;
+      }
+      const answer = await api('POST', tokenPath(rotating.row.id) + '/rotate', request);
       const predecessor = answer.predecessor;
-      const until = predecessor.expired ? 'now' : 'at ' + expiresLabel(predecessor);
+      const until = predecessor.expired ? 'now' : (retirePredecessor === 'FIRST_USE'
+        ? 'when the new value is first used, at the latest ' : 'at ') + expiresLabel(predecessor);
       $('new-token-note').textContent = 'It succeeds access token ' + predecessor.token + ', which stops working '
         + until + '.';
       $('new-token-note').hidden = false;
