@@ -34,6 +34,9 @@ import org.jspecify.annotations.Nullable;
  * @param lastUsedAt when a validator last accepted the token, as last written by a flush (at most
  *     one flush interval behind), or {@code null} if never recorded; not part of {@link #version}:
  *     recording a use never conflicts with a user's change
+ * @param lastUsedFrom where the connection of the use at {@link #lastUsedAt} came from, if the
+ *     validating host passed it ({@link ConnectionSource}), else {@code null}; always that same
+ *     use's, never an older one's, and {@code null} whenever {@code lastUsedAt} is
  */
 public record AccessToken(
     TokenId id,
@@ -47,7 +50,8 @@ public record AccessToken(
     long version,
     @Nullable Instant expiresAt,
     @Nullable TokenId rotatedFrom,
-    @Nullable Instant lastUsedAt) {
+    @Nullable Instant lastUsedAt,
+    @Nullable ConnectionSource lastUsedFrom) {
 
   /**
    * @throws IllegalArgumentException if a field breaks its rule; NullPointerException if one is
@@ -68,6 +72,39 @@ public record AccessToken(
     Checks.argument(
         expiresAt == null || !expiresAt.isBefore(createdAt),
         "expires at must not be before created at");
+    Checks.argument(
+        lastUsedFrom == null || lastUsedAt != null,
+        "last used from must be null when last used at is null");
+  }
+
+  /** A row whose last use, if any, came from a source not passed (as before sources existed). */
+  public AccessToken(
+      TokenId id,
+      OrganizationId organization,
+      EnvironmentId environment,
+      TokenStatus status,
+      @Nullable String description,
+      Scope scope,
+      Instant createdAt,
+      Instant updatedAt,
+      long version,
+      @Nullable Instant expiresAt,
+      @Nullable TokenId rotatedFrom,
+      @Nullable Instant lastUsedAt) {
+    this(
+        id,
+        organization,
+        environment,
+        status,
+        description,
+        scope,
+        createdAt,
+        updatedAt,
+        version,
+        expiresAt,
+        rotatedFrom,
+        lastUsedAt,
+        null);
   }
 
   /** A row that never expires (as every row did before expiry existed). */
@@ -159,6 +196,29 @@ public record AccessToken(
     return changed(status, description, newExpiry, at);
   }
 
+  /**
+   * A copy with this last use (its time and its source, {@code null} when none was passed), and the
+   * same version and updated time: a use is not a change. For a store writing a {@link
+   * io.accesstokens.spi.LastUse}; the monotonic maximum is the store's to keep.
+   */
+  public AccessToken withLastUse(Instant usedAt, @Nullable ConnectionSource from) {
+    Checks.notNull(usedAt, "used at");
+    return new AccessToken(
+        id,
+        organization,
+        environment,
+        status,
+        description,
+        scope,
+        createdAt,
+        updatedAt,
+        version,
+        expiresAt,
+        rotatedFrom,
+        usedAt,
+        from);
+  }
+
   /** A copy with another description, time and version. */
   public AccessToken withDescription(@Nullable String newDescription, Instant at) {
     return changed(status, newDescription, expiresAt, at);
@@ -182,6 +242,7 @@ public record AccessToken(
         version + 1,
         newExpiry,
         rotatedFrom,
-        lastUsedAt);
+        lastUsedAt,
+        lastUsedFrom);
   }
 }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *       token was last recorded; a hit records another only once that is a whole interval old, so
  *       almost every hit reads one field and writes nothing. Of the hits that find it old, the one
  *       whose compare-and-set wins records; the others go on.
- *   <li><b>One pending use per token.</b> Uses wait in a map by token id, the later time kept, so a
- *       flush writes each token once however often it was recorded since the last flush.
+ *   <li><b>One pending use per token.</b> Uses wait in a map by token id, the later time kept (with
+ *       its own connection source), so a flush writes each token once however often it was recorded
+ *       since the last flush.
  *   <li><b>Bounded.</b> At most {@code maxPending} tokens wait; while the store is down and the map
  *       is full, the uses of further tokens are dropped (counted), never a validation failed.
  *   <li><b>Kept on failure.</b> A batch the store did not take goes back into the map (the later
@@ -93,9 +94,10 @@ final class LastUses {
   /**
    * Records that {@code answer}'s token was accepted at ticker time {@code now}, if this call moves
    * its recorded time from {@code seen} (a concurrent hit that moved it first records instead).
-   * Reads the clock, once per token per interval.
+   * Reads the clock, once per token per interval. The use carries {@code source} (null when the
+   * host passed none), so the flush writes the time and the source of one use together.
    */
-  void record(CachedAnswer answer, long seen, long now) {
+  void record(CachedAnswer answer, long seen, long now, @Nullable ConnectionSource source) {
     ValidatedToken token = answer.token;
     if (token == null || !answer.claimLastUse(seen, now)) {
       return;
@@ -103,7 +105,10 @@ final class LastUses {
     // To the microsecond, as the service stores its times: every store then keeps the same value.
     LastUse use =
         new LastUse(
-            token.organization(), token.id(), clock.instant().truncatedTo(ChronoUnit.MICROS));
+            token.organization(),
+            token.id(),
+            clock.instant().truncatedTo(ChronoUnit.MICROS),
+            source);
     if (pending.size() >= maxPending && !pending.containsKey(token.id())) {
       dropped.increment();
       return;

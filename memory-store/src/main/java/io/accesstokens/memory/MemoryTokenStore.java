@@ -286,7 +286,9 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
                   now.version(),
                   now.expiresAt(),
                   was.rotatedFrom(),
-                  was.lastUsedAt()), // a use is the flush's to record, never an update's
+                  // a use is the flush's to record, never an update's
+                  was.lastUsedAt(),
+                  was.lastUsedFrom()),
               next.digest(),
               next.sealedValue()));
       record(next.id(), change, next.version());
@@ -354,7 +356,8 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
                   now.version(),
                   now.expiresAt(),
                   was.rotatedFrom(),
-                  was.lastUsedAt()),
+                  was.lastUsedAt(),
+                  was.lastUsedFrom()),
               current.digest(),
               current.sealedValue()));
       // Kinds every follower knows: the predecessor's as a status change (its expiry changed), the
@@ -404,22 +407,7 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
         if (lastUsedAt != null && !lastUsedAt.isBefore(use.usedAt())) {
           continue; // never backwards
         }
-        byId.put(
-            use.id(),
-            current.withToken(
-                new AccessToken(
-                    was.id(),
-                    was.organization(),
-                    was.environment(),
-                    was.status(),
-                    was.description(),
-                    was.scope(),
-                    was.createdAt(),
-                    was.updatedAt(),
-                    was.version(),
-                    was.expiresAt(),
-                    was.rotatedFrom(),
-                    use.usedAt())));
+        byId.put(use.id(), current.withToken(was.withLastUse(use.usedAt(), use.from())));
       }
     }
   }

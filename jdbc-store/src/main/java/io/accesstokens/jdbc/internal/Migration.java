@@ -27,6 +27,8 @@ public record Migration(int version, String description, String file) {
         new Migration(5, "token expiry column and its index", dialect.migrationFile(5)),
         new Migration(6, "expiry reminders already sent", dialect.migrationFile(6)),
         new Migration(7, "each token's predecessor, one successor each", dialect.migrationFile(7)),
-        new Migration(8, "when each token was last used", dialect.migrationFile(8)));
+        new Migration(8, "when each token was last used", dialect.migrationFile(8)),
+        // 9 is another change's, merged separately: the migrator applies whichever it lacks.
+        new Migration(10, "where each token's last use came from", dialect.migrationFile(10)));
   }
 }

@@ -1,6 +1,7 @@
 package io.accesstokens.jdbc.internal;
 
 import io.accesstokens.AccessToken;
+import io.accesstokens.ConnectionSource;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
@@ -25,7 +26,7 @@ public final class TokenRows {
   public static final String COLUMNS =
       "id_key, organization, environment, masked_value, status, description, scope, created_at,"
           + " updated_at, version, digest_key_id, digest, sealed_key_id, sealed_value, expires_at,"
-          + " rotated_from, last_used_at";
+          + " rotated_from, last_used_at, last_used_from";
 
   private TokenRows() {}
 
@@ -75,6 +76,8 @@ public final class TokenRows {
       statement.setLong(16, key(rotatedFrom));
     }
     setNullableMicros(statement, 17, token.lastUsedAt());
+    ConnectionSource lastUsedFrom = token.lastUsedFrom();
+    setNullableString(statement, 18, lastUsedFrom == null ? null : lastUsedFrom.address());
   }
 
   /**
@@ -151,7 +154,8 @@ public final class TokenRows {
             rs.getLong(10),
             expiry(rs),
             rotatedFrom(rs),
-            nullableInstant(rs, 17));
+            nullableInstant(rs, 17),
+            lastUsedFrom(rs));
     LookupDigest digest = new LookupDigest(rs.getString(11), rs.getBytes(12));
     String sealedKeyId = rs.getString(13);
     byte[] sealedValue = rs.getBytes(14);
@@ -166,6 +170,16 @@ public final class TokenRows {
   private static @Nullable Instant nullableInstant(ResultSet rs, int column) throws SQLException {
     long micros = rs.getLong(column);
     return rs.wasNull() ? null : instant(micros);
+  }
+
+  /**
+   * Column 18, {@code last_used_from}: NULL (no source passed, no use recorded, or a row written
+   * before schema version 10) is none. A stored text that breaks {@link ConnectionSource}'s rule
+   * (written by something other than this store) fails the read, as any other broken field does.
+   */
+  private static @Nullable ConnectionSource lastUsedFrom(ResultSet rs) throws SQLException {
+    String address = rs.getString(18);
+    return address == null ? null : ConnectionSource.of(address);
   }
 
   /**
