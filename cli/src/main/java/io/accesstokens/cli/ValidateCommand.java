@@ -1,12 +1,14 @@
 package io.accesstokens.cli;
 
 import io.accesstokens.ConnectionOpenException;
+import io.accesstokens.ConnectionSource;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.ValidatedToken;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,6 +33,15 @@ final class ValidateCommand extends PageCommand {
       description = "The environment of the connection.")
   EnvironmentId environment;
 
+  @Option(
+      names = "--from",
+      paramLabel = "ADDRESS",
+      description =
+          "The connection's source address, as a connector that knows it passes it (for example"
+              + " 10.0.0.7): list shows it in Last used beside the time. Printable ASCII, at most"
+              + " 255 characters.")
+  @Nullable ConnectionSource from;
+
   private String presented = "";
 
   /**
@@ -52,7 +63,8 @@ final class ValidateCommand extends PageCommand {
     try (TokenValidator validator =
         TokenValidator.builder(session.service()).recordLastUsed(true).build()) {
       ValidatedToken valid =
-          validator.validate(presented.strip(), Scope.EDI, session.organization(), environment);
+          validator.validate(
+              presented.strip(), Scope.EDI, session.organization(), environment, from);
       out()
           .println(
               "Valid: access token "

@@ -770,6 +770,13 @@ public final class PageHandler {
     } else {
       g.writeStringField("lastUsedAt", lastUsedAt.toString());
     }
+    // And where that use came from, if the validating host passed it (printable ASCII), or null.
+    io.accesstokens.ConnectionSource lastUsedFrom = token.lastUsedFrom();
+    if (lastUsedFrom == null) {
+      g.writeNullField("lastUsedFrom");
+    } else {
+      g.writeStringField("lastUsedFrom", lastUsedFrom.address());
+    }
     g.writeNumberField("version", token.version());
     g.writeEndObject();
   }
