@@ -339,6 +339,30 @@ abstract class AbstractJdbcStoreTest {
         .isEqualTo(partner);
   }
 
+  /**
+   * A last_used_from that breaks ConnectionSource's rule (written by another program) reads as
+   * none: the column is only shown, and the row is read on the validation path too.
+   */
+  @Test
+  void lastUsedFrom_writtenBrokenByAnotherProgram_readsAsNone() throws Exception {
+    StoredToken row = row(new TokenId(60), T0);
+    store.insert(row, created(row));
+    store.recordLastUsed(
+        List.of(new LastUse(ACME, row.id(), T0.plusSeconds(5), ConnectionSource.of("10.0.0.7"))));
+    try (Connection c = db().dataSource().getConnection();
+        PreparedStatement forge =
+            c.prepareStatement(
+                "UPDATE " + db().prefix() + "tokens SET last_used_from = ? WHERE id_key = ?")) {
+      forge.setString(1, "10.0.0.7\nforged");
+      forge.setLong(2, TokenRows.key(row.id()));
+      assertThat(forge.executeUpdate()).isEqualTo(1);
+    }
+
+    AccessToken read = store.find(ACME, row.id()).orElseThrow().token();
+    assertThat(read.lastUsedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(read.lastUsedFrom()).isNull();
+  }
+
   private void flushAsVersion8(String update, StoredToken row, Instant usedAt) throws SQLException {
     try (Connection c = db().dataSource().getConnection();
         PreparedStatement raise = c.prepareStatement(update)) {

@@ -174,12 +174,20 @@ public final class TokenRows {
 
   /**
    * Column 18, {@code last_used_from}: NULL (no source passed, no use recorded, or a row written
-   * before schema version 10) is none. A stored text that breaks {@link ConnectionSource}'s rule
-   * (written by something other than this store) fails the read, as any other broken field does.
+   * before schema version 10) is none. So is a stored text that breaks {@link ConnectionSource}'s
+   * rule (written by something other than this store): the column is only shown, and the lookup
+   * that reads the row on the validation path must not fail over it.
    */
   private static @Nullable ConnectionSource lastUsedFrom(ResultSet rs) throws SQLException {
     String address = rs.getString(18);
-    return address == null ? null : ConnectionSource.of(address);
+    if (address == null) {
+      return null;
+    }
+    try {
+      return ConnectionSource.of(address);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**
