@@ -391,8 +391,9 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   }
 
   /**
-   * Raises each token's last-used time to the use's, under the write lock (so never between an
-   * update's read and write of the row): no version, no change record.
+   * Raises each token's last-used time to the use's, with the use's connection source (or none),
+   * under the write lock (so never between an update's read and write of the row): no version, no
+   * change record.
    */
   @Override
   public void recordLastUsed(Collection<LastUse> uses) {
