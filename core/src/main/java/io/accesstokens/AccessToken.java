@@ -40,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  *     retire its predecessor: true until a validator first accepts this token's value and the store
  *     deactivates the predecessor ({@link io.accesstokens.spi.TokenStore#retirePredecessor}), then
  *     false for good; always false for a token without a predecessor
+ * @param lastUsedFrom where the connection of the use at {@link #lastUsedAt} came from, if the
+ *     validating host passed it ({@link ConnectionSource}), else {@code null}; always that same
+ *     use's, never an older one's, and {@code null} whenever {@code lastUsedAt} is
  */
 public record AccessToken(
     TokenId id,
@@ -54,7 +57,8 @@ public record AccessToken(
     @Nullable Instant expiresAt,
     @Nullable TokenId rotatedFrom,
     @Nullable Instant lastUsedAt,
-    boolean retiresPredecessorOnFirstUse) {
+    boolean retiresPredecessorOnFirstUse,
+    @Nullable ConnectionSource lastUsedFrom) {
 
   /**
    * @throws IllegalArgumentException if a field breaks its rule; NullPointerException if one is
@@ -78,9 +82,15 @@ public record AccessToken(
     Checks.argument(
         !retiresPredecessorOnFirstUse || rotatedFrom != null,
         "only a token rotated from another can retire its predecessor on first use");
+    Checks.argument(
+        lastUsedFrom == null || lastUsedAt != null,
+        "last used from must be null when last used at is null");
   }
 
-  /** A row that retires no predecessor on its first use (every row made before that option). */
+  /**
+   * A row that retires no predecessor on its first use and whose last use, if any, came from a
+   * source not passed (every row made before those existed).
+   */
   public AccessToken(
       TokenId id,
       OrganizationId organization,
@@ -107,7 +117,8 @@ public record AccessToken(
         expiresAt,
         rotatedFrom,
         lastUsedAt,
-        false);
+        false,
+        null);
   }
 
   /** A row that never expires (as every row did before expiry existed). */
@@ -207,6 +218,30 @@ public record AccessToken(
     return changed(status, description, newExpiry, retiresPredecessorOnFirstUse, at);
   }
 
+  /**
+   * A copy with this last use (its time and its source, {@code null} when none was passed), and the
+   * same version and updated time: a use is not a change. For a store writing a {@link
+   * io.accesstokens.spi.LastUse}; the monotonic maximum is the store's to keep.
+   */
+  public AccessToken withLastUse(Instant usedAt, @Nullable ConnectionSource from) {
+    Checks.notNull(usedAt, "used at");
+    return new AccessToken(
+        id,
+        organization,
+        environment,
+        status,
+        description,
+        scope,
+        createdAt,
+        updatedAt,
+        version,
+        expiresAt,
+        rotatedFrom,
+        usedAt,
+        retiresPredecessorOnFirstUse,
+        from);
+  }
+
   /** A copy with another description, time and version. */
   public AccessToken withDescription(@Nullable String newDescription, Instant at) {
     return changed(status, newDescription, expiresAt, retiresPredecessorOnFirstUse, at);
@@ -232,6 +267,7 @@ public record AccessToken(
         newExpiry,
         rotatedFrom,
         lastUsedAt,
-        newRetiresPredecessor);
+        newRetiresPredecessor,
+        lastUsedFrom);
   }
 }

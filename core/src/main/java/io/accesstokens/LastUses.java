@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *       recorded one: almost every hit compares the stamp it compares anyway and writes nothing. Of
  *       the hits that find a use due, the one whose compare-and-set moves the stamp on records; the
  *       others go on.
- *   <li><b>One pending use per token.</b> Uses wait in a map by token id, the later time kept, so a
- *       flush writes each token once however often it was recorded since the last flush.
+ *   <li><b>One pending use per token.</b> Uses wait in a map by token id, the later time kept (with
+ *       its own connection source), so a flush writes each token once however often it was recorded
+ *       since the last flush.
  *   <li><b>Bounded.</b> At most {@code maxPending} tokens wait; while the store is down and the map
  *       is full, the uses of further tokens are dropped (counted), never a validation failed.
  *   <li><b>Kept on failure.</b> A batch the store did not take goes back into the map (the later
@@ -94,9 +95,11 @@ final class LastUses {
   /**
    * Records that {@code answer}'s token was accepted at ticker time {@code now}, if this call moves
    * the answer's stamp on from {@code seen}, the due time it read (a concurrent hit that moved it
-   * first records instead). Reads the clock, once per token per interval.
+   * first records instead). Reads the clock, once per token per interval. The use carries {@code
+   * source} (null when the host passed none), so the flush writes the time and the source of one
+   * use together.
    */
-  void record(CachedAnswer answer, long seen, long now) {
+  void record(CachedAnswer answer, long seen, long now, @Nullable ConnectionSource source) {
     ValidatedToken token = answer.token;
     if (token == null || !answer.claimUse(seen, now, intervalNanos)) {
       return;
@@ -104,7 +107,10 @@ final class LastUses {
     // To the microsecond, as the service stores its times: every store then keeps the same value.
     LastUse use =
         new LastUse(
-            token.organization(), token.id(), clock.instant().truncatedTo(ChronoUnit.MICROS));
+            token.organization(),
+            token.id(),
+            clock.instant().truncatedTo(ChronoUnit.MICROS),
+            source);
     if (pending.size() >= maxPending && !pending.containsKey(token.id())) {
       dropped.increment();
       return;

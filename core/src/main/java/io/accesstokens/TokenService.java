@@ -340,7 +340,8 @@ public final class TokenService {
               successorExpiry,
               id,
               null,
-              retirement == PredecessorRetirement.FIRST_USE);
+              retirement == PredecessorRetirement.FIRST_USE,
+              null);
       StoredToken successorRow =
           new StoredToken(
               successor,

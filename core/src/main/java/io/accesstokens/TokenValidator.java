@@ -71,7 +71,10 @@ import org.slf4j.LoggerFactory;
  * one records); one past the expiry reloads. {@link #flushLastUsed()}, called by the host or on the
  * host's scheduler ({@link Builder#lastUsedFlush}), writes them in batches as a monotonic maximum;
  * a store that is down delays the flush and never fails a validation, and a crash loses at most the
- * uses recorded since the last flush.
+ * uses recorded since the last flush. A host that knows the connection's source address passes it
+ * to {@link #validate(String, Scope, OrganizationId, EnvironmentId, ConnectionSource)}: a recorded
+ * use carries it, and the store keeps the source of the use whose time it keeps ({@link
+ * AccessToken#lastUsedFrom}).
  *
  * <p><b>Retirement on first use.</b> When the validator accepts a successor rotated with {@link
  * PredecessorRetirement#FIRST_USE}, it hands {@link
@@ -346,7 +349,35 @@ public final class TokenValidator implements AutoCloseable {
     // medians, a loaded 2-core machine): with outcome() throwing itself, wrong prefix 116 ns, bad
     // checksum 208 ns, unknown seen before 556 ns; returned and thrown here, 32, 103 and 401 ns;
     // the cached hit no slower either way (0.93 and 1.00 x the floor, within the noise).
-    Object outcome = outcome(presented, scope, organization, environment);
+    Object outcome = outcome(presented, scope, organization, environment, null);
+    if (outcome instanceof ValidatedToken token) {
+      return token;
+    }
+    throw (ConnectionOpenException) outcome;
+  }
+
+  /**
+   * Validates as {@link #validate(String, Scope, OrganizationId, EnvironmentId)} does, for a
+   * connection from {@code source}: when this validation records the token's use ({@link
+   * Builder#recordLastUsed}, once per token per {@link Builder#lastUsedInterval}), the use carries
+   * the source, and the flush writes it with the use's time ({@link AccessToken#lastUsedFrom}).
+   * Otherwise the source is not looked at again: a hit costs what it costs without one. Passing a
+   * source is never required; a use recorded without one stores none.
+   *
+   * @param source where the connection came from, already checked when it was made ({@link
+   *     ConnectionSource}); {@code null} is the same as the overload without it
+   * @throws ConnectionOpenException with {@link ErrorCode#INVALID_TOKEN} or {@link
+   *     ErrorCode#STORE_UNAVAILABLE}
+   * @throws NullPointerException if scope, organization or environment is null
+   * @throws IllegalStateException if the validator is closed
+   */
+  public ValidatedToken validate(
+      @Nullable String presented,
+      Scope scope,
+      OrganizationId organization,
+      EnvironmentId environment,
+      @Nullable ConnectionSource source) {
+    Object outcome = outcome(presented, scope, organization, environment, source);
     if (outcome instanceof ValidatedToken token) {
       return token;
     }
@@ -363,7 +394,8 @@ public final class TokenValidator implements AutoCloseable {
       @Nullable String presented,
       Scope scope,
       OrganizationId organization,
-      EnvironmentId environment) {
+      EnvironmentId environment,
+      @Nullable ConnectionSource source) {
     if (scope == null || organization == null || environment == null) {
       throw new NullPointerException(
           scope == null
@@ -460,7 +492,7 @@ public final class TokenValidator implements AutoCloseable {
     // memory, for the flush), and the stamp moved on, once per token per interval.
     LastUses uses = lastUses;
     if (useDue && uses != null) {
-      uses.record(answer, stamp, now);
+      uses.record(answer, stamp, now, source);
     }
     return token;
   }

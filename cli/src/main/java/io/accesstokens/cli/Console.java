@@ -1,5 +1,6 @@
 package io.accesstokens.cli;
 
+import io.accesstokens.ConnectionSource;
 import io.accesstokens.CopyUnavailableException;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.NotEntitledException;
@@ -76,6 +77,9 @@ public final class Console {
         OrganizationId.class, text -> convert(text, "an organization id", OrganizationId::of));
     commandLine.registerConverter(
         EnvironmentId.class, text -> convert(text, "an environment id", EnvironmentId::of));
+    commandLine.registerConverter(
+        ConnectionSource.class,
+        text -> convert(text, "a connection source address", ConnectionSource::of));
     commandLine.registerConverter(TokenId.class, Console::tokenId);
     commandLine.registerConverter(PageCursor.class, Console::cursor);
     commandLine.registerConverter(Path.class, text -> convert(text, "a path", Path::of));

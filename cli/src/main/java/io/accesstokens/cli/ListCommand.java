@@ -18,10 +18,11 @@ import picocli.CommandLine.Option;
     description = {
       "Columns: ID (what the other commands take), Token (masked: atk_ and the id, nothing of the"
           + " secret; the full value comes only from create and copy), Status, Environment,"
-          + " Description, Scope, Expires (Never, the expiry in UTC, or Expired once it has"
-          + " passed; Status stays Active or Inactive), Last used (Never, or when a validator last"
-          + " accepted it, in UTC, at most one flush interval behind), and Rotated from (the id of"
-          + " the token a row succeeded by rotate) when a row of the page has one.",
+          + " Description, Scope, Expires (Never, the expiry in UTC, or Expired once it has passed;"
+          + " Status stays Active or Inactive), Last used (Never, or when a validator last accepted"
+          + " it, in UTC, at most one flush interval behind, followed by from and the connection's"
+          + " source address when the validating host passed one), and Rotated from (the id of the"
+          + " token a row succeeded by rotate) when a row of the page has one.",
       "When more rows follow, the last line gives the --after cursor of the next page."
     })
 final class ListCommand extends PageCommand {

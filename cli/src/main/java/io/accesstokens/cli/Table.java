@@ -1,6 +1,7 @@
 package io.accesstokens.cli;
 
 import io.accesstokens.AccessToken;
+import io.accesstokens.ConnectionSource;
 import io.accesstokens.TokenStatus;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -66,11 +67,17 @@ final class Table {
 
   /**
    * The Last used column: {@code Never}, or when a validator last accepted the token, to the minute
-   * in UTC (as last flushed: validators write it at most once per interval, 10 minutes by default).
+   * in UTC (as last flushed: validators write it at most once per interval, 10 minutes by default),
+   * followed by {@code from} and the connection's source address when the validating host passed
+   * one ({@code 2026-12-03 10:00 UTC from 10.0.0.7}; printable ASCII, checked when it was made).
    */
   static String lastUsed(AccessToken token) {
     Instant at = token.lastUsedAt();
-    return at == null ? "Never" : EXPIRES.format(at);
+    if (at == null) {
+      return "Never";
+    }
+    ConnectionSource from = token.lastUsedFrom();
+    return from == null ? EXPIRES.format(at) : EXPIRES.format(at) + " from " + from.address();
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.accesstokens.cli;
 
 import io.accesstokens.ConnectionOpenException;
+import io.accesstokens.ConnectionSource;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.OrganizationId;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,6 +39,15 @@ final class ValidateCommand extends PageCommand {
       paramLabel = "ENV",
       description = "The environment of the connection.")
   EnvironmentId environment;
+
+  @Option(
+      names = "--from",
+      paramLabel = "ADDRESS",
+      description =
+          "The connection's source address, as a connector that knows it passes it (for example"
+              + " 10.0.0.7): list shows it in Last used beside the time. Printable ASCII, at most"
+              + " 255 characters.")
+  @Nullable ConnectionSource from;
 
   private String presented = "";
 
@@ -87,7 +98,8 @@ final class ValidateCommand extends PageCommand {
             .lookupExecutor(background)
             .build()) {
       ValidatedToken valid =
-          validator.validate(presented.strip(), Scope.EDI, session.organization(), environment);
+          validator.validate(
+              presented.strip(), Scope.EDI, session.organization(), environment, from);
       out()
           .println(
               "Valid: access token "

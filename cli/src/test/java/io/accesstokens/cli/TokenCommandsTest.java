@@ -219,6 +219,31 @@ class TokenCommandsTest {
     assertThat(both.err()).contains("--expiring-within and --unused-since cannot be used together");
   }
 
+  /** Issue 14: validate --from passes the connection's source; Last used shows it. */
+  @Test
+  void list_showsWhereTheLastUseCameFrom_whenValidatePassedIt() {
+    String token = cli.create("acme", "production", "partner");
+    assertThat(
+            cli.withInput(token + "\n", "validate", "--env", "production", "--from", "10.0.0.7")
+                .exitCode())
+        .isZero();
+
+    Result list = cli.run("list");
+    assertThat(list.outLines().get(0)).endsWith("Expires  Last used");
+    assertThat(list.outLines().get(1))
+        .matches(".*Never +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC from 10\\.0\\.0\\.7");
+
+    Result refused =
+        cli.withInput(
+            token + "\n", "validate", "--env", "production", "--from", "10.0.0.7\u001b[2J");
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err())
+        .contains(
+            "connection source address must be printable ASCII (' ' to '~'), but had U+001B at"
+                + " index 8")
+        .doesNotContain("\u001b");
+  }
+
   @Test
   void list_filtersByEnvironmentAndStatus() {
     String production = cli.create("acme", "production", "p");

@@ -1,6 +1,7 @@
 package io.accesstokens.jdbc;
 
 import io.accesstokens.AccessToken;
+import io.accesstokens.ConnectionSource;
 import io.accesstokens.DuplicateTokenException;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
@@ -32,6 +33,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -915,10 +917,16 @@ public final class JdbcTokenStore implements TokenStore {
                   jdbc.prepare(connection, sql.get(Sql.RECORD_LAST_USED))) {
                 for (LastUse use : ordered) {
                   long usedAt = TokenRows.micros(use.usedAt());
+                  ConnectionSource from = use.from();
                   raise.setLong(1, usedAt);
-                  raise.setLong(2, TokenRows.key(use.id()));
-                  raise.setString(3, use.organization().value());
-                  raise.setLong(4, usedAt);
+                  if (from == null) {
+                    raise.setNull(2, Types.VARCHAR);
+                  } else {
+                    raise.setString(2, from.address());
+                  }
+                  raise.setLong(3, TokenRows.key(use.id()));
+                  raise.setString(4, use.organization().value());
+                  raise.setLong(5, usedAt);
                   raise.addBatch();
                 }
                 return raise.executeBatch().length;

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.accesstokens.AccessToken;
+import io.accesstokens.ConnectionSource;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.DeleteOutcome;
 import io.accesstokens.DigestPolicy;
@@ -37,6 +38,7 @@ import io.accesstokens.jdbc.internal.SqlStatements;
 import io.accesstokens.jdbc.internal.TokenRows;
 import io.accesstokens.spi.Change;
 import io.accesstokens.spi.Entitlements;
+import io.accesstokens.spi.LastUse;
 import io.accesstokens.spi.SealedValue;
 import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenFilter;
@@ -119,7 +121,7 @@ abstract class AbstractJdbcStoreTest {
     List<Migration> migrations = Migration.of(db().dialect().internal());
     assertThat(migrations)
         .extracting(Migration::version)
-        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     assertThat(migrations.get(0).file()).isEqualTo(db().dialect().schemaFile());
     for (Migration migration : migrations) {
       assertShippedBesideTheStore(migration.file());
@@ -127,9 +129,9 @@ abstract class AbstractJdbcStoreTest {
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
 
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     assertThat(fresh.migrate()).isEmpty();
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     assertThat(indexedColumns(prefix + "tokens"))
         .as(
             "every list filter has an index: none, by status, by environment; by expiry; and by"
@@ -161,7 +163,8 @@ abstract class AbstractJdbcStoreTest {
             "reminded_within_ms",
             "rotated_from",
             "last_used_at",
-            "retires_predecessor");
+            "retires_predecessor",
+            "last_used_from");
     assertThat(columns(prefix + "changes"))
         .containsExactly("seq", "id_key", "change_type", "version", "changed_at");
     assertThat(columns(prefix + "changes_pruned")).containsExactly("id", "pruned_through");
@@ -179,8 +182,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(51), T0);
     insertAsAnEarlierLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(2, 3, 4, 5, 6, 7, 8, 9);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(store.migrate()).containsExactly(2, 3, 4, 5, 6, 7, 8, 9, 10);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     assertThat(store.find(ACME, row.id())).contains(row);
     StoredToken next = withDescription(row, "after the upgrade", T0.plusSeconds(1));
     store.update(next, edited(next));
@@ -204,8 +207,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken row = row(new TokenId(52), T0);
     insertAsAnEarlierLibrary(prefix, row);
 
-    assertThat(store.migrate()).containsExactly(3, 4, 5, 6, 7, 8, 9);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(store.migrate()).containsExactly(3, 4, 5, 6, 7, 8, 9, 10);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     assertThat(indexedColumns(prefix + "tokens"))
         .contains(
             List.of("organization", "status", "created_at", "id_key"),
@@ -234,8 +237,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken globex = inOrganization(row(new TokenId(80), T0), GLOBEX, GLOBEX_PROD);
     insertAsAnEarlierLibrary(prefix, globex);
 
-    assertThat(store.migrate()).containsExactly(4, 5, 6, 7, 8, 9);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(store.migrate()).containsExactly(4, 5, 6, 7, 8, 9, 10);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     assertThat(tokenCounts(prefix)).containsExactly(Map.entry("acme", 3L), Map.entry("globex", 1L));
 
     StoredToken fourth = row(new TokenId(73), T0.plusSeconds(3));
@@ -273,7 +276,7 @@ abstract class AbstractJdbcStoreTest {
     insertAsAnEarlierLibrary(prefix, first);
     insertAsAnEarlierLibrary(prefix, second);
 
-    assertThat(store.migrate()).containsExactly(7, 8, 9);
+    assertThat(store.migrate()).containsExactly(7, 8, 9, 10);
     if (db().dialect() != JdbcDialect.H2) { // H2 has none: see V7-h2.sql
       assertThat(indexedColumns(prefix + "tokens"))
           .contains(List.of("rotated_from", "organization"));
@@ -292,6 +295,84 @@ abstract class AbstractJdbcStoreTest {
     }
     insertAsAnEarlierLibrary(prefix, row(new TokenId(58), T0.plusSeconds(3)));
     assertThat(store.find(ACME, new TokenId(58)).orElseThrow().token().rotatedFrom()).isNull();
+  }
+
+  /**
+   * Issue 14: a database at version 8 gains last_used_from; a stored last-used time is kept, with
+   * no source, and the next flush writes a time and its source together. A flush of a version-8
+   * node (the time alone) still runs against the new column.
+   */
+  @Test
+  void migrate_ofADatabaseAtVersion8_addsLastUsedFrom_keepingTheLastUsedTimes() throws Exception {
+    String prefix = db().newPrefix();
+    JdbcTokenStore store = db().newStore(prefix);
+    migrateAsAnEarlierLibrary(prefix, 8);
+    assertThat(columns(prefix + "tokens")).doesNotContain("last_used_from");
+    StoredToken row = row(new TokenId(59), T0);
+    insertAsAnEarlierLibrary(prefix, row);
+    String version8Flush =
+        "UPDATE "
+            + prefix
+            + "tokens SET last_used_at = ? WHERE id_key = ? AND organization = ? AND"
+            + " (last_used_at IS NULL OR last_used_at < ?)";
+    flushAsVersion8(version8Flush, row, T0.plusSeconds(5));
+
+    assertThat(store.migrate()).containsExactly(9, 10);
+    AccessToken read = store.find(ACME, row.id()).orElseThrow().token();
+    assertThat(read.lastUsedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(read.lastUsedFrom()).isNull();
+
+    ConnectionSource partner = ConnectionSource.of("10.0.0.7");
+    store.recordLastUsed(List.of(new LastUse(ACME, row.id(), T0.plusSeconds(9), partner)));
+    read = store.find(ACME, row.id()).orElseThrow().token();
+    assertThat(read.lastUsedAt()).isEqualTo(T0.plusSeconds(9));
+    assertThat(read.lastUsedFrom()).isEqualTo(partner);
+    store.recordLastUsed(List.of(new LastUse(ACME, row.id(), T0.plusSeconds(7), null)));
+    assertThat(store.find(ACME, row.id()).orElseThrow().token().lastUsedFrom())
+        .as("an older use changes nothing")
+        .isEqualTo(partner);
+
+    flushAsVersion8(version8Flush, row, T0.plusSeconds(12));
+    read = store.find(ACME, row.id()).orElseThrow().token();
+    assertThat(read.lastUsedAt()).as("a version-8 node's flush").isEqualTo(T0.plusSeconds(12));
+    assertThat(read.lastUsedFrom())
+        .as("left as it was by a node that does not know the column (docs/jdbc-store.md)")
+        .isEqualTo(partner);
+  }
+
+  /**
+   * A last_used_from that breaks ConnectionSource's rule (written by another program) reads as
+   * none: the column is only shown, and the row is read on the validation path too.
+   */
+  @Test
+  void lastUsedFrom_writtenBrokenByAnotherProgram_readsAsNone() throws Exception {
+    StoredToken row = row(new TokenId(60), T0);
+    store.insert(row, created(row));
+    store.recordLastUsed(
+        List.of(new LastUse(ACME, row.id(), T0.plusSeconds(5), ConnectionSource.of("10.0.0.7"))));
+    try (Connection c = db().dataSource().getConnection();
+        PreparedStatement forge =
+            c.prepareStatement(
+                "UPDATE " + db().prefix() + "tokens SET last_used_from = ? WHERE id_key = ?")) {
+      forge.setString(1, "10.0.0.7\nforged");
+      forge.setLong(2, TokenRows.key(row.id()));
+      assertThat(forge.executeUpdate()).isEqualTo(1);
+    }
+
+    AccessToken read = store.find(ACME, row.id()).orElseThrow().token();
+    assertThat(read.lastUsedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(read.lastUsedFrom()).isNull();
+  }
+
+  private void flushAsVersion8(String update, StoredToken row, Instant usedAt) throws SQLException {
+    try (Connection c = db().dataSource().getConnection();
+        PreparedStatement raise = c.prepareStatement(update)) {
+      raise.setLong(1, TokenRows.micros(usedAt));
+      raise.setLong(2, TokenRows.key(row.id()));
+      raise.setString(3, row.organization().value());
+      raise.setLong(4, TokenRows.micros(usedAt));
+      assertThat(raise.executeUpdate()).isEqualTo(1);
+    }
   }
 
   /**
@@ -335,7 +416,7 @@ abstract class AbstractJdbcStoreTest {
     StoredToken old = row(new TokenId(70), T0);
     insertAsAnEarlierLibrary(prefix, old);
 
-    assertThat(store.migrate()).containsExactly(9);
+    assertThat(store.migrate()).containsExactly(9, 10);
     assertThat(store.find(ACME, old.id())).contains(old);
     assertThat(store.find(ACME, old.id()).orElseThrow().token().retiresPredecessorOnFirstUse())
         .isFalse();
@@ -363,7 +444,8 @@ abstract class AbstractJdbcStoreTest {
                     s.expiresAt(),
                     s.rotatedFrom(),
                     null,
-                    true));
+                    true,
+                    null));
     store.rotate(next, successor, new Change(TokenEventType.TOKEN_ROTATED, ALICE, at), 10);
     assertThat(store.find(ACME, successor.id())).contains(successor);
 
@@ -437,8 +519,8 @@ abstract class AbstractJdbcStoreTest {
     StoredToken old = row(new TokenId(53), T0);
     insertAsAnEarlierLibrary(prefix, old);
 
-    assertThat(store.migrate()).containsExactly(4, 5, 6, 7, 8, 9);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(store.migrate()).containsExactly(4, 5, 6, 7, 8, 9, 10);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     assertThat(indexedColumns(prefix + "tokens"))
         .contains(List.of("organization", "expires_at", "id_key"));
     assertThat(store.find(ACME, old.id())).contains(old);
@@ -512,7 +594,7 @@ abstract class AbstractJdbcStoreTest {
     assertShippedBesideTheStore(file);
     String prefix = db().newPrefix();
     JdbcTokenStore fresh = db().newStore(prefix);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     StoredToken row = row(new TokenId(61), T0);
     fresh.insert(row, created(row));
     assertThat(db().tables(prefix)).hasSizeGreaterThanOrEqualTo(4);
@@ -522,8 +604,8 @@ abstract class AbstractJdbcStoreTest {
 
     assertThat(db().tables(prefix)).as("tables left under %s", prefix).isEmpty();
     assertThat(db().tables(db().prefix())).as("another prefix's tables").isEqualTo(othersTables);
-    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
-    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(fresh.migrate()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+    assertThat(schemaVersions(prefix)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     assertThat(fresh.find(ACME, row.id())).isEmpty();
     fresh.insert(row, created(row));
     assertThat(fresh.find(ACME, row.id())).contains(row);

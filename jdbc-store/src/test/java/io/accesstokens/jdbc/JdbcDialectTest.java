@@ -115,10 +115,10 @@ class JdbcDialectTest {
         .as("unused since is a filter: no forced list index")
         .doesNotContain("FORCE INDEX");
     assertThat(sql.get(Sql.RECORD_LAST_USED))
-        .as("issue 14: a monotonic raise, no version, no updated time")
+        .as("issue 14: a monotonic raise of the time and its source, no version, no updated time")
         .isEqualTo(
-            "UPDATE p_tokens SET last_used_at = ? WHERE id_key = ? AND organization = ? AND"
-                + " (last_used_at IS NULL OR last_used_at < ?)");
+            "UPDATE p_tokens SET last_used_at = ?, last_used_from = ? WHERE id_key = ? AND"
+                + " organization = ? AND (last_used_at IS NULL OR last_used_at < ?)");
     assertThat(sql.get(Sql.MARK_REMINDED))
         .endsWith(
             "WHERE id_key = ? AND organization = ? AND expires_at = ? AND (reminded_for IS NULL"

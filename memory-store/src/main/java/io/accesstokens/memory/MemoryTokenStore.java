@@ -288,7 +288,8 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
                   now.expiresAt(),
                   was.rotatedFrom(),
                   was.lastUsedAt(), // a use is the flush's to record, never an update's
-                  was.retiresPredecessorOnFirstUse()), // cleared by retirePredecessor only
+                  was.retiresPredecessorOnFirstUse(), // cleared by retirePredecessor only
+                  was.lastUsedFrom()),
               next.digest(),
               next.sealedValue()));
       record(next.id(), change, next.version());
@@ -357,7 +358,8 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
                   now.expiresAt(),
                   was.rotatedFrom(),
                   was.lastUsedAt(),
-                  was.retiresPredecessorOnFirstUse()),
+                  was.retiresPredecessorOnFirstUse(),
+                  was.lastUsedFrom()),
               current.digest(),
               current.sealedValue()));
       // Kinds every follower knows: the predecessor's as a status change (its expiry changed), the
@@ -431,8 +433,9 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
   }
 
   /**
-   * Raises each token's last-used time to the use's, under the write lock (so never between an
-   * update's read and write of the row): no version, no change record.
+   * Raises each token's last-used time to the use's, with the use's connection source (or none),
+   * under the write lock (so never between an update's read and write of the row): no version, no
+   * change record.
    */
   @Override
   public void recordLastUsed(Collection<LastUse> uses) {
@@ -447,23 +450,7 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
         if (lastUsedAt != null && !lastUsedAt.isBefore(use.usedAt())) {
           continue; // never backwards
         }
-        byId.put(
-            use.id(),
-            current.withToken(
-                new AccessToken(
-                    was.id(),
-                    was.organization(),
-                    was.environment(),
-                    was.status(),
-                    was.description(),
-                    was.scope(),
-                    was.createdAt(),
-                    was.updatedAt(),
-                    was.version(),
-                    was.expiresAt(),
-                    was.rotatedFrom(),
-                    use.usedAt(),
-                    was.retiresPredecessorOnFirstUse())));
+        byId.put(use.id(), current.withToken(was.withLastUse(use.usedAt(), use.from())));
       }
     }
   }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.accesstokens.AccessToken;
+import io.accesstokens.ConnectionSource;
 import io.accesstokens.DuplicateTokenException;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.OrganizationId;
@@ -951,13 +952,98 @@ public abstract class AbstractTokenStoreContractTest {
         .containsExactly(newer, newer);
   }
 
+  private @Nullable ConnectionSource lastUsedFrom(OrganizationId org, TokenId id) {
+    return store.find(org, id).orElseThrow().token().lastUsedFrom();
+  }
+
+  private void recordLastUsed(
+      OrganizationId org, TokenId id, Instant at, @Nullable ConnectionSource from) {
+    store.recordLastUsed(List.of(new LastUse(org, id, at, from)));
+  }
+
+  @Test
+  void recordLastUsed_keepsTheSourceOfTheNewestUse_whicheverNodeWritesFirst() {
+    StoredToken a = insert(row(ACME, PROD, T0));
+    StoredToken b = insert(row(ACME, PROD, T0));
+    assertThat(lastUsedFrom(ACME, a.id())).as("never used").isNull();
+    ConnectionSource slowNode = ConnectionSource.of("10.0.0.7");
+    ConnectionSource newerNode = ConnectionSource.of("[2001:db8::7]:443");
+    Instant older = T0.plusSeconds(60);
+    Instant newer = T0.plusSeconds(120);
+
+    // a: the newer use is flushed first, then a slow node's older one, which changes nothing
+    recordLastUsed(ACME, a.id(), newer, newerNode);
+    recordLastUsed(ACME, a.id(), older, slowNode);
+    // b: the other order
+    recordLastUsed(ACME, b.id(), older, slowNode);
+    recordLastUsed(ACME, b.id(), newer, newerNode);
+
+    for (StoredToken row : List.of(a, b)) {
+      AccessToken stored = store.find(ACME, row.id()).orElseThrow().token();
+      assertThat(stored.lastUsedAt()).isEqualTo(newer);
+      assertThat(stored.lastUsedFrom()).as("the newest use's source").isEqualTo(newerNode);
+    }
+    recordLastUsed(ACME, a.id(), newer, slowNode);
+    assertThat(lastUsedFrom(ACME, a.id()))
+        .as("the same time again from elsewhere: the first written stays")
+        .isEqualTo(newerNode);
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 10))
+        .extracting(r -> r.token().lastUsedFrom())
+        .as("the list shows it")
+        .containsExactly(newerNode, newerNode);
+  }
+
+  /**
+   * The stored source is always the stored time's: a newer use the host passed no source for clears
+   * it (an older address beside the newer time would say the newer use came from there), and an
+   * older use without one leaves it alone.
+   */
+  @Test
+  void recordLastUsed_withoutASource_clearsTheSourceOnlyWithANewerTime() {
+    StoredToken row = insert(row(ACME, PROD, T0));
+    ConnectionSource from = ConnectionSource.of("10.0.0.7");
+    recordLastUsed(ACME, row.id(), T0.plusSeconds(60), from);
+
+    recordLastUsed(ACME, row.id(), T0.plusSeconds(30), null);
+    assertThat(lastUsedFrom(ACME, row.id())).as("an older use without a source").isEqualTo(from);
+
+    recordLastUsed(ACME, row.id(), T0.plusSeconds(90), null);
+    AccessToken stored = store.find(ACME, row.id()).orElseThrow().token();
+    assertThat(stored.lastUsedAt()).isEqualTo(T0.plusSeconds(90));
+    assertThat(stored.lastUsedFrom()).as("a newer use without a source").isNull();
+
+    StoredToken never = insert(row(ACME, PROD, T0));
+    recordLastUsed(ACME, never.id(), T0.plusSeconds(5), null);
+    assertThat(lastUsedAt(ACME, never.id())).isEqualTo(T0.plusSeconds(5));
+    assertThat(lastUsedFrom(ACME, never.id())).isNull();
+  }
+
+  @Test
+  void recordLastUsed_withASource_writesOnlyTheOrganizationsToken() {
+    StoredToken acme = insert(row(ACME, PROD, T0));
+    StoredToken globex = insert(row(GLOBEX, GLOBEX_PROD, T0));
+    ConnectionSource acmeSource = ConnectionSource.of("10.0.0.7");
+
+    store.recordLastUsed(
+        List.of(
+            new LastUse(GLOBEX, acme.id(), T0.plusSeconds(9), ConnectionSource.of("192.0.2.1")),
+            new LastUse(ACME, globex.id(), T0.plusSeconds(9), acmeSource)));
+
+    assertThat(lastUsedAt(ACME, acme.id())).as("another organization's flush").isNull();
+    assertThat(lastUsedFrom(ACME, acme.id())).isNull();
+    assertThat(lastUsedFrom(GLOBEX, globex.id())).isNull();
+    store.recordLastUsed(List.of(new LastUse(ACME, acme.id(), T0.plusSeconds(9), acmeSource)));
+    assertThat(lastUsedFrom(ACME, acme.id())).isEqualTo(acmeSource);
+    assertThat(lastUsedFrom(GLOBEX, globex.id())).isNull();
+  }
+
   @Test
   void recordLastUsed_keepsTheVersionAndUpdatedTime_andLogsNoChange() {
     StoredToken row = insert(row(ACME, PROD, T0));
     ChangeFeed feed = changeFeedOf(store);
     long head = feed == null ? 0 : feed.head();
 
-    recordLastUsed(ACME, row.id(), T0.plusSeconds(5));
+    recordLastUsed(ACME, row.id(), T0.plusSeconds(5), ConnectionSource.of("10.0.0.7"));
 
     AccessToken stored = store.find(ACME, row.id()).orElseThrow().token();
     assertThat(stored.version()).isEqualTo(1);
@@ -972,6 +1058,9 @@ public abstract class AbstractTokenStoreContractTest {
     AccessToken after = store.find(ACME, row.id()).orElseThrow().token();
     assertThat(after.version()).isEqualTo(2);
     assertThat(after.lastUsedAt()).as("kept by the update").isEqualTo(T0.plusSeconds(5));
+    assertThat(after.lastUsedFrom())
+        .as("kept by the update")
+        .isEqualTo(ConnectionSource.of("10.0.0.7"));
   }
 
   @Test

@@ -1234,6 +1234,97 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(validator.pendingLastUses()).as("due 50 s after the stored use").isEqualTo(1);
   }
 
+  private io.accesstokens.@org.jspecify.annotations.Nullable ConnectionSource storedSource(
+      TokenService of, IssuedToken token) {
+    return of.get(ACME, token.token().id()).lastUsedFrom();
+  }
+
+  private ValidatedToken validateFrom(String value, io.accesstokens.ConnectionSource source) {
+    return validator.validate(value, Scope.EDI, ACME, PROD, source);
+  }
+
+  /**
+   * The source the host passes travels with the recorded use and is written with its time; a
+   * validation that records no use (within the interval) does not change it.
+   */
+  @ValidatorTest
+  void lastUsed_withASource_isWrittenWithTheRecordedUsesTime() {
+    TokenService clocked = useLastUsedValidator(b -> b.lastUsedInterval(Duration.ofSeconds(30)));
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+    io.accesstokens.ConnectionSource partner = io.accesstokens.ConnectionSource.of("10.0.0.7");
+    io.accesstokens.ConnectionSource other = io.accesstokens.ConnectionSource.of("192.0.2.44");
+    java.time.Instant usedAt = clock.instant();
+
+    assertThat(validateFrom(issued.value().reveal(), partner).id()).isEqualTo(issued.token().id());
+    assertThat(store.lastUsedWrites()).as("nothing written when validating").isZero();
+    advanceBoth(Duration.ofSeconds(10));
+    validateFrom(issued.value().reveal(), other); // within the interval: no use recorded
+    assertThat(validator.flushLastUsed()).isEqualTo(1);
+    assertThat(storedLastUse(clocked, issued)).isEqualTo(usedAt);
+    assertThat(storedSource(clocked, issued)).as("the recorded use's source").isEqualTo(partner);
+
+    advanceBoth(Duration.ofSeconds(20));
+    java.time.Instant hitAt = clock.instant();
+    validateFrom(issued.value().reveal(), other);
+    assertThat(validator.flushLastUsed()).isEqualTo(1);
+    assertThat(storedLastUse(clocked, issued)).isEqualTo(hitAt);
+    assertThat(storedSource(clocked, issued)).isEqualTo(other);
+  }
+
+  /**
+   * A host that passes no source (or a node that does not) records a use without one: the stored
+   * source then clears, since it would otherwise stand beside a time it does not belong to.
+   */
+  @ValidatorTest
+  void lastUsed_withoutASource_afterOneWithASource_storesNone() {
+    TokenService clocked = useLastUsedValidator(b -> b.lastUsedInterval(Duration.ofSeconds(30)));
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+    validateFrom(issued.value().reveal(), io.accesstokens.ConnectionSource.of("10.0.0.7"));
+    validator.flushLastUsed();
+    assertThat(storedSource(clocked, issued)).isNotNull();
+
+    advanceBoth(Duration.ofSeconds(30));
+    validator.validate(issued.value().reveal(), Scope.EDI, ACME, PROD, null);
+    assertThat(validator.flushLastUsed()).isEqualTo(1);
+    assertThat(storedLastUse(clocked, issued)).isEqualTo(clock.instant());
+    assertThat(storedSource(clocked, issued)).isNull();
+  }
+
+  /** A refused validation records nothing, its source included; a bad source is never made. */
+  @ValidatorTest
+  void lastUsed_withASource_ofARefusedToken_orABadSource_recordsNothing() {
+    TokenService clocked = useLastUsedValidator(b -> b);
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+    io.accesstokens.ConnectionSource partner = io.accesstokens.ConnectionSource.of("10.0.0.7");
+
+    ConnectionOpenException foreign =
+        refusal(
+            () ->
+                validator.validate(
+                    issued.value().reveal(), Scope.EDI, GLOBEX, GLOBEX_PROD, partner));
+    assertThat(foreign.getMessage()).isEqualTo(INVALID);
+    assertThatThrownBy(
+            () ->
+                validateFrom(
+                    issued.value().reveal(),
+                    io.accesstokens.ConnectionSource.of("10.0.0.7\r\nX-Injected: 1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "connection source address must be printable ASCII (' ' to '~'), but had U+000D at"
+                + " index 8");
+    assertThatThrownBy(
+            () ->
+                validateFrom(
+                    issued.value().reveal(),
+                    io.accesstokens.ConnectionSource.of(issued.value().reveal())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("connection source address must not hold a token value");
+
+    assertThat(validator.pendingLastUses()).isZero();
+    assertThat(validator.flushLastUsed()).isZero();
+    assertThat(storedSource(clocked, issued)).isNull();
+  }
+
   @ValidatorTest
   void lastUsed_ofARefusedToken_isNotRecorded() {
     TokenService clocked = useLastUsedValidator(b -> b);

@@ -115,7 +115,8 @@ final class MapTokenStore implements TokenStore {
             now.expiresAt(),
             was.rotatedFrom(),
             was.lastUsedAt(),
-            was.retiresPredecessorOnFirstUse());
+            was.retiresPredecessorOnFirstUse(),
+            was.lastUsedFrom());
     rows.put(next.id(), new StoredToken(merged, next.digest(), next.sealedValue()));
   }
 
@@ -219,23 +220,7 @@ final class MapTokenStore implements TokenStore {
       if (t.lastUsedAt() != null && !t.lastUsedAt().isBefore(use.usedAt())) {
         continue;
       }
-      rows.put(
-          use.id(),
-          row.withToken(
-              new AccessToken(
-                  t.id(),
-                  t.organization(),
-                  t.environment(),
-                  t.status(),
-                  t.description(),
-                  t.scope(),
-                  t.createdAt(),
-                  t.updatedAt(),
-                  t.version(),
-                  t.expiresAt(),
-                  t.rotatedFrom(),
-                  use.usedAt(),
-                  t.retiresPredecessorOnFirstUse())));
+      rows.put(use.id(), row.withToken(t.withLastUse(use.usedAt(), use.from())));
     }
   }
 

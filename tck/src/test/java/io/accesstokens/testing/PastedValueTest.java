@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.accesstokens.Actor;
+import io.accesstokens.ConnectionSource;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
@@ -42,6 +43,11 @@ class PastedValueTest {
   @Test
   void actor_neverEchoesAPastedValue() {
     assertNoEcho("Actor.of", Actor::of);
+  }
+
+  @Test
+  void connectionSource_neverEchoesAPastedValue() {
+    assertNoEcho("ConnectionSource.of", ConnectionSource::of);
   }
 
   private void assertNoEcho(String what, Function<String, ?> parse) {

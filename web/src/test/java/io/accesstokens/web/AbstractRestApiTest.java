@@ -215,7 +215,9 @@ abstract class AbstractRestApiTest {
   @Test
   void get_answersTheLastUse_nullForNever() {
     IssuedToken token = issue(ACME, PRODUCTION, "used");
-    assertThat(alice().get(path(token.id())).json()).containsEntry("lastUsedAt", null);
+    assertThat(alice().get(path(token.id())).json())
+        .containsEntry("lastUsedAt", null)
+        .containsEntry("lastUsedFrom", null);
     try (io.accesstokens.TokenValidator validator =
         io.accesstokens.TokenValidator.builder(web.service()).recordLastUsed(true).build()) {
       validator.validate(token.value().reveal(), io.accesstokens.Scope.EDI, ACME, PRODUCTION);
@@ -225,7 +227,29 @@ abstract class AbstractRestApiTest {
         .containsEntry(
             "lastUsedAt",
             java.util.Objects.requireNonNull(web.service().get(ACME, token.id()).lastUsedAt())
-                .toString());
+                .toString())
+        .containsEntry("lastUsedFrom", null);
+  }
+
+  /** Issue 14: and where that use came from, when the validating host passed it. */
+  @Test
+  void get_answersWhereTheLastUseCameFrom() {
+    IssuedToken token = issue(ACME, PRODUCTION, "used");
+    try (io.accesstokens.TokenValidator validator =
+        io.accesstokens.TokenValidator.builder(web.service()).recordLastUsed(true).build()) {
+      validator.validate(
+          token.value().reveal(),
+          io.accesstokens.Scope.EDI,
+          ACME,
+          PRODUCTION,
+          io.accesstokens.ConnectionSource.of("[2001:db8::7]:443"));
+      assertThat(validator.flushLastUsed()).isEqualTo(1);
+    }
+    assertThat(alice().get(path(token.id())).json())
+        .containsEntry("lastUsedFrom", "[2001:db8::7]:443");
+    assertThat(rows(alice().get(TOKENS)))
+        .singleElement()
+        .satisfies(row -> assertThat(row).containsEntry("lastUsedFrom", "[2001:db8::7]:443"));
   }
 
   @Test

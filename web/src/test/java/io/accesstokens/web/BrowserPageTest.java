@@ -229,6 +229,17 @@ class BrowserPageTest {
     web.service().deactivate(ACME, staging.id(), Actor.of("setup"));
     IssuedToken bare = web.service().create(ACME, PRODUCTION, null, Actor.of("setup"));
     IssuedSecrets.record(bare.value().reveal());
+    // Issue 14: a use recorded with the connection's source shows in Last used.
+    try (io.accesstokens.TokenValidator recording =
+        io.accesstokens.TokenValidator.builder(web.service()).recordLastUsed(true).build()) {
+      recording.validate(
+          partner.value().reveal(),
+          Scope.EDI,
+          ACME,
+          PRODUCTION,
+          io.accesstokens.ConnectionSource.of("10.0.0.7"));
+      assertThat(recording.flushLastUsed()).isEqualTo(1);
+    }
 
     signIn();
 
@@ -257,6 +268,9 @@ class BrowserPageTest {
             "EDI");
     assertThat(cells(row(bare.value().reveal())))
         .startsWith(bare.value().masked(), "Active", "Never", "production", "", "EDI");
+    assertThat(cells(row(partner.value().reveal())).get(6))
+        .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC from 10\\.0\\.0\\.7");
+    assertThat(cells(row(bare.value().reveal())).get(6)).isEqualTo("Never");
     assertThat(rowButton(staging.value().reveal(), "status").getAttribute("aria-label"))
         .isEqualTo("Status of access token " + staging.value().masked());
     for (IssuedToken token : List.of(partner, staging, bare)) {

@@ -29,6 +29,7 @@ public record Migration(int version, String description, String file) {
         new Migration(7, "each token's predecessor, one successor each", dialect.migrationFile(7)),
         new Migration(8, "when each token was last used", dialect.migrationFile(8)),
         new Migration(
-            9, "successors that retire their predecessor on first use", dialect.migrationFile(9)));
+            9, "successors that retire their predecessor on first use", dialect.migrationFile(9)),
+        new Migration(10, "where each token's last use came from", dialect.migrationFile(10)));
   }
 }

@@ -26,7 +26,7 @@ public enum Sql {
   INSERT(
       """
       INSERT INTO ${prefix}tokens (${tokenColumns})
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """),
 
   /** Binds id_key and organization. */
@@ -86,14 +86,16 @@ public enum Sql {
       """),
 
   /**
-   * A use's monotonic maximum (schema version 8): raises last_used_at to the use's time, only if it
-   * is later than the stored one (or none is stored), so a slow node never moves it back; neither
-   * the version nor updated_at changes, and no change is logged. A row that needs no raise is not
-   * written at all. Binds the time, id_key, organization, then the time again.
+   * A use's monotonic maximum (schema versions 8 and 10): raises last_used_at to the use's time,
+   * only if it is later than the stored one (or none is stored), so a slow node never moves it
+   * back, and sets last_used_from to that use's source (NULL when none was passed) in the same
+   * statement, so the stored source is always the stored time's; neither the version nor updated_at
+   * changes, and no change is logged. A row that needs no raise is not written at all. Binds the
+   * time, the source, id_key, organization, then the time again.
    */
   RECORD_LAST_USED(
       """
-      UPDATE ${prefix}tokens SET last_used_at = ?
+      UPDATE ${prefix}tokens SET last_used_at = ?, last_used_from = ?
       WHERE id_key = ? AND organization = ? AND (last_used_at IS NULL OR last_used_at < ?)
       """),
 

@@ -1,6 +1,7 @@
 package io.accesstokens.jdbc.internal;
 
 import io.accesstokens.AccessToken;
+import io.accesstokens.ConnectionSource;
 import io.accesstokens.EnvironmentId;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.Scope;
@@ -25,7 +26,7 @@ public final class TokenRows {
   public static final String COLUMNS =
       "id_key, organization, environment, masked_value, status, description, scope, created_at,"
           + " updated_at, version, digest_key_id, digest, sealed_key_id, sealed_value, expires_at,"
-          + " rotated_from, last_used_at, retires_predecessor";
+          + " rotated_from, last_used_at, retires_predecessor, last_used_from";
 
   private TokenRows() {}
 
@@ -76,6 +77,8 @@ public final class TokenRows {
     }
     setNullableMicros(statement, 17, token.lastUsedAt());
     statement.setBoolean(18, token.retiresPredecessorOnFirstUse());
+    ConnectionSource lastUsedFrom = token.lastUsedFrom();
+    setNullableString(statement, 19, lastUsedFrom == null ? null : lastUsedFrom.address());
   }
 
   /**
@@ -153,8 +156,8 @@ public final class TokenRows {
             expiry(rs),
             rotatedFrom(rs),
             nullableInstant(rs, 17),
-            rs.getBoolean(
-                18)); // retires_predecessor (schema version 9): NOT NULL, FALSE by default
+            rs.getBoolean(18), // retires_predecessor (schema version 9): NOT NULL, FALSE by default
+            lastUsedFrom(rs));
     LookupDigest digest = new LookupDigest(rs.getString(11), rs.getBytes(12));
     String sealedKeyId = rs.getString(13);
     byte[] sealedValue = rs.getBytes(14);
@@ -169,6 +172,24 @@ public final class TokenRows {
   private static @Nullable Instant nullableInstant(ResultSet rs, int column) throws SQLException {
     long micros = rs.getLong(column);
     return rs.wasNull() ? null : instant(micros);
+  }
+
+  /**
+   * Column 19, {@code last_used_from}: NULL (no source passed, no use recorded, or a row written
+   * before schema version 10) is none. So is a stored text that breaks {@link ConnectionSource}'s
+   * rule (written by something other than this store): the column is only shown, and the lookup
+   * that reads the row on the validation path must not fail over it.
+   */
+  private static @Nullable ConnectionSource lastUsedFrom(ResultSet rs) throws SQLException {
+    String address = rs.getString(19);
+    if (address == null) {
+      return null;
+    }
+    try {
+      return ConnectionSource.of(address);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**

@@ -880,6 +880,13 @@ public final class PageHandler {
     } else {
       g.writeStringField("lastUsedAt", lastUsedAt.toString());
     }
+    // And where that use came from, if the validating host passed it (printable ASCII), or null.
+    io.accesstokens.ConnectionSource lastUsedFrom = token.lastUsedFrom();
+    if (lastUsedFrom == null) {
+      g.writeNullField("lastUsedFrom");
+    } else {
+      g.writeStringField("lastUsedFrom", lastUsedFrom.address());
+    }
     // The page's Rotated from column: the predecessor's id and masked form, or null.
     TokenId rotatedFrom = token.rotatedFrom();
     if (rotatedFrom == null) {

@@ -117,9 +117,16 @@
     return row.expiresAt.slice(0, 16).replace('T', ' ') + ' UTC';
   }
 
-  /** The Last used column: Never, or when a validator last accepted it, to the minute in UTC. */
+  /**
+   * The Last used column: Never, or when a validator last accepted it, to the minute in UTC, and
+   * "from" the connection's source address when the validating host passed one (set as text).
+   */
   function lastUsedLabel(row) {
-    return row.lastUsedAt ? row.lastUsedAt.slice(0, 16).replace('T', ' ') + ' UTC' : 'Never';
+    if (!row.lastUsedAt) {
+      return 'Never';
+    }
+    const at = row.lastUsedAt.slice(0, 16).replace('T', ' ') + ' UTC';
+    return row.lastUsedFrom ? at + ' from ' + row.lastUsedFrom : at;
   }
 
   function statusLabel(status) {
