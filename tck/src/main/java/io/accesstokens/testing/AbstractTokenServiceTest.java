@@ -742,6 +742,28 @@ public abstract class AbstractTokenServiceTest {
         .hasMessage("within must be positive, but was PT0S");
   }
 
+  /**
+   * A reminder threshold or an expiring window must be positive, zero and negative alike, whatever
+   * other thresholds come with it; a refused call sends nothing.
+   */
+  @Test
+  void remindersAndExpiringWindows_refuseANonPositiveDuration_andSendNothing() {
+    create(service, ACME, PROD, null, Expiry.after(Duration.ofDays(3)), ALICE);
+
+    assertThatThrownBy(() -> service.remindExpiring(ACME, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a reminder threshold must be positive, but was PT0S");
+    assertThatThrownBy(
+            () -> service.remindExpiring(ACME, Duration.ofDays(7), Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a reminder threshold must be positive, but was PT-1S");
+    assertThatThrownBy(() -> service.expiringWithin(ACME, Duration.ofSeconds(-1), TokenQuery.all()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("within must be positive, but was PT-1S");
+    assertThat(reminders()).isEmpty();
+    assertThat(service.remindExpiring(ACME, Duration.ofDays(7))).as("the same token, now").isOne();
+  }
+
   // ---- Last used (issue 14)
   // --------------------------------------------------------------------------------
 
