@@ -1,6 +1,7 @@
 package io.accesstokens.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenSecret;
@@ -42,6 +43,21 @@ class TokenFormatTest {
         assertThat(TokenFormat.isWellFormed(changed)).as("changed at %d to %s", i, c).isFalse();
       }
     }
+  }
+
+  @Test
+  void compose_refusesASecretOfAnyOtherLengthThan32Digits() {
+    TokenId id = new TokenId(42);
+    for (int length : new int[] {0, 31, 33}) {
+      char[] secret = "a".repeat(length).toCharArray();
+      assertThatThrownBy(() -> TokenFormat.compose(id, secret))
+          .as("%d digits", length)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("secret must have 32 digits");
+    }
+    assertThat(TokenFormat.compose(id, "a".repeat(32).toCharArray()))
+        .hasSize(TokenFormat.LENGTH)
+        .matches(TokenFormat::isWellFormed);
   }
 
   @Test

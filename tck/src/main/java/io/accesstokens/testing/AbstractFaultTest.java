@@ -11,8 +11,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.accesstokens.AccessToken;
 import io.accesstokens.ConnectionOpenException;
 import io.accesstokens.DeleteOutcome;
+import io.accesstokens.DuplicateTokenException;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.IssuedToken;
+import io.accesstokens.Rotation;
 import io.accesstokens.Scope;
 import io.accesstokens.StoreUnavailableException;
 import io.accesstokens.TokenId;
@@ -20,6 +22,7 @@ import io.accesstokens.TokenQuery;
 import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.StoredToken;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +159,69 @@ public abstract class AbstractFaultTest extends AbstractFaultyStoreTest {
     assertRefused(token.value().reveal(), ErrorCode.INVALID_TOKEN);
     // Retrying the change the caller could not confirm is safe: it is already in place.
     assertThat(service.deactivate(ACME, token.id(), ALICE).version()).isEqualTo(2);
+  }
+
+  /**
+   * A rotation whose answer was lost may have been stored: the predecessor's cached "valid" is
+   * dropped all the same, so a rotation without overlap refuses the old value here at once.
+   */
+  @Test
+  void aRotationWhoseAnswerWasLost_stillDropsThePredecessorsCachedAnswerHere() {
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
+    validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
+    store.failAfterWrite(true);
+
+    faults++;
+    assertThat(catchThrowable(() -> service.rotate(ACME, token.id(), Duration.ZERO, ALICE)))
+        .isInstanceOf(StoreUnavailableException.class);
+    store.failAfterWrite(false);
+
+    assertThat(service.get(ACME, token.id()).expiresAt()).as("the write happened").isNotNull();
+    assertRefused(token.value().reveal(), ErrorCode.INVALID_TOKEN);
+  }
+
+  /**
+   * A minted id that is already stored (64 random bits colliding, or a store's refusal that says
+   * so) is minted afresh, at most twice in a row; a third collision means something else is wrong
+   * and fails the create, which stores nothing.
+   */
+  @Test
+  void aCreateWhoseMintedIdCollides_mintsAgainTwiceAtMost() {
+    store.collideOnNextMints(2);
+    faults += 2;
+    IssuedToken third = create(service, ACME, PROD, "third mint", ALICE);
+    assertThat(service.list(ACME, TokenQuery.all()).tokens())
+        .extracting(AccessToken::id)
+        .containsExactly(third.id());
+    validator.validate(third.value().reveal(), Scope.EDI, ACME, PROD);
+
+    store.collideOnNextMints(3);
+    faults += 3;
+    assertThat(catchThrowable(() -> create(service, ACME, PROD, "never stored", ALICE)))
+        .isInstanceOf(DuplicateTokenException.class);
+    assertThat(service.list(ACME, TokenQuery.all()).tokens())
+        .extracting(AccessToken::id)
+        .containsExactly(third.id());
+  }
+
+  /** The same for a rotation's successor; a failed rotation changes nothing. */
+  @Test
+  void aRotationWhoseSuccessorIdCollides_mintsAgainTwiceAtMost() {
+    IssuedToken token = create(service, ACME, PROD, null, ALICE);
+    store.collideOnNextMints(3);
+    faults += 3;
+    assertThat(catchThrowable(() -> service.rotate(ACME, token.id(), Duration.ofHours(1), ALICE)))
+        .isInstanceOf(DuplicateTokenException.class);
+    assertThat(service.get(ACME, token.id())).isEqualTo(token.token());
+
+    store.collideOnNextMints(2);
+    faults += 2;
+    Rotation rotation = service.rotate(ACME, token.id(), Duration.ofHours(1), ALICE);
+    assertThat(rotation.successor().token().rotatedFrom()).isEqualTo(token.id());
+    assertThat(service.list(ACME, TokenQuery.all()).tokens())
+        .extracting(AccessToken::id)
+        .containsExactly(token.id(), rotation.successor().id());
+    validator.validate(rotation.successor().value().reveal(), Scope.EDI, ACME, PROD);
   }
 
   /** Regression: the same for a delete whose answer was lost. */

@@ -417,6 +417,32 @@ public abstract class AbstractTokenServiceTest {
     assertThat(limited.get(ACME, long_.id())).isEqualTo(long_);
   }
 
+  /**
+   * The organization-wide scans (the count beyond the maximum lifetime, the expiry reminders,
+   * reseal) read page after page: more tokens than one page of 500 are all counted, reminded and
+   * examined once. The reminder thresholds are given widest first: each token still gets the
+   * tightest one it is within.
+   */
+  @Test
+  void theOrganizationWideScans_readEveryPage_ofMoreTokensThanOnePageHolds() {
+    int n = 501;
+    for (int i = 0; i < n; i++) {
+      create(service, ACME, PROD, null, Expiry.after(Duration.ofDays(5)), ALICE);
+    }
+
+    assertThat(serviceWithMaximumLifetime(Duration.ofDays(1)).countBeyondMaximumLifetime(ACME))
+        .isEqualTo(n);
+    assertThat(service.remindExpiring(ACME, Duration.ofDays(30), Duration.ofDays(7))).isEqualTo(n);
+    assertThat(reminders())
+        .hasSize(n)
+        .allSatisfy(e -> assertThat(e.reason()).endsWith(", within 7 days"))
+        .extracting(TokenEvent::tokenId)
+        .doesNotHaveDuplicates();
+    assertThat(service.reseal(ALICE))
+        .isEqualTo(new ResealReport(n, 0, n, 0, 0, 0))
+        .matches(ResealReport::complete);
+  }
+
   // ---- Rotation with an overlap (issue 14)
   // ---------------------------------------------------------------
 
@@ -719,6 +745,28 @@ public abstract class AbstractTokenServiceTest {
     assertThatThrownBy(() -> service.expiringWithin(ACME, Duration.ZERO, TokenQuery.all()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("within must be positive, but was PT0S");
+  }
+
+  /**
+   * A reminder threshold or an expiring window must be positive, zero and negative alike, whatever
+   * other thresholds come with it; a refused call sends nothing.
+   */
+  @Test
+  void remindersAndExpiringWindows_refuseANonPositiveDuration_andSendNothing() {
+    create(service, ACME, PROD, null, Expiry.after(Duration.ofDays(3)), ALICE);
+
+    assertThatThrownBy(() -> service.remindExpiring(ACME, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a reminder threshold must be positive, but was PT0S");
+    assertThatThrownBy(
+            () -> service.remindExpiring(ACME, Duration.ofDays(7), Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a reminder threshold must be positive, but was PT-1S");
+    assertThatThrownBy(() -> service.expiringWithin(ACME, Duration.ofSeconds(-1), TokenQuery.all()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("within must be positive, but was PT-1S");
+    assertThat(reminders()).isEmpty();
+    assertThat(service.remindExpiring(ACME, Duration.ofDays(7))).as("the same token, now").isOne();
   }
 
   // ---- Last used (issue 14)

@@ -1,5 +1,6 @@
 package io.accesstokens.testing;
 
+import io.accesstokens.DuplicateTokenException;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.PageCursor;
 import io.accesstokens.StoreUnavailableException;
@@ -31,6 +32,7 @@ public final class FaultyTokenStore implements TokenStore {
   private final AtomicInteger lastUsedWrites = new AtomicInteger();
   private volatile boolean down;
   private volatile boolean failAfterWrite;
+  private final AtomicInteger collisionsToCome = new AtomicInteger();
   private final AtomicReference<@Nullable Consumer<Optional<StoredToken>>> afterFindByDigest =
       new AtomicReference<>();
 
@@ -46,6 +48,21 @@ public final class FaultyTokenStore implements TokenStore {
   /** Writes reach the real store, then throw as if the connection broke before the answer came. */
   public void failAfterWrite(boolean fail) {
     this.failAfterWrite = fail;
+  }
+
+  /**
+   * The next {@code count} inserts and rotations throw {@link DuplicateTokenException} without
+   * reaching the real store, as if the id just minted were already stored: a collision of 64 random
+   * bits, which no test could otherwise provoke.
+   */
+  public void collideOnNextMints(int count) {
+    collisionsToCome.set(count);
+  }
+
+  private void collide() {
+    if (collisionsToCome.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new DuplicateTokenException("token id already stored (injected collision)");
+    }
   }
 
   /** Runs inside the next and every later {@code findByDigest}, after the real store answered. */
@@ -79,6 +96,7 @@ public final class FaultyTokenStore implements TokenStore {
     IssuedSecrets.recordDigest(token.digest().value()); // HMAC digests too, whatever the policy
     writeCalls.incrementAndGet();
     check();
+    collide();
     delegate.insert(token, change, maxTokens);
     afterWrite();
   }
@@ -132,6 +150,7 @@ public final class FaultyTokenStore implements TokenStore {
     IssuedSecrets.recordDigest(successor.digest().value());
     writeCalls.incrementAndGet();
     check();
+    collide();
     delegate.rotate(predecessorNext, successor, change, maxTokens);
     afterWrite();
   }
