@@ -453,11 +453,6 @@ final class StoreLookups {
     }
   }
 
-  /** Whether the own pool (if any) has stopped and every one of its threads has ended. */
-  boolean isTerminated() {
-    return ownPool == null || ownPool.isTerminated();
-  }
-
   /** Calls made to the store's {@code findByDigest}. */
   long storeLookups() {
     return storeLookups.sum();
