@@ -364,7 +364,14 @@ public abstract class AbstractChangeFollowerTest {
     IssuedToken token = cachedOnB();
     feed.down(true);
     ticker.advance(Duration.ofMillis(600));
+    int mark = CapturingAppender.mark();
     assertThat(follower.catchUp()).isFalse();
+    assertThat(followerLines(mark))
+        .containsExactly(
+            "WARN io.accesstokens.ChangeFollower: Catching up with other nodes' changes failed;"
+                + " the cache stays trusted only until PT1S after the last complete catch-up:"
+                + " io.accesstokens.StoreUnavailableException: change feed is down (injected"
+                + " fault)");
     ticker.advance(Duration.ofMillis(400));
     long before = lookups();
     assertThat(accepts(token)).isTrue();
@@ -434,8 +441,16 @@ public abstract class AbstractChangeFollowerTest {
     follower.catchUp();
     assertThat(follower.stats().watermark()).isEqualTo(rolledBack - 1);
     ticker.advance(Duration.ofNanos(1));
+    int mark = CapturingAppender.mark();
     follower.catchUp();
     assertThat(follower.stats().watermark()).isEqualTo(rolledBack + 1);
+    assertThat(followerLines(mark))
+        .containsExactly(
+            "DEBUG io.accesstokens.ChangeFollower: Giving up sequence gap after "
+                + (rolledBack - 1)
+                + " (up to "
+                + (rolledBack + 1)
+                + ")");
     assertThat(follower.stats().gapsGivenUp()).isEqualTo(1);
   }
 
@@ -463,9 +478,19 @@ public abstract class AbstractChangeFollowerTest {
     warmUp();
     IssuedToken token = cachedOnB();
     deactivateOnA(token);
-    feed.pruneThrough(feed.head());
+    long pruned = feed.head();
+    feed.pruneThrough(pruned);
+    int mark = CapturingAppender.mark();
 
     follower.catchUp();
+
+    assertThat(followerLines(mark))
+        .containsExactly(
+            "WARN io.accesstokens.ChangeFollower: Changes up to sequence "
+                + pruned
+                + " were pruned before this node read them (it was at "
+                + (pruned - 1)
+                + "); dropping its cached validations");
 
     assertThat(accepts(token)).isFalse();
     assertThat(follower.stats().cacheClears()).isEqualTo(2); // warm-up, then the pruned changes
@@ -602,6 +627,14 @@ public abstract class AbstractChangeFollowerTest {
             () ->
                 TokenValidator.builder(nodeA).freshnessLease(now -> true).changeFollower(follower))
         .hasMessage("freshness lease already set");
+  }
+
+  /** The follower's log lines since {@code mark}. */
+  private static List<String> followerLines(int mark) {
+    List<String> lines = CapturingAppender.lines();
+    return lines.subList(mark, lines.size()).stream()
+        .filter(l -> l.contains(" io.accesstokens.ChangeFollower: "))
+        .toList();
   }
 
   private void deactivateStoreOnly(IssuedToken token) {
