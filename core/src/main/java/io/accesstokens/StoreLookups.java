@@ -461,11 +461,6 @@ final class StoreLookups {
     }
   }
 
-  /** Whether the own pool (if any) has stopped and every one of its threads has ended. */
-  boolean isTerminated() {
-    return ownPool == null || ownPool.isTerminated();
-  }
-
   /**
    * Where background work of the validator runs besides lookups (a predecessor's retirement on its
    * successor's first use): the host's lookup executor, or the own pool.

@@ -52,6 +52,7 @@ class ValidatorLifecycleTest {
     Thread thread = started.get();
     assertThat(thread).as("the follower's thread").isNotNull();
     assertThat(thread.isAlive()).isTrue();
+    assertThat(thread.isDaemon()).as("a daemon: it never keeps the JVM up").isTrue();
 
     validator.close();
 

@@ -68,6 +68,20 @@ class MemoryTokenStoreTest extends TokenStoreTck {
     assertThat(store.head()).isEqualTo(502);
   }
 
+  /** What a host's diagnostics show of the store: its size, in its toString too. */
+  @Test
+  void sizeAndToString_countTheStoredTokens() {
+    MemoryTokenStore store = new MemoryTokenStore();
+    TokenService service = Fixtures.serviceOn(store).build();
+    assertThat(store.size()).isZero();
+    IssuedToken token = Fixtures.create(service, ACME, PROD, null, ALICE);
+    Fixtures.create(service, ACME, PROD, null, ALICE);
+    assertThat(store.size()).isEqualTo(2);
+    assertThat(store).hasToString("MemoryTokenStore[2 tokens]");
+    service.delete(ACME, token.id(), ALICE);
+    assertThat(store.size()).isEqualTo(1);
+  }
+
   @Group
   class ChangeFollowerTimelines extends AbstractChangeFollowerTimelinesTest {
     @Override

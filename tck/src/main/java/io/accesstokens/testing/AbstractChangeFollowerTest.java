@@ -364,7 +364,14 @@ public abstract class AbstractChangeFollowerTest {
     IssuedToken token = cachedOnB();
     feed.down(true);
     ticker.advance(Duration.ofMillis(600));
+    int mark = CapturingAppender.mark();
     assertThat(follower.catchUp()).isFalse();
+    assertThat(followerLines(mark))
+        .containsExactly(
+            "WARN io.accesstokens.ChangeFollower: Catching up with other nodes' changes failed;"
+                + " the cache stays trusted only until PT1S after the last complete catch-up:"
+                + " io.accesstokens.StoreUnavailableException: change feed is down (injected"
+                + " fault)");
     ticker.advance(Duration.ofMillis(400));
     long before = lookups();
     assertThat(accepts(token)).isTrue();
@@ -434,8 +441,16 @@ public abstract class AbstractChangeFollowerTest {
     follower.catchUp();
     assertThat(follower.stats().watermark()).isEqualTo(rolledBack - 1);
     ticker.advance(Duration.ofNanos(1));
+    int mark = CapturingAppender.mark();
     follower.catchUp();
     assertThat(follower.stats().watermark()).isEqualTo(rolledBack + 1);
+    assertThat(followerLines(mark))
+        .containsExactly(
+            "DEBUG io.accesstokens.ChangeFollower: Giving up sequence gap after "
+                + (rolledBack - 1)
+                + " (up to "
+                + (rolledBack + 1)
+                + ")");
     assertThat(follower.stats().gapsGivenUp()).isEqualTo(1);
   }
 
@@ -463,9 +478,19 @@ public abstract class AbstractChangeFollowerTest {
     warmUp();
     IssuedToken token = cachedOnB();
     deactivateOnA(token);
-    feed.pruneThrough(feed.head());
+    long pruned = feed.head();
+    feed.pruneThrough(pruned);
+    int mark = CapturingAppender.mark();
 
     follower.catchUp();
+
+    assertThat(followerLines(mark))
+        .containsExactly(
+            "WARN io.accesstokens.ChangeFollower: Changes up to sequence "
+                + pruned
+                + " were pruned before this node read them (it was at "
+                + (pruned - 1)
+                + "); dropping its cached validations");
 
     assertThat(accepts(token)).isFalse();
     assertThat(follower.stats().cacheClears()).isEqualTo(2); // warm-up, then the pruned changes
@@ -489,6 +514,71 @@ public abstract class AbstractChangeFollowerTest {
         .as("the deactivation was pruned unread: nothing cached may be trusted")
         .isFalse();
     assertThat(follower.stats().cacheClears()).isEqualTo(2); // warm-up, then the pruned changes
+  }
+
+  /**
+   * The follower prunes the store's own change log: once every {@code pruneEvery} of its ticker's
+   * time (not more often), it drops the changes written more than the retention before its clock's
+   * now, never the newest; a follower that pruned keeps its place and its cache.
+   */
+  @Test
+  void theFollower_prunesTheStoresChangeLogByItsRetention_onceEveryPruneEvery() {
+    ChangeFeed realFeed = changeFeedOf(store);
+    assumeTrue(realFeed != null, "the store keeps no change log");
+    MutableClock clock = MutableClock.startingAt("2026-12-01T00:00:00Z");
+    TokenService a =
+        TokenService.builder(store)
+            .entitlements(new Fixtures.SwitchableEntitlements())
+            .environments(Fixtures.environments())
+            .copyPolicy(CopyPolicy.ephemeral())
+            .clock(clock)
+            .build();
+    ChangeFollower reader =
+        ChangeFollower.builder(realFeed)
+            .stalenessBound(BOUND)
+            .longestTransaction(LONGEST_TRANSACTION)
+            .retention(Duration.ofMinutes(1))
+            .pruneEvery(Duration.ofMinutes(2))
+            .ticker(Fixtures.tickerOf(clock))
+            .clock(clock)
+            .drivenByCaller()
+            .build();
+    try (TokenValidator b =
+        TokenValidator.builder(a)
+            .ticker(Fixtures.tickerOf(clock))
+            .executor(Runnable::run)
+            .changeFollower(reader)
+            .build()) {
+      long base = realFeed.head();
+      create(a, ACME, PROD, null, ALICE); // logged at 0:00
+      clock.advance(Duration.ofMinutes(2));
+      create(a, ACME, PROD, null, ALICE); // logged at 2:00
+
+      assertThat(reader.catchUp()).isTrue();
+      assertThat(realFeed.prunedThrough())
+          .as("two minutes after the follower started: the change older than a minute is pruned")
+          .isEqualTo(base + 1);
+      assertThat(realFeed.changesAfter(base, 10)).hasSize(1);
+
+      clock.advance(Duration.ofMinutes(2).minusNanos(1));
+      create(a, ACME, PROD, null, ALICE); // logged just before 4:00
+      assertThat(reader.catchUp()).isTrue();
+      assertThat(realFeed.prunedThrough())
+          .as("less than two minutes after the last prune: none, though 2:00's is a minute old")
+          .isEqualTo(base + 1);
+
+      clock.advance(Duration.ofNanos(1));
+      assertThat(reader.catchUp()).isTrue();
+      assertThat(realFeed.prunedThrough()).isEqualTo(base + 2);
+      assertThat(realFeed.changesAfter(base, 10))
+          .as("the newest change is kept")
+          .extracting(io.accesstokens.spi.ChangeRecord::sequence)
+          .containsExactly(base + 3);
+      assertThat(reader.stats().cacheClears()).as("the warm-up's only").isEqualTo(1);
+      assertThat(reader.stats().watermark()).isEqualTo(base + 3);
+      assertThat(reader.stats().failures()).isZero();
+      assertThat(b.refusalBound()).isEqualTo(BOUND);
+    }
   }
 
   @Test
@@ -525,10 +615,26 @@ public abstract class AbstractChangeFollowerTest {
             "must be longer than the staleness bound plus the longest transaction");
     assertThatThrownBy(() -> ChangeFollower.builder(feed).pollInterval(Duration.ZERO))
         .hasMessage("poll interval must be at least 1 ms, but was PT0S");
+    ChangeFollower unattached = ChangeFollower.builder(feed).drivenByCaller().build();
+    assertThatThrownBy(unattached::catchUp)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("change follower is not attached to a validator");
+    unattached.close();
+    assertThatThrownBy(() -> TokenValidator.builder(nodeA).changeFollower(unattached).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("change follower is closed");
     assertThatThrownBy(
             () ->
                 TokenValidator.builder(nodeA).freshnessLease(now -> true).changeFollower(follower))
         .hasMessage("freshness lease already set");
+  }
+
+  /** The follower's log lines since {@code mark}. */
+  private static List<String> followerLines(int mark) {
+    List<String> lines = CapturingAppender.lines();
+    return lines.subList(mark, lines.size()).stream()
+        .filter(l -> l.contains(" io.accesstokens.ChangeFollower: "))
+        .toList();
   }
 
   private void deactivateStoreOnly(IssuedToken token) {

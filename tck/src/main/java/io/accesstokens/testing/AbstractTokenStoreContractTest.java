@@ -543,6 +543,23 @@ public abstract class AbstractTokenStoreContractTest {
     insert(row(ACME, PROD, T0), 1);
   }
 
+  /** "Up to {@code limit}": a limit of zero (or less) is an empty page, never every row. */
+  @Test
+  void aLimitOfZeroOrLess_readsAnEmptyPage_fromListScanAndTheChangeLog() {
+    insert(row(ACME, PROD, T0));
+    insert(row(ACME, PROD, T0.plusSeconds(1)));
+    for (int limit : new int[] {0, -1}) {
+      assertThat(store.list(ACME, TokenFilter.NONE, null, limit)).as("list, %s", limit).isEmpty();
+      assertThat(store.scan(null, limit)).as("scan, %s", limit).isEmpty();
+      ChangeFeed feed = changeFeedOf(store);
+      if (feed != null) {
+        assertThat(feed.changesAfter(0, limit)).as("changesAfter, %s", limit).isEmpty();
+      }
+    }
+    assertThat(store.list(ACME, TokenFilter.NONE, null, 1)).hasSize(1);
+    assertThat(store.scan(null, 1)).hasSize(1);
+  }
+
   @Test
   void insert_withTakenId_isRefused_andTheStoredRowIsUnchanged() {
     StoredToken first = insert(row(ACME, PROD, T0));

@@ -763,6 +763,104 @@ public abstract class AbstractTokenValidatorTest {
     release.countDown();
   }
 
+  /**
+   * The lookup timeout counts from the miss, not from the ticker's origin: on a node whose ticker
+   * reads hours, a miss still takes a slot and waits for a slow store's answer (here released as
+   * soon as the lookup is inside the store), and a second caller joins it.
+   */
+  @ValidatorTest
+  void aMissHoursIntoTheTickersTime_stillWaitsForItsLookup() throws Exception {
+    advance(Duration.ofHours(1));
+    IssuedToken issued = acmeToken();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    store.afterFindByDigest(
+        found -> {
+          inside.countDown();
+          await(release);
+        });
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      Future<ValidatedToken> first = callers.submit(() -> validate(issued.value().reveal()));
+      assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+      Future<ValidatedToken> joining = callers.submit(() -> validate(issued.value().reveal()));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (validator.stats().misses() < 2 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      release.countDown();
+      assertThat(first.get(30, TimeUnit.SECONDS).id()).isEqualTo(issued.id());
+      assertThat(joining.get(30, TimeUnit.SECONDS).id()).isEqualTo(issued.id());
+      assertThat(store.findByDigestCalls()).as("one lookup for both").isEqualTo(1);
+    } finally {
+      release.countDown();
+      callers.shutdownNow();
+    }
+  }
+
+  /**
+   * A lookup that waited for a thread until its caller's time was up (here the host's executor
+   * takes exactly the lookup timeout to start it) never reaches the store: the miss fails closed,
+   * and the refusal line counts the lookups running, none (the store was idle all along).
+   */
+  @ValidatorTest(lookups = Lookups.EXECUTOR)
+  void aLookupThatQueuedForTheWholeTimeout_failsClosedWithoutAskingTheStore() {
+    IssuedToken issued = acmeToken();
+    validator.close();
+    validator =
+        newValidator(
+            settings ->
+                settings.lookupExecutor(
+                    task -> {
+                      ticker.advance(LOOKUP_TIMEOUT);
+                      task.run();
+                    }));
+    int calls = store.findByDigestCalls();
+    int mark = CapturingAppender.mark();
+
+    ConnectionOpenException e = refusal(() -> validate(issued.value().reveal()));
+
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+    assertThat(store.findByDigestCalls()).as("the store was not asked").isEqualTo(calls);
+    assertThat(validatorLines(mark, "Token lookup refused"))
+        .containsExactly(
+            "WARN io.accesstokens.TokenValidator: Token lookup refused: 0 lookups already running"
+                + " (maxConcurrentLookups)");
+    assertThat(validator.stats().failClosed()).isEqualTo(1);
+  }
+
+  /**
+   * A caller whose time ran out while its lookup was still queued (the host's executor has not
+   * started it, and the ticker is past the timeout) gives up at once rather than waiting the lookup
+   * timeout again; the lookup, when it finally runs, does not reach the store either.
+   */
+  @ValidatorTest(lookups = Lookups.EXECUTOR)
+  void aCallerWhoseTimeRanOutWhileItsLookupQueued_givesUpAtOnce() {
+    IssuedToken issued = acmeToken();
+    List<Runnable> queued = new ArrayList<>();
+    validator.close();
+    validator =
+        newValidator(
+            settings ->
+                settings.lookupExecutor(
+                    task -> {
+                      queued.add(task);
+                      ticker.advance(LOOKUP_TIMEOUT.plusSeconds(1));
+                    }));
+    int calls = store.findByDigestCalls();
+
+    long began = System.nanoTime();
+    ConnectionOpenException e = refusal(() -> validate(issued.value().reveal()));
+    long waited = System.nanoTime() - began;
+
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+    // Not a speed figure: a caller that waited again would block for the whole lookup timeout.
+    assertThat(Duration.ofNanos(waited)).isLessThan(LOOKUP_TIMEOUT);
+    assertThat(queued).hasSize(1);
+    queued.get(0).run();
+    assertThat(store.findByDigestCalls()).as("the late lookup was not run").isEqualTo(calls);
+  }
+
   @ValidatorTest
   void lookupsBeyondTheCap_failClosed_whileTheStoreIsSlow() throws Exception {
     validator.close();
