@@ -80,7 +80,7 @@ class JdbcDialectTest {
 
     assertThat(sql.get(Sql.INSERT))
         .startsWith("INSERT INTO p_tokens (")
-        .endsWith("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        .endsWith("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     assertThat(sql.list(true, true, true))
         .isEqualTo(
             "SELECT "
