@@ -115,6 +115,24 @@ class TokenFormatTest {
     }
   }
 
+  /**
+   * An ASCII character outside the base62 alphabet, at any position of the id and the secret, with
+   * the checksum recomputed over it: the checksum matches, so only the alphabet check refuses it
+   * (and each of the eight characters a step of the pass reads is checked, not only some).
+   */
+  @Test
+  void anAsciiCharacterOutsideTheAlphabet_withAMatchingChecksum_isNotWellFormed() {
+    String value = TokenMint.newValue(TokenMint.newId());
+    for (int i = TokenFormat.ID_OFFSET; i < TokenFormat.CHECKSUM_OFFSET; i++) {
+      for (char c : new char[] {'-', '_', '/', '+', ' ', '\u007f'}) {
+        String changed = recomputeChecksum(value.substring(0, i) + c + value.substring(i + 1, 47));
+        assertThat(TokenFormat.isWellFormed(changed))
+            .as("%s at %d", c == ' ' ? "a space" : String.valueOf(c), i)
+            .isFalse();
+      }
+    }
+  }
+
   @Test
   void aCharacterAbove127WhoseLowBitsAreADigit_isNotWellFormed() {
     String value = TokenMint.newValue(TokenMint.newId());
