@@ -2,14 +2,9 @@ package io.accesstokens.benchmarks;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.accesstokens.Scope;
 import io.accesstokens.TokenValidator;
-import io.accesstokens.ValidatedToken;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * The cached hit with last-used recording off and on, interleaved in one JVM so that a loaded
@@ -58,87 +53,27 @@ public final class LastUsedTiming {
     offTokens.create(keys);
     Population onTokens = new Population();
     onTokens.create(keys);
-    TokenValidator off = filled(offTokens, false);
-    TokenValidator on = filled(onTokens, secondRecords);
-    for (int i = 0; i < 20; i++) { // warm-up, untimed
-      pass(off, offTokens);
-      pass(on, onTokens);
-    }
-    long calls = offTokens.store.calls() + onTokens.store.calls();
-    double[] offNs = new double[rounds];
-    double[] onNs = new double[rounds];
-    double[] differences = new double[rounds];
-    double[] ratios = new double[rounds];
-    for (int r = 0; r < rounds; r++) {
-      if (r % 2 == 0) {
-        offNs[r] = pass(off, offTokens);
-        onNs[r] = pass(on, onTokens);
-      } else {
-        onNs[r] = pass(on, onTokens);
-        offNs[r] = pass(off, offTokens);
-      }
-      differences[r] = onNs[r] - offNs[r];
-      ratios[r] = onNs[r] / offNs[r];
-    }
-    long storeCalls = offTokens.store.calls() + onTokens.store.calls() - calls;
-    AbstractValidatorBenchmark.check(storeCalls == 0, "a hit must not call the store");
-    double[] d = differences.clone();
-    Arrays.sort(d);
-    double[] q = ratios.clone();
-    Arrays.sort(q);
+    TokenValidator off = InterleavedHits.filled(offTokens, b -> b.recordLastUsed(false));
+    TokenValidator on = InterleavedHits.filled(onTokens, b -> b.recordLastUsed(secondRecords));
+    InterleavedHits hits = InterleavedHits.run(off, offTokens, on, onTokens, rounds);
+    double[] differences = hits.differences();
+    double[] ratios = hits.ratios();
     Measured measured =
         new Measured(
             keys,
             rounds,
-            RetainedHeap.median(offNs),
-            RetainedHeap.median(onNs),
+            RetainedHeap.median(hits.offNs),
+            RetainedHeap.median(hits.onNs),
             RetainedHeap.median(differences),
-            d[(rounds - 1) / 4],
-            d[(3 * (rounds - 1)) / 4],
+            InterleavedHits.p25(differences),
+            InterleavedHits.p75(differences),
             RetainedHeap.median(ratios),
-            q[(rounds - 1) / 4],
-            q[(3 * (rounds - 1)) / 4],
-            storeCalls);
+            InterleavedHits.p25(ratios),
+            InterleavedHits.p75(ratios),
+            0); // InterleavedHits.run fails the run on any store call
     System.out.println(measured);
     off.close();
     on.close();
     Files.writeString(out, Json.write(measured));
-  }
-
-  private static TokenValidator filled(Population population, boolean recordLastUsed) {
-    FollowerLease lease = new FollowerLease();
-    lease.renewUntil(System.nanoTime() + Duration.ofHours(2).toNanos());
-    TokenValidator validator =
-        TokenValidator.builder(population.service)
-            .freshnessLease(lease)
-            .expireAfter(Duration.ofHours(1))
-            .recordLastUsed(recordLastUsed)
-            .build();
-    for (String value : population.values) {
-      validator.validate(value, Scope.EDI, Population.ORGANIZATION, Population.ENVIRONMENT);
-    }
-    AbstractValidatorBenchmark.check(
-        validator.cachedAnswers() == population.keys, "every token must be cached");
-    return validator;
-  }
-
-  /** Validates every token of the population once, in its visiting order: ns per validation. */
-  private static double pass(TokenValidator validator, Population population) {
-    int sink = 0;
-    long start = System.nanoTime();
-    for (byte[] visit : population.visits) {
-      ValidatedToken token =
-          validator.validate(
-              new String(visit, StandardCharsets.US_ASCII),
-              Scope.EDI,
-              Population.ORGANIZATION,
-              Population.ENVIRONMENT);
-      sink += System.identityHashCode(token);
-    }
-    long took = System.nanoTime() - start;
-    if (sink == 42) { // keeps the results alive; practically never true
-      System.out.print("");
-    }
-    return (double) took / population.visits.length;
   }
 }
