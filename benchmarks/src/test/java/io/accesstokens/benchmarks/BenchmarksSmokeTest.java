@@ -225,4 +225,24 @@ class BenchmarksSmokeTest {
     assertThat(written.get("store_calls_during_rounds").asLong()).isZero();
     assertThat(written.get("ratio_median").asDouble()).isPositive();
   }
+
+  @Test
+  void theLastUsedTiming_runs_withoutAStoreCall_andItsControlToo(@TempDir Path out)
+      throws Exception {
+    for (String[] extra : new String[][] {{}, {"off"}}) {
+      Path json = out.resolve("last-used-timing-" + extra.length + ".json");
+      String[] args = new String[3 + extra.length];
+      args[0] = json.toString();
+      args[1] = "1000";
+      args[2] = "2";
+      System.arraycopy(extra, 0, args, 3, extra.length);
+
+      LastUsedTiming.main(args);
+
+      JsonNode written = Json.MAPPER.readTree(json.toFile());
+      assertThat(written.get("store_calls_during_rounds").asLong()).isZero();
+      assertThat(written.get("on_ns").asDouble()).isPositive();
+      assertThat(written.get("ratio_median").asDouble()).isPositive();
+    }
+  }
 }
