@@ -29,7 +29,14 @@ public interface ChangeFeed extends AutoCloseable {
   /** Every change with a sequence up to this has been pruned (0 when none has). */
   long prunedThrough();
 
-  /** Deletes changes written before {@code cutoff}, raising {@link #prunedThrough()} to match. */
+  /**
+   * Deletes changes written before {@code cutoff}, raising {@link #prunedThrough()} to match.
+   *
+   * <p>The cutoff must lie before the start of every write transaction still running, as a
+   * follower's cutoff does (its retention is longer than its longest transaction, which {@link
+   * io.accesstokens.ChangeFollower.Builder#build()} checks): a change that took its sequence number
+   * before a prune and commits after it would be left below the marker, where no follower reads.
+   */
   void pruneBefore(Instant cutoff);
 
   /**

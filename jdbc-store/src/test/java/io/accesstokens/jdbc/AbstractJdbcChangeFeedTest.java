@@ -36,11 +36,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.LongStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -261,6 +264,15 @@ abstract class AbstractJdbcChangeFeedTest {
    * Four nodes prune at once, with cutoffs that keep moving, while two others keep writing: every
    * prune succeeds, nothing at or below the marker is left, nothing above it is lost, and the
    * marker is the highest sequence deleted.
+   *
+   * <p>The cutoffs keep the feed's precondition ({@link io.accesstokens.spi.ChangeFeed}): every
+   * change written before a cutoff has committed, as a follower's retention, longer than the
+   * longest transaction, makes sure in use. A change that took its sequence and commits after a
+   * prune deleted higher ones is below the marker by construction, whatever the store does (a run
+   * that picked its cutoffs as "now" failed that way under load). So a writer holds a shared lock
+   * from taking its time stamp until its commit, and a pruner reads its cutoff under the exclusive
+   * lock: writers run concurrently with each other and with the prunes, and each cutoff lies below
+   * every change still in flight, in time and so in sequence.
    */
   @Test
   void concurrentPruners_whileNodesWrite_keepTheMarkersPromise() throws Exception {
@@ -273,12 +285,13 @@ abstract class AbstractJdbcChangeFeedTest {
       tokens.add(inserted());
     }
     AtomicLong clock = new AtomicLong(); // seconds after T0, shared by writers and pruners
+    ReadWriteLock inFlight = new ReentrantReadWriteLock();
     List<Long> written = new CopyOnWriteArrayList<>();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
 
     // Pruners run until both writers are done, then once more: however the threads are scheduled,
     // they prune while changes are written and after the last one.
-    java.util.concurrent.CountDownLatch writersDone = new java.util.concurrent.CountDownLatch(2);
+    CountDownLatch writersDone = new CountDownLatch(2);
     Concurrently.run(
         6,
         t -> {
@@ -286,8 +299,13 @@ abstract class AbstractJdbcChangeFeedTest {
           if (t < 2) {
             StoredToken token = tokens.get(t);
             for (int i = 0; i < 40; i++) {
-              token =
-                  editOn(node, token, "w" + t + "-" + i, T0.plusSeconds(clock.incrementAndGet()));
+              inFlight.readLock().lock();
+              try {
+                token =
+                    editOn(node, token, "w" + t + "-" + i, T0.plusSeconds(clock.incrementAndGet()));
+              } finally {
+                inFlight.readLock().unlock();
+              }
               written.add(token.version());
             }
             writersDone.countDown();
@@ -296,8 +314,15 @@ abstract class AbstractJdbcChangeFeedTest {
             boolean last = false;
             while (!last) {
               last = writersDone.getCount() == 0;
+              long cutoff;
+              inFlight.writeLock().lock();
               try {
-                feed.pruneBefore(T0.plusSeconds(clock.get()));
+                cutoff = clock.get(); // every change stamped before it has committed
+              } finally {
+                inFlight.writeLock().unlock();
+              }
+              try {
+                feed.pruneBefore(T0.plusSeconds(cutoff));
               } catch (RuntimeException e) {
                 failures.add(e);
               }
