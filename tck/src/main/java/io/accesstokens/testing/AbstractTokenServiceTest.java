@@ -1161,7 +1161,14 @@ public abstract class AbstractTokenServiceTest {
             catchThrowable(() -> copy(service, INITECH, id, ALICE)),
             catchThrowable(() -> service.editDescription(INITECH, id, "x", ALICE)),
             catchThrowable(() -> service.deactivate(INITECH, id, ALICE)),
-            catchThrowable(() -> service.delete(INITECH, id, ALICE)));
+            catchThrowable(() -> service.delete(INITECH, id, ALICE)),
+            catchThrowable(() -> service.deactivateAll(INITECH, null, ALICE, false)),
+            catchThrowable(() -> service.deactivateAll(INITECH, null, ALICE, true)),
+            catchThrowable(
+                () -> service.expiringWithin(INITECH, Duration.ofDays(30), TokenQuery.all())),
+            catchThrowable(() -> service.unusedSince(INITECH, Instant.EPOCH, TokenQuery.all())),
+            catchThrowable(() -> service.remindExpiring(INITECH, Duration.ofDays(7))),
+            catchThrowable(() -> service.countBeyondMaximumLifetime(INITECH)));
 
     assertThat(failures)
         .allSatisfy(
