@@ -4,11 +4,18 @@ import static io.accesstokens.testing.Fixtures.ACME;
 import static io.accesstokens.testing.Fixtures.ALICE;
 import static io.accesstokens.testing.Fixtures.PROD;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.accesstokens.Expiry;
 import io.accesstokens.IssuedToken;
+import io.accesstokens.PredecessorRetirement;
+import io.accesstokens.Rotation;
 import io.accesstokens.TokenEventType;
+import io.accesstokens.TokenLimitExceededException;
 import io.accesstokens.TokenService;
+import io.accesstokens.spi.Change;
 import io.accesstokens.spi.ChangeRecord;
+import io.accesstokens.spi.TokenLimits;
 import io.accesstokens.spi.TokenStore;
 import io.accesstokens.testing.AbstractChangeFollowerTimelinesTest;
 import io.accesstokens.testing.Fixtures;
@@ -16,6 +23,8 @@ import io.accesstokens.testing.MutableClock;
 import io.accesstokens.testing.SecretLeakGuard;
 import io.accesstokens.testing.TokenStoreTck;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Group;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -80,6 +89,73 @@ class MemoryTokenStoreTest extends TokenStoreTck {
     assertThat(store).hasToString("MemoryTokenStore[2 tokens]");
     service.delete(ACME, token.id(), ALICE);
     assertThat(store.size()).isEqualTo(1);
+  }
+
+  /**
+   * One successor per token, as a database's unique index keeps it: deleting the successor frees
+   * its predecessor to be rotated again (the random model checks this too, but runs outside the
+   * mutation profile).
+   */
+  @Test
+  void aDeletedSuccessor_freesItsPredecessorToBeRotatedAgain() {
+    MemoryTokenStore store = new MemoryTokenStore();
+    TokenService service = Fixtures.serviceOn(store).build();
+    IssuedToken token = Fixtures.create(service, ACME, PROD, null, ALICE);
+    Rotation first = service.rotate(ACME, token.id(), Duration.ofDays(1), ALICE);
+    service.delete(ACME, first.successor().id(), ALICE);
+
+    Rotation second = service.rotate(ACME, token.id(), Duration.ofDays(1), ALICE);
+
+    assertThat(second.successor().id()).isNotEqualTo(first.successor().id());
+    assertThat(service.get(ACME, second.successor().id()).rotatedFrom()).isEqualTo(token.id());
+  }
+
+  /**
+   * A limit of 0 is a limit (it refuses every new token, a successor too), not a bad argument: the
+   * rotation is refused as over the limit, and nothing changes.
+   */
+  @Test
+  void aRotationUnderALimitOfZero_isRefusedAsOverTheLimit() {
+    MemoryTokenStore store = new MemoryTokenStore();
+    AtomicLong limit = new AtomicLong(TokenLimits.UNLIMITED);
+    TokenService service = Fixtures.serviceOn(store).limits(organization -> limit.get()).build();
+    IssuedToken token = Fixtures.create(service, ACME, PROD, null, ALICE);
+    limit.set(0);
+
+    assertThatThrownBy(() -> service.rotate(ACME, token.id(), Duration.ofDays(1), ALICE))
+        .isInstanceOf(TokenLimitExceededException.class);
+    assertThat(store.size()).isEqualTo(1);
+    assertThat(service.get(ACME, token.id())).isEqualTo(token.token());
+  }
+
+  /**
+   * Retiring on first use changes two rows, and the change log says so for both: the predecessor's
+   * deactivation and the successor's cleared flag, so every node reloads the successor's answer
+   * instead of trying to retire again.
+   */
+  @Test
+  void retiringThePredecessor_logsAChangeOfBothTokens() {
+    MemoryTokenStore store = new MemoryTokenStore();
+    TokenService service = Fixtures.serviceOn(store).build();
+    IssuedToken token = Fixtures.create(service, ACME, PROD, null, ALICE);
+    Rotation rotation =
+        service.rotate(
+            ACME,
+            token.id(),
+            Duration.ofDays(1),
+            Expiry.never(),
+            PredecessorRetirement.FIRST_USE,
+            ALICE);
+    long head = store.head();
+
+    store.retirePredecessor(
+        ACME,
+        rotation.successor().id(),
+        new Change(TokenEventType.STATUS_CHANGED, ALICE, Instant.now()));
+
+    assertThat(store.changesAfter(head, 10))
+        .extracting(ChangeRecord::tokenId)
+        .containsExactly(token.id(), rotation.successor().id());
   }
 
   @Group
