@@ -16,6 +16,7 @@ import io.accesstokens.testing.ScriptedChangeFeed;
 import io.accesstokens.testing.SecretLeakGuard;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -145,6 +146,48 @@ class BuilderIdiomTest {
     assertThatThrownBy(() -> b.digestPolicy(DigestPolicy.sha256()))
         .hasMessage("digest policy already set");
     assertThatThrownBy(() -> b.clock(Clock.systemUTC())).hasMessage("clock already set");
+  }
+
+  /** Each bounded setting of the follower's builder: refused just outside, taken at its limits. */
+  @Test
+  void changeFollower_everyBoundedSetting_isTakenAtItsLimits_andRefusedJustOutside() {
+    Duration underOneMs = Duration.ofNanos(999_999);
+    Duration oneMs = Duration.ofMillis(1);
+    assertRefused(b -> b.pollInterval(underOneMs), "poll interval must be at least 1 ms");
+    assertTaken(b -> b.pollInterval(oneMs));
+    assertRefused(b -> b.stalenessBound(underOneMs), "staleness bound must be");
+    assertTaken(b -> b.stalenessBound(oneMs));
+    assertTaken(b -> b.stalenessBound(Duration.ofHours(1)));
+    assertRefused(
+        b -> b.stalenessBound(Duration.ofHours(1).plusNanos(1)), "staleness bound must be");
+    assertRefused(b -> b.longestTransaction(Duration.ofNanos(-1)), "longest transaction must be");
+    assertTaken(b -> b.longestTransaction(Duration.ZERO));
+    assertTaken(b -> b.longestTransaction(Duration.ofMinutes(10)));
+    assertRefused(
+        b -> b.longestTransaction(Duration.ofMinutes(10).plusNanos(1)),
+        "longest transaction must be");
+    assertRefused(b -> b.retention(Duration.ofNanos(-1)), "retention must not be negative");
+    assertTaken(b -> b.retention(Duration.ZERO));
+    assertRefused(b -> b.pruneEvery(underOneMs), "prune every must be at least 1 ms");
+    assertTaken(b -> b.pruneEvery(oneMs));
+    assertRefused(b -> b.batchSize(0), "batch size must be between 1 and 100000, but was 0");
+    assertTaken(b -> b.batchSize(1));
+    assertTaken(b -> b.batchSize(100_000));
+    assertRefused(
+        b -> b.batchSize(100_001), "batch size must be between 1 and 100000, but was 100001");
+  }
+
+  private static void assertRefused(Consumer<ChangeFollower.Builder> setting, String message) {
+    ChangeFollower.Builder b = ChangeFollower.builder(new ScriptedChangeFeed());
+    assertThatThrownBy(() -> setting.accept(b))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(message);
+  }
+
+  private static void assertTaken(Consumer<ChangeFollower.Builder> setting) {
+    ChangeFollower.Builder b = ChangeFollower.builder(new ScriptedChangeFeed());
+    setting.accept(b); // throws if refused
+    assertThat(b).isNotNull();
   }
 
   @Test
