@@ -12,11 +12,8 @@ import io.accesstokens.spi.Entitlements;
 import io.accesstokens.testing.FakeTicker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -256,19 +253,9 @@ public class EntitlementChangeBenchmark extends SuiteDefaults {
   }
 
   /** A clock an hour further on at each reading (see the class comment: the log stays short). */
-  static final class HourPerReading extends Clock {
+  static final class HourPerReading extends UtcClock {
     private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
     private final AtomicLong readings = new AtomicLong();
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("a benchmark's clock has one zone");
-    }
 
     @Override
     public Instant instant() {

@@ -3,11 +3,8 @@ package io.accesstokens.benchmarks;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.accesstokens.Scope;
 import io.accesstokens.TokenValidator;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -111,7 +108,7 @@ public class LastUsedFlushBenchmark {
   }
 
   /** A clock the benchmark moves with its ticker. */
-  private static final class ManualClock extends Clock {
+  private static final class ManualClock extends UtcClock {
     private volatile Instant now = Instant.parse("2026-12-01T00:00:00Z");
 
     void advance(Duration d) {
@@ -121,16 +118,6 @@ public class LastUsedFlushBenchmark {
     @Override
     public Instant instant() {
       return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("UTC only");
     }
   }
 }
