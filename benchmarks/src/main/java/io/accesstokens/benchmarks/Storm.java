@@ -37,6 +37,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -204,30 +205,22 @@ public final class Storm {
       ids[i] = issued.id();
     }
     String loadStart = loadAverage();
-    Phases with =
-        phases(
-            counted,
-            service,
-            feeds.get(),
-            true,
-            values,
-            ids,
-            phase,
-            attackers,
-            legitThreads,
-            attack);
-    Phases without =
-        phases(
-            counted,
-            service,
-            feeds.get(),
-            false,
-            values,
-            ids,
-            phase,
-            attackers,
-            legitThreads,
-            attack);
+    // The same workload twice, with the validator's issued-id set and without, each on a new feed.
+    Function<Boolean, Phases> withIssuedIdSet =
+        issuedIdSet ->
+            phases(
+                counted,
+                service,
+                feeds.get(),
+                issuedIdSet,
+                values,
+                ids,
+                phase,
+                attackers,
+                legitThreads,
+                attack);
+    Phases with = withIssuedIdSet.apply(true);
+    Phases without = withIssuedIdSet.apply(false);
     return new Measured(
         attackers,
         legitThreads,
@@ -293,39 +286,22 @@ public final class Storm {
     }
   }
 
-  /** What one phase measured. */
-  private static final class Phase {
-    final long[] latencies;
-    final long legit;
-    final long failClosed;
-    final long forged;
-    final long lookups;
-    final double seconds;
-
-    Phase(
-        long[] latencies, long legit, long failClosed, long forged, long lookups, double seconds) {
-      this.latencies = latencies;
-      this.legit = legit;
-      this.failClosed = failClosed;
-      this.forged = forged;
-      this.lookups = lookups;
-      this.seconds = seconds;
-    }
-
-    double p50Us() {
-      return percentile(50);
-    }
-
-    double p99Us() {
-      return percentile(99);
-    }
-
-    private double percentile(int p) {
-      if (latencies.length == 0) {
+  /** What one phase measured: legitimate validations' latency percentiles and the counts. */
+  private record Phase(
+      double p50Us,
+      double p99Us,
+      long legit,
+      long failClosed,
+      long forged,
+      long lookups,
+      double seconds) {
+    /** The {@code p}th percentile of the sorted latencies (ns), in microseconds; NaN for none. */
+    static double percentileUs(long[] sorted, int p) {
+      if (sorted.length == 0) {
         return Double.NaN;
       }
-      int index = (int) Math.ceil(p / 100.0 * latencies.length) - 1;
-      return latencies[Math.max(0, Math.min(latencies.length - 1, index))] / 1000.0;
+      int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+      return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1000.0;
     }
 
     /** Digest lookups a second beyond one per legitimate validation (each is an evicted token). */
@@ -418,7 +394,14 @@ public final class Storm {
       latencies.add(mine.stream().mapToLong(Long::longValue).toArray());
     }
     long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-    return new Phase(all, legit.get(), failClosed.get(), forged.get(), lookups, seconds);
+    return new Phase(
+        Phase.percentileUs(all, 50),
+        Phase.percentileUs(all, 99),
+        legit.get(),
+        failClosed.get(),
+        forged.get(),
+        lookups,
+        seconds);
   }
 
   /** A store whose digest lookups take 20 to 50 ms, as a loaded database's might. */
