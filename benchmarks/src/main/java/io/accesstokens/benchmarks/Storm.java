@@ -205,20 +205,23 @@ public final class Storm {
       ids[i] = issued.id();
     }
     String loadStart = loadAverage();
-    // The same workload twice, with the validator's issued-id set and without, each on a new feed.
+    // The same workload twice, with the validator's issued-id set and without, each on a new feed:
+    // once the validator is warm, a quiet phase and then one under attack.
     Function<Boolean, Phases> withIssuedIdSet =
-        issuedIdSet ->
-            phases(
-                counted,
-                service,
-                feeds.get(),
-                issuedIdSet,
-                values,
-                ids,
-                phase,
-                attackers,
-                legitThreads,
-                attack);
+        issuedIdSet -> {
+          ChangeFollower follower = ChangeFollower.builder(feeds.get()).build();
+          try (TokenValidator validator =
+              TokenValidator.builder(service)
+                  .changeFollower(follower)
+                  .issuedIdSet(issuedIdSet)
+                  .build()) {
+            awaitWarm(follower, validator, issuedIdSet, Duration.ofSeconds(60));
+            Phase quiet = run(counted, validator, values, ids, phase, 0, legitThreads, attack);
+            Phase attacked =
+                run(counted, validator, values, ids, phase, attackers, legitThreads, attack);
+            return new Phases(quiet, attacked);
+          }
+        };
     Phases with = withIssuedIdSet.apply(true);
     Phases without = withIssuedIdSet.apply(false);
     return new Measured(
@@ -253,27 +256,6 @@ public final class Storm {
   }
 
   private record Phases(Phase quiet, Phase attack) {}
-
-  private static Phases phases(
-      CountingTokenStore counted,
-      TokenService service,
-      ChangeFeed feed,
-      boolean issuedIdSet,
-      String[] values,
-      TokenId[] ids,
-      Duration phase,
-      int attackers,
-      int legitThreads,
-      Attack attack) {
-    ChangeFollower follower = ChangeFollower.builder(feed).build();
-    try (TokenValidator validator =
-        TokenValidator.builder(service).changeFollower(follower).issuedIdSet(issuedIdSet).build()) {
-      awaitWarm(follower, validator, issuedIdSet, Duration.ofSeconds(60));
-      Phase quiet = run(counted, validator, values, ids, phase, 0, legitThreads, attack);
-      Phase attacked = run(counted, validator, values, ids, phase, attackers, legitThreads, attack);
-      return new Phases(quiet, attacked);
-    }
-  }
 
   private static void awaitWarm(
       ChangeFollower follower, TokenValidator validator, boolean set, Duration timeout) {
