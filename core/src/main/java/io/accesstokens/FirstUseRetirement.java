@@ -119,15 +119,14 @@ final class FirstUseRetirement {
     } catch (RuntimeException e) {
       answer.releaseRetirement(); // a later hit tries again
       // The store's messages never carry a value or digest (TokenStore contract); ours never do.
-      long heldBack = failureLines.admit();
-      if (heldBack >= 0) {
-        log.warn(
-            "Retiring the predecessor of token {} on its first use failed; a later use tries"
-                + " again: {}{}",
-            successor,
-            e.toString(),
-            LogThrottle.heldBackNote(heldBack));
-      }
+      failureLines.write(
+          note ->
+              log.warn(
+                  "Retiring the predecessor of token {} on its first use failed; a later use tries"
+                      + " again: {}{}",
+                  successor,
+                  e.toString(),
+                  note));
       return;
     }
     // The successor's row changed (its flag is gone): answers that carry the flag go, here at once

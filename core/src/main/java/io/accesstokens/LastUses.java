@@ -164,14 +164,14 @@ final class LastUses {
       flush();
     } catch (RuntimeException e) {
       // The store's messages never carry a value or digest (TokenStore contract).
-      long heldBack = failedFlushLines.admit();
-      if (heldBack >= 0) {
-        log.warn(
-            "Writing last-used times failed; {} tokens' uses are kept for the next flush: {}{}",
-            pending.size(),
-            e.toString(),
-            LogThrottle.heldBackNote(heldBack));
-      }
+      failedFlushLines.write(
+          note ->
+              log.warn(
+                  "Writing last-used times failed; {} tokens' uses are kept for the next flush:"
+                      + " {}{}",
+                  pending.size(),
+                  e.toString(),
+                  note));
     }
   }
 

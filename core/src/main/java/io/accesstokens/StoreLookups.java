@@ -286,13 +286,12 @@ final class StoreLookups {
     } catch (RuntimeException e) {
       laneHeld = releaseLane(laneHeld);
       // The store's messages never carry a value or digest (TokenStore contract); ours never do.
-      long heldBack = failedLookupLines.admit();
-      if (heldBack >= 0) {
-        log.warn(
-            "Token lookup failed, refusing with STORE_UNAVAILABLE: {}{}",
-            e.toString(),
-            LogThrottle.heldBackNote(heldBack));
-      }
+      failedLookupLines.write(
+          note ->
+              log.warn(
+                  "Token lookup failed, refusing with STORE_UNAVAILABLE: {}{}",
+                  e.toString(),
+                  note));
       deregister(lookup, id, registered);
       lookup.result.completeExceptionally(e);
     } finally {
@@ -310,26 +309,24 @@ final class StoreLookups {
   }
 
   private void logRefused() {
-    long heldBack = refusedLookupLines.admit();
-    if (heldBack >= 0) {
-      log.warn(
-          "Token lookup refused: {} lookups already running (maxConcurrentLookups){}",
-          permitsInUse(),
-          LogThrottle.heldBackNote(heldBack));
-    }
+    refusedLookupLines.write(
+        note ->
+            log.warn(
+                "Token lookup refused: {} lookups already running (maxConcurrentLookups){}",
+                permitsInUse(),
+                note));
   }
 
   private void logContestedFull(TokenId id) {
-    long heldBack = contestedLines.admit();
-    if (heldBack >= 0) {
-      // The id is not secret (it is the masked value's): it names the token being guessed at.
-      log.warn(
-          "Token lookup refused: token {} is being presented with other values and the {}"
-              + " contested lookup slots are taken{}",
-          id,
-          contestedSlots,
-          LogThrottle.heldBackNote(heldBack));
-    }
+    // The id is not secret (it is the masked value's): it names the token being guessed at.
+    contestedLines.write(
+        note ->
+            log.warn(
+                "Token lookup refused: token {} is being presented with other values and the {}"
+                    + " contested lookup slots are taken{}",
+                id,
+                contestedSlots,
+                note));
   }
 
   private void deregister(InFlight lookup, TokenId id, boolean registered) {
@@ -344,14 +341,13 @@ final class StoreLookups {
       return CachedAnswer.NOT_FOUND;
     }
     if (row.id().bits() != id.bits()) {
-      long heldBack = wrongRowLines.admit();
-      if (heldBack >= 0) {
-        log.error(
-            "Store returned token {} for a digest of token {}; treating it as unknown{}",
-            row.id(),
-            id,
-            LogThrottle.heldBackNote(heldBack));
-      }
+      wrongRowLines.write(
+          note ->
+              log.error(
+                  "Store returned token {} for a digest of token {}; treating it as unknown{}",
+                  row.id(),
+                  id,
+                  note));
       return CachedAnswer.NOT_FOUND;
     }
     AccessToken token = row.token();

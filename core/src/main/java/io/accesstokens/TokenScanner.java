@@ -134,8 +134,6 @@ public final class TokenScanner {
   /** {@link #scan(Reader, Consumer)} in windows of {@code windowChars}: for tests of the seams. */
   static void scan(Reader in, Consumer<? super FoundToken> found, int windowChars)
       throws IOException {
-    Checks.notNull(in, "in");
-    Checks.notNull(found, "found");
     stream(new CharSource(in, windowChars), found);
   }
 
@@ -157,8 +155,6 @@ public final class TokenScanner {
    */
   static void scan(InputStream in, Consumer<? super FoundToken> found, int windowBytes)
       throws IOException {
-    Checks.notNull(in, "in");
-    Checks.notNull(found, "found");
     stream(new ByteSource(in, windowBytes), found);
   }
 
@@ -167,6 +163,7 @@ public final class TokenScanner {
    * may start there) and the character before it are carried into the next.
    */
   private static void stream(Source source, Consumer<? super FoundToken> found) throws IOException {
+    Checks.notNull(found, "found");
     Scan scan = new Scan(found);
     int kept = 0;
     long base = 0;
@@ -209,8 +206,8 @@ public final class TokenScanner {
     private final char[] buffer;
 
     CharSource(Reader in, int windowChars) {
+      this.in = Checks.notNull(in, "in");
       Checks.argument(windowChars > CARRIED, "the window must be longer than a value and one more");
-      this.in = in;
       this.buffer = new char[windowChars];
     }
 
@@ -235,8 +232,8 @@ public final class TokenScanner {
     private final byte[] buffer;
 
     ByteSource(InputStream in, int windowBytes) {
+      this.in = Checks.notNull(in, "in");
       Checks.argument(windowBytes > CARRIED, "the window must be longer than a value and one more");
-      this.in = in;
       this.buffer = new byte[windowBytes];
     }
 

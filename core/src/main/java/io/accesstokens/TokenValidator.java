@@ -522,18 +522,17 @@ public final class TokenValidator implements AutoCloseable {
     long evicted = sizeEvictions.sum();
     long loaded = lookups.loads();
     if (evicted >= EVICTIONS_TO_WARN && evicted > EVICTIONS_PER_LOAD_TO_WARN * loaded) {
-      long heldBack = sizeWarnings.admit();
-      if (heldBack >= 0) {
-        log.warn(
-            "The validator's cache is too small for the tokens in use: {} of {} answers loaded from"
-                + " the store were evicted for size (maximumSize {}); set maximumSize to the number"
-                + " of tokens validated within expireAfter, with room to spare (about 230 bytes of"
-                + " heap each){}",
-            evicted,
-            loaded,
-            maximumSize,
-            LogThrottle.heldBackNote(heldBack));
-      }
+      sizeWarnings.write(
+          note ->
+              log.warn(
+                  "The validator's cache is too small for the tokens in use: {} of {} answers"
+                      + " loaded from the store were evicted for size (maximumSize {}); set"
+                      + " maximumSize to the number of tokens validated within expireAfter, with"
+                      + " room to spare (about 230 bytes of heap each){}",
+                  evicted,
+                  loaded,
+                  maximumSize,
+                  note));
     }
   }
 

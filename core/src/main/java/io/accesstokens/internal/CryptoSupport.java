@@ -100,13 +100,13 @@ public final class CryptoSupport {
 
   /** A new HMAC-SHA256 bound to {@code key}. */
   public static Mac hmacSha256(SecretKey key) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-    }
+    return required(
+        "HmacSHA256",
+        () -> {
+          Mac mac = Mac.getInstance("HmacSHA256");
+          mac.init(key);
+          return mac;
+        });
   }
 
   private static SecureRandom newDrbg() {
@@ -119,18 +119,29 @@ public final class CryptoSupport {
   }
 
   private static Cipher newAesGcm() {
-    try {
-      return Cipher.getInstance("AES/GCM/NoPadding");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM is not available in this JVM", e);
-    }
+    return required("AES-GCM", () -> Cipher.getInstance("AES/GCM/NoPadding"));
   }
 
   private static MessageDigest newSha256() {
+    return required("SHA-256", () -> MessageDigest.getInstance("SHA-256"));
+  }
+
+  /**
+   * What {@code make} makes from an algorithm every JVM this library supports has (the JCA requires
+   * it): one that fails means a broken JVM, which no caller can handle, so it is an {@link
+   * IllegalStateException} naming the algorithm.
+   */
+  private static <T> T required(String algorithm, JcaFactory<T> make) {
     try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+      return make.make();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(algorithm + " is not available in this JVM", e);
     }
+  }
+
+  /** Makes a JCA object, which may throw what the JCA's factories do. */
+  @FunctionalInterface
+  private interface JcaFactory<T> {
+    T make() throws GeneralSecurityException;
   }
 }

@@ -3,6 +3,7 @@ package io.accesstokens.internal;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * At most one log line per interval for one kind of event, counting the lines it holds back: a
@@ -40,6 +41,17 @@ public final class LogThrottle {
     }
     heldBack.incrementAndGet();
     return -1;
+  }
+
+  /**
+   * Writes a line if one may be written now ({@link #admit()}): {@code line} writes it, its message
+   * ending with the {@link #heldBackNote} it is handed. Otherwise the line is counted as held back.
+   */
+  public void write(Consumer<String> line) {
+    long held = admit();
+    if (held >= 0) {
+      line.accept(heldBackNote(held));
+    }
   }
 
   /**
