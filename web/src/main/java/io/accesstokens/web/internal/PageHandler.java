@@ -400,6 +400,20 @@ public final class PageHandler {
         environment(body.requiredString("environment"), "field \"environment\"");
     String description = description(body.string("description"));
     IssuedToken issued = service.create(organization, environment, description, actor);
+    writeIssued(request, response, organization, issued, g -> {});
+  }
+
+  /**
+   * 201 Created for a token just issued: its address, then its row and its value (which this answer
+   * shows once), then what {@code more} adds to the object.
+   */
+  private static void writeIssued(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      OrganizationId organization,
+      IssuedToken issued,
+      JsonWriter more)
+      throws IOException {
     response.setHeader(
         "Location",
         basePath(request) + "api/organizations/" + organization.value() + "/tokens/" + issued.id());
@@ -411,6 +425,7 @@ public final class PageHandler {
           g.writeFieldName("token");
           row(g, issued.token());
           g.writeStringField("value", issued.value().reveal());
+          more.write(g);
           g.writeEndObject();
         });
   }
@@ -437,25 +452,14 @@ public final class PageHandler {
     PredecessorRetirement retirement =
         retireText == null ? PredecessorRetirement.END_OF_OVERLAP : retirement(retireText);
     Rotation rotation = service.rotate(organization, id, overlap, expiry, retirement, actor);
-    IssuedToken successor = rotation.successor();
-    response.setHeader(
-        "Location",
-        basePath(request)
-            + "api/organizations/"
-            + organization.value()
-            + "/tokens/"
-            + successor.id());
-    writeJson(
+    writeIssued(
+        request,
         response,
-        201,
+        organization,
+        rotation.successor(),
         g -> {
-          g.writeStartObject();
-          g.writeFieldName("token");
-          row(g, successor.token());
-          g.writeStringField("value", successor.value().reveal());
           g.writeFieldName("predecessor");
           row(g, rotation.predecessor());
-          g.writeEndObject();
         });
     log.debug("Answered rotation of token {} in organization {}", id, organization);
   }
