@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,26 +115,31 @@ public final class JdbcChangeFeed implements ChangeFeed {
 
   @Override
   public long head() {
-    return jdbc.read(
+    // An aggregate: it always answers one row.
+    return readNumber(
         "reading the change log's head",
-        connection -> {
-          try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.CHANGE_HEAD));
-              ResultSet rs = select.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-          }
-        });
+        Sql.CHANGE_HEAD,
+        () -> new StoreUnavailableException("the change log's head query answered no row"));
   }
 
   @Override
   public long prunedThrough() {
+    return readNumber(
+        "reading the change log's pruning marker", Sql.PRUNED_THROUGH, this::missingMarker);
+  }
+
+  /**
+   * The number in the one row {@code query} answers; {@code noRow} is what answering none throws.
+   */
+  private long readNumber(
+      String operation, Sql query, Supplier<? extends AccessTokenException> noRow) {
     return jdbc.read(
-        "reading the change log's pruning marker",
+        operation,
         connection -> {
-          try (PreparedStatement select = connection.prepareStatement(sql.get(Sql.PRUNED_THROUGH));
+          try (PreparedStatement select = connection.prepareStatement(sql.get(query));
               ResultSet rs = select.executeQuery()) {
             if (!rs.next()) {
-              throw missingMarker();
+              throw noRow.get();
             }
             return rs.getLong(1);
           }

@@ -260,9 +260,7 @@ public final class JdbcTokenStore implements TokenStore {
   public void insert(StoredToken token, Change change, long maxTokens) {
     Checks.notNull(token, "token");
     Checks.notNull(change, "change");
-    Checks.argument(
-        maxTokens >= 0,
-        "a token limit must not be negative (0 refuses every create), was " + maxTokens);
+    checkTokenLimit(maxTokens);
     OrganizationId organization = token.organization();
     for (int attempt = 1; ; attempt++) {
       try {
@@ -455,9 +453,7 @@ public final class JdbcTokenStore implements TokenStore {
     Checks.notNull(predecessorNext, "predecessor");
     Checks.notNull(successor, "successor");
     Checks.notNull(change, "change");
-    Checks.argument(
-        maxTokens >= 0,
-        "a token limit must not be negative (0 refuses every create), was " + maxTokens);
+    checkTokenLimit(maxTokens);
     TokenId predecessorId = predecessorNext.id();
     OrganizationId organization = predecessorNext.organization();
     Checks.argument(
@@ -605,6 +601,13 @@ public final class JdbcTokenStore implements TokenStore {
       bindIdAndOrganization(select, id, organization);
       return first(select).map(StoredToken::token);
     }
+  }
+
+  /** The token limit insert and rotate take: 0 refuses every create, and none is negative. */
+  private static void checkTokenLimit(long maxTokens) {
+    Checks.argument(
+        maxTokens >= 0,
+        "a token limit must not be negative (0 refuses every create), was " + maxTokens);
   }
 
   private static TokenConflictException alreadyRotated(TokenId predecessor, TokenId successor) {

@@ -163,22 +163,14 @@ public class AccessTokensAutoConfiguration {
       AccessTokensProperties.Follower settings = properties.getFollower();
       String prefix = "access-tokens.follower.";
       ChangeFollower.Builder builder = ChangeFollower.builder(store.changeFeed());
-      Settings.apply(
-          prefix + "poll-interval",
-          settings.getPollInterval(),
-          () -> builder.pollInterval(settings.getPollInterval()));
-      Settings.apply(
-          prefix + "staleness-bound",
-          settings.getStalenessBound(),
-          () -> builder.stalenessBound(settings.getStalenessBound()));
-      Settings.apply(
+      Settings.set(prefix + "poll-interval", settings.getPollInterval(), builder::pollInterval);
+      Settings.set(
+          prefix + "staleness-bound", settings.getStalenessBound(), builder::stalenessBound);
+      Settings.set(
           prefix + "longest-transaction",
           settings.getLongestTransaction(),
-          () -> builder.longestTransaction(settings.getLongestTransaction()));
-      Settings.apply(
-          prefix + "retention",
-          settings.getRetention(),
-          () -> builder.retention(settings.getRetention()));
+          builder::longestTransaction);
+      Settings.set(prefix + "retention", settings.getRetention(), builder::retention);
       ChangeFollower[] built = new ChangeFollower[1];
       // build() checks the settings against each other (the retention against the others).
       Settings.apply(
@@ -199,36 +191,28 @@ public class AccessTokensAutoConfiguration {
       AccessTokensProperties.Validator settings = properties.getValidator();
       String prefix = "access-tokens.validator.";
       TokenValidator.Builder builder = TokenValidator.builder(service);
-      Settings.apply(
-          prefix + "maximum-size",
-          settings.getMaximumSize(),
-          () -> builder.maximumSize(settings.getMaximumSize()));
+      Settings.set(prefix + "maximum-size", settings.getMaximumSize(), builder::maximumSize);
       java.time.Duration expireAfter = settings.getExpireAfter();
       if (expireAfter != null) { // unset: the library's default, longer with a follower
-        Settings.apply(
-            prefix + "expire-after", expireAfter, () -> builder.expireAfter(expireAfter));
+        Settings.set(prefix + "expire-after", expireAfter, builder::expireAfter);
       }
-      Settings.apply(
+      Settings.set(
           prefix + "negative-maximum-size",
           settings.getNegativeMaximumSize(),
-          () -> builder.negativeMaximumSize(settings.getNegativeMaximumSize()));
-      Settings.apply(
+          builder::negativeMaximumSize);
+      Settings.set(
           prefix + "negative-expire-after",
           settings.getNegativeExpireAfter(),
-          () -> builder.negativeExpireAfter(settings.getNegativeExpireAfter()));
-      Settings.apply(
-          prefix + "lookup-timeout",
-          settings.getLookupTimeout(),
-          () -> builder.lookupTimeout(settings.getLookupTimeout()));
-      Settings.apply(
+          builder::negativeExpireAfter);
+      Settings.set(prefix + "lookup-timeout", settings.getLookupTimeout(), builder::lookupTimeout);
+      Settings.set(
           prefix + "max-concurrent-lookups",
           settings.getMaxConcurrentLookups(),
-          () -> builder.maxConcurrentLookups(settings.getMaxConcurrentLookups()));
+          builder::maxConcurrentLookups);
       if (settings.isRecordLastUsed()) {
         builder.recordLastUsed(true);
         java.time.Duration interval = settings.getLastUsedInterval();
-        Settings.apply(
-            prefix + "last-used-interval", interval, () -> builder.lastUsedInterval(interval));
+        Settings.set(prefix + "last-used-interval", interval, builder::lastUsedInterval);
       }
       ChangeFollower changes = follower.getIfAvailable();
       if (changes != null) {

@@ -44,22 +44,14 @@ public class AccessTokensStoreAutoConfiguration {
       AccessTokensProperties.Jdbc jdbc = properties.getJdbc();
       JdbcTokenStore.Builder builder = JdbcTokenStore.builder(dataSource);
       String prefix = "access-tokens.jdbc.";
-      Settings.apply(
-          prefix + "table-prefix",
-          jdbc.getTablePrefix(),
-          () -> builder.tablePrefix(jdbc.getTablePrefix()));
-      Settings.apply(
-          prefix + "query-timeout",
-          jdbc.getQueryTimeout(),
-          () -> builder.queryTimeout(jdbc.getQueryTimeout()));
-      Settings.apply(
-          prefix + "change-log-timeout",
-          jdbc.getChangeLogTimeout(),
-          () -> builder.changeLogTimeout(jdbc.getChangeLogTimeout()));
-      Settings.apply(
+      Settings.set(prefix + "table-prefix", jdbc.getTablePrefix(), builder::tablePrefix);
+      Settings.set(prefix + "query-timeout", jdbc.getQueryTimeout(), builder::queryTimeout);
+      Settings.set(
+          prefix + "change-log-timeout", jdbc.getChangeLogTimeout(), builder::changeLogTimeout);
+      Settings.set(
           prefix + "migration-lock-timeout",
           jdbc.getMigrationLockTimeout(),
-          () -> builder.migrationLockTimeout(jdbc.getMigrationLockTimeout()));
+          builder::migrationLockTimeout);
       JdbcTokenStore store = builder.build();
       if (jdbc.isMigrate()) {
         log.debug("Migrating the access-tokens schema ({} tables)", store.tablePrefix());

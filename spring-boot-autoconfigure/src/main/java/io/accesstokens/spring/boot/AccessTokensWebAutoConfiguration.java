@@ -56,10 +56,7 @@ public class AccessTokensWebAutoConfiguration {
     }
     AccessTokensServlet.Builder builder =
         AccessTokensServlet.builder(service, environments, access);
-    Settings.apply(
-        "access-tokens.web.page-size",
-        web.getPageSize(),
-        () -> builder.pageSize(web.getPageSize()));
+    Settings.set("access-tokens.web.page-size", web.getPageSize(), builder::pageSize);
     ServletRegistrationBean<AccessTokensServlet> registration =
         new ServletRegistrationBean<>(builder.build(), path.equals("/") ? "/*" : path + "/*");
     registration.setName("accessTokensServlet");

@@ -1,6 +1,7 @@
 package io.accesstokens.spring.boot;
 
 import io.accesstokens.internal.Redaction;
+import java.util.function.Consumer;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
@@ -18,6 +19,11 @@ final class Settings {
     return value instanceof CharSequence text && Redaction.mayHoldSecret(text)
         ? Redaction.describe(text)
         : value;
+  }
+
+  /** Hands {@code value} to {@code setter} (a builder's method), as {@link #apply} does. */
+  static <T> void set(String property, T value, Consumer<? super T> setter) {
+    apply(property, value, () -> setter.accept(value));
   }
 
   static void apply(String property, Object value, Runnable setting) {

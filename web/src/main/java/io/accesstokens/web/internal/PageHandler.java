@@ -45,6 +45,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -271,27 +273,41 @@ public final class PageHandler {
               "Field \"description\" is required (null or \"\" removes the description).");
         }
         String description = description(body.string("description"));
-        long version = body.version();
-        AccessToken edited =
-            version < 0
-                ? service.editDescription(organization, id, description, actor)
-                : service.editDescription(organization, id, description, version, actor);
-        writeJson(response, 200, g -> row(g, edited));
+        writeChanged(
+            response,
+            body,
+            () -> service.editDescription(organization, id, description, actor),
+            version -> service.editDescription(organization, id, description, version, actor));
       }
       case ROTATE -> rotate(request, response, actor, organization, tokenId(target.tokenId));
       case STATUS -> {
         TokenId id = tokenId(target.tokenId);
         JsonBody body = body(request, STATUS_FIELDS);
         TokenStatus status = status(body.requiredString("status"), "field \"status\"");
-        long version = body.version();
-        AccessToken changed =
-            version < 0
-                ? service.setStatus(organization, id, status, actor)
-                : service.setStatus(organization, id, status, version, actor);
-        writeJson(response, 200, g -> row(g, changed));
+        writeChanged(
+            response,
+            body,
+            () -> service.setStatus(organization, id, status, actor),
+            version -> service.setStatus(organization, id, status, version, actor));
       }
       default -> throw new IllegalStateException("unrouted " + target.route);
     }
+  }
+
+  /**
+   * Applies a change and answers with the token's new row. With the version the page showed in the
+   * body, the change is made only to that version ({@code atVersion}, a stale page gets a
+   * conflict); without one, to whatever is stored ({@code unconditional}).
+   */
+  private static void writeChanged(
+      HttpServletResponse response,
+      JsonBody body,
+      Supplier<AccessToken> unconditional,
+      LongFunction<AccessToken> atVersion)
+      throws IOException {
+    long version = body.version();
+    AccessToken changed = version < 0 ? unconditional.get() : atVersion.apply(version);
+    writeJson(response, 200, g -> row(g, changed));
   }
 
   private void context(HttpServletRequest request, HttpServletResponse response, Actor actor)
@@ -400,6 +416,20 @@ public final class PageHandler {
         environment(body.requiredString("environment"), "field \"environment\"");
     String description = description(body.string("description"));
     IssuedToken issued = service.create(organization, environment, description, actor);
+    writeIssued(request, response, organization, issued, g -> {});
+  }
+
+  /**
+   * 201 Created for a token just issued: its address, then its row and its value (which this answer
+   * shows once), then what {@code more} adds to the object.
+   */
+  private static void writeIssued(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      OrganizationId organization,
+      IssuedToken issued,
+      JsonWriter more)
+      throws IOException {
     response.setHeader(
         "Location",
         basePath(request) + "api/organizations/" + organization.value() + "/tokens/" + issued.id());
@@ -411,6 +441,7 @@ public final class PageHandler {
           g.writeFieldName("token");
           row(g, issued.token());
           g.writeStringField("value", issued.value().reveal());
+          more.write(g);
           g.writeEndObject();
         });
   }
@@ -437,25 +468,14 @@ public final class PageHandler {
     PredecessorRetirement retirement =
         retireText == null ? PredecessorRetirement.END_OF_OVERLAP : retirement(retireText);
     Rotation rotation = service.rotate(organization, id, overlap, expiry, retirement, actor);
-    IssuedToken successor = rotation.successor();
-    response.setHeader(
-        "Location",
-        basePath(request)
-            + "api/organizations/"
-            + organization.value()
-            + "/tokens/"
-            + successor.id());
-    writeJson(
+    writeIssued(
+        request,
         response,
-        201,
+        organization,
+        rotation.successor(),
         g -> {
-          g.writeStartObject();
-          g.writeFieldName("token");
-          row(g, successor.token());
-          g.writeStringField("value", successor.value().reveal());
           g.writeFieldName("predecessor");
           row(g, rotation.predecessor());
-          g.writeEndObject();
         });
     log.debug("Answered rotation of token {} in organization {}", id, organization);
   }
@@ -565,31 +585,35 @@ public final class PageHandler {
   }
 
   private static PredecessorRetirement retirement(String text) {
-    return switch (text.toUpperCase(Locale.ROOT)) {
-      case "END_OF_OVERLAP" -> PredecessorRetirement.END_OF_OVERLAP;
-      case "FIRST_USE" -> PredecessorRetirement.FIRST_USE;
-      default ->
-          throw new HttpProblem(
-              Problem.INVALID_REQUEST,
-              "The field \"retirePredecessor\" must be END_OF_OVERLAP or FIRST_USE, but was "
-                  + Redaction.quote(text, 20)
-                  + ".");
-    };
+    return oneOf(
+        text,
+        "The field \"retirePredecessor\"",
+        List.of(PredecessorRetirement.END_OF_OVERLAP, PredecessorRetirement.FIRST_USE));
   }
 
   private static TokenStatus status(String text, String where) {
-    return switch (text.toUpperCase(Locale.ROOT)) {
-      case "ACTIVE" -> TokenStatus.ACTIVE;
-      case "INACTIVE" -> TokenStatus.INACTIVE;
-      default ->
-          throw new HttpProblem(
-              Problem.INVALID_REQUEST,
-              "The status in "
-                  + where
-                  + " must be ACTIVE or INACTIVE, but was "
-                  + Redaction.quote(text, 20)
-                  + ".");
-    };
+    return oneOf(text, "The status in " + where, List.of(TokenStatus.ACTIVE, TokenStatus.INACTIVE));
+  }
+
+  /**
+   * The choice whose name {@code text} is, in any case; anything else is refused with a message
+   * that {@code what} must be one of them, quoting no more than 20 characters of the text.
+   */
+  private static <E extends Enum<E>> E oneOf(String text, String what, List<E> choices) {
+    String name = text.toUpperCase(Locale.ROOT);
+    for (E choice : choices) {
+      if (choice.name().equals(name)) {
+        return choice;
+      }
+    }
+    throw new HttpProblem(
+        Problem.INVALID_REQUEST,
+        what
+            + " must be "
+            + String.join(" or ", choices.stream().map(Enum::name).toList())
+            + ", but was "
+            + Redaction.quote(text, 20)
+            + ".");
   }
 
   private static int pageSizeOf(String text) {

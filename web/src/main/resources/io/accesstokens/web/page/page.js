@@ -439,27 +439,49 @@
     }
   }
 
+  // ---- The dialogs that ask about one token (Delete, Rotate) ----------------------------------------
+  // Each keeps what it asks about, { row, returnFocus }, in state[key] while it is open.
+
+  // The token a dialog's question names: its environment and description too, so the user can tell.
+  function tokenInQuestion(row) {
+    return row.token + ' of environment ' + row.environment + (row.description ? ' (' + row.description + ')' : '');
+  }
+
+  // The dialog turned down (Cancel or Escape): nothing happened, which the user is told, and the
+  // focus goes back to the button that opened it.
+  function turnDown(key, dialog, notDone) {
+    const pending = state[key];
+    state[key] = null;
+    if ($(dialog).open) {
+      $(dialog).close();
+    }
+    if (pending) {
+      say('Access token ' + pending.row.token + ' was not ' + notDone + '.');
+      pending.returnFocus.focus();
+    }
+  }
+
+  // Cancel and Escape turn the dialog down alike.
+  function onTurnedDown(prefix, cancel) {
+    $(prefix + '-cancel').addEventListener('click', cancel);
+    $(prefix + '-dialog').addEventListener('cancel', (event) => {
+      event.preventDefault(); // Escape: the same as Cancel
+      cancel();
+    });
+  }
+
   // ---- Delete -------------------------------------------------------------------------------------
 
   function askDelete(row, returnFocus) {
     state.deleting = { row, returnFocus };
-    $('delete-text').textContent = 'Delete access token ' + row.token + ' of environment ' + row.environment
-      + (row.description ? ' (' + row.description + ')' : '') + '? Connections that use it will fail with'
-      + ' INVALID_TOKEN. This cannot be undone.';
+    $('delete-text').textContent = 'Delete access token ' + tokenInQuestion(row)
+      + '? Connections that use it will fail with INVALID_TOKEN. This cannot be undone.';
     $('delete-dialog').showModal();
     $('delete-cancel').focus();
   }
 
   function cancelDelete() {
-    const deleting = state.deleting;
-    state.deleting = null;
-    if ($('delete-dialog').open) {
-      $('delete-dialog').close();
-    }
-    if (deleting) {
-      say('Access token ' + deleting.row.token + ' was not deleted.');
-      deleting.returnFocus.focus();
-    }
+    turnDown('deleting', 'delete-dialog', 'deleted');
   }
 
   async function confirmDelete() {
@@ -484,24 +506,16 @@
 
   function askRotate(row, returnFocus) {
     state.rotating = { row, returnFocus };
-    $('rotate-text').textContent = 'Access token ' + row.token + ' of environment ' + row.environment
-      + (row.description ? ' (' + row.description + ')' : '') + ' gets a successor with a new value, shown'
-      + ' once. The old value keeps working until the end of the overlap, so its users can swap values.';
+    $('rotate-text').textContent = 'Access token ' + tokenInQuestion(row) + ' gets a successor with a new'
+      + ' value, shown once. The old value keeps working until the end of the overlap, so its users can swap'
+      + ' values.';
     $('rotate-form').reset();
     $('rotate-dialog').showModal();
     $('rotate-overlap').focus();
   }
 
   function cancelRotate() {
-    const rotating = state.rotating;
-    state.rotating = null;
-    if ($('rotate-dialog').open) {
-      $('rotate-dialog').close();
-    }
-    if (rotating) {
-      say('Access token ' + rotating.row.token + ' was not rotated.');
-      rotating.returnFocus.focus();
-    }
+    turnDown('rotating', 'rotate-dialog', 'rotated');
   }
 
   async function confirmRotate(event) {
@@ -619,18 +633,10 @@
     });
     $('new-token-copy').addEventListener('click', copyNewToken);
     $('new-token-done').addEventListener('click', closeNewToken);
-    $('delete-cancel').addEventListener('click', cancelDelete);
+    onTurnedDown('delete', cancelDelete);
     $('delete-confirm').addEventListener('click', confirmDelete);
-    $('delete-dialog').addEventListener('cancel', (event) => {
-      event.preventDefault(); // Escape: the same as Cancel
-      cancelDelete();
-    });
-    $('rotate-cancel').addEventListener('click', cancelRotate);
+    onTurnedDown('rotate', cancelRotate);
     $('rotate-form').addEventListener('submit', confirmRotate);
-    $('rotate-dialog').addEventListener('cancel', (event) => {
-      event.preventDefault(); // Escape: the same as Cancel
-      cancelRotate();
-    });
     // After a page turn the focus stays on the button, or moves to the other one if this one is now off.
     $('previous-page').addEventListener('click', async () => {
       await loadPage(Math.max(0, state.pageIndex - 1), false);
