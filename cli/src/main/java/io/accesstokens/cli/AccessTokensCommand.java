@@ -15,6 +15,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -217,6 +218,24 @@ final class AccessTokensCommand implements Runnable {
   ConsoleConfig config() {
     checkedHome();
     return ConsoleConfig.load(configFile());
+  }
+
+  /**
+   * Applies {@code change} to the configuration file, in a home created if need be (see {@link
+   * ConsoleConfig#update}), and says whether it changed anything: {@code change} returns the
+   * configuration it was given to leave it as it is.
+   */
+  boolean updateConfig(UnaryOperator<ConsoleConfig> change) {
+    createdHome();
+    boolean[] changed = {false};
+    ConsoleConfig.update(
+        configFile(),
+        config -> {
+          ConsoleConfig next = change.apply(config);
+          changed[0] = next != config;
+          return next;
+        });
+    return changed[0];
   }
 
   /**

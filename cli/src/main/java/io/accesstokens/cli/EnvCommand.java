@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -20,16 +19,7 @@ import picocli.CommandLine.Spec;
         "Kept in console.properties in the console's home. A token can be created only in"
             + " an environment of its organization.",
     subcommands = {EnvCommand.Add.class, EnvCommand.ListEnvironments.class})
-final class EnvCommand implements Runnable {
-  @ParentCommand AccessTokensCommand root;
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new ParameterException(spec.commandLine(), "missing a command");
-  }
-
+final class EnvCommand extends CommandGroup {
   @Command(name = "add", header = "Add an environment to the organization (--org).")
   static final class Add implements Callable<Integer> {
     @ParentCommand EnvCommand env;
@@ -42,24 +32,21 @@ final class EnvCommand implements Runnable {
     @Override
     public Integer call() {
       AccessTokensCommand root = env.root;
-      root.createdHome();
-      boolean[] added = {false};
       OrganizationId[] organization = {null};
-      ConsoleConfig.update(
-          root.configFile(),
-          config -> {
-            organization[0] = root.organization(spec, config);
-            ConsoleConfig.Organization o = config.organization(organization[0]).orElseThrow();
-            if (o.environments().contains(id)) {
-              return config;
-            }
-            added[0] = true;
-            return config.with(o.withEnvironment(id));
-          });
+      boolean added =
+          root.updateConfig(
+              config -> {
+                organization[0] = root.organization(spec, config);
+                ConsoleConfig.Organization o = config.organization(organization[0]).orElseThrow();
+                if (o.environments().contains(id)) {
+                  return config;
+                }
+                return config.with(o.withEnvironment(id));
+              });
       root.terminal
           .out()
           .println(
-              added[0]
+              added
                   ? "Added environment " + id + " to organization " + organization[0] + "."
                   : "Organization " + organization[0] + " already has environment " + id + ".");
       return ExitCode.OK.code();

@@ -5,12 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** The organizations the console hosts, with their EDI access. */
 @Command(
@@ -21,16 +18,7 @@ import picocli.CommandLine.Spec;
             + " with access to the EDI application: the others' commands are refused and their"
             + " tokens do not validate.",
     subcommands = {OrgCommand.Add.class, OrgCommand.ListOrganizations.class})
-final class OrgCommand implements Runnable {
-  @ParentCommand AccessTokensCommand root;
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new ParameterException(spec.commandLine(), "missing a command");
-  }
-
+final class OrgCommand extends CommandGroup {
   @Command(name = "add", header = "Add an organization, with EDI access unless --no-edi.")
   static final class Add implements Callable<Integer> {
     @ParentCommand OrgCommand org;
@@ -48,37 +36,34 @@ final class OrgCommand implements Runnable {
     @Override
     public Integer call() {
       AccessTokensCommand root = org.root;
-      root.createdHome();
-      boolean[] added = {false};
-      ConsoleConfig.update(
-          root.configFile(),
-          config -> {
-            var existing = config.organization(id);
-            if (existing.isPresent()) {
-              if (existing.get().edi() == !noEdi) {
-                return config;
-              }
-              throw new ConsoleException(
-                  ExitCode.USAGE,
-                  "organization "
-                      + id
-                      + " is already configured, with"
-                      + " EDI access "
-                      + yesNo(existing.get().edi())
-                      + "; change org."
-                      + id
-                      + ".edi in "
-                      + root.configFile());
-            }
-            added[0] = true;
-            return config.with(
-                new ConsoleConfig.Organization(
-                    id, !noEdi, ConsoleConfig.environmentSet(List.of())));
-          });
+      boolean added =
+          root.updateConfig(
+              config -> {
+                var existing = config.organization(id);
+                if (existing.isPresent()) {
+                  if (existing.get().edi() == !noEdi) {
+                    return config;
+                  }
+                  throw new ConsoleException(
+                      ExitCode.USAGE,
+                      "organization "
+                          + id
+                          + " is already configured, with"
+                          + " EDI access "
+                          + yesNo(existing.get().edi())
+                          + "; change org."
+                          + id
+                          + ".edi in "
+                          + root.configFile());
+                }
+                return config.with(
+                    new ConsoleConfig.Organization(
+                        id, !noEdi, ConsoleConfig.environmentSet(List.of())));
+              });
       root.terminal
           .out()
           .println(
-              added[0]
+              added
                   ? "Added organization "
                       + id
                       + " (EDI access: "

@@ -89,10 +89,8 @@ class AuditLogTest {
 
     Result deactivate = cli.run("deactivate", id);
 
-    assertThat(deactivate.exitCode()).isZero();
-    assertThat(deactivate.errLines())
-        .singleElement()
-        .asString()
+    deactivate
+        .assertExitWithOneErrLine(0)
         .startsWith(
             "warning: the STATUS_CHANGED of token "
                 + id

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.api.AbstractStringAssert;
 
 /**
  * Drives the console as a user would, in-process: arguments, environment and standard input in;
@@ -532,19 +533,18 @@ final class Cli {
    */
   static void assertOpenToOthersWasRefused(
       Result result, String command, String what, Path file, String access) {
-    assertThat(result.exitCode()).isEqualTo(8);
-    assertThat(result.errLines())
-        .containsExactly(
-            "access-tokens "
-                + command
-                + ": the "
-                + what
-                + " "
-                + file
-                + " can be "
-                + access
-                + " by other users; restrict it with: chmod 600 "
-                + file);
+    result.assertExitWithErrLines(
+        8,
+        "access-tokens "
+            + command
+            + ": the "
+            + what
+            + " "
+            + file
+            + " can be "
+            + access
+            + " by other users; restrict it with: chmod 600 "
+            + file);
   }
 
   /** What one command line did. */
@@ -555,6 +555,34 @@ final class Cli {
 
     List<String> errLines() {
       return err.lines().toList();
+    }
+
+    /**
+     * Asserts that the command exited with {@code expectedExitCode} and printed exactly {@code
+     * expectedErrLines} on standard error; returns this result for further checks.
+     */
+    Result assertExitWithErrLines(int expectedExitCode, String... expectedErrLines) {
+      assertThat(exitCode).as(toString()).isEqualTo(expectedExitCode);
+      assertThat(errLines()).containsExactly(expectedErrLines);
+      return this;
+    }
+
+    /**
+     * Asserts that the command exited with {@code expectedExitCode} and printed one line on
+     * standard error; returns an assertion on that line.
+     */
+    AbstractStringAssert<?> assertExitWithOneErrLine(int expectedExitCode) {
+      assertThat(exitCode).as(toString()).isEqualTo(expectedExitCode);
+      return assertThat(errLines()).singleElement().asString();
+    }
+
+    /**
+     * Asserts that the command exited with {@code expectedExitCode} and printed at least one line
+     * on standard error; returns an assertion on the last one.
+     */
+    AbstractStringAssert<?> assertExitWithLastErrLine(int expectedExitCode) {
+      assertThat(exitCode).as(toString()).isEqualTo(expectedExitCode);
+      return assertThat(errLines()).last().asString();
     }
 
     @Override

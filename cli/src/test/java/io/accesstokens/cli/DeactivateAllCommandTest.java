@@ -4,29 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accesstokens.cli.Cli.Result;
 import io.accesstokens.testing.SecretLeakGuard;
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deactivate --all: every active token of the organization (or of one environment), after a
  * confirmation that shows the count, as delete confirms; --dry-run only counts.
  */
 @ExtendWith(SecretLeakGuard.class)
-class DeactivateAllCommandTest {
-  @TempDir Path dir;
-
-  Cli cli;
-
+class DeactivateAllCommandTest extends AcmeConsoleSuite {
   @BeforeEach
-  void configure() {
-    cli =
-        new Cli(dir)
-            .organization("acme", "production", "sandbox")
-            .organization("globex", "prod")
-            .env("ACCESS_TOKENS_ORG", "acme");
+  void configureGlobex_andCreateTokens() {
+    cli.organization("globex", "prod");
     for (String env : new String[] {"production", "production", "sandbox"}) {
       assertThat(cli.run("create", "--env", env).exitCode()).isZero();
     }

@@ -36,16 +36,12 @@ class ErrorsTest {
     Result command = cli.run("--org", "acme", "lst");
     Result option = cli.run("--org", "acme", "list", "--environment", "production");
 
-    assertThat(command.exitCode()).isEqualTo(2);
-    assertThat(command.errLines())
-        .singleElement()
-        .asString()
+    command
+        .assertExitWithOneErrLine(2)
         .startsWith("access-tokens: Unmatched argument")
         .contains("did you mean list?");
-    assertThat(option.exitCode()).isEqualTo(2);
-    assertThat(option.errLines())
-        .singleElement()
-        .asString()
+    option
+        .assertExitWithOneErrLine(2)
         .startsWith("access-tokens list: Unknown options: '--environment', 'production'")
         .endsWith("(see 'access-tokens list --help')");
   }
@@ -87,12 +83,11 @@ class ErrorsTest {
 
     Result result = cli.run("--org", "acme-typo", "list");
 
-    assertThat(result.exitCode()).isEqualTo(4);
-    assertThat(result.errLines())
-        .containsExactly(
-            "access-tokens list: organization acme-typo is not configured in "
-                + cli.home().resolve("console.properties")
-                + "; add it with: access-tokens org add acme-typo");
+    result.assertExitWithErrLines(
+        4,
+        "access-tokens list: organization acme-typo is not configured in "
+            + cli.home().resolve("console.properties")
+            + "; add it with: access-tokens org add acme-typo");
   }
 
   @Test
@@ -104,11 +99,10 @@ class ErrorsTest {
     Result create = cli.run("--org", "initech", "create", "--env", "production");
     Result list = cli.run("--org", "initech", "list");
 
-    assertThat(create.exitCode()).isEqualTo(4);
-    assertThat(create.errLines())
-        .containsExactly(
-            "access-tokens create: organization initech has no access to"
-                + " the EDI application, so it has no access tokens page");
+    create.assertExitWithErrLines(
+        4,
+        "access-tokens create: organization initech has no access to"
+            + " the EDI application, so it has no access tokens page");
     assertThat(list.exitCode()).isEqualTo(4);
     assertThat(cli.home().resolve("copy.key"))
         .as("no key is made for a create that is refused")
@@ -119,10 +113,8 @@ class ErrorsTest {
   void anInvalidOrganizationId_isAUsageError() {
     Result result = new Cli(dir).run("--org", "no spaces", "list");
 
-    assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.errLines())
-        .singleElement()
-        .asString()
+    result
+        .assertExitWithOneErrLine(2)
         .startsWith("access-tokens: Invalid value for option '--org': organization id must be");
   }
 
@@ -132,12 +124,11 @@ class ErrorsTest {
 
     Result result = cli.run("--org", "acme", "copy", "abc");
 
-    assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.errLines())
-        .containsExactly(
-            "access-tokens copy: Invalid value for positional parameter at index 0 (ID): a token id"
-                + " is 11 letters and digits (the ID column of list) (see 'access-tokens copy"
-                + " --help')");
+    result.assertExitWithErrLines(
+        2,
+        "access-tokens copy: Invalid value for positional parameter at index 0 (ID): a token id"
+            + " is 11 letters and digits (the ID column of list) (see 'access-tokens copy"
+            + " --help')");
   }
 
   @Test
@@ -147,10 +138,8 @@ class ErrorsTest {
 
     Result result = cli.run("--org", "acme", "deactivate", value);
 
-    assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.errLines())
-        .singleElement()
-        .asString()
+    result
+        .assertExitWithOneErrLine(2)
         .contains("that is a token value (53 characters), not a token id");
     assertThat(result.err()).doesNotContain(value.substring(4, 30));
   }
@@ -168,10 +157,8 @@ class ErrorsTest {
 
     Result result = cli.run("--org", "acme", "list");
 
-    assertThat(result.exitCode()).isEqualTo(5);
-    assertThat(result.errLines())
-        .singleElement()
-        .asString()
+    result
+        .assertExitWithOneErrLine(5)
         .startsWith(
             "access-tokens list: cannot open the database jdbc:h2:file:"
                 + cli.home().resolve("tokens")
@@ -207,10 +194,8 @@ class ErrorsTest {
             "jdbc:postgresql://127.0.0.1:1/tokens?password=s3cret",
             "list");
 
-    assertThat(result.exitCode()).isEqualTo(5);
-    assertThat(result.errLines())
-        .singleElement()
-        .asString()
+    result
+        .assertExitWithOneErrLine(5)
         .startsWith(
             "access-tokens list: cannot open the database"
                 + " jdbc:postgresql://127.0.0.1:1/tokens?password=***: ")
@@ -225,11 +210,10 @@ class ErrorsTest {
     Result noDriver = cli.run("--org", "acme", "--jdbc-url", "jdbc:oracle:thin:@db:1521/x", "list");
     Result notJdbc = cli.run("--org", "acme", "--jdbc-url", "postgres://db/x", "list");
 
-    assertThat(noDriver.exitCode()).isEqualTo(2);
-    assertThat(noDriver.errLines())
-        .containsExactly(
-            "access-tokens list: no JDBC driver takes jdbc:oracle:thin:@db:1521/x (the console has"
-                + " the H2, PostgreSQL and MariaDB/MySQL drivers)");
+    noDriver.assertExitWithErrLines(
+        2,
+        "access-tokens list: no JDBC driver takes jdbc:oracle:thin:@db:1521/x (the console has"
+            + " the H2, PostgreSQL and MariaDB/MySQL drivers)");
     assertThat(notJdbc.exitCode()).isEqualTo(2);
   }
 
@@ -240,10 +224,8 @@ class ErrorsTest {
 
     Result result = cli.run("org", "add", "acme");
 
-    assertThat(result.exitCode()).isEqualTo(8);
-    assertThat(result.errLines())
-        .containsExactly(
-            "access-tokens org add: the console's home " + file + " is not a directory");
+    result.assertExitWithErrLines(
+        8, "access-tokens org add: the console's home " + file + " is not a directory");
   }
 
   @Test
@@ -253,12 +235,11 @@ class ErrorsTest {
 
     Result result = cli.run("--org", "acme", "list");
 
-    assertThat(result.exitCode()).isEqualTo(8);
-    assertThat(result.errLines())
-        .containsExactly(
-            "access-tokens list: the configuration "
-                + cli.home().resolve("console.properties")
-                + " is invalid: org.acme.edi must be true or false");
+    result.assertExitWithErrLines(
+        8,
+        "access-tokens list: the configuration "
+            + cli.home().resolve("console.properties")
+            + " is invalid: org.acme.edi must be true or false");
   }
 
   @Test

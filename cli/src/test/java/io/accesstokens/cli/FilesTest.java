@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The console's files: its home and everything in it (configuration, lock, embedded database, copy
@@ -94,10 +96,8 @@ class FilesTest {
     Result orgAdd = cli.run("org", "add", "globex");
 
     for (Result result : new Result[] {list, orgAdd}) {
-      assertThat(result.exitCode()).as(result.toString()).isEqualTo(8);
-      assertThat(result.errLines())
-          .singleElement()
-          .asString()
+      result
+          .assertExitWithOneErrLine(8)
           .endsWith(
               "the console's home "
                   + cli.home()
@@ -121,16 +121,27 @@ class FilesTest {
     assertThat(cli.home().resolve("console.properties")).doesNotExist();
   }
 
-  @Test
-  void aConfigurationOthersCanWrite_isRefused_withTheCommandThatFixesIt() throws IOException {
+  /**
+   * A file of the home that others can access is refused by a command that reads it, naming the
+   * chmod that fixes it: the configuration (every command reads it), and the key file in the home
+   * (as a key file given elsewhere is, below).
+   */
+  @ParameterizedTest(name = "{0} made {1}: {2} is refused")
+  @CsvSource({
+    "console.properties, rw-rw-rw-, list, configuration, written",
+    "copy.key, rw-r--r--, create --env production, key file, read"
+  })
+  void aHomeFileOthersCanAccess_isRefused_withTheCommandThatFixesIt(
+      String name, String mode, String commandLine, String what, String access) throws IOException {
     Cli cli = new Cli(dir);
     useEveryFile(cli);
-    Path config = cli.home().resolve("console.properties");
-    Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-rw-rw-"));
+    Path file = cli.home().resolve(name);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+    String[] args = commandLine.split(" ");
 
-    Result result = cli.run("list");
+    Result result = cli.run(args);
 
-    Cli.assertOpenToOthersWasRefused(result, "list", "configuration", config, "written");
+    Cli.assertOpenToOthersWasRefused(result, args[0], what, file, access);
   }
 
   @Test
@@ -160,18 +171,6 @@ class FilesTest {
       assertThat(created.out()).isEmpty();
     }
     assertThat(cli.run("list").out()).startsWith("No access tokens");
-  }
-
-  @Test
-  void theKeyFileInTheHome_isCheckedToo() throws IOException {
-    Cli cli = new Cli(dir);
-    useEveryFile(cli);
-    Path keyFile = cli.home().resolve("copy.key");
-    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
-
-    Result created = cli.run("create", "--env", "production");
-
-    Cli.assertKeyFileOthersCanReadWasRefused(created, keyFile);
   }
 
   // ---- never through a symbolic link
@@ -239,14 +238,13 @@ class FilesTest {
     Result added = cli.run("org", "add", "globex");
 
     assertThat(target).doesNotExist();
-    assertThat(added.exitCode()).isEqualTo(8);
-    assertThat(added.errLines())
-        .containsExactly(
-            "access-tokens org add: cannot write the configuration "
-                + cli.home().resolve("console.properties")
-                + ": "
-                + lock
-                + ": is a symbolic link, which the console does not write through; remove it");
+    added.assertExitWithErrLines(
+        8,
+        "access-tokens org add: cannot write the configuration "
+            + cli.home().resolve("console.properties")
+            + ": "
+            + lock
+            + ": is a symbolic link, which the console does not write through; remove it");
   }
 
   // ---- helpers ----------------------------------------------------------------------------------

@@ -58,12 +58,11 @@ class HostCommandsTest {
 
     Result result = cli.run("org", "add", "acme", "--no-edi");
 
-    assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.errLines())
-        .containsExactly(
-            "access-tokens org add: organization acme is already configured,"
-                + " with EDI access yes; change org.acme.edi in "
-                + cli.home().resolve("console.properties"));
+    result.assertExitWithErrLines(
+        2,
+        "access-tokens org add: organization acme is already configured,"
+            + " with EDI access yes; change org.acme.edi in "
+            + cli.home().resolve("console.properties"));
   }
 
   @Test
@@ -74,10 +73,8 @@ class HostCommandsTest {
     Result unknown = cli.run("--org", "acme", "env", "add", "production");
 
     assertThat(missing.exitCode()).isEqualTo(2);
-    assertThat(unknown.exitCode()).isEqualTo(4);
-    assertThat(unknown.errLines())
-        .singleElement()
-        .asString()
+    unknown
+        .assertExitWithOneErrLine(4)
         .contains("organization acme is not configured", "access-tokens org add acme");
   }
 

@@ -79,19 +79,18 @@ class KeysTest {
 
     Result created = cli.run("create", "--env", "production");
 
-    assertThat(created.exitCode()).as(created.toString()).isEqualTo(8);
-    assertThat(created.errLines())
-        .containsExactly(
-            "access-tokens create: there is no copy key ("
-                + keyFile
-                + " is missing, and neither ACCESS_TOKENS_KEY nor --key-file is given), but the"
-                + " database holds 2 tokens sealed under key id "
-                + keyId
-                + ": restore "
-                + keyFile
-                + ", or give that key in ACCESS_TOKENS_KEY or --key-file; or give --new-key to make"
-                + " a new key anyway (those tokens keep validating, but copy cannot show them"
-                + " again)");
+    created.assertExitWithErrLines(
+        8,
+        "access-tokens create: there is no copy key ("
+            + keyFile
+            + " is missing, and neither ACCESS_TOKENS_KEY nor --key-file is given), but the"
+            + " database holds 2 tokens sealed under key id "
+            + keyId
+            + ": restore "
+            + keyFile
+            + ", or give that key in ACCESS_TOKENS_KEY or --key-file; or give --new-key to make"
+            + " a new key anyway (those tokens keep validating, but copy cannot show them"
+            + " again)");
     assertThat(created.out()).isEmpty();
     assertThat(keyFile).doesNotExist();
     assertThat(cli.run("list").outLines()).as("nothing created").hasSize(3);
@@ -115,10 +114,8 @@ class KeysTest {
 
     Result created = second.run("create", "--env", "production");
 
-    assertThat(created.exitCode()).as(created.toString()).isEqualTo(8);
-    assertThat(created.errLines())
-        .singleElement()
-        .asString()
+    created
+        .assertExitWithOneErrLine(8)
         .contains(
             "but the database holds 2 tokens sealed under key ids ",
             " (1), ",
@@ -151,18 +148,16 @@ class KeysTest {
     Result inTheVariable =
         cli.env("ACCESS_TOKENS_KEY", KEY_A).run("create", "--env", "production", "--new-key");
 
-    assertThat(inTheHome.exitCode()).isEqualTo(2);
-    assertThat(inTheHome.errLines())
-        .containsExactly(
-            "access-tokens create: --new-key makes a key only where there is"
-                + " none, but "
-                + cli.home().resolve("copy.key")
-                + " holds one; leave --new-key out");
-    assertThat(inTheVariable.exitCode()).isEqualTo(2);
-    assertThat(inTheVariable.errLines())
-        .containsExactly(
-            "access-tokens create: --new-key makes a key only where"
-                + " there is none, but ACCESS_TOKENS_KEY holds one; leave --new-key out");
+    inTheHome.assertExitWithErrLines(
+        2,
+        "access-tokens create: --new-key makes a key only where there is"
+            + " none, but "
+            + cli.home().resolve("copy.key")
+            + " holds one; leave --new-key out");
+    inTheVariable.assertExitWithErrLines(
+        2,
+        "access-tokens create: --new-key makes a key only where"
+            + " there is none, but ACCESS_TOKENS_KEY holds one; leave --new-key out");
   }
 
   @Test
@@ -199,10 +194,7 @@ class KeysTest {
 
     Result copy = cli.env("ACCESS_TOKENS_KEY", KEY_B).run("copy", Cli.idOf(value));
 
-    assertThat(copy.exitCode()).isEqualTo(6);
-    assertThat(copy.errLines())
-        .singleElement()
-        .asString()
+    copy.assertExitWithOneErrLine(6)
         .startsWith(
             "access-tokens copy: copy is unavailable for token "
                 + Cli.idOf(value)
@@ -218,13 +210,12 @@ class KeysTest {
 
     Result copy = cli.env("ACCESS_TOKENS_KEY", null).run("copy", Cli.idOf(value));
 
-    assertThat(copy.exitCode()).isEqualTo(6);
-    assertThat(copy.errLines())
-        .containsExactly(
-            "access-tokens copy: copy is unavailable: there is no copy key (set"
-                + " ACCESS_TOKENS_KEY, give --key-file, or keep "
-                + cli.home().resolve("copy.key")
-                + ", which the first create makes)");
+    copy.assertExitWithErrLines(
+        6,
+        "access-tokens copy: copy is unavailable: there is no copy key (set"
+            + " ACCESS_TOKENS_KEY, give --key-file, or keep "
+            + cli.home().resolve("copy.key")
+            + ", which the first create makes)");
     assertThat(cli.home().resolve("copy.key")).doesNotExist();
   }
 
@@ -241,15 +232,12 @@ class KeysTest {
     Result missing =
         cli.run("--key-file", dir.resolve("nope.key").toString(), "create", "--env", "production");
 
-    assertThat(garbage.exitCode()).isEqualTo(8);
-    assertThat(garbage.errLines())
-        .containsExactly(
-            "access-tokens create: the variable ACCESS_TOKENS_KEY is not"
-                + " base64: it must hold the base64 of 32 random bytes");
-    assertThat(shortKey.exitCode()).isEqualTo(8);
-    assertThat(shortKey.errLines())
-        .last()
-        .asString()
+    garbage.assertExitWithErrLines(
+        8,
+        "access-tokens create: the variable ACCESS_TOKENS_KEY is not"
+            + " base64: it must hold the base64 of 32 random bytes");
+    shortKey
+        .assertExitWithLastErrLine(8)
         .isEqualTo(
             "access-tokens create: the key file "
                 + shortFile
@@ -278,11 +266,10 @@ class KeysTest {
         cli.env("ACCESS_TOKENS_KEY", KEY_A)
             .run("--key-file", keyFile.toString(), "create", "--env", "production");
 
-    assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.errLines())
-        .containsExactly(
-            "access-tokens create: both ACCESS_TOKENS_KEY and --key-file name a copy key; give only"
-                + " one");
+    result.assertExitWithErrLines(
+        2,
+        "access-tokens create: both ACCESS_TOKENS_KEY and --key-file name a copy key; give only"
+            + " one");
   }
 
   @Test
@@ -308,11 +295,7 @@ class KeysTest {
 
     assertThat(copy.exitCode()).isEqualTo(6);
     assertThat(copy.err()).contains("not in this service's key ring [seal-1]");
-    assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.errLines())
-        .singleElement()
-        .asString()
-        .startsWith("access-tokens copy: --key-id: key id must be");
+    bad.assertExitWithOneErrLine(2).startsWith("access-tokens copy: --key-id: key id must be");
   }
 
   /** A key file as one must be kept: readable and writable by its owner only. */

@@ -50,12 +50,11 @@ class LockWaitTest {
 
     Result list = cli.run("list");
 
-    assertThat(list.exitCode()).as(list.toString()).isZero();
-    assertThat(list.errLines())
-        .containsExactly(
-            "waiting for another access-tokens command to finish with "
-                + cli.home().resolve("tokens.mv.db")
-                + "...");
+    list.assertExitWithErrLines(
+        0,
+        "waiting for another access-tokens command to finish with "
+            + cli.home().resolve("tokens.mv.db")
+            + "...");
     assertThat(list.out()).contains(id);
     assertThat(sleeper.slept()).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(4));
   }
@@ -65,17 +64,16 @@ class LockWaitTest {
     try (FileChannel holder = hold()) {
       Result deactivate = cli.run("deactivate", id);
 
-      assertThat(deactivate.exitCode()).isEqualTo(5);
-      assertThat(deactivate.errLines())
-          .containsExactly(
-              "waiting for another access-tokens command to finish with "
-                  + cli.home().resolve("tokens.mv.db")
-                  + "...",
-              "access-tokens deactivate: cannot open the database jdbc:h2:file:"
-                  + cli.home().resolve("tokens")
-                  + ": another process has had it open for 10 seconds, and an embedded H2 database"
-                  + " admits one at a time (is another access-tokens command, such as serve, still"
-                  + " running?)");
+      deactivate.assertExitWithErrLines(
+          5,
+          "waiting for another access-tokens command to finish with "
+              + cli.home().resolve("tokens.mv.db")
+              + "...",
+          "access-tokens deactivate: cannot open the database jdbc:h2:file:"
+              + cli.home().resolve("tokens")
+              + ": another process has had it open for 10 seconds, and an embedded H2 database"
+              + " admits one at a time (is another access-tokens command, such as serve, still"
+              + " running?)");
       assertThat(deactivate.out()).isEmpty();
       assertThat(sleeper.slept()).isEqualTo(Duration.ofSeconds(10));
       assertThat(sleeper.sleeps())

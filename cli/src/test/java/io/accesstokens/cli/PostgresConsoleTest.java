@@ -88,10 +88,7 @@ class PostgresConsoleTest {
             "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres",
             "list");
 
-    assertThat(list.exitCode()).isEqualTo(5);
-    assertThat(list.errLines())
-        .singleElement()
-        .asString()
+    list.assertExitWithOneErrLine(5)
         .startsWith("access-tokens list: cannot open the database jdbc:postgresql://localhost:")
         .contains("nobody")
         .doesNotContain("wrong-password");

@@ -37,10 +37,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code serve}: the web page on the console's own configuration, database, copy key and audit log,
@@ -49,21 +47,11 @@ import org.junit.jupiter.api.io.TempDir;
  * stops it as Ctrl-C does.
  */
 @ExtendWith(SecretLeakGuard.class)
-class ServeCommandTest {
+class ServeCommandTest extends AcmeConsoleSuite {
   /** The link, alone on its line; group 1 is the page's base, group 2 the key. */
   private static final Pattern LINK =
       Pattern.compile(
           "(http://127\\.0\\.0\\.1:[1-9][0-9]*/)login\\?key=([0-9A-Za-z]{8}(?:\\.[0-9A-Za-z]{8}){5})");
-
-  @TempDir Path dir;
-
-  Cli cli;
-
-  @BeforeEach
-  void configure() {
-    cli =
-        new Cli(dir).organization("acme", "production", "sandbox").env("ACCESS_TOKENS_ORG", "acme");
-  }
 
   @Test
   void serve_printsAOneTimeLoginLink_aloneOnStandardOutput_andWhatItServesOnStandardError() {
@@ -336,10 +324,8 @@ class ServeCommandTest {
       int port = taken.getLocalPort();
       Result refused = cli.run("serve", "--port", Integer.toString(port));
 
-      assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
-      assertThat(refused.errLines())
-          .last()
-          .asString()
+      refused
+          .assertExitWithLastErrLine(2)
           .startsWith("access-tokens serve: cannot listen on 127.0.0.1:" + port + ": ")
           .endsWith("; give another --port (0 picks a free one) or --bind");
       assertThat(refused.out()).isEmpty();

@@ -5,27 +5,14 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.accesstokens.cli.Cli.Result;
 import io.accesstokens.testing.SecretLeakGuard;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The page's actions, each as a command line: create, list, copy, edit, status, delete. */
 @ExtendWith(SecretLeakGuard.class)
-class TokenCommandsTest {
+class TokenCommandsTest extends AcmeConsoleSuite {
   private static final String VALUE = "atk_[0-9A-Za-z]{49}";
-
-  @TempDir Path dir;
-
-  Cli cli;
-
-  @BeforeEach
-  void configure() {
-    cli =
-        new Cli(dir).organization("acme", "production", "sandbox").env("ACCESS_TOKENS_ORG", "acme");
-  }
 
   // ---- create
   // ------------------------------------------------------------------------------------
@@ -64,15 +51,13 @@ class TokenCommandsTest {
   void create_inAnEnvironmentTheOrganizationDoesNotHave_exits4_andSaysHowToAddIt() {
     Result created = cli.run("create", "--env", "staging");
 
-    assertThat(created.exitCode()).isEqualTo(4);
-    assertThat(created.out()).isEmpty();
-    assertThat(created.errLines())
-        .last()
-        .asString()
+    created
+        .assertExitWithLastErrLine(4)
         .isEqualTo(
             "access-tokens create: organization acme has no environment staging in "
                 + cli.home().resolve("console.properties")
                 + "; add it with: access-tokens env add --org acme staging");
+    assertThat(created.out()).isEmpty();
   }
 
   @Test
@@ -80,16 +65,10 @@ class TokenCommandsTest {
     Result tooLong = cli.run("create", "--env", "production", "--description", "x".repeat(257));
     Result control = cli.run("create", "--env", "production", "--description", "line\nbreak");
 
-    assertThat(tooLong.exitCode()).isEqualTo(2);
-    assertThat(tooLong.errLines())
-        .last()
-        .asString()
+    tooLong
+        .assertExitWithLastErrLine(2)
         .isEqualTo("access-tokens create: description must be at most 256 characters, but has 257");
-    assertThat(control.exitCode()).isEqualTo(2);
-    assertThat(control.errLines())
-        .last()
-        .asString()
-        .contains("must not contain control characters");
+    control.assertExitWithLastErrLine(2).contains("must not contain control characters");
     assertThat(cli.run("list").out()).startsWith("No access tokens in organization acme.");
   }
 
@@ -97,11 +76,10 @@ class TokenCommandsTest {
   void create_withoutTheEnvironmentOption_isAUsageError() {
     Result created = cli.run("create");
 
-    assertThat(created.exitCode()).isEqualTo(2);
-    assertThat(created.errLines())
-        .containsExactly(
-            "access-tokens create: Missing required option: '--env=ENV' (see 'access-tokens create"
-                + " --help')");
+    created.assertExitWithErrLines(
+        2,
+        "access-tokens create: Missing required option: '--env=ENV' (see 'access-tokens create"
+            + " --help')");
   }
 
   @Test
@@ -283,11 +261,9 @@ class TokenCommandsTest {
     Result size = cli.run("list", "--page-size", "0");
     Result cursor = cli.run("list", "--after", "not-a-cursor");
 
-    assertThat(size.exitCode()).isEqualTo(2);
-    assertThat(size.errLines())
-        .containsExactly("access-tokens list: page size must be between 1 and 1000, but was 0");
-    assertThat(cursor.exitCode()).isEqualTo(2);
-    assertThat(cursor.errLines()).singleElement().asString().contains("cursor is malformed");
+    size.assertExitWithErrLines(
+        2, "access-tokens list: page size must be between 1 and 1000, but was 0");
+    cursor.assertExitWithOneErrLine(2).contains("cursor is malformed");
   }
 
   // ---- copy and edit
@@ -330,11 +306,7 @@ class TokenCommandsTest {
 
     Result edit = cli.run("edit", id);
 
-    assertThat(edit.exitCode()).isEqualTo(2);
-    assertThat(edit.errLines())
-        .singleElement()
-        .asString()
-        .contains("Missing required option: '--description=TEXT'");
+    edit.assertExitWithOneErrLine(2).contains("Missing required option: '--description=TEXT'");
   }
 
   // ---- status
@@ -386,8 +358,7 @@ class TokenCommandsTest {
     Result no = cli.withInput("n\n", "delete", id);
     Result other = cli.withInput("maybe\n", "delete", id);
 
-    assertThat(no.exitCode()).isEqualTo(1);
-    assertThat(no.errLines()).last().asString().isEqualTo("Not deleted.");
+    no.assertExitWithLastErrLine(1).isEqualTo("Not deleted.");
     assertThat(no.out()).isEmpty();
     assertThat(other.exitCode()).isEqualTo(1);
     assertThat(ids(cli.run("list"))).containsExactly(id);
@@ -399,10 +370,8 @@ class TokenCommandsTest {
 
     Result delete = cli.run("delete", id);
 
-    assertThat(delete.exitCode()).isEqualTo(1);
-    assertThat(delete.errLines())
-        .last()
-        .asString()
+    delete
+        .assertExitWithLastErrLine(1)
         .isEqualTo(
             "Not deleted: no answer on standard input (give --yes to delete without asking).");
     assertThat(ids(cli.run("list"))).containsExactly(id);
@@ -570,10 +539,8 @@ class TokenCommandsTest {
     cli.run("deactivate", Cli.idOf(other));
     inactive = cli.run("rotate", Cli.idOf(other));
 
-    assertThat(again.exitCode()).isEqualTo(7);
-    assertThat(again.errLines())
-        .last()
-        .asString()
+    again
+        .assertExitWithLastErrLine(7)
         .startsWith(
             "access-tokens rotate: token " + oldId + " cannot be rotated: it was already rotated");
     assertThat(unknown.exitCode()).isEqualTo(3);

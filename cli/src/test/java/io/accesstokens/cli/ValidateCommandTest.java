@@ -11,23 +11,17 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** validate: a token on standard input, the connector's answer on standard output. */
 @ExtendWith(SecretLeakGuard.class)
-class ValidateCommandTest {
+class ValidateCommandTest extends AcmeConsoleSuite {
   private static final String INVALID_TOKEN =
       "Error opening connection. Exception is: Error code: INVALID_TOKEN\n";
 
-  @TempDir Path dir;
-
-  Cli cli;
   String value;
 
   @BeforeEach
-  void configure() {
-    cli =
-        new Cli(dir).organization("acme", "production", "sandbox").env("ACCESS_TOKENS_ORG", "acme");
+  void createAToken() {
     value = cli.create("acme", "production", "Partner X");
   }
 
@@ -105,20 +99,17 @@ class ValidateCommandTest {
 
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.out()).isEqualTo(INVALID_TOKEN);
-    assertThat(list.exitCode()).isEqualTo(4);
-    assertThat(list.errLines())
-        .containsExactly(
-            "access-tokens list: organization acme has no access to the EDI application, so it has"
-                + " no access tokens page");
+    list.assertExitWithErrLines(
+        4,
+        "access-tokens list: organization acme has no access to the EDI application, so it has"
+            + " no access tokens page");
   }
 
   @Test
   void validate_withNothingOnStandardInput_isAUsageError() {
     Result nothing = cli.run("validate", "--env", "production");
 
-    assertThat(nothing.exitCode()).isEqualTo(2);
-    assertThat(nothing.errLines())
-        .containsExactly("access-tokens validate: no token on standard input");
+    nothing.assertExitWithErrLines(2, "access-tokens validate: no token on standard input");
   }
 
   @Test
@@ -127,9 +118,7 @@ class ValidateCommandTest {
     Result runaway = cli.withInput("x".repeat(5000), "validate", "--env", "production");
 
     assertThat(first.exitCode()).isZero();
-    assertThat(runaway.exitCode()).isEqualTo(2);
-    assertThat(runaway.errLines())
-        .containsExactly(
-            "access-tokens validate: the line on standard input is longer than 4096 characters");
+    runaway.assertExitWithErrLines(
+        2, "access-tokens validate: the line on standard input is longer than 4096 characters");
   }
 }
