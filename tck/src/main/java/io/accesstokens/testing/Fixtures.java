@@ -50,8 +50,17 @@ public final class Fixtures {
    * GLOBEX have EDI), their environments, and an ephemeral sealing key so Copy works.
    */
   public static TokenService.Builder serviceOn(TokenStore store) {
+    return serviceOn(store, new SwitchableEntitlements());
+  }
+
+  /**
+   * A service builder on {@code store} as {@link #serviceOn(TokenStore)}, with {@code entitlements}
+   * the test switches itself.
+   */
+  public static TokenService.Builder serviceOn(
+      TokenStore store, SwitchableEntitlements entitlements) {
     return TokenService.builder(store)
-        .entitlements(new SwitchableEntitlements())
+        .entitlements(entitlements)
         .environments(environments())
         .copyPolicy(CopyPolicy.ephemeral());
   }
