@@ -2,6 +2,7 @@ package io.accesstokens.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.accesstokens.AccessToken;
 import io.accesstokens.Actor;
 import io.accesstokens.ConnectionOpenException;
 import io.accesstokens.CopyPolicy;
@@ -13,6 +14,7 @@ import io.accesstokens.Scope;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenSecret;
 import io.accesstokens.TokenService;
+import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.internal.TokenMint;
 import io.accesstokens.spi.Entitlements;
@@ -139,6 +141,28 @@ public final class Fixtures {
         service.rotate(organization, id, overlap, expiry, retirement, actor);
     IssuedSecrets.record(rotation.successor().value().reveal());
     return rotation;
+  }
+
+  /**
+   * The token a rotation at {@code at} stores as {@code predecessor}'s successor, with id {@code
+   * id}: active, version 1, never expiring, in the predecessor's organization and environment, with
+   * its description and scope, and naming it as its predecessor.
+   */
+  public static AccessToken successorToken(
+      AccessToken predecessor, TokenId id, java.time.Instant at) {
+    return new AccessToken(
+        id,
+        predecessor.organization(),
+        predecessor.environment(),
+        TokenStatus.ACTIVE,
+        predecessor.description(),
+        predecessor.scope(),
+        at,
+        at,
+        1,
+        null,
+        predecessor.id(),
+        null);
   }
 
   /**
