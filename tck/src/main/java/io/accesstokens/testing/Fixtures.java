@@ -19,7 +19,9 @@ import io.accesstokens.TokenValidator;
 import io.accesstokens.internal.TokenMint;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
+import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenStore;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -163,6 +165,13 @@ public final class Fixtures {
         null,
         predecessor.id(),
         null);
+  }
+
+  /** Every row of {@code store} (up to 10,000) by id, in the store's scan order. */
+  static Map<TokenId, StoredToken> rowsById(TokenStore store) {
+    Map<TokenId, StoredToken> all = new LinkedHashMap<>();
+    store.scan(null, 10_000).forEach(r -> all.put(r.id(), r));
+    return all;
   }
 
   /**
