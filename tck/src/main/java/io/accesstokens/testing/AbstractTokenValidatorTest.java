@@ -1137,10 +1137,6 @@ public abstract class AbstractTokenValidatorTest {
   // ---- last used (issue 14)
   // ------------------------------------------------------------------------------
 
-  /**
-   * {@link #useClockedService()}'s service and a validator of it that records last use, with {@code
-   * settings} besides.
-   */
   /** A new ACME token of {@code clocked}, validated once, with that use flushed. */
   private IssuedToken usedAndFlushed(TokenService clocked) {
     IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
@@ -1155,6 +1151,10 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(validator.flushLastUsed()).isZero();
   }
 
+  /**
+   * {@link #useClockedService()}'s service and a validator of it that records last use, with {@code
+   * settings} besides.
+   */
   private TokenService useLastUsedValidator(UnaryOperator<TokenValidator.Builder> settings) {
     TokenService clocked = useClockedService();
     replaceValidator(clocked, LOOKUP_TIMEOUT, b -> settings.apply(b.recordLastUsed(true)));
