@@ -270,40 +270,30 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
         byDigest.remove(current.digest(), next.id());
       }
       // Only the mutable fields come from next; the rest of the row never changes.
+      AccessToken was = current.token();
       AccessToken now = next.token();
       byId.put(
           next.id(),
           new StoredToken(
-              rewritten(current.token(), now, now.status(), now.description()),
+              new AccessToken(
+                  was.id(),
+                  was.organization(),
+                  was.environment(),
+                  now.status(),
+                  now.description(),
+                  was.scope(),
+                  was.createdAt(),
+                  now.updatedAt(),
+                  now.version(),
+                  now.expiresAt(),
+                  was.rotatedFrom(),
+                  was.lastUsedAt(), // a use is the flush's to record, never an update's
+                  was.retiresPredecessorOnFirstUse(), // cleared by retirePredecessor only
+                  was.lastUsedFrom()),
               next.digest(),
               next.sealedValue()));
       record(next.id(), change, next.version());
     }
-  }
-
-  /**
-   * The stored {@code was} as a write leaves it: {@code status} and {@code description}, and the
-   * updated time, version and expiry of {@code now}. The rest never changes through a write: the
-   * last use is the flush's to record, and the retirement flag is cleared by retirePredecessor
-   * only.
-   */
-  private static AccessToken rewritten(
-      AccessToken was, AccessToken now, TokenStatus status, @Nullable String description) {
-    return new AccessToken(
-        was.id(),
-        was.organization(),
-        was.environment(),
-        status,
-        description,
-        was.scope(),
-        was.createdAt(),
-        now.updatedAt(),
-        now.version(),
-        now.expiresAt(),
-        was.rotatedFrom(),
-        was.lastUsedAt(),
-        was.retiresPredecessorOnFirstUse(),
-        was.lastUsedFrom());
   }
 
   /**
@@ -351,10 +341,25 @@ public final class MemoryTokenStore implements TokenStore, ChangeFeed {
       }
       successorOf.put(predecessorId, successor.id());
       AccessToken was = current.token();
+      AccessToken now = predecessorNext.token();
       byId.put(
           predecessorId,
           new StoredToken(
-              rewritten(was, predecessorNext.token(), was.status(), was.description()),
+              new AccessToken(
+                  was.id(),
+                  was.organization(),
+                  was.environment(),
+                  was.status(),
+                  was.description(),
+                  was.scope(),
+                  was.createdAt(),
+                  now.updatedAt(),
+                  now.version(),
+                  now.expiresAt(),
+                  was.rotatedFrom(),
+                  was.lastUsedAt(),
+                  was.retiresPredecessorOnFirstUse(),
+                  was.lastUsedFrom()),
               current.digest(),
               current.sealedValue()));
       // Kinds every follower knows: the predecessor's as a status change (its expiry changed), the
