@@ -56,14 +56,10 @@ class ConnectionSourceTest {
         .hasMessage(
             "connection source address must be printable ASCII (' ' to '~'), but had U+000A at"
                 + " index 8");
-    assertThatThrownBy(() -> ConnectionSource.of("10.0.0.7\u0000"))
-        .hasMessageEndingWith("but had U+0000 at index 8");
-    assertThatThrownBy(() -> ConnectionSource.of("\u202e7.0.0.01"))
-        .hasMessageEndingWith("but had U+202E at index 0");
-    assertThatThrownBy(() -> ConnectionSource.of("h\u00f6st"))
-        .hasMessageEndingWith("but had U+00F6 at index 1");
-    assertThatThrownBy(() -> ConnectionSource.of("10.0.0.7\u007f"))
-        .hasMessageEndingWith("but had U+007F at index 8");
+    assertRefusedEndingWith("10.0.0.7\u0000", "but had U+0000 at index 8");
+    assertRefusedEndingWith("\u202e7.0.0.01", "but had U+202E at index 0");
+    assertRefusedEndingWith("h\u00f6st", "but had U+00F6 at index 1");
+    assertRefusedEndingWith("10.0.0.7\u007f", "but had U+007F at index 8");
     assertThatThrownBy(() -> ConnectionSource.of(" 10.0.0.7"))
         .hasMessage("connection source address must not start or end with a space");
     assertThatThrownBy(() -> ConnectionSource.of("10.0.0.7 "))
@@ -82,5 +78,12 @@ class ConnectionSourceTest {
 
   private static @org.jspecify.annotations.Nullable Object nullValue() {
     return null;
+  }
+
+  /**
+   * {@code address} is refused with a message ending in {@code ending} (what it had, and where).
+   */
+  private static void assertRefusedEndingWith(String address, String ending) {
+    assertThatThrownBy(() -> ConnectionSource.of(address)).hasMessageEndingWith(ending);
   }
 }

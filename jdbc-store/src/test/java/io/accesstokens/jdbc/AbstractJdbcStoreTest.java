@@ -465,22 +465,7 @@ abstract class AbstractJdbcStoreTest {
   }
 
   private StoredToken successorOf(StoredToken predecessor, TokenId id, Instant at) {
-    AccessToken p = predecessor.token();
-    StoredToken fresh = row(id, at);
-    return fresh.withToken(
-        new AccessToken(
-            id,
-            p.organization(),
-            p.environment(),
-            TokenStatus.ACTIVE,
-            p.description(),
-            p.scope(),
-            at,
-            at,
-            1,
-            null,
-            p.id(),
-            null));
+    return row(id, at).withToken(Fixtures.successorToken(predecessor.token(), id, at));
   }
 
   /**

@@ -45,13 +45,18 @@ class H2DriverTraceTest {
     return DriverLogs.slf4j(logger, level, x -> lookUpOn(url));
   }
 
+  /**
+   * What the {@code h2database} logger logs at {@code level} and above while a lookup runs on the
+   * in-memory database {@code name} opened with {@code TRACE_LEVEL_FILE=4}.
+   */
+  private static DriverLogs.Captured h2databaseLogsWithTraceLevelFile4(Level level, String name) {
+    return logsOf(
+        "h2database", level, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4");
+  }
+
   @Test
   void withTraceLevelFile4_h2databaseLogsTheLookupDigest_atInfo() {
-    DriverLogs.Captured log =
-        logsOf(
-            "h2database",
-            Level.INFO,
-            "jdbc:h2:mem:trace-info;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4");
+    DriverLogs.Captured log = h2databaseLogsWithTraceLevelFile4(Level.INFO, "trace-info");
 
     assertThat(log.linesWithTheDigest())
         .isNotEmpty()
@@ -64,16 +69,8 @@ class H2DriverTraceTest {
 
   @Test
   void withTraceLevelFile4_h2databaseLogsItAtDebugToo_butNotAtWarn() {
-    DriverLogs.Captured debug =
-        logsOf(
-            "h2database",
-            Level.DEBUG,
-            "jdbc:h2:mem:trace-debug;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4");
-    DriverLogs.Captured warn =
-        logsOf(
-            "h2database",
-            Level.WARN,
-            "jdbc:h2:mem:trace-warn;DB_CLOSE_DELAY=-1;TRACE_LEVEL_FILE=4");
+    DriverLogs.Captured debug = h2databaseLogsWithTraceLevelFile4(Level.DEBUG, "trace-debug");
+    DriverLogs.Captured warn = h2databaseLogsWithTraceLevelFile4(Level.WARN, "trace-warn");
 
     assertThat(debug.linesWithTheDigest())
         .anySatisfy(

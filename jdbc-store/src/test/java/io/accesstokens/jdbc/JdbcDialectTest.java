@@ -7,6 +7,7 @@ import io.accesstokens.jdbc.internal.Sql;
 import io.accesstokens.jdbc.internal.SqlStatements;
 import io.accesstokens.jdbc.internal.TokenRows;
 import io.accesstokens.testing.SecretLeakGuard;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,20 +36,31 @@ class JdbcDialectTest {
     assertThat(JdbcDialect.fromProductName("")).isEmpty();
   }
 
-  @ParameterizedTest
-  @EnumSource(JdbcDialect.class)
-  void eachDialect_shipsASchemaFile_ofStatementsThatUseOnlyThePrefixPlaceholder(
-      JdbcDialect dialect) {
-    String script = SchemaScript.load(dialect.schemaFile());
+  /**
+   * {@code file} has statements, and {@code check} passes for each, given as the file has it and as
+   * {@code dialect} resolves it for the table prefix "at_".
+   */
+  private static void assertEveryStatement(
+      JdbcDialect dialect, String file, BiConsumer<String, String> check) {
+    String script = SchemaScript.load(file);
     SqlStatements sql = new SqlStatements(dialect.internal(), "at_");
 
     assertThat(SchemaScript.statements(script))
         .isNotEmpty()
-        .allSatisfy(
-            statement -> {
-              assertThat(statement).startsWith("CREATE ").doesNotContain("--").doesNotEndWith(";");
-              assertThat(sql.resolve(statement)).doesNotContain("${").contains("at_tokens");
-            });
+        .allSatisfy(statement -> check.accept(statement, sql.resolve(statement)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(JdbcDialect.class)
+  void eachDialect_shipsASchemaFile_ofStatementsThatUseOnlyThePrefixPlaceholder(
+      JdbcDialect dialect) {
+    assertEveryStatement(
+        dialect,
+        dialect.schemaFile(),
+        (statement, resolved) -> {
+          assertThat(statement).startsWith("CREATE ").doesNotContain("--").doesNotEndWith(";");
+          assertThat(resolved).doesNotContain("${").contains("at_tokens");
+        });
   }
 
   @ParameterizedTest
@@ -56,21 +68,16 @@ class JdbcDialectTest {
   void eachDialect_shipsADropFile_thatDropsOnlyTablesOfThePrefix(JdbcDialect dialect) {
     assertThat(dialect.schemaDropFile())
         .isEqualTo(dialect.schemaFile().replace("schema-", "schema-drop-"));
-    String script = SchemaScript.load(dialect.schemaDropFile());
-    SqlStatements sql = new SqlStatements(dialect.internal(), "at_");
-
-    assertThat(SchemaScript.statements(script))
-        .isNotEmpty()
-        .allSatisfy(
-            statement -> {
-              assertThat(statement)
-                  .startsWith("DROP TABLE IF EXISTS ${prefix}")
-                  .doesNotContain("--")
-                  .doesNotEndWith(";");
-              assertThat(sql.resolve(statement))
-                  .doesNotContain("${")
-                  .startsWith("DROP TABLE IF EXISTS at_");
-            });
+    assertEveryStatement(
+        dialect,
+        dialect.schemaDropFile(),
+        (statement, resolved) -> {
+          assertThat(statement)
+              .startsWith("DROP TABLE IF EXISTS ${prefix}")
+              .doesNotContain("--")
+              .doesNotEndWith(";");
+          assertThat(resolved).doesNotContain("${").startsWith("DROP TABLE IF EXISTS at_");
+        });
   }
 
   @ParameterizedTest

@@ -111,13 +111,17 @@ class BuilderIdiomTest {
         .hasMessageNotContaining("entitlements");
   }
 
+  /** A service builder on a new store with every required setting, and only those. */
+  private static TokenService.Builder completeServiceBuilder() {
+    return TokenService.builder(new MemoryTokenStore())
+        .entitlements(Entitlements.all())
+        .environments((organization, environment) -> true)
+        .copyPolicy(CopyPolicy.digestOnly());
+  }
+
   @Test
   void tokenService_build_writesNothingIntoTheBuilder() {
-    TokenService.Builder builder =
-        TokenService.builder(new MemoryTokenStore())
-            .entitlements(Entitlements.all())
-            .environments((organization, environment) -> true)
-            .copyPolicy(CopyPolicy.digestOnly());
+    TokenService.Builder builder = completeServiceBuilder();
     TokenService first = builder.build();
 
     TokenService second = builder.clock(java.time.Clock.systemUTC()).build();
@@ -130,12 +134,7 @@ class BuilderIdiomTest {
   @Test
   void tokenService_everySetting_canBeSetOnlyOnce() {
     TokenService.Builder b =
-        TokenService.builder(new MemoryTokenStore())
-            .entitlements(Entitlements.all())
-            .environments((organization, environment) -> true)
-            .copyPolicy(CopyPolicy.digestOnly())
-            .digestPolicy(DigestPolicy.sha256())
-            .clock(Clock.systemUTC());
+        completeServiceBuilder().digestPolicy(DigestPolicy.sha256()).clock(Clock.systemUTC());
 
     assertThatThrownBy(() -> b.entitlements(Entitlements.all()))
         .isInstanceOf(IllegalStateException.class)

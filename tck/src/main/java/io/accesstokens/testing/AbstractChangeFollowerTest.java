@@ -149,8 +149,7 @@ public abstract class AbstractChangeFollowerTest {
    */
   @Test
   void anEntitlementChangeOnA_reachesBThroughTheStoresChangeLog_forThatOrganizationOnly() {
-    ChangeFeed realFeed = changeFeedOf(store);
-    assumeTrue(realFeed != null, "the store keeps no change log");
+    ChangeFeed realFeed = storesChangeLog();
     Fixtures.SwitchableEntitlements shared = new Fixtures.SwitchableEntitlements();
     TokenService a = entitledService(shared);
     FakeTicker time = new FakeTicker();
@@ -158,8 +157,7 @@ public abstract class AbstractChangeFollowerTest {
     try (TokenValidator b = warmNodeB(shared, time, reader)) {
       IssuedToken acme = create(a, ACME, PROD, null, ALICE);
       IssuedToken globex = create(a, Fixtures.GLOBEX, Fixtures.GLOBEX_PROD, null, ALICE);
-      assertThat(b.validate(acme.value().reveal(), Scope.EDI, ACME, PROD).id())
-          .isEqualTo(acme.id());
+      assertAccepts(b, acme);
       b.validate(globex.value().reveal(), Scope.EDI, Fixtures.GLOBEX, Fixtures.GLOBEX_PROD);
       long lookups = b.stats().storeLookups();
 
@@ -203,8 +201,7 @@ public abstract class AbstractChangeFollowerTest {
   @EnumSource(LeakResponse.Action.class)
   void aLeakRevokedOnA_isRefusedOnB_afterItsNextCatchUp_throughTheStoresChangeLog(
       LeakResponse.Action action) {
-    ChangeFeed realFeed = changeFeedOf(store);
-    assumeTrue(realFeed != null, "the store keeps no change log");
+    ChangeFeed realFeed = storesChangeLog();
     Fixtures.SwitchableEntitlements shared = new Fixtures.SwitchableEntitlements();
     TokenService a = entitledService(shared);
     LeakResponse leaks = LeakResponse.builder(a).action(action).build();
@@ -213,8 +210,7 @@ public abstract class AbstractChangeFollowerTest {
     try (TokenValidator b = warmNodeB(shared, time, reader)) {
       IssuedToken leaked = create(a, ACME, PROD, null, ALICE);
       IssuedToken kept = create(a, ACME, PROD, null, ALICE);
-      assertThat(b.validate(leaked.value().reveal(), Scope.EDI, ACME, PROD).id())
-          .isEqualTo(leaked.id());
+      assertAccepts(b, leaked);
       b.validate(kept.value().reveal(), Scope.EDI, ACME, PROD);
       long lookups = b.stats().storeLookups();
 
@@ -226,15 +222,8 @@ public abstract class AbstractChangeFollowerTest {
       time.advance(BOUND.dividedBy(2));
       assertThat(reader.catchUp()).isTrue();
 
-      Throwable refused =
-          catchThrowable(() -> b.validate(leaked.value().reveal(), Scope.EDI, ACME, PROD));
-      assertThat(refused)
-          .isInstanceOf(ConnectionOpenException.class)
-          .hasMessage("Error opening connection. Exception is: Error code: INVALID_TOKEN");
-      assertThat(((ConnectionOpenException) refused).errorCode())
-          .isEqualTo(ErrorCode.INVALID_TOKEN);
-      assertThat(b.validate(kept.value().reveal(), Scope.EDI, ACME, PROD).id())
-          .isEqualTo(kept.id());
+      assertRefusedAsInvalid(b, leaked);
+      assertAccepts(b, kept);
       // A deactivated token is looked up again (its row says Inactive); a deleted one is refused by
       // the set of issued ids, whose DELETED record the catch-up read, without a lookup.
       assertThat(b.stats().storeLookups())
@@ -266,6 +255,42 @@ public abstract class AbstractChangeFollowerTest {
         .entitlements(entitlements)
         .environments(Fixtures.environments())
         .copyPolicy(CopyPolicy.ephemeral())
+        .build();
+  }
+
+  /** The store's own change log; the test is skipped where the store keeps none. */
+  private ChangeFeed storesChangeLog() {
+    ChangeFeed realFeed = changeFeedOf(store);
+    assumeTrue(realFeed != null, "the store keeps no change log");
+    return realFeed;
+  }
+
+  /** {@code b} accepts {@code token} for ACME's production environment. */
+  private static void assertAccepts(TokenValidator b, IssuedToken token) {
+    assertThat(b.validate(token.value().reveal(), Scope.EDI, ACME, PROD).id())
+        .isEqualTo(token.id());
+  }
+
+  /**
+   * {@code b} refuses {@code token} for ACME's production environment with the seed's message and
+   * {@link ErrorCode#INVALID_TOKEN}.
+   */
+  private static void assertRefusedAsInvalid(TokenValidator b, IssuedToken token) {
+    Throwable refused =
+        catchThrowable(() -> b.validate(token.value().reveal(), Scope.EDI, ACME, PROD));
+    assertThat(refused)
+        .isInstanceOf(ConnectionOpenException.class)
+        .hasMessage("Error opening connection. Exception is: Error code: INVALID_TOKEN");
+    assertThat(((ConnectionOpenException) refused).errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+  }
+
+  /** A service of its own on the store, entitling every organization, reading {@code clock}. */
+  private TokenService serviceAt(MutableClock clock) {
+    return TokenService.builder(store)
+        .entitlements(new Fixtures.SwitchableEntitlements())
+        .environments(Fixtures.environments())
+        .copyPolicy(CopyPolicy.ephemeral())
+        .clock(clock)
         .build();
   }
 
@@ -523,16 +548,9 @@ public abstract class AbstractChangeFollowerTest {
    */
   @Test
   void theFollower_prunesTheStoresChangeLogByItsRetention_onceEveryPruneEvery() {
-    ChangeFeed realFeed = changeFeedOf(store);
-    assumeTrue(realFeed != null, "the store keeps no change log");
+    ChangeFeed realFeed = storesChangeLog();
     MutableClock clock = MutableClock.startingAt("2026-12-01T00:00:00Z");
-    TokenService a =
-        TokenService.builder(store)
-            .entitlements(new Fixtures.SwitchableEntitlements())
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.ephemeral())
-            .clock(clock)
-            .build();
+    TokenService a = serviceAt(clock);
     ChangeFollower reader =
         ChangeFollower.builder(realFeed)
             .stalenessBound(BOUND)
@@ -650,16 +668,9 @@ public abstract class AbstractChangeFollowerTest {
    */
   @Test
   void aRotationOnA_reachesBThroughTheStoresChangeLog_andBRefusesThePredecessorAfterTheOverlap() {
-    ChangeFeed realFeed = changeFeedOf(store);
-    assumeTrue(realFeed != null, "the store keeps no change log");
+    ChangeFeed realFeed = storesChangeLog();
     MutableClock clock = MutableClock.startingAt("2026-12-01T00:00:00Z");
-    TokenService a =
-        TokenService.builder(store)
-            .entitlements(new Fixtures.SwitchableEntitlements())
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.ephemeral())
-            .clock(clock)
-            .build();
+    TokenService a = serviceAt(clock);
     com.github.benmanes.caffeine.cache.Ticker time = Fixtures.tickerOf(clock);
     ChangeFollower reader =
         ChangeFollower.builder(realFeed)
@@ -669,13 +680,7 @@ public abstract class AbstractChangeFollowerTest {
             .drivenByCaller()
             .build();
     try (TokenValidator b =
-        TokenValidator.builder(
-                TokenService.builder(store)
-                    .entitlements(new Fixtures.SwitchableEntitlements())
-                    .environments(Fixtures.environments())
-                    .copyPolicy(CopyPolicy.ephemeral())
-                    .clock(clock)
-                    .build())
+        TokenValidator.builder(serviceAt(clock))
             .ticker(time)
             .expireAfter(Duration.ofMinutes(10))
             .executor(Runnable::run)
@@ -684,7 +689,7 @@ public abstract class AbstractChangeFollowerTest {
       clock.advance(LONGEST_TRANSACTION);
       assertThat(reader.catchUp()).as("warm-up").isTrue();
       IssuedToken old = create(a, ACME, PROD, null, ALICE);
-      assertThat(b.validate(old.value().reveal(), Scope.EDI, ACME, PROD).id()).isEqualTo(old.id());
+      assertAccepts(b, old);
 
       io.accesstokens.Rotation rotation =
           Fixtures.rotate(a, ACME, old.id(), Duration.ofMinutes(1), ALICE);
@@ -699,20 +704,12 @@ public abstract class AbstractChangeFollowerTest {
           .isEqualTo(old.id());
       assertThat(b.stats().storeLookups()).isEqualTo(lookups + 1);
       IssuedToken successor = rotation.successor();
-      assertThat(b.validate(successor.value().reveal(), Scope.EDI, ACME, PROD).id())
-          .isEqualTo(successor.id());
+      assertAccepts(b, successor);
       clock.advance(Duration.ofMinutes(1));
       assertThat(reader.catchUp()).isTrue();
 
-      Throwable refused =
-          catchThrowable(() -> b.validate(old.value().reveal(), Scope.EDI, ACME, PROD));
-      assertThat(refused)
-          .isInstanceOf(ConnectionOpenException.class)
-          .hasMessage("Error opening connection. Exception is: Error code: INVALID_TOKEN");
-      assertThat(((ConnectionOpenException) refused).errorCode())
-          .isEqualTo(ErrorCode.INVALID_TOKEN);
-      assertThat(b.validate(successor.value().reveal(), Scope.EDI, ACME, PROD).id())
-          .isEqualTo(successor.id());
+      assertRefusedAsInvalid(b, old);
+      assertAccepts(b, successor);
       assertThat(reader.stats().failures()).isZero();
     }
   }

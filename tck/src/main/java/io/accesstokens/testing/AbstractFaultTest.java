@@ -23,12 +23,12 @@ import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.spi.StoredToken;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -50,10 +50,15 @@ public abstract class AbstractFaultTest extends AbstractFaultyStoreTest {
     Figures.report(this, info, "faults", faults);
   }
 
-  private Map<TokenId, StoredToken> snapshot() {
-    Map<TokenId, StoredToken> all = new LinkedHashMap<>();
-    store.scan(null, 10_000).forEach(r -> all.put(r.id(), r));
-    return all;
+  /**
+   * Runs {@code write} with its answer lost (the store writes, then fails), counted as a fault: the
+   * caller is told the store is unavailable.
+   */
+  private void writeWithItsAnswerLost(ThrowingCallable write) {
+    store.failAfterWrite(true);
+    faults++;
+    assertThat(catchThrowable(write)).isInstanceOf(StoreUnavailableException.class);
+    store.failAfterWrite(false);
   }
 
   private void assertRefused(String value, ErrorCode code) {
@@ -66,7 +71,7 @@ public abstract class AbstractFaultTest extends AbstractFaultyStoreTest {
   void whileTheStoreIsDown_everyActionFailsAsUnavailable_andNothingChanges() {
     IssuedToken a = create(service, ACME, PROD, "a", ALICE);
     IssuedToken b = create(service, ACME, PROD, "b", ALICE);
-    Map<TokenId, StoredToken> before = snapshot();
+    Map<TokenId, StoredToken> before = Fixtures.rowsById(store);
     store.down(true);
 
     List<Runnable> actions =
@@ -86,7 +91,7 @@ public abstract class AbstractFaultTest extends AbstractFaultyStoreTest {
     assertRefused(a.value().reveal(), ErrorCode.STORE_UNAVAILABLE);
     store.down(false);
 
-    assertThat(snapshot()).isEqualTo(before);
+    assertThat(Fixtures.rowsById(store)).isEqualTo(before);
     assertThat(validator.validate(a.value().reveal(), Scope.EDI, ACME, PROD).id())
         .as("recovered")
         .isEqualTo(a.id());
@@ -146,12 +151,7 @@ public abstract class AbstractFaultTest extends AbstractFaultyStoreTest {
   void aDeactivationWhoseAnswerWasLost_stillStopsValidationHere() {
     IssuedToken token = create(service, ACME, PROD, null, ALICE);
     validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
-    store.failAfterWrite(true);
-
-    faults++;
-    assertThat(catchThrowable(() -> service.deactivate(ACME, token.id(), ALICE)))
-        .isInstanceOf(StoreUnavailableException.class);
-    store.failAfterWrite(false);
+    writeWithItsAnswerLost(() -> service.deactivate(ACME, token.id(), ALICE));
 
     AccessToken stored = service.get(ACME, token.id());
     assertThat(stored.status()).as("the write happened, whole").isEqualTo(TokenStatus.INACTIVE);
@@ -169,12 +169,7 @@ public abstract class AbstractFaultTest extends AbstractFaultyStoreTest {
   void aRotationWhoseAnswerWasLost_stillDropsThePredecessorsCachedAnswerHere() {
     IssuedToken token = create(service, ACME, PROD, null, ALICE);
     validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
-    store.failAfterWrite(true);
-
-    faults++;
-    assertThat(catchThrowable(() -> service.rotate(ACME, token.id(), Duration.ZERO, ALICE)))
-        .isInstanceOf(StoreUnavailableException.class);
-    store.failAfterWrite(false);
+    writeWithItsAnswerLost(() -> service.rotate(ACME, token.id(), Duration.ZERO, ALICE));
 
     assertThat(service.get(ACME, token.id()).expiresAt()).as("the write happened").isNotNull();
     assertRefused(token.value().reveal(), ErrorCode.INVALID_TOKEN);
@@ -229,12 +224,7 @@ public abstract class AbstractFaultTest extends AbstractFaultyStoreTest {
   void aDeleteWhoseAnswerWasLost_stillStopsValidationHere_andARetryReportsItAbsent() {
     IssuedToken token = create(service, ACME, PROD, null, ALICE);
     validator.validate(token.value().reveal(), Scope.EDI, ACME, PROD);
-    store.failAfterWrite(true);
-
-    faults++;
-    assertThat(catchThrowable(() -> service.delete(ACME, token.id(), ALICE)))
-        .isInstanceOf(StoreUnavailableException.class);
-    store.failAfterWrite(false);
+    writeWithItsAnswerLost(() -> service.delete(ACME, token.id(), ALICE));
 
     assertRefused(token.value().reveal(), ErrorCode.INVALID_TOKEN);
     assertThat(service.delete(ACME, token.id(), ALICE)).isEqualTo(DeleteOutcome.ALREADY_ABSENT);
@@ -242,11 +232,7 @@ public abstract class AbstractFaultTest extends AbstractFaultyStoreTest {
 
   @Test
   void aCreateWhoseAnswerWasLost_leavesOneWholeTokenOrNone() {
-    store.failAfterWrite(true);
-    faults++;
-    assertThat(catchThrowable(() -> create(service, ACME, PROD, "lost answer", ALICE)))
-        .isInstanceOf(StoreUnavailableException.class);
-    store.failAfterWrite(false);
+    writeWithItsAnswerLost(() -> create(service, ACME, PROD, "lost answer", ALICE));
 
     List<AccessToken> rows = service.list(ACME, TokenQuery.all()).tokens();
     assertThat(rows).hasSizeLessThanOrEqualTo(1);

@@ -83,6 +83,30 @@ public abstract class AbstractRetireOnFirstUseTest {
     return Fixtures.rotate(service, ACME, token.id(), OVERLAP, Expiry.never(), when, ALICE);
   }
 
+  /** The body of a test that starts from one rotation seen by one node. */
+  @FunctionalInterface
+  private interface AfterARotation {
+    void run(
+        TokenStore store,
+        TokenService service,
+        TokenValidator validator,
+        IssuedToken old,
+        Rotation rotation);
+  }
+
+  /**
+   * Runs {@code test} on one node: a new store, its service, an inline validator (closed after),
+   * and a token of ACME's production environment rotated with {@code when}.
+   */
+  private void afterARotationOnOneNode(PredecessorRetirement when, AfterARotation test) {
+    TokenStore store = createStore();
+    TokenService service = serviceOn(store);
+    try (TokenValidator validator = inlineValidator(service).build()) {
+      IssuedToken old = create(service, ACME, PROD, null, ALICE);
+      test.run(store, service, validator, old, rotate(service, old, when));
+    }
+  }
+
   private static boolean accepts(TokenValidator validator, IssuedToken token) {
     return Fixtures.accepts(validator, token, ErrorCode.INVALID_TOKEN);
   }
@@ -150,19 +174,17 @@ public abstract class AbstractRetireOnFirstUseTest {
 
   @Test
   void withoutTheOption_theSuccessorsFirstUseChangesNothing() {
-    TokenStore store = createStore();
-    TokenService service = serviceOn(store);
-    try (TokenValidator validator = inlineValidator(service).build()) {
-      IssuedToken old = create(service, ACME, PROD, null, ALICE);
-      Rotation rotation = rotate(service, old, PredecessorRetirement.END_OF_OVERLAP);
-      assertThat(row(store, rotation.successor()).retiresPredecessorOnFirstUse()).isFalse();
+    afterARotationOnOneNode(
+        PredecessorRetirement.END_OF_OVERLAP,
+        (store, service, validator, old, rotation) -> {
+          assertThat(row(store, rotation.successor()).retiresPredecessorOnFirstUse()).isFalse();
 
-      assertThat(accepts(validator, rotation.successor())).isTrue();
-      assertThat(accepts(validator, old)).isTrue();
-      assertThat(row(store, old)).isEqualTo(rotation.predecessor());
-      assertThat(row(store, rotation.successor()).version()).isEqualTo(1);
-      assertThat(retirementsOf(old)).isEmpty();
-    }
+          assertThat(accepts(validator, rotation.successor())).isTrue();
+          assertThat(accepts(validator, old)).isTrue();
+          assertThat(row(store, old)).isEqualTo(rotation.predecessor());
+          assertThat(row(store, rotation.successor()).version()).isEqualTo(1);
+          assertThat(retirementsOf(old)).isEmpty();
+        });
   }
 
   @Test
@@ -264,65 +286,59 @@ public abstract class AbstractRetireOnFirstUseTest {
 
   @Test
   void aPredecessorDeactivatedMeanwhile_isLeftAlone_andStaysReactivatable() {
-    TokenStore store = createStore();
-    TokenService service = serviceOn(store);
-    try (TokenValidator validator = inlineValidator(service).build()) {
-      IssuedToken old = create(service, ACME, PROD, null, ALICE);
-      Rotation rotation = rotate(service, old, PredecessorRetirement.FIRST_USE);
-      service.deactivate(ACME, old.id(), ALICE);
-      AccessToken deactivated = row(store, old);
+    afterARotationOnOneNode(
+        PredecessorRetirement.FIRST_USE,
+        (store, service, validator, old, rotation) -> {
+          service.deactivate(ACME, old.id(), ALICE);
+          AccessToken deactivated = row(store, old);
 
-      assertThat(accepts(validator, rotation.successor())).isTrue();
+          assertThat(accepts(validator, rotation.successor())).isTrue();
 
-      assertThat(row(store, old)).as("not written again").isEqualTo(deactivated);
-      assertThat(row(store, rotation.successor()).retiresPredecessorOnFirstUse()).isFalse();
-      assertThat(retirementsOf(old))
-          .singleElement()
-          .satisfies(e -> assertThat(e.actor()).isEqualTo(ALICE));
-      service.activate(ACME, old.id(), ALICE);
-      assertThat(accepts(validator, rotation.successor())).isTrue();
-      assertThat(accepts(validator, old)).as("a person's reactivation stands").isTrue();
-    }
+          assertThat(row(store, old)).as("not written again").isEqualTo(deactivated);
+          assertThat(row(store, rotation.successor()).retiresPredecessorOnFirstUse()).isFalse();
+          assertThat(retirementsOf(old))
+              .singleElement()
+              .satisfies(e -> assertThat(e.actor()).isEqualTo(ALICE));
+          service.activate(ACME, old.id(), ALICE);
+          assertThat(accepts(validator, rotation.successor())).isTrue();
+          assertThat(accepts(validator, old)).as("a person's reactivation stands").isTrue();
+        });
   }
 
   @Test
   void aPredecessorDeletedMeanwhile_isLeftAlone() {
-    TokenStore store = createStore();
-    TokenService service = serviceOn(store);
-    try (TokenValidator validator = inlineValidator(service).build()) {
-      IssuedToken old = create(service, ACME, PROD, null, ALICE);
-      Rotation rotation = rotate(service, old, PredecessorRetirement.FIRST_USE);
-      service.delete(ACME, old.id(), ALICE);
+    afterARotationOnOneNode(
+        PredecessorRetirement.FIRST_USE,
+        (store, service, validator, old, rotation) -> {
+          service.delete(ACME, old.id(), ALICE);
 
-      assertThat(accepts(validator, rotation.successor())).isTrue();
+          assertThat(accepts(validator, rotation.successor())).isTrue();
 
-      assertThat(store.find(ACME, old.id())).as("not brought back").isEmpty();
-      assertThat(row(store, rotation.successor()).retiresPredecessorOnFirstUse()).isFalse();
-      assertThat(accepts(validator, rotation.successor())).isTrue();
-    }
+          assertThat(store.find(ACME, old.id())).as("not brought back").isEmpty();
+          assertThat(row(store, rotation.successor()).retiresPredecessorOnFirstUse()).isFalse();
+          assertThat(accepts(validator, rotation.successor())).isTrue();
+        });
   }
 
   @Test
   void anotherOrganization_cannotRetire_norTriggerTheRetirement() {
-    TokenStore store = createStore();
-    TokenService service = serviceOn(store);
-    try (TokenValidator validator = inlineValidator(service).build()) {
-      IssuedToken old = create(service, ACME, PROD, null, ALICE);
-      Rotation rotation = rotate(service, old, PredecessorRetirement.FIRST_USE);
-      Change change = new Change(TokenEventType.STATUS_CHANGED, ALICE, clock.instant());
+    afterARotationOnOneNode(
+        PredecessorRetirement.FIRST_USE,
+        (store, service, validator, old, rotation) -> {
+          Change change = new Change(TokenEventType.STATUS_CHANGED, ALICE, clock.instant());
 
-      assertThat(store.retirePredecessor(GLOBEX, rotation.successor().id(), change)).isEmpty();
-      Throwable refused =
-          catchThrowable(
-              () ->
-                  validator.validate(
-                      rotation.successor().value().reveal(), Scope.EDI, GLOBEX, GLOBEX_PROD));
-      assertThat(refused).isInstanceOf(ConnectionOpenException.class).hasMessage(INVALID_TOKEN);
+          assertThat(store.retirePredecessor(GLOBEX, rotation.successor().id(), change)).isEmpty();
+          Throwable refused =
+              catchThrowable(
+                  () ->
+                      validator.validate(
+                          rotation.successor().value().reveal(), Scope.EDI, GLOBEX, GLOBEX_PROD));
+          assertThat(refused).isInstanceOf(ConnectionOpenException.class).hasMessage(INVALID_TOKEN);
 
-      assertThat(row(store, old)).isEqualTo(rotation.predecessor());
-      assertThat(row(store, rotation.successor()).retiresPredecessorOnFirstUse()).isTrue();
-      assertThat(row(store, rotation.successor()).version()).isEqualTo(1);
-    }
+          assertThat(row(store, old)).isEqualTo(rotation.predecessor());
+          assertThat(row(store, rotation.successor()).retiresPredecessorOnFirstUse()).isTrue();
+          assertThat(row(store, rotation.successor()).version()).isEqualTo(1);
+        });
   }
 
   /**

@@ -100,12 +100,6 @@ public abstract class AbstractTenantIsolationTest {
     Figures.report(this, info, "foreign attempts", attempts);
   }
 
-  private Map<TokenId, StoredToken> snapshot() {
-    Map<TokenId, StoredToken> all = new LinkedHashMap<>();
-    store.scan(null, 10_000).forEach(r -> all.put(r.id(), r));
-    return all;
-  }
-
   /**
    * What a call gives: its result, or the exception's class and message with the id made generic.
    */
@@ -166,7 +160,7 @@ public abstract class AbstractTenantIsolationTest {
         null,
         io.accesstokens.Expiry.after(java.time.Duration.ofHours(1)),
         Fixtures.ALICE);
-    Map<TokenId, StoredToken> before = snapshot();
+    Map<TokenId, StoredToken> before = Fixtures.rowsById(store);
     for (OrganizationId org : ORGS) {
       attempts++;
       assertThat(limited.countBeyondMaximumLifetime(org)).as("%s", org).isEqualTo(3);
@@ -184,7 +178,7 @@ public abstract class AbstractTenantIsolationTest {
           .as("reminders of %s", org)
           .isEqualTo(org.equals(ORGS.get(0)) ? 1 : 0);
     }
-    assertThat(snapshot()).isEqualTo(before);
+    assertThat(Fixtures.rowsById(store)).isEqualTo(before);
   }
 
   /**
@@ -199,7 +193,7 @@ public abstract class AbstractTenantIsolationTest {
       recording.validate(first.value().reveal(), io.accesstokens.Scope.EDI, ORGS.get(0), PROD);
       assertThat(recording.flushLastUsed()).isEqualTo(1);
     }
-    Map<TokenId, StoredToken> snapshot = snapshot();
+    Map<TokenId, StoredToken> snapshot = Fixtures.rowsById(store);
     for (OrganizationId attacker : ORGS) {
       for (OrganizationId victim : ORGS) {
         if (attacker.equals(victim)) {
@@ -214,7 +208,7 @@ public abstract class AbstractTenantIsolationTest {
         }
       }
     }
-    assertThat(snapshot()).as("no foreign use written").isEqualTo(snapshot);
+    assertThat(Fixtures.rowsById(store)).as("no foreign use written").isEqualTo(snapshot);
     java.time.Instant later = java.time.Instant.now().plusSeconds(3600);
     for (OrganizationId org : ORGS) {
       attempts++;
@@ -236,7 +230,7 @@ public abstract class AbstractTenantIsolationTest {
 
   @Test
   void everyActionWithAnotherOrganizationsId_isRefusedLikeAnUnknownId_andChangesNothing() {
-    Map<TokenId, StoredToken> before = snapshot();
+    Map<TokenId, StoredToken> before = Fixtures.rowsById(store);
     for (OrganizationId attacker : ORGS) {
       for (var entry : ACTIONS) {
         var action = entry.getValue().apply(service).apply(attacker);
@@ -255,7 +249,7 @@ public abstract class AbstractTenantIsolationTest {
         }
       }
     }
-    assertThat(snapshot()).isEqualTo(before);
+    assertThat(Fixtures.rowsById(store)).isEqualTo(before);
     assertThat(events).isEmpty();
     assertThat(attempts).isEqualTo(ORGS.size() * ACTIONS.size() * (ORGS.size() - 1) * 3);
   }

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -390,6 +391,24 @@ public abstract class AbstractTokenModelTest {
       return index >= 0 ? ENVS[index] : token == null ? Fixtures.PROD : token.env;
     }
 
+    /** The outcome is a refusal for reaching {@code org}'s limit, which it names. */
+    private static void assertLimitExceeded(Object outcome, OrganizationId org) {
+      assertThat(outcome)
+          .isInstanceOf(TokenLimitExceededException.class)
+          .extracting(e -> ((TokenLimitExceededException) e).limit())
+          .isEqualTo(LIMITS.get(org));
+    }
+
+    /**
+     * The tokens {@code org} can see, in {@code env} or in every environment when null, in creation
+     * order.
+     */
+    private Stream<ModelToken> visibleIn(OrganizationId org, @Nullable EnvironmentId env) {
+      return tokens.stream()
+          .filter(t -> visible(org, t) != null)
+          .filter(t -> env == null || t.env.equals(env));
+    }
+
     /** The tokens {@code org} holds, active and inactive: what its limit counts. */
     private long held(OrganizationId org) {
       return tokens.stream().filter(t -> !t.deleted && t.org.equals(org)).count();
@@ -488,10 +507,7 @@ public abstract class AbstractTokenModelTest {
       } else if (!Fixtures.environments().contains(org, env)) {
         assertThat(outcome).isInstanceOf(UnknownEnvironmentException.class);
       } else if (held(org) >= LIMITS.get(org)) {
-        assertThat(outcome)
-            .isInstanceOf(TokenLimitExceededException.class)
-            .extracting(e -> ((TokenLimitExceededException) e).limit())
-            .isEqualTo(LIMITS.get(org));
+        assertLimitExceeded(outcome, org);
       } else {
         assertThat(outcome).isInstanceOf(IssuedToken.class);
         IssuedToken issued = (IssuedToken) outcome;
@@ -531,9 +547,7 @@ public abstract class AbstractTokenModelTest {
         assertThat(outcome).isInstanceOf(NotEntitledException.class);
       } else {
         List<TokenId> expected =
-            tokens.stream()
-                .filter(t -> visible(org, t) != null)
-                .filter(t -> env == null || t.env.equals(env))
+            visibleIn(org, env)
                 .filter(t -> status == null || t.status == status)
                 .sorted(
                     Comparator.<ModelToken, Instant>comparing(t -> t.createdAt)
@@ -656,10 +670,7 @@ public abstract class AbstractTokenModelTest {
             "it was already rotated (its successor is " + successorOf(token).id + ")");
       } else if (held(org) >= LIMITS.get(org)) {
         // The predecessor stays stored during the overlap, so the successor takes a place.
-        assertThat(outcome)
-            .isInstanceOf(TokenLimitExceededException.class)
-            .extracting(e -> ((TokenLimitExceededException) e).limit())
-            .isEqualTo(LIMITS.get(org));
+        assertLimitExceeded(outcome, org);
       } else {
         assertThat(outcome).isInstanceOf(Rotation.class);
         Rotation rotation = (Rotation) outcome;
@@ -738,9 +749,7 @@ public abstract class AbstractTokenModelTest {
         assertThat(outcome).isInstanceOf(UnknownEnvironmentException.class);
       } else {
         List<ModelToken> active =
-            tokens.stream()
-                .filter(t -> visible(org, t) != null)
-                .filter(t -> env == null || t.env.equals(env))
+            visibleIn(org, env)
                 .filter(t -> t.status == TokenStatus.ACTIVE)
                 .sorted(
                     Comparator.<ModelToken, Instant>comparing(t -> t.createdAt)

@@ -103,6 +103,22 @@ public abstract class AbstractTokenServiceTest {
         .build();
   }
 
+  /** A builder of another service on {@link #store}, with this suite's entitlements and clock. */
+  private TokenService.Builder clockedService() {
+    return Fixtures.serviceOn(store, entitlements).clock(clock);
+  }
+
+  /** A service on {@link #store} that seals with {@code sealing} and digests with {@code macs}. */
+  private TokenService keyedService(KeyRing sealing, KeyRing macs) {
+    return newService(store, CopyPolicy.sealed(sealing), DigestPolicy.hmacSha256(macs), e -> {});
+  }
+
+  /** {@code on} lists no ACME token, and no event was sent: nothing was written. */
+  private void assertNothingWritten(TokenService on) {
+    assertThat(on.list(ACME, TokenQuery.all()).tokens()).isEmpty();
+    assertThat(events).isEmpty();
+  }
+
   private void assertValid(TokenSecret value, OrganizationId org, EnvironmentId env) {
     assertThat(validator.validate(value.reveal(), Scope.EDI, org, env).id()).isEqualTo(value.id());
   }
@@ -166,8 +182,7 @@ public abstract class AbstractTokenServiceTest {
     assertThatThrownBy(() -> create(service, ACME, GLOBEX_PROD, null, ALICE))
         .isInstanceOf(UnknownEnvironmentException.class)
         .hasMessage("organization acme has no environment globex-prod");
-    assertThat(service.list(ACME, TokenQuery.all()).tokens()).isEmpty();
-    assertThat(events).isEmpty();
+    assertNothingWritten(service);
   }
 
   @Test
@@ -211,11 +226,7 @@ public abstract class AbstractTokenServiceTest {
   // --------------------------------------------------------------------------
 
   private TokenService limitedTo(long maxTokens) {
-    return TokenService.builder(store)
-        .entitlements(entitlements)
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.ephemeral())
-        .clock(clock)
+    return clockedService()
         .limits(org -> org.equals(ACME) ? maxTokens : TokenLimits.UNLIMITED)
         .listener(events::add)
         .build();
@@ -309,11 +320,7 @@ public abstract class AbstractTokenServiceTest {
   // ---------------------------------------------------------------------------------
 
   private TokenService serviceWithMaximumLifetime(Duration maximum) {
-    return TokenService.builder(store)
-        .entitlements(entitlements)
-        .environments(Fixtures.environments())
-        .copyPolicy(CopyPolicy.ephemeral())
-        .clock(clock)
+    return clockedService()
         .lifetimePolicy(LifetimePolicy.atMost(maximum))
         .listener(events::add)
         .build();
@@ -369,8 +376,7 @@ public abstract class AbstractTokenServiceTest {
     assertThatThrownBy(() -> Expiry.after(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("lifetime must be positive, but was PT0S");
-    assertThat(service.list(ACME, TokenQuery.all()).tokens()).isEmpty();
-    assertThat(events).isEmpty();
+    assertNothingWritten(service);
   }
 
   @Test
@@ -380,8 +386,7 @@ public abstract class AbstractTokenServiceTest {
     assertThatThrownBy(() -> limited.create(ACME, PROD, null, ALICE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a token of organization acme must expire: its maximum lifetime is 365 days");
-    assertThat(limited.list(ACME, TokenQuery.all()).tokens()).isEmpty();
-    assertThat(events).isEmpty();
+    assertNothingWritten(limited);
   }
 
   @Test
@@ -676,14 +681,7 @@ public abstract class AbstractTokenServiceTest {
   /** The predecessor stays stored during the overlap, so the successor needs a place of its own. */
   @Test
   void rotate_atTheOrganizationsLimit_isRefused_andNothingChanges() {
-    TokenService limited =
-        TokenService.builder(store)
-            .entitlements(entitlements)
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.ephemeral())
-            .clock(clock)
-            .limits(TokenLimits.perOrganization(1))
-            .build();
+    TokenService limited = clockedService().limits(TokenLimits.perOrganization(1)).build();
     IssuedToken old = create(limited, ACME, PROD, null, ALICE);
 
     assertThatThrownBy(() -> limited.rotate(ACME, old.id(), Duration.ofDays(1), ALICE))
@@ -1135,8 +1133,7 @@ public abstract class AbstractTokenServiceTest {
       assertThat(service.delete(ACME, id, ALICE)).isEqualTo(DeleteOutcome.ALREADY_ABSENT);
     }
     assertThat(service.get(GLOBEX, theirs.id())).isEqualTo(theirs.token());
-    assertThat(service.list(ACME, TokenQuery.all()).tokens()).isEmpty();
-    assertThat(events).isEmpty();
+    assertNothingWritten(service);
     assertValid(theirs.value(), GLOBEX, GLOBEX_PROD);
     assertInvalid(theirs.value(), ACME, PROD);
   }
@@ -1246,11 +1243,7 @@ public abstract class AbstractTokenServiceTest {
   void aFailingListener_neitherUndoesTheChange_norStopsTheOtherListeners() {
     List<TokenEvent> seenAfterFailure = new CopyOnWriteArrayList<>();
     TokenService withBadListener =
-        TokenService.builder(store)
-            .entitlements(entitlements)
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.ephemeral())
-            .clock(clock)
+        clockedService()
             .listener(
                 e -> {
                   throw new IllegalStateException("audit sink is down");
@@ -1286,21 +1279,13 @@ public abstract class AbstractTokenServiceTest {
   @Test
   void rotatingKeys_keepsOldTokensValidAndCopyable_andResealMovesThemToTheNewKeys() {
     byte[] seal1 = random(32), seal2 = random(32), mac1 = random(32), mac2 = random(32);
-    TokenService before =
-        newService(
-            store,
-            CopyPolicy.sealed(KeyRing.of("s1", seal1)),
-            DigestPolicy.hmacSha256(KeyRing.of("m1", mac1)),
-            e -> {});
+    TokenService before = keyedService(KeyRing.of("s1", seal1), KeyRing.of("m1", mac1));
     IssuedToken old = create(before, ACME, PROD, "made under s1/m1", ALICE);
 
     TokenService rotated =
-        newService(
-            store,
-            CopyPolicy.sealed(KeyRing.builder().current("s2", seal2).retired("s1", seal1).build()),
-            DigestPolicy.hmacSha256(
-                KeyRing.builder().current("m2", mac2).retired("m1", mac1).build()),
-            e -> {});
+        keyedService(
+            KeyRing.builder().current("s2", seal2).retired("s1", seal1).build(),
+            KeyRing.builder().current("m2", mac2).retired("m1", mac1).build());
     TokenValidator rotatedValidator = TokenValidator.builder(rotated).build();
     assertThat(rotatedValidator.validate(old.value().reveal(), Scope.EDI, ACME, PROD).id())
         .isEqualTo(old.id());
@@ -1313,12 +1298,7 @@ public abstract class AbstractTokenServiceTest {
     assertThat(rotated.reseal(ALICE)).isEqualTo(new ResealReport(2, 0, 2, 0, 0, 0));
 
     // The retired keys can go now.
-    TokenService newOnly =
-        newService(
-            store,
-            CopyPolicy.sealed(KeyRing.of("s2", seal2)),
-            DigestPolicy.hmacSha256(KeyRing.of("m2", mac2)),
-            e -> {});
+    TokenService newOnly = keyedService(KeyRing.of("s2", seal2), KeyRing.of("m2", mac2));
     TokenValidator newOnlyValidator = TokenValidator.builder(newOnly).build();
     for (IssuedToken t : List.of(old, fresh)) {
       assertThat(copy(newOnly, ACME, t.id(), ALICE)).isEqualTo(t.value());

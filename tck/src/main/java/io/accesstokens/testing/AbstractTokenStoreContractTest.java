@@ -179,21 +179,9 @@ public abstract class AbstractTokenStoreContractTest {
 
   /** A new token succeeding {@code predecessor}, created at {@code at}. */
   private StoredToken successorOf(StoredToken predecessor, Instant at) {
-    AccessToken p = predecessor.token();
     AccessToken token =
-        new AccessToken(
-            new TokenId(NEXT_ID.getAndAdd(0x9E3779B97F4A7C15L)),
-            p.organization(),
-            p.environment(),
-            TokenStatus.ACTIVE,
-            p.description(),
-            p.scope(),
-            at,
-            at,
-            1,
-            null,
-            p.id(),
-            null);
+        Fixtures.successorToken(
+            predecessor.token(), new TokenId(NEXT_ID.getAndAdd(0x9E3779B97F4A7C15L)), at);
     return new StoredToken(token, randomDigest(), sealed());
   }
 

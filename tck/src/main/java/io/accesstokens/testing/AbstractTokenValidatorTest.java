@@ -17,6 +17,7 @@ import io.accesstokens.ConnectionOpenException;
 import io.accesstokens.CopyPolicy;
 import io.accesstokens.ErrorCode;
 import io.accesstokens.Expiry;
+import io.accesstokens.FreshnessLease;
 import io.accesstokens.IssuedToken;
 import io.accesstokens.OrganizationId;
 import io.accesstokens.RefusalCause;
@@ -37,11 +38,13 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,12 +88,7 @@ public abstract class AbstractTokenValidatorTest {
   void setUpValidator(ValidatorConfiguration configuration) {
     this.configuration = configuration;
     store = new FaultyTokenStore(createStore());
-    service =
-        TokenService.builder(store)
-            .entitlements(entitlements)
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.ephemeral())
-            .build();
+    service = Fixtures.serviceOn(store, entitlements).build();
     validator = newValidator(settings -> settings);
   }
 
@@ -109,6 +107,21 @@ public abstract class AbstractTokenValidatorTest {
    */
   protected TokenValidator newValidator(UnaryOperator<TokenValidator.Builder> settings) {
     return newValidator(service, LOOKUP_TIMEOUT, settings);
+  }
+
+  /** Closes this suite's validator and puts {@link #newValidator(UnaryOperator)} in its place. */
+  private void replaceValidator(UnaryOperator<TokenValidator.Builder> settings) {
+    replaceValidator(service, LOOKUP_TIMEOUT, settings);
+  }
+
+  /**
+   * Closes this suite's validator and puts {@link #newValidator(TokenService, Duration,
+   * UnaryOperator)} in its place.
+   */
+  private void replaceValidator(
+      TokenService of, Duration lookupTimeout, UnaryOperator<TokenValidator.Builder> settings) {
+    validator.close();
+    validator = newValidator(of, lookupTimeout, settings);
   }
 
   /**
@@ -192,15 +205,8 @@ public abstract class AbstractTokenValidatorTest {
    * A service on {@link #store} whose clock is {@link #clock}, and this suite's validator of it.
    */
   private TokenService useClockedService() {
-    TokenService clocked =
-        TokenService.builder(store)
-            .entitlements(entitlements)
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.ephemeral())
-            .clock(clock)
-            .build();
-    validator.close();
-    validator = newValidator(clocked, LOOKUP_TIMEOUT, settings -> settings);
+    TokenService clocked = Fixtures.serviceOn(store, entitlements).clock(clock).build();
+    replaceValidator(clocked, LOOKUP_TIMEOUT, settings -> settings);
     return clocked;
   }
 
@@ -473,12 +479,7 @@ public abstract class AbstractTokenValidatorTest {
     IssuedToken issued = acmeToken();
     validate(issued.value().reveal());
     // Another node deactivates it: the change reaches the store but not this validator.
-    TokenService otherNode =
-        TokenService.builder(store)
-            .entitlements(entitlements)
-            .environments(Fixtures.environments())
-            .copyPolicy(CopyPolicy.ephemeral())
-            .build();
+    TokenService otherNode = Fixtures.serviceOn(store, entitlements).build();
     otherNode.deactivate(ACME, issued.id(), ALICE);
 
     advance(EXPIRY.minusNanos(1));
@@ -491,8 +492,7 @@ public abstract class AbstractTokenValidatorTest {
   @ValidatorTest(lease = Lease.ALWAYS_TRUSTED)
   void anUntrustedLease_sendsEveryValidationToTheStore_andATrustedOneUsesTheCache() {
     AtomicBoolean trusted = new AtomicBoolean(true);
-    validator.close();
-    validator = newValidator(settings -> settings.freshnessLease(now -> trusted.get()));
+    replaceValidator(settings -> settings.freshnessLease(now -> trusted.get()));
     IssuedToken issued = acmeToken();
     validate(issued.value().reveal());
     validate(issued.value().reveal());
@@ -512,8 +512,7 @@ public abstract class AbstractTokenValidatorTest {
   @ValidatorTest(lease = Lease.ALWAYS_TRUSTED)
   void theLease_isAskedWithTheTickersReading() {
     List<Long> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-    validator.close();
-    validator = newValidator(settings -> settings.freshnessLease(now -> asked.add(now)));
+    replaceValidator(settings -> settings.freshnessLease(now -> asked.add(now)));
     IssuedToken issued = acmeToken();
     validate(issued.value().reveal());
     advance(Duration.ofSeconds(3));
@@ -556,22 +555,41 @@ public abstract class AbstractTokenValidatorTest {
   @ValidatorTest
   void aLookupInFlightDuringInvalidateAll_cannotPutItsAnswerBack() {
     IssuedToken issued = acmeToken();
-    AtomicBoolean once = new AtomicBoolean(true);
     // The store has answered; before that answer is installed, everything is invalidated (as when a
     // follower lost its place). No change of this token names it, so only invalidateAll's bump of
     // every generation can keep the answer out.
-    store.afterFindByDigest(
-        found -> {
-          if (once.getAndSet(false)) {
-            validator.invalidateAll();
-          }
-        });
+    onceTheStoreHasAnswered(validator::invalidateAll);
 
     assertThat(validate(issued.value().reveal()).id()).isEqualTo(issued.id());
     store.afterFindByDigest(null);
     validate(issued.value().reveal());
 
     assertThat(store.findByDigestCalls()).as("the answer read before was not cached").isEqualTo(2);
+  }
+
+  /** Runs {@code change} once, after the store answers the next lookup and before it is cached. */
+  private void onceTheStoreHasAnswered(Runnable change) {
+    AtomicBoolean once = new AtomicBoolean(true);
+    store.afterFindByDigest(
+        found -> {
+          if (once.getAndSet(false)) {
+            change.run();
+          }
+        });
+  }
+
+  /**
+   * Validates {@code issued} while {@code change} is made between the store's answer and its
+   * caching. This call overlapped the change, so either answer is right for it.
+   */
+  private void validateAcross(IssuedToken issued, Runnable change) {
+    onceTheStoreHasAnswered(change);
+    try {
+      validate(issued.value().reveal());
+    } catch (ConnectionOpenException e) {
+      assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+    }
+    store.afterFindByDigest(null);
   }
 
   @ValidatorTest
@@ -629,22 +647,8 @@ public abstract class AbstractTokenValidatorTest {
   @ValidatorTest
   void aLookupInFlightDuringADeactivation_cannotPutTheOldAnswerBack() {
     IssuedToken issued = acmeToken();
-    AtomicBoolean once = new AtomicBoolean(true);
     // The store answers "active"; before that answer is installed, the token is deactivated.
-    store.afterFindByDigest(
-        found -> {
-          if (once.getAndSet(false)) {
-            service.deactivate(ACME, issued.id(), ALICE);
-          }
-        });
-
-    // This call overlapped the change, so either answer is right for it.
-    try {
-      validate(issued.value().reveal());
-    } catch (ConnectionOpenException e) {
-      assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
-    }
-    store.afterFindByDigest(null);
+    validateAcross(issued, () -> service.deactivate(ACME, issued.id(), ALICE));
 
     assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
     assertThat(store.findByDigestCalls()).as("the stale answer was not cached").isEqualTo(2);
@@ -653,19 +657,7 @@ public abstract class AbstractTokenValidatorTest {
   @ValidatorTest
   void aLookupInFlightDuringADelete_cannotPutTheOldAnswerBack() {
     IssuedToken issued = acmeToken();
-    AtomicBoolean once = new AtomicBoolean(true);
-    store.afterFindByDigest(
-        found -> {
-          if (once.getAndSet(false)) {
-            service.delete(ACME, issued.id(), ALICE);
-          }
-        });
-    try {
-      validate(issued.value().reveal());
-    } catch (ConnectionOpenException e) {
-      assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
-    }
-    store.afterFindByDigest(null);
+    validateAcross(issued, () -> service.delete(ACME, issued.id(), ALICE));
 
     assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.UNKNOWN);
   }
@@ -749,8 +741,7 @@ public abstract class AbstractTokenValidatorTest {
   @ValidatorTest(lookups = Lookups.EXECUTOR)
   void aHungStore_withTheDefaultLookupPool_failsClosedWithinTheTimeout() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    validator.close();
-    validator = newValidator(service, Duration.ofMillis(200), settings -> settings);
+    replaceValidator(service, Duration.ofMillis(200), settings -> settings);
     IssuedToken issued = acmeToken();
     store.afterFindByDigest(found -> await(release));
 
@@ -772,13 +763,8 @@ public abstract class AbstractTokenValidatorTest {
   void aMissHoursIntoTheTickersTime_stillWaitsForItsLookup() throws Exception {
     advance(Duration.ofHours(1));
     IssuedToken issued = acmeToken();
-    CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    store.afterFindByDigest(
-        found -> {
-          inside.countDown();
-          await(release);
-        });
+    CountDownLatch inside = holdLookupsInTheStore(1, release);
     ExecutorService callers = Executors.newFixedThreadPool(2);
     try {
       Future<ValidatedToken> first = callers.submit(() -> validate(issued.value().reveal()));
@@ -806,15 +792,13 @@ public abstract class AbstractTokenValidatorTest {
   @ValidatorTest(lookups = Lookups.EXECUTOR)
   void aLookupThatQueuedForTheWholeTimeout_failsClosedWithoutAskingTheStore() {
     IssuedToken issued = acmeToken();
-    validator.close();
-    validator =
-        newValidator(
-            settings ->
-                settings.lookupExecutor(
-                    task -> {
-                      ticker.advance(LOOKUP_TIMEOUT);
-                      task.run();
-                    }));
+    replaceValidator(
+        settings ->
+            settings.lookupExecutor(
+                task -> {
+                  ticker.advance(LOOKUP_TIMEOUT);
+                  task.run();
+                }));
     int calls = store.findByDigestCalls();
     int mark = CapturingAppender.mark();
 
@@ -838,15 +822,13 @@ public abstract class AbstractTokenValidatorTest {
   void aCallerWhoseTimeRanOutWhileItsLookupQueued_givesUpAtOnce() {
     IssuedToken issued = acmeToken();
     List<Runnable> queued = new ArrayList<>();
-    validator.close();
-    validator =
-        newValidator(
-            settings ->
-                settings.lookupExecutor(
-                    task -> {
-                      queued.add(task);
-                      ticker.advance(LOOKUP_TIMEOUT.plusSeconds(1));
-                    }));
+    replaceValidator(
+        settings ->
+            settings.lookupExecutor(
+                task -> {
+                  queued.add(task);
+                  ticker.advance(LOOKUP_TIMEOUT.plusSeconds(1));
+                }));
     int calls = store.findByDigestCalls();
 
     long began = System.nanoTime();
@@ -863,16 +845,9 @@ public abstract class AbstractTokenValidatorTest {
 
   @ValidatorTest
   void lookupsBeyondTheCap_failClosed_whileTheStoreIsSlow() throws Exception {
-    validator.close();
-    validator =
-        newValidator(service, Duration.ofMillis(100), settings -> settings.maxConcurrentLookups(2));
-    CountDownLatch twoInside = new CountDownLatch(2);
+    replaceValidator(service, Duration.ofMillis(100), settings -> settings.maxConcurrentLookups(2));
     CountDownLatch release = new CountDownLatch(1);
-    store.afterFindByDigest(
-        found -> {
-          twoInside.countDown();
-          await(release);
-        });
+    CountDownLatch twoInside = holdLookupsInTheStore(2, release);
     ExecutorService callers = Executors.newFixedThreadPool(2);
     try {
       List<Future<?>> slow = new ArrayList<>();
@@ -907,8 +882,7 @@ public abstract class AbstractTokenValidatorTest {
    */
   @ValidatorTest
   void guessesAtAKnownId_holdAtMostTheContestedLane_andNeverStarveOtherTokens() throws Exception {
-    validator.close();
-    validator = newValidator(service, LOOKUP_TIMEOUT, settings -> settings.maxConcurrentLookups(8));
+    replaceValidator(service, LOOKUP_TIMEOUT, settings -> settings.maxConcurrentLookups(8));
     IssuedToken guessedAt = acmeToken();
     IssuedToken alsoGuessedAt = acmeToken();
     IssuedToken other = acmeToken();
@@ -1001,8 +975,7 @@ public abstract class AbstractTokenValidatorTest {
     assertThat(validator.stats().sizeEvictions()).as("the default size holds them").isZero();
     assertThat(validator.stats().loads()).isEqualTo(120);
 
-    validator.close();
-    validator = newValidator(settings -> settings.maximumSize(10));
+    replaceValidator(settings -> settings.maximumSize(10));
     for (int round = 0; round < 2; round++) {
       for (IssuedToken token : tokens) {
         assertThat(validate(token.value().reveal()).id()).isEqualTo(token.id());
@@ -1071,16 +1044,9 @@ public abstract class AbstractTokenValidatorTest {
    */
   @ValidatorTest(lookups = Lookups.INLINE)
   void aFloodOfRefusedLookups_logsOneLinePerTenSeconds_countingTheRest() throws Exception {
-    validator.close();
-    validator =
-        newValidator(service, Duration.ofMillis(1), settings -> settings.maxConcurrentLookups(1));
-    CountDownLatch inside = new CountDownLatch(1);
+    replaceValidator(service, Duration.ofMillis(1), settings -> settings.maxConcurrentLookups(1));
     CountDownLatch release = new CountDownLatch(1);
-    store.afterFindByDigest(
-        found -> {
-          inside.countDown();
-          await(release);
-        });
+    CountDownLatch inside = holdLookupsInTheStore(1, release);
     ExecutorService slow = Executors.newSingleThreadExecutor();
     try {
       String held = TokenFormatAccess.wellFormedUnknown();
@@ -1141,13 +1107,8 @@ public abstract class AbstractTokenValidatorTest {
   @ValidatorTest
   void anInterruptedWaiter_failsClosed_andKeepsItsInterrupt() throws Exception {
     IssuedToken issued = acmeToken();
-    CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    store.afterFindByDigest(
-        found -> {
-          inside.countDown();
-          await(release);
-        });
+    CountDownLatch inside = holdLookupsInTheStore(1, release);
     ExecutorService pool = Executors.newFixedThreadPool(1);
     try {
       pool.submit(() -> validate(issued.value().reveal()));
@@ -1176,14 +1137,27 @@ public abstract class AbstractTokenValidatorTest {
   // ---- last used (issue 14)
   // ------------------------------------------------------------------------------
 
+  /** A new ACME token of {@code clocked}, validated once, with that use flushed. */
+  private IssuedToken usedAndFlushed(TokenService clocked) {
+    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
+    validate(issued.value().reveal());
+    validator.flushLastUsed();
+    return issued;
+  }
+
+  /** No use waits in the validator to be written, and a flush writes none. */
+  private void assertNoUsePending() {
+    assertThat(validator.pendingLastUses()).isZero();
+    assertThat(validator.flushLastUsed()).isZero();
+  }
+
   /**
    * {@link #useClockedService()}'s service and a validator of it that records last use, with {@code
    * settings} besides.
    */
   private TokenService useLastUsedValidator(UnaryOperator<TokenValidator.Builder> settings) {
     TokenService clocked = useClockedService();
-    validator.close();
-    validator = newValidator(clocked, LOOKUP_TIMEOUT, b -> settings.apply(b.recordLastUsed(true)));
+    replaceValidator(clocked, LOOKUP_TIMEOUT, b -> settings.apply(b.recordLastUsed(true)));
     return clocked;
   }
 
@@ -1199,8 +1173,7 @@ public abstract class AbstractTokenValidatorTest {
     validate(issued.value().reveal());
     validate(issued.value().reveal());
 
-    assertThat(validator.pendingLastUses()).isZero();
-    assertThat(validator.flushLastUsed()).isZero();
+    assertNoUsePending();
     assertThat(store.lastUsedWrites()).isZero();
     assertThat(storedLastUse(clocked, issued)).isNull();
   }
@@ -1229,9 +1202,7 @@ public abstract class AbstractTokenValidatorTest {
   @ValidatorTest
   void lastUsed_isRecordedOnAHit_onceTheRecordedUseIsAnIntervalOld() {
     TokenService clocked = useLastUsedValidator(b -> b.lastUsedInterval(Duration.ofSeconds(30)));
-    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
-    validate(issued.value().reveal());
-    validator.flushLastUsed();
+    IssuedToken issued = usedAndFlushed(clocked);
     long lookups = store.findByDigestCalls();
 
     advanceBoth(Duration.ofSeconds(29));
@@ -1309,9 +1280,7 @@ public abstract class AbstractTokenValidatorTest {
   @ValidatorTest
   void lastUsed_aUseRecordedOnAHit_neverStretchesTheAnswerPastTheHardExpiry() {
     TokenService clocked = useLastUsedValidator(b -> b.lastUsedInterval(Duration.ofSeconds(50)));
-    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
-    validate(issued.value().reveal());
-    validator.flushLastUsed();
+    IssuedToken issued = usedAndFlushed(clocked);
 
     advanceBoth(Duration.ofSeconds(50));
     java.time.Instant hitAt = clock.instant();
@@ -1418,8 +1387,7 @@ public abstract class AbstractTokenValidatorTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("connection source address must not hold a token value");
 
-    assertThat(validator.pendingLastUses()).isZero();
-    assertThat(validator.flushLastUsed()).isZero();
+    assertNoUsePending();
     assertThat(storedSource(clocked, issued)).isNull();
   }
 
@@ -1432,8 +1400,7 @@ public abstract class AbstractTokenValidatorTest {
     assertRefused(issued.value().reveal(), ACME, PROD, RefusalCause.INACTIVE);
     assertRefused(issued.value().reveal(), GLOBEX, GLOBEX_PROD, RefusalCause.WRONG_ORGANIZATION);
 
-    assertThat(validator.pendingLastUses()).isZero();
-    assertThat(validator.flushLastUsed()).isZero();
+    assertNoUsePending();
   }
 
   /**
@@ -1473,9 +1440,7 @@ public abstract class AbstractTokenValidatorTest {
   @ValidatorTest
   void lastUsed_whileTheStoreIsDown_validationsGoOn_andTheNextFlushWritesTheUses() {
     TokenService clocked = useLastUsedValidator(b -> b.lastUsedInterval(Duration.ofSeconds(10)));
-    IssuedToken issued = create(clocked, ACME, PROD, null, ALICE);
-    validate(issued.value().reveal());
-    validator.flushLastUsed();
+    IssuedToken issued = usedAndFlushed(clocked);
     store.down(true);
 
     advanceBoth(Duration.ofSeconds(20));
@@ -1579,33 +1544,30 @@ public abstract class AbstractTokenValidatorTest {
         .hasMessage("max concurrent lookups must be between 1 and 10000, but was 0");
     assertThatThrownBy(() -> b.lookupTimeout(Duration.ofHours(1)))
         .hasMessage("lookup timeout must be between PT0.001S and PT1M, but was PT1H");
-    b.maximumSize(10);
-    assertThatThrownBy(() -> b.maximumSize(20)).hasMessage("maximum size already set to 10");
-    b.expireAfter(Duration.ofSeconds(5));
-    assertThatThrownBy(() -> b.expireAfter(Duration.ofSeconds(6)))
-        .hasMessage("expire after already set to PT5S");
-    b.negativeMaximumSize(7);
-    assertThatThrownBy(() -> b.negativeMaximumSize(8))
-        .hasMessage("negative maximum size already set to 7");
-    b.negativeExpireAfter(Duration.ofSeconds(3));
-    assertThatThrownBy(() -> b.negativeExpireAfter(Duration.ofSeconds(4)))
-        .hasMessage("negative expire after already set to PT3S");
-    b.lookupTimeout(Duration.ofSeconds(1));
-    assertThatThrownBy(() -> b.lookupTimeout(Duration.ofSeconds(2)))
-        .hasMessage("lookup timeout already set to PT1S");
-    b.maxConcurrentLookups(4);
-    assertThatThrownBy(() -> b.maxConcurrentLookups(5))
-        .hasMessage("max concurrent lookups already set to 4");
-    b.ticker(ticker);
-    assertThatThrownBy(() -> b.ticker(ticker)).hasMessage("ticker already set");
-    b.executor(Runnable::run);
-    assertThatThrownBy(() -> b.executor(Runnable::run)).hasMessage("executor already set");
-    b.lookupExecutor(Runnable::run);
-    assertThatThrownBy(() -> b.lookupExecutor(Runnable::run))
-        .hasMessage("lookup executor already set");
-    b.freshnessLease(now -> true);
-    assertThatThrownBy(() -> b.freshnessLease(now -> true))
-        .hasMessage("freshness lease already set");
+    assertSetOnlyOnce(b::maximumSize, 10L, 20L, "maximum size already set to 10");
+    assertSetOnlyOnce(
+        b::expireAfter,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(6),
+        "expire after already set to PT5S");
+    assertSetOnlyOnce(b::negativeMaximumSize, 7L, 8L, "negative maximum size already set to 7");
+    assertSetOnlyOnce(
+        b::negativeExpireAfter,
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(4),
+        "negative expire after already set to PT3S");
+    assertSetOnlyOnce(
+        b::lookupTimeout,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
+        "lookup timeout already set to PT1S");
+    assertSetOnlyOnce(b::maxConcurrentLookups, 4, 5, "max concurrent lookups already set to 4");
+    assertSetOnlyOnce(b::ticker, ticker, ticker, "ticker already set");
+    Executor inline = Runnable::run;
+    assertSetOnlyOnce(b::executor, inline, inline, "executor already set");
+    assertSetOnlyOnce(b::lookupExecutor, inline, inline, "lookup executor already set");
+    FreshnessLease trusted = now -> true;
+    assertSetOnlyOnce(b::freshnessLease, trusted, trusted, "freshness lease already set");
     assertThatThrownBy(
             () -> b.changeFollower(ChangeFollower.builder(new ScriptedChangeFeed()).build()))
         .hasMessage("freshness lease already set");
@@ -1621,6 +1583,27 @@ public abstract class AbstractTokenValidatorTest {
         .hasMessage("freshness lease already set");
     assertThatThrownBy(() -> TokenValidator.builder((TokenService) null))
         .hasMessage("service must not be null");
+  }
+
+  /**
+   * Holds every lookup inside the store until {@code release}; the latch returned counts the first
+   * {@code lookups} of them in.
+   */
+  private CountDownLatch holdLookupsInTheStore(int lookups, CountDownLatch release) {
+    CountDownLatch inside = new CountDownLatch(lookups);
+    store.afterFindByDigest(
+        found -> {
+          inside.countDown();
+          await(release);
+        });
+    return inside;
+  }
+
+  /** {@code setting} takes {@code first}, then refuses {@code second} with {@code refusal}. */
+  private static <T> void assertSetOnlyOnce(
+      Consumer<T> setting, T first, T second, String refusal) {
+    setting.accept(first);
+    assertThatThrownBy(() -> setting.accept(second)).hasMessage(refusal);
   }
 
   private static void await(CountDownLatch latch) {

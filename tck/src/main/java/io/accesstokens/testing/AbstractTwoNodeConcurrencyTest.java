@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -72,12 +73,9 @@ public abstract class AbstractTwoNodeConcurrencyTest {
    */
   @Test
   void twoNodesAndEightThreads_creatingPastTheLimit_storeExactlyTheLimit() throws Exception {
-    TokenStore[] stores = createNodeStores();
     int limit = 24;
-    TokenService[] nodes = new TokenService[2];
-    for (int n = 0; n < 2; n++) {
-      nodes[n] = Fixtures.serviceOn(stores[n]).limits(TokenLimits.perOrganization(limit)).build();
-    }
+    TokenService[] nodes =
+        servicesOn(createNodeStores(), b -> b.limits(TokenLimits.perOrganization(limit)));
     for (int i = 0; i < 4; i++) {
       create(nodes[i % 2], ACME, PROD, "before", ALICE);
     }
@@ -148,10 +146,7 @@ public abstract class AbstractTwoNodeConcurrencyTest {
   @Test
   void twoNodesFlushingLastUsedWhileEditing_keepTheLatestUse_andEveryEdit() throws Exception {
     TokenStore[] stores = createNodeStores();
-    TokenService[] nodes = new TokenService[2];
-    for (int n = 0; n < 2; n++) {
-      nodes[n] = Fixtures.serviceOn(stores[n]).build();
-    }
+    TokenService[] nodes = servicesOn(stores, b -> b);
     List<TokenId> ids = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       ids.add(create(nodes[i % 2], ACME, PROD, "used " + i, ALICE).id());
@@ -204,6 +199,19 @@ public abstract class AbstractTwoNodeConcurrencyTest {
     }
   }
 
+  /**
+   * One service per node store, each built from {@link Fixtures#serviceOn} with {@code settings}
+   * added.
+   */
+  private static TokenService[] servicesOn(
+      TokenStore[] stores, UnaryOperator<TokenService.Builder> settings) {
+    TokenService[] nodes = new TokenService[stores.length];
+    for (int n = 0; n < stores.length; n++) {
+      nodes[n] = settings.apply(Fixtures.serviceOn(stores[n])).build();
+    }
+    return nodes;
+  }
+
   private static List<AccessToken> listAll(TokenService node) {
     return node.list(ACME, TokenQuery.all().pageSize(100)).tokens();
   }
@@ -215,20 +223,10 @@ public abstract class AbstractTwoNodeConcurrencyTest {
    */
   @Test
   void twoNodesSendingRemindersTogether_remindEachTokenOncePerThreshold() throws Exception {
-    TokenStore[] stores = createNodeStores();
     MutableClock clock = MutableClock.startingAt("2026-12-01T00:00:00Z");
     List<TokenEvent> events = new CopyOnWriteArrayList<>();
-    TokenService[] nodes = new TokenService[2];
-    for (int n = 0; n < 2; n++) {
-      nodes[n] =
-          TokenService.builder(stores[n])
-              .entitlements(new Fixtures.SwitchableEntitlements())
-              .environments(Fixtures.environments())
-              .copyPolicy(CopyPolicy.ephemeral())
-              .clock(clock)
-              .listener(events::add)
-              .build();
-    }
+    TokenService[] nodes =
+        servicesOn(createNodeStores(), b -> b.clock(clock).listener(events::add));
     int tokens = 20;
     for (int i = 0; i < tokens; i++) {
       create(
@@ -431,11 +429,7 @@ public abstract class AbstractTwoNodeConcurrencyTest {
    */
   @Test
   void twoNodesRotatingOneTokenAtOnce_storeExactlyOneSuccessor() throws Exception {
-    TokenStore[] stores = createNodeStores();
-    TokenService[] nodes = new TokenService[2];
-    for (int n = 0; n < 2; n++) {
-      nodes[n] = Fixtures.serviceOn(stores[n]).build();
-    }
+    TokenService[] nodes = servicesOn(createNodeStores(), b -> b);
     int rounds = rotationRounds();
     java.util.concurrent.atomic.AtomicInteger versionConflicts =
         new java.util.concurrent.atomic.AtomicInteger();

@@ -2,6 +2,7 @@ package io.accesstokens.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.accesstokens.AccessToken;
 import io.accesstokens.Actor;
 import io.accesstokens.ConnectionOpenException;
 import io.accesstokens.CopyPolicy;
@@ -13,11 +14,14 @@ import io.accesstokens.Scope;
 import io.accesstokens.TokenId;
 import io.accesstokens.TokenSecret;
 import io.accesstokens.TokenService;
+import io.accesstokens.TokenStatus;
 import io.accesstokens.TokenValidator;
 import io.accesstokens.internal.TokenMint;
 import io.accesstokens.spi.Entitlements;
 import io.accesstokens.spi.EnvironmentDirectory;
+import io.accesstokens.spi.StoredToken;
 import io.accesstokens.spi.TokenStore;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,8 +54,17 @@ public final class Fixtures {
    * GLOBEX have EDI), their environments, and an ephemeral sealing key so Copy works.
    */
   public static TokenService.Builder serviceOn(TokenStore store) {
+    return serviceOn(store, new SwitchableEntitlements());
+  }
+
+  /**
+   * A service builder on {@code store} as {@link #serviceOn(TokenStore)}, with {@code entitlements}
+   * the test switches itself.
+   */
+  public static TokenService.Builder serviceOn(
+      TokenStore store, SwitchableEntitlements entitlements) {
     return TokenService.builder(store)
-        .entitlements(new SwitchableEntitlements())
+        .entitlements(entitlements)
         .environments(environments())
         .copyPolicy(CopyPolicy.ephemeral());
   }
@@ -130,6 +143,35 @@ public final class Fixtures {
         service.rotate(organization, id, overlap, expiry, retirement, actor);
     IssuedSecrets.record(rotation.successor().value().reveal());
     return rotation;
+  }
+
+  /**
+   * The token a rotation at {@code at} stores as {@code predecessor}'s successor, with id {@code
+   * id}: active, version 1, never expiring, in the predecessor's organization and environment, with
+   * its description and scope, and naming it as its predecessor.
+   */
+  public static AccessToken successorToken(
+      AccessToken predecessor, TokenId id, java.time.Instant at) {
+    return new AccessToken(
+        id,
+        predecessor.organization(),
+        predecessor.environment(),
+        TokenStatus.ACTIVE,
+        predecessor.description(),
+        predecessor.scope(),
+        at,
+        at,
+        1,
+        null,
+        predecessor.id(),
+        null);
+  }
+
+  /** Every row of {@code store} (up to 10,000) by id, in the store's scan order. */
+  static Map<TokenId, StoredToken> rowsById(TokenStore store) {
+    Map<TokenId, StoredToken> all = new LinkedHashMap<>();
+    store.scan(null, 10_000).forEach(r -> all.put(r.id(), r));
+    return all;
   }
 
   /**

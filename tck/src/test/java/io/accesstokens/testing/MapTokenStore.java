@@ -85,8 +85,11 @@ final class MapTokenStore implements TokenStore {
         .toList();
   }
 
-  @Override
-  public synchronized void update(StoredToken next, Change change) {
+  /**
+   * The stored row that {@code next} follows: not found if there is none, a conflict unless it is
+   * exactly one version older.
+   */
+  private StoredToken currentBefore(StoredToken next) {
     StoredToken current = find(next.organization(), next.id()).orElse(null);
     if (current == null) {
       throw new TokenNotFoundException(next.organization(), next.id());
@@ -95,6 +98,12 @@ final class MapTokenStore implements TokenStore {
       throw TokenConflictException.versionMismatch(
           next.id(), next.version() - 1, current.version());
     }
+    return current;
+  }
+
+  @Override
+  public synchronized void update(StoredToken next, Change change) {
+    StoredToken current = currentBefore(next);
     Optional<StoredToken> holder = findByDigest(next.digest());
     if (holder.isPresent() && !holder.get().id().equals(next.id())) {
       throw new DuplicateTokenException("another token already has the same digest");
@@ -127,14 +136,7 @@ final class MapTokenStore implements TokenStore {
         || !predecessorNext.organization().equals(successor.organization())) {
       throw new IllegalArgumentException("the successor must name its predecessor");
     }
-    StoredToken current = find(predecessorNext.organization(), predecessorNext.id()).orElse(null);
-    if (current == null) {
-      throw new TokenNotFoundException(predecessorNext.organization(), predecessorNext.id());
-    }
-    if (current.version() != predecessorNext.version() - 1) {
-      throw TokenConflictException.versionMismatch(
-          current.id(), predecessorNext.version() - 1, current.version());
-    }
+    StoredToken current = currentBefore(predecessorNext);
     Optional<StoredToken> successorOf =
         rows.values().stream()
             .filter(row -> current.id().equals(row.token().rotatedFrom()))
