@@ -17,6 +17,8 @@ import io.accesstokens.testing.ScriptedChangeFeed;
 import io.accesstokens.testing.SecretLeakGuard;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -153,40 +155,104 @@ class BuilderIdiomTest {
   void changeFollower_everyBoundedSetting_isTakenAtItsLimits_andRefusedJustOutside() {
     Duration underOneMs = Duration.ofNanos(999_999);
     Duration oneMs = Duration.ofMillis(1);
-    assertRefused(b -> b.pollInterval(underOneMs), "poll interval must be at least 1 ms");
-    assertTaken(b -> b.pollInterval(oneMs));
-    assertRefused(b -> b.stalenessBound(underOneMs), "staleness bound must be");
-    assertTaken(b -> b.stalenessBound(oneMs));
-    assertTaken(b -> b.stalenessBound(Duration.ofHours(1)));
     assertRefused(
-        b -> b.stalenessBound(Duration.ofHours(1).plusNanos(1)), "staleness bound must be");
-    assertRefused(b -> b.longestTransaction(Duration.ofNanos(-1)), "longest transaction must be");
-    assertTaken(b -> b.longestTransaction(Duration.ZERO));
-    assertTaken(b -> b.longestTransaction(Duration.ofMinutes(10)));
+        follower(), b -> b.pollInterval(underOneMs), "poll interval must be at least 1 ms");
+    assertTaken(follower(), b -> b.pollInterval(oneMs));
+    assertRefused(follower(), b -> b.stalenessBound(underOneMs), "staleness bound must be");
+    assertTaken(follower(), b -> b.stalenessBound(oneMs));
+    assertTaken(follower(), b -> b.stalenessBound(Duration.ofHours(1)));
     assertRefused(
+        follower(),
+        b -> b.stalenessBound(Duration.ofHours(1).plusNanos(1)),
+        "staleness bound must be");
+    assertRefused(
+        follower(), b -> b.longestTransaction(Duration.ofNanos(-1)), "longest transaction must be");
+    assertTaken(follower(), b -> b.longestTransaction(Duration.ZERO));
+    assertTaken(follower(), b -> b.longestTransaction(Duration.ofMinutes(10)));
+    assertRefused(
+        follower(),
         b -> b.longestTransaction(Duration.ofMinutes(10).plusNanos(1)),
         "longest transaction must be");
-    assertRefused(b -> b.retention(Duration.ofNanos(-1)), "retention must not be negative");
-    assertTaken(b -> b.retention(Duration.ZERO));
-    assertRefused(b -> b.pruneEvery(underOneMs), "prune every must be at least 1 ms");
-    assertTaken(b -> b.pruneEvery(oneMs));
-    assertRefused(b -> b.batchSize(0), "batch size must be between 1 and 100000, but was 0");
-    assertTaken(b -> b.batchSize(1));
-    assertTaken(b -> b.batchSize(100_000));
     assertRefused(
-        b -> b.batchSize(100_001), "batch size must be between 1 and 100000, but was 100001");
+        follower(), b -> b.retention(Duration.ofNanos(-1)), "retention must not be negative");
+    assertTaken(follower(), b -> b.retention(Duration.ZERO));
+    assertRefused(follower(), b -> b.pruneEvery(underOneMs), "prune every must be at least 1 ms");
+    assertTaken(follower(), b -> b.pruneEvery(oneMs));
+    assertRefused(
+        follower(), b -> b.batchSize(0), "batch size must be between 1 and 100000, but was 0");
+    assertTaken(follower(), b -> b.batchSize(1));
+    assertTaken(follower(), b -> b.batchSize(100_000));
+    assertRefused(
+        follower(),
+        b -> b.batchSize(100_001),
+        "batch size must be between 1 and 100000, but was 100001");
   }
 
-  private static void assertRefused(Consumer<ChangeFollower.Builder> setting, String message) {
-    ChangeFollower.Builder b = ChangeFollower.builder(new ScriptedChangeFeed());
-    assertThatThrownBy(() -> setting.accept(b))
+  /**
+   * Each bounded setting of the validator's builder that the suites leave unchecked at its limits:
+   * refused just outside, taken at its limits.
+   */
+  @Test
+  void tokenValidator_boundedSettings_areTakenAtTheirLimits_andRefusedJustOutside() {
+    assertRefused(
+        validator(), b -> b.negativeMaximumSize(0), "negative maximum size must be positive");
+    assertTaken(validator(), b -> b.negativeMaximumSize(1));
+    assertRefused(
+        validator(),
+        b -> b.maxConcurrentLookups(0),
+        "max concurrent lookups must be between 1 and 10000, but was 0");
+    assertTaken(validator(), b -> b.maxConcurrentLookups(1));
+    assertTaken(validator(), b -> b.maxConcurrentLookups(10_000));
+    assertRefused(
+        validator(),
+        b -> b.maxConcurrentLookups(10_001),
+        "max concurrent lookups must be between 1 and 10000, but was 10001");
+    assertRefused(
+        validator(), b -> b.lookupTimeout(Duration.ofNanos(999_999)), "lookup timeout must be");
+    assertTaken(validator(), b -> b.lookupTimeout(Duration.ofMillis(1)));
+    assertTaken(validator(), b -> b.lookupTimeout(Duration.ofMinutes(1)));
+    assertRefused(
+        validator(),
+        b -> b.lookupTimeout(Duration.ofMinutes(1).plusNanos(1)),
+        "lookup timeout must be");
+  }
+
+  @Test
+  void tokenValidator_settingsTheSuitesDoNotRepeat_canBeSetOnlyOnce() {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try {
+      TokenValidator.Builder b =
+          TokenValidator.builder(service)
+              .clock(Clock.systemUTC())
+              .issuedIdSet(false)
+              .lastUsedFlush(scheduler);
+
+      assertThatThrownBy(() -> b.clock(Clock.systemUTC())).hasMessage("clock already set");
+      assertThatThrownBy(() -> b.issuedIdSet(true))
+          .hasMessage("issued id set already set to false");
+      assertThatThrownBy(() -> b.lastUsedFlush(scheduler))
+          .hasMessage("last used flush already set");
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  private static ChangeFollower.Builder follower() {
+    return ChangeFollower.builder(new ScriptedChangeFeed());
+  }
+
+  private TokenValidator.Builder validator() {
+    return TokenValidator.builder(service);
+  }
+
+  private static <B> void assertRefused(B builder, Consumer<B> setting, String message) {
+    assertThatThrownBy(() -> setting.accept(builder))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(message);
   }
 
-  private static void assertTaken(Consumer<ChangeFollower.Builder> setting) {
-    ChangeFollower.Builder b = ChangeFollower.builder(new ScriptedChangeFeed());
-    assertThatCode(() -> setting.accept(b)).doesNotThrowAnyException();
+  private static <B> void assertTaken(B builder, Consumer<B> setting) {
+    assertThatCode(() -> setting.accept(builder)).doesNotThrowAnyException();
   }
 
   @Test
